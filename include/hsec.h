@@ -1,0 +1,495 @@
+/*
+ * hsec: human security analysis.
+ *
+ * Population models (regions, population groups, the services they depend
+ * on, the links between them), threats, protection and empowerment measures,
+ * and the propagation of their effects by order: the inoperability
+ * input-output model (Haimes & Jiang 2001) and its dynamic form (Lian &
+ * Haimes 2006), extended to people. What is computed is specified in
+ * doc/model.md; this header says how to call it.
+ *
+ * Conventions of every function here:
+ *   - Fallible functions return int: HSEC_OK (0) or a negative hsec_error.
+ *   - Outputs go through out-parameters, listed first. An object returned
+ *     through `**out` is owned by the caller and released with that type's
+ *     _free function; _free(NULL) does nothing.
+ *   - A returned `const` pointer is borrowed: it lives as long as the object
+ *     it came from and must not be freed.
+ *   - A handle keeps the detailed message of its last failure
+ *     (hsec_model_errmsg, hsec_scenario_errmsg), naming the field and value.
+ *   - Lifecycle: build a model, compile it into an immutable hsec_compiled
+ *     (any number of threads may use it at once), define scenarios on it,
+ *     run them. A builder or scenario handle is used by one thread at a time.
+ *   - Numbers are doubles. NaN, infinities and out-of-range values are
+ *     refused with HSEC_EINVAL. Integer-valued parameters (steps, lags,
+ *     starts, durations) are passed as doubles and must be whole numbers.
+ *
+ * This header compiles as C99, C11 and C++.
+ */
+#ifndef HSEC_H
+#define HSEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(HSEC_BUILDING) && defined(__GNUC__)
+#define HSEC_API __attribute__((visibility("default")))
+#else
+#define HSEC_API
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+#define HSEC_VERSION_MAJOR 0
+#define HSEC_VERSION_MINOR 1
+#define HSEC_VERSION_PATCH 0
+/* MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define HSEC_VERSION_NUMBER \
+    (HSEC_VERSION_MAJOR * 10000 + HSEC_VERSION_MINOR * 100 + HSEC_VERSION_PATCH)
+#define HSEC_VERSION_STRING "0.1.0"
+
+/* Version of the library actually linked (compare with HSEC_VERSION_NUMBER). */
+HSEC_API int hsec_version_number(void);
+/* Static string, e.g. "0.1.0". */
+HSEC_API const char *hsec_version_string(void);
+
+/* ----------------------------------------------------------------- errors */
+
+/* Stable codes: never renumbered; retired codes stay reserved. */
+typedef enum hsec_error {
+    HSEC_OK = 0,
+    HSEC_EINVAL = -1,    /* bad argument or value (NaN, out of range, wrong kind) */
+    HSEC_ENOMEM = -2,    /* an allocation failed; the handle stays usable */
+    HSEC_ENOTFOUND = -3, /* a name that does not exist */
+    HSEC_EEXIST = -4,    /* a duplicate id or link */
+    HSEC_ENOCONV = -5,   /* a linear run that cannot converge */
+    HSEC_EIO = -6,       /* a file could not be read or written */
+    HSEC_EFORMAT = -7,   /* a document is malformed (syntax, type, key) */
+    HSEC_ESTATE = -8     /* the call does not fit the object's state */
+} hsec_error;
+
+/* Static text for a code; never NULL ("unknown error" for unknown codes). */
+HSEC_API const char *hsec_strerror(int code);
+
+/* Longest message a handle keeps, terminating NUL included. */
+#define HSEC_ERRMSG_MAX 512
+
+/* ------------------------------------------------------------- allocation */
+
+/*
+ * A custom allocator, used for every allocation of the library's own.
+ * alloc and realloc return NULL on failure; free accepts NULL. All three
+ * must be set. The JSON reader and writer (hsec_doc_*) also allocate through
+ * the JSON library (jansson) with its own allocator, on that path only.
+ */
+typedef struct hsec_allocator {
+    void *(*alloc)(void *opaque, size_t size);
+    void *(*realloc)(void *opaque, void *ptr, size_t size);
+    void (*free)(void *opaque, void *ptr);
+    void *opaque;
+} hsec_allocator;
+
+/* ------------------------------------------------------------ enumerations */
+
+/* The seven dimensions of human security (UNDP 1994), in this fixed order. */
+typedef enum hsec_dimension {
+    HSEC_DIM_ECONOMIC = 0,
+    HSEC_DIM_FOOD = 1,
+    HSEC_DIM_HEALTH = 2,
+    HSEC_DIM_ENVIRONMENTAL = 3,
+    HSEC_DIM_PERSONAL = 4,
+    HSEC_DIM_COMMUNITY = 5,
+    HSEC_DIM_POLITICAL = 6
+} hsec_dimension;
+#define HSEC_DIM_COUNT 7
+
+/* Vulnerability flags of a population group (bits, combined with |). */
+#define HSEC_FLAG_WOMEN      (1u << 0)
+#define HSEC_FLAG_CHILDREN   (1u << 1)
+#define HSEC_FLAG_ELDERLY    (1u << 2)
+#define HSEC_FLAG_DISABLED   (1u << 3)
+#define HSEC_FLAG_INDIGENOUS (1u << 4)
+#define HSEC_FLAG_DISPLACED  (1u << 5)
+#define HSEC_FLAG_MISSING    (1u << 6)
+#define HSEC_FLAG_MINORITY   (1u << 7)
+#define HSEC_FLAG_COUNT 8
+
+typedef enum hsec_service_kind {
+    HSEC_SERVICE_ENERGY = 0,
+    HSEC_SERVICE_WATER,
+    HSEC_SERVICE_HEALTH_CARE,
+    HSEC_SERVICE_FOOD_PRODUCTION,
+    HSEC_SERVICE_MARKET,
+    HSEC_SERVICE_EDUCATION,
+    HSEC_SERVICE_SHELTER,
+    HSEC_SERVICE_COMMUNICATIONS,
+    HSEC_SERVICE_TRANSPORT,
+    HSEC_SERVICE_POLICING_JUSTICE,
+    HSEC_SERVICE_GOVERNANCE,
+    HSEC_SERVICE_CULTURAL_PROPERTY,
+    HSEC_SERVICE_OTHER
+} hsec_service_kind;
+#define HSEC_SERVICE_KIND_COUNT 13
+
+/* Who is behind a threat. */
+typedef enum hsec_threat_actor {
+    HSEC_THREAT_OWN = 0,
+    HSEC_THREAT_ALLIED,
+    HSEC_THREAT_ADVERSARY,
+    HSEC_THREAT_NON_STATE_ARMED_GROUP,
+    HSEC_THREAT_CRIMINAL,
+    HSEC_THREAT_NATURAL,
+    HSEC_THREAT_UNKNOWN
+} hsec_threat_actor;
+#define HSEC_THREAT_ACTOR_COUNT 7
+
+/* Protection is top-down, empowerment bottom-up. */
+typedef enum hsec_measure_kind {
+    HSEC_PROTECTION = 0,
+    HSEC_EMPOWERMENT
+} hsec_measure_kind;
+#define HSEC_MEASURE_KIND_COUNT 2
+
+typedef enum hsec_measure_actor {
+    HSEC_BY_HOST_GOVERNMENT = 0,
+    HSEC_BY_INTERNATIONAL_ORGANISATION,
+    HSEC_BY_MILITARY,
+    HSEC_BY_NGO,
+    HSEC_BY_COMMUNITY,
+    HSEC_BY_PRIVATE_SECTOR
+} hsec_measure_actor;
+#define HSEC_MEASURE_ACTOR_COUNT 6
+
+/* What a measure does (doc/model.md §2). Its strength is a fraction in
+ * [0,1] for SHIELD, DECOUPLE and REDUCE_VULNERABILITY, and a recovery-rate
+ * increase delta >= 0 for RECOVER. */
+typedef enum hsec_effect {
+    HSEC_SHIELD = 0,             /* cuts the threat's perturbation of a node */
+    HSEC_DECOUPLE,               /* cuts a dependency link */
+    HSEC_RECOVER,                /* raises a node's recovery rate */
+    HSEC_REDUCE_VULNERABILITY    /* lowers a node's vulnerability */
+} hsec_effect;
+#define HSEC_EFFECT_COUNT 4
+
+/* Insecurity phases of a reported value y:
+ * minimal < 0.2 <= stressed < 0.4 <= crisis < 0.6 <= emergency < 0.8 <= catastrophe. */
+typedef enum hsec_phase {
+    HSEC_PHASE_MINIMAL = 0,
+    HSEC_PHASE_STRESSED,
+    HSEC_PHASE_CRISIS,
+    HSEC_PHASE_EMERGENCY,
+    HSEC_PHASE_CATASTROPHE
+} hsec_phase;
+#define HSEC_PHASE_COUNT 5
+
+/* Phase of an insecurity value (NaN counts as minimal). */
+HSEC_API hsec_phase hsec_phase_of(double y);
+
+/* Every enumeration above, for the name conversions below. */
+typedef enum hsec_enum {
+    HSEC_ENUM_DIMENSION = 0,
+    HSEC_ENUM_FLAG,            /* values are bit positions 0..7 */
+    HSEC_ENUM_SERVICE_KIND,
+    HSEC_ENUM_THREAT_ACTOR,
+    HSEC_ENUM_MEASURE_KIND,
+    HSEC_ENUM_MEASURE_ACTOR,
+    HSEC_ENUM_EFFECT,
+    HSEC_ENUM_PHASE
+} hsec_enum;
+
+/* The document name of a value ("health", "energy", "adversary", ...),
+ * static; NULL when the value is out of range. */
+HSEC_API const char *hsec_enum_name(hsec_enum which, int value);
+/* The value of a document name; HSEC_ENOTFOUND when there is none. */
+HSEC_API int hsec_enum_value(int *out, hsec_enum which, const char *name);
+
+/* ------------------------------------------------------------ model build */
+
+typedef struct hsec_model hsec_model;       /* builder, mutable */
+typedef struct hsec_compiled hsec_compiled; /* compiled model, immutable, shared */
+typedef struct hsec_scenario hsec_scenario; /* threats, measures, run options */
+typedef struct hsec_result hsec_result;     /* what one run computed */
+
+/*
+ * Create an empty model. `alloc` may be NULL (malloc/realloc/free); it is
+ * copied, and every object derived from the model uses it. *out is NULL on
+ * failure. Free with hsec_model_free.
+ */
+HSEC_API int hsec_model_new(hsec_model **out, const hsec_allocator *alloc);
+HSEC_API void hsec_model_free(hsec_model *m);
+/* Detailed message of the last failure on m ("" when none); borrowed,
+ * valid until the next call on m. */
+HSEC_API const char *hsec_model_errmsg(const hsec_model *m);
+
+/*
+ * Ids of regions, groups and services share one namespace and match
+ * [A-Za-z0-9_-]{1,64}. Names used before they are defined (a region's parent,
+ * a group's region, a link's ends) are resolved by hsec_model_compile.
+ */
+
+/* A region; parent may be NULL. */
+HSEC_API int hsec_model_add_region(hsec_model *m, const char *id, const char *parent);
+
+/* A population group of `size` persons (finite, >= 0) living in `region`.
+ * Its seven nodes are named "id.economic" ... "id.political". Defaults:
+ * vulnerability 1, recovery rate 1, weights 1/7, baseline 0, initial 0. */
+HSEC_API int hsec_model_add_group(hsec_model *m, const char *id, const char *region,
+                                  double size);
+/* Vulnerability flags (HSEC_FLAG_*), replacing the group's previous flags. */
+HSEC_API int hsec_model_set_group_flags(hsec_model *m, const char *group, unsigned flags);
+
+/* A service of a kind; region may be NULL (national). */
+HSEC_API int hsec_model_add_service(hsec_model *m, const char *id, hsec_service_kind kind,
+                                    const char *region);
+
+/* Per-node parameters, set with hsec_model_set. */
+typedef enum hsec_param {
+    HSEC_PARAM_VULNERABILITY = 0, /* >= 0, groups only, 1 = ordinary */
+    HSEC_PARAM_RECOVERY,          /* recovery rate k in (0,1] */
+    HSEC_PARAM_RECOVERY_TIME,     /* steps tau > 0 to fall to recovery_lambda */
+    HSEC_PARAM_WEIGHT,            /* vital-core weight >= 0, groups only; normalised at compile */
+    HSEC_PARAM_BASELINE,          /* chronic insecurity in [0,1], groups only */
+    HSEC_PARAM_INITIAL            /* degradation at step 0, in [0,1] */
+} hsec_param;
+#define HSEC_PARAM_COUNT 6
+
+/*
+ * Set a parameter of one node ("grid", "elderly.health") or of all seven
+ * nodes of a group ("elderly"). RECOVERY and RECOVERY_TIME replace each
+ * other. Fails with HSEC_ENOTFOUND for an unknown name, HSEC_EINVAL for a
+ * value out of range or a parameter services do not have.
+ */
+HSEC_API int hsec_model_set(hsec_model *m, const char *name, hsec_param param, double value);
+
+/* A dependency link from -> to: one unit of degradation at `from` causes
+ * `weight` (in [0,1]) units at `to`, `lag` (whole, >= 0) steps later.
+ * Both ends are nodes; self-links are allowed; a second link with the same
+ * ends is refused by hsec_model_compile. */
+HSEC_API int hsec_model_add_link(hsec_model *m, const char *from, const char *to,
+                                 double weight, double lag);
+
+/*
+ * Apply a default coupling template at compile: "dimensions" (links between
+ * the seven dimensions inside each group) or "services" (from each service
+ * to the dimensions of the groups in its region, child regions included;
+ * a national service reaches every group). A link added explicitly replaces
+ * the template's link for the same pair. The numbers are illustrative
+ * (doc/model.md lists them), to be calibrated by the planner.
+ */
+HSEC_API int hsec_model_use_template(hsec_model *m, const char *name);
+
+/*
+ * Check the whole model (dangling names, region cycles, duplicate links,
+ * all-zero weights), number the nodes (services and groups in the order
+ * they were added, seven nodes per group) and lay the links out in
+ * compressed sparse rows. The model is unchanged and may be compiled again.
+ * Free *out with hsec_compiled_free.
+ */
+HSEC_API int hsec_model_compile(hsec_compiled **out, hsec_model *m);
+
+/* ---------------------------------------------------------- compiled model */
+
+/* Release a reference (scenarios hold their own). */
+HSEC_API void hsec_compiled_free(hsec_compiled *c);
+
+HSEC_API size_t hsec_compiled_node_count(const hsec_compiled *c);
+HSEC_API size_t hsec_compiled_link_count(const hsec_compiled *c);
+/* Node name ("grid", "elderly.health"), borrowed; NULL when out of range. */
+HSEC_API const char *hsec_compiled_node_name(const hsec_compiled *c, size_t node);
+/* Index of a node by name; HSEC_ENOTFOUND when there is none. */
+HSEC_API int hsec_compiled_find_node(size_t *out, const hsec_compiled *c, const char *name);
+
+HSEC_API size_t hsec_compiled_region_count(const hsec_compiled *c);
+HSEC_API const char *hsec_compiled_region_id(const hsec_compiled *c, size_t region);
+
+HSEC_API size_t hsec_compiled_group_count(const hsec_compiled *c);
+HSEC_API const char *hsec_compiled_group_id(const hsec_compiled *c, size_t group);
+/* Region index of a group; (size_t)-1 when out of range. */
+HSEC_API size_t hsec_compiled_group_region(const hsec_compiled *c, size_t group);
+/* Index of the group's first node; its seven nodes follow in dimension order. */
+HSEC_API size_t hsec_compiled_group_node(const hsec_compiled *c, size_t group);
+HSEC_API double hsec_compiled_group_size(const hsec_compiled *c, size_t group);
+HSEC_API unsigned hsec_compiled_group_flags(const hsec_compiled *c, size_t group);
+/* Normalised vital-core weight of one dimension; NaN when out of range. */
+HSEC_API double hsec_compiled_group_weight(const hsec_compiled *c, size_t group,
+                                           hsec_dimension d);
+HSEC_API double hsec_compiled_group_baseline(const hsec_compiled *c, size_t group,
+                                             hsec_dimension d);
+
+/* --------------------------------------------------------------- scenario */
+
+/*
+ * A scenario on a compiled model; it holds its own reference to `c`. Free
+ * with hsec_scenario_free. Names given to it are resolved at once.
+ */
+HSEC_API int hsec_scenario_new(hsec_scenario **out, hsec_compiled *c);
+HSEC_API void hsec_scenario_free(hsec_scenario *s);
+HSEC_API const char *hsec_scenario_errmsg(const hsec_scenario *s);
+/* The compiled model, borrowed. */
+HSEC_API const hsec_compiled *hsec_scenario_compiled(const hsec_scenario *s);
+
+/* Duration of a threat or measure in force from its start to the end. */
+#define HSEC_PERSISTENT (-1.0)
+
+/* A threat (ids: own namespace, [A-Za-z0-9_-]{1,64}). Defaults: start 0,
+ * persistent, likelihood 1. */
+HSEC_API int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_threat_actor actor);
+
+typedef enum hsec_timing {
+    HSEC_TIMING_START = 0,   /* first step in force, whole >= 0 */
+    HSEC_TIMING_DURATION,    /* steps in force, whole >= 0, or HSEC_PERSISTENT */
+    HSEC_TIMING_LIKELIHOOD,  /* threats only, in [0,1] */
+    HSEC_TIMING_RAMP,        /* measures only: steps to full strength, whole >= 0 */
+    HSEC_TIMING_COST         /* measures only: >= 0 */
+} hsec_timing;
+
+/* Set a timing parameter of a threat or measure named `id`. */
+HSEC_API int hsec_scenario_set_threat(hsec_scenario *s, const char *id, hsec_timing what,
+                                      double value);
+/* Perturb `name` (a node, a group: its seven nodes, or a region: its services
+ * and groups, child regions included) with magnitude in [0,1]. A node may be
+ * reached only once by one threat. */
+HSEC_API int hsec_scenario_add_threat_target(hsec_scenario *s, const char *threat,
+                                             const char *name, double magnitude);
+
+/* A measure with its strength (see hsec_effect). Defaults: start 0, ramp 0,
+ * persistent, cost 0. */
+HSEC_API int hsec_scenario_add_measure(hsec_scenario *s, const char *id,
+                                       hsec_measure_kind kind, hsec_effect effect,
+                                       hsec_measure_actor actor, double strength);
+HSEC_API int hsec_scenario_set_measure(hsec_scenario *s, const char *id, hsec_timing what,
+                                       double value);
+/* Target a node, group or region (shield, recover, reduce_vulnerability). */
+HSEC_API int hsec_scenario_add_measure_target(hsec_scenario *s, const char *measure,
+                                              const char *name);
+/* Target the link from -> to, or with from == NULL every link into `to`
+ * (a node, group or region) (decouple). */
+HSEC_API int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure,
+                                            const char *from, const char *to);
+
+/* Run options, enum-keyed; see hsec_option_bounds for each range. */
+typedef enum hsec_option {
+    HSEC_OPT_MODE = 0,         /* HSEC_MODE_STATIC (default) or HSEC_MODE_DYNAMIC */
+    HSEC_OPT_STEPS,            /* dynamic horizon, 1 .. 10,000,000 (required when dynamic) */
+    HSEC_OPT_BOUNDED,          /* 1 (default): clamp to [0,1]; 0: linear */
+    HSEC_OPT_BAND_SHORT,       /* last step of the short band (default 7) */
+    HSEC_OPT_BAND_MEDIUM,      /* last step of the medium band (default 90) */
+    HSEC_OPT_RECOVERY_LAMBDA,  /* fraction a recovery time falls to, (0,1), default 0.01 */
+    HSEC_OPT_SEED,             /* random seed, whole, 0 .. 2^53 (default 0) */
+    HSEC_OPT_MAX_ITERATIONS    /* static iteration cap, 1 .. 10^9 (default 100000) */
+} hsec_option;
+#define HSEC_OPTION_COUNT 8
+#define HSEC_MODE_STATIC 0
+#define HSEC_MODE_DYNAMIC 1
+
+HSEC_API int hsec_scenario_set_option(hsec_scenario *s, hsec_option opt, double value);
+HSEC_API int hsec_scenario_get_option(double *out, const hsec_scenario *s, hsec_option opt);
+/* Inclusive range of an option; HSEC_EINVAL for an unknown option. */
+HSEC_API int hsec_option_bounds(double *lo, double *hi, hsec_option opt);
+/* Label of one step ("day" by default), [A-Za-z0-9_-]{1,64}. */
+HSEC_API int hsec_scenario_set_step_unit(hsec_scenario *s, const char *unit);
+HSEC_API const char *hsec_scenario_step_unit(const hsec_scenario *s);
+/* Record the series of a node, or of every node of a group or region.
+ * In static mode it narrows the nodes a results document reports. */
+HSEC_API int hsec_scenario_record(hsec_scenario *s, const char *name);
+
+HSEC_API size_t hsec_scenario_threat_count(const hsec_scenario *s);
+HSEC_API const char *hsec_scenario_threat_id(const hsec_scenario *s, size_t threat);
+HSEC_API hsec_threat_actor hsec_scenario_threat_actor(const hsec_scenario *s, size_t threat);
+HSEC_API size_t hsec_scenario_measure_count(const hsec_scenario *s);
+HSEC_API const char *hsec_scenario_measure_id(const hsec_scenario *s, size_t measure);
+/* Recorded nodes, in the order first recorded; borrowed. */
+HSEC_API const size_t *hsec_scenario_recorded(const hsec_scenario *s, size_t *count);
+
+/*
+ * Run the scenario. Static mode solves the equilibrium (linear: refuses
+ * with HSEC_ENOCONV when the spectral radius of A' is not below 1);
+ * dynamic mode steps the DIIM. The scenario is unchanged and may be run
+ * again. Free *out with hsec_result_free.
+ */
+HSEC_API int hsec_scenario_run(hsec_result **out, hsec_scenario *s);
+
+/* ----------------------------------------------------------------- result */
+
+HSEC_API void hsec_result_free(hsec_result *r);
+HSEC_API int hsec_result_mode(const hsec_result *r);
+/* Steps run (dynamic) or iterations used (static bounded; 0 for linear). */
+HSEC_API uint64_t hsec_result_steps(const hsec_result *r);
+HSEC_API size_t hsec_result_node_count(const hsec_result *r);
+/* Every node's q: the equilibrium (static) or the last step (dynamic);
+ * node_count values, borrowed. */
+HSEC_API const double *hsec_result_q(const hsec_result *r);
+/* Every node's split of q into orders 1, 2, 3, 4+: node_count * 4 values,
+ * node-major, borrowed. */
+HSEC_API const double *hsec_result_orders(const hsec_result *r);
+/* Series q(0) .. q(steps) of a recorded node (dynamic): *len = steps + 1
+ * values, borrowed. HSEC_ENOTFOUND when the node was not recorded. */
+HSEC_API int hsec_result_series(const double **values, size_t *len, const hsec_result *r,
+                                size_t node);
+
+/* When group figures are read: at the last step, or at the step where the
+ * group's vital-core index H peaks (the first such step). Static: both are
+ * the equilibrium. */
+typedef enum hsec_at {
+    HSEC_AT_LAST = 0,
+    HSEC_AT_PEAK
+} hsec_at;
+
+/* Step, vital-core index H and the reported insecurity y[7] of a group;
+ * any out-parameter may be NULL. */
+HSEC_API int hsec_result_group(uint64_t *step, double *index, double y[HSEC_DIM_COUNT],
+                               const hsec_result *r, size_t group, hsec_at at);
+/* The propagated part p = y - baseline of each dimension split into orders
+ * 1, 2, 3, 4+: 28 values, dimension-major. */
+HSEC_API int hsec_result_group_orders(double p[HSEC_DIM_COUNT * 4], const hsec_result *r,
+                                      size_t group, hsec_at at);
+
+/* Parts of the burden: person-steps (dynamic) or persons (static). */
+typedef enum hsec_burden {
+    HSEC_BURDEN_TOTAL = 0,    /* index ignored */
+    HSEC_BURDEN_BASELINE,     /* index ignored */
+    HSEC_BURDEN_PROPAGATED,   /* index ignored */
+    HSEC_BURDEN_BAND,         /* index 0 short, 1 medium, 2 long (dynamic) */
+    HSEC_BURDEN_ORDER,        /* index 0..3: orders 1, 2, 3, 4+ */
+    HSEC_BURDEN_THREAT,       /* index: threat of the scenario */
+    HSEC_BURDEN_ACTOR,        /* index: hsec_threat_actor */
+    HSEC_BURDEN_REGION,       /* index: region holding the group */
+    HSEC_BURDEN_INITIAL       /* from initial degradation (dynamic); index ignored */
+} hsec_burden;
+
+HSEC_API int hsec_result_burden(double *out, const hsec_result *r, hsec_burden part,
+                                size_t index);
+
+/* -------------------------------------------------------------- documents */
+
+/*
+ * Scenario documents (doc/format.md): a model, threats, measures and run
+ * options in one JSON text. These functions are clients of the API above.
+ * On failure *out is NULL and, when errbuf is not NULL, errbuf receives a
+ * message naming the field and value (at most errbuf_size bytes, NUL
+ * included; HSEC_ERRMSG_MAX is enough). `alloc` may be NULL.
+ */
+HSEC_API int hsec_doc_load_json(hsec_scenario **out, const char *text, size_t len,
+                                const hsec_allocator *alloc, char *errbuf, size_t errbuf_size);
+/* Read and load a file; HSEC_EIO when it cannot be read. */
+HSEC_API int hsec_doc_load_file(hsec_scenario **out, const char *path,
+                                const hsec_allocator *alloc, char *errbuf, size_t errbuf_size);
+
+/*
+ * The results document of a run of `s` as JSON text (doc/format.md), doubles
+ * printed so that they read back bit for bit. *out is NUL-terminated, *len
+ * its length; free it with hsec_free_string.
+ */
+HSEC_API int hsec_doc_results_json(char **out, size_t *len, const hsec_result *r,
+                                   const hsec_scenario *s);
+HSEC_API void hsec_free_string(char *str);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HSEC_H */

@@ -1,0 +1,82 @@
+/* Allocation through the caller's allocator, with overflow-checked sizes. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void *std_alloc(void *opaque, size_t size)
+{
+    (void)opaque;
+    return malloc(size);
+}
+
+static void *std_realloc(void *opaque, void *p, size_t size)
+{
+    (void)opaque;
+    return realloc(p, size);
+}
+
+static void std_free(void *opaque, void *p)
+{
+    (void)opaque;
+    free(p);
+}
+
+void hx_default_allocator(hsec_allocator *out)
+{
+    out->alloc = std_alloc;
+    out->realloc = std_realloc;
+    out->free = std_free;
+    out->opaque = NULL;
+}
+
+void *hx_alloc(const hsec_allocator *a, size_t size)
+{
+    return a->alloc(a->opaque, size ? size : 1);
+}
+
+void *hx_calloc(const hsec_allocator *a, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    size_t bytes = count * size;
+    void *p = hx_alloc(a, bytes);
+    if (p)
+        memset(p, 0, bytes ? bytes : 1);
+    return p;
+}
+
+void hx_free(const hsec_allocator *a, void *p)
+{
+    if (p)
+        a->free(a->opaque, p);
+}
+
+char *hx_strdup(const hsec_allocator *a, const char *s)
+{
+    size_t len = strlen(s) + 1;
+    char *d = hx_alloc(a, len);
+    if (d)
+        memcpy(d, s, len);
+    return d;
+}
+
+int hx_reserve(const hsec_allocator *a, void **items, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return HSEC_OK;
+    size_t ncap = *cap ? *cap : 8;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2)
+            return HSEC_ENOMEM;
+        ncap *= 2;
+    }
+    if (ncap > SIZE_MAX / elem)
+        return HSEC_ENOMEM;
+    void *p = *items ? a->realloc(a->opaque, *items, ncap * elem) : hx_alloc(a, ncap * elem);
+    if (!p)
+        return HSEC_ENOMEM;
+    *items = p;
+    *cap = ncap;
+    return HSEC_OK;
+}

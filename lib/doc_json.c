@@ -1,0 +1,132 @@
+/* JSON encoding of documents, through jansson (which allocates with its own
+ * allocator on this path only). */
+#include "doc.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+static hd *from_json(hb *b, const json_t *j)
+{
+    hd *d;
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        d = hb_new(b, HD_OBJ);
+        const char *key;
+        json_t *val;
+        json_object_foreach((json_t *)j, key, val)
+            hb_set(b, d, key, from_json(b, val));
+        return d;
+    }
+    case JSON_ARRAY: {
+        d = hb_new(b, HD_ARR);
+        size_t i;
+        json_t *val;
+        json_array_foreach(j, i, val)
+            hb_push(b, d, from_json(b, val));
+        return d;
+    }
+    case JSON_STRING: return hb_str(b, json_string_value(j));
+    case JSON_INTEGER:
+    case JSON_REAL: return hb_num(b, json_number_value(j));
+    case JSON_TRUE: return hb_bool(b, true);
+    case JSON_FALSE: return hb_bool(b, false);
+    case JSON_NULL: return hb_new(b, HD_NULL);
+    }
+    return NULL;
+}
+
+int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len, char *msg)
+{
+    *out = NULL;
+    json_error_t e;
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &e);
+    if (!j) {
+        hx_setmsg(msg, "JSON line %d, column %d: %s", e.line, e.column, e.text);
+        return HSEC_EFORMAT;
+    }
+    hb b = {a, false};
+    hd *d = from_json(&b, j);
+    json_decref(j);
+    if (b.oom) {
+        hd_free(a, d);
+        hx_setmsg(msg, "out of memory");
+        return HSEC_ENOMEM;
+    }
+    *out = d;
+    return HSEC_OK;
+}
+
+/* Whole numbers print as integers (they read back the same double). */
+static json_t *num_json(double x)
+{
+    if (x == floor(x) && fabs(x) < 9007199254740992.0 && !signbit(x))
+        return json_integer((json_int_t)x);
+    return json_real(x);
+}
+
+/* json_t of a tree; NULL when jansson's allocator fails. */
+static json_t *to_json(const hd *d)
+{
+    json_t *j = NULL;
+    switch (d->t) {
+    case HD_NULL: return json_null();
+    case HD_BOOL: return json_boolean(d->b);
+    case HD_NUM: return num_json(d->num);
+    case HD_STR: return json_string(d->str);
+    case HD_NUMS:
+        if (!(j = json_array()))
+            return NULL;
+        for (size_t i = 0; i < d->n; i++)
+            if (json_array_append_new(j, num_json(d->nums[i]))) {
+                json_decref(j);
+                return NULL;
+            }
+        return j;
+    case HD_ARR:
+        if (!(j = json_array()))
+            return NULL;
+        for (size_t i = 0; i < d->n; i++)
+            if (json_array_append_new(j, to_json(d->items[i]))) {
+                json_decref(j);
+                return NULL;
+            }
+        return j;
+    case HD_OBJ:
+        if (!(j = json_object()))
+            return NULL;
+        for (size_t i = 0; i < d->n; i++)
+            if (json_object_set_new(j, d->keys[i], to_json(d->items[i]))) {
+                json_decref(j);
+                return NULL;
+            }
+        return j;
+    }
+    return NULL;
+}
+
+int hd_to_json(char **out, size_t *len, const hd *d)
+{
+    *out = NULL;
+    json_t *j = to_json(d);
+    if (!j)
+        return HSEC_ENOMEM;
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    json_decref(j);
+    if (!s)
+        return HSEC_ENOMEM;
+    *out = s;
+    if (len)
+        *len = strlen(s);
+    return HSEC_OK;
+}
+
+void hsec_free_string(char *str)
+{
+    if (!str)
+        return;
+    json_malloc_t m;
+    json_free_t f;
+    json_get_alloc_funcs(&m, &f);
+    f(str);
+}

@@ -1,0 +1,174 @@
+/* The results document (doc/format.md), built from the public result API. */
+#include "doc.h"
+
+#include <string.h>
+
+static const char *const band_names[3] = {"short", "medium", "long"};
+
+static hd *orders4(hb *b, const double *x)
+{
+    hd *arr = hb_new(b, HD_ARR);
+    for (int o = 0; o < 4; o++)
+        hb_push(b, arr, hb_num(b, x[o]));
+    return arr;
+}
+
+static hd *figure(hb *b, const hsec_result *r, size_t g, double size, hsec_at at)
+{
+    uint64_t step;
+    double H, y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * 4];
+    hsec_result_group(&step, &H, y, r, g, at);
+    hsec_result_group_orders(p, r, g, at);
+    hd *f = hb_new(b, HD_OBJ);
+    if (hsec_result_mode(r) == HSEC_MODE_DYNAMIC)
+        hb_set(b, f, "step", hb_num(b, (double)step));
+    hb_set(b, f, "index", hb_num(b, H));
+    hb_set(b, f, "phase", hb_str(b, hsec_enum_name(HSEC_ENUM_PHASE, (int)hsec_phase_of(H))));
+    hb_set(b, f, "people", hb_num(b, size * H));
+    hd *dims = hb_new(b, HD_OBJ);
+    for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+        hd *o = hb_new(b, HD_OBJ);
+        hb_set(b, o, "y", hb_num(b, y[d]));
+        hb_set(b, o, "phase", hb_str(b, hsec_enum_name(HSEC_ENUM_PHASE, (int)hsec_phase_of(y[d]))));
+        hb_set(b, o, "people", hb_num(b, size * y[d]));
+        hb_set(b, o, "orders", orders4(b, p + d * 4));
+        hb_set(b, dims, hsec_enum_name(HSEC_ENUM_DIMENSION, d), o);
+    }
+    hb_set(b, f, "dimensions", dims);
+    return f;
+}
+
+static hd *node_entry(hb *b, const hsec_result *r, size_t i)
+{
+    hd *o = hb_new(b, HD_OBJ);
+    hb_set(b, o, "q", hb_num(b, hsec_result_q(r)[i]));
+    hb_set(b, o, "orders", orders4(b, hsec_result_orders(r) + i * 4));
+    const double *series;
+    size_t len;
+    if (hsec_result_series(&series, &len, r, i) == HSEC_OK)
+        hb_set(b, o, "series", hb_nums(b, series, len));
+    return o;
+}
+
+static double burden(const hsec_result *r, hsec_burden part, size_t i)
+{
+    double x = 0;
+    hsec_result_burden(&x, r, part, i);
+    return x;
+}
+
+static hd *burden_tree(hb *b, const hsec_result *r, const hsec_scenario *s)
+{
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    bool dynamic = hsec_result_mode(r) == HSEC_MODE_DYNAMIC;
+    hd *o = hb_new(b, HD_OBJ);
+    hb_set(b, o, "total", hb_num(b, burden(r, HSEC_BURDEN_TOTAL, 0)));
+    hb_set(b, o, "baseline", hb_num(b, burden(r, HSEC_BURDEN_BASELINE, 0)));
+    hb_set(b, o, "propagated", hb_num(b, burden(r, HSEC_BURDEN_PROPAGATED, 0)));
+    if (dynamic) {
+        hd *bands = hb_new(b, HD_OBJ);
+        for (size_t i = 0; i < 3; i++)
+            hb_set(b, bands, band_names[i], hb_num(b, burden(r, HSEC_BURDEN_BAND, i)));
+        hb_set(b, o, "bands", bands);
+    }
+    double ord[4];
+    for (size_t i = 0; i < 4; i++)
+        ord[i] = burden(r, HSEC_BURDEN_ORDER, i);
+    hb_set(b, o, "orders", orders4(b, ord));
+    hd *threats = hb_new(b, HD_OBJ);
+    bool used[HSEC_THREAT_ACTOR_COUNT] = {false};
+    for (size_t h = 0; h < hsec_scenario_threat_count(s); h++) {
+        hb_set(b, threats, hsec_scenario_threat_id(s, h),
+               hb_num(b, burden(r, HSEC_BURDEN_THREAT, h)));
+        used[hsec_scenario_threat_actor(s, h)] = true;
+    }
+    hb_set(b, o, "threats", threats);
+    hd *actors = hb_new(b, HD_OBJ);
+    for (int a = 0; a < HSEC_THREAT_ACTOR_COUNT; a++)
+        if (used[a])
+            hb_set(b, actors, hsec_enum_name(HSEC_ENUM_THREAT_ACTOR, a),
+                   hb_num(b, burden(r, HSEC_BURDEN_ACTOR, (size_t)a)));
+    hb_set(b, o, "actors", actors);
+    hd *regions = hb_new(b, HD_OBJ);
+    for (size_t i = 0; i < hsec_compiled_region_count(c); i++)
+        hb_set(b, regions, hsec_compiled_region_id(c, i),
+               hb_num(b, burden(r, HSEC_BURDEN_REGION, i)));
+    hb_set(b, o, "regions", regions);
+    if (dynamic)
+        hb_set(b, o, "initial", hb_num(b, burden(r, HSEC_BURDEN_INITIAL, 0)));
+    return o;
+}
+
+int hx_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
+{
+    hb b = {&s->a, false};
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    bool dynamic = hsec_result_mode(r) == HSEC_MODE_DYNAMIC;
+    double bounded = 1;
+    hsec_scenario_get_option(&bounded, s, HSEC_OPT_BOUNDED);
+    hd *doc = hb_new(&b, HD_OBJ);
+    hb_set(&b, doc, "hsec", hb_num(&b, 1));
+    hb_set(&b, doc, "mode", hb_str(&b, dynamic ? "dynamic" : "static"));
+    hb_set(&b, doc, "bounded", hb_bool(&b, bounded != 0));
+    if (dynamic) {
+        hb_set(&b, doc, "steps", hb_num(&b, (double)hsec_result_steps(r)));
+        hb_set(&b, doc, "step_unit", hb_str(&b, hsec_scenario_step_unit(s)));
+    } else if (bounded != 0) {
+        hb_set(&b, doc, "iterations", hb_num(&b, (double)hsec_result_steps(r)));
+    }
+
+    hd *nodes = hb_new(&b, HD_OBJ);
+    size_t nrec;
+    const size_t *rec = hsec_scenario_recorded(s, &nrec);
+    if (!dynamic && nrec) { /* static: record narrows the nodes reported */
+        for (size_t k = 0; k < nrec; k++)
+            hb_set(&b, nodes, hsec_compiled_node_name(c, rec[k]), node_entry(&b, r, rec[k]));
+    } else {
+        for (size_t i = 0; i < hsec_result_node_count(r); i++)
+            hb_set(&b, nodes, hsec_compiled_node_name(c, i), node_entry(&b, r, i));
+    }
+    hb_set(&b, doc, "nodes", nodes);
+
+    hd *groups = hb_new(&b, HD_OBJ);
+    for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
+        double size = hsec_compiled_group_size(c, g);
+        hd *o = hb_new(&b, HD_OBJ);
+        hb_set(&b, o, "region",
+               hb_str(&b, hsec_compiled_region_id(c, hsec_compiled_group_region(c, g))));
+        hb_set(&b, o, "size", hb_num(&b, size));
+        hd *flags = hb_new(&b, HD_ARR);
+        unsigned bits = hsec_compiled_group_flags(c, g);
+        for (int f = 0; f < HSEC_FLAG_COUNT; f++)
+            if (bits & (1u << f))
+                hb_push(&b, flags, hb_str(&b, hsec_enum_name(HSEC_ENUM_FLAG, f)));
+        hb_set(&b, o, "flags", flags);
+        hb_set(&b, o, "last", figure(&b, r, g, size, HSEC_AT_LAST));
+        hb_set(&b, o, "peak", figure(&b, r, g, size, HSEC_AT_PEAK));
+        hb_set(&b, groups, hsec_compiled_group_id(c, g), o);
+    }
+    hb_set(&b, doc, "groups", groups);
+    hb_set(&b, doc, "burden", burden_tree(&b, r, s));
+    if (b.oom) {
+        hd_free(&s->a, doc);
+        *out = NULL;
+        return HSEC_ENOMEM;
+    }
+    *out = doc;
+    return HSEC_OK;
+}
+
+int hsec_doc_results_json(char **out, size_t *len, const hsec_result *r,
+                          const hsec_scenario *s)
+{
+    if (!out)
+        return HSEC_EINVAL;
+    *out = NULL;
+    if (!r || !s || hsec_result_node_count(r) != hsec_compiled_node_count(s->c))
+        return HSEC_EINVAL;
+    hd *doc;
+    int rc = hx_results_tree(&doc, r, s);
+    if (!rc)
+        rc = hd_to_json(out, len, doc);
+    hd_free(&s->a, doc);
+    return rc;
+}

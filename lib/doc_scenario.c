@@ -1,0 +1,584 @@
+/*
+ * The scenario document (doc/format.md) loaded through the public builder
+ * API, as any client would. Every message names where in the document the
+ * fault is: "groups[2] (elderly): size -5 is not a finite number >= 0".
+ */
+#include "doc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct ld {
+    char *msg;
+    hsec_model *m;
+    hsec_scenario *s;
+} ld;
+
+static int fail(ld *l, int code, const char *fmt, ...) HX_PRINTF(3, 4);
+static int fail(ld *l, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hx_vsetmsg(l->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* An API failure, prefixed with where it happened. */
+static int api(ld *l, const char *where, int rc)
+{
+    if (rc) {
+        const char *why = l->s ? hsec_scenario_errmsg(l->s) : hsec_model_errmsg(l->m);
+        return fail(l, rc, "%s: %s", where, why);
+    }
+    return HSEC_OK;
+}
+
+/* Refuse keys not in `allowed` (NULL-terminated), except "x-" extensions. */
+static int check_keys(ld *l, const char *where, const hd *obj, const char *const *allowed)
+{
+    for (size_t i = 0; i < obj->n; i++) {
+        const char *k = obj->keys[i];
+        bool ok = strncmp(k, "x-", 2) == 0;
+        for (const char *const *a = allowed; !ok && *a; a++)
+            ok = strcmp(k, *a) == 0;
+        if (!ok)
+            return fail(l, HSEC_EFORMAT, "%s: unknown key \"%s\"", where, k);
+    }
+    return HSEC_OK;
+}
+
+/* The member `key` of obj with type t; NULL (and *rc set when required)
+ * when absent, *rc set when of another type. */
+static const hd *member(ld *l, int *rc, const char *where, const hd *obj, const char *key,
+                        hd_type t, bool required)
+{
+    if (*rc) /* report the first fault only */
+        return NULL;
+    const hd *v = hd_get(obj, key);
+    if (!v) {
+        if (required)
+            *rc = fail(l, HSEC_EFORMAT, "%s: \"%s\" is required", where, key);
+        return NULL;
+    }
+    if (v->t != t) {
+        *rc = fail(l, HSEC_EFORMAT, "%s: \"%s\" must be %s, not %s", where, key,
+                   hd_type_name(t), hd_type_name(v->t));
+        return NULL;
+    }
+    return v;
+}
+
+static const char *str_of(ld *l, int *rc, const char *where, const hd *obj, const char *key,
+                          bool required)
+{
+    const hd *v = member(l, rc, where, obj, key, HD_STR, required);
+    return v ? v->str : NULL;
+}
+
+/* A list: each item must be an object (or a string when strings is set). */
+static const hd *list_of(ld *l, int *rc, const char *where, const hd *obj, const char *key,
+                         bool required, hd_type item)
+{
+    const hd *v = member(l, rc, where, obj, key, HD_ARR, required);
+    for (size_t i = 0; v && i < v->n; i++) {
+        if (v->items[i]->t != item) {
+            *rc = fail(l, HSEC_EFORMAT, "%s.%s[%zu] must be %s, not %s", where, key, i,
+                       hd_type_name(item), hd_type_name(v->items[i]->t));
+            return NULL;
+        }
+    }
+    return v;
+}
+
+/* A name of an enumeration. */
+static int enum_of(ld *l, int *out, const char *where, const char *key, hsec_enum which,
+                   const char *name)
+{
+    if (hsec_enum_value(out, which, name) == HSEC_OK)
+        return HSEC_OK;
+    char known[400] = "";
+    const char *n;
+    for (int i = 0; (n = hsec_enum_name(which, i)); i++)
+        snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "", n);
+    return fail(l, HSEC_EFORMAT, "%s: %s \"%s\" is not one of %s", where, key, name, known);
+}
+
+/* A per-dimension field: one number for all seven, or an object of named
+ * dimensions. */
+static int per_dim(ld *l, const char *where, const hd *obj, const char *id, const char *key,
+                   hsec_param p)
+{
+    const hd *v = hd_get(obj, key);
+    if (!v)
+        return HSEC_OK;
+    char field[128];
+    snprintf(field, sizeof field, "%s.%s", where, key);
+    if (v->t == HD_NUM)
+        return api(l, field, hsec_model_set(l->m, id, p, v->num));
+    if (v->t != HD_OBJ)
+        return fail(l, HSEC_EFORMAT, "%s must be a number or an object of dimensions, not %s",
+                    field, hd_type_name(v->t));
+    for (size_t i = 0; i < v->n; i++) {
+        int d, rc;
+        if ((rc = enum_of(l, &d, field, "dimension", HSEC_ENUM_DIMENSION, v->keys[i])))
+            return rc;
+        if (v->items[i]->t != HD_NUM)
+            return fail(l, HSEC_EFORMAT, "%s.%s must be a number, not %s", field, v->keys[i],
+                        hd_type_name(v->items[i]->t));
+        char node[HX_ID_MAX + 32];
+        snprintf(node, sizeof node, "%s.%s", id, v->keys[i]);
+        if ((rc = api(l, field, hsec_model_set(l->m, node, p, v->items[i]->num))))
+            return rc;
+    }
+    return HSEC_OK;
+}
+
+static int load_regions(ld *l, const hd *doc)
+{
+    static const char *const keys[] = {"id", "parent", NULL};
+    int rc = HSEC_OK;
+    const hd *list = list_of(l, &rc, "document", doc, "regions", false, HD_OBJ);
+    for (size_t i = 0; list && !rc && i < list->n; i++) {
+        const hd *o = list->items[i];
+        char where[96];
+        snprintf(where, sizeof where, "regions[%zu]", i);
+        if ((rc = check_keys(l, where, o, keys)))
+            break;
+        const char *id = str_of(l, &rc, where, o, "id", true);
+        const char *parent = str_of(l, &rc, where, o, "parent", false);
+        if (!rc)
+            rc = api(l, where, hsec_model_add_region(l->m, id, parent));
+    }
+    return rc;
+}
+
+static int load_groups(ld *l, const hd *doc)
+{
+    static const char *const keys[] = {"id",      "region",   "size",   "flags",
+                                       "vulnerability", "recovery", "recovery_time",
+                                       "weights", "baseline", "initial", NULL};
+    int rc = HSEC_OK;
+    const hd *list = list_of(l, &rc, "document", doc, "groups", false, HD_OBJ);
+    for (size_t i = 0; list && !rc && i < list->n; i++) {
+        const hd *o = list->items[i];
+        char where[128];
+        snprintf(where, sizeof where, "groups[%zu]", i);
+        if ((rc = check_keys(l, where, o, keys)))
+            break;
+        const char *id = str_of(l, &rc, where, o, "id", true);
+        const char *region = str_of(l, &rc, where, o, "region", true);
+        const hd *size = member(l, &rc, where, o, "size", HD_NUM, true);
+        if (rc || (rc = api(l, where, hsec_model_add_group(l->m, id, region, size->num))))
+            break;
+        snprintf(where, sizeof where, "groups[%zu] (%s)", i, id);
+        const hd *flags = list_of(l, &rc, where, o, "flags", false, HD_STR);
+        unsigned bits = 0;
+        for (size_t f = 0; flags && !rc && f < flags->n; f++) {
+            int bit;
+            if (!(rc = enum_of(l, &bit, where, "flag", HSEC_ENUM_FLAG, flags->items[f]->str)))
+                bits |= 1u << bit;
+        }
+        if (!rc && flags)
+            rc = api(l, where, hsec_model_set_group_flags(l->m, id, bits));
+        if (!rc && hd_get(o, "recovery") && hd_get(o, "recovery_time"))
+            rc = fail(l, HSEC_EFORMAT, "%s: give recovery or recovery_time, not both", where);
+        if (!rc)
+            rc = per_dim(l, where, o, id, "vulnerability", HSEC_PARAM_VULNERABILITY);
+        if (!rc)
+            rc = per_dim(l, where, o, id, "recovery", HSEC_PARAM_RECOVERY);
+        if (!rc)
+            rc = per_dim(l, where, o, id, "recovery_time", HSEC_PARAM_RECOVERY_TIME);
+        if (!rc)
+            rc = per_dim(l, where, o, id, "baseline", HSEC_PARAM_BASELINE);
+        if (!rc)
+            rc = per_dim(l, where, o, id, "initial", HSEC_PARAM_INITIAL);
+        const hd *w = member(l, &rc, where, o, "weights", HD_OBJ, false);
+        if (!rc && w) { /* named dimensions; the others weigh 0 */
+            rc = api(l, where, hsec_model_set(l->m, id, HSEC_PARAM_WEIGHT, 0));
+            if (!rc)
+                rc = per_dim(l, where, o, id, "weights", HSEC_PARAM_WEIGHT);
+        }
+    }
+    return rc;
+}
+
+static int load_services(ld *l, const hd *doc)
+{
+    static const char *const keys[] = {"id",       "kind",          "region",
+                                       "recovery", "recovery_time", "initial", NULL};
+    int rc = HSEC_OK;
+    const hd *list = list_of(l, &rc, "document", doc, "services", false, HD_OBJ);
+    for (size_t i = 0; list && !rc && i < list->n; i++) {
+        const hd *o = list->items[i];
+        char where[128];
+        snprintf(where, sizeof where, "services[%zu]", i);
+        if ((rc = check_keys(l, where, o, keys)))
+            break;
+        const char *id = str_of(l, &rc, where, o, "id", true);
+        const char *kind = str_of(l, &rc, where, o, "kind", true);
+        const char *region = str_of(l, &rc, where, o, "region", false);
+        int k = 0;
+        if (!rc)
+            rc = enum_of(l, &k, where, "kind", HSEC_ENUM_SERVICE_KIND, kind);
+        if (rc || (rc = api(l, where, hsec_model_add_service(l->m, id, (hsec_service_kind)k,
+                                                             region))))
+            break;
+        snprintf(where, sizeof where, "services[%zu] (%s)", i, id);
+        if (hd_get(o, "recovery") && hd_get(o, "recovery_time"))
+            return fail(l, HSEC_EFORMAT, "%s: give recovery or recovery_time, not both", where);
+        static const char *const nums[] = {"recovery", "recovery_time", "initial"};
+        static const hsec_param params[] = {HSEC_PARAM_RECOVERY, HSEC_PARAM_RECOVERY_TIME,
+                                            HSEC_PARAM_INITIAL};
+        for (int p = 0; p < 3 && !rc; p++) {
+            const hd *v = member(l, &rc, where, o, nums[p], HD_NUM, false);
+            if (v)
+                rc = api(l, where, hsec_model_set(l->m, id, params[p], v->num));
+        }
+    }
+    return rc;
+}
+
+static int load_links(ld *l, const hd *doc)
+{
+    static const char *const keys[] = {"from", "to", "weight", "lag", NULL};
+    int rc = HSEC_OK;
+    const hd *list = list_of(l, &rc, "document", doc, "links", false, HD_OBJ);
+    for (size_t i = 0; list && !rc && i < list->n; i++) {
+        const hd *o = list->items[i];
+        char where[96];
+        snprintf(where, sizeof where, "links[%zu]", i);
+        if ((rc = check_keys(l, where, o, keys)))
+            break;
+        const char *from = str_of(l, &rc, where, o, "from", true);
+        const char *to = str_of(l, &rc, where, o, "to", true);
+        const hd *w = member(l, &rc, where, o, "weight", HD_NUM, true);
+        const hd *lag = member(l, &rc, where, o, "lag", HD_NUM, false);
+        if (!rc)
+            rc = api(l, where, hsec_model_add_link(l->m, from, to, w->num, lag ? lag->num : 0));
+    }
+    const hd *t = list_of(l, &rc, "document", doc, "templates", false, HD_STR);
+    for (size_t i = 0; t && !rc && i < t->n; i++)
+        rc = api(l, "templates", hsec_model_use_template(l->m, t->items[i]->str));
+    return rc;
+}
+
+/* start, duration (null: persistent) and the like: numbers set through fn. */
+static int timing(ld *l, const char *where, const hd *o, const char *id, const char *key,
+                  hsec_timing what,
+                  int (*fn)(hsec_scenario *, const char *, hsec_timing, double))
+{
+    const hd *v = hd_get(o, key);
+    if (!v)
+        return HSEC_OK;
+    if (what == HSEC_TIMING_DURATION && v->t == HD_NULL)
+        return api(l, where, fn(l->s, id, what, HSEC_PERSISTENT));
+    if (v->t != HD_NUM)
+        return fail(l, HSEC_EFORMAT, "%s: \"%s\" must be a number%s, not %s", where, key,
+                    what == HSEC_TIMING_DURATION ? " or null" : "", hd_type_name(v->t));
+    if (v->num < 0 && what == HSEC_TIMING_DURATION) /* -1 is not a way to say persistent */
+        return fail(l, HSEC_EINVAL, "%s: duration %g is negative (null means persistent)",
+                    where, v->num);
+    return api(l, where, fn(l->s, id, what, v->num));
+}
+
+static int load_threats(ld *l, const hd *doc)
+{
+    static const char *const keys[] = {"id",    "targets",  "actor",     "start",
+                                       "duration", "likelihood", NULL};
+    static const char *const tkeys[] = {"node", "magnitude", NULL};
+    int rc = HSEC_OK;
+    const hd *list = list_of(l, &rc, "document", doc, "threats", false, HD_OBJ);
+    for (size_t i = 0; list && !rc && i < list->n; i++) {
+        const hd *o = list->items[i];
+        char where[128];
+        snprintf(where, sizeof where, "threats[%zu]", i);
+        if ((rc = check_keys(l, where, o, keys)))
+            break;
+        const char *id = str_of(l, &rc, where, o, "id", true);
+        const char *actor = str_of(l, &rc, where, o, "actor", false);
+        const hd *targets = list_of(l, &rc, where, o, "targets", true, HD_OBJ);
+        int a = HSEC_THREAT_UNKNOWN;
+        if (!rc && actor)
+            rc = enum_of(l, &a, where, "actor", HSEC_ENUM_THREAT_ACTOR, actor);
+        if (rc || (rc = api(l, where, hsec_scenario_add_threat(l->s, id, (hsec_threat_actor)a))))
+            break;
+        snprintf(where, sizeof where, "threats[%zu] (%s)", i, id);
+        if (!rc)
+            rc = timing(l, where, o, id, "start", HSEC_TIMING_START, hsec_scenario_set_threat);
+        if (!rc)
+            rc = timing(l, where, o, id, "duration", HSEC_TIMING_DURATION,
+                        hsec_scenario_set_threat);
+        if (!rc)
+            rc = timing(l, where, o, id, "likelihood", HSEC_TIMING_LIKELIHOOD,
+                        hsec_scenario_set_threat);
+        for (size_t t = 0; !rc && t < targets->n; t++) {
+            const hd *to = targets->items[t];
+            char tw[160];
+            snprintf(tw, sizeof tw, "%s.targets[%zu]", where, t);
+            if ((rc = check_keys(l, tw, to, tkeys)))
+                break;
+            const char *node = str_of(l, &rc, tw, to, "node", true);
+            const hd *mag = member(l, &rc, tw, to, "magnitude", HD_NUM, true);
+            if (!rc)
+                rc = api(l, tw, hsec_scenario_add_threat_target(l->s, id, node, mag->num));
+        }
+    }
+    return rc;
+}
+
+static int load_measures(ld *l, const hd *doc)
+{
+    static const char *const keys[] = {"id",    "kind",  "effect", "targets",  "actor",
+                                       "fraction", "delta", "start", "ramp", "duration",
+                                       "cost",  NULL};
+    static const char *const tkeys[] = {"node", "from", "to", NULL};
+    int rc = HSEC_OK;
+    const hd *list = list_of(l, &rc, "document", doc, "measures", false, HD_OBJ);
+    for (size_t i = 0; list && !rc && i < list->n; i++) {
+        const hd *o = list->items[i];
+        char where[128];
+        snprintf(where, sizeof where, "measures[%zu]", i);
+        if ((rc = check_keys(l, where, o, keys)))
+            break;
+        const char *id = str_of(l, &rc, where, o, "id", true);
+        const char *kind = str_of(l, &rc, where, o, "kind", true);
+        const char *effect = str_of(l, &rc, where, o, "effect", true);
+        const char *actor = str_of(l, &rc, where, o, "actor", false);
+        const hd *targets = list_of(l, &rc, where, o, "targets", true, HD_OBJ);
+        int k = 0, e = 0, a = 0;
+        if (!rc)
+            rc = enum_of(l, &k, where, "kind", HSEC_ENUM_MEASURE_KIND, kind);
+        if (!rc)
+            rc = enum_of(l, &e, where, "effect", HSEC_ENUM_EFFECT, effect);
+        a = k == HSEC_PROTECTION ? HSEC_BY_HOST_GOVERNMENT : HSEC_BY_COMMUNITY;
+        if (!rc && actor)
+            rc = enum_of(l, &a, where, "actor", HSEC_ENUM_MEASURE_ACTOR, actor);
+        const char *want = e == HSEC_RECOVER ? "delta" : "fraction";
+        const char *other = e == HSEC_RECOVER ? "fraction" : "delta";
+        const hd *strength = member(l, &rc, where, o, want, HD_NUM, false);
+        if (!rc && hd_get(o, other))
+            rc = fail(l, HSEC_EFORMAT, "%s: \"%s\" does not apply to effect %s (give \"%s\")",
+                      where, other, effect, want);
+        if (!rc && !strength)
+            rc = fail(l, HSEC_EFORMAT, "%s: \"%s\" is required for effect %s", where, want,
+                      effect);
+        if (rc || (rc = api(l, where, hsec_scenario_add_measure(
+                                          l->s, id, (hsec_measure_kind)k, (hsec_effect)e,
+                                          (hsec_measure_actor)a, strength->num))))
+            break;
+        snprintf(where, sizeof where, "measures[%zu] (%s)", i, id);
+        static const char *const tk[] = {"start", "ramp", "duration", "cost"};
+        static const hsec_timing tw[] = {HSEC_TIMING_START, HSEC_TIMING_RAMP,
+                                         HSEC_TIMING_DURATION, HSEC_TIMING_COST};
+        for (int p = 0; p < 4 && !rc; p++)
+            rc = timing(l, where, o, id, tk[p], tw[p], hsec_scenario_set_measure);
+        for (size_t t = 0; !rc && t < targets->n; t++) {
+            const hd *to = targets->items[t];
+            char w2[160];
+            snprintf(w2, sizeof w2, "%s.targets[%zu]", where, t);
+            if ((rc = check_keys(l, w2, to, tkeys)))
+                break;
+            const char *node = str_of(l, &rc, w2, to, "node", false);
+            const char *from = str_of(l, &rc, w2, to, "from", false);
+            const char *dst = str_of(l, &rc, w2, to, "to", false);
+            if (rc)
+                break;
+            if (node && !from && !dst)
+                rc = api(l, w2, hsec_scenario_add_measure_target(l->s, id, node));
+            else if (!node && dst)
+                rc = api(l, w2, hsec_scenario_add_measure_link(l->s, id, from, dst));
+            else
+                rc = fail(l, HSEC_EFORMAT, "%s: give {\"node\"}, {\"from\", \"to\"} or {\"to\"}",
+                          w2);
+        }
+    }
+    return rc;
+}
+
+static int load_run(ld *l, const hd *doc)
+{
+    static const char *const keys[] = {"mode",      "steps",           "bounded",
+                                       "record",    "bands",           "step_unit",
+                                       "recovery_lambda", "seed", "max_iterations", NULL};
+    int rc = HSEC_OK;
+    const hd *run = member(l, &rc, "document", doc, "run", HD_OBJ, false);
+    if (rc || !run)
+        return rc;
+    if ((rc = check_keys(l, "run", run, keys)))
+        return rc;
+    const char *mode = str_of(l, &rc, "run", run, "mode", false);
+    if (!rc && mode) {
+        if (strcmp(mode, "static") == 0)
+            rc = api(l, "run.mode", hsec_scenario_set_option(l->s, HSEC_OPT_MODE, 0));
+        else if (strcmp(mode, "dynamic") == 0)
+            rc = api(l, "run.mode", hsec_scenario_set_option(l->s, HSEC_OPT_MODE, 1));
+        else
+            rc = fail(l, HSEC_EFORMAT, "run: mode \"%s\" is not static or dynamic", mode);
+    }
+    const hd *steps = member(l, &rc, "run", run, "steps", HD_NUM, false);
+    if (!rc && steps)
+        rc = api(l, "run", hsec_scenario_set_option(l->s, HSEC_OPT_STEPS, steps->num));
+    if (!rc && mode && strcmp(mode, "dynamic") == 0 && !steps)
+        rc = fail(l, HSEC_EFORMAT, "run: \"steps\" is required in dynamic mode");
+    const hd *bounded = member(l, &rc, "run", run, "bounded", HD_BOOL, false);
+    if (!rc && bounded)
+        rc = api(l, "run", hsec_scenario_set_option(l->s, HSEC_OPT_BOUNDED, bounded->b));
+    static const char *const nk[] = {"recovery_lambda", "seed", "max_iterations"};
+    static const hsec_option no[] = {HSEC_OPT_RECOVERY_LAMBDA, HSEC_OPT_SEED,
+                                     HSEC_OPT_MAX_ITERATIONS};
+    for (int i = 0; i < 3 && !rc; i++) {
+        const hd *v = member(l, &rc, "run", run, nk[i], HD_NUM, false);
+        if (v)
+            rc = api(l, "run", hsec_scenario_set_option(l->s, no[i], v->num));
+    }
+    const hd *bands = list_of(l, &rc, "run", run, "bands", false, HD_NUM);
+    if (!rc && bands) {
+        if (bands->n != 2)
+            rc = fail(l, HSEC_EFORMAT, "run.bands must hold 2 numbers (the last step of "
+                      "short and of medium), not %zu", bands->n);
+        if (!rc)
+            rc = api(l, "run", hsec_scenario_set_option(l->s, HSEC_OPT_BAND_SHORT,
+                                                        bands->items[0]->num));
+        if (!rc)
+            rc = api(l, "run", hsec_scenario_set_option(l->s, HSEC_OPT_BAND_MEDIUM,
+                                                        bands->items[1]->num));
+        if (!rc && bands->items[0]->num > bands->items[1]->num)
+            rc = fail(l, HSEC_EINVAL, "run.bands: short ends at %g, after medium (%g)",
+                      bands->items[0]->num, bands->items[1]->num);
+    }
+    const char *unit = str_of(l, &rc, "run", run, "step_unit", false);
+    if (!rc && unit)
+        rc = api(l, "run", hsec_scenario_set_step_unit(l->s, unit));
+    const hd *rec = list_of(l, &rc, "run", run, "record", false, HD_STR);
+    for (size_t i = 0; rec && !rc && i < rec->n; i++)
+        rc = api(l, "run", hsec_scenario_record(l->s, rec->items[i]->str));
+    return rc;
+}
+
+int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a, char *msg)
+{
+    static const char *const keys[] = {"hsec",     "name",     "regions",   "groups",
+                                       "services", "links",    "templates", "threats",
+                                       "measures", "run",      NULL};
+    *out = NULL;
+    ld l = {msg, NULL, NULL};
+    int rc = HSEC_OK;
+    if (doc->t != HD_OBJ)
+        return fail(&l, HSEC_EFORMAT, "document: must be an object, not %s",
+                    hd_type_name(doc->t));
+    if ((rc = check_keys(&l, "document", doc, keys)))
+        return rc;
+    const hd *ver = member(&l, &rc, "document", doc, "hsec", HD_NUM, true);
+    if (!rc && ver->num != 1)
+        rc = fail(&l, HSEC_EFORMAT, "document: hsec %g is not a format version this library "
+                  "reads (1)", ver->num);
+    str_of(&l, &rc, "document", doc, "name", false);
+    if (rc)
+        return rc;
+    if ((rc = hsec_model_new(&l.m, a)))
+        return fail(&l, rc, "out of memory");
+    hsec_compiled *c = NULL;
+    if (!(rc = load_regions(&l, doc)) && !(rc = load_groups(&l, doc)) &&
+        !(rc = load_services(&l, doc)) && !(rc = load_links(&l, doc)))
+        rc = api(&l, "model", hsec_model_compile(&c, l.m));
+    hsec_model_free(l.m);
+    l.m = NULL;
+    if (rc)
+        return rc;
+    rc = hsec_scenario_new(&l.s, c);
+    hsec_compiled_free(c); /* the scenario holds its own reference */
+    if (rc)
+        return fail(&l, rc, "out of memory");
+    if (!(rc = load_threats(&l, doc)) && !(rc = load_measures(&l, doc)))
+        rc = load_run(&l, doc);
+    if (rc) {
+        hsec_scenario_free(l.s);
+        return rc;
+    }
+    *out = l.s;
+    return HSEC_OK;
+}
+
+int hsec_doc_load_json(hsec_scenario **out, const char *text, size_t len,
+                       const hsec_allocator *alloc, char *errbuf, size_t errbuf_size)
+{
+    char msg[HSEC_ERRMSG_MAX] = "";
+    if (!out) {
+        hx_copymsg(errbuf, errbuf_size, "out is NULL");
+        return HSEC_EINVAL;
+    }
+    *out = NULL;
+    if (!text || (alloc && (!alloc->alloc || !alloc->realloc || !alloc->free))) {
+        hx_copymsg(errbuf, errbuf_size, "text is NULL or the allocator is incomplete");
+        return HSEC_EINVAL;
+    }
+    hsec_allocator a;
+    if (alloc)
+        a = *alloc;
+    else
+        hx_default_allocator(&a);
+    hd *doc = NULL;
+    int rc = hd_from_json(&doc, &a, text, len, msg);
+    if (!rc)
+        rc = hx_load_tree(out, doc, &a, msg);
+    hd_free(&a, doc);
+    if (rc)
+        hx_copymsg(errbuf, errbuf_size, msg);
+    return rc;
+}
+
+int hsec_doc_load_file(hsec_scenario **out, const char *path, const hsec_allocator *alloc,
+                       char *errbuf, size_t errbuf_size)
+{
+    if (!out || !path) {
+        hx_copymsg(errbuf, errbuf_size, "out or path is NULL");
+        return HSEC_EINVAL;
+    }
+    *out = NULL;
+    hsec_allocator a;
+    if (alloc && alloc->alloc && alloc->realloc && alloc->free)
+        a = *alloc;
+    else
+        hx_default_allocator(&a);
+    char msg[HSEC_ERRMSG_MAX];
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(msg, sizeof msg, "%s: %s", path, strerror(errno));
+        hx_copymsg(errbuf, errbuf_size, msg);
+        return HSEC_EIO;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int rc = HSEC_OK;
+    for (;;) {
+        if (HX_RESERVE(&a, buf, cap, len + 65536)) {
+            rc = HSEC_ENOMEM;
+            snprintf(msg, sizeof msg, "%s: out of memory", path);
+            break;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                rc = HSEC_EIO;
+                snprintf(msg, sizeof msg, "%s: read error", path);
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (!rc) {
+        rc = hsec_doc_load_json(out, buf, len, alloc, msg, sizeof msg);
+        if (rc) {
+            char full[2 * HSEC_ERRMSG_MAX];
+            snprintf(full, sizeof full, "%s: %s", path, msg);
+            hx_copymsg(msg, sizeof msg, full);
+        }
+    }
+    hx_free(&a, buf);
+    if (rc)
+        hx_copymsg(errbuf, errbuf_size, msg);
+    return rc;
+}

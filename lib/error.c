@@ -1,0 +1,55 @@
+/* Error codes, their static text, and the messages kept on handles. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *hsec_strerror(int code)
+{
+    switch (code) {
+    case HSEC_OK: return "no error";
+    case HSEC_EINVAL: return "invalid argument or value";
+    case HSEC_ENOMEM: return "out of memory";
+    case HSEC_ENOTFOUND: return "no such name";
+    case HSEC_EEXIST: return "duplicate id or link";
+    case HSEC_ENOCONV: return "the linear model cannot converge";
+    case HSEC_EIO: return "input or output failed";
+    case HSEC_EFORMAT: return "malformed document";
+    case HSEC_ESTATE: return "call does not fit the object's state";
+    default: return "unknown error";
+    }
+}
+
+void hx_vsetmsg(char *buf, const char *fmt, va_list ap)
+{
+    vsnprintf(buf, HSEC_ERRMSG_MAX, fmt, ap);
+}
+
+void hx_setmsg(char *buf, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hx_vsetmsg(buf, fmt, ap);
+    va_end(ap);
+}
+
+void hx_copymsg(char *buf, size_t size, const char *msg)
+{
+    if (!buf || !size)
+        return;
+    size_t len = strlen(msg);
+    if (len >= size)
+        len = size - 1;
+    memcpy(buf, msg, len);
+    buf[len] = '\0';
+}
+
+int hsec_version_number(void)
+{
+    return HSEC_VERSION_NUMBER;
+}
+
+const char *hsec_version_string(void)
+{
+    return HSEC_VERSION_STRING;
+}

@@ -1,0 +1,200 @@
+/* Ids, the id map, and the names of enumerations. */
+#include "internal.h"
+
+#include <math.h>
+#include <string.h>
+
+bool hx_valid_id(const char *s)
+{
+    if (!s)
+        return false;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        char ch = s[n];
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+        if (!ok || n >= HX_ID_MAX)
+            return false;
+    }
+    return n > 0;
+}
+
+const char *hx_show(const char *s)
+{
+    return s ? s : "(null)";
+}
+
+/* FNV-1a, 64 bits. */
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static size_t slot_of(const hx_map *m, const char *key)
+{
+    size_t mask = m->cap - 1;
+    size_t i = (size_t)hash(key) & mask;
+    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static int grow(const hsec_allocator *a, hx_map *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 16;
+    hx_map n = {0};
+    n.keys = hx_calloc(a, ncap, sizeof *n.keys);
+    n.vals = hx_calloc(a, ncap, sizeof *n.vals);
+    if (!n.keys || !n.vals) {
+        hx_free(a, n.keys);
+        hx_free(a, n.vals);
+        return HSEC_ENOMEM;
+    }
+    n.cap = ncap;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->keys[i]) {
+            size_t j = slot_of(&n, m->keys[i]);
+            n.keys[j] = m->keys[i];
+            n.vals[j] = m->vals[i];
+        }
+    }
+    n.count = m->count;
+    hx_map_free(a, m);
+    *m = n;
+    return HSEC_OK;
+}
+
+int hx_map_put(const hsec_allocator *a, hx_map *m, const char *key, uint32_t val)
+{
+    if ((m->count + 1) * 4 > m->cap * 3) {
+        int rc = grow(a, m);
+        if (rc)
+            return rc;
+    }
+    size_t i = slot_of(m, key);
+    if (m->keys[i])
+        return HSEC_EEXIST;
+    m->keys[i] = key;
+    m->vals[i] = val;
+    m->count++;
+    return HSEC_OK;
+}
+
+bool hx_map_get(const hx_map *m, const char *key, uint32_t *val)
+{
+    if (!m->cap || !key)
+        return false;
+    size_t i = slot_of(m, key);
+    if (!m->keys[i])
+        return false;
+    if (val)
+        *val = m->vals[i];
+    return true;
+}
+
+void hx_map_free(const hsec_allocator *a, hx_map *m)
+{
+    hx_free(a, m->keys);
+    hx_free(a, m->vals);
+    m->keys = NULL;
+    m->vals = NULL;
+    m->cap = m->count = 0;
+}
+
+static const char *const dims[] = {"economic", "food", "health", "environmental",
+                                   "personal", "community", "political"};
+static const char *const flags[] = {"women",     "children",   "elderly", "disabled",
+                                    "indigenous", "displaced", "missing", "minority"};
+static const char *const kinds[] = {"energy",           "water",          "health_care",
+                                    "food_production",  "market",         "education",
+                                    "shelter",          "communications", "transport",
+                                    "policing_justice", "governance",     "cultural_property",
+                                    "other"};
+static const char *const tactors[] = {"own",      "allied",  "adversary", "non_state_armed_group",
+                                      "criminal", "natural", "unknown"};
+static const char *const mkinds[] = {"protection", "empowerment"};
+static const char *const mactors[] = {"host_government", "international_organisation",
+                                      "military",        "ngo",
+                                      "community",       "private_sector"};
+static const char *const effects[] = {"shield", "decouple", "recover", "reduce_vulnerability"};
+static const char *const phases[] = {"minimal", "stressed", "crisis", "emergency", "catastrophe"};
+
+static const char *const *table(hsec_enum which, int *count)
+{
+#define T(arr)                                  \
+    do {                                        \
+        *count = (int)(sizeof arr / sizeof *arr); \
+        return arr;                             \
+    } while (0)
+    switch (which) {
+    case HSEC_ENUM_DIMENSION: T(dims);
+    case HSEC_ENUM_FLAG: T(flags);
+    case HSEC_ENUM_SERVICE_KIND: T(kinds);
+    case HSEC_ENUM_THREAT_ACTOR: T(tactors);
+    case HSEC_ENUM_MEASURE_KIND: T(mkinds);
+    case HSEC_ENUM_MEASURE_ACTOR: T(mactors);
+    case HSEC_ENUM_EFFECT: T(effects);
+    case HSEC_ENUM_PHASE: T(phases);
+    }
+#undef T
+    *count = 0;
+    return NULL;
+}
+
+const char *hsec_enum_name(hsec_enum which, int value)
+{
+    int count;
+    const char *const *t = table(which, &count);
+    return (t && value >= 0 && value < count) ? t[value] : NULL;
+}
+
+int hsec_enum_value(int *out, hsec_enum which, const char *name)
+{
+    int count;
+    const char *const *t = table(which, &count);
+    if (!out || !name)
+        return HSEC_EINVAL;
+    for (int i = 0; i < count; i++) {
+        if (strcmp(t[i], name) == 0) {
+            *out = i;
+            return HSEC_OK;
+        }
+    }
+    return HSEC_ENOTFOUND;
+}
+
+hsec_phase hsec_phase_of(double y)
+{
+    if (y >= 0.8)
+        return HSEC_PHASE_CATASTROPHE;
+    if (y >= 0.6)
+        return HSEC_PHASE_EMERGENCY;
+    if (y >= 0.4)
+        return HSEC_PHASE_CRISIS;
+    if (y >= 0.2)
+        return HSEC_PHASE_STRESSED;
+    return HSEC_PHASE_MINIMAL;
+}
+
+bool hx_split_node(const char *name, char ent[HX_ID_MAX + 1], int *dim)
+{
+    if (!name)
+        return false;
+    const char *dot = strchr(name, '.');
+    size_t len = dot ? (size_t)(dot - name) : strlen(name);
+    if (len == 0 || len > HX_ID_MAX)
+        return false;
+    memcpy(ent, name, len);
+    ent[len] = '\0';
+    if (!hx_valid_id(ent))
+        return false;
+    *dim = -1;
+    if (dot)
+        return hsec_enum_value(dim, HSEC_ENUM_DIMENSION, dot + 1) == HSEC_OK;
+    return true;
+}

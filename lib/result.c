@@ -1,0 +1,132 @@
+/* Running a scenario and reading what the run computed. */
+#include "internal.h"
+
+#include <math.h>
+
+int hsec_scenario_run(hsec_result **out, hsec_scenario *s)
+{
+    if (!out)
+        return HSEC_EINVAL;
+    *out = NULL;
+    if (!s)
+        return HSEC_EINVAL;
+    s->err[0] = '\0';
+    return hx_run(out, s);
+}
+
+void hsec_result_free(hsec_result *r)
+{
+    if (!r)
+        return;
+    const hsec_allocator *a = &r->a;
+    hx_free(a, r->q);
+    hx_free(a, r->orders);
+    hx_free(a, r->rec);
+    hx_free(a, r->series);
+    hx_free(a, r->last);
+    hx_free(a, r->peak);
+    hx_free(a, r->threat);
+    hx_free(a, r->region);
+    hsec_allocator copy = r->a;
+    hx_free(&copy, r);
+}
+
+int hsec_result_mode(const hsec_result *r) { return r ? r->mode : -1; }
+uint64_t hsec_result_steps(const hsec_result *r) { return r ? r->steps : 0; }
+size_t hsec_result_node_count(const hsec_result *r) { return r ? r->n : 0; }
+const double *hsec_result_q(const hsec_result *r) { return r ? r->q : NULL; }
+const double *hsec_result_orders(const hsec_result *r) { return r ? r->orders : NULL; }
+
+int hsec_result_series(const double **values, size_t *len, const hsec_result *r, size_t node)
+{
+    if (!values || !len || !r)
+        return HSEC_EINVAL;
+    *values = NULL;
+    *len = 0;
+    if (!r->series)
+        return HSEC_ENOTFOUND;
+    for (size_t k = 0; k < r->nrec; k++) {
+        if (r->rec[k] == node) {
+            *len = (size_t)r->steps + 1;
+            *values = r->series + k * *len;
+            return HSEC_OK;
+        }
+    }
+    return HSEC_ENOTFOUND;
+}
+
+static const gfig *fig(const hsec_result *r, size_t g, hsec_at at)
+{
+    if (!r || g >= r->ngroup)
+        return NULL;
+    if (at == HSEC_AT_LAST)
+        return &r->last[g];
+    if (at == HSEC_AT_PEAK)
+        return &r->peak[g];
+    return NULL;
+}
+
+int hsec_result_group(uint64_t *step, double *index, double y[HSEC_DIM_COUNT],
+                      const hsec_result *r, size_t group, hsec_at at)
+{
+    const gfig *f = fig(r, group, at);
+    if (!f)
+        return HSEC_EINVAL;
+    if (step)
+        *step = f->step;
+    if (index)
+        *index = f->H;
+    if (y)
+        for (int d = 0; d < HSEC_DIM_COUNT; d++)
+            y[d] = f->y[d];
+    return HSEC_OK;
+}
+
+int hsec_result_group_orders(double p[HSEC_DIM_COUNT * 4], const hsec_result *r, size_t group,
+                             hsec_at at)
+{
+    const gfig *f = fig(r, group, at);
+    if (!f || !p)
+        return HSEC_EINVAL;
+    for (int i = 0; i < HSEC_DIM_COUNT * 4; i++)
+        p[i] = f->p[i];
+    return HSEC_OK;
+}
+
+int hsec_result_burden(double *out, const hsec_result *r, hsec_burden part, size_t index)
+{
+    if (!out || !r)
+        return HSEC_EINVAL;
+    switch (part) {
+    case HSEC_BURDEN_TOTAL: *out = r->total; return HSEC_OK;
+    case HSEC_BURDEN_BASELINE: *out = r->baseline; return HSEC_OK;
+    case HSEC_BURDEN_PROPAGATED: *out = r->propagated; return HSEC_OK;
+    case HSEC_BURDEN_INITIAL: *out = r->initial; return HSEC_OK;
+    case HSEC_BURDEN_BAND:
+        if (index >= 3)
+            return HSEC_EINVAL;
+        *out = r->band[index];
+        return HSEC_OK;
+    case HSEC_BURDEN_ORDER:
+        if (index >= 4)
+            return HSEC_EINVAL;
+        *out = r->order[index];
+        return HSEC_OK;
+    case HSEC_BURDEN_THREAT:
+        if (index >= r->nthreat)
+            return HSEC_EINVAL;
+        *out = r->threat[index];
+        return HSEC_OK;
+    case HSEC_BURDEN_ACTOR:
+        if (index >= HSEC_THREAT_ACTOR_COUNT)
+            return HSEC_EINVAL;
+        *out = r->actor[index];
+        return HSEC_OK;
+    case HSEC_BURDEN_REGION:
+        if (index >= r->nregion)
+            return HSEC_EINVAL;
+        *out = r->region[index];
+        return HSEC_OK;
+    }
+    return HSEC_EINVAL;
+}

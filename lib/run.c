@@ -1,0 +1,560 @@
+/*
+ * The propagation engine (doc/model.md §2-§5).
+ *
+ * Every mode advances the same state with one fused sweep over the links in
+ * compressed sparse rows: per node, the parts q1, q2, q3, q4 (orders 1, 2,
+ * 3, 4+) and one part per source of degradation (each threat, and the
+ * initial degradation in dynamic mode), so that the orders and the
+ * per-threat split come out of a single pass over the matrix. A source node
+ * exposes a "gather" vector (q1, q2, q3 + q4, parts...) that its links read;
+ * it is double-buffered, since the update is a Jacobi step. Links with a lag
+ * read the gather vector of an earlier step from a ring buffer kept only for
+ * the nodes that are sources of lagged links.
+ *
+ *   dynamic      q(t+1) = q + K (A' q_lag + c - q)
+ *   static       the same with K = I and no lags, iterated to its limit:
+ *                bounded: until no part moves by more than 1e-15;
+ *                linear:  until the residual of (I - A') q = c, which is
+ *                         the change of a Jacobi step, is below 1e-13 ||c||,
+ *                         after the spectral radius of A' is shown below 1.
+ *
+ * Nothing is allocated inside the time loop.
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct ctx {
+    const hsec_compiled *c;
+    const hsec_scenario *s;
+    const hsec_allocator *a;
+    bool dynamic, bounded, uselag;
+    size_t n, H, S, P, G;
+    bool has_init;
+    double *st;       /* n * P */
+    double *gv, *gv2; /* n * G */
+    double *ring;     /* R * nlagsrc * G */
+    size_t R;
+    double *kb;   /* base recovery rate per node */
+    double *mfac; /* measure strength * ramp at this step; 0 when not in force */
+    double *thr;  /* threat likelihood at this step; 0 when not active */
+    double *acc, *tg, *cbuf;
+} ctx;
+
+/* Pointers into the scenario's sorted target lists, advanced with the sweep. */
+typedef struct walk {
+    size_t tt, dec, red, shd, rec;
+} walk;
+
+static bool in_force(int64_t start, int64_t dur, uint64_t t)
+{
+    return (int64_t)t >= start && (dur < 0 || (int64_t)t < start + dur);
+}
+
+/* Strengths of measures and threats at step t (full strength when static). */
+static void coefficients(ctx *x, uint64_t t)
+{
+    const hsec_scenario *s = x->s;
+    for (size_t m = 0; m < s->nmeasure; m++) {
+        const smeasure *me = &s->measures[m];
+        double f = me->strength;
+        if (x->dynamic) {
+            if (!in_force(me->start, me->dur, t))
+                f = 0;
+            else if (me->ramp > 0 && (int64_t)t - me->start + 1 < me->ramp)
+                f *= (double)((int64_t)t - me->start + 1) / (double)me->ramp;
+        }
+        x->mfac[m] = f;
+    }
+    for (size_t h = 0; h < s->nthreat; h++) {
+        const sthreat *th = &s->threats[h];
+        x->thr[h] = (!x->dynamic || in_force(th->start, th->dur, t)) ? th->like : 0;
+    }
+}
+
+/* 1 - s_e for link e: the part of the link that decouple measures leave. */
+static inline double link_pass(const ctx *x, walk *w, size_t e)
+{
+    const starget *d = x->s->mt[HSEC_DECOUPLE];
+    size_t nd = x->s->nmt[HSEC_DECOUPLE];
+    double pass = 1;
+    while (w->dec < nd && d[w->dec].at == e)
+        pass *= 1 - x->mfac[d[w->dec++].who];
+    return pass;
+}
+
+/* v_i(t), 1 - sigma_i(t) and k_i(t) of node i. */
+static inline void node_coeffs(const ctx *x, walk *w, size_t i, double *vt, double *pass,
+                               double *k)
+{
+    const hsec_scenario *s = x->s;
+    const starget *l;
+    double v = x->c->v[i], p = 1, kk = x->kb[i];
+    for (l = s->mt[HSEC_REDUCE_VULNERABILITY]; w->red < s->nmt[HSEC_REDUCE_VULNERABILITY] &&
+                                               l[w->red].at == i;
+         w->red++)
+        v *= 1 - x->mfac[l[w->red].who];
+    for (l = s->mt[HSEC_SHIELD]; w->shd < s->nmt[HSEC_SHIELD] && l[w->shd].at == i; w->shd++)
+        p *= 1 - x->mfac[l[w->shd].who];
+    for (l = s->mt[HSEC_RECOVER]; w->rec < s->nmt[HSEC_RECOVER] && l[w->rec].at == i; w->rec++)
+        kk += x->mfac[l[w->rec].who];
+    *vt = v;
+    *pass = p;
+    *k = kk < 1 ? kk : 1;
+}
+
+static inline const double *source(const ctx *x, size_t e, uint64_t t)
+{
+    const hsec_compiled *c = x->c;
+    uint32_t j = c->col[e];
+    if (x->uselag && c->lag[e]) {
+        size_t slot = (size_t)((t + x->R - c->lag[e]) % x->R);
+        return x->ring + (slot * c->nlagsrc + c->hidx[j]) * x->G;
+    }
+    return x->gv + (size_t)j * x->G;
+}
+
+/* One step t -> t+1 (static: one iteration). Returns the largest change of
+ * any part of any node. */
+static double sweep(ctx *x, uint64_t t)
+{
+    const hsec_compiled *c = x->c;
+    const hsec_scenario *s = x->s;
+    const size_t G = x->G, P = x->P, H = x->H;
+    const starget *tt = s->tt;
+    double *acc = x->acc, *tg = x->tg, *cbuf = x->cbuf;
+    double maxch = 0;
+    walk w = {0};
+    for (size_t i = 0; i < x->n; i++) {
+        for (size_t p = 0; p < G; p++)
+            acc[p] = 0;
+        for (size_t e = c->rowp[i]; e < c->rowp[i + 1]; e++) {
+            double a = c->w[e] * link_pass(x, &w, e);
+            const double *src = source(x, e, t);
+            for (size_t p = 0; p < G; p++)
+                acc[p] += a * src[p];
+        }
+        double vt, pass, k;
+        node_coeffs(x, &w, i, &vt, &pass, &k);
+        double f = vt * pass, ctot = 0;
+        for (size_t h = 0; h < H; h++)
+            cbuf[h] = 0;
+        for (; w.tt < s->ntt && tt[w.tt].at == i; w.tt++) {
+            double val = x->thr[tt[w.tt].who] * tt[w.tt].mag;
+            cbuf[tt[w.tt].who] = val;
+            ctot += val;
+        }
+        tg[0] = f * ctot;
+        tg[1] = vt * acc[0];
+        tg[2] = vt * acc[1];
+        tg[3] = vt * acc[2];
+        for (size_t h = 0; h < H; h++)
+            tg[4 + h] = vt * acc[3 + h] + f * cbuf[h];
+        if (x->has_init)
+            tg[4 + H] = vt * acc[3 + H];
+        double *q = x->st + i * P;
+        if (x->dynamic && k != 1) /* static has K = I; k == 1 takes the target exactly */
+            for (size_t p = 0; p < P; p++)
+                tg[p] = q[p] + k * (tg[p] - q[p]);
+        if (x->bounded) {
+            double tot = tg[0] + tg[1] + tg[2] + tg[3];
+            if (tot > 1) {
+                double sc = 1 / tot;
+                for (size_t p = 0; p < P; p++)
+                    tg[p] *= sc;
+            }
+        }
+        for (size_t p = 0; p < P; p++) {
+            double d = fabs(tg[p] - q[p]);
+            if (d > maxch || d != d)
+                maxch = d;
+            q[p] = tg[p];
+        }
+        double *g = x->gv2 + i * G;
+        g[0] = tg[0];
+        g[1] = tg[1];
+        g[2] = tg[2] + tg[3];
+        for (size_t p = 3; p < G; p++)
+            g[p] = tg[p + 1];
+    }
+    double *tmp = x->gv;
+    x->gv = x->gv2;
+    x->gv2 = tmp;
+    if (x->uselag) { /* keep the new gather vectors of lagged sources */
+        size_t slot = (size_t)((t + 1) % x->R);
+        for (size_t i = 0; i < x->n; i++)
+            if (c->hidx[i] != HX_NONE)
+                memcpy(x->ring + (slot * c->nlagsrc + c->hidx[i]) * G, x->gv + i * G,
+                       G * sizeof(double));
+    }
+    return maxch;
+}
+
+/* y = A' x at full strength (static), for the spectral radius check. */
+static void matvec(const ctx *x, const double *in, double *out)
+{
+    const hsec_compiled *c = x->c;
+    walk w = {0};
+    for (size_t i = 0; i < x->n; i++) {
+        double sum = 0;
+        for (size_t e = c->rowp[i]; e < c->rowp[i + 1]; e++)
+            sum += c->w[e] * link_pass(x, &w, e) * in[c->col[e]];
+        double vt, pass, k;
+        node_coeffs(x, &w, i, &vt, &pass, &k);
+        out[i] = vt * sum;
+    }
+}
+
+/* Largest column sum of A'. */
+static double max_colsum(const ctx *x, double *cs)
+{
+    const hsec_compiled *c = x->c;
+    walk w = {0};
+    memset(cs, 0, x->n * sizeof *cs);
+    for (size_t i = 0; i < x->n; i++) {
+        size_t e0 = c->rowp[i], e1 = c->rowp[i + 1];
+        walk w0 = w;
+        double vt, pass, k;
+        for (size_t e = e0; e < e1; e++)
+            link_pass(x, &w, e);
+        node_coeffs(x, &w, i, &vt, &pass, &k);
+        for (size_t e = e0; e < e1; e++)
+            cs[c->col[e]] += vt * c->w[e] * link_pass(x, &w0, e);
+    }
+    double mx = 0;
+    for (size_t i = 0; i < x->n; i++)
+        mx = cs[i] > mx ? cs[i] : mx;
+    return mx;
+}
+
+/*
+ * Show that the spectral radius of the nonnegative A' is below 1 (or not).
+ * Cheap bounds first (largest row and column sums), then power iteration on
+ * I + A' (whose dominant eigenvalue is 1 + rho even when A' is periodic)
+ * with Collatz-Wielandt bounds: for x > 0, max_i (A'x)_i / x_i >= rho; for
+ * z >= 0, z != 0, with (A'z)_i >= L z_i wherever z_i > 0, rho >= L.
+ */
+static int check_spectral(ctx *x, char *err)
+{
+    size_t n = x->n;
+    int rc = HSEC_OK;
+    double *v = hx_calloc(x->a, n, sizeof *v), *y = hx_calloc(x->a, n, sizeof *y);
+    double *z = hx_calloc(x->a, n, sizeof *z), *yz = hx_calloc(x->a, n, sizeof *yz);
+    if (!v || !y || !z || !yz) {
+        hx_setmsg(err, "out of memory");
+        rc = HSEC_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = 1;
+    matvec(x, v, y);
+    double upper = 0, lower = 0;
+    for (size_t i = 0; i < n; i++)
+        upper = y[i] > upper ? y[i] : upper;
+    if (upper < 1 || max_colsum(x, z) < 1)
+        goto done;
+    for (int it = 1; it <= 2000; it++) {
+        double mx = 0;
+        for (size_t i = 0; i < n; i++) {
+            v[i] += y[i];
+            mx = v[i] > mx ? v[i] : mx;
+        }
+        for (size_t i = 0; i < n; i++)
+            v[i] /= mx;
+        matvec(x, v, y);
+        upper = 0;
+        for (size_t i = 0; i < n; i++) {
+            double r = y[i] / v[i];
+            upper = r > upper ? r : upper;
+        }
+        if (upper < 1)
+            goto done;
+        if (it % 10 == 0) {
+            for (size_t i = 0; i < n; i++)
+                z[i] = v[i] >= 1e-3 ? v[i] : 0;
+            matvec(x, z, yz);
+            double lo = INFINITY;
+            for (size_t i = 0; i < n; i++) {
+                if (z[i] > 0) {
+                    double r = yz[i] / z[i];
+                    lo = r < lo ? r : lo;
+                }
+            }
+            lower = lo > lower ? lo : lower;
+            if (lower >= 1) {
+                hx_setmsg(err, "linear mode: the spectral radius of A' is at least %.6g; it "
+                          "must be below 1 for the equilibrium to exist (use bounded mode, "
+                          "or weaken links or vulnerabilities)", lower);
+                rc = HSEC_ENOCONV;
+                goto done;
+            }
+        }
+    }
+    hx_setmsg(err, "linear mode: cannot show that the spectral radius of A' (between %.6g "
+              "and %.6g) is below 1 (use bounded mode)", lower, upper);
+    rc = HSEC_ENOCONV;
+done:
+    hx_free(x->a, v);
+    hx_free(x->a, y);
+    hx_free(x->a, z);
+    hx_free(x->a, yz);
+    return rc;
+}
+
+/* Group figures of the current state; burden accumulated when band >= -1
+ * (-1: static, no band). */
+static void report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
+{
+    const hsec_compiled *c = x->c;
+    const size_t P = x->P, H = x->H;
+    gfig now;
+    for (size_t g = 0; g < c->ngroup; g++) {
+        const cgroup *cg = &c->groups[g];
+        double Hg = 0, Hb = 0, Hp = 0;
+        now.step = t;
+        for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+            const double *q = x->st + (cg->node + (size_t)d) * P;
+            double qt = q[0] + q[1] + q[2] + q[3];
+            double b = cg->base[d];
+            double y = b + qt < 1 ? b + qt : 1;
+            double p = y - b;
+            double frac = qt > 0 ? p / qt : 0;
+            double w = cg->w[d];
+            now.y[d] = y;
+            Hg += w * y;
+            Hb += w * b;
+            Hp += w * p;
+            for (int o = 0; o < 4; o++)
+                now.p[d * 4 + o] = frac * q[o];
+            if (band >= -1) {
+                double nwf = cg->size * w * frac;
+                for (int o = 0; o < 4; o++)
+                    r->order[o] += nwf * q[o];
+                for (size_t h = 0; h < H; h++)
+                    r->threat[h] += nwf * q[4 + h];
+                if (x->has_init)
+                    r->initial += nwf * q[4 + H];
+            }
+        }
+        now.H = Hg;
+        if (band >= -1) {
+            r->total += cg->size * Hg;
+            r->baseline += cg->size * Hb;
+            r->propagated += cg->size * Hp;
+            r->region[cg->region] += cg->size * Hp;
+            if (band >= 0)
+                r->band[band] += cg->size * Hp;
+        }
+        if (t == 0 || Hg > r->peak[g].H)
+            r->peak[g] = now;
+        if (last)
+            r->last[g] = now;
+    }
+}
+
+static void ctx_free(ctx *x)
+{
+    hx_free(x->a, x->st);
+    hx_free(x->a, x->gv);
+    hx_free(x->a, x->gv2);
+    hx_free(x->a, x->ring);
+    hx_free(x->a, x->kb);
+    hx_free(x->a, x->mfac);
+    hx_free(x->a, x->thr);
+    hx_free(x->a, x->acc);
+    hx_free(x->a, x->tg);
+    hx_free(x->a, x->cbuf);
+}
+
+static hsec_result *result_new(const ctx *x, uint64_t steps)
+{
+    const hsec_allocator *a = x->a;
+    const hsec_compiled *c = x->c;
+    hsec_result *r = hx_calloc(a, 1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->a = *a;
+    r->mode = x->dynamic ? HSEC_MODE_DYNAMIC : HSEC_MODE_STATIC;
+    r->n = c->n;
+    r->ngroup = c->ngroup;
+    r->nthreat = x->H;
+    r->nregion = c->nregion;
+    r->q = hx_calloc(a, c->n, sizeof *r->q);
+    r->orders = hx_calloc(a, c->n, 4 * sizeof *r->orders);
+    r->last = hx_calloc(a, c->ngroup, sizeof *r->last);
+    r->peak = hx_calloc(a, c->ngroup, sizeof *r->peak);
+    r->threat = hx_calloc(a, x->H, sizeof *r->threat);
+    r->region = hx_calloc(a, c->nregion, sizeof *r->region);
+    bool ok = r->q && r->orders && r->last && r->peak && r->threat && r->region;
+    if (ok && x->s->nrec) {
+        r->nrec = x->s->nrec;
+        r->rec = hx_calloc(a, r->nrec, sizeof *r->rec);
+        ok = r->rec != NULL;
+        if (ok)
+            memcpy(r->rec, x->s->rec, r->nrec * sizeof *r->rec);
+        if (ok && x->dynamic) {
+            r->series = (steps + 1 > SIZE_MAX / r->nrec)
+                            ? NULL
+                            : hx_calloc(a, r->nrec * (size_t)(steps + 1), sizeof(double));
+            ok = r->series != NULL;
+        }
+    }
+    if (!ok) {
+        hsec_result_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static void record(const ctx *x, hsec_result *r, uint64_t t, uint64_t steps)
+{
+    for (size_t k = 0; k < r->nrec; k++) {
+        const double *q = x->st + r->rec[k] * x->P;
+        r->series[k * (size_t)(steps + 1) + (size_t)t] = q[0] + q[1] + q[2] + q[3];
+    }
+}
+
+int hx_run(hsec_result **out, hsec_scenario *s)
+{
+    *out = NULL;
+    const hsec_compiled *c = s->c;
+    ctx x;
+    memset(&x, 0, sizeof x);
+    x.c = c;
+    x.s = s;
+    x.a = &s->a;
+    x.n = c->n;
+    x.dynamic = s->opt[HSEC_OPT_MODE] == HSEC_MODE_DYNAMIC;
+    x.bounded = s->opt[HSEC_OPT_BOUNDED] != 0;
+    uint64_t steps = x.dynamic ? (uint64_t)s->opt[HSEC_OPT_STEPS] : 0;
+    if (x.dynamic && steps == 0) {
+        hx_setmsg(s->err, "run.steps is required in dynamic mode");
+        return HSEC_EINVAL;
+    }
+    if (s->opt[HSEC_OPT_BAND_SHORT] > s->opt[HSEC_OPT_BAND_MEDIUM]) {
+        hx_setmsg(s->err, "run.bands: the short band ends at %g, after the medium band (%g)",
+                  s->opt[HSEC_OPT_BAND_SHORT], s->opt[HSEC_OPT_BAND_MEDIUM]);
+        return HSEC_EINVAL;
+    }
+    hx_scenario_prepare(s);
+    x.H = s->nthreat;
+    for (size_t i = 0; x.dynamic && i < x.n && !x.has_init; i++)
+        x.has_init = c->init[i] > 0;
+    x.S = x.H + (x.has_init ? 1 : 0);
+    x.P = 4 + x.S;
+    x.G = 3 + x.S;
+    x.uselag = x.dynamic && c->maxlag > 0;
+    x.R = x.uselag ? (size_t)c->maxlag + 1 : 0;
+
+    int rc = HSEC_ENOMEM;
+    hsec_result *r = NULL;
+    x.st = hx_calloc(x.a, x.n, x.P * sizeof(double));
+    x.gv = hx_calloc(x.a, x.n, x.G * sizeof(double));
+    x.gv2 = hx_calloc(x.a, x.n, x.G * sizeof(double));
+    x.kb = hx_calloc(x.a, x.n, sizeof(double));
+    x.mfac = hx_calloc(x.a, s->nmeasure, sizeof(double));
+    x.thr = hx_calloc(x.a, x.H, sizeof(double));
+    x.acc = hx_calloc(x.a, x.G, sizeof(double));
+    x.tg = hx_calloc(x.a, x.P, sizeof(double));
+    x.cbuf = hx_calloc(x.a, x.H, sizeof(double));
+    if (!x.st || !x.gv || !x.gv2 || !x.kb || !x.mfac || !x.thr || !x.acc || !x.tg || !x.cbuf)
+        goto fail;
+    if (x.uselag) {
+        size_t per = c->nlagsrc * x.G;
+        if (per && x.R > SIZE_MAX / per)
+            goto fail;
+        if (!(x.ring = hx_calloc(x.a, x.R * per, sizeof(double))))
+            goto fail;
+    }
+    if (!(r = result_new(&x, steps)))
+        goto fail;
+
+    /* recovery times become rates: k = -ln(lambda) / (tau (1 - a_ii)) */
+    double lnl = -log(s->opt[HSEC_OPT_RECOVERY_LAMBDA]);
+    for (size_t i = 0; i < x.n; i++) {
+        double k = c->k[i];
+        if (c->tau[i] > 0) {
+            double denom = c->tau[i] * (1 - c->selfw[i]);
+            k = denom > 0 && lnl < denom ? lnl / denom : 1;
+        }
+        x.kb[i] = k;
+    }
+
+    if (x.dynamic) {
+        for (size_t i = 0; i < x.n; i++) { /* q1(0) = q(0); the initial source too */
+            x.st[i * x.P] = c->init[i];
+            x.gv[i * x.G] = c->init[i];
+            if (x.has_init) {
+                x.st[i * x.P + x.P - 1] = c->init[i];
+                x.gv[i * x.G + x.G - 1] = c->init[i];
+            }
+        }
+        for (size_t slot = 0; slot < x.R; slot++)
+            for (size_t i = 0; i < x.n; i++)
+                if (c->hidx[i] != HX_NONE)
+                    memcpy(x.ring + (slot * c->nlagsrc + c->hidx[i]) * x.G, x.gv + i * x.G,
+                           x.G * sizeof(double));
+        uint64_t bs = (uint64_t)s->opt[HSEC_OPT_BAND_SHORT];
+        uint64_t bm = (uint64_t)s->opt[HSEC_OPT_BAND_MEDIUM];
+        record(&x, r, 0, steps);
+        report(&x, r, 0, -2, false);
+        for (uint64_t t = 0; t < steps; t++) {
+            coefficients(&x, t);
+            sweep(&x, t);
+            record(&x, r, t + 1, steps);
+            report(&x, r, t + 1, t + 1 <= bs ? 0 : t + 1 <= bm ? 1 : 2, t + 1 == steps);
+        }
+        r->steps = steps;
+    } else {
+        coefficients(&x, 0);
+        uint64_t cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], it = 0;
+        double tol = 1e-15;
+        if (!x.bounded) {
+            if ((rc = check_spectral(&x, s->err)))
+                goto fail;
+            double cmax = 0; /* ||c||: one sweep from 0 gives q1 = c */
+            sweep(&x, 0);
+            it = 1;
+            for (size_t i = 0; i < x.n; i++)
+                cmax = x.st[i * x.P] > cmax ? x.st[i * x.P] : cmax;
+            tol = 1e-13 * cmax;
+        }
+        double ch = INFINITY;
+        while (it < cap && ch > tol) {
+            ch = sweep(&x, 0);
+            it++;
+        }
+        if (!x.bounded && ch > tol) {
+            hx_setmsg(s->err, "linear mode: no convergence in %llu iterations (change %g; "
+                      "raise run.max_iterations)", (unsigned long long)it, ch);
+            rc = HSEC_ENOCONV;
+            goto fail;
+        }
+        r->steps = x.bounded ? it : 0;
+        report(&x, r, 0, -1, true);
+    }
+
+    for (size_t i = 0; i < x.n; i++) {
+        const double *q = x.st + i * x.P;
+        for (int o = 0; o < 4; o++)
+            r->orders[i * 4 + (size_t)o] = q[o];
+        r->q[i] = q[0] + q[1] + q[2] + q[3];
+        if (!isfinite(r->q[i])) {
+            hx_setmsg(s->err, "linear mode: node %s diverged (q = %g)", c->names[i], r->q[i]);
+            rc = HSEC_ENOCONV;
+            goto fail;
+        }
+    }
+    for (size_t h = 0; h < x.H; h++)
+        r->actor[s->threats[h].actor] += r->threat[h];
+    ctx_free(&x);
+    *out = r;
+    return HSEC_OK;
+fail:
+    if (rc == HSEC_ENOMEM)
+        hx_setmsg(s->err, "out of memory");
+    hsec_result_free(r);
+    ctx_free(&x);
+    return rc;
+}

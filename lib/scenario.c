@@ -1,0 +1,480 @@
+/* Scenarios: threats, measures and run options on a compiled model. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FAIL(code, ...)                   \
+    do {                                  \
+        hx_setmsg(s->err, __VA_ARGS__);   \
+        return (code);                    \
+    } while (0)
+
+static const double opt_lo[HSEC_OPTION_COUNT] = {0, 1, 0, 1, 1, 1e-300, 0, 1};
+static const double opt_hi[HSEC_OPTION_COUNT] = {1, HX_MAX_STEPS, 1, HX_MAX_STEPS,
+                                                 HX_MAX_STEPS, 1 - 1e-16, 9007199254740992.0,
+                                                 1e9};
+static const double opt_default[HSEC_OPTION_COUNT] = {HSEC_MODE_STATIC, 0, 1, 7, 90,
+                                                      0.01, 0, 100000};
+static const char *const opt_name[HSEC_OPTION_COUNT] = {
+    "mode", "steps", "bounded", "bands[0]", "bands[1]", "recovery_lambda", "seed",
+    "max_iterations"};
+
+int hsec_scenario_new(hsec_scenario **out, hsec_compiled *c)
+{
+    if (!out)
+        return HSEC_EINVAL;
+    *out = NULL;
+    if (!c)
+        return HSEC_EINVAL;
+    hsec_scenario *s = hx_calloc(&c->a, 1, sizeof *s);
+    if (!s)
+        return HSEC_ENOMEM;
+    s->a = c->a;
+    s->c = c;
+    atomic_fetch_add(&c->refs, 1);
+    memcpy(s->opt, opt_default, sizeof s->opt);
+    strcpy(s->unit, "day");
+    s->sorted = true;
+    *out = s;
+    return HSEC_OK;
+}
+
+void hsec_scenario_free(hsec_scenario *s)
+{
+    if (!s)
+        return;
+    const hsec_allocator *a = &s->a;
+    for (size_t i = 0; i < s->nthreat; i++)
+        hx_free(a, s->threats[i].id);
+    for (size_t i = 0; i < s->nmeasure; i++)
+        hx_free(a, s->measures[i].id);
+    hx_free(a, s->threats);
+    hx_free(a, s->measures);
+    hx_free(a, s->tt);
+    for (int e = 0; e < HSEC_EFFECT_COUNT; e++)
+        hx_free(a, s->mt[e]);
+    hx_free(a, s->rec);
+    hx_free(a, s->recmark);
+    hsec_compiled_free(s->c);
+    hsec_allocator copy = s->a;
+    hx_free(&copy, s);
+}
+
+const char *hsec_scenario_errmsg(const hsec_scenario *s)
+{
+    return s ? s->err : "no scenario";
+}
+
+const hsec_compiled *hsec_scenario_compiled(const hsec_scenario *s)
+{
+    return s ? s->c : NULL;
+}
+
+static sthreat *find_threat(const hsec_scenario *s, const char *id, size_t *idx)
+{
+    for (size_t i = 0; id && i < s->nthreat; i++) {
+        if (strcmp(s->threats[i].id, id) == 0) {
+            if (idx)
+                *idx = i;
+            return &s->threats[i];
+        }
+    }
+    return NULL;
+}
+
+static smeasure *find_measure(const hsec_scenario *s, const char *id, size_t *idx)
+{
+    for (size_t i = 0; id && i < s->nmeasure; i++) {
+        if (strcmp(s->measures[i].id, id) == 0) {
+            if (idx)
+                *idx = i;
+            return &s->measures[i];
+        }
+    }
+    return NULL;
+}
+
+int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_threat_actor actor)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    if (!hx_valid_id(id))
+        FAIL(HSEC_EINVAL, "threat id \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(id));
+    if (find_threat(s, id, NULL))
+        FAIL(HSEC_EEXIST, "threat id \"%s\" is already used", id);
+    if ((int)actor < 0 || (int)actor >= HSEC_THREAT_ACTOR_COUNT)
+        FAIL(HSEC_EINVAL, "threat %s: actor %d is not a threat actor", id, (int)actor);
+    if (s->nthreat >= UINT32_MAX / 2 ||
+        HX_RESERVE(&s->a, s->threats, s->capthreat, s->nthreat + 1))
+        FAIL(HSEC_ENOMEM, "out of memory");
+    sthreat t = {NULL, (int)actor, 0, -1, 1.0};
+    if (!(t.id = hx_strdup(&s->a, id)))
+        FAIL(HSEC_ENOMEM, "out of memory");
+    s->threats[s->nthreat++] = t;
+    return HSEC_OK;
+}
+
+/* A whole number of steps in [0, 10^7], or persistent for a duration. */
+static int check_steps(hsec_scenario *s, const char *who, const char *what, double x,
+                       bool persistent_ok, int64_t *out)
+{
+    if (persistent_ok && x == HSEC_PERSISTENT) {
+        *out = -1;
+        return HSEC_OK;
+    }
+    if (!(x >= 0 && x <= HX_MAX_STEPS && floor(x) == x))
+        FAIL(HSEC_EINVAL, "%s: %s %g is not a whole number in [0,%g]%s", who, what, x,
+             HX_MAX_STEPS, persistent_ok ? " (or persistent)" : "");
+    *out = (int64_t)x;
+    return HSEC_OK;
+}
+
+int hsec_scenario_set_threat(hsec_scenario *s, const char *id, hsec_timing what, double value)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    sthreat *t = find_threat(s, id, NULL);
+    if (!t)
+        FAIL(HSEC_ENOTFOUND, "no threat \"%s\"", hx_show(id));
+    char who[96];
+    snprintf(who, sizeof who, "threat %s", id);
+    switch (what) {
+    case HSEC_TIMING_START: return check_steps(s, who, "start", value, false, &t->start);
+    case HSEC_TIMING_DURATION: return check_steps(s, who, "duration", value, true, &t->dur);
+    case HSEC_TIMING_LIKELIHOOD:
+        if (!(value >= 0 && value <= 1))
+            FAIL(HSEC_EINVAL, "%s: likelihood %g is not in [0,1]", who, value);
+        t->like = value;
+        return HSEC_OK;
+    default: FAIL(HSEC_EINVAL, "%s: a threat has no timing parameter %d", who, (int)what);
+    }
+}
+
+/* Append every node of `name` to the list. */
+static int resolve(hsec_scenario *s, const char *who, const char *name, uint32_t **nodes,
+                   size_t *n, size_t *cap)
+{
+    int rc = hx_resolve_nodes(s->c, name, nodes, n, cap);
+    if (rc == HSEC_ENOTFOUND)
+        FAIL(rc, "%s: target \"%s\" is not a node, group or region", who, hx_show(name));
+    if (rc)
+        FAIL(rc, "out of memory");
+    return HSEC_OK;
+}
+
+static int add_targets(hsec_scenario *s, starget **list, size_t *count, size_t *cap,
+                       const uint32_t *nodes, size_t n, uint32_t who, double mag)
+{
+    if (HX_RESERVE(&s->a, *list, *cap, *count + n))
+        FAIL(HSEC_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        starget t = {nodes[i], who, mag};
+        (*list)[(*count)++] = t;
+    }
+    s->sorted = false;
+    return HSEC_OK;
+}
+
+int hsec_scenario_add_threat_target(hsec_scenario *s, const char *threat, const char *name,
+                                    double magnitude)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    size_t ti;
+    if (!find_threat(s, threat, &ti))
+        FAIL(HSEC_ENOTFOUND, "no threat \"%s\"", hx_show(threat));
+    char who[96];
+    snprintf(who, sizeof who, "threat %s", threat);
+    if (!(magnitude >= 0 && magnitude <= 1))
+        FAIL(HSEC_EINVAL, "%s: magnitude %g on %s is not in [0,1]", who, magnitude,
+             hx_show(name));
+    uint32_t *nodes = NULL;
+    size_t n = 0, cap = 0;
+    unsigned char *mark = NULL;
+    int rc = resolve(s, who, name, &nodes, &n, &cap);
+    if (!rc && !(mark = hx_calloc(&s->a, s->c->n, 1))) {
+        hx_setmsg(s->err, "out of memory");
+        rc = HSEC_ENOMEM;
+    }
+    for (size_t i = 0; !rc && i < s->ntt; i++)
+        if (s->tt[i].who == ti)
+            mark[s->tt[i].at] = 1;
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (mark[nodes[i]]) {
+            hx_setmsg(s->err, "%s: node %s is reached twice (target %s)", who,
+                      s->c->names[nodes[i]], name);
+            rc = HSEC_EEXIST;
+        }
+        if (!rc)
+            mark[nodes[i]] = 1;
+    }
+    if (!rc)
+        rc = add_targets(s, &s->tt, &s->ntt, &s->captt, nodes, n, (uint32_t)ti,
+                         magnitude);
+    hx_free(&s->a, mark);
+    hx_free(&s->a, nodes);
+    return rc;
+}
+
+int hsec_scenario_add_measure(hsec_scenario *s, const char *id, hsec_measure_kind kind,
+                              hsec_effect effect, hsec_measure_actor actor, double strength)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    if (!hx_valid_id(id))
+        FAIL(HSEC_EINVAL, "measure id \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(id));
+    if (find_measure(s, id, NULL))
+        FAIL(HSEC_EEXIST, "measure id \"%s\" is already used", id);
+    if ((int)kind < 0 || (int)kind >= HSEC_MEASURE_KIND_COUNT)
+        FAIL(HSEC_EINVAL, "measure %s: kind %d is not protection or empowerment", id,
+             (int)kind);
+    if ((int)effect < 0 || (int)effect >= HSEC_EFFECT_COUNT)
+        FAIL(HSEC_EINVAL, "measure %s: effect %d is unknown", id, (int)effect);
+    if ((int)actor < 0 || (int)actor >= HSEC_MEASURE_ACTOR_COUNT)
+        FAIL(HSEC_EINVAL, "measure %s: actor %d is not a measure actor", id, (int)actor);
+    if (!(strength >= 0 && strength <= 1)) /* a recovery rate never exceeds 1 */
+        FAIL(HSEC_EINVAL, "measure %s: %s %g is not in [0,1]", id,
+             effect == HSEC_RECOVER ? "delta" : "fraction", strength);
+    if (s->nmeasure >= UINT32_MAX / 2 ||
+        HX_RESERVE(&s->a, s->measures, s->capmeasure, s->nmeasure + 1))
+        FAIL(HSEC_ENOMEM, "out of memory");
+    smeasure m = {NULL, (int)kind, (int)effect, (int)actor, strength, 0, 0, -1, 0};
+    if (!(m.id = hx_strdup(&s->a, id)))
+        FAIL(HSEC_ENOMEM, "out of memory");
+    s->measures[s->nmeasure++] = m;
+    return HSEC_OK;
+}
+
+int hsec_scenario_set_measure(hsec_scenario *s, const char *id, hsec_timing what,
+                              double value)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    smeasure *m = find_measure(s, id, NULL);
+    if (!m)
+        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"", hx_show(id));
+    char who[96];
+    snprintf(who, sizeof who, "measure %s", id);
+    switch (what) {
+    case HSEC_TIMING_START: return check_steps(s, who, "start", value, false, &m->start);
+    case HSEC_TIMING_DURATION: return check_steps(s, who, "duration", value, true, &m->dur);
+    case HSEC_TIMING_RAMP: return check_steps(s, who, "ramp", value, false, &m->ramp);
+    case HSEC_TIMING_COST:
+        if (!(value >= 0 && isfinite(value)))
+            FAIL(HSEC_EINVAL, "%s: cost %g is not a finite number >= 0", who, value);
+        m->cost = value;
+        return HSEC_OK;
+    default: FAIL(HSEC_EINVAL, "%s: a measure has no timing parameter %d", who, (int)what);
+    }
+}
+
+int hsec_scenario_add_measure_target(hsec_scenario *s, const char *measure, const char *name)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    size_t mi;
+    smeasure *m = find_measure(s, measure, &mi);
+    if (!m)
+        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"", hx_show(measure));
+    char who[96];
+    snprintf(who, sizeof who, "measure %s", measure);
+    if (m->effect == HSEC_DECOUPLE)
+        FAIL(HSEC_EINVAL, "%s: decouple targets links ({from, to} or {to}), not \"%s\"", who,
+             hx_show(name));
+    uint32_t *nodes = NULL;
+    size_t n = 0, cap = 0;
+    int rc = resolve(s, who, name, &nodes, &n, &cap);
+    if (!rc)
+        rc = add_targets(s, &s->mt[m->effect], &s->nmt[m->effect], &s->capmt[m->effect],
+                         nodes, n, (uint32_t)mi, 0);
+    hx_free(&s->a, nodes);
+    return rc;
+}
+
+int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure, const char *from,
+                                   const char *to)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    size_t mi;
+    smeasure *m = find_measure(s, measure, &mi);
+    if (!m)
+        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"", hx_show(measure));
+    char who[96];
+    snprintf(who, sizeof who, "measure %s", measure);
+    if (m->effect != HSEC_DECOUPLE)
+        FAIL(HSEC_EINVAL, "%s: only decouple targets links (%s has effect %s)", who, measure,
+             hsec_enum_name(HSEC_ENUM_EFFECT, m->effect));
+    const hsec_compiled *c = s->c;
+    starget **list = &s->mt[HSEC_DECOUPLE];
+    size_t *count = &s->nmt[HSEC_DECOUPLE], *capm = &s->capmt[HSEC_DECOUPLE];
+    if (from) {
+        size_t f, t, e;
+        if (hsec_compiled_find_node(&f, c, from))
+            FAIL(HSEC_ENOTFOUND, "%s: from \"%s\" is not a node", who, from);
+        if (hsec_compiled_find_node(&t, c, hx_show(to)))
+            FAIL(HSEC_ENOTFOUND, "%s: to \"%s\" is not a node", who, hx_show(to));
+        if ((e = hx_find_link(c, (uint32_t)f, (uint32_t)t)) == (size_t)-1)
+            FAIL(HSEC_ENOTFOUND, "%s: there is no link %s -> %s", who, from, to);
+        if (HX_RESERVE(&s->a, *list, *capm, *count + 1))
+            FAIL(HSEC_ENOMEM, "out of memory");
+        starget x = {e, (uint32_t)mi, 0};
+        (*list)[(*count)++] = x;
+        s->sorted = false;
+        return HSEC_OK;
+    }
+    uint32_t *nodes = NULL;
+    size_t n = 0, cap = 0;
+    int rc = resolve(s, who, to, &nodes, &n, &cap);
+    for (size_t i = 0; !rc && i < n; i++) {
+        size_t lo = c->rowp[nodes[i]], hi = c->rowp[nodes[i] + 1];
+        if (HX_RESERVE(&s->a, *list, *capm, *count + (hi - lo))) {
+            hx_setmsg(s->err, "out of memory");
+            rc = HSEC_ENOMEM;
+            break;
+        }
+        for (size_t e = lo; e < hi; e++) {
+            starget x = {e, (uint32_t)mi, 0};
+            (*list)[(*count)++] = x;
+        }
+        s->sorted = false;
+    }
+    hx_free(&s->a, nodes);
+    return rc;
+}
+
+int hsec_option_bounds(double *lo, double *hi, hsec_option opt)
+{
+    if ((int)opt < 0 || (int)opt >= HSEC_OPTION_COUNT)
+        return HSEC_EINVAL;
+    if (lo)
+        *lo = opt_lo[opt];
+    if (hi)
+        *hi = opt_hi[opt];
+    return HSEC_OK;
+}
+
+int hsec_scenario_set_option(hsec_scenario *s, hsec_option opt, double value)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    if ((int)opt < 0 || (int)opt >= HSEC_OPTION_COUNT)
+        FAIL(HSEC_EINVAL, "run option %d is unknown", (int)opt);
+    bool whole = opt != HSEC_OPT_RECOVERY_LAMBDA;
+    if (!(value >= opt_lo[opt] && value <= opt_hi[opt]) || (whole && floor(value) != value)) {
+        if (whole)
+            FAIL(HSEC_EINVAL, "run.%s: %g is not a whole number in [%g,%g]", opt_name[opt],
+                 value, opt_lo[opt], opt_hi[opt]);
+        FAIL(HSEC_EINVAL, "run.%s: %g is not in (0,1)", opt_name[opt], value);
+    }
+    s->opt[opt] = value;
+    return HSEC_OK;
+}
+
+int hsec_scenario_get_option(double *out, const hsec_scenario *s, hsec_option opt)
+{
+    if (!out || !s || (int)opt < 0 || (int)opt >= HSEC_OPTION_COUNT)
+        return HSEC_EINVAL;
+    *out = s->opt[opt];
+    return HSEC_OK;
+}
+
+int hsec_scenario_set_step_unit(hsec_scenario *s, const char *unit)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    if (!hx_valid_id(unit))
+        FAIL(HSEC_EINVAL, "run.step_unit \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(unit));
+    strcpy(s->unit, unit);
+    return HSEC_OK;
+}
+
+const char *hsec_scenario_step_unit(const hsec_scenario *s)
+{
+    return s ? s->unit : NULL;
+}
+
+int hsec_scenario_record(hsec_scenario *s, const char *name)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    uint32_t *nodes = NULL;
+    size_t n = 0, cap = 0;
+    int rc = resolve(s, "run.record", name, &nodes, &n, &cap);
+    if (!rc && !s->recmark && !(s->recmark = hx_calloc(&s->a, s->c->n, 1))) {
+        hx_setmsg(s->err, "out of memory");
+        rc = HSEC_ENOMEM;
+    }
+    if (!rc && HX_RESERVE(&s->a, s->rec, s->caprec, s->nrec + n)) {
+        hx_setmsg(s->err, "out of memory");
+        rc = HSEC_ENOMEM;
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (!s->recmark[nodes[i]]) {
+            s->recmark[nodes[i]] = 1;
+            s->rec[s->nrec++] = nodes[i];
+        }
+    }
+    hx_free(&s->a, nodes);
+    return rc;
+}
+
+size_t hsec_scenario_threat_count(const hsec_scenario *s) { return s ? s->nthreat : 0; }
+
+const char *hsec_scenario_threat_id(const hsec_scenario *s, size_t i)
+{
+    return s && i < s->nthreat ? s->threats[i].id : NULL;
+}
+
+hsec_threat_actor hsec_scenario_threat_actor(const hsec_scenario *s, size_t i)
+{
+    return s && i < s->nthreat ? (hsec_threat_actor)s->threats[i].actor : HSEC_THREAT_UNKNOWN;
+}
+
+size_t hsec_scenario_measure_count(const hsec_scenario *s) { return s ? s->nmeasure : 0; }
+
+const char *hsec_scenario_measure_id(const hsec_scenario *s, size_t i)
+{
+    return s && i < s->nmeasure ? s->measures[i].id : NULL;
+}
+
+const size_t *hsec_scenario_recorded(const hsec_scenario *s, size_t *count)
+{
+    if (count)
+        *count = s ? s->nrec : 0;
+    return s ? s->rec : NULL;
+}
+
+static int target_cmp(const void *pa, const void *pb)
+{
+    const starget *a = pa, *b = pb;
+    if (a->at != b->at)
+        return a->at < b->at ? -1 : 1;
+    if (a->who != b->who)
+        return a->who < b->who ? -1 : 1;
+    return 0;
+}
+
+/* Sort by node (or link) so that a run walks each list once, in step with
+ * its sweep over the nodes; a measure reaching a node twice counts once. */
+void hx_scenario_prepare(hsec_scenario *s)
+{
+    if (s->sorted)
+        return;
+    if (s->ntt)
+        qsort(s->tt, s->ntt, sizeof *s->tt, target_cmp);
+    for (int e = 0; e < HSEC_EFFECT_COUNT; e++) {
+        if (!s->nmt[e])
+            continue;
+        qsort(s->mt[e], s->nmt[e], sizeof *s->mt[e], target_cmp);
+        size_t kept = 1;
+        for (size_t i = 1; i < s->nmt[e]; i++)
+            if (target_cmp(&s->mt[e][i], &s->mt[e][kept - 1]) != 0)
+                s->mt[e][kept++] = s->mt[e][i];
+        s->nmt[e] = kept;
+    }
+    s->sorted = true;
+}

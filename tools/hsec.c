@@ -1,0 +1,201 @@
+/*
+ * hsec: the command-line program, a thin client of the library.
+ *
+ *   hsec run SCENARIO [--format json|text] [-o FILE]
+ *   hsec validate SCENARIO
+ *   hsec --version | --help
+ *
+ * Exit status: 0 ok, 1 bad input or a failed run, 2 usage error.
+ */
+#include "hsec.h"
+#include "text.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_BAD 1
+#define EXIT_USAGE 2
+
+static const char usage[] =
+    "usage: hsec run SCENARIO [--format json|text] [-o FILE]\n"
+    "       hsec validate SCENARIO\n"
+    "       hsec --version\n"
+    "       hsec --help\n";
+
+static const char help[] =
+    "hsec: human security analysis. Shows how threats cascade through the\n"
+    "services people depend on into first-, second- and third-order effects on\n"
+    "each population group, and what protection and empowerment measures avert.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO       run a scenario document (JSON) and write its results\n"
+    "      --format json  the results document (default)\n"
+    "      --format text  a readable summary: insecurity, phase and orders of\n"
+    "                     effect per group and dimension; burden by actor\n"
+    "      -o FILE        write to FILE (replaced only when the run succeeds)\n"
+    "  validate SCENARIO  check a scenario document without running it\n"
+    "\n"
+    "exit status: 0 ok, 1 bad input or failed run, 2 usage error\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "hsec: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return EXIT_USAGE;
+}
+
+static hsec_scenario *load(const char *path)
+{
+    char err[HSEC_ERRMSG_MAX];
+    hsec_scenario *s = NULL;
+    int rc = hsec_doc_load_file(&s, path, NULL, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "hsec: %s\n", err);
+        return NULL;
+    }
+    return s;
+}
+
+/* Write text to path through a temporary file in the same directory,
+ * flushed and renamed over it, so that a failure leaves no partial file. */
+static int write_file(const char *path, const char *text, size_t len)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (!tmp) {
+        fprintf(stderr, "hsec: out of memory\n");
+        return EXIT_BAD;
+    }
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp-XXXXXX", 12);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "hsec: %s: %s\n", path, strerror(errno));
+        free(tmp);
+        return EXIT_BAD;
+    }
+    FILE *f = fdopen(fd, "wb");
+    bool ok = f && fwrite(text, 1, len, f) == len && fflush(f) == 0 && fsync(fd) == 0;
+    int saved = errno;
+    if (f)
+        ok = (fclose(f) == 0) && ok;
+    else
+        close(fd);
+    if (ok && rename(tmp, path) != 0) {
+        saved = errno;
+        ok = false;
+    }
+    if (!ok) {
+        fprintf(stderr, "hsec: %s: %s\n", path, strerror(saved));
+        remove(tmp);
+    }
+    free(tmp);
+    return ok ? 0 : EXIT_BAD;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *path = NULL, *out = NULL, *format = "json";
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "-o") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a value", argv[i]);
+            if (argv[i][1] == 'o')
+                out = argv[++i];
+            else
+                format = argv[++i];
+        } else if (strncmp(argv[i], "--format=", 9) == 0) {
+            format = argv[i] + 9;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("run: unknown option %s", argv[i]);
+        } else if (path) {
+            return usage_error("run: one scenario at a time (extra argument %s)", argv[i]);
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path)
+        return usage_error("run: %s", "a SCENARIO file is required");
+    bool text = strcmp(format, "text") == 0;
+    if (!text && strcmp(format, "json") != 0)
+        return usage_error("run: --format %s is not json or text", format);
+
+    hsec_scenario *s = load(path);
+    if (!s)
+        return EXIT_BAD;
+    hsec_result *r = NULL;
+    int rc = hsec_scenario_run(&r, s);
+    if (rc) {
+        fprintf(stderr, "hsec: %s: %s\n", path, hsec_scenario_errmsg(s));
+        hsec_scenario_free(s);
+        return EXIT_BAD;
+    }
+    char *doc = NULL;
+    size_t len = 0;
+    if (text)
+        rc = hsec_text_report(&doc, &len, r, s);
+    else
+        rc = hsec_doc_results_json(&doc, &len, r, s);
+    int status = 0;
+    if (rc) {
+        fprintf(stderr, "hsec: writing the results: %s\n", hsec_strerror(rc));
+        status = EXIT_BAD;
+    } else if (out) {
+        status = write_file(out, doc, len);
+    } else if (fwrite(doc, 1, len, stdout) != len || (!text && putchar('\n') == EOF) ||
+               fflush(stdout) != 0) {
+        fprintf(stderr, "hsec: writing to standard output: %s\n", strerror(errno));
+        status = EXIT_BAD;
+    }
+    if (text)
+        free(doc);
+    else
+        hsec_free_string(doc);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+    return status;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    if (argc != 1)
+        return usage_error("validate: %s", "exactly one SCENARIO file is required");
+    hsec_scenario *s = load(argv[0]);
+    if (!s)
+        return EXIT_BAD;
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    printf("%s: valid: %zu regions, %zu groups, %zu nodes, %zu links, %zu threats, "
+           "%zu measures\n",
+           argv[0], hsec_compiled_region_count(c), hsec_compiled_group_count(c),
+           hsec_compiled_node_count(c), hsec_compiled_link_count(c),
+           hsec_scenario_threat_count(s), hsec_scenario_measure_count(s));
+    hsec_scenario_free(s);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("%s", "a command is required");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0) {
+        printf("hsec %s\n", hsec_version_string());
+        return 0;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage, stdout);
+        fputs("\n", stdout);
+        fputs(help, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate(argc - 2, argv + 2);
+    return usage_error("unknown command %s", cmd);
+}

@@ -1,0 +1,165 @@
+/* The text summary of a run, for a planner reading a terminal. */
+#include "text.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct buf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} buf;
+
+static void put(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(buf *b, const char *fmt, ...)
+{
+    if (b->oom)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = true;
+            return;
+        }
+        if ((size_t)n < b->cap - b->len) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = b->cap * 2 + (size_t)n + 256;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+}
+
+static double burden(const hsec_result *r, hsec_burden part, size_t i)
+{
+    double x = 0;
+    hsec_result_burden(&x, r, part, i);
+    return x;
+}
+
+static double pct(double part, double whole)
+{
+    return whole > 0 ? 100 * part / whole : 0;
+}
+
+static void group_table(buf *b, const hsec_result *r, size_t g, hsec_at at)
+{
+    double y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * 4];
+    hsec_result_group(NULL, NULL, y, r, g, at);
+    hsec_result_group_orders(p, r, g, at);
+    put(b, "    %-14s %6s  %-11s %7s %7s %7s %7s\n", "dimension", "y", "phase", "1st", "2nd",
+        "3rd", "4+");
+    for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+        put(b, "    %-14s %6.3f  %-11s %7.4f %7.4f %7.4f %7.4f\n",
+            hsec_enum_name(HSEC_ENUM_DIMENSION, d), y[d],
+            hsec_enum_name(HSEC_ENUM_PHASE, (int)hsec_phase_of(y[d])), p[d * 4], p[d * 4 + 1],
+            p[d * 4 + 2], p[d * 4 + 3]);
+    }
+}
+
+int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenario *s)
+{
+    buf b = {malloc(4096), 0, 4096, false};
+    if (!b.p)
+        return HSEC_ENOMEM;
+    b.p[0] = '\0';
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    bool dynamic = hsec_result_mode(r) == HSEC_MODE_DYNAMIC;
+    double bounded = 1;
+    hsec_scenario_get_option(&bounded, s, HSEC_OPT_BOUNDED);
+    const char *unit = hsec_scenario_step_unit(s);
+    const char *mode = bounded != 0 ? "bounded" : "linear";
+    if (dynamic)
+        put(&b, "hsec %s: dynamic run over %llu %ss (%s)\n", hsec_version_string(),
+            (unsigned long long)hsec_result_steps(r), unit, mode);
+    else
+        put(&b, "hsec %s: static equilibrium (%s)\n", hsec_version_string(), mode);
+    put(&b, "%zu groups, %zu services and dimensions as nodes, %zu links\n\n",
+        hsec_compiled_group_count(c), hsec_compiled_node_count(c), hsec_compiled_link_count(c));
+
+    double total = burden(r, HSEC_BURDEN_TOTAL, 0);
+    double prop = burden(r, HSEC_BURDEN_PROPAGATED, 0);
+    put(&b, "BURDEN (person-%ss of lost vital core)\n", dynamic ? unit : "equivalent");
+    put(&b, "  total %.6g = chronic baseline %.6g + caused by threats %.6g\n", total,
+        burden(r, HSEC_BURDEN_BASELINE, 0), prop);
+    static const char *const ord[4] = {"1st order (direct)", "2nd order", "3rd order",
+                                       "4th and higher"};
+    for (size_t o = 0; o < 4; o++) {
+        double x = burden(r, HSEC_BURDEN_ORDER, o);
+        put(&b, "  %-22s %12.6g  %5.1f%%\n", ord[o], x, pct(x, prop));
+    }
+    if (dynamic) {
+        static const char *const bands[3] = {"short term", "medium term", "long term"};
+        for (size_t i = 0; i < 3; i++) {
+            double x = burden(r, HSEC_BURDEN_BAND, i);
+            put(&b, "  %-22s %12.6g  %5.1f%%\n", bands[i], x, pct(x, prop));
+        }
+    }
+    put(&b, "  by actor:\n");
+    for (int a = 0; a < HSEC_THREAT_ACTOR_COUNT; a++) {
+        bool used = false;
+        for (size_t h = 0; h < hsec_scenario_threat_count(s); h++)
+            used = used || (int)hsec_scenario_threat_actor(s, h) == a;
+        if (used) {
+            double x = burden(r, HSEC_BURDEN_ACTOR, (size_t)a);
+            put(&b, "    %-20s %12.6g  %5.1f%%\n", hsec_enum_name(HSEC_ENUM_THREAT_ACTOR, a),
+                x, pct(x, prop));
+        }
+    }
+    put(&b, "  by threat:\n");
+    for (size_t h = 0; h < hsec_scenario_threat_count(s); h++) {
+        double x = burden(r, HSEC_BURDEN_THREAT, h);
+        put(&b, "    %-20s %12.6g  %5.1f%%\n", hsec_scenario_threat_id(s, h), x, pct(x, prop));
+    }
+    put(&b, "  by region:\n");
+    for (size_t i = 0; i < hsec_compiled_region_count(c); i++) {
+        double x = burden(r, HSEC_BURDEN_REGION, i);
+        put(&b, "    %-20s %12.6g  %5.1f%%\n", hsec_compiled_region_id(c, i), x, pct(x, prop));
+    }
+
+    put(&b, "\nGROUPS (y: insecurity 0..1; 1st..4+: the part caused by threats, by order)\n");
+    for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
+        uint64_t pstep, lstep;
+        double pH, lH;
+        hsec_result_group(&pstep, &pH, NULL, r, g, HSEC_AT_PEAK);
+        hsec_result_group(&lstep, &lH, NULL, r, g, HSEC_AT_LAST);
+        double size = hsec_compiled_group_size(c, g);
+        put(&b, "\n%s (%s, %.0f people", hsec_compiled_group_id(c, g),
+            hsec_compiled_region_id(c, hsec_compiled_group_region(c, g)), size);
+        unsigned flags = hsec_compiled_group_flags(c, g);
+        for (int f = 0; f < HSEC_FLAG_COUNT; f++)
+            if (flags & (1u << f))
+                put(&b, ", %s", hsec_enum_name(HSEC_ENUM_FLAG, f));
+        put(&b, ")\n");
+        if (dynamic) {
+            put(&b, "  vital-core index %.4f (%s) at its peak, %s %llu; %.4f at %s %llu\n", pH,
+                hsec_enum_name(HSEC_ENUM_PHASE, (int)hsec_phase_of(pH)), unit,
+                (unsigned long long)pstep, lH, unit, (unsigned long long)lstep);
+            put(&b, "  at the peak (%s %llu), %.0f person-equivalents insecure:\n", unit,
+                (unsigned long long)pstep, size * pH);
+        } else {
+            put(&b, "  vital-core index %.4f (%s), %.0f person-equivalents insecure\n", pH,
+                hsec_enum_name(HSEC_ENUM_PHASE, (int)hsec_phase_of(pH)), size * pH);
+        }
+        group_table(&b, r, g, HSEC_AT_PEAK);
+    }
+    if (b.oom) {
+        free(b.p);
+        return HSEC_ENOMEM;
+    }
+    *out = b.p;
+    *len = b.len;
+    return HSEC_OK;
+}

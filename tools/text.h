@@ -1,0 +1,9 @@
+#ifndef HSEC_TEXT_H
+#define HSEC_TEXT_H
+
+#include "hsec.h"
+
+/* A readable summary of a run; *out is malloc'd, NUL-terminated. */
+int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenario *s);
+
+#endif
