@@ -302,6 +302,14 @@ done:
     return rc;
 }
 
+/* A node's total q; in bounded mode exactly within [0,1] (rescaled parts
+ * can sum to 1 plus a rounding error). */
+static inline double total(const ctx *x, const double *q)
+{
+    double t = q[0] + q[1] + q[2] + q[3];
+    return x->bounded && t > 1 ? 1 : t;
+}
+
 /* Group figures of the current state; burden accumulated when band >= -1
  * (-1: static, no band). */
 static void report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
@@ -315,7 +323,7 @@ static void report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last
         now.step = t;
         for (int d = 0; d < HSEC_DIM_COUNT; d++) {
             const double *q = x->st + (cg->node + (size_t)d) * P;
-            double qt = q[0] + q[1] + q[2] + q[3];
+            double qt = total(x, q);
             double b = cg->base[d];
             double y = b + qt < 1 ? b + qt : 1;
             double p = y - b;
@@ -411,7 +419,7 @@ static void record(const ctx *x, hsec_result *r, uint64_t t, uint64_t steps)
 {
     for (size_t k = 0; k < r->nrec; k++) {
         const double *q = x->st + r->rec[k] * x->P;
-        r->series[k * (size_t)(steps + 1) + (size_t)t] = q[0] + q[1] + q[2] + q[3];
+        r->series[k * (size_t)(steps + 1) + (size_t)t] = total(x, q);
     }
 }
 
@@ -539,7 +547,7 @@ int hx_run(hsec_result **out, hsec_scenario *s)
         const double *q = x.st + i * x.P;
         for (int o = 0; o < 4; o++)
             r->orders[i * 4 + (size_t)o] = q[o];
-        r->q[i] = q[0] + q[1] + q[2] + q[3];
+        r->q[i] = total(&x, q);
         if (!isfinite(r->q[i])) {
             hx_setmsg(s->err, "linear mode: node %s diverged (q = %g)", c->names[i], r->q[i]);
             rc = HSEC_ENOCONV;

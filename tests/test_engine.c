@@ -1,0 +1,497 @@
+/* The propagation engine against published examples, hand computations and
+ * a dense brute-force transcription of the model (ref.h). */
+#include "util.h"
+#include "ref.h"
+
+#include <stdlib.h>
+
+/* Haimes & Jiang (2001): A' = [[0, 0.8], [0.2, 0]], c = [0, 0.6] gives
+ * q = [4/7, 5/7]; node 1's orders are [0, 0.48, 0, 4/7 - 0.48]. The same
+ * case is test_case1 of the public IIM implementation stigrs/iim. */
+static hsec_scenario *haimes_jiang(bool bounded)
+{
+    hsec_model *m = services("s1 s2");
+    OK(hsec_model_add_link(m, "s2", "s1", 0.8, 0));
+    OK(hsec_model_add_link(m, "s1", "s2", 0.2, 0));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_UNKNOWN));
+    OK(hsec_scenario_add_threat_target(s, "t", "s2", 0.6));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, bounded));
+    return s;
+}
+
+static void test_haimes_jiang(void **state)
+{
+    (void)state;
+    for (int bounded = 0; bounded <= 1; bounded++) {
+        hsec_scenario *s = haimes_jiang(bounded);
+        hsec_result *r = run_ok(s);
+        NEAR(q_of(r, s, "s1"), 4.0 / 7, 1e-9);
+        NEAR(q_of(r, s, "s2"), 5.0 / 7, 1e-9);
+        const double *o = hsec_result_orders(r) + node_of(s, "s1") * 4;
+        NEAR(o[0], 0, 1e-12);
+        NEAR(o[1], 0.48, 1e-12);
+        NEAR(o[2], 0, 1e-12);
+        NEAR(o[3], 4.0 / 7 - 0.48, 1e-9);
+        const double *o2 = hsec_result_orders(r) + node_of(s, "s2") * 4;
+        NEAR(o2[0], 0.6, 1e-15);
+        NEAR(o2[1], 0, 1e-15);
+        NEAR(o2[2], 0.2 * 0.48, 1e-12);
+        if (bounded)
+            assert_true(hsec_result_steps(r) > 10);
+        hsec_result_free(r);
+        hsec_scenario_free(s);
+    }
+}
+
+/* doc/model.md §4: the scenario of §8 without its measure. */
+static hsec_scenario *worked_example(void)
+{
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "east", NULL));
+    OK(hsec_model_add_group(m, "elderly", "east", 120000));
+    OK(hsec_model_set_group_flags(m, "elderly", HSEC_FLAG_ELDERLY | HSEC_FLAG_DISABLED));
+    OK(hsec_model_set(m, "elderly.health", HSEC_PARAM_VULNERABILITY, 1.5));
+    OK(hsec_model_set(m, "elderly", HSEC_PARAM_RECOVERY, 0.1));
+    OK(hsec_model_add_service(m, "grid", HSEC_SERVICE_ENERGY, "east"));
+    OK(hsec_model_set(m, "grid", HSEC_PARAM_RECOVERY, 0.2));
+    OK(hsec_model_add_service(m, "water", HSEC_SERVICE_WATER, "east"));
+    OK(hsec_model_set(m, "water", HSEC_PARAM_RECOVERY, 0.3));
+    OK(hsec_model_add_link(m, "grid", "water", 0.6, 0));
+    OK(hsec_model_add_link(m, "water", "elderly.health", 0.5, 2));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "strike", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_set_threat(s, "strike", HSEC_TIMING_START, 1));
+    OK(hsec_scenario_set_threat(s, "strike", HSEC_TIMING_DURATION, 30));
+    OK(hsec_scenario_add_threat_target(s, "strike", "grid", 0.8));
+    dynamic(s, 40);
+    OK(hsec_scenario_record(s, "grid"));
+    OK(hsec_scenario_record(s, "water"));
+    OK(hsec_scenario_record(s, "elderly.health"));
+    return s;
+}
+
+static void test_worked_dynamic(void **state)
+{
+    (void)state;
+    hsec_scenario *s = worked_example();
+    hsec_result *r = run_ok(s);
+    const double grid[] = {0, 0, 0.16, 0.288, 0.3904, 0.47232};
+    const double water[] = {0, 0, 0, 0.0288, 0.072, 0.120672};
+    const double *g, *w, *e;
+    size_t len;
+    OK(hsec_result_series(&g, &len, r, node_of(s, "grid")));
+    assert_int_equal(len, 41);
+    OK(hsec_result_series(&w, &len, r, node_of(s, "water")));
+    OK(hsec_result_series(&e, &len, r, node_of(s, "elderly.health")));
+    for (int t = 0; t <= 5; t++) {
+        NEAR(g[t], grid[t], 1e-6);
+        NEAR(w[t], water[t], 1e-6);
+        assert_true(e[t] == 0);
+    }
+    NEAR(e[30], 0.299786, 1e-6);
+    NEAR(g[40], 0.107241, 1e-6);
+    NEAR(w[40], 0.154296, 1e-6);
+    NEAR(e[40], 0.298098, 1e-6);
+    const double *o = hsec_result_orders(r);
+    NEAR(o[node_of(s, "grid") * 4 + 0], g[40], 1e-15);
+    NEAR(o[node_of(s, "water") * 4 + 1], w[40], 1e-15);
+    NEAR(o[node_of(s, "elderly.health") * 4 + 2], e[40], 1e-15);
+    hsec_result_free(r);
+    assert_int_equal(hsec_result_series(&g, &len, NULL, 0), HSEC_EINVAL);
+    hsec_scenario_free(s);
+}
+
+/* ---- random models against the dense reference */
+
+static double urand(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return ((*seed >> 8) & 0xffffff) / 16777216.0;
+}
+
+static const char *node_name(int i, char *buf)
+{
+    static const char *const dims[] = {"economic", "food", "health", "environmental",
+                                       "personal", "community", "political"};
+    if (i < 7)
+        sprintf(buf, "g.%s", dims[i]);
+    else
+        sprintf(buf, "s%d", i - 7);
+    return buf;
+}
+
+/* One group (nodes 0..6) and ns services; random links, threats, measures. */
+static void random_model(ref_model *M, unsigned *seed, double wmax, bool lags, bool measures,
+                         bool init)
+{
+    memset(M, 0, sizeof *M);
+    int ns = 1 + (int)(urand(seed) * 6);
+    M->n = 7 + ns;
+    for (int i = 0; i < M->n; i++) {
+        M->v[i] = i < 7 ? 0.5 + urand(seed) : 1;
+        M->k[i] = 0.05 + 0.95 * urand(seed);
+        M->init[i] = init && urand(seed) < 0.3 ? urand(seed) : 0;
+    }
+    M->nl = 5 + (int)(urand(seed) * 30);
+    static bool used[REF_MAXN][REF_MAXN];
+    memset(used, 0, sizeof used);
+    for (int l = 0; l < M->nl; l++) {
+        int f, t, tries = 0;
+        do {
+            f = (int)(urand(seed) * M->n);
+            t = (int)(urand(seed) * M->n);
+        } while (used[t][f] && ++tries < 100);
+        if (used[t][f]) {
+            M->nl = l;
+            break;
+        }
+        used[t][f] = true;
+        ref_link L = {f, t, lags ? (int)(urand(seed) * 4) : 0, wmax * urand(seed)};
+        M->l[l] = L;
+    }
+    M->nt = 1 + (int)(urand(seed) * 3);
+    for (int h = 0; h < M->nt; h++) {
+        ref_threat *T = &M->t[h];
+        T->start = (int)(urand(seed) * 5);
+        T->dur = urand(seed) < 0.3 ? -1 : 1 + (int)(urand(seed) * 20);
+        T->like = 0.2 + 0.8 * urand(seed);
+        for (int i = 0; i < M->n; i++)
+            T->mag[i] = urand(seed) < 0.3 ? urand(seed) : 0;
+    }
+    M->nm = measures ? (int)(urand(seed) * REF_MAXM) : 0;
+    for (int mi = 0; mi < M->nm; mi++) {
+        ref_measure *X = &M->m[mi];
+        X->effect = (int)(urand(seed) * 4);
+        X->f = X->effect == 2 ? 0.5 * urand(seed) : urand(seed);
+        X->start = (int)(urand(seed) * 6);
+        X->dur = urand(seed) < 0.4 ? -1 : 1 + (int)(urand(seed) * 15);
+        X->ramp = urand(seed) < 0.5 ? 0 : 1 + (int)(urand(seed) * 5);
+        for (int i = 0; i < M->n; i++)
+            X->node[i] = urand(seed) < 0.4;
+        for (int l = 0; l < M->nl; l++)
+            X->link[l] = urand(seed) < 0.3;
+    }
+}
+
+static hsec_scenario *to_hsec(const ref_model *M)
+{
+    char a[64], b[64];
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "r", NULL));
+    OK(hsec_model_add_group(m, "g", "r", 1000));
+    for (int i = 7; i < M->n; i++)
+        OK(hsec_model_add_service(m, node_name(i, a), HSEC_SERVICE_OTHER, "r"));
+    for (int i = 0; i < M->n; i++) {
+        node_name(i, a);
+        if (i < 7)
+            OK(hsec_model_set(m, a, HSEC_PARAM_VULNERABILITY, M->v[i]));
+        OK(hsec_model_set(m, a, HSEC_PARAM_RECOVERY, M->k[i]));
+        OK(hsec_model_set(m, a, HSEC_PARAM_INITIAL, M->init[i]));
+    }
+    for (int l = 0; l < M->nl; l++)
+        OK(hsec_model_add_link(m, node_name(M->l[l].from, a), node_name(M->l[l].to, b),
+                               M->l[l].w, M->l[l].lag));
+    hsec_scenario *s = scenario_of(m);
+    for (int h = 0; h < M->nt; h++) {
+        const ref_threat *T = &M->t[h];
+        char id[16];
+        sprintf(id, "t%d", h);
+        OK(hsec_scenario_add_threat(s, id, HSEC_THREAT_ADVERSARY));
+        OK(hsec_scenario_set_threat(s, id, HSEC_TIMING_START, T->start));
+        OK(hsec_scenario_set_threat(s, id, HSEC_TIMING_DURATION,
+                                    T->dur < 0 ? HSEC_PERSISTENT : T->dur));
+        OK(hsec_scenario_set_threat(s, id, HSEC_TIMING_LIKELIHOOD, T->like));
+        for (int i = 0; i < M->n; i++)
+            if (T->mag[i] > 0)
+                OK(hsec_scenario_add_threat_target(s, id, node_name(i, a), T->mag[i]));
+    }
+    for (int mi = 0; mi < M->nm; mi++) {
+        const ref_measure *X = &M->m[mi];
+        char id[16];
+        sprintf(id, "m%d", mi);
+        OK(hsec_scenario_add_measure(s, id, HSEC_PROTECTION, (hsec_effect)X->effect,
+                                     HSEC_BY_MILITARY, X->f));
+        OK(hsec_scenario_set_measure(s, id, HSEC_TIMING_START, X->start));
+        OK(hsec_scenario_set_measure(s, id, HSEC_TIMING_DURATION,
+                                     X->dur < 0 ? HSEC_PERSISTENT : X->dur));
+        OK(hsec_scenario_set_measure(s, id, HSEC_TIMING_RAMP, X->ramp));
+        if (X->effect == HSEC_DECOUPLE) {
+            for (int l = 0; l < M->nl; l++)
+                if (X->link[l])
+                    OK(hsec_scenario_add_measure_link(s, id, node_name(M->l[l].from, a),
+                                                      node_name(M->l[l].to, b)));
+        } else {
+            for (int i = 0; i < M->n; i++)
+                if (X->node[i])
+                    OK(hsec_scenario_add_measure_target(s, id, node_name(i, a)));
+        }
+    }
+    return s;
+}
+
+static void test_random_dynamic(void **state)
+{
+    (void)state;
+    static ref_out o;
+    unsigned seed = 12345;
+    char a[64];
+    for (int trial = 0; trial < 300; trial++) {
+        ref_model M;
+        bool bounded = trial % 2 == 0;
+        bool init = trial % 3 == 0;
+        random_model(&M, &seed, bounded ? 0.9 : 0.3, true, true, init);
+        int steps = 10 + (int)(urand(&seed) * 60);
+        ref_dynamic(&M, steps, bounded, &o);
+        hsec_scenario *s = to_hsec(&M);
+        dynamic(s, steps);
+        OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, bounded));
+        for (int i = 0; i < M.n; i++)
+            OK(hsec_scenario_record(s, node_name(i, a)));
+        hsec_result *r = run_ok(s);
+        for (int i = 0; i < M.n; i++) {
+            const double *ser;
+            size_t len;
+            OK(hsec_result_series(&ser, &len, r, node_of(s, node_name(i, a))));
+            assert_int_equal(len, (size_t)steps + 1);
+            for (int t = 0; t <= steps; t++)
+                NEAR(ser[t], o.tot[t][i], 1e-12);
+            for (int r4 = 0; r4 < 4; r4++)
+                NEAR(hsec_result_orders(r)[node_of(s, node_name(i, a)) * 4 + (size_t)r4],
+                     o.q[steps][i][r4], 1e-12);
+        }
+        if (!init) { /* the per-threat split, seen through the burden */
+            double prop = burden_of(r, HSEC_BURDEN_PROPAGATED, 0), sum = 0;
+            for (int h = 0; h < M.nt; h++)
+                sum += burden_of(r, HSEC_BURDEN_THREAT, (size_t)h);
+            NEAR(sum, prop, 1e-9);
+        }
+        hsec_result_free(r);
+        hsec_scenario_free(s);
+    }
+}
+
+static void test_random_static_linear(void **state)
+{
+    (void)state;
+    unsigned seed = 777;
+    char a[64];
+    for (int trial = 0; trial < 300; trial++) {
+        ref_model M;
+        random_model(&M, &seed, 0.25, false, true, false);
+        double q[REF_MAXN], ord[REF_MAXN][4];
+        ref_static_linear(&M, q, ord);
+        hsec_scenario *s = to_hsec(&M);
+        OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+        hsec_result *r = run_ok(s);
+        for (int i = 0; i < M.n; i++) {
+            size_t k = node_of(s, node_name(i, a));
+            NEAR(hsec_result_q(r)[k], q[i], 1e-9);
+            for (int o = 0; o < 4; o++)
+                NEAR(hsec_result_orders(r)[k * 4 + (size_t)o], ord[i][o], 1e-9);
+        }
+        hsec_result_free(r);
+        hsec_scenario_free(s);
+    }
+}
+
+/* Static bounded is the limit of the bounded iteration with K = I. */
+static void test_random_static_bounded(void **state)
+{
+    (void)state;
+    static ref_out o;
+    unsigned seed = 4242;
+    char a[64];
+    for (int trial = 0; trial < 100; trial++) {
+        ref_model M;
+        random_model(&M, &seed, 0.6, false, true, false);
+        hsec_scenario *s = to_hsec(&M);
+        hsec_result *r = run_ok(s);
+        for (int i = 0; i < M.n; i++) /* the same model at full strength, K = I */
+            M.k[i] = 1;
+        for (int h = 0; h < M.nt; h++) {
+            M.t[h].start = 0;
+            M.t[h].dur = -1;
+        }
+        for (int mi = 0; mi < M.nm; mi++) {
+            M.m[mi].start = 0;
+            M.m[mi].dur = -1;
+            M.m[mi].ramp = 0;
+            if (M.m[mi].effect == 2)
+                M.m[mi].f = 0;
+        }
+        ref_dynamic(&M, REF_MAXSTEPS, true, &o);
+        for (int i = 0; i < M.n; i++) {
+            size_t k = node_of(s, node_name(i, a));
+            NEAR(hsec_result_q(r)[k], o.tot[REF_MAXSTEPS][i], 1e-9);
+            assert_true(hsec_result_q(r)[k] <= 1);
+        }
+        hsec_result_free(r);
+        hsec_scenario_free(s);
+    }
+}
+
+/* Under a constant threat the dynamic run tends to the static solution. */
+static void test_dynamic_converges_to_static(void **state)
+{
+    (void)state;
+    for (int bounded = 0; bounded <= 1; bounded++) {
+        hsec_model *m = services("a b c");
+        OK(hsec_model_add_link(m, "a", "b", bounded ? 0.9 : 0.5, 0));
+        OK(hsec_model_add_link(m, "b", "c", 0.7, 0));
+        OK(hsec_model_add_link(m, "c", "a", bounded ? 0.8 : 0.4, 0));
+        OK(hsec_model_add_link(m, "b", "b", 0.3, 0));
+        OK(hsec_model_set(m, "a", HSEC_PARAM_RECOVERY, 0.3));
+        OK(hsec_model_set(m, "b", HSEC_PARAM_RECOVERY, 0.5));
+        OK(hsec_model_set(m, "c", HSEC_PARAM_RECOVERY, 0.2));
+        hsec_scenario *s = scenario_of(m);
+        OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
+        OK(hsec_scenario_add_threat_target(s, "t", "a", 0.9));
+        OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, bounded));
+        hsec_result *st = run_ok(s);
+        dynamic(s, 2000);
+        hsec_result *dy = run_ok(s);
+        for (size_t i = 0; i < 3; i++) {
+            NEAR(hsec_result_q(dy)[i], hsec_result_q(st)[i], 1e-9);
+            for (size_t o = 0; o < 4; o++)
+                NEAR(hsec_result_orders(dy)[i * 4 + o], hsec_result_orders(st)[i * 4 + o],
+                     1e-9);
+        }
+        if (bounded)
+            NEAR(hsec_result_q(st)[0], 1, 0); /* the bounded case is capped */
+        hsec_result_free(st);
+        hsec_result_free(dy);
+        hsec_scenario_free(s);
+    }
+}
+
+/* Vulnerability multiplies what reaches a node, and what it passes on. */
+static void test_vulnerability_scaling(void **state)
+{
+    (void)state;
+    double base_h = 0, base_e = 0;
+    for (int v = 1; v <= 2; v++) {
+        hsec_model *m = NULL;
+        OK(hsec_model_new(&m, NULL));
+        OK(hsec_model_add_region(m, "r", NULL));
+        OK(hsec_model_add_group(m, "g", "r", 10));
+        OK(hsec_model_add_service(m, "clinic", HSEC_SERVICE_HEALTH_CARE, "r"));
+        OK(hsec_model_add_link(m, "clinic", "g.health", 0.5, 0));
+        OK(hsec_model_add_link(m, "g.health", "g.economic", 0.4, 0));
+        OK(hsec_model_set(m, "g.health", HSEC_PARAM_VULNERABILITY, v));
+        hsec_scenario *s = scenario_of(m);
+        OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_ADVERSARY));
+        OK(hsec_scenario_add_threat_target(s, "t", "clinic", 0.6));
+        OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+        hsec_result *r = run_ok(s);
+        double h = q_of(r, s, "g.health"), e = q_of(r, s, "g.economic");
+        if (v == 1) {
+            NEAR(h, 0.3, 1e-15);
+            NEAR(e, 0.12, 1e-15);
+            base_h = h;
+            base_e = e;
+        } else {
+            NEAR(h, 2 * base_h, 1e-15);
+            NEAR(e, 2 * base_e, 1e-15);
+        }
+        hsec_result_free(r);
+        hsec_scenario_free(s);
+    }
+}
+
+/* In bounded mode a capped node's orders and threat parts shrink by one
+ * factor: they keep their proportions and sum to 1. */
+static void test_bounded_rescaling(void **state)
+{
+    (void)state;
+    hsec_model *m = services("a b");
+    OK(hsec_model_add_link(m, "a", "b", 1.0, 0));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "x", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_add_threat(s, "y", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_add_threat_target(s, "x", "a", 0.9));
+    OK(hsec_scenario_add_threat_target(s, "y", "b", 0.6));
+    hsec_result *r = run_ok(s);
+    /* b: first order 0.6 (y), second order 0.9 (x), total 1.5 -> 1 */
+    const double *o = hsec_result_orders(r) + node_of(s, "b") * 4;
+    NEAR(q_of(r, s, "b"), 1, 1e-15);
+    NEAR(o[0], 0.6 / 1.5, 1e-15);
+    NEAR(o[1], 0.9 / 1.5, 1e-15);
+    hsec_result_free(r);
+    OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+    r = run_ok(s);
+    NEAR(q_of(r, s, "b"), 1.5, 1e-15);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
+/* Links with a lag read q(t - lag), and q(0) before step 0. */
+static void test_lag_before_start(void **state)
+{
+    (void)state;
+    hsec_model *m = services("a b");
+    OK(hsec_model_add_link(m, "a", "b", 0.5, 3));
+    OK(hsec_model_set(m, "a", HSEC_PARAM_INITIAL, 0.8));
+    OK(hsec_model_set(m, "a", HSEC_PARAM_RECOVERY, 0.5));
+    hsec_scenario *s = scenario_of(m);
+    dynamic(s, 6);
+    OK(hsec_scenario_record(s, "b"));
+    OK(hsec_scenario_record(s, "a"));
+    hsec_result *r = run_ok(s);
+    const double *a, *b;
+    size_t len;
+    OK(hsec_result_series(&a, &len, r, node_of(s, "a")));
+    OK(hsec_result_series(&b, &len, r, node_of(s, "b")));
+    /* a decays by half each step; b (k = 1) takes 0.5 a(t - 3), a(t<0) = 0.8 */
+    NEAR(a[1], 0.4, 1e-15);
+    NEAR(b[1], 0.4, 1e-15); /* t = 0 reads a(-3) = a(0) */
+    NEAR(b[3], 0.4, 1e-15); /* t = 2 reads a(-1) */
+    NEAR(b[4], 0.4, 1e-15); /* t = 3 reads a(0) */
+    NEAR(b[5], 0.2, 1e-15); /* t = 4 reads a(1) */
+    NEAR(b[6], 0.1, 1e-15);
+    /* initial degradation counts as first order, and as its own source */
+    NEAR(burden_of(r, HSEC_BURDEN_INITIAL, 0), 0, 0); /* no groups: no burden */
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
+/* A recovery time tau gives k = min(1, -ln(lambda) / (tau (1 - a_ii))). */
+static void test_recovery_time(void **state)
+{
+    (void)state;
+    hsec_model *m = services("a b");
+    OK(hsec_model_set(m, "a", HSEC_PARAM_RECOVERY_TIME, 10));
+    OK(hsec_model_set(m, "b", HSEC_PARAM_RECOVERY_TIME, 20));
+    OK(hsec_model_add_link(m, "b", "b", 0.5, 0));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_add_threat_target(s, "t", "a", 1));
+    OK(hsec_scenario_add_threat_target(s, "t", "b", 1));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_RECOVERY_LAMBDA, 0.05));
+    dynamic(s, 1);
+    hsec_result *r = run_ok(s);
+    double k = -log(0.05) / 10;
+    NEAR(q_of(r, s, "a"), k, 1e-15);     /* q(1) = k c */
+    NEAR(q_of(r, s, "b"), k, 1e-15);     /* 20 (1 - 0.5) = 10 as well */
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_haimes_jiang),
+        cmocka_unit_test(test_worked_dynamic),
+        cmocka_unit_test(test_random_dynamic),
+        cmocka_unit_test(test_random_static_linear),
+        cmocka_unit_test(test_random_static_bounded),
+        cmocka_unit_test(test_dynamic_converges_to_static),
+        cmocka_unit_test(test_vulnerability_scaling),
+        cmocka_unit_test(test_bounded_rescaling),
+        cmocka_unit_test(test_lag_before_start),
+        cmocka_unit_test(test_recovery_time),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
