@@ -1,0 +1,159 @@
+/* Group figures, phases and the burden on hand-computed cases (§5). */
+#include "util.h"
+
+static void test_phases(void **state)
+{
+    (void)state;
+    assert_int_equal(hsec_phase_of(0), HSEC_PHASE_MINIMAL);
+    assert_int_equal(hsec_phase_of(0.19999999999999998), HSEC_PHASE_MINIMAL);
+    assert_int_equal(hsec_phase_of(0.2), HSEC_PHASE_STRESSED);
+    assert_int_equal(hsec_phase_of(0.4), HSEC_PHASE_CRISIS);
+    assert_int_equal(hsec_phase_of(0.6), HSEC_PHASE_EMERGENCY);
+    assert_int_equal(hsec_phase_of(0.79999999999999993), HSEC_PHASE_EMERGENCY);
+    assert_int_equal(hsec_phase_of(0.8), HSEC_PHASE_CATASTROPHE);
+    assert_int_equal(hsec_phase_of(1), HSEC_PHASE_CATASTROPHE);
+    assert_int_equal(hsec_phase_of(NAN), HSEC_PHASE_MINIMAL);
+    assert_string_equal(hsec_enum_name(HSEC_ENUM_PHASE, HSEC_PHASE_CRISIS), "crisis");
+}
+
+/* Two groups in two regions; static, linear; one threat each. */
+static void test_static_burden(void **state)
+{
+    (void)state;
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "north", NULL));
+    OK(hsec_model_add_region(m, "south", NULL));
+    OK(hsec_model_add_group(m, "a", "north", 1000));
+    OK(hsec_model_add_group(m, "b", "south", 500));
+    /* a: weights food 3, health 1 -> 0.75, 0.25; baseline health 0.5 */
+    OK(hsec_model_set(m, "a", HSEC_PARAM_WEIGHT, 0));
+    OK(hsec_model_set(m, "a.food", HSEC_PARAM_WEIGHT, 3));
+    OK(hsec_model_set(m, "a.health", HSEC_PARAM_WEIGHT, 1));
+    OK(hsec_model_set(m, "a.health", HSEC_PARAM_BASELINE, 0.5));
+    OK(hsec_model_add_link(m, "a.food", "a.health", 0.5, 0));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "drought", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_add_threat_target(s, "drought", "a.food", 0.4));
+    OK(hsec_scenario_add_threat(s, "raid", HSEC_THREAT_NON_STATE_ARMED_GROUP));
+    OK(hsec_scenario_add_threat_target(s, "raid", "b.personal", 0.7));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+    hsec_result *r = run_ok(s);
+
+    /* a: food y = 0.4 (1st order); health q = 0.2 (2nd), y = 0.7 */
+    double y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * 4], H;
+    uint64_t step;
+    OK(hsec_result_group(&step, &H, y, r, 0, HSEC_AT_LAST));
+    NEAR(y[HSEC_DIM_FOOD], 0.4, 1e-15);
+    NEAR(y[HSEC_DIM_HEALTH], 0.7, 1e-15);
+    NEAR(H, 0.75 * 0.4 + 0.25 * 0.7, 1e-15);
+    OK(hsec_result_group_orders(p, r, 0, HSEC_AT_PEAK));
+    NEAR(p[HSEC_DIM_HEALTH * 4 + 1], 0.2, 1e-15);
+    NEAR(p[HSEC_DIM_FOOD * 4 + 0], 0.4, 1e-15);
+    /* b: personal y = 0.7, weight 1/7 */
+    OK(hsec_result_group(NULL, &H, y, r, 1, HSEC_AT_PEAK));
+    NEAR(H, 0.7 / 7, 1e-15);
+
+    double base = 1000 * 0.25 * 0.5;
+    double prop_a = 1000 * (0.75 * 0.4 + 0.25 * 0.2), prop_b = 500 * 0.7 / 7;
+    NEAR(burden_of(r, HSEC_BURDEN_BASELINE, 0), base, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_PROPAGATED, 0), prop_a + prop_b, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_TOTAL, 0), base + prop_a + prop_b, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_ORDER, 0), 1000 * 0.75 * 0.4 + prop_b, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_ORDER, 1), 1000 * 0.25 * 0.2, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_ORDER, 2), 0, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_THREAT, 0), prop_a, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_THREAT, 1), prop_b, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_ACTOR, HSEC_THREAT_NATURAL), prop_a, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_ACTOR, HSEC_THREAT_NON_STATE_ARMED_GROUP), prop_b, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_ACTOR, HSEC_THREAT_ADVERSARY), 0, 0);
+    NEAR(burden_of(r, HSEC_BURDEN_REGION, 0), prop_a, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_REGION, 1), prop_b, 1e-12);
+    double x;
+    assert_int_equal(hsec_result_burden(&x, r, HSEC_BURDEN_THREAT, 2), HSEC_EINVAL);
+    assert_int_equal(hsec_result_burden(&x, r, HSEC_BURDEN_REGION, 2), HSEC_EINVAL);
+    assert_int_equal(hsec_result_burden(&x, r, HSEC_BURDEN_ORDER, 4), HSEC_EINVAL);
+    assert_int_equal(hsec_result_burden(&x, r, (hsec_burden)99, 0), HSEC_EINVAL);
+    assert_int_equal(hsec_result_group(NULL, NULL, NULL, r, 2, HSEC_AT_LAST), HSEC_EINVAL);
+    assert_int_equal(hsec_result_group(NULL, NULL, NULL, r, 0, (hsec_at)7), HSEC_EINVAL);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
+/* The baseline caps what a threat can add: y = min(1, b + q), and the
+ * propagated part p = y - b splits in proportion to q's orders. */
+static void test_capped_by_baseline(void **state)
+{
+    (void)state;
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "r", NULL));
+    OK(hsec_model_add_group(m, "g", "r", 100));
+    OK(hsec_model_set(m, "g.health", HSEC_PARAM_BASELINE, 0.6));
+    OK(hsec_model_add_service(m, "clinic", HSEC_SERVICE_HEALTH_CARE, "r"));
+    OK(hsec_model_add_link(m, "clinic", "g.health", 0.5, 0));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_add_threat_target(s, "t", "g.health", 0.3));
+    OK(hsec_scenario_add_threat_target(s, "t", "clinic", 0.6));
+    hsec_result *r = run_ok(s);
+    /* q = 0.3 (1st) + 0.3 (2nd) = 0.6; y = 1; p = 0.4 split 0.2 / 0.2 */
+    double y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * 4];
+    OK(hsec_result_group(NULL, NULL, y, r, 0, HSEC_AT_LAST));
+    NEAR(y[HSEC_DIM_HEALTH], 1, 0);
+    OK(hsec_result_group_orders(p, r, 0, HSEC_AT_LAST));
+    NEAR(p[HSEC_DIM_HEALTH * 4 + 0], 0.2, 1e-15);
+    NEAR(p[HSEC_DIM_HEALTH * 4 + 1], 0.2, 1e-15);
+    NEAR(burden_of(r, HSEC_BURDEN_PROPAGATED, 0), 100 * 0.4 / 7, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_BASELINE, 0), 100 * 0.6 / 7, 1e-12);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
+/* Dynamic: person-steps over t = 1..steps, by band; peak and last. */
+static void test_dynamic_burden(void **state)
+{
+    (void)state;
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "r", NULL));
+    OK(hsec_model_add_group(m, "g", "r", 700));
+    OK(hsec_model_set(m, "g.food", HSEC_PARAM_BASELINE, 0.1));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_set_threat(s, "t", HSEC_TIMING_START, 1));
+    OK(hsec_scenario_set_threat(s, "t", HSEC_TIMING_DURATION, 3));
+    OK(hsec_scenario_add_threat_target(s, "t", "g.food", 0.5));
+    dynamic(s, 6);
+    OK(hsec_scenario_set_option(s, HSEC_OPT_BAND_SHORT, 2));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_BAND_MEDIUM, 3));
+    hsec_result *r = run_ok(s);
+    /* k = 1: q_food(t) = 0.5 for t = 2, 3, 4 (threat in force t = 1..3) */
+    double per = 700 * 0.5 / 7;
+    NEAR(burden_of(r, HSEC_BURDEN_PROPAGATED, 0), 3 * per, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_BASELINE, 0), 6 * 700 * 0.1 / 7, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_BAND, 0), per, 1e-12); /* t = 2 */
+    NEAR(burden_of(r, HSEC_BURDEN_BAND, 1), per, 1e-12); /* t = 3 */
+    NEAR(burden_of(r, HSEC_BURDEN_BAND, 2), per, 1e-12); /* t = 4 */
+    uint64_t step;
+    double H;
+    OK(hsec_result_group(&step, &H, NULL, r, 0, HSEC_AT_PEAK));
+    assert_int_equal(step, 2); /* the first step of the peak */
+    NEAR(H, 0.6 / 7, 1e-15);
+    OK(hsec_result_group(&step, &H, NULL, r, 0, HSEC_AT_LAST));
+    assert_int_equal(step, 6);
+    NEAR(H, 0.1 / 7, 1e-15);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_phases),
+        cmocka_unit_test(test_static_burden),
+        cmocka_unit_test(test_capped_by_baseline),
+        cmocka_unit_test(test_dynamic_burden),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
