@@ -1,0 +1,71 @@
+#!/bin/sh
+# The hsec program: exit codes, outputs, and files never half-written.
+set -u
+hsec=$1 examples=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0 passes=0
+
+check() { # name expected-status command...
+    name=$1 want=$2; shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL $name: exit $got, expected $want"; cat "$tmp/err"; fails=$((fails + 1))
+    else
+        passes=$((passes + 1))
+    fi
+}
+contains() { # name file text
+    if grep -q -- "$3" "$2"; then passes=$((passes + 1)); else
+        echo "FAIL $1: $2 lacks '$3'"; sed -n 1,20p "$2"; fails=$((fails + 1)); fi
+}
+
+check version 0 "$hsec" --version
+contains version "$tmp/out" "hsec 0.1.0"
+check help 0 "$hsec" --help
+contains help "$tmp/out" "validate SCENARIO"
+check no-args 2 "$hsec"
+check unknown-command 2 "$hsec" frobnicate
+check run-no-file 2 "$hsec" run
+check run-bad-format 2 "$hsec" run "$examples/energy-cascade.json" --format xml
+contains run-bad-format "$tmp/err" "xml is not json or text"
+check run-bad-option 2 "$hsec" run --fast "$examples/energy-cascade.json"
+check run-two-files 2 "$hsec" run a.json b.json
+check run-missing 1 "$hsec" run "$tmp/missing.json"
+contains run-missing "$tmp/err" "missing.json"
+
+check run-json 0 "$hsec" run "$examples/energy-cascade.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["hsec"] == 1 and d["mode"] == "dynamic"; assert len(d["nodes"]["east_grid"]["series"]) == d["steps"] + 1' "$tmp/out" \
+    && passes=$((passes + 1)) || { echo "FAIL run-json: not the results document"; fails=$((fails + 1)); }
+check run-text 0 "$hsec" run --format text "$examples/energy-cascade.json"
+contains run-text "$tmp/out" "2nd order"
+contains run-text "$tmp/out" "3rd order"
+contains run-text "$tmp/out" "adversary"
+contains run-text "$tmp/out" "east_elderly"
+
+check run-out 0 "$hsec" run "$examples/energy-cascade.json" -o "$tmp/res.json"
+python3 -m json.tool "$tmp/res.json" >/dev/null && passes=$((passes + 1)) || { echo "FAIL run-out: bad JSON"; fails=$((fails + 1)); }
+[ ! -s "$tmp/out" ] && passes=$((passes + 1)) || { echo "FAIL run-out: wrote to stdout too"; fails=$((fails + 1)); }
+
+# a failed run leaves an existing output file untouched, and no temporary
+printf 'precious\n' > "$tmp/keep.json"
+printf '{"hsec": 1, "services": [{"id": "a", "kind": "water"}, {"id": "b", "kind": "water"}],
+ "links": [{"from": "a", "to": "b", "weight": 1}, {"from": "b", "to": "a", "weight": 1}],
+ "threats": [{"id": "t", "targets": [{"node": "a", "magnitude": 0.5}]}],
+ "run": {"bounded": false}}' > "$tmp/diverge.json"
+check run-diverge 1 "$hsec" run "$tmp/diverge.json" -o "$tmp/keep.json"
+contains run-diverge "$tmp/err" "spectral radius"
+contains run-diverge-keeps "$tmp/keep.json" "precious"
+[ "$(ls "$tmp" | grep -c tmp-)" -eq 0 ] && passes=$((passes + 1)) || { echo "FAIL: temporary left behind"; fails=$((fails + 1)); }
+check run-unwritable 1 "$hsec" run "$examples/energy-cascade.json" -o "$tmp/no/such/dir/out.json"
+
+check validate 0 "$hsec" validate "$examples/energy-cascade.json"
+contains validate "$tmp/out" "valid"
+printf '{"hsec": 1, "groups": [{"id": "g", "region": "r", "size": -1}], "regions": [{"id": "r"}]}' > "$tmp/bad.json"
+check validate-bad 1 "$hsec" validate "$tmp/bad.json"
+contains validate-bad "$tmp/err" "size -1"
+check validate-usage 2 "$hsec" validate
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]
