@@ -86,8 +86,9 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
             (unsigned long long)hsec_result_steps(r), unit, mode);
     else
         put(&b, "hsec %s: static equilibrium (%s)\n", hsec_version_string(), mode);
-    put(&b, "%zu groups, %zu services and dimensions as nodes, %zu links\n\n",
-        hsec_compiled_group_count(c), hsec_compiled_node_count(c), hsec_compiled_link_count(c));
+    size_t ng = hsec_compiled_group_count(c), n = hsec_compiled_node_count(c);
+    put(&b, "%zu groups, %zu services, %zu nodes, %zu links\n\n", ng, n - ng * HSEC_DIM_COUNT,
+        n, hsec_compiled_link_count(c));
 
     double total = burden(r, HSEC_BURDEN_TOTAL, 0);
     double prop = burden(r, HSEC_BURDEN_PROPAGATED, 0);
@@ -123,10 +124,28 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
         double x = burden(r, HSEC_BURDEN_THREAT, h);
         put(&b, "    %-20s %12.6g  %5.1f%%\n", hsec_scenario_threat_id(s, h), x, pct(x, prop));
     }
-    put(&b, "  by region:\n");
+    put(&b, "  by region where people live:\n");
     for (size_t i = 0; i < hsec_compiled_region_count(c); i++) {
         double x = burden(r, HSEC_BURDEN_REGION, i);
-        put(&b, "    %-20s %12.6g  %5.1f%%\n", hsec_compiled_region_id(c, i), x, pct(x, prop));
+        if (x > 0)
+            put(&b, "    %-20s %12.6g  %5.1f%%\n", hsec_compiled_region_id(c, i), x,
+                pct(x, prop));
+    }
+    size_t nrec;
+    const size_t *rec = hsec_scenario_recorded(s, &nrec);
+    if (dynamic && nrec) {
+        put(&b, "\nRECORDED NODES (degradation q 0..1: worst and last)\n");
+        for (size_t k = 0; k < nrec; k++) {
+            const double *q;
+            size_t slen, worst = 0;
+            if (hsec_result_series(&q, &slen, r, rec[k]) != HSEC_OK)
+                continue;
+            for (size_t t = 1; t < slen; t++)
+                worst = q[t] > q[worst] ? t : worst;
+            put(&b, "  %-28s %6.3f at %s %-6zu %6.3f at %s %zu\n",
+                hsec_compiled_node_name(c, rec[k]), q[worst], unit, worst, q[slen - 1], unit,
+                slen - 1);
+        }
     }
 
     put(&b, "\nGROUPS (y: insecurity 0..1; 1st..4+: the part caused by threats, by order)\n");
