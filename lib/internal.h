@@ -55,6 +55,17 @@ int hx_map_put(const hsec_allocator *a, hx_map *m, const char *key, uint32_t val
 bool hx_map_get(const hx_map *m, const char *key, uint32_t *val);
 void hx_map_free(const hsec_allocator *a, hx_map *m);
 
+/* Open-addressing set of 64-bit keys (any value but UINT64_MAX). */
+typedef struct hx_set64 {
+    uint64_t *keys;
+    size_t cap, count;
+} hx_set64;
+/* Room for count more keys, so that hx_set64_put cannot fail. */
+int hx_set64_reserve(const hsec_allocator *a, hx_set64 *s, size_t count);
+bool hx_set64_has(const hx_set64 *s, uint64_t key);
+void hx_set64_put(hx_set64 *s, uint64_t key);
+void hx_set64_free(const hsec_allocator *a, hx_set64 *s);
+
 /* Entity reference in the shared id namespace: kind in the low 2 bits. */
 enum { HX_REGION = 0, HX_GROUP = 1, HX_SERVICE = 2 };
 #define HX_REF(kind, idx) (((uint32_t)(idx) << 2) | (uint32_t)(kind))
@@ -193,6 +204,7 @@ struct hsec_scenario {
     smeasure *measures;
     size_t nmeasure, capmeasure;
     starget *tt; /* threat targets (node) */
+    hx_set64 ttseen; /* (threat << 32 | node) pairs in tt */
     size_t ntt, captt;
     starget *mt[HSEC_EFFECT_COUNT]; /* measure targets: nodes, links for decouple */
     size_t nmt[HSEC_EFFECT_COUNT], capmt[HSEC_EFFECT_COUNT];

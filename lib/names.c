@@ -198,3 +198,55 @@ bool hx_split_node(const char *name, char ent[HX_ID_MAX + 1], int *dim)
         return hsec_enum_value(dim, HSEC_ENUM_DIMENSION, dot + 1) == HSEC_OK;
     return true;
 }
+
+static size_t slot64(const hx_set64 *s, uint64_t key)
+{
+    size_t mask = s->cap - 1;
+    size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & mask;
+    while (s->keys[i] != UINT64_MAX && s->keys[i] != key)
+        i = (i + 1) & mask;
+    return i;
+}
+
+int hx_set64_reserve(const hsec_allocator *a, hx_set64 *s, size_t count)
+{
+    size_t ncap = s->cap ? s->cap : 64;
+    while ((s->count + count) * 4 > ncap * 3) {
+        if (ncap > SIZE_MAX / 16)
+            return HSEC_ENOMEM;
+        ncap *= 2;
+    }
+    if (ncap == s->cap)
+        return HSEC_OK;
+    hx_set64 n = {hx_calloc(a, ncap, sizeof(uint64_t)), ncap, s->count};
+    if (!n.keys)
+        return HSEC_ENOMEM;
+    memset(n.keys, 0xff, ncap * sizeof(uint64_t));
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->keys[i] != UINT64_MAX)
+            n.keys[slot64(&n, s->keys[i])] = s->keys[i];
+    hx_free(a, s->keys);
+    *s = n;
+    return HSEC_OK;
+}
+
+bool hx_set64_has(const hx_set64 *s, uint64_t key)
+{
+    return s->cap && s->keys[slot64(s, key)] == key;
+}
+
+void hx_set64_put(hx_set64 *s, uint64_t key)
+{
+    size_t i = slot64(s, key);
+    if (s->keys[i] != key) {
+        s->keys[i] = key;
+        s->count++;
+    }
+}
+
+void hx_set64_free(const hsec_allocator *a, hx_set64 *s)
+{
+    hx_free(a, s->keys);
+    s->keys = NULL;
+    s->cap = s->count = 0;
+}

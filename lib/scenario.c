@@ -54,6 +54,7 @@ void hsec_scenario_free(hsec_scenario *s)
     hx_free(a, s->threats);
     hx_free(a, s->measures);
     hx_free(a, s->tt);
+    hx_set64_free(a, &s->ttseen);
     for (int e = 0; e < HSEC_EFFECT_COUNT; e++)
         hx_free(a, s->mt[e]);
     hx_free(a, s->rec);
@@ -193,28 +194,26 @@ int hsec_scenario_add_threat_target(hsec_scenario *s, const char *threat, const 
              hx_show(name));
     uint32_t *nodes = NULL;
     size_t n = 0, cap = 0;
-    unsigned char *mark = NULL;
     int rc = resolve(s, who, name, &nodes, &n, &cap);
-    if (!rc && !(mark = hx_calloc(&s->a, s->c->n, 1))) {
+    if (!rc && (HX_RESERVE(&s->a, s->tt, s->captt, s->ntt + n) ||
+                hx_set64_reserve(&s->a, &s->ttseen, n))) {
         hx_setmsg(s->err, "out of memory");
         rc = HSEC_ENOMEM;
     }
-    for (size_t i = 0; !rc && i < s->ntt; i++)
-        if (s->tt[i].who == ti)
-            mark[s->tt[i].at] = 1;
+    /* a name resolves to distinct nodes: only earlier targets can clash */
     for (size_t i = 0; !rc && i < n; i++) {
-        if (mark[nodes[i]]) {
+        if (hx_set64_has(&s->ttseen, (uint64_t)ti << 32 | nodes[i])) {
             hx_setmsg(s->err, "%s: node %s is reached twice (target %s)", who,
                       s->c->names[nodes[i]], name);
             rc = HSEC_EEXIST;
         }
-        if (!rc)
-            mark[nodes[i]] = 1;
     }
-    if (!rc)
-        rc = add_targets(s, &s->tt, &s->ntt, &s->captt, nodes, n, (uint32_t)ti,
-                         magnitude);
-    hx_free(&s->a, mark);
+    for (size_t i = 0; !rc && i < n; i++) {
+        hx_set64_put(&s->ttseen, (uint64_t)ti << 32 | nodes[i]);
+        starget t = {nodes[i], (uint32_t)ti, magnitude};
+        s->tt[s->ntt++] = t;
+        s->sorted = false;
+    }
     hx_free(&s->a, nodes);
     return rc;
 }
