@@ -135,129 +135,119 @@ static int per_dim(ld *l, const char *where, const hd *obj, const char *id, cons
     return HSEC_OK;
 }
 
-static int load_regions(ld *l, const hd *doc)
+/* Load each object of the document's array `key` with fn, after refusing
+ * keys not in `keys`. fn gets the object's place ("groups[2]"), which it may
+ * extend with the object's id. */
+typedef int (*item_fn)(ld *l, const hd *o, char *where, size_t wsize);
+
+static int each(ld *l, const hd *doc, const char *key, const char *const *keys, item_fn fn)
 {
-    static const char *const keys[] = {"id", "parent", NULL};
     int rc = HSEC_OK;
-    const hd *list = list_of(l, &rc, "document", doc, "regions", false, HD_OBJ);
+    const hd *list = list_of(l, &rc, "document", doc, key, false, HD_OBJ);
     for (size_t i = 0; list && !rc && i < list->n; i++) {
-        const hd *o = list->items[i];
-        char where[96];
-        snprintf(where, sizeof where, "regions[%zu]", i);
-        if ((rc = check_keys(l, where, o, keys)))
-            break;
-        const char *id = str_of(l, &rc, where, o, "id", true);
-        const char *parent = str_of(l, &rc, where, o, "parent", false);
-        if (!rc)
-            rc = api(l, where, hsec_model_add_region(l->m, id, parent));
+        char where[160];
+        snprintf(where, sizeof where, "%s[%zu]", key, i);
+        if (!(rc = check_keys(l, where, list->items[i], keys)))
+            rc = fn(l, list->items[i], where, sizeof where);
     }
     return rc;
 }
 
-static int load_groups(ld *l, const hd *doc)
+/* "groups[2]" becomes "groups[2] (elderly)". */
+static void name_where(char *where, size_t wsize, const char *id)
 {
-    static const char *const keys[] = {"id",      "region",   "size",   "flags",
-                                       "vulnerability", "recovery", "recovery_time",
-                                       "weights", "baseline", "initial", NULL};
+    size_t len = strlen(where);
+    snprintf(where + len, wsize - len, " (%s)", id);
+}
+
+static int region_item(ld *l, const hd *o, char *where, size_t wsize)
+{
+    (void)wsize;
     int rc = HSEC_OK;
-    const hd *list = list_of(l, &rc, "document", doc, "groups", false, HD_OBJ);
-    for (size_t i = 0; list && !rc && i < list->n; i++) {
-        const hd *o = list->items[i];
-        char where[128];
-        snprintf(where, sizeof where, "groups[%zu]", i);
-        if ((rc = check_keys(l, where, o, keys)))
-            break;
-        const char *id = str_of(l, &rc, where, o, "id", true);
-        const char *region = str_of(l, &rc, where, o, "region", true);
-        const hd *size = member(l, &rc, where, o, "size", HD_NUM, true);
-        if (rc || (rc = api(l, where, hsec_model_add_group(l->m, id, region, size->num))))
-            break;
-        snprintf(where, sizeof where, "groups[%zu] (%s)", i, id);
-        const hd *flags = list_of(l, &rc, where, o, "flags", false, HD_STR);
-        unsigned bits = 0;
-        for (size_t f = 0; flags && !rc && f < flags->n; f++) {
-            int bit;
-            if (!(rc = enum_of(l, &bit, where, "flag", HSEC_ENUM_FLAG, flags->items[f]->str)))
-                bits |= 1u << bit;
-        }
-        if (!rc && flags)
-            rc = api(l, where, hsec_model_set_group_flags(l->m, id, bits));
-        if (!rc && hd_get(o, "recovery") && hd_get(o, "recovery_time"))
-            rc = fail(l, HSEC_EFORMAT, "%s: give recovery or recovery_time, not both", where);
+    const char *id = str_of(l, &rc, where, o, "id", true);
+    const char *parent = str_of(l, &rc, where, o, "parent", false);
+    return rc ? rc : api(l, where, hsec_model_add_region(l->m, id, parent));
+}
+
+static int group_item(ld *l, const hd *o, char *where, size_t wsize)
+{
+    int rc = HSEC_OK;
+    const char *id = str_of(l, &rc, where, o, "id", true);
+    const char *region = str_of(l, &rc, where, o, "region", true);
+    const hd *size = member(l, &rc, where, o, "size", HD_NUM, true);
+    if (rc || (rc = api(l, where, hsec_model_add_group(l->m, id, region, size->num))))
+        return rc;
+    name_where(where, wsize, id);
+    const hd *flags = list_of(l, &rc, where, o, "flags", false, HD_STR);
+    unsigned bits = 0;
+    for (size_t f = 0; flags && !rc && f < flags->n; f++) {
+        int bit;
+        if (!(rc = enum_of(l, &bit, where, "flag", HSEC_ENUM_FLAG, flags->items[f]->str)))
+            bits |= 1u << bit;
+    }
+    if (!rc && flags)
+        rc = api(l, where, hsec_model_set_group_flags(l->m, id, bits));
+    if (!rc && hd_get(o, "recovery") && hd_get(o, "recovery_time"))
+        rc = fail(l, HSEC_EFORMAT, "%s: give recovery or recovery_time, not both", where);
+    if (!rc)
+        rc = per_dim(l, where, o, id, "vulnerability", HSEC_PARAM_VULNERABILITY);
+    if (!rc)
+        rc = per_dim(l, where, o, id, "recovery", HSEC_PARAM_RECOVERY);
+    if (!rc)
+        rc = per_dim(l, where, o, id, "recovery_time", HSEC_PARAM_RECOVERY_TIME);
+    if (!rc)
+        rc = per_dim(l, where, o, id, "baseline", HSEC_PARAM_BASELINE);
+    if (!rc)
+        rc = per_dim(l, where, o, id, "initial", HSEC_PARAM_INITIAL);
+    const hd *w = member(l, &rc, where, o, "weights", HD_OBJ, false);
+    if (!rc && w) { /* named dimensions; the others weigh 0 */
+        rc = api(l, where, hsec_model_set(l->m, id, HSEC_PARAM_WEIGHT, 0));
         if (!rc)
-            rc = per_dim(l, where, o, id, "vulnerability", HSEC_PARAM_VULNERABILITY);
-        if (!rc)
-            rc = per_dim(l, where, o, id, "recovery", HSEC_PARAM_RECOVERY);
-        if (!rc)
-            rc = per_dim(l, where, o, id, "recovery_time", HSEC_PARAM_RECOVERY_TIME);
-        if (!rc)
-            rc = per_dim(l, where, o, id, "baseline", HSEC_PARAM_BASELINE);
-        if (!rc)
-            rc = per_dim(l, where, o, id, "initial", HSEC_PARAM_INITIAL);
-        const hd *w = member(l, &rc, where, o, "weights", HD_OBJ, false);
-        if (!rc && w) { /* named dimensions; the others weigh 0 */
-            rc = api(l, where, hsec_model_set(l->m, id, HSEC_PARAM_WEIGHT, 0));
-            if (!rc)
-                rc = per_dim(l, where, o, id, "weights", HSEC_PARAM_WEIGHT);
-        }
+            rc = per_dim(l, where, o, id, "weights", HSEC_PARAM_WEIGHT);
     }
     return rc;
 }
 
-static int load_services(ld *l, const hd *doc)
+static int service_item(ld *l, const hd *o, char *where, size_t wsize)
 {
-    static const char *const keys[] = {"id",       "kind",          "region",
-                                       "recovery", "recovery_time", "initial", NULL};
     int rc = HSEC_OK;
-    const hd *list = list_of(l, &rc, "document", doc, "services", false, HD_OBJ);
-    for (size_t i = 0; list && !rc && i < list->n; i++) {
-        const hd *o = list->items[i];
-        char where[128];
-        snprintf(where, sizeof where, "services[%zu]", i);
-        if ((rc = check_keys(l, where, o, keys)))
-            break;
-        const char *id = str_of(l, &rc, where, o, "id", true);
-        const char *kind = str_of(l, &rc, where, o, "kind", true);
-        const char *region = str_of(l, &rc, where, o, "region", false);
-        int k = 0;
-        if (!rc)
-            rc = enum_of(l, &k, where, "kind", HSEC_ENUM_SERVICE_KIND, kind);
-        if (rc || (rc = api(l, where, hsec_model_add_service(l->m, id, (hsec_service_kind)k,
-                                                             region))))
-            break;
-        snprintf(where, sizeof where, "services[%zu] (%s)", i, id);
-        if (hd_get(o, "recovery") && hd_get(o, "recovery_time"))
-            return fail(l, HSEC_EFORMAT, "%s: give recovery or recovery_time, not both", where);
-        static const char *const nums[] = {"recovery", "recovery_time", "initial"};
-        static const hsec_param params[] = {HSEC_PARAM_RECOVERY, HSEC_PARAM_RECOVERY_TIME,
-                                            HSEC_PARAM_INITIAL};
-        for (int p = 0; p < 3 && !rc; p++) {
-            const hd *v = member(l, &rc, where, o, nums[p], HD_NUM, false);
-            if (v)
-                rc = api(l, where, hsec_model_set(l->m, id, params[p], v->num));
-        }
+    const char *id = str_of(l, &rc, where, o, "id", true);
+    const char *kind = str_of(l, &rc, where, o, "kind", true);
+    const char *region = str_of(l, &rc, where, o, "region", false);
+    int k = 0;
+    if (!rc)
+        rc = enum_of(l, &k, where, "kind", HSEC_ENUM_SERVICE_KIND, kind);
+    if (rc || (rc = api(l, where, hsec_model_add_service(l->m, id, (hsec_service_kind)k,
+                                                         region))))
+        return rc;
+    name_where(where, wsize, id);
+    if (hd_get(o, "recovery") && hd_get(o, "recovery_time"))
+        return fail(l, HSEC_EFORMAT, "%s: give recovery or recovery_time, not both", where);
+    static const char *const nums[] = {"recovery", "recovery_time", "initial"};
+    static const hsec_param params[] = {HSEC_PARAM_RECOVERY, HSEC_PARAM_RECOVERY_TIME,
+                                        HSEC_PARAM_INITIAL};
+    for (int p = 0; p < 3 && !rc; p++) {
+        const hd *v = member(l, &rc, where, o, nums[p], HD_NUM, false);
+        if (v)
+            rc = api(l, where, hsec_model_set(l->m, id, params[p], v->num));
     }
     return rc;
 }
 
-static int load_links(ld *l, const hd *doc)
+static int link_item(ld *l, const hd *o, char *where, size_t wsize)
 {
-    static const char *const keys[] = {"from", "to", "weight", "lag", NULL};
+    (void)wsize;
     int rc = HSEC_OK;
-    const hd *list = list_of(l, &rc, "document", doc, "links", false, HD_OBJ);
-    for (size_t i = 0; list && !rc && i < list->n; i++) {
-        const hd *o = list->items[i];
-        char where[96];
-        snprintf(where, sizeof where, "links[%zu]", i);
-        if ((rc = check_keys(l, where, o, keys)))
-            break;
-        const char *from = str_of(l, &rc, where, o, "from", true);
-        const char *to = str_of(l, &rc, where, o, "to", true);
-        const hd *w = member(l, &rc, where, o, "weight", HD_NUM, true);
-        const hd *lag = member(l, &rc, where, o, "lag", HD_NUM, false);
-        if (!rc)
-            rc = api(l, where, hsec_model_add_link(l->m, from, to, w->num, lag ? lag->num : 0));
-    }
+    const char *from = str_of(l, &rc, where, o, "from", true);
+    const char *to = str_of(l, &rc, where, o, "to", true);
+    const hd *w = member(l, &rc, where, o, "weight", HD_NUM, true);
+    const hd *lag = member(l, &rc, where, o, "lag", HD_NUM, false);
+    return rc ? rc : api(l, where, hsec_model_add_link(l->m, from, to, w->num, lag ? lag->num : 0));
+}
+
+static int load_templates(ld *l, const hd *doc)
+{
+    int rc = HSEC_OK;
     const hd *t = list_of(l, &rc, "document", doc, "templates", false, HD_STR);
     for (size_t i = 0; t && !rc && i < t->n; i++)
         rc = api(l, "templates", hsec_model_use_template(l->m, t->items[i]->str));
@@ -283,116 +273,95 @@ static int timing(ld *l, const char *where, const hd *o, const char *id, const c
     return api(l, where, fn(l->s, id, what, v->num));
 }
 
-static int load_threats(ld *l, const hd *doc)
+static int threat_item(ld *l, const hd *o, char *where, size_t wsize)
 {
-    static const char *const keys[] = {"id",    "targets",  "actor",     "start",
-                                       "duration", "likelihood", NULL};
     static const char *const tkeys[] = {"node", "magnitude", NULL};
     int rc = HSEC_OK;
-    const hd *list = list_of(l, &rc, "document", doc, "threats", false, HD_OBJ);
-    for (size_t i = 0; list && !rc && i < list->n; i++) {
-        const hd *o = list->items[i];
-        char where[128];
-        snprintf(where, sizeof where, "threats[%zu]", i);
-        if ((rc = check_keys(l, where, o, keys)))
+    const char *id = str_of(l, &rc, where, o, "id", true);
+    const char *actor = str_of(l, &rc, where, o, "actor", false);
+    const hd *targets = list_of(l, &rc, where, o, "targets", true, HD_OBJ);
+    int a = HSEC_THREAT_UNKNOWN;
+    if (!rc && actor)
+        rc = enum_of(l, &a, where, "actor", HSEC_ENUM_THREAT_ACTOR, actor);
+    if (rc || (rc = api(l, where, hsec_scenario_add_threat(l->s, id, (hsec_threat_actor)a))))
+        return rc;
+    name_where(where, wsize, id);
+    if (!rc)
+        rc = timing(l, where, o, id, "start", HSEC_TIMING_START, hsec_scenario_set_threat);
+    if (!rc)
+        rc = timing(l, where, o, id, "duration", HSEC_TIMING_DURATION,
+                    hsec_scenario_set_threat);
+    if (!rc)
+        rc = timing(l, where, o, id, "likelihood", HSEC_TIMING_LIKELIHOOD,
+                    hsec_scenario_set_threat);
+    for (size_t t = 0; !rc && t < targets->n; t++) {
+        const hd *to = targets->items[t];
+        char tw[160];
+        snprintf(tw, sizeof tw, "%s.targets[%zu]", where, t);
+        if ((rc = check_keys(l, tw, to, tkeys)))
             break;
-        const char *id = str_of(l, &rc, where, o, "id", true);
-        const char *actor = str_of(l, &rc, where, o, "actor", false);
-        const hd *targets = list_of(l, &rc, where, o, "targets", true, HD_OBJ);
-        int a = HSEC_THREAT_UNKNOWN;
-        if (!rc && actor)
-            rc = enum_of(l, &a, where, "actor", HSEC_ENUM_THREAT_ACTOR, actor);
-        if (rc || (rc = api(l, where, hsec_scenario_add_threat(l->s, id, (hsec_threat_actor)a))))
-            break;
-        snprintf(where, sizeof where, "threats[%zu] (%s)", i, id);
+        const char *node = str_of(l, &rc, tw, to, "node", true);
+        const hd *mag = member(l, &rc, tw, to, "magnitude", HD_NUM, true);
         if (!rc)
-            rc = timing(l, where, o, id, "start", HSEC_TIMING_START, hsec_scenario_set_threat);
-        if (!rc)
-            rc = timing(l, where, o, id, "duration", HSEC_TIMING_DURATION,
-                        hsec_scenario_set_threat);
-        if (!rc)
-            rc = timing(l, where, o, id, "likelihood", HSEC_TIMING_LIKELIHOOD,
-                        hsec_scenario_set_threat);
-        for (size_t t = 0; !rc && t < targets->n; t++) {
-            const hd *to = targets->items[t];
-            char tw[160];
-            snprintf(tw, sizeof tw, "%s.targets[%zu]", where, t);
-            if ((rc = check_keys(l, tw, to, tkeys)))
-                break;
-            const char *node = str_of(l, &rc, tw, to, "node", true);
-            const hd *mag = member(l, &rc, tw, to, "magnitude", HD_NUM, true);
-            if (!rc)
-                rc = api(l, tw, hsec_scenario_add_threat_target(l->s, id, node, mag->num));
-        }
+            rc = api(l, tw, hsec_scenario_add_threat_target(l->s, id, node, mag->num));
     }
     return rc;
 }
 
-static int load_measures(ld *l, const hd *doc)
+static int measure_item(ld *l, const hd *o, char *where, size_t wsize)
 {
-    static const char *const keys[] = {"id",    "kind",  "effect", "targets",  "actor",
-                                       "fraction", "delta", "start", "ramp", "duration",
-                                       "cost",  NULL};
     static const char *const tkeys[] = {"node", "from", "to", NULL};
     int rc = HSEC_OK;
-    const hd *list = list_of(l, &rc, "document", doc, "measures", false, HD_OBJ);
-    for (size_t i = 0; list && !rc && i < list->n; i++) {
-        const hd *o = list->items[i];
-        char where[128];
-        snprintf(where, sizeof where, "measures[%zu]", i);
-        if ((rc = check_keys(l, where, o, keys)))
+    const char *id = str_of(l, &rc, where, o, "id", true);
+    const char *kind = str_of(l, &rc, where, o, "kind", true);
+    const char *effect = str_of(l, &rc, where, o, "effect", true);
+    const char *actor = str_of(l, &rc, where, o, "actor", false);
+    const hd *targets = list_of(l, &rc, where, o, "targets", true, HD_OBJ);
+    int k = 0, e = 0, a = 0;
+    if (!rc)
+        rc = enum_of(l, &k, where, "kind", HSEC_ENUM_MEASURE_KIND, kind);
+    if (!rc)
+        rc = enum_of(l, &e, where, "effect", HSEC_ENUM_EFFECT, effect);
+    a = k == HSEC_PROTECTION ? HSEC_BY_HOST_GOVERNMENT : HSEC_BY_COMMUNITY;
+    if (!rc && actor)
+        rc = enum_of(l, &a, where, "actor", HSEC_ENUM_MEASURE_ACTOR, actor);
+    const char *want = e == HSEC_RECOVER ? "delta" : "fraction";
+    const char *other = e == HSEC_RECOVER ? "fraction" : "delta";
+    const hd *strength = member(l, &rc, where, o, want, HD_NUM, false);
+    if (!rc && hd_get(o, other))
+        rc = fail(l, HSEC_EFORMAT, "%s: \"%s\" does not apply to effect %s (give \"%s\")",
+                  where, other, effect, want);
+    if (!rc && !strength)
+        rc = fail(l, HSEC_EFORMAT, "%s: \"%s\" is required for effect %s", where, want,
+                  effect);
+    if (rc || (rc = api(l, where, hsec_scenario_add_measure(
+                                      l->s, id, (hsec_measure_kind)k, (hsec_effect)e,
+                                      (hsec_measure_actor)a, strength->num))))
+        return rc;
+    name_where(where, wsize, id);
+    static const char *const tk[] = {"start", "ramp", "duration", "cost"};
+    static const hsec_timing tw[] = {HSEC_TIMING_START, HSEC_TIMING_RAMP,
+                                     HSEC_TIMING_DURATION, HSEC_TIMING_COST};
+    for (int p = 0; p < 4 && !rc; p++)
+        rc = timing(l, where, o, id, tk[p], tw[p], hsec_scenario_set_measure);
+    for (size_t t = 0; !rc && t < targets->n; t++) {
+        const hd *to = targets->items[t];
+        char w2[160];
+        snprintf(w2, sizeof w2, "%s.targets[%zu]", where, t);
+        if ((rc = check_keys(l, w2, to, tkeys)))
             break;
-        const char *id = str_of(l, &rc, where, o, "id", true);
-        const char *kind = str_of(l, &rc, where, o, "kind", true);
-        const char *effect = str_of(l, &rc, where, o, "effect", true);
-        const char *actor = str_of(l, &rc, where, o, "actor", false);
-        const hd *targets = list_of(l, &rc, where, o, "targets", true, HD_OBJ);
-        int k = 0, e = 0, a = 0;
-        if (!rc)
-            rc = enum_of(l, &k, where, "kind", HSEC_ENUM_MEASURE_KIND, kind);
-        if (!rc)
-            rc = enum_of(l, &e, where, "effect", HSEC_ENUM_EFFECT, effect);
-        a = k == HSEC_PROTECTION ? HSEC_BY_HOST_GOVERNMENT : HSEC_BY_COMMUNITY;
-        if (!rc && actor)
-            rc = enum_of(l, &a, where, "actor", HSEC_ENUM_MEASURE_ACTOR, actor);
-        const char *want = e == HSEC_RECOVER ? "delta" : "fraction";
-        const char *other = e == HSEC_RECOVER ? "fraction" : "delta";
-        const hd *strength = member(l, &rc, where, o, want, HD_NUM, false);
-        if (!rc && hd_get(o, other))
-            rc = fail(l, HSEC_EFORMAT, "%s: \"%s\" does not apply to effect %s (give \"%s\")",
-                      where, other, effect, want);
-        if (!rc && !strength)
-            rc = fail(l, HSEC_EFORMAT, "%s: \"%s\" is required for effect %s", where, want,
-                      effect);
-        if (rc || (rc = api(l, where, hsec_scenario_add_measure(
-                                          l->s, id, (hsec_measure_kind)k, (hsec_effect)e,
-                                          (hsec_measure_actor)a, strength->num))))
+        const char *node = str_of(l, &rc, w2, to, "node", false);
+        const char *from = str_of(l, &rc, w2, to, "from", false);
+        const char *dst = str_of(l, &rc, w2, to, "to", false);
+        if (rc)
             break;
-        snprintf(where, sizeof where, "measures[%zu] (%s)", i, id);
-        static const char *const tk[] = {"start", "ramp", "duration", "cost"};
-        static const hsec_timing tw[] = {HSEC_TIMING_START, HSEC_TIMING_RAMP,
-                                         HSEC_TIMING_DURATION, HSEC_TIMING_COST};
-        for (int p = 0; p < 4 && !rc; p++)
-            rc = timing(l, where, o, id, tk[p], tw[p], hsec_scenario_set_measure);
-        for (size_t t = 0; !rc && t < targets->n; t++) {
-            const hd *to = targets->items[t];
-            char w2[160];
-            snprintf(w2, sizeof w2, "%s.targets[%zu]", where, t);
-            if ((rc = check_keys(l, w2, to, tkeys)))
-                break;
-            const char *node = str_of(l, &rc, w2, to, "node", false);
-            const char *from = str_of(l, &rc, w2, to, "from", false);
-            const char *dst = str_of(l, &rc, w2, to, "to", false);
-            if (rc)
-                break;
-            if (node && !from && !dst)
-                rc = api(l, w2, hsec_scenario_add_measure_target(l->s, id, node));
-            else if (!node && dst)
-                rc = api(l, w2, hsec_scenario_add_measure_link(l->s, id, from, dst));
-            else
-                rc = fail(l, HSEC_EFORMAT, "%s: give {\"node\"}, {\"from\", \"to\"} or {\"to\"}",
-                          w2);
-        }
+        if (node && !from && !dst)
+            rc = api(l, w2, hsec_scenario_add_measure_target(l->s, id, node));
+        else if (!node && dst)
+            rc = api(l, w2, hsec_scenario_add_measure_link(l->s, id, from, dst));
+        else
+            rc = fail(l, HSEC_EFORMAT, "%s: give {\"node\"}, {\"from\", \"to\"} or {\"to\"}",
+                      w2);
     }
     return rc;
 }
@@ -480,8 +449,22 @@ int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a, ch
     if ((rc = hsec_model_new(&l.m, a)))
         return fail(&l, rc, "out of memory");
     hsec_compiled *c = NULL;
-    if (!(rc = load_regions(&l, doc)) && !(rc = load_groups(&l, doc)) &&
-        !(rc = load_services(&l, doc)) && !(rc = load_links(&l, doc)))
+    static const char *const region_keys[] = {"id", "parent", NULL};
+    static const char *const group_keys[] = {
+        "id",      "region",        "size",    "flags",    "vulnerability", "recovery",
+        "recovery_time", "weights", "baseline", "initial", NULL};
+    static const char *const service_keys[] = {"id",       "kind",          "region",
+                                               "recovery", "recovery_time", "initial", NULL};
+    static const char *const link_keys[] = {"from", "to", "weight", "lag", NULL};
+    static const char *const threat_keys[] = {"id",       "targets",    "actor", "start",
+                                              "duration", "likelihood", NULL};
+    static const char *const measure_keys[] = {"id",    "kind",     "effect", "targets",
+                                               "actor", "fraction", "delta",  "start",
+                                               "ramp",  "duration", "cost",   NULL};
+    if (!(rc = each(&l, doc, "regions", region_keys, region_item)) &&
+        !(rc = each(&l, doc, "groups", group_keys, group_item)) &&
+        !(rc = each(&l, doc, "services", service_keys, service_item)) &&
+        !(rc = each(&l, doc, "links", link_keys, link_item)) && !(rc = load_templates(&l, doc)))
         rc = api(&l, "model", hsec_model_compile(&c, l.m));
     hsec_model_free(l.m);
     l.m = NULL;
@@ -491,7 +474,8 @@ int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a, ch
     hsec_compiled_free(c); /* the scenario holds its own reference */
     if (rc)
         return fail(&l, rc, "out of memory");
-    if (!(rc = load_threats(&l, doc)) && !(rc = load_measures(&l, doc)))
+    if (!(rc = each(&l, doc, "threats", threat_keys, threat_item)) &&
+        !(rc = each(&l, doc, "measures", measure_keys, measure_item)))
         rc = load_run(&l, doc);
     if (rc) {
         hsec_scenario_free(l.s);

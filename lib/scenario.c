@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,28 +75,33 @@ const hsec_compiled *hsec_scenario_compiled(const hsec_scenario *s)
     return s ? s->c : NULL;
 }
 
+_Static_assert(offsetof(sthreat, id) == 0 && offsetof(smeasure, id) == 0,
+               "find_id reads the id as the first member");
+
+/* Index of the entry whose id (its first member) is `id`, or (size_t)-1. */
+static size_t find_id(const void *items, size_t count, size_t stride, const char *id)
+{
+    const char *p = items;
+    for (size_t i = 0; id && i < count; i++, p += stride)
+        if (strcmp(*(char *const *)(const void *)p, id) == 0)
+            return i;
+    return (size_t)-1;
+}
+
 static sthreat *find_threat(const hsec_scenario *s, const char *id, size_t *idx)
 {
-    for (size_t i = 0; id && i < s->nthreat; i++) {
-        if (strcmp(s->threats[i].id, id) == 0) {
-            if (idx)
-                *idx = i;
-            return &s->threats[i];
-        }
-    }
-    return NULL;
+    size_t i = find_id(s->threats, s->nthreat, sizeof *s->threats, id);
+    if (idx)
+        *idx = i;
+    return i == (size_t)-1 ? NULL : &s->threats[i];
 }
 
 static smeasure *find_measure(const hsec_scenario *s, const char *id, size_t *idx)
 {
-    for (size_t i = 0; id && i < s->nmeasure; i++) {
-        if (strcmp(s->measures[i].id, id) == 0) {
-            if (idx)
-                *idx = i;
-            return &s->measures[i];
-        }
-    }
-    return NULL;
+    size_t i = find_id(s->measures, s->nmeasure, sizeof *s->measures, id);
+    if (idx)
+        *idx = i;
+    return i == (size_t)-1 ? NULL : &s->measures[i];
 }
 
 int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_threat_actor actor)
