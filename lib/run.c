@@ -104,12 +104,13 @@ static inline void node_coeffs(const ctx *x, walk *w, size_t i, double *vt, doub
     *k = kk < 1 ? kk : 1;
 }
 
-static inline const double *source(const ctx *x, size_t e, uint64_t t)
+/* The gather vector link e reads at step t; tmod = t mod R. */
+static inline const double *source(const ctx *x, size_t e, size_t tmod)
 {
     const hsec_compiled *c = x->c;
     uint32_t j = c->col[e];
     if (x->uselag && c->lag[e]) {
-        size_t slot = (size_t)((t + x->R - c->lag[e]) % x->R);
+        size_t slot = tmod >= c->lag[e] ? tmod - c->lag[e] : tmod + x->R - c->lag[e];
         return x->ring + (slot * c->nlagsrc + c->hidx[j]) * x->G;
     }
     return x->gv + (size_t)j * x->G;
@@ -125,13 +126,14 @@ static double sweep(ctx *x, uint64_t t)
     const starget *tt = s->tt;
     double *acc = x->acc, *tg = x->tg, *cbuf = x->cbuf;
     double maxch = 0;
+    size_t tmod = x->R ? (size_t)(t % x->R) : 0;
     walk w = {0};
     for (size_t i = 0; i < x->n; i++) {
         for (size_t p = 0; p < G; p++)
             acc[p] = 0;
         for (size_t e = c->rowp[i]; e < c->rowp[i + 1]; e++) {
             double a = c->w[e] * link_pass(x, &w, e);
-            const double *src = source(x, e, t);
+            const double *src = source(x, e, tmod);
             for (size_t p = 0; p < G; p++)
                 acc[p] += a * src[p];
         }
