@@ -277,10 +277,7 @@ static void test_linear_cannot_converge(void **state)
     hsec_scenario_free(s);
 
     /* vulnerability can push rho past 1: v = 2.5 on a 0.5 self-loop */
-    hsec_model *m2 = NULL;
-    OK(hsec_model_new(&m2, NULL));
-    OK(hsec_model_add_region(m2, "r", NULL));
-    OK(hsec_model_add_group(m2, "g", "r", 1));
+    hsec_model *m2 = one_group(1);
     OK(hsec_model_add_link(m2, "g.food", "g.health", 0.9, 0));
     OK(hsec_model_add_link(m2, "g.health", "g.food", 0.9, 0));
     OK(hsec_model_set(m2, "g", HSEC_PARAM_VULNERABILITY, 1.2));

@@ -178,10 +178,7 @@ static void random_model(ref_model *M, unsigned *seed, double wmax, bool lags, b
 static hsec_scenario *to_hsec(const ref_model *M)
 {
     char a[64], b[64];
-    hsec_model *m = NULL;
-    OK(hsec_model_new(&m, NULL));
-    OK(hsec_model_add_region(m, "r", NULL));
-    OK(hsec_model_add_group(m, "g", "r", 1000));
+    hsec_model *m = one_group(1000);
     for (int i = 7; i < M->n; i++)
         OK(hsec_model_add_service(m, node_name(i, a), HSEC_SERVICE_OTHER, "r"));
     for (int i = 0; i < M->n; i++) {

@@ -65,10 +65,7 @@ static void test_decouple(void **state)
 static void test_reduce_vulnerability(void **state)
 {
     (void)state;
-    hsec_model *m = NULL;
-    OK(hsec_model_new(&m, NULL));
-    OK(hsec_model_add_region(m, "r", NULL));
-    OK(hsec_model_add_group(m, "g", "r", 100));
+    hsec_model *m = one_group(100);
     OK(hsec_model_set(m, "g", HSEC_PARAM_VULNERABILITY, 2));
     OK(hsec_model_add_service(m, "water", HSEC_SERVICE_WATER, "r"));
     OK(hsec_model_add_link(m, "water", "g.health", 0.3, 0));
@@ -188,10 +185,7 @@ static void test_measure_ramp_and_end(void **state)
 static void test_combination(void **state)
 {
     (void)state;
-    hsec_model *m = NULL;
-    OK(hsec_model_new(&m, NULL));
-    OK(hsec_model_add_region(m, "r", NULL));
-    OK(hsec_model_add_group(m, "g", "r", 1));
+    hsec_model *m = one_group(1);
     OK(hsec_model_set(m, "g", HSEC_PARAM_VULNERABILITY, 1.6));
     OK(hsec_model_set(m, "g", HSEC_PARAM_RECOVERY, 0.1));
     OK(hsec_model_add_service(m, "s", HSEC_SERVICE_MARKET, "r"));

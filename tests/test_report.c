@@ -85,10 +85,7 @@ static void test_static_burden(void **state)
 static void test_capped_by_baseline(void **state)
 {
     (void)state;
-    hsec_model *m = NULL;
-    OK(hsec_model_new(&m, NULL));
-    OK(hsec_model_add_region(m, "r", NULL));
-    OK(hsec_model_add_group(m, "g", "r", 100));
+    hsec_model *m = one_group(100);
     OK(hsec_model_set(m, "g.health", HSEC_PARAM_BASELINE, 0.6));
     OK(hsec_model_add_service(m, "clinic", HSEC_SERVICE_HEALTH_CARE, "r"));
     OK(hsec_model_add_link(m, "clinic", "g.health", 0.5, 0));
@@ -114,10 +111,7 @@ static void test_capped_by_baseline(void **state)
 static void test_dynamic_burden(void **state)
 {
     (void)state;
-    hsec_model *m = NULL;
-    OK(hsec_model_new(&m, NULL));
-    OK(hsec_model_add_region(m, "r", NULL));
-    OK(hsec_model_add_group(m, "g", "r", 700));
+    hsec_model *m = one_group(700);
     OK(hsec_model_set(m, "g.food", HSEC_PARAM_BASELINE, 0.1));
     hsec_scenario *s = scenario_of(m);
     OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_ADVERSARY));

@@ -80,6 +80,16 @@ static inline hsec_model *services(const char *names)
     return m;
 }
 
+/* A model with region "r" holding group "g" of `size` persons. */
+static inline hsec_model *one_group(double size)
+{
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "r", NULL));
+    OK(hsec_model_add_group(m, "g", "r", size));
+    return m;
+}
+
 static inline void dynamic(hsec_scenario *s, double steps)
 {
     OK(hsec_scenario_set_option(s, HSEC_OPT_MODE, HSEC_MODE_DYNAMIC));
