@@ -402,6 +402,26 @@ HSEC_API const char *hsec_scenario_threat_id(const hsec_scenario *s, size_t thre
 HSEC_API hsec_threat_actor hsec_scenario_threat_actor(const hsec_scenario *s, size_t threat);
 HSEC_API size_t hsec_scenario_measure_count(const hsec_scenario *s);
 HSEC_API const char *hsec_scenario_measure_id(const hsec_scenario *s, size_t measure);
+HSEC_API hsec_measure_kind hsec_scenario_measure_kind(const hsec_scenario *s, size_t measure);
+/* Cost of a measure; NaN when out of range. */
+HSEC_API double hsec_scenario_measure_cost(const hsec_scenario *s, size_t measure);
+
+/*
+ * Packages: named sets of measures, courses of action to compare (ids: own
+ * namespace, [A-Za-z0-9_-]{1,64}). A measure may belong to several.
+ */
+HSEC_API int hsec_scenario_add_package(hsec_scenario *s, const char *id);
+/* Put an existing measure in a package; HSEC_EEXIST when it is there. */
+HSEC_API int hsec_scenario_package_add(hsec_scenario *s, const char *package,
+                                       const char *measure);
+HSEC_API size_t hsec_scenario_package_count(const hsec_scenario *s);
+HSEC_API const char *hsec_scenario_package_id(const hsec_scenario *s, size_t package);
+/* Mark the package's measures: mask (count = measure_count bytes) gets 1
+ * for each measure in the package, 0 for the others. */
+HSEC_API int hsec_scenario_package_mask(unsigned char *mask, size_t count,
+                                        const hsec_scenario *s, size_t package);
+/* Sum of the costs of the package's measures; NaN when out of range. */
+HSEC_API double hsec_scenario_package_cost(const hsec_scenario *s, size_t package);
 /* Recorded nodes, in the order first recorded; borrowed. */
 HSEC_API const size_t *hsec_scenario_recorded(const hsec_scenario *s, size_t *count);
 
@@ -412,6 +432,20 @@ HSEC_API const size_t *hsec_scenario_recorded(const hsec_scenario *s, size_t *co
  * again. Free *out with hsec_result_free.
  */
 HSEC_API int hsec_scenario_run(hsec_result **out, hsec_scenario *s);
+/* Run with only some measures in force: mask holds hsec_scenario_measure_count
+ * bytes, nonzero for a measure in force; NULL runs every measure, and an
+ * all-zero mask the no-measure baseline. */
+HSEC_API int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s,
+                                    const unsigned char *mask);
+
+/*
+ * Compare courses of action: out[0] receives the no-measure baseline and
+ * out[1 + p] the run with only package p's measures; count must be
+ * 1 + hsec_scenario_package_count(s). Free each result. On failure every
+ * out[i] is NULL. The averted burden of a package is the baseline's burden
+ * minus the package's, part by part.
+ */
+HSEC_API int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s);
 
 /* ----------------------------------------------------------------- result */
 
@@ -458,7 +492,8 @@ typedef enum hsec_burden {
     HSEC_BURDEN_THREAT,       /* index: threat of the scenario */
     HSEC_BURDEN_ACTOR,        /* index: hsec_threat_actor */
     HSEC_BURDEN_REGION,       /* index: region holding the group */
-    HSEC_BURDEN_INITIAL       /* from initial degradation (dynamic); index ignored */
+    HSEC_BURDEN_INITIAL,      /* from initial degradation (dynamic); index ignored */
+    HSEC_BURDEN_GROUP         /* index: group */
 } hsec_burden;
 
 HSEC_API int hsec_result_burden(double *out, const hsec_result *r, hsec_burden part,
@@ -487,6 +522,11 @@ HSEC_API int hsec_doc_load_file(hsec_scenario **out, const char *path,
 HSEC_API int hsec_doc_results_json(char **out, size_t *len, const hsec_result *r,
                                    const hsec_scenario *s);
 HSEC_API void hsec_free_string(char *str);
+
+/* The comparison document of hsec_scenario_compare's results (baseline
+ * first), as JSON text; free with hsec_free_string. */
+HSEC_API int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results,
+                                   size_t count, const hsec_scenario *s);
 
 #ifdef __cplusplus
 }

@@ -172,3 +172,131 @@ int hsec_doc_results_json(char **out, size_t *len, const hsec_result *r,
     hd_free(&s->a, doc);
     return rc;
 }
+
+/* ---- comparison document */
+
+/* A result's burden parts, or a difference of two. */
+typedef struct parts {
+    double total, baseline, propagated, band[3], order[4];
+    double *group, *region;
+} parts;
+
+static void parts_of(parts *p, const hsec_result *r, size_t ng, size_t nr)
+{
+    p->total = burden(r, HSEC_BURDEN_TOTAL, 0);
+    p->baseline = burden(r, HSEC_BURDEN_BASELINE, 0);
+    p->propagated = burden(r, HSEC_BURDEN_PROPAGATED, 0);
+    for (size_t i = 0; i < 3; i++)
+        p->band[i] = burden(r, HSEC_BURDEN_BAND, i);
+    for (size_t i = 0; i < 4; i++)
+        p->order[i] = burden(r, HSEC_BURDEN_ORDER, i);
+    for (size_t i = 0; i < ng; i++)
+        p->group[i] = burden(r, HSEC_BURDEN_GROUP, i);
+    for (size_t i = 0; i < nr; i++)
+        p->region[i] = burden(r, HSEC_BURDEN_REGION, i);
+}
+
+/* p = a - b */
+static void parts_sub(parts *p, const parts *a, const parts *b, size_t ng, size_t nr)
+{
+    p->total = a->total - b->total;
+    p->baseline = a->baseline - b->baseline;
+    p->propagated = a->propagated - b->propagated;
+    for (size_t i = 0; i < 3; i++)
+        p->band[i] = a->band[i] - b->band[i];
+    for (size_t i = 0; i < 4; i++)
+        p->order[i] = a->order[i] - b->order[i];
+    for (size_t i = 0; i < ng; i++)
+        p->group[i] = a->group[i] - b->group[i];
+    for (size_t i = 0; i < nr; i++)
+        p->region[i] = a->region[i] - b->region[i];
+}
+
+static hd *parts_tree(hb *b, const parts *p, const hsec_compiled *c, bool dynamic)
+{
+    hd *o = hb_new(b, HD_OBJ);
+    hb_set(b, o, "total", hb_num(b, p->total));
+    hb_set(b, o, "propagated", hb_num(b, p->propagated));
+    if (dynamic) {
+        hd *bands = hb_new(b, HD_OBJ);
+        for (size_t i = 0; i < 3; i++)
+            hb_set(b, bands, band_names[i], hb_num(b, p->band[i]));
+        hb_set(b, o, "bands", bands);
+    }
+    hb_set(b, o, "orders", orders4(b, p->order));
+    hd *groups = hb_new(b, HD_OBJ);
+    for (size_t i = 0; i < hsec_compiled_group_count(c); i++)
+        hb_set(b, groups, hsec_compiled_group_id(c, i), hb_num(b, p->group[i]));
+    hb_set(b, o, "groups", groups);
+    hd *regions = hb_new(b, HD_OBJ);
+    for (size_t i = 0; i < hsec_compiled_region_count(c); i++)
+        hb_set(b, regions, hsec_compiled_region_id(c, i), hb_num(b, p->region[i]));
+    hb_set(b, o, "regions", regions);
+    return o;
+}
+
+int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, size_t count,
+                          const hsec_scenario *s)
+{
+    if (!out)
+        return HSEC_EINVAL;
+    *out = NULL;
+    if (!results || !s || count != 1 + hsec_scenario_package_count(s))
+        return HSEC_EINVAL;
+    for (size_t i = 0; i < count; i++)
+        if (!results[i] || hsec_result_node_count(results[i]) != hsec_compiled_node_count(s->c))
+            return HSEC_EINVAL;
+    const hsec_compiled *c = s->c;
+    size_t ng = hsec_compiled_group_count(c), nr = hsec_compiled_region_count(c);
+    bool dynamic = hsec_result_mode(results[0]) == HSEC_MODE_DYNAMIC;
+    hb b = {&s->a, false};
+    parts base, pk, av;
+    double *buf = hx_calloc(&s->a, 3 * (ng + nr) + 1, sizeof(double));
+    if (!buf)
+        return HSEC_ENOMEM;
+    base.group = buf;
+    base.region = buf + ng;
+    pk.group = buf + ng + nr;
+    pk.region = pk.group + ng;
+    av.group = pk.region + nr;
+    av.region = av.group + ng;
+    parts_of(&base, results[0], ng, nr);
+
+    hd *doc = hb_new(&b, HD_OBJ);
+    hb_set(&b, doc, "hsec", hb_num(&b, 1));
+    hb_set(&b, doc, "mode", hb_str(&b, dynamic ? "dynamic" : "static"));
+    if (dynamic) {
+        hb_set(&b, doc, "steps", hb_num(&b, (double)hsec_result_steps(results[0])));
+        hb_set(&b, doc, "step_unit", hb_str(&b, hsec_scenario_step_unit(s)));
+    }
+    hb_set(&b, doc, "baseline", parts_tree(&b, &base, c, dynamic));
+    hd *packages = hb_new(&b, HD_OBJ);
+    size_t nm = hsec_scenario_measure_count(s);
+    unsigned char *mask = hx_calloc(&s->a, nm, 1);
+    if (!mask)
+        b.oom = true;
+    for (size_t p = 0; mask && p + 1 < count; p++) {
+        parts_of(&pk, results[1 + p], ng, nr);
+        parts_sub(&av, &base, &pk, ng, nr);
+        double cost = hsec_scenario_package_cost(s, p);
+        hd *o = hb_new(&b, HD_OBJ);
+        hd *ms = hb_new(&b, HD_ARR);
+        hsec_scenario_package_mask(mask, nm, s, p);
+        for (size_t m = 0; m < nm; m++)
+            if (mask[m])
+                hb_push(&b, ms, hb_str(&b, hsec_scenario_measure_id(s, m)));
+        hb_set(&b, o, "measures", ms);
+        hb_set(&b, o, "cost", hb_num(&b, cost));
+        hb_set(&b, o, "burden", parts_tree(&b, &pk, c, dynamic));
+        hb_set(&b, o, "averted", parts_tree(&b, &av, c, dynamic));
+        hb_set(&b, o, "averted_per_cost",
+               cost > 0 ? hb_num(&b, av.total / cost) : hb_new(&b, HD_NULL));
+        hb_set(&b, packages, hsec_scenario_package_id(s, p), o);
+    }
+    hb_set(&b, doc, "packages", packages);
+    hx_free(&s->a, mask);
+    hx_free(&s->a, buf);
+    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc);
+    hd_free(&s->a, doc);
+    return rc;
+}

@@ -366,6 +366,19 @@ static int measure_item(ld *l, const hd *o, char *where, size_t wsize)
     return rc;
 }
 
+static int package_item(ld *l, const hd *o, char *where, size_t wsize)
+{
+    int rc = HSEC_OK;
+    const char *id = str_of(l, &rc, where, o, "id", true);
+    const hd *ms = list_of(l, &rc, where, o, "measures", true, HD_STR);
+    if (rc || (rc = api(l, where, hsec_scenario_add_package(l->s, id))))
+        return rc;
+    name_where(where, wsize, id);
+    for (size_t i = 0; !rc && i < ms->n; i++)
+        rc = api(l, where, hsec_scenario_package_add(l->s, id, ms->items[i]->str));
+    return rc;
+}
+
 static int load_run(ld *l, const hd *doc)
 {
     static const char *const keys[] = {"mode",      "steps",           "bounded",
@@ -428,9 +441,9 @@ static int load_run(ld *l, const hd *doc)
 
 int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a, char *msg)
 {
-    static const char *const keys[] = {"hsec",     "name",     "regions",   "groups",
-                                       "services", "links",    "templates", "threats",
-                                       "measures", "run",      NULL};
+    static const char *const keys[] = {"hsec",     "name",      "regions",  "groups",
+                                       "services", "links",     "templates", "threats",
+                                       "measures", "packages", "run",       NULL};
     *out = NULL;
     ld l = {msg, NULL, NULL};
     int rc = HSEC_OK;
@@ -461,6 +474,7 @@ int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a, ch
     static const char *const measure_keys[] = {"id",    "kind",     "effect", "targets",
                                                "actor", "fraction", "delta",  "start",
                                                "ramp",  "duration", "cost",   NULL};
+    static const char *const package_keys[] = {"id", "measures", NULL};
     if (!(rc = each(&l, doc, "regions", region_keys, region_item)) &&
         !(rc = each(&l, doc, "groups", group_keys, group_item)) &&
         !(rc = each(&l, doc, "services", service_keys, service_item)) &&
@@ -475,7 +489,8 @@ int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a, ch
     if (rc)
         return fail(&l, rc, "out of memory");
     if (!(rc = each(&l, doc, "threats", threat_keys, threat_item)) &&
-        !(rc = each(&l, doc, "measures", measure_keys, measure_item)))
+        !(rc = each(&l, doc, "measures", measure_keys, measure_item)) &&
+        !(rc = each(&l, doc, "packages", package_keys, package_item)))
         rc = load_run(&l, doc);
     if (rc) {
         hsec_scenario_free(l.s);

@@ -188,6 +188,12 @@ typedef struct smeasure {
     double cost;
 } smeasure;
 
+typedef struct spackage {
+    char *id;
+    uint32_t *measures;
+    size_t n, cap;
+} spackage;
+
 /* A target entry: node or link index, the threat or measure, a magnitude. */
 typedef struct starget {
     size_t at;
@@ -203,6 +209,8 @@ struct hsec_scenario {
     size_t nthreat, capthreat;
     smeasure *measures;
     size_t nmeasure, capmeasure;
+    spackage *packages;
+    size_t npackage, cappackage;
     starget *tt; /* threat targets (node) */
     hx_set64 ttseen; /* (threat << 32 | node) pairs in tt */
     size_t ntt, captt;
@@ -241,9 +249,10 @@ struct hsec_result {
     double total, baseline, propagated, initial;
     double band[3], order[4], actor[HSEC_THREAT_ACTOR_COUNT];
     size_t nthreat, nregion;
-    double *threat, *region;
+    double *threat, *region, *group;
 };
 
-int hx_run(hsec_result **out, hsec_scenario *s);
+/* Run with the measures whose mask byte is nonzero (NULL: all). */
+int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask);
 
 #endif

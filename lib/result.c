@@ -11,7 +11,49 @@ int hsec_scenario_run(hsec_result **out, hsec_scenario *s)
     if (!s)
         return HSEC_EINVAL;
     s->err[0] = '\0';
-    return hx_run(out, s);
+    return hx_run(out, s, NULL);
+}
+
+int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned char *mask)
+{
+    if (!out)
+        return HSEC_EINVAL;
+    *out = NULL;
+    if (!s)
+        return HSEC_EINVAL;
+    s->err[0] = '\0';
+    return hx_run(out, s, mask);
+}
+
+int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s)
+{
+    if (!out || !s)
+        return HSEC_EINVAL;
+    for (size_t i = 0; i < count; i++)
+        out[i] = NULL;
+    if (count != 1 + s->npackage) {
+        hx_setmsg(s->err, "compare: %zu results asked for, but there are 1 + %zu runs", count,
+                  s->npackage);
+        return HSEC_EINVAL;
+    }
+    unsigned char *mask = hx_calloc(&s->a, s->nmeasure, 1);
+    if (!mask) {
+        hx_setmsg(s->err, "out of memory");
+        return HSEC_ENOMEM;
+    }
+    int rc = hsec_scenario_run_with(&out[0], s, mask);
+    for (size_t p = 0; !rc && p < s->npackage; p++) {
+        hsec_scenario_package_mask(mask, s->nmeasure, s, p);
+        rc = hsec_scenario_run_with(&out[1 + p], s, mask);
+    }
+    hx_free(&s->a, mask);
+    if (rc) {
+        for (size_t i = 0; i < count; i++) {
+            hsec_result_free(out[i]);
+            out[i] = NULL;
+        }
+    }
+    return rc;
 }
 
 void hsec_result_free(hsec_result *r)
@@ -27,6 +69,7 @@ void hsec_result_free(hsec_result *r)
     hx_free(a, r->peak);
     hx_free(a, r->threat);
     hx_free(a, r->region);
+    hx_free(a, r->group);
     hsec_allocator copy = r->a;
     hx_free(&copy, r);
 }
@@ -126,6 +169,11 @@ int hsec_result_burden(double *out, const hsec_result *r, hsec_burden part, size
         if (index >= r->nregion)
             return HSEC_EINVAL;
         *out = r->region[index];
+        return HSEC_OK;
+    case HSEC_BURDEN_GROUP:
+        if (index >= r->ngroup)
+            return HSEC_EINVAL;
+        *out = r->group[index];
         return HSEC_OK;
     }
     return HSEC_EINVAL;

@@ -29,6 +29,7 @@ typedef struct ctx {
     const hsec_compiled *c;
     const hsec_scenario *s;
     const hsec_allocator *a;
+    const unsigned char *active; /* measures in force, or NULL for all */
     bool dynamic, bounded, uselag;
     size_t n, H, S, P, G;
     bool has_init;
@@ -58,7 +59,7 @@ static void coefficients(ctx *x, uint64_t t)
     const hsec_scenario *s = x->s;
     for (size_t m = 0; m < s->nmeasure; m++) {
         const smeasure *me = &s->measures[m];
-        double f = me->strength;
+        double f = (!x->active || x->active[m]) ? me->strength : 0;
         if (x->dynamic) {
             if (!in_force(me->start, me->dur, t))
                 f = 0;
@@ -353,6 +354,7 @@ static void report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last
             r->baseline += cg->size * Hb;
             r->propagated += cg->size * Hp;
             r->region[cg->region] += cg->size * Hp;
+            r->group[g] += cg->size * Hp;
             if (band >= 0)
                 r->band[band] += cg->size * Hp;
         }
@@ -396,7 +398,8 @@ static hsec_result *result_new(const ctx *x, uint64_t steps)
     r->peak = hx_calloc(a, c->ngroup, sizeof *r->peak);
     r->threat = hx_calloc(a, x->H, sizeof *r->threat);
     r->region = hx_calloc(a, c->nregion, sizeof *r->region);
-    bool ok = r->q && r->orders && r->last && r->peak && r->threat && r->region;
+    r->group = hx_calloc(a, c->ngroup, sizeof *r->group);
+    bool ok = r->q && r->orders && r->last && r->peak && r->threat && r->region && r->group;
     if (ok && x->s->nrec) {
         r->nrec = x->s->nrec;
         r->rec = hx_calloc(a, r->nrec, sizeof *r->rec);
@@ -425,7 +428,7 @@ static void record(const ctx *x, hsec_result *r, uint64_t t, uint64_t steps)
     }
 }
 
-int hx_run(hsec_result **out, hsec_scenario *s)
+int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask)
 {
     *out = NULL;
     const hsec_compiled *c = s->c;
@@ -433,6 +436,7 @@ int hx_run(hsec_result **out, hsec_scenario *s)
     memset(&x, 0, sizeof x);
     x.c = c;
     x.s = s;
+    x.active = mask;
     x.a = &s->a;
     x.n = c->n;
     x.dynamic = s->opt[HSEC_OPT_MODE] == HSEC_MODE_DYNAMIC;

@@ -52,8 +52,13 @@ void hsec_scenario_free(hsec_scenario *s)
         hx_free(a, s->threats[i].id);
     for (size_t i = 0; i < s->nmeasure; i++)
         hx_free(a, s->measures[i].id);
+    for (size_t i = 0; i < s->npackage; i++) {
+        hx_free(a, s->packages[i].id);
+        hx_free(a, s->packages[i].measures);
+    }
     hx_free(a, s->threats);
     hx_free(a, s->measures);
+    hx_free(a, s->packages);
     hx_free(a, s->tt);
     hx_set64_free(a, &s->ttseen);
     for (int e = 0; e < HSEC_EFFECT_COUNT; e++)
@@ -75,7 +80,8 @@ const hsec_compiled *hsec_scenario_compiled(const hsec_scenario *s)
     return s ? s->c : NULL;
 }
 
-_Static_assert(offsetof(sthreat, id) == 0 && offsetof(smeasure, id) == 0,
+_Static_assert(offsetof(sthreat, id) == 0 && offsetof(smeasure, id) == 0 &&
+                   offsetof(spackage, id) == 0,
                "find_id reads the id as the first member");
 
 /* Index of the entry whose id (its first member) is `id`, or (size_t)-1. */
@@ -444,6 +450,80 @@ size_t hsec_scenario_measure_count(const hsec_scenario *s) { return s ? s->nmeas
 const char *hsec_scenario_measure_id(const hsec_scenario *s, size_t i)
 {
     return s && i < s->nmeasure ? s->measures[i].id : NULL;
+}
+
+hsec_measure_kind hsec_scenario_measure_kind(const hsec_scenario *s, size_t i)
+{
+    return s && i < s->nmeasure ? (hsec_measure_kind)s->measures[i].kind : HSEC_PROTECTION;
+}
+
+double hsec_scenario_measure_cost(const hsec_scenario *s, size_t i)
+{
+    return s && i < s->nmeasure ? s->measures[i].cost : NAN;
+}
+
+int hsec_scenario_add_package(hsec_scenario *s, const char *id)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    if (!hx_valid_id(id))
+        FAIL(HSEC_EINVAL, "package id \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(id));
+    if (find_id(s->packages, s->npackage, sizeof *s->packages, id) != (size_t)-1)
+        FAIL(HSEC_EEXIST, "package id \"%s\" is already used", id);
+    if (HX_RESERVE(&s->a, s->packages, s->cappackage, s->npackage + 1))
+        FAIL(HSEC_ENOMEM, "out of memory");
+    spackage p = {NULL, NULL, 0, 0};
+    if (!(p.id = hx_strdup(&s->a, id)))
+        FAIL(HSEC_ENOMEM, "out of memory");
+    s->packages[s->npackage++] = p;
+    return HSEC_OK;
+}
+
+int hsec_scenario_package_add(hsec_scenario *s, const char *package, const char *measure)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    size_t pi = find_id(s->packages, s->npackage, sizeof *s->packages, package), mi;
+    if (pi == (size_t)-1)
+        FAIL(HSEC_ENOTFOUND, "no package \"%s\"", hx_show(package));
+    spackage *p = &s->packages[pi];
+    if (!find_measure(s, measure, &mi))
+        FAIL(HSEC_ENOTFOUND, "package %s: no measure \"%s\"", package, hx_show(measure));
+    for (size_t i = 0; i < p->n; i++)
+        if (p->measures[i] == mi)
+            FAIL(HSEC_EEXIST, "package %s: measure %s is already in it", package, measure);
+    if (HX_RESERVE(&s->a, p->measures, p->cap, p->n + 1))
+        FAIL(HSEC_ENOMEM, "out of memory");
+    p->measures[p->n++] = (uint32_t)mi;
+    return HSEC_OK;
+}
+
+size_t hsec_scenario_package_count(const hsec_scenario *s) { return s ? s->npackage : 0; }
+
+const char *hsec_scenario_package_id(const hsec_scenario *s, size_t i)
+{
+    return s && i < s->npackage ? s->packages[i].id : NULL;
+}
+
+int hsec_scenario_package_mask(unsigned char *mask, size_t count, const hsec_scenario *s,
+                               size_t package)
+{
+    if (!mask || !s || package >= s->npackage || count != s->nmeasure)
+        return HSEC_EINVAL;
+    memset(mask, 0, count);
+    for (size_t i = 0; i < s->packages[package].n; i++)
+        mask[s->packages[package].measures[i]] = 1;
+    return HSEC_OK;
+}
+
+double hsec_scenario_package_cost(const hsec_scenario *s, size_t package)
+{
+    if (!s || package >= s->npackage)
+        return NAN;
+    double cost = 0;
+    for (size_t i = 0; i < s->packages[package].n; i++)
+        cost += s->measures[s->packages[package].measures[i]].cost;
+    return cost;
 }
 
 const size_t *hsec_scenario_recorded(const hsec_scenario *s, size_t *count)

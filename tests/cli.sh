@@ -60,6 +60,15 @@ contains run-diverge-keeps "$tmp/keep.json" "precious"
 [ "$(ls "$tmp" | grep -c tmp-)" -eq 0 ] && passes=$((passes + 1)) || { echo "FAIL: temporary left behind"; fails=$((fails + 1)); }
 check run-unwritable 1 "$hsec" run "$examples/energy-cascade.json" -o "$tmp/no/such/dir/out.json"
 
+check compare-text 0 "$hsec" compare --format text "$examples/energy-cascade.json"
+contains compare-text "$tmp/out" "per 1M cost"
+contains compare-text "$tmp/out" "empowerment"
+check compare-json 0 "$hsec" compare "$examples/energy-cascade.json" -o "$tmp/cmp.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["packages"]; assert set(p) == {"protection", "empowerment"}; assert all(v["averted"]["total"] > 0 for v in p.values())' "$tmp/cmp.json" \
+    && passes=$((passes + 1)) || { echo "FAIL compare-json"; fails=$((fails + 1)); }
+check compare-no-packages 1 "$hsec" compare "$tmp/diverge.json"
+contains compare-no-packages "$tmp/err" "no packages"
+
 check validate 0 "$hsec" validate "$examples/energy-cascade.json"
 contains validate "$tmp/out" "valid"
 printf '{"hsec": 1, "groups": [{"id": "g", "region": "r", "size": -1}], "regions": [{"id": "r"}]}' > "$tmp/bad.json"

@@ -237,6 +237,12 @@ static const bad bads[] = {
     {HEAD SERV ", " MEAS("\"effect\": \"recover\", \"delta\": 0.1, \"cost\": -3, "
                          "\"targets\": [{\"node\": \"s\"}]") "}",
      HSEC_EINVAL, "cost -3"},
+    {HEAD SERV ", \"packages\": [{\"id\": \"p\", \"measures\": [\"zz\"]}]}", HSEC_ENOTFOUND,
+     "packages[0] (p): package p: no measure \"zz\""},
+    {HEAD SERV ", \"packages\": [{\"id\": \"p\"}]}", HSEC_EFORMAT,
+     "packages[0]: \"measures\" is required"},
+    {HEAD SERV ", \"packages\": [{\"id\": \"p\", \"measures\": []},"
+     " {\"id\": \"p\", \"measures\": []}]}", HSEC_EEXIST, "package id \"p\" is already used"},
     {HEAD SERV ", \"run\": {\"mode\": \"fast\"}}", HSEC_EFORMAT, "mode \"fast\""},
     {HEAD SERV ", \"run\": {\"mode\": \"dynamic\"}}", HSEC_EFORMAT,
      "\"steps\" is required in dynamic mode"},

@@ -2,6 +2,7 @@
  * hsec: the command-line program, a thin client of the library.
  *
  *   hsec run SCENARIO [--format json|text] [-o FILE]
+ *   hsec compare SCENARIO [--format json|text] [-o FILE]
  *   hsec validate SCENARIO
  *   hsec --version | --help
  *
@@ -22,6 +23,7 @@
 
 static const char usage[] =
     "usage: hsec run SCENARIO [--format json|text] [-o FILE]\n"
+    "       hsec compare SCENARIO [--format json|text] [-o FILE]\n"
     "       hsec validate SCENARIO\n"
     "       hsec --version\n"
     "       hsec --help\n";
@@ -37,6 +39,9 @@ static const char help[] =
     "      --format text  a readable summary: insecurity, phase and orders of\n"
     "                     effect per group and dimension; burden by actor\n"
     "      -o FILE        write to FILE (replaced only when the run succeeds)\n"
+    "  compare SCENARIO   run the no-measure baseline and each package of measures;\n"
+    "                     the burden each package averts, by band, order, group and\n"
+    "                     region, and per unit cost\n"
     "  validate SCENARIO  check a scenario document without running it\n"
     "\n"
     "exit status: 0 ok, 1 bad input or failed run, 2 usage error\n";
@@ -98,65 +103,136 @@ static int write_file(const char *path, const char *text, size_t len)
     return ok ? 0 : EXIT_BAD;
 }
 
-static int cmd_run(int argc, char **argv)
+/* Options shared by the commands that run a scenario. */
+typedef struct opts {
+    const char *path, *out, *format;
+    bool text;
+} opts;
+
+/* Parse SCENARIO [--format json|text] [-o FILE]; extra(i) may take
+ * command-specific options and returns how many arguments it used (0: not
+ * its option, -1: a usage error it reported). */
+static int parse(opts *o, const char *cmd, int argc, char **argv,
+                 int (*extra)(void *ctx, int argc, char **argv, int i), void *ctx)
 {
-    const char *path = NULL, *out = NULL, *format = "json";
+    o->path = o->out = NULL;
+    o->format = "json";
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "-o") == 0) {
+        int used = extra ? extra(ctx, argc, argv, i) : 0;
+        if (used < 0)
+            return EXIT_USAGE;
+        if (used > 0) {
+            i += used - 1;
+        } else if (strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "-o") == 0) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", argv[i]);
             if (argv[i][1] == 'o')
-                out = argv[++i];
+                o->out = argv[++i];
             else
-                format = argv[++i];
+                o->format = argv[++i];
         } else if (strncmp(argv[i], "--format=", 9) == 0) {
-            format = argv[i] + 9;
+            o->format = argv[i] + 9;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error("run: unknown option %s", argv[i]);
-        } else if (path) {
-            return usage_error("run: one scenario at a time (extra argument %s)", argv[i]);
+            fprintf(stderr, "hsec: %s: unknown option %s\n%s", cmd, argv[i], usage);
+            return EXIT_USAGE;
+        } else if (o->path) {
+            fprintf(stderr, "hsec: %s: one scenario at a time (extra argument %s)\n%s", cmd,
+                    argv[i], usage);
+            return EXIT_USAGE;
         } else {
-            path = argv[i];
+            o->path = argv[i];
         }
     }
-    if (!path)
-        return usage_error("run: %s", "a SCENARIO file is required");
-    bool text = strcmp(format, "text") == 0;
-    if (!text && strcmp(format, "json") != 0)
-        return usage_error("run: --format %s is not json or text", format);
-
-    hsec_scenario *s = load(path);
-    if (!s)
-        return EXIT_BAD;
-    hsec_result *r = NULL;
-    int rc = hsec_scenario_run(&r, s);
-    if (rc) {
-        fprintf(stderr, "hsec: %s: %s\n", path, hsec_scenario_errmsg(s));
-        hsec_scenario_free(s);
-        return EXIT_BAD;
+    if (!o->path) {
+        fprintf(stderr, "hsec: %s: a SCENARIO file is required\n%s", cmd, usage);
+        return EXIT_USAGE;
     }
-    char *doc = NULL;
-    size_t len = 0;
-    if (text)
-        rc = hsec_text_report(&doc, &len, r, s);
-    else
-        rc = hsec_doc_results_json(&doc, &len, r, s);
+    o->text = strcmp(o->format, "text") == 0;
+    if (!o->text && strcmp(o->format, "json") != 0) {
+        fprintf(stderr, "hsec: %s: --format %s is not json or text\n%s", cmd, o->format, usage);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Write a rendered document to -o FILE or standard output and free it
+ * (text: malloc'd; JSON: hsec_free_string). rc is the renderer's code. */
+static int emit(const opts *o, int rc, char *doc, size_t len)
+{
     int status = 0;
     if (rc) {
         fprintf(stderr, "hsec: writing the results: %s\n", hsec_strerror(rc));
         status = EXIT_BAD;
-    } else if (out) {
-        status = write_file(out, doc, len);
-    } else if (fwrite(doc, 1, len, stdout) != len || (!text && putchar('\n') == EOF) ||
+    } else if (o->out) {
+        status = write_file(o->out, doc, len);
+    } else if (fwrite(doc, 1, len, stdout) != len || (!o->text && putchar('\n') == EOF) ||
                fflush(stdout) != 0) {
         fprintf(stderr, "hsec: writing to standard output: %s\n", strerror(errno));
         status = EXIT_BAD;
     }
-    if (text)
+    if (o->text)
         free(doc);
     else
         hsec_free_string(doc);
+    return status;
+}
+
+static int run_failed(const char *path, hsec_scenario *s)
+{
+    fprintf(stderr, "hsec: %s: %s\n", path, hsec_scenario_errmsg(s));
+    hsec_scenario_free(s);
+    return EXIT_BAD;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    opts o;
+    int rc = parse(&o, "run", argc, argv, NULL, NULL);
+    if (rc)
+        return rc;
+    hsec_scenario *s = load(o.path);
+    if (!s)
+        return EXIT_BAD;
+    hsec_result *r = NULL;
+    if (hsec_scenario_run(&r, s))
+        return run_failed(o.path, s);
+    char *doc = NULL;
+    size_t len = 0;
+    rc = o.text ? hsec_text_report(&doc, &len, r, s) : hsec_doc_results_json(&doc, &len, r, s);
+    int status = emit(&o, rc, doc, len);
     hsec_result_free(r);
+    hsec_scenario_free(s);
+    return status;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+    opts o;
+    int rc = parse(&o, "compare", argc, argv, NULL, NULL);
+    if (rc)
+        return rc;
+    hsec_scenario *s = load(o.path);
+    if (!s)
+        return EXIT_BAD;
+    size_t count = 1 + hsec_scenario_package_count(s);
+    if (count == 1) {
+        fprintf(stderr, "hsec: %s: compare: the scenario has no packages\n", o.path);
+        hsec_scenario_free(s);
+        return EXIT_BAD;
+    }
+    hsec_result **res = calloc(count, sizeof *res);
+    if (!res || hsec_scenario_compare(res, count, s)) {
+        free(res);
+        return run_failed(o.path, s);
+    }
+    char *doc = NULL;
+    size_t len = 0;
+    rc = o.text ? hsec_text_compare(&doc, &len, res, count, s)
+                : hsec_doc_compare_json(&doc, &len, res, count, s);
+    int status = emit(&o, rc, doc, len);
+    for (size_t i = 0; i < count; i++)
+        hsec_result_free(res[i]);
+    free(res);
     hsec_scenario_free(s);
     return status;
 }
@@ -195,6 +271,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
     return usage_error("unknown command %s", cmd);

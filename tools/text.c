@@ -182,3 +182,93 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
     *len = b.len;
     return HSEC_OK;
 }
+
+/* A table of packages against the no-measure baseline. */
+int hsec_text_compare(char **out, size_t *len, hsec_result *const *results, size_t count,
+                      const hsec_scenario *s)
+{
+    buf b = {malloc(4096), 0, 4096, false};
+    if (!b.p)
+        return HSEC_ENOMEM;
+    b.p[0] = '\0';
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    const hsec_result *base = results[0];
+    bool dynamic = hsec_result_mode(base) == HSEC_MODE_DYNAMIC;
+    const char *unit = dynamic ? hsec_scenario_step_unit(s) : "equivalent";
+    double bprop = burden(base, HSEC_BURDEN_PROPAGATED, 0);
+    if (dynamic)
+        put(&b, "hsec %s: courses of action over %llu %ss\n", hsec_version_string(),
+            (unsigned long long)hsec_result_steps(base), unit);
+    else
+        put(&b, "hsec %s: courses of action at equilibrium\n", hsec_version_string());
+    put(&b, "Without any measure, the threats cost %.6g person-%ss of vital core.\n", bprop,
+        unit);
+    put(&b, "Averted: that burden minus the burden with only the package's measures.\n\n");
+
+    put(&b, "%-18s %12s %12s %7s", "package", "cost", "averted", "share");
+    if (dynamic)
+        put(&b, " %11s %11s %11s", "short", "medium", "long");
+    put(&b, " %14s\n", "per 1M cost");
+    for (size_t p = 0; p + 1 < count; p++) {
+        const hsec_result *r = results[1 + p];
+        double cost = hsec_scenario_package_cost(s, p);
+        double av = bprop - burden(r, HSEC_BURDEN_PROPAGATED, 0);
+        put(&b, "%-18s %12.4g %12.4g %6.1f%%", hsec_scenario_package_id(s, p), cost, av,
+            pct(av, bprop));
+        if (dynamic)
+            for (size_t i = 0; i < 3; i++)
+                put(&b, " %11.4g",
+                    burden(base, HSEC_BURDEN_BAND, i) - burden(r, HSEC_BURDEN_BAND, i));
+        if (cost > 0)
+            put(&b, " %14.4g\n", av / cost * 1e6);
+        else
+            put(&b, " %14s\n", "(no cost)");
+    }
+
+    put(&b, "\nAverted by order of effect (share of the package's averted burden)\n");
+    put(&b, "%-18s %9s %9s %9s %9s\n", "package", "1st", "2nd", "3rd", "4+");
+    for (size_t p = 0; p + 1 < count; p++) {
+        const hsec_result *r = results[1 + p];
+        double av = bprop - burden(r, HSEC_BURDEN_PROPAGATED, 0);
+        put(&b, "%-18s", hsec_scenario_package_id(s, p));
+        for (size_t o = 0; o < 4; o++)
+            put(&b, " %8.1f%%",
+                pct(burden(base, HSEC_BURDEN_ORDER, o) - burden(r, HSEC_BURDEN_ORDER, o), av));
+        put(&b, "\n");
+    }
+
+    put(&b, "\nAverted by group (person-%ss; %% of the group's burden without measures)\n",
+        unit);
+    put(&b, "%-20s %12s", "group", "baseline");
+    for (size_t p = 0; p + 1 < count; p++)
+        put(&b, " %20s", hsec_scenario_package_id(s, p));
+    put(&b, "\n");
+    for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
+        double bg = burden(base, HSEC_BURDEN_GROUP, g);
+        put(&b, "%-20s %12.4g", hsec_compiled_group_id(c, g), bg);
+        for (size_t p = 0; p + 1 < count; p++) {
+            double av = bg - burden(results[1 + p], HSEC_BURDEN_GROUP, g);
+            put(&b, " %12.4g %6.1f%%", av, pct(av, bg));
+        }
+        put(&b, "\n");
+    }
+    put(&b, "\nAverted by region where people live\n");
+    for (size_t i = 0; i < hsec_compiled_region_count(c); i++) {
+        double br = burden(base, HSEC_BURDEN_REGION, i);
+        if (br <= 0)
+            continue;
+        put(&b, "%-20s %12.4g", hsec_compiled_region_id(c, i), br);
+        for (size_t p = 0; p + 1 < count; p++) {
+            double av = br - burden(results[1 + p], HSEC_BURDEN_REGION, i);
+            put(&b, " %12.4g %6.1f%%", av, pct(av, br));
+        }
+        put(&b, "\n");
+    }
+    if (b.oom) {
+        free(b.p);
+        return HSEC_ENOMEM;
+    }
+    *out = b.p;
+    *len = b.len;
+    return HSEC_OK;
+}

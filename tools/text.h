@@ -6,4 +6,8 @@
 /* A readable summary of a run; *out is malloc'd, NUL-terminated. */
 int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenario *s);
 
+/* A readable comparison of packages (results[0] the baseline). */
+int hsec_text_compare(char **out, size_t *len, hsec_result *const *results, size_t count,
+                      const hsec_scenario *s);
+
 #endif
