@@ -380,9 +380,17 @@ typedef enum hsec_option {
     HSEC_OPT_BAND_MEDIUM,      /* last step of the medium band (default 90) */
     HSEC_OPT_RECOVERY_LAMBDA,  /* fraction a recovery time falls to, (0,1), default 0.01 */
     HSEC_OPT_SEED,             /* random seed, whole, 0 .. 2^53 (default 0) */
-    HSEC_OPT_MAX_ITERATIONS    /* static iteration cap, 1 .. 10^9 (default 100000) */
+    HSEC_OPT_MAX_ITERATIONS,   /* static iteration cap, 1 .. 10^9 (default 100000) */
+    HSEC_OPT_CRITICAL_SHARE,   /* share of a group's propagated index at its peak that
+                                  makes a threat critical for it, [0,1] (default 0.4) */
+    HSEC_OPT_PERVASIVE_SHARE,  /* share of the population in groups for which a threat
+                                  is critical that makes it pervasive, [0,1] (default 0.25) */
+    HSEC_OPT_AF_CUTOFF,        /* Alkire-Foster deprivation cutoff z: deprived when
+                                  y >= z, [0,1] (default 0.4, crisis) */
+    HSEC_OPT_AF_K              /* Alkire-Foster cutoff k on the weighted deprivation
+                                  score, [0,1] (default 1/3) */
 } hsec_option;
-#define HSEC_OPTION_COUNT 8
+#define HSEC_OPTION_COUNT 12
 #define HSEC_MODE_STATIC 0
 #define HSEC_MODE_DYNAMIC 1
 
@@ -481,6 +489,43 @@ HSEC_API int hsec_result_group(uint64_t *step, double *index, double y[HSEC_DIM_
  * 1, 2, 3, 4+: 28 values, dimension-major. */
 HSEC_API int hsec_result_group_orders(double p[HSEC_DIM_COUNT * 4], const hsec_result *r,
                                       size_t group, hsec_at at);
+
+/* The three freedom indices of a group, means of y: [0] freedom from fear
+ * (personal, community, political), [1] freedom from want (economic, food,
+ * health, environmental), [2] freedom to live in dignity (political,
+ * community). Higher is less free. */
+HSEC_API int hsec_result_group_freedoms(double out[3], const hsec_result *r, size_t group,
+                                        hsec_at at);
+
+/* Early warning (dynamic): *step is the first step at which dimension d of
+ * the group reaches crisis (y >= 0.4) or worse, or -1 when it never does;
+ * *lead is that step minus the earliest threat start (the step itself when
+ * there is no threat), or 0 when never. Either pointer may be NULL. */
+HSEC_API int hsec_result_warning(int64_t *step, int64_t *lead, const hsec_result *r,
+                                 size_t group, hsec_dimension d);
+
+/* Share of a group's propagated vital-core index at its peak that one
+ * threat causes, and whether that makes the threat critical for the group
+ * (share >= HSEC_OPT_CRITICAL_SHARE). Either pointer may be NULL. */
+HSEC_API int hsec_result_threat_share(double *share, int *critical, const hsec_result *r,
+                                      size_t group, size_t threat);
+/* The share of the population living in groups for which the threat is
+ * critical, and whether that makes it pervasive (>= HSEC_OPT_PERVASIVE_SHARE). */
+HSEC_API int hsec_result_pervasive(double *population_share, int *pervasive,
+                                   const hsec_result *r, size_t threat);
+
+/*
+ * Alkire-Foster counting (as in UNDP's multidimensional poverty index): a
+ * group is deprived in a dimension when y >= z (HSEC_OPT_AF_CUTOFF); its
+ * score is the sum of its weights over deprived dimensions; it is insecure
+ * when score >= k (HSEC_OPT_AF_K). out[0] H, the share of people in
+ * insecure groups; out[1] A, their mean score (population-weighted); out[2]
+ * M0 = H x A. At HSEC_AT_PEAK each group counts at its own peak.
+ */
+HSEC_API int hsec_result_multidimensional(double out[3], const hsec_result *r, hsec_at at);
+/* A group's score, and whether it is insecure. Either pointer may be NULL. */
+HSEC_API int hsec_result_group_score(double *score, int *insecure, const hsec_result *r,
+                                     size_t group, hsec_at at);
 
 /* Parts of the burden: person-steps (dynamic) or persons (static). */
 typedef enum hsec_burden {

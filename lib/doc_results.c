@@ -35,7 +35,59 @@ static hd *figure(hb *b, const hsec_result *r, size_t g, double size, hsec_at at
         hb_set(b, dims, hsec_enum_name(HSEC_ENUM_DIMENSION, d), o);
     }
     hb_set(b, f, "dimensions", dims);
+    double fr[3], score;
+    int insecure;
+    hsec_result_group_freedoms(fr, r, g, at);
+    hd *free3 = hb_new(b, HD_OBJ);
+    hb_set(b, free3, "from_fear", hb_num(b, fr[0]));
+    hb_set(b, free3, "from_want", hb_num(b, fr[1]));
+    hb_set(b, free3, "dignity", hb_num(b, fr[2]));
+    hb_set(b, f, "freedoms", free3);
+    hsec_result_group_score(&score, &insecure, r, g, at);
+    hb_set(b, f, "score", hb_num(b, score));
+    hb_set(b, f, "insecure", hb_bool(b, insecure != 0));
     return f;
+}
+
+/* Early warnings (dynamic) and the threats' shares at the peak. */
+static void group_extras(hb *b, hd *o, const hsec_result *r, const hsec_scenario *s, size_t g)
+{
+    if (hsec_result_mode(r) == HSEC_MODE_DYNAMIC) {
+        hd *warn = hb_new(b, HD_OBJ);
+        for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+            int64_t step, lead;
+            hsec_result_warning(&step, &lead, r, g, (hsec_dimension)d);
+            if (step < 0)
+                continue;
+            hd *w = hb_new(b, HD_OBJ);
+            hb_set(b, w, "step", hb_num(b, (double)step));
+            hb_set(b, w, "lead", hb_num(b, (double)lead));
+            hb_set(b, warn, hsec_enum_name(HSEC_ENUM_DIMENSION, d), w);
+        }
+        hb_set(b, o, "warnings", warn);
+    }
+    hd *th = hb_new(b, HD_OBJ);
+    for (size_t h = 0; h < hsec_scenario_threat_count(s); h++) {
+        double share;
+        int critical;
+        hsec_result_threat_share(&share, &critical, r, g, h);
+        hd *t = hb_new(b, HD_OBJ);
+        hb_set(b, t, "share", hb_num(b, share));
+        hb_set(b, t, "critical", hb_bool(b, critical != 0));
+        hb_set(b, th, hsec_scenario_threat_id(s, h), t);
+    }
+    hb_set(b, o, "threats", th);
+}
+
+static hd *af_tree(hb *b, const hsec_result *r, hsec_at at)
+{
+    double af[3];
+    hsec_result_multidimensional(af, r, at);
+    hd *o = hb_new(b, HD_OBJ);
+    hb_set(b, o, "H", hb_num(b, af[0]));
+    hb_set(b, o, "A", hb_num(b, af[1]));
+    hb_set(b, o, "M0", hb_num(b, af[2]));
+    return o;
 }
 
 static hd *node_entry(hb *b, const hsec_result *r, size_t i)
@@ -94,6 +146,11 @@ static hd *burden_tree(hb *b, const hsec_result *r, const hsec_scenario *s)
         hb_set(b, regions, hsec_compiled_region_id(c, i),
                hb_num(b, burden(r, HSEC_BURDEN_REGION, i)));
     hb_set(b, o, "regions", regions);
+    hd *groups = hb_new(b, HD_OBJ);
+    for (size_t i = 0; i < hsec_compiled_group_count(c); i++)
+        hb_set(b, groups, hsec_compiled_group_id(c, i),
+               hb_num(b, burden(r, HSEC_BURDEN_GROUP, i)));
+    hb_set(b, o, "groups", groups);
     if (dynamic)
         hb_set(b, o, "initial", hb_num(b, burden(r, HSEC_BURDEN_INITIAL, 0)));
     return o;
@@ -144,9 +201,32 @@ int hx_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
         hb_set(&b, o, "flags", flags);
         hb_set(&b, o, "last", figure(&b, r, g, size, HSEC_AT_LAST));
         hb_set(&b, o, "peak", figure(&b, r, g, size, HSEC_AT_PEAK));
+        group_extras(&b, o, r, s, g);
         hb_set(&b, groups, hsec_compiled_group_id(c, g), o);
     }
     hb_set(&b, doc, "groups", groups);
+    hd *threats = hb_new(&b, HD_OBJ);
+    for (size_t h = 0; h < hsec_scenario_threat_count(s); h++) {
+        double pop;
+        int pervasive;
+        hsec_result_pervasive(&pop, &pervasive, r, h);
+        hd *t = hb_new(&b, HD_OBJ);
+        hb_set(&b, t, "actor",
+               hb_str(&b, hsec_enum_name(HSEC_ENUM_THREAT_ACTOR, hsec_scenario_threat_actor(s, h))));
+        hb_set(&b, t, "population_share", hb_num(&b, pop));
+        hb_set(&b, t, "pervasive", hb_bool(&b, pervasive != 0));
+        hb_set(&b, threats, hsec_scenario_threat_id(s, h), t);
+    }
+    hb_set(&b, doc, "threats", threats);
+    double z = 0.4, k = 1.0 / 3;
+    hsec_scenario_get_option(&z, s, HSEC_OPT_AF_CUTOFF);
+    hsec_scenario_get_option(&k, s, HSEC_OPT_AF_K);
+    hd *af = hb_new(&b, HD_OBJ);
+    hb_set(&b, af, "cutoff", hb_num(&b, z));
+    hb_set(&b, af, "k", hb_num(&b, k));
+    hb_set(&b, af, "last", af_tree(&b, r, HSEC_AT_LAST));
+    hb_set(&b, af, "peak", af_tree(&b, r, HSEC_AT_PEAK));
+    hb_set(&b, doc, "multidimensional", af);
     hb_set(&b, doc, "burden", burden_tree(&b, r, s));
     if (b.oom) {
         hd_free(&s->a, doc);

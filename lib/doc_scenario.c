@@ -381,9 +381,11 @@ static int package_item(ld *l, const hd *o, char *where, size_t wsize)
 
 static int load_run(ld *l, const hd *doc)
 {
-    static const char *const keys[] = {"mode",      "steps",           "bounded",
-                                       "record",    "bands",           "step_unit",
-                                       "recovery_lambda", "seed", "max_iterations", NULL};
+    static const char *const keys[] = {
+        "mode",          "steps",          "bounded",         "record",
+        "bands",         "step_unit",      "recovery_lambda", "seed",
+        "max_iterations", "critical_share", "pervasive_share", "deprivation_cutoff",
+        "score_cutoff",  NULL};
     int rc = HSEC_OK;
     const hd *run = member(l, &rc, "document", doc, "run", HD_OBJ, false);
     if (rc || !run)
@@ -407,10 +409,15 @@ static int load_run(ld *l, const hd *doc)
     const hd *bounded = member(l, &rc, "run", run, "bounded", HD_BOOL, false);
     if (!rc && bounded)
         rc = api(l, "run", hsec_scenario_set_option(l->s, HSEC_OPT_BOUNDED, bounded->b));
-    static const char *const nk[] = {"recovery_lambda", "seed", "max_iterations"};
+    static const char *const nk[] = {"recovery_lambda",    "seed",
+                                     "max_iterations",     "critical_share",
+                                     "pervasive_share",    "deprivation_cutoff",
+                                     "score_cutoff"};
     static const hsec_option no[] = {HSEC_OPT_RECOVERY_LAMBDA, HSEC_OPT_SEED,
-                                     HSEC_OPT_MAX_ITERATIONS};
-    for (int i = 0; i < 3 && !rc; i++) {
+                                     HSEC_OPT_MAX_ITERATIONS,  HSEC_OPT_CRITICAL_SHARE,
+                                     HSEC_OPT_PERVASIVE_SHARE, HSEC_OPT_AF_CUTOFF,
+                                     HSEC_OPT_AF_K};
+    for (size_t i = 0; i < sizeof nk / sizeof *nk && !rc; i++) {
         const hd *v = member(l, &rc, "run", run, nk[i], HD_NUM, false);
         if (v)
             rc = api(l, "run", hsec_scenario_set_option(l->s, no[i], v->num));

@@ -230,7 +230,7 @@ void hx_scenario_prepare(hsec_scenario *s);
 /* ---- results (result.c, run.c) */
 typedef struct gfig {
     uint64_t step;
-    double H;
+    double H, Hp; /* vital-core index, and its propagated part */
     double y[HSEC_DIM_COUNT];
     double p[HSEC_DIM_COUNT * 4];
 } gfig;
@@ -250,6 +250,13 @@ struct hsec_result {
     double band[3], order[4], actor[HSEC_THREAT_ACTOR_COUNT];
     size_t nthreat, nregion;
     double *threat, *region, *group;
+    int64_t *warn;     /* ngroup * 7: first step in crisis or worse, or -1 */
+    int64_t first_start; /* earliest threat start, or 0 without threats */
+    double *peakthr;   /* ngroup * nthreat: threat parts of Hp at the peak */
+    double *popshare;  /* nthreat: population in groups the threat is critical for */
+    double *score;     /* 2 * ngroup: Alkire-Foster scores at last, at peak */
+    double af[2][3];   /* H, A, M0 at last, at peak */
+    double crit, perv, afk;
 };
 
 /* Run with the measures whose mask byte is nonzero (NULL: all). */

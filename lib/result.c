@@ -70,6 +70,10 @@ void hsec_result_free(hsec_result *r)
     hx_free(a, r->threat);
     hx_free(a, r->region);
     hx_free(a, r->group);
+    hx_free(a, r->warn);
+    hx_free(a, r->peakthr);
+    hx_free(a, r->popshare);
+    hx_free(a, r->score);
     hsec_allocator copy = r->a;
     hx_free(&copy, r);
 }
@@ -133,6 +137,80 @@ int hsec_result_group_orders(double p[HSEC_DIM_COUNT * 4], const hsec_result *r,
         return HSEC_EINVAL;
     for (int i = 0; i < HSEC_DIM_COUNT * 4; i++)
         p[i] = f->p[i];
+    return HSEC_OK;
+}
+
+int hsec_result_group_freedoms(double out[3], const hsec_result *r, size_t group, hsec_at at)
+{
+    const gfig *f = fig(r, group, at);
+    if (!f || !out)
+        return HSEC_EINVAL;
+    const double *y = f->y;
+    out[0] = (y[HSEC_DIM_PERSONAL] + y[HSEC_DIM_COMMUNITY] + y[HSEC_DIM_POLITICAL]) / 3;
+    out[1] = (y[HSEC_DIM_ECONOMIC] + y[HSEC_DIM_FOOD] + y[HSEC_DIM_HEALTH] +
+              y[HSEC_DIM_ENVIRONMENTAL]) / 4;
+    out[2] = (y[HSEC_DIM_POLITICAL] + y[HSEC_DIM_COMMUNITY]) / 2;
+    return HSEC_OK;
+}
+
+int hsec_result_warning(int64_t *step, int64_t *lead, const hsec_result *r, size_t group,
+                        hsec_dimension d)
+{
+    if (!r || group >= r->ngroup || (int)d < 0 || d >= HSEC_DIM_COUNT)
+        return HSEC_EINVAL;
+    int64_t w = r->warn[group * HSEC_DIM_COUNT + (size_t)d];
+    if (step)
+        *step = w;
+    if (lead)
+        *lead = w < 0 ? 0 : w - r->first_start;
+    return HSEC_OK;
+}
+
+int hsec_result_threat_share(double *share, int *critical, const hsec_result *r, size_t group,
+                             size_t threat)
+{
+    if (!r || group >= r->ngroup || threat >= r->nthreat)
+        return HSEC_EINVAL;
+    double hp = r->peak[group].Hp;
+    double x = hp > 0 ? r->peakthr[group * r->nthreat + threat] / hp : 0;
+    if (share)
+        *share = x;
+    if (critical)
+        *critical = hp > 0 && x >= r->crit;
+    return HSEC_OK;
+}
+
+int hsec_result_pervasive(double *population_share, int *pervasive, const hsec_result *r,
+                          size_t threat)
+{
+    if (!r || threat >= r->nthreat)
+        return HSEC_EINVAL;
+    if (population_share)
+        *population_share = r->popshare[threat];
+    if (pervasive)
+        *pervasive = r->popshare[threat] > 0 && r->popshare[threat] >= r->perv;
+    return HSEC_OK;
+}
+
+int hsec_result_multidimensional(double out[3], const hsec_result *r, hsec_at at)
+{
+    if (!r || !out || (at != HSEC_AT_LAST && at != HSEC_AT_PEAK))
+        return HSEC_EINVAL;
+    for (int i = 0; i < 3; i++)
+        out[i] = r->af[at][i];
+    return HSEC_OK;
+}
+
+int hsec_result_group_score(double *score, int *insecure, const hsec_result *r, size_t group,
+                            hsec_at at)
+{
+    if (!fig(r, group, at))
+        return HSEC_EINVAL;
+    double x = r->score[(size_t)at * r->ngroup + group];
+    if (score)
+        *score = x;
+    if (insecure)
+        *insecure = x >= r->afk - 1e-12;
     return HSEC_OK;
 }
 

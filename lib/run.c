@@ -320,6 +320,7 @@ static void report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last
     const hsec_compiled *c = x->c;
     const size_t P = x->P, H = x->H;
     gfig now;
+    double frac[HSEC_DIM_COUNT];
     for (size_t g = 0; g < c->ngroup; g++) {
         const cgroup *cg = &c->groups[g];
         double Hg = 0, Hb = 0, Hp = 0;
@@ -330,16 +331,18 @@ static void report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last
             double b = cg->base[d];
             double y = b + qt < 1 ? b + qt : 1;
             double p = y - b;
-            double frac = qt > 0 ? p / qt : 0;
             double w = cg->w[d];
+            frac[d] = qt > 0 ? p / qt : 0;
             now.y[d] = y;
             Hg += w * y;
             Hb += w * b;
             Hp += w * p;
             for (int o = 0; o < 4; o++)
-                now.p[d * 4 + o] = frac * q[o];
+                now.p[d * 4 + o] = frac[d] * q[o];
+            if (band != -1 && r->warn[g * HSEC_DIM_COUNT + (size_t)d] < 0 && y >= 0.4)
+                r->warn[g * HSEC_DIM_COUNT + (size_t)d] = (int64_t)t;
             if (band >= -1) {
-                double nwf = cg->size * w * frac;
+                double nwf = cg->size * w * frac[d];
                 for (int o = 0; o < 4; o++)
                     r->order[o] += nwf * q[o];
                 for (size_t h = 0; h < H; h++)
@@ -349,6 +352,7 @@ static void report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last
             }
         }
         now.H = Hg;
+        now.Hp = Hp;
         if (band >= -1) {
             r->total += cg->size * Hg;
             r->baseline += cg->size * Hb;
@@ -358,10 +362,58 @@ static void report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last
             if (band >= 0)
                 r->band[band] += cg->size * Hp;
         }
-        if (t == 0 || Hg > r->peak[g].H)
+        if (t == 0 || Hg > r->peak[g].H) {
             r->peak[g] = now;
+            for (size_t h = 0; h < H; h++) { /* each threat's part of Hp */
+                double part = 0;
+                for (int d = 0; d < HSEC_DIM_COUNT; d++)
+                    part += cg->w[d] * frac[d] * x->st[(cg->node + (size_t)d) * P + 4 + h];
+                r->peakthr[g * H + h] = part;
+            }
+        }
         if (last)
             r->last[g] = now;
+    }
+}
+
+/* Critical and pervasive threats, and Alkire-Foster counting, from the
+ * group figures once the run is over. */
+static void summarise(const ctx *x, hsec_result *r)
+{
+    const hsec_compiled *c = x->c;
+    const hsec_scenario *s = x->s;
+    r->crit = s->opt[HSEC_OPT_CRITICAL_SHARE];
+    r->perv = s->opt[HSEC_OPT_PERVASIVE_SHARE];
+    r->afk = s->opt[HSEC_OPT_AF_K];
+    double z = s->opt[HSEC_OPT_AF_CUTOFF], pop = 0;
+    for (size_t g = 0; g < c->ngroup; g++)
+        pop += c->groups[g].size;
+    for (size_t h = 0; h < x->H; h++) {
+        double in = 0;
+        for (size_t g = 0; g < c->ngroup; g++) {
+            double hp = r->peak[g].Hp;
+            if (hp > 0 && r->peakthr[g * x->H + h] / hp >= r->crit)
+                in += c->groups[g].size;
+        }
+        r->popshare[h] = pop > 0 ? in / pop : 0;
+    }
+    for (int at = 0; at < 2; at++) {
+        const gfig *f = at == 0 ? r->last : r->peak;
+        double poor = 0, sum = 0;
+        for (size_t g = 0; g < c->ngroup; g++) {
+            double score = 0;
+            for (int d = 0; d < HSEC_DIM_COUNT; d++)
+                if (f[g].y[d] >= z)
+                    score += c->groups[g].w[d];
+            r->score[(size_t)at * c->ngroup + g] = score;
+            if (score >= r->afk - 1e-12) {
+                poor += c->groups[g].size;
+                sum += c->groups[g].size * score;
+            }
+        }
+        r->af[at][0] = pop > 0 ? poor / pop : 0;
+        r->af[at][1] = poor > 0 ? sum / poor : 0;
+        r->af[at][2] = r->af[at][0] * r->af[at][1];
     }
 }
 
@@ -399,7 +451,19 @@ static hsec_result *result_new(const ctx *x, uint64_t steps)
     r->threat = hx_calloc(a, x->H, sizeof *r->threat);
     r->region = hx_calloc(a, c->nregion, sizeof *r->region);
     r->group = hx_calloc(a, c->ngroup, sizeof *r->group);
-    bool ok = r->q && r->orders && r->last && r->peak && r->threat && r->region && r->group;
+    r->warn = hx_calloc(a, c->ngroup, HSEC_DIM_COUNT * sizeof *r->warn);
+    r->peakthr = hx_calloc(a, c->ngroup, (x->H ? x->H : 1) * sizeof *r->peakthr);
+    r->popshare = hx_calloc(a, x->H, sizeof *r->popshare);
+    r->score = hx_calloc(a, c->ngroup, 2 * sizeof *r->score);
+    bool ok = r->q && r->orders && r->last && r->peak && r->threat && r->region && r->group &&
+              r->warn && r->peakthr && r->popshare && r->score;
+    for (size_t i = 0; ok && i < c->ngroup * HSEC_DIM_COUNT; i++)
+        r->warn[i] = -1;
+    for (size_t h = 0; h < x->H; h++) {
+        int64_t st = x->s->threats[h].start;
+        if (h == 0 || st < r->first_start)
+            r->first_start = st;
+    }
     if (ok && x->s->nrec) {
         r->nrec = x->s->nrec;
         r->rec = hx_calloc(a, r->nrec, sizeof *r->rec);
@@ -562,6 +626,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask)
     }
     for (size_t h = 0; h < x.H; h++)
         r->actor[s->threats[h].actor] += r->threat[h];
+    summarise(&x, r);
     ctx_free(&x);
     *out = r;
     return HSEC_OK;

@@ -13,15 +13,21 @@
         return (code);                    \
     } while (0)
 
-static const double opt_lo[HSEC_OPTION_COUNT] = {0, 1, 0, 1, 1, 1e-300, 0, 1};
-static const double opt_hi[HSEC_OPTION_COUNT] = {1, HX_MAX_STEPS, 1, HX_MAX_STEPS,
-                                                 HX_MAX_STEPS, 1 - 1e-16, 9007199254740992.0,
-                                                 1e9};
-static const double opt_default[HSEC_OPTION_COUNT] = {HSEC_MODE_STATIC, 0, 1, 7, 90,
-                                                      0.01, 0, 100000};
+static const double opt_lo[HSEC_OPTION_COUNT] = {0, 1, 0, 1, 1, 1e-300, 0, 1, 0, 0, 0, 0};
+static const double opt_hi[HSEC_OPTION_COUNT] = {
+    1, HX_MAX_STEPS, 1, HX_MAX_STEPS, HX_MAX_STEPS, 1 - 1e-16, 9007199254740992.0, 1e9,
+    1, 1,            1, 1};
+static const double opt_default[HSEC_OPTION_COUNT] = {
+    HSEC_MODE_STATIC, 0, 1, 7, 90, 0.01, 0, 100000, 0.4, 0.25, 0.4, 1.0 / 3};
 static const char *const opt_name[HSEC_OPTION_COUNT] = {
-    "mode", "steps", "bounded", "bands[0]", "bands[1]", "recovery_lambda", "seed",
-    "max_iterations"};
+    "mode",           "steps",           "bounded",   "bands[0]", "bands[1]",
+    "recovery_lambda", "seed",           "max_iterations", "critical_share",
+    "pervasive_share", "deprivation_cutoff", "score_cutoff"};
+/* Options that take any value in their range; the others are whole numbers. */
+static bool fractional(hsec_option opt)
+{
+    return opt == HSEC_OPT_RECOVERY_LAMBDA || opt >= HSEC_OPT_CRITICAL_SHARE;
+}
 
 int hsec_scenario_new(hsec_scenario **out, hsec_compiled *c)
 {
@@ -374,12 +380,13 @@ int hsec_scenario_set_option(hsec_scenario *s, hsec_option opt, double value)
         return HSEC_EINVAL;
     if ((int)opt < 0 || (int)opt >= HSEC_OPTION_COUNT)
         FAIL(HSEC_EINVAL, "run option %d is unknown", (int)opt);
-    bool whole = opt != HSEC_OPT_RECOVERY_LAMBDA;
+    bool whole = !fractional(opt);
     if (!(value >= opt_lo[opt] && value <= opt_hi[opt]) || (whole && floor(value) != value)) {
         if (whole)
             FAIL(HSEC_EINVAL, "run.%s: %g is not a whole number in [%g,%g]", opt_name[opt],
                  value, opt_lo[opt], opt_hi[opt]);
-        FAIL(HSEC_EINVAL, "run.%s: %g is not in (0,1)", opt_name[opt], value);
+        FAIL(HSEC_EINVAL, "run.%s: %g is not in %s", opt_name[opt], value,
+             opt == HSEC_OPT_RECOVERY_LAMBDA ? "(0,1)" : "[0,1]");
     }
     s->opt[opt] = value;
     return HSEC_OK;

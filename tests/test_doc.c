@@ -104,6 +104,24 @@ static void test_results_document(void **state)
     assert_int_equal(json_integer_value(json_object_get(peak, "step")), (json_int_t)step);
     assert_string_equal(json_string_value(json_object_get(health, "phase")),
                         hsec_enum_name(HSEC_ENUM_PHASE, hsec_phase_of(y[HSEC_DIM_HEALTH])));
+    /* the reports of doc/format.md */
+    json_t *fr = json_object_get(peak, "freedoms");
+    double f3[3];
+    OK(hsec_result_group_freedoms(f3, r, 0, HSEC_AT_PEAK));
+    assert_true(json_number_value(json_object_get(fr, "from_fear")) == f3[0]);
+    assert_true(json_number_value(json_object_get(fr, "dignity")) == f3[2]);
+    assert_non_null(json_object_get(g, "warnings"));
+    json_t *gt = json_object_get(json_object_get(g, "threats"), "strike");
+    assert_true(json_is_true(json_object_get(gt, "critical"))); /* the only threat */
+    NEAR(json_number_value(json_object_get(gt, "share")), 1, 1e-12);
+    json_t *th = json_object_get(json_object_get(doc, "threats"), "strike");
+    assert_true(json_is_true(json_object_get(th, "pervasive")));
+    assert_string_equal(json_string_value(json_object_get(th, "actor")), "adversary");
+    json_t *md = json_object_get(doc, "multidimensional");
+    NEAR(json_number_value(json_object_get(md, "cutoff")), 0.4, 0);
+    assert_non_null(json_object_get(json_object_get(md, "peak"), "M0"));
+    NEAR(json_number_value(json_object_get(json_object_get(b, "groups"), "elderly")),
+         burden_of(r, HSEC_BURDEN_GROUP, 0), 0);
     json_decref(doc);
     hsec_free_string(text);
     hsec_result_free(r);
@@ -253,6 +271,9 @@ static const bad bads[] = {
     {HEAD SERV ", \"run\": {\"record\": [\"ghost\"]}}", HSEC_ENOTFOUND, "\"ghost\""},
     {HEAD SERV ", \"run\": {\"speed\": 1}}", HSEC_EFORMAT, "run: unknown key \"speed\""},
     {HEAD SERV ", \"run\": {\"recovery_lambda\": 0}}", HSEC_EINVAL, "run.recovery_lambda: 0"},
+    {HEAD SERV ", \"run\": {\"critical_share\": 1.5}}", HSEC_EINVAL, "run.critical_share: 1.5"},
+    {HEAD SERV ", \"run\": {\"score_cutoff\": -0.1}}", HSEC_EINVAL, "run.score_cutoff: -0.1"},
+    {HEAD SERV ", \"run\": {\"deprivation_cutoff\": 0.5, \"pervasive_share\": 0.1}}", 0, NULL},
 };
 
 static void test_bad_documents(void **state)

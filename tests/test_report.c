@@ -141,6 +141,170 @@ static void test_dynamic_burden(void **state)
     hsec_scenario_free(s);
 }
 
+static void test_freedoms(void **state)
+{
+    (void)state;
+    hsec_model *m = one_group(10);
+    const char *dims[7] = {"g.economic", "g.food", "g.health", "g.environmental",
+                           "g.personal", "g.community", "g.political"};
+    for (int d = 0; d < 7; d++)
+        OK(hsec_model_set(m, dims[d], HSEC_PARAM_BASELINE, 0.1 * (d + 1)));
+    hsec_scenario *s = scenario_of(m);
+    hsec_result *r = run_ok(s);
+    double f[3];
+    OK(hsec_result_group_freedoms(f, r, 0, HSEC_AT_LAST));
+    NEAR(f[0], (0.5 + 0.6 + 0.7) / 3, 1e-15); /* fear: personal, community, political */
+    NEAR(f[1], (0.1 + 0.2 + 0.3 + 0.4) / 4, 1e-15); /* want */
+    NEAR(f[2], (0.7 + 0.6) / 2, 1e-15);              /* dignity */
+    assert_int_equal(hsec_result_group_freedoms(f, r, 1, HSEC_AT_LAST), HSEC_EINVAL);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
+/* Early warning: the first step with y >= 0.4, and the lead from the
+ * earliest threat start. */
+static void test_early_warning(void **state)
+{
+    (void)state;
+    hsec_model *m = one_group(10);
+    OK(hsec_model_set(m, "g.political", HSEC_PARAM_BASELINE, 0.4)); /* in crisis at 0 */
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "a", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_set_threat(s, "a", HSEC_TIMING_START, 3));
+    OK(hsec_scenario_add_threat_target(s, "a", "g.food", 0.4)); /* exactly crisis */
+    OK(hsec_scenario_add_threat_target(s, "a", "g.health", nextafter(0.4, 0))); /* just below */
+    OK(hsec_scenario_add_threat(s, "b", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_set_threat(s, "b", HSEC_TIMING_START, 5));
+    OK(hsec_scenario_add_threat_target(s, "b", "g.personal", 0.9));
+    dynamic(s, 10);
+    hsec_result *r = run_ok(s);
+    int64_t step, lead;
+    OK(hsec_result_warning(&step, &lead, r, 0, HSEC_DIM_FOOD));
+    assert_int_equal(step, 4); /* in force from t = 3, k = 1: y(4) = 0.4 */
+    assert_int_equal(lead, 1);
+    OK(hsec_result_warning(&step, &lead, r, 0, HSEC_DIM_HEALTH));
+    assert_int_equal(step, -1);
+    assert_int_equal(lead, 0);
+    OK(hsec_result_warning(&step, &lead, r, 0, HSEC_DIM_PERSONAL));
+    assert_int_equal(step, 6);
+    assert_int_equal(lead, 3); /* from the earliest start, 3 */
+    OK(hsec_result_warning(&step, &lead, r, 0, HSEC_DIM_POLITICAL));
+    assert_int_equal(step, 0);
+    assert_int_equal(lead, -3); /* in crisis before any threat */
+    assert_int_equal(hsec_result_warning(&step, &lead, r, 0, (hsec_dimension)7), HSEC_EINVAL);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
+/* Critical and pervasive threats at their thresholds' edges. */
+static void test_critical_pervasive(void **state)
+{
+    (void)state;
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "r", NULL));
+    OK(hsec_model_add_group(m, "a", "r", 300));
+    OK(hsec_model_add_group(m, "b", "r", 700));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "x", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_add_threat_target(s, "x", "a.food", 0.2));
+    OK(hsec_scenario_add_threat(s, "y", HSEC_THREAT_CRIMINAL));
+    OK(hsec_scenario_add_threat_target(s, "y", "a.health", 0.3));
+    OK(hsec_scenario_add_threat_target(s, "y", "b.personal", 0.5));
+    hsec_result *r = run_ok(s);
+    double share, pop;
+    int crit, perv;
+    OK(hsec_result_threat_share(&share, &crit, r, 0, 0));
+    NEAR(share, 0.4, 1e-15);
+    const double edge = share;
+    hsec_result_free(r);
+    /* exactly at the threshold: critical; just above it: not */
+    OK(hsec_scenario_set_option(s, HSEC_OPT_CRITICAL_SHARE, edge));
+    r = run_ok(s);
+    OK(hsec_result_threat_share(NULL, &crit, r, 0, 0));
+    assert_true(crit);
+    OK(hsec_result_threat_share(&share, &crit, r, 1, 0)); /* x does not touch b */
+    assert_false(crit);
+    NEAR(share, 0, 0);
+    OK(hsec_result_pervasive(&pop, &perv, r, 0));
+    NEAR(pop, 0.3, 1e-15); /* a holds 300 of 1000 */
+    assert_true(perv);     /* 0.3 >= 0.25 */
+    OK(hsec_result_pervasive(&pop, &perv, r, 1));
+    NEAR(pop, 1, 1e-15); /* y is critical for a (0.6) and b (1) */
+    hsec_result_free(r);
+    OK(hsec_scenario_set_option(s, HSEC_OPT_CRITICAL_SHARE, nextafter(edge, 1)));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_PERVASIVE_SHARE, 0.3));
+    r = run_ok(s);
+    OK(hsec_result_threat_share(NULL, &crit, r, 0, 0));
+    assert_false(crit);
+    OK(hsec_result_pervasive(&pop, &perv, r, 0));
+    assert_false(perv);
+    hsec_result_free(r);
+    OK(hsec_scenario_set_option(s, HSEC_OPT_CRITICAL_SHARE, 0.4));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_PERVASIVE_SHARE, nextafter(0.3, 1)));
+    r = run_ok(s);
+    OK(hsec_result_pervasive(&pop, &perv, r, 0));
+    assert_false(perv); /* 0.3 of the people, just below the threshold */
+    assert_int_equal(hsec_result_pervasive(&pop, &perv, r, 2), HSEC_EINVAL);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
+/* Alkire & Foster (2011), "Counting and multidimensional poverty
+ * measurement", J. Public Economics 95: four persons, four equally weighted
+ * dimensions, deprivation counts 0, 2, 4, 1; with k = 2 of 4, H = 1/2,
+ * A = 3/4, M0 = 3/8. Deprivation here is a baseline of 1 (y >= z). */
+static void test_alkire_foster(void **state)
+{
+    (void)state;
+    static const int deprived[4][4] = {{0, 0, 0, 0}, {1, 0, 0, 1}, {1, 1, 1, 1}, {0, 1, 0, 0}};
+    static const char *const dims[4] = {"economic", "food", "health", "environmental"};
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "r", NULL));
+    for (int p = 0; p < 4; p++) {
+        char id[8], node[32];
+        sprintf(id, "p%d", p);
+        OK(hsec_model_add_group(m, id, "r", 1));
+        OK(hsec_model_set(m, id, HSEC_PARAM_WEIGHT, 0));
+        for (int d = 0; d < 4; d++) {
+            sprintf(node, "%s.%s", id, dims[d]);
+            OK(hsec_model_set(m, node, HSEC_PARAM_WEIGHT, 1));
+            OK(hsec_model_set(m, node, HSEC_PARAM_BASELINE, deprived[p][d]));
+        }
+        sprintf(node, "%s.personal", id); /* deprived, but of weight 0 */
+        OK(hsec_model_set(m, node, HSEC_PARAM_BASELINE, 1));
+    }
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_set_option(s, HSEC_OPT_AF_K, 0.5));
+    hsec_result *r = run_ok(s);
+    double af[3], score;
+    int poor;
+    OK(hsec_result_multidimensional(af, r, HSEC_AT_LAST));
+    NEAR(af[0], 0.5, 1e-15);
+    NEAR(af[1], 0.75, 1e-15);
+    NEAR(af[2], 0.375, 1e-15);
+    OK(hsec_result_group_score(&score, &poor, r, 1, HSEC_AT_LAST));
+    NEAR(score, 0.5, 1e-15);
+    assert_true(poor); /* exactly k */
+    OK(hsec_result_group_score(&score, &poor, r, 3, HSEC_AT_PEAK));
+    NEAR(score, 0.25, 1e-15);
+    assert_false(poor);
+    hsec_result_free(r);
+    /* a union approach (k = 0.25) counts person 4 too: H = 3/4, A = 7/12 */
+    OK(hsec_scenario_set_option(s, HSEC_OPT_AF_K, 0.25));
+    r = run_ok(s);
+    OK(hsec_result_multidimensional(af, r, HSEC_AT_PEAK));
+    NEAR(af[0], 0.75, 1e-15);
+    NEAR(af[1], 7.0 / 12, 1e-15);
+    NEAR(af[2], 7.0 / 16, 1e-15);
+    hsec_result_free(r);
+    /* the cutoff z: with z above 1 nobody is deprived (refused: out of range) */
+    assert_int_equal(hsec_scenario_set_option(s, HSEC_OPT_AF_CUTOFF, 1.5), HSEC_EINVAL);
+    HAS(hsec_scenario_errmsg(s), "run.deprivation_cutoff: 1.5 is not in [0,1]");
+    hsec_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +312,10 @@ int main(void)
         cmocka_unit_test(test_static_burden),
         cmocka_unit_test(test_capped_by_baseline),
         cmocka_unit_test(test_dynamic_burden),
+        cmocka_unit_test(test_freedoms),
+        cmocka_unit_test(test_early_warning),
+        cmocka_unit_test(test_critical_pervasive),
+        cmocka_unit_test(test_alkire_foster),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,6 +131,31 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
             put(&b, "    %-20s %12.6g  %5.1f%%\n", hsec_compiled_region_id(c, i), x,
                 pct(x, prop));
     }
+    double z = 0.4, afk = 1.0 / 3, af[3], afl[3];
+    hsec_scenario_get_option(&z, s, HSEC_OPT_AF_CUTOFF);
+    hsec_scenario_get_option(&afk, s, HSEC_OPT_AF_K);
+    hsec_result_multidimensional(af, r, HSEC_AT_PEAK);
+    hsec_result_multidimensional(afl, r, HSEC_AT_LAST);
+    put(&b, "\nMULTIDIMENSIONAL INSECURITY (Alkire-Foster: deprived where y >= %.3g, "
+        "insecure when the weighted score >= %.3g)\n", z, afk);
+    put(&b, "  at each group's peak: %.1f%% of people insecure (H), mean score %.3f (A), "
+        "M0 %.3f\n", 100 * af[0], af[1], af[2]);
+    if (dynamic)
+        put(&b, "  at the last step:     %.1f%% of people insecure (H), mean score %.3f (A), "
+            "M0 %.3f\n", 100 * afl[0], afl[1], afl[2]);
+    if (hsec_scenario_threat_count(s))
+        put(&b, "\nTHREATS (critical for a group: the cause of a large share of its harm at "
+            "its peak)\n");
+    for (size_t h = 0; h < hsec_scenario_threat_count(s); h++) {
+        double pop;
+        int pervasive;
+        hsec_result_pervasive(&pop, &pervasive, r, h);
+        put(&b, "  %-20s %-22s critical for groups holding %5.1f%% of people%s\n",
+            hsec_scenario_threat_id(s, h),
+            hsec_enum_name(HSEC_ENUM_THREAT_ACTOR, hsec_scenario_threat_actor(s, h)), 100 * pop,
+            pervasive ? ": PERVASIVE" : "");
+    }
+
     size_t nrec;
     const size_t *rec = hsec_scenario_recorded(s, &nrec);
     if (dynamic && nrec) {
@@ -171,6 +196,33 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
         } else {
             put(&b, "  vital-core index %.4f (%s), %.0f person-equivalents insecure\n", pH,
                 hsec_enum_name(HSEC_ENUM_PHASE, (int)hsec_phase_of(pH)), size * pH);
+        }
+        double fr[3];
+        hsec_result_group_freedoms(fr, r, g, HSEC_AT_PEAK);
+        put(&b, "  freedom from fear %.3f, from want %.3f, to live in dignity %.3f "
+            "(0 free, 1 not)\n", fr[0], fr[1], fr[2]);
+        if (dynamic) {
+            bool any = false;
+            for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+                int64_t step, lead;
+                hsec_result_warning(&step, &lead, r, g, (hsec_dimension)d);
+                if (step < 0)
+                    continue;
+                put(&b, "%s %s at %s %lld (%lld after the first threat)",
+                    any ? "," : "  crisis or worse:", hsec_enum_name(HSEC_ENUM_DIMENSION, d),
+                    unit, (long long)step, (long long)lead);
+                any = true;
+            }
+            if (any)
+                put(&b, "\n");
+        }
+        for (size_t h = 0; h < hsec_scenario_threat_count(s); h++) {
+            double share;
+            int critical;
+            hsec_result_threat_share(&share, &critical, r, g, h);
+            if (critical)
+                put(&b, "  critical threat: %s, %.0f%% of the harm at the peak\n",
+                    hsec_scenario_threat_id(s, h), 100 * share);
         }
         group_table(&b, r, g, HSEC_AT_PEAK);
     }
