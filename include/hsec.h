@@ -455,6 +455,47 @@ HSEC_API int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s,
  */
 HSEC_API int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s);
 
+/* -------------------------------------------------------------- decisions */
+
+/*
+ * Where to protect: the marginal equilibrium burden of one unit of
+ * perturbation c at every node, u = (I - A'^T)^-1 b with b_i = N_g w[g,d]
+ * on the nodes of group g and 0 on services, A' at full strength with the
+ * scenario's measures in force (linear, no baseline cap). out receives
+ * count = node_count values: rank nodes by them. HSEC_ENOCONV when the
+ * spectral radius of A' is not below 1.
+ */
+HSEC_API int hsec_scenario_rank(double *out, size_t count, hsec_scenario *s);
+
+/*
+ * Coupling indices of every node (arrays of count = node_count values; any
+ * may be NULL), with n the node count and A' as for hsec_scenario_rank:
+ * dependency of i = sum_{j != i} a'_ij / (n-1); influence of j =
+ * sum_{i != j} a'_ij / (n-1); the overall versions use S - I with
+ * S = (I - A')^-1: overall dependency of i = ((S 1)_i - 1) / (n-1), overall
+ * influence of j = ((S^T 1)_j - 1) / (n-1). The overall ones need the
+ * spectral radius of A' below 1 (HSEC_ENOCONV otherwise).
+ */
+HSEC_API int hsec_scenario_coupling(double *dependency, double *influence,
+                                    double *overall_dependency, double *overall_influence,
+                                    size_t count, hsec_scenario *s);
+
+/* The n-th order interdependency of node i on node j: entry [i,j] of A'^n
+ * (n >= 1; n = 1 is a'_ij itself). */
+HSEC_API int hsec_scenario_interdependency(double *out, hsec_scenario *s, size_t i, size_t j,
+                                           unsigned n);
+
+/* Link weight from an ordinal consequence score C: a = alpha * C^beta,
+ * refused unless it lands in [0,1]. */
+HSEC_API int hsec_weight_from_score(double *out, double score, double alpha, double beta);
+/* The published fits: points = 5 (alpha 0.008, beta 2.5693) or 4 (alpha
+ * 0.01, beta 2.8219); score in [0, points]. */
+HSEC_API int hsec_weight_from_scale(double *out, double score, int points);
+/* Recovery rate of a recovery time tau (steps to fall to the fraction
+ * lambda of a disturbance): k = min(1, -ln(lambda) / (tau (1 - a_ii))),
+ * a_ii the self-link weight (1 when a_ii = 1). */
+HSEC_API int hsec_recovery_rate(double *out, double tau, double lambda, double self_weight);
+
 /* ----------------------------------------------------------------- result */
 
 HSEC_API void hsec_result_free(hsec_result *r);
@@ -570,6 +611,11 @@ HSEC_API void hsec_free_string(char *str);
 
 /* The comparison document of hsec_scenario_compare's results (baseline
  * first), as JSON text; free with hsec_free_string. */
+/* The ranking document: every node's marginal burden (from
+ * hsec_scenario_rank, count = node_count values) and coupling indices,
+ * most critical first; the top `top` nodes (0: all). */
+HSEC_API int hsec_doc_rank_json(char **out, size_t *len, const double *marginal, size_t count,
+                                hsec_scenario *s, size_t top);
 HSEC_API int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results,
                                    size_t count, const hsec_scenario *s);
 

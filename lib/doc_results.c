@@ -1,6 +1,7 @@
 /* The results document (doc/format.md), built from the public result API. */
 #include "doc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const band_names[3] = {"short", "medium", "long"};
@@ -378,5 +379,69 @@ int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, 
     hx_free(&s->a, buf);
     int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc);
     hd_free(&s->a, doc);
+    return rc;
+}
+
+/* ---- ranking document */
+
+typedef struct ranked {
+    double u;
+    size_t node;
+} ranked;
+
+static int ranked_cmp(const void *pa, const void *pb)
+{
+    const ranked *a = pa, *b = pb;
+    if (a->u != b->u)
+        return a->u > b->u ? -1 : 1;
+    return a->node < b->node ? -1 : a->node > b->node;
+}
+
+int hsec_doc_rank_json(char **out, size_t *len, const double *marginal, size_t count,
+                       hsec_scenario *s, size_t top)
+{
+    if (!out)
+        return HSEC_EINVAL;
+    *out = NULL;
+    if (!marginal || !s || count != hsec_compiled_node_count(s->c))
+        return HSEC_EINVAL;
+    const hsec_allocator *a = &s->a;
+    ranked *order = hx_calloc(a, count, sizeof *order);
+    double *ix = hx_calloc(a, count, 4 * sizeof *ix);
+    if (!order || !ix) {
+        hx_free(a, order);
+        hx_free(a, ix);
+        return HSEC_ENOMEM;
+    }
+    int rc = hsec_scenario_coupling(ix, ix + count, ix + 2 * count, ix + 3 * count, count, s);
+    hb b = {a, false};
+    hd *doc = NULL;
+    if (!rc) {
+        for (size_t i = 0; i < count; i++) {
+            order[i].u = marginal[i];
+            order[i].node = i;
+        }
+        qsort(order, count, sizeof *order, ranked_cmp);
+        static const char *const keys[4] = {"dependency", "influence", "overall_dependency",
+                                            "overall_influence"};
+        doc = hb_new(&b, HD_OBJ);
+        hb_set(&b, doc, "hsec", hb_num(&b, 1));
+        hd *list = hb_new(&b, HD_ARR);
+        size_t n = top && top < count ? top : count;
+        for (size_t k = 0; k < n; k++) {
+            size_t i = order[k].node;
+            hd *o = hb_new(&b, HD_OBJ);
+            hb_set(&b, o, "node", hb_str(&b, hsec_compiled_node_name(s->c, i)));
+            hb_set(&b, o, "marginal_burden", hb_num(&b, marginal[i]));
+            for (size_t q = 0; q < 4; q++)
+                hb_set(&b, o, keys[q], hb_num(&b, ix[q * count + i]));
+            hb_push(&b, list, o);
+        }
+        hb_set(&b, doc, "rank", list);
+        rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc);
+    }
+    hd_free(a, doc);
+    hx_free(a, order);
+    hx_free(a, ix);
     return rc;
 }

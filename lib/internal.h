@@ -259,6 +259,18 @@ struct hsec_result {
     double crit, perv, afk;
 };
 
+/* A' of a scenario at full strength (static), with its measures in force,
+ * as a linear operator on node vectors. */
+typedef struct hx_lin hx_lin;
+int hx_lin_open(hx_lin **out, hsec_scenario *s);
+void hx_lin_close(hx_lin *l);
+/* out = A' in, or A'^T in. */
+void hx_lin_apply(const hx_lin *l, bool transpose, const double *in, double *out);
+/* Solve (I - A') x = b or (I - A'^T) x = b to a relative residual of
+ * 1e-12, after showing the spectral radius below 1 (HSEC_ENOCONV if not;
+ * the message goes to the scenario). */
+int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *x);
+
 /* Run with the measures whose mask byte is nonzero (NULL: all). */
 int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask);
 

@@ -69,6 +69,16 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["packages"]; as
 check compare-no-packages 1 "$hsec" compare "$tmp/diverge.json"
 contains compare-no-packages "$tmp/err" "no packages"
 
+check rank-text 0 "$hsec" rank --format text --top 5 "$examples/energy-cascade.json"
+contains rank-text "$tmp/out" "WHERE TO PROTECT"
+contains rank-text "$tmp/out" "more nodes"
+check rank-json 0 "$hsec" rank "$examples/energy-cascade.json" --top 0 -o "$tmp/rank.json"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["rank"]; u=[x["marginal_burden"] for x in r]; assert len(r) == 49 and u == sorted(u, reverse=True)' "$tmp/rank.json" \
+    && passes=$((passes + 1)) || { echo "FAIL rank-json"; fails=$((fails + 1)); }
+check rank-bad-top 2 "$hsec" rank "$examples/energy-cascade.json" --top many
+check rank-diverge 1 "$hsec" rank "$tmp/diverge.json"
+contains rank-diverge "$tmp/err" "spectral radius"
+
 check validate 0 "$hsec" validate "$examples/energy-cascade.json"
 contains validate "$tmp/out" "valid"
 printf '{"hsec": 1, "groups": [{"id": "g", "region": "r", "size": -1}], "regions": [{"id": "r"}]}' > "$tmp/bad.json"

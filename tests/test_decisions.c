@@ -163,12 +163,202 @@ static void test_superposition(void **state)
     NEAR(split, together, 1e-12);
 }
 
+static double urand(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return ((*seed >> 8) & 0xffffff) / 16777216.0;
+}
+
+/* One group and four services, random links, measures and a threat; static
+ * linear, nothing capped. */
+static hsec_scenario *random_static(unsigned *seed, const char *probe, double mag)
+{
+    static const char *const nodes[11] = {"g.economic", "g.food",  "g.health", "g.environmental",
+                                          "g.personal", "g.community", "g.political", "s0",
+                                          "s1", "s2", "s3"};
+    unsigned local = *seed;
+    hsec_model *m = one_group(1000);
+    OK(hsec_model_set(m, "g.health", HSEC_PARAM_WEIGHT, 3));
+    OK(hsec_model_set(m, "g", HSEC_PARAM_VULNERABILITY, 1.3));
+    for (int i = 0; i < 4; i++) {
+        char id[4];
+        sprintf(id, "s%d", i);
+        OK(hsec_model_add_service(m, id, HSEC_SERVICE_OTHER, "r"));
+    }
+    for (int f = 0; f < 11; f++)
+        for (int t = 0; t < 11; t++)
+            if (urand(&local) < 0.25)
+                OK(hsec_model_add_link(m, nodes[f], nodes[t], 0.3 * urand(&local), 0));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_add_threat_target(s, "t", nodes[7 + (int)(urand(&local) * 4)], 0.1));
+    OK(hsec_scenario_add_measure(s, "sh", HSEC_PROTECTION, HSEC_SHIELD, HSEC_BY_NGO, 0.3));
+    OK(hsec_scenario_add_measure_target(s, "sh", nodes[(int)(urand(&local) * 11)]));
+    OK(hsec_scenario_add_measure(s, "rv", HSEC_EMPOWERMENT, HSEC_REDUCE_VULNERABILITY,
+                                 HSEC_BY_COMMUNITY, 0.4));
+    OK(hsec_scenario_add_measure_target(s, "rv", "g.food"));
+    OK(hsec_scenario_add_measure(s, "dc", HSEC_PROTECTION, HSEC_DECOUPLE, HSEC_BY_NGO, 0.5));
+    OK(hsec_scenario_add_measure_link(s, "dc", NULL, "g.health"));
+    if (probe) {
+        OK(hsec_scenario_add_threat(s, "probe", HSEC_THREAT_UNKNOWN));
+        OK(hsec_scenario_add_threat_target(s, "probe", probe, mag));
+    }
+    OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+    *seed = local;
+    return s;
+}
+
+/* The adjoint ranking equals finite differences of the equilibrium burden. */
+static void test_rank_finite_differences(void **state)
+{
+    (void)state;
+    unsigned seed = 99;
+    for (int trial = 0; trial < 40; trial++) {
+        unsigned start = seed;
+        hsec_scenario *s = random_static(&seed, NULL, 0);
+        size_t n = hsec_compiled_node_count(hsec_scenario_compiled(s));
+        double u[11];
+        assert_int_equal(n, 11);
+        OK(hsec_scenario_rank(u, n, s));
+        hsec_result *r0 = run_ok(s);
+        double b0 = burden_of(r0, HSEC_BURDEN_PROPAGATED, 0);
+        for (size_t j = 0; j < n; j++) {
+            unsigned again = start;
+            hsec_scenario *sp =
+                random_static(&again, hsec_compiled_node_name(hsec_scenario_compiled(s), j), 0.01);
+            hsec_result *r1 = run_ok(sp);
+            /* the probe's c at j: its first-order part there */
+            double dc = hsec_result_orders(r1)[j * 4] - hsec_result_orders(r0)[j * 4];
+            double db = burden_of(r1, HSEC_BURDEN_PROPAGATED, 0) - b0;
+            assert_true(dc > 0);
+            NEAR(db / dc, u[j], 1e-7);
+            hsec_result_free(r1);
+            hsec_scenario_free(sp);
+        }
+        hsec_result_free(r0);
+        hsec_scenario_free(s);
+    }
+}
+
+static void test_coupling_by_hand(void **state)
+{
+    (void)state;
+    hsec_model *m = services("a b c");
+    OK(hsec_model_add_link(m, "a", "b", 0.5, 0));
+    OK(hsec_model_add_link(m, "b", "c", 0.4, 0));
+    OK(hsec_model_add_link(m, "c", "a", 0.2, 0));
+    OK(hsec_model_add_link(m, "b", "b", 0.3, 0));
+    hsec_scenario *s = scenario_of(m);
+    double dep[3], inf[3], odep[3], oinf[3];
+    OK(hsec_scenario_coupling(dep, inf, odep, oinf, 3, s));
+    NEAR(dep[0], 0.1, 1e-15);
+    NEAR(dep[1], 0.25, 1e-15); /* the self-link is not counted */
+    NEAR(dep[2], 0.2, 1e-15);
+    NEAR(inf[0], 0.25, 1e-15);
+    NEAR(inf[1], 0.2, 1e-15);
+    NEAR(inf[2], 0.1, 1e-15);
+    /* S = (I - A)^-1 by hand: A = [[0,0,.2],[.5,.3,0],[0,.4,0]] (row: to) */
+    const double A[3][3] = {{0, 0, 0.2}, {0.5, 0.3, 0}, {0, 0.4, 0}};
+    double M[3][6];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 6; j++)
+            M[i][j] = j < 3 ? (i == j) - A[i][j] : (j - 3 == i);
+    for (int col = 0; col < 3; col++) { /* Gauss-Jordan; the diagonal dominates */
+        double p = M[col][col];
+        for (int j = 0; j < 6; j++)
+            M[col][j] /= p;
+        for (int r = 0; r < 3; r++) {
+            if (r == col)
+                continue;
+            double f = M[r][col];
+            for (int j = 0; j < 6; j++)
+                M[r][j] -= f * M[col][j];
+        }
+    }
+    for (int i = 0; i < 3; i++) {
+        double row = 0, colsum = 0;
+        for (int j = 0; j < 3; j++) {
+            row += M[i][3 + j];
+            colsum += M[j][3 + i];
+        }
+        NEAR(odep[i], (row - 1) / 2, 1e-12);
+        NEAR(oinf[i], (colsum - 1) / 2, 1e-12);
+    }
+    double x;
+    OK(hsec_scenario_interdependency(&x, s, 1, 0, 1));
+    NEAR(x, 0.5, 1e-15);
+    OK(hsec_scenario_interdependency(&x, s, 2, 0, 2));
+    NEAR(x, 0.2, 1e-15); /* c <- b <- a: 0.4 x 0.5 */
+    OK(hsec_scenario_interdependency(&x, s, 0, 0, 3));
+    NEAR(x, 0.04, 1e-15); /* a <- c <- b <- a */
+    OK(hsec_scenario_interdependency(&x, s, 1, 0, 2));
+    NEAR(x, 0.15, 1e-15); /* b <- b <- a: 0.3 x 0.5 */
+    assert_int_equal(hsec_scenario_interdependency(&x, s, 3, 0, 1), HSEC_EINVAL);
+    assert_int_equal(hsec_scenario_interdependency(&x, s, 0, 0, 0), HSEC_EINVAL);
+    assert_int_equal(hsec_scenario_coupling(dep, NULL, NULL, NULL, 2, s), HSEC_EINVAL);
+    hsec_scenario_free(s);
+
+    /* the overall indices and the ranking need rho < 1 */
+    m = services("a b");
+    OK(hsec_model_add_link(m, "a", "b", 1, 0));
+    OK(hsec_model_add_link(m, "b", "a", 1, 0));
+    s = scenario_of(m);
+    OK(hsec_scenario_coupling(dep, inf, NULL, NULL, 2, s));
+    NEAR(dep[0], 1, 0);
+    assert_int_equal(hsec_scenario_coupling(NULL, NULL, odep, NULL, 2, s), HSEC_ENOCONV);
+    HAS(hsec_scenario_errmsg(s), "spectral radius");
+    assert_int_equal(hsec_scenario_rank(odep, 2, s), HSEC_ENOCONV);
+    hsec_scenario_free(s);
+}
+
+/* Published fits of ordinal consequence scores to link weights. */
+static void test_expert_mapping(void **state)
+{
+    (void)state;
+    double a;
+    OK(hsec_weight_from_scale(&a, 5, 5));
+    NEAR(a, 0.008 * pow(5, 2.5693), 1e-15);
+    assert_true(a > 0.49 && a < 0.51);
+    OK(hsec_weight_from_scale(&a, 4, 4));
+    NEAR(a, 0.01 * pow(4, 2.8219), 1e-15);
+    OK(hsec_weight_from_scale(&a, 1, 5));
+    NEAR(a, 0.008, 1e-15);
+    OK(hsec_weight_from_scale(&a, 0, 4));
+    NEAR(a, 0, 0);
+    assert_int_equal(hsec_weight_from_scale(&a, 5.5, 5), HSEC_EINVAL);
+    assert_int_equal(hsec_weight_from_scale(&a, 5, 4), HSEC_EINVAL);
+    assert_int_equal(hsec_weight_from_scale(&a, 2, 3), HSEC_EINVAL);
+    assert_int_equal(hsec_weight_from_scale(&a, NAN, 5), HSEC_EINVAL);
+    assert_int_equal(hsec_weight_from_scale(&a, -1, 5), HSEC_EINVAL);
+    OK(hsec_weight_from_score(&a, 2, 0.1, 2));
+    NEAR(a, 0.4, 1e-15);
+    assert_int_equal(hsec_weight_from_score(&a, 2, 1, 1), HSEC_EINVAL); /* 2 > 1 */
+    assert_int_equal(hsec_weight_from_score(NULL, 2, 0.1, 1), HSEC_EINVAL);
+
+    double k;
+    OK(hsec_recovery_rate(&k, 10, 0.01, 0));
+    NEAR(k, log(100) / 10, 1e-15);
+    OK(hsec_recovery_rate(&k, 10, 0.01, 0.5));
+    NEAR(k, log(100) / 5, 1e-15);
+    OK(hsec_recovery_rate(&k, 1, 0.01, 0));
+    NEAR(k, 1, 0); /* capped */
+    OK(hsec_recovery_rate(&k, 10, 0.01, 1));
+    NEAR(k, 1, 0);
+    assert_int_equal(hsec_recovery_rate(&k, 0, 0.01, 0), HSEC_EINVAL);
+    assert_int_equal(hsec_recovery_rate(&k, 10, 1, 0), HSEC_EINVAL);
+    assert_int_equal(hsec_recovery_rate(&k, 10, 0.01, 1.5), HSEC_EINVAL);
+    assert_int_equal(hsec_recovery_rate(&k, INFINITY, 0.01, 0), HSEC_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_packages),
         cmocka_unit_test(test_compare_is_runs_with_masks),
         cmocka_unit_test(test_superposition),
+        cmocka_unit_test(test_rank_finite_differences),
+        cmocka_unit_test(test_coupling_by_hand),
+        cmocka_unit_test(test_expert_mapping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

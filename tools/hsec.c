@@ -3,6 +3,7 @@
  *
  *   hsec run SCENARIO [--format json|text] [-o FILE]
  *   hsec compare SCENARIO [--format json|text] [-o FILE]
+ *   hsec rank SCENARIO [--top N] [--format json|text] [-o FILE]
  *   hsec validate SCENARIO
  *   hsec --version | --help
  *
@@ -24,6 +25,7 @@
 static const char usage[] =
     "usage: hsec run SCENARIO [--format json|text] [-o FILE]\n"
     "       hsec compare SCENARIO [--format json|text] [-o FILE]\n"
+    "       hsec rank SCENARIO [--top N] [--format json|text] [-o FILE]\n"
     "       hsec validate SCENARIO\n"
     "       hsec --version\n"
     "       hsec --help\n";
@@ -42,6 +44,9 @@ static const char help[] =
     "  compare SCENARIO   run the no-measure baseline and each package of measures;\n"
     "                     the burden each package averts, by band, order, group and\n"
     "                     region, and per unit cost\n"
+    "  rank SCENARIO      where to protect: the equilibrium burden one unit of\n"
+    "                     degradation at each node causes (adjoint solve), with\n"
+    "                     dependency and influence indices; --top N (default 20, 0 all)\n"
     "  validate SCENARIO  check a scenario document without running it\n"
     "\n"
     "exit status: 0 ok, 1 bad input or failed run, 2 usage error\n";
@@ -237,6 +242,49 @@ static int cmd_compare(int argc, char **argv)
     return status;
 }
 
+static int top_option(void *ctx, int argc, char **argv, int i)
+{
+    size_t *top = ctx;
+    if (strcmp(argv[i], "--top") != 0)
+        return 0;
+    char *end = NULL;
+    if (i + 1 >= argc || !*argv[i + 1] || argv[i + 1][0] == '-' ||
+        (errno = 0, *top = (size_t)strtoull(argv[i + 1], &end, 10), *end) || errno) {
+        fprintf(stderr, "hsec: rank: --top needs a whole number, not %s\n%s",
+                i + 1 < argc ? argv[i + 1] : "nothing", usage);
+        return -1;
+    }
+    return 2;
+}
+
+static int cmd_rank(int argc, char **argv)
+{
+    opts o;
+    size_t top = 20;
+    int rc = parse(&o, "rank", argc, argv, top_option, &top);
+    if (rc)
+        return rc;
+    hsec_scenario *s = load(o.path);
+    if (!s)
+        return EXIT_BAD;
+    size_t n = hsec_compiled_node_count(hsec_scenario_compiled(s));
+    double *u = calloc(n ? n : 1, sizeof *u);
+    if (!u || hsec_scenario_rank(u, n, s)) {
+        free(u);
+        return run_failed(o.path, s);
+    }
+    char *doc = NULL;
+    size_t len = 0;
+    rc = o.text ? hsec_text_rank(&doc, &len, u, n, s, top)
+                : hsec_doc_rank_json(&doc, &len, u, n, s, top);
+    int status = rc == HSEC_ENOCONV ? (fprintf(stderr, "hsec: %s: %s\n", o.path,
+                                              hsec_scenario_errmsg(s)), EXIT_BAD)
+                                    : emit(&o, rc, doc, len);
+    free(u);
+    hsec_scenario_free(s);
+    return status;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
     if (argc != 1)
@@ -273,6 +321,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc - 2, argv + 2);
+    if (strcmp(cmd, "rank") == 0)
+        return cmd_rank(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
     return usage_error("unknown command %s", cmd);

@@ -324,3 +324,63 @@ int hsec_text_compare(char **out, size_t *len, hsec_result *const *results, size
     *len = b.len;
     return HSEC_OK;
 }
+
+typedef struct ranked {
+    double u;
+    size_t node;
+} ranked;
+
+static int ranked_cmp(const void *pa, const void *pb)
+{
+    const ranked *a = pa, *b = pb;
+    if (a->u != b->u)
+        return a->u > b->u ? -1 : 1;
+    return a->node < b->node ? -1 : a->node > b->node;
+}
+
+int hsec_text_rank(char **out, size_t *len, const double *u, size_t n, hsec_scenario *s,
+                   size_t top)
+{
+    ranked *order = calloc(n ? n : 1, sizeof *order);
+    double *ix = calloc(n ? 4 * n : 1, sizeof *ix);
+    buf b = {malloc(4096), 0, 4096, false};
+    int rc = HSEC_ENOMEM;
+    if (!order || !ix || !b.p)
+        goto done;
+    if ((rc = hsec_scenario_coupling(ix, ix + n, ix + 2 * n, ix + 3 * n, n, s)))
+        goto done;
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    for (size_t i = 0; i < n; i++) {
+        order[i].u = u[i];
+        order[i].node = i;
+    }
+    qsort(order, n, sizeof *order, ranked_cmp);
+    b.p[0] = '\0';
+    put(&b, "WHERE TO PROTECT\n");
+    put(&b, "marginal: the equilibrium burden (persons) that one unit of degradation at the\n"
+            "node causes across all groups, with the scenario's measures in force.\n"
+            "dependency / influence: how much a node takes from / gives to the others\n"
+            "directly; overall: through every path.\n\n");
+    put(&b, "%4s  %-30s %12s %11s %11s %11s %11s\n", "rank", "node", "marginal", "dependency",
+        "influence", "overall dep", "overall inf");
+    size_t shown = top && top < n ? top : n;
+    for (size_t k = 0; k < shown; k++) {
+        size_t i = order[k].node;
+        put(&b, "%4zu  %-30s %12.5g %11.4g %11.4g %11.4g %11.4g\n", k + 1,
+            hsec_compiled_node_name(c, i), u[i], ix[i], ix[n + i], ix[2 * n + i],
+            ix[3 * n + i]);
+    }
+    if (shown < n)
+        put(&b, "(%zu more nodes; --top 0 lists all)\n", n - shown);
+    rc = b.oom ? HSEC_ENOMEM : HSEC_OK;
+done:
+    free(order);
+    free(ix);
+    if (rc) {
+        free(b.p);
+        return rc;
+    }
+    *out = b.p;
+    *len = b.len;
+    return HSEC_OK;
+}

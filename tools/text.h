@@ -10,4 +10,8 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
 int hsec_text_compare(char **out, size_t *len, hsec_result *const *results, size_t count,
                       const hsec_scenario *s);
 
+/* The ranking of nodes by marginal burden (u: node_count values). */
+int hsec_text_rank(char **out, size_t *len, const double *u, size_t n, hsec_scenario *s,
+                   size_t top);
+
 #endif
