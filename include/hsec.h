@@ -69,7 +69,8 @@ typedef enum hsec_error {
     HSEC_ENOCONV = -5,   /* a linear run that cannot converge */
     HSEC_EIO = -6,       /* a file could not be read or written */
     HSEC_EFORMAT = -7,   /* a document is malformed (syntax, type, key) */
-    HSEC_ESTATE = -8     /* the call does not fit the object's state */
+    HSEC_ESTATE = -8,    /* the call does not fit the object's state */
+    HSEC_ECANCELED = -9  /* a progress callback asked to stop */
 } hsec_error;
 
 /* Static text for a code; never NULL ("unknown error" for unknown codes). */
@@ -455,6 +456,16 @@ HSEC_API int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s,
  */
 HSEC_API int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s);
 
+/*
+ * Progress of long work (dynamic runs, optimisation, ensembles): fn is
+ * called now and then with the work done and the total, in the
+ * operation's own units; returning nonzero cancels the operation, which
+ * then fails with HSEC_ECANCELED and leaves nothing half-done. Ensembles
+ * call it from their worker threads, one call at a time. fn NULL: none.
+ */
+typedef int (*hsec_progress_fn)(void *user, uint64_t done, uint64_t total);
+HSEC_API int hsec_scenario_set_progress(hsec_scenario *s, hsec_progress_fn fn, void *user);
+
 /* -------------------------------------------------------------- decisions */
 
 /*
@@ -484,6 +495,28 @@ HSEC_API int hsec_scenario_coupling(double *dependency, double *influence,
  * (n >= 1; n = 1 is a'_ij itself). */
 HSEC_API int hsec_scenario_interdependency(double *out, hsec_scenario *s, size_t i, size_t j,
                                            unsigned n);
+
+typedef enum hsec_search {
+    HSEC_SEARCH_GREEDY = 0, /* add the best marginal averted burden per cost, repeatedly */
+    HSEC_SEARCH_EXACT = 1   /* every subset within the budget (at most 24 candidates) */
+} hsec_search;
+
+/*
+ * Choose measures under a budget to maximise the averted burden: the
+ * propagated burden of the no-measure baseline minus that with the chosen
+ * measures in force, in the scenario's mode. Candidates are the measures
+ * with a nonzero byte in `candidates` (NULL: every measure); chosen gets
+ * count = measure_count bytes, 1 for a chosen measure; *averted and *cost
+ * (either may be NULL) the choice's averted burden and cost.
+ * Greedy adds, while one fits and averts more, the candidate with the
+ * largest marginal averted burden per unit cost (free ones first; ties to
+ * the lower index). Exact keeps the best subset within the budget (ties to
+ * the cheaper, then to the first found). HSEC_EINVAL for a budget below 0
+ * or NaN, or more than 24 candidates for the exact search.
+ */
+HSEC_API int hsec_scenario_optimize(unsigned char *chosen, double *averted, double *cost,
+                                    size_t count, hsec_scenario *s, double budget,
+                                    hsec_search search, const unsigned char *candidates);
 
 /* Link weight from an ordinal consequence score C: a = alpha * C^beta,
  * refused unless it lands in [0,1]. */
@@ -616,6 +649,10 @@ HSEC_API void hsec_free_string(char *str);
  * most critical first; the top `top` nodes (0: all). */
 HSEC_API int hsec_doc_rank_json(char **out, size_t *len, const double *marginal, size_t count,
                                 hsec_scenario *s, size_t top);
+/* The document of a choice of measures (hsec_scenario_optimize). */
+HSEC_API int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen,
+                                  size_t count, double averted, double cost, double budget,
+                                  const hsec_scenario *s);
 HSEC_API int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results,
                                    size_t count, const hsec_scenario *s);
 

@@ -1,6 +1,7 @@
 /* The results document (doc/format.md), built from the public result API. */
 #include "doc.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -443,5 +444,30 @@ int hsec_doc_rank_json(char **out, size_t *len, const double *marginal, size_t c
     hd_free(a, doc);
     hx_free(a, order);
     hx_free(a, ix);
+    return rc;
+}
+
+int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen, size_t count,
+                         double averted, double cost, double budget, const hsec_scenario *s)
+{
+    if (!out)
+        return HSEC_EINVAL;
+    *out = NULL;
+    if (!chosen || !s || count != hsec_scenario_measure_count(s))
+        return HSEC_EINVAL;
+    hb b = {&s->a, false};
+    hd *doc = hb_new(&b, HD_OBJ);
+    hb_set(&b, doc, "hsec", hb_num(&b, 1));
+    hb_set(&b, doc, "budget", isfinite(budget) ? hb_num(&b, budget) : hb_new(&b, HD_NULL));
+    hd *ms = hb_new(&b, HD_ARR);
+    for (size_t m = 0; m < count; m++)
+        if (chosen[m])
+            hb_push(&b, ms, hb_str(&b, hsec_scenario_measure_id(s, m)));
+    hb_set(&b, doc, "measures", ms);
+    hb_set(&b, doc, "cost", hb_num(&b, cost));
+    hb_set(&b, doc, "averted", hb_num(&b, averted));
+    hb_set(&b, doc, "averted_per_cost", cost > 0 ? hb_num(&b, averted / cost) : hb_new(&b, HD_NULL));
+    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc);
+    hd_free(&s->a, doc);
     return rc;
 }

@@ -16,6 +16,7 @@ const char *hsec_strerror(int code)
     case HSEC_EIO: return "input or output failed";
     case HSEC_EFORMAT: return "malformed document";
     case HSEC_ESTATE: return "call does not fit the object's state";
+    case HSEC_ECANCELED: return "canceled";
     default: return "unknown error";
     }
 }

@@ -222,6 +222,8 @@ struct hsec_scenario {
     size_t *rec;
     size_t nrec, caprec;
     unsigned char *recmark; /* n bytes: node recorded */
+    hsec_progress_fn progress;
+    void *progress_user;
 };
 
 /* Sort the target lists by node or link and drop repeated measure targets. */
@@ -271,7 +273,9 @@ void hx_lin_apply(const hx_lin *l, bool transpose, const double *in, double *out
  * the message goes to the scenario). */
 int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *x);
 
-/* Run with the measures whose mask byte is nonzero (NULL: all). */
-int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask);
+/* Run with the measures whose mask byte is nonzero (NULL: all); report
+ * progress through fn when it is not NULL. */
+int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask,
+           hsec_progress_fn fn, void *user);
 
 #endif

@@ -11,7 +11,7 @@ int hsec_scenario_run(hsec_result **out, hsec_scenario *s)
     if (!s)
         return HSEC_EINVAL;
     s->err[0] = '\0';
-    return hx_run(out, s, NULL);
+    return hx_run(out, s, NULL, s->progress, s->progress_user);
 }
 
 int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned char *mask)
@@ -22,7 +22,7 @@ int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned c
     if (!s)
         return HSEC_EINVAL;
     s->err[0] = '\0';
-    return hx_run(out, s, mask);
+    return hx_run(out, s, mask, s->progress, s->progress_user);
 }
 
 int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s)

@@ -492,7 +492,8 @@ static void record(const ctx *x, hsec_result *r, uint64_t t, uint64_t steps)
     }
 }
 
-int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask)
+int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask,
+           hsec_progress_fn fn, void *user)
 {
     *out = NULL;
     const hsec_compiled *c = s->c;
@@ -574,13 +575,25 @@ int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask)
         uint64_t bm = (uint64_t)s->opt[HSEC_OPT_BAND_MEDIUM];
         record(&x, r, 0, steps);
         report(&x, r, 0, -2, false);
+        uint64_t every = steps / 100 ? steps / 100 : 1;
         for (uint64_t t = 0; t < steps; t++) {
+            if (fn && t % every == 0 && fn(user, t, steps)) {
+                hx_setmsg(s->err, "canceled at step %llu of %llu", (unsigned long long)t,
+                          (unsigned long long)steps);
+                rc = HSEC_ECANCELED;
+                goto fail;
+            }
             coefficients(&x, t);
             sweep(&x, t);
             record(&x, r, t + 1, steps);
             report(&x, r, t + 1, t + 1 <= bs ? 0 : t + 1 <= bm ? 1 : 2, t + 1 == steps);
         }
         r->steps = steps;
+        if (fn && fn(user, steps, steps)) {
+            hx_setmsg(s->err, "canceled at the end of the run");
+            rc = HSEC_ECANCELED;
+            goto fail;
+        }
     } else {
         coefficients(&x, 0);
         uint64_t cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], it = 0;

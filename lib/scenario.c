@@ -440,6 +440,15 @@ int hsec_scenario_record(hsec_scenario *s, const char *name)
     return rc;
 }
 
+int hsec_scenario_set_progress(hsec_scenario *s, hsec_progress_fn fn, void *user)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    s->progress = fn;
+    s->progress_user = user;
+    return HSEC_OK;
+}
+
 size_t hsec_scenario_threat_count(const hsec_scenario *s) { return s ? s->nthreat : 0; }
 
 const char *hsec_scenario_threat_id(const hsec_scenario *s, size_t i)

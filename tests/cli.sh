@@ -79,6 +79,18 @@ check rank-bad-top 2 "$hsec" rank "$examples/energy-cascade.json" --top many
 check rank-diverge 1 "$hsec" rank "$tmp/diverge.json"
 contains rank-diverge "$tmp/err" "spectral radius"
 
+check optimize-text 0 "$hsec" optimize --format text --budget 5e6 "$examples/energy-cascade.json"
+contains optimize-text "$tmp/out" "chosen: hospital_generators"
+contains optimize-text "$tmp/out" "exact search over every subset agrees"
+check optimize-json 0 "$hsec" optimize "$examples/energy-cascade.json" --budget 1e8 --exact
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["measures"]) == 4 and d["cost"] <= d["budget"] and d["averted"] > 0' "$tmp/out" \
+    && passes=$((passes + 1)) || { echo "FAIL optimize-json"; fails=$((fails + 1)); }
+check optimize-negative 1 "$hsec" optimize "$examples/energy-cascade.json" --budget -1
+contains optimize-negative "$tmp/err" "budget -1 is not a number >= 0"
+check optimize-nan 1 "$hsec" optimize "$examples/energy-cascade.json" --budget nan
+check optimize-no-budget 2 "$hsec" optimize "$examples/energy-cascade.json"
+check optimize-bad-budget 2 "$hsec" optimize "$examples/energy-cascade.json" --budget lots
+
 check validate 0 "$hsec" validate "$examples/energy-cascade.json"
 contains validate "$tmp/out" "valid"
 printf '{"hsec": 1, "groups": [{"id": "g", "region": "r", "size": -1}], "regions": [{"id": "r"}]}' > "$tmp/bad.json"

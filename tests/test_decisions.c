@@ -350,6 +350,215 @@ static void test_expert_mapping(void **state)
     assert_int_equal(hsec_recovery_rate(&k, INFINITY, 0.01, 0), HSEC_EINVAL);
 }
 
+/* A scenario with nm random measures on a small dynamic model. */
+static hsec_scenario *random_measures(unsigned *seed, int nm)
+{
+    static const char *const nodes[9] = {"g.economic", "g.food", "g.health", "g.personal",
+                                         "g.community", "grid", "water", "clinic", "market"};
+    hsec_model *m = one_group(100);
+    OK(hsec_model_add_service(m, "grid", HSEC_SERVICE_ENERGY, "r"));
+    OK(hsec_model_add_service(m, "water", HSEC_SERVICE_WATER, "r"));
+    OK(hsec_model_add_service(m, "clinic", HSEC_SERVICE_HEALTH_CARE, "r"));
+    OK(hsec_model_add_service(m, "market", HSEC_SERVICE_MARKET, "r"));
+    OK(hsec_model_use_template(m, "services"));
+    OK(hsec_model_use_template(m, "dimensions"));
+    OK(hsec_model_add_link(m, "grid", "water", 0.6, 0));
+    OK(hsec_model_add_link(m, "grid", "clinic", 0.4, 1));
+    OK(hsec_model_set(m, "g", HSEC_PARAM_RECOVERY, 0.2));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_add_threat_target(s, "t", "grid", 0.9));
+    OK(hsec_scenario_add_threat_target(s, "t", "g.personal", 0.3));
+    for (int i = 0; i < nm; i++) {
+        char id[8];
+        sprintf(id, "m%d", i);
+        int e = (int)(urand(seed) * 4);
+        OK(hsec_scenario_add_measure(s, id, HSEC_PROTECTION, (hsec_effect)e, HSEC_BY_NGO,
+                                     e == HSEC_RECOVER ? 0.3 * urand(seed) : urand(seed)));
+        if (e == HSEC_DECOUPLE)
+            OK(hsec_scenario_add_measure_link(s, id, NULL, nodes[5 + (int)(urand(seed) * 4)]));
+        else
+            OK(hsec_scenario_add_measure_target(s, id, nodes[(int)(urand(seed) * 9)]));
+        OK(hsec_scenario_set_measure(s, id, HSEC_TIMING_COST, (double)(1 + (int)(urand(seed) * 9))));
+        OK(hsec_scenario_set_measure(s, id, HSEC_TIMING_START, (double)(int)(urand(seed) * 5)));
+    }
+    dynamic(s, 30);
+    return s;
+}
+
+static double burden_with(hsec_scenario *s, const unsigned char *mask)
+{
+    hsec_result *r = NULL;
+    OK(hsec_scenario_run_with(&r, s, mask));
+    double b = burden_of(r, HSEC_BURDEN_PROPAGATED, 0);
+    hsec_result_free(r);
+    return b;
+}
+
+/* The exact search equals an exhaustive search written here; the greedy
+ * one is feasible, reports what its choice really averts, and never beats
+ * the exact one. */
+static void test_optimize_vs_exhaustive(void **state)
+{
+    (void)state;
+    unsigned seed = 2024;
+    for (int trial = 0; trial < 12; trial++) {
+        int nm = 3 + trial % 5;
+        hsec_scenario *s = random_measures(&seed, nm);
+        unsigned char none[8] = {0}, mask[8], chosen[8];
+        double base = burden_with(s, none);
+        const double budgets[3] = {0, 7, 20};
+        for (int bi = 0; bi < 3; bi++) {
+            double budget = budgets[bi], best = 0;
+            for (unsigned set = 0; set < (1u << nm); set++) {
+                double cost = 0;
+                for (int k = 0; k < nm; k++) {
+                    mask[k] = (unsigned char)(set >> k & 1);
+                    if (mask[k])
+                        cost += hsec_scenario_measure_cost(s, (size_t)k);
+                }
+                if (cost <= budget) {
+                    double av = base - burden_with(s, mask);
+                    best = av > best ? av : best;
+                }
+            }
+            double av, cost;
+            OK(hsec_scenario_optimize(chosen, &av, &cost, (size_t)nm, s, budget,
+                                      HSEC_SEARCH_EXACT, NULL));
+            NEAR(av, best, 1e-12);
+            assert_true(cost <= budget);
+            NEAR(base - burden_with(s, chosen), av, 1e-12);
+            double gav, gcost;
+            OK(hsec_scenario_optimize(chosen, &gav, &gcost, (size_t)nm, s, budget,
+                                      HSEC_SEARCH_GREEDY, NULL));
+            assert_true(gcost <= budget);
+            assert_true(gav <= av * (1 + 1e-12) + 1e-12);
+            NEAR(base - burden_with(s, chosen), gav, 1e-12);
+            if (budget == 0)
+                for (int k = 0; k < nm; k++) /* nothing is free */
+                    assert_int_equal(chosen[k], 0);
+        }
+        hsec_scenario_free(s);
+    }
+}
+
+/* Greedy by hand: per unit cost first, then while anything still fits. */
+static void test_optimize_greedy_by_hand(void **state)
+{
+    (void)state;
+    hsec_model *m = one_group(700);
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_add_threat_target(s, "t", "g", 0.5)); /* 0.5 on every dimension */
+    /* shields on single dimensions: each averts 700 * (1/7) * 0.5 * f */
+    const char *dims[3] = {"g.food", "g.health", "g.economic"};
+    const double f[3] = {1.0, 0.6, 0.9}, cost[3] = {10, 3, 6};
+    for (int i = 0; i < 3; i++) {
+        char id[4];
+        sprintf(id, "m%d", i);
+        OK(hsec_scenario_add_measure(s, id, HSEC_PROTECTION, HSEC_SHIELD, HSEC_BY_NGO, f[i]));
+        OK(hsec_scenario_add_measure_target(s, id, dims[i]));
+        OK(hsec_scenario_set_measure(s, id, HSEC_TIMING_COST, cost[i]));
+    }
+    unsigned char chosen[3];
+    double av, c;
+    /* per cost: m1 10/unit, m2 7.5, m0 5: with 10, m1 then m2 (9), m0 no longer fits */
+    OK(hsec_scenario_optimize(chosen, &av, &c, 3, s, 10, HSEC_SEARCH_GREEDY, NULL));
+    assert_true(chosen[0] == 0 && chosen[1] == 1 && chosen[2] == 1);
+    NEAR(c, 9, 0);
+    NEAR(av, 50 * (0.6 + 0.9), 1e-12);
+    /* the exact search prefers m0 alone (50) to m1 + m2 (75)? no: 75 wins */
+    OK(hsec_scenario_optimize(chosen, &av, &c, 3, s, 10, HSEC_SEARCH_EXACT, NULL));
+    NEAR(av, 75, 1e-12);
+    /* candidates restrict the choice */
+    const unsigned char only0[3] = {1, 0, 0};
+    OK(hsec_scenario_optimize(chosen, &av, &c, 3, s, 10, HSEC_SEARCH_GREEDY, only0));
+    assert_true(chosen[0] == 1 && chosen[1] == 0 && chosen[2] == 0);
+    NEAR(av, 50, 1e-12);
+    /* bad input: nothing half-done */
+    memset(chosen, 7, 3);
+    assert_int_equal(hsec_scenario_optimize(chosen, &av, &c, 3, s, -1, HSEC_SEARCH_GREEDY, NULL),
+                     HSEC_EINVAL);
+    HAS(hsec_scenario_errmsg(s), "budget -1 is not a number >= 0");
+    assert_int_equal(hsec_scenario_optimize(chosen, &av, &c, 3, s, NAN, HSEC_SEARCH_EXACT, NULL),
+                     HSEC_EINVAL);
+    HAS(hsec_scenario_errmsg(s), "budget nan");
+    assert_int_equal(hsec_scenario_optimize(chosen, &av, &c, 2, s, 1, HSEC_SEARCH_EXACT, NULL),
+                     HSEC_EINVAL);
+    assert_int_equal(hsec_scenario_optimize(chosen, &av, &c, 3, s, 1, (hsec_search)5, NULL),
+                     HSEC_EINVAL);
+    assert_true(chosen[0] == 7 && chosen[1] == 7 && chosen[2] == 7);
+    hsec_scenario_free(s);
+}
+
+static void test_optimize_exact_limit(void **state)
+{
+    (void)state;
+    hsec_model *m = one_group(1);
+    hsec_scenario *s = scenario_of(m);
+    for (int i = 0; i < 25; i++) {
+        char id[8];
+        sprintf(id, "m%d", i);
+        OK(hsec_scenario_add_measure(s, id, HSEC_PROTECTION, HSEC_SHIELD, HSEC_BY_NGO, 0.1));
+    }
+    unsigned char chosen[25];
+    assert_int_equal(hsec_scenario_optimize(chosen, NULL, NULL, 25, s, 1, HSEC_SEARCH_EXACT,
+                                            NULL),
+                     HSEC_EINVAL);
+    HAS(hsec_scenario_errmsg(s), "25 candidates are too many");
+    hsec_scenario_free(s);
+}
+
+typedef struct counter {
+    uint64_t calls, last_done, total, stop_after;
+    int monotone;
+} counter;
+
+static int count_progress(void *user, uint64_t done, uint64_t total)
+{
+    counter *c = user;
+    if (c->calls && done < c->last_done)
+        c->monotone = 0;
+    c->calls++;
+    c->last_done = done;
+    c->total = total;
+    return c->stop_after && c->calls >= c->stop_after;
+}
+
+static void test_progress_and_cancel(void **state)
+{
+    (void)state;
+    unsigned seed = 5;
+    hsec_scenario *s = random_measures(&seed, 4);
+    counter c = {0, 0, 0, 0, 1};
+    OK(hsec_scenario_set_progress(s, count_progress, &c));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_STEPS, 500));
+    hsec_result *r = run_ok(s);
+    hsec_result_free(r);
+    assert_true(c.calls >= 100 && c.monotone);
+    assert_int_equal(c.total, 500);
+    assert_int_equal(c.last_done, 500);
+    /* cancel a run part way: no result */
+    counter stop = {0, 0, 0, 3, 1};
+    OK(hsec_scenario_set_progress(s, count_progress, &stop));
+    r = (hsec_result *)1;
+    assert_int_equal(hsec_scenario_run(&r, s), HSEC_ECANCELED);
+    assert_null(r);
+    HAS(hsec_scenario_errmsg(s), "canceled");
+    /* cancel an optimisation: chosen untouched */
+    unsigned char chosen[4] = {9, 9, 9, 9};
+    stop.calls = 0;
+    assert_int_equal(hsec_scenario_optimize(chosen, NULL, NULL, 4, s, 100, HSEC_SEARCH_EXACT,
+                                            NULL),
+                     HSEC_ECANCELED);
+    assert_true(chosen[0] == 9 && chosen[3] == 9);
+    assert_string_equal(hsec_strerror(HSEC_ECANCELED), "canceled");
+    OK(hsec_scenario_set_progress(s, NULL, NULL));
+    r = run_ok(s);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +568,10 @@ int main(void)
         cmocka_unit_test(test_rank_finite_differences),
         cmocka_unit_test(test_coupling_by_hand),
         cmocka_unit_test(test_expert_mapping),
+        cmocka_unit_test(test_optimize_vs_exhaustive),
+        cmocka_unit_test(test_optimize_greedy_by_hand),
+        cmocka_unit_test(test_optimize_exact_limit),
+        cmocka_unit_test(test_progress_and_cancel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
  *   hsec run SCENARIO [--format json|text] [-o FILE]
  *   hsec compare SCENARIO [--format json|text] [-o FILE]
  *   hsec rank SCENARIO [--top N] [--format json|text] [-o FILE]
+ *   hsec optimize SCENARIO --budget X [--exact] [--format json|text] [-o FILE]
  *   hsec validate SCENARIO
  *   hsec --version | --help
  *
@@ -26,6 +27,7 @@ static const char usage[] =
     "usage: hsec run SCENARIO [--format json|text] [-o FILE]\n"
     "       hsec compare SCENARIO [--format json|text] [-o FILE]\n"
     "       hsec rank SCENARIO [--top N] [--format json|text] [-o FILE]\n"
+    "       hsec optimize SCENARIO --budget X [--exact] [--format json|text] [-o FILE]\n"
     "       hsec validate SCENARIO\n"
     "       hsec --version\n"
     "       hsec --help\n";
@@ -47,6 +49,10 @@ static const char help[] =
     "  rank SCENARIO      where to protect: the equilibrium burden one unit of\n"
     "                     degradation at each node causes (adjoint solve), with\n"
     "                     dependency and influence indices; --top N (default 20, 0 all)\n"
+    "  optimize SCENARIO  choose measures within --budget X to avert the most burden:\n"
+    "                     greedy on averted burden per unit cost, checked by an exact\n"
+    "                     search when there are 12 measures or fewer; --exact reports\n"
+    "                     the exact choice (at most 24 measures)\n"
     "  validate SCENARIO  check a scenario document without running it\n"
     "\n"
     "exit status: 0 ok, 1 bad input or failed run, 2 usage error\n";
@@ -189,6 +195,46 @@ static int run_failed(const char *path, hsec_scenario *s)
     return EXIT_BAD;
 }
 
+/* A progress bar on standard error, when it is a terminal. */
+typedef struct bar {
+    const char *label;
+    int shown; /* last percentage drawn, -1 before the first */
+} bar;
+
+static int draw_bar(void *user, uint64_t done, uint64_t total)
+{
+    bar *b = user;
+    int pct = total ? (int)(100 * done / total) : 100;
+    if (pct == b->shown)
+        return 0;
+    b->shown = pct;
+    char cells[41];
+    int full = pct * 40 / 100;
+    memset(cells, '#', (size_t)full);
+    memset(cells + full, '.', (size_t)(40 - full));
+    cells[40] = '\0';
+    fprintf(stderr, "\r%-10s [%s] %3d%%", b->label, cells, pct);
+    if (pct >= 100)
+        fputc('\n', stderr);
+    fflush(stderr);
+    return 0;
+}
+
+static void progress_bar(hsec_scenario *s, bar *b, const char *label)
+{
+    b->label = label;
+    b->shown = -1;
+    if (isatty(STDERR_FILENO))
+        hsec_scenario_set_progress(s, draw_bar, b);
+}
+
+/* Finish a bar that was cut short (an error), so messages start a line. */
+static void end_bar(const bar *b)
+{
+    if (b->shown >= 0 && b->shown < 100)
+        fputc('\n', stderr);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     opts o;
@@ -199,7 +245,11 @@ static int cmd_run(int argc, char **argv)
     if (!s)
         return EXIT_BAD;
     hsec_result *r = NULL;
-    if (hsec_scenario_run(&r, s))
+    bar b;
+    progress_bar(s, &b, "run");
+    rc = hsec_scenario_run(&r, s);
+    end_bar(&b);
+    if (rc)
         return run_failed(o.path, s);
     char *doc = NULL;
     size_t len = 0;
@@ -238,6 +288,84 @@ static int cmd_compare(int argc, char **argv)
     for (size_t i = 0; i < count; i++)
         hsec_result_free(res[i]);
     free(res);
+    hsec_scenario_free(s);
+    return status;
+}
+
+typedef struct optimize_opts {
+    double budget;
+    bool have_budget, exact;
+} optimize_opts;
+
+static int optimize_option(void *ctx, int argc, char **argv, int i)
+{
+    optimize_opts *o = ctx;
+    if (strcmp(argv[i], "--exact") == 0) {
+        o->exact = true;
+        return 1;
+    }
+    if (strcmp(argv[i], "--budget") != 0)
+        return 0;
+    char *end = NULL;
+    if (i + 1 >= argc || (o->budget = strtod(argv[i + 1], &end), !*argv[i + 1] || *end)) {
+        fprintf(stderr, "hsec: optimize: --budget needs a number, not %s\n%s",
+                i + 1 < argc ? argv[i + 1] : "nothing", usage);
+        return -1;
+    }
+    o->have_budget = true;
+    return 2;
+}
+
+static int cmd_optimize(int argc, char **argv)
+{
+    opts o;
+    optimize_opts oo = {0, false, false};
+    int rc = parse(&o, "optimize", argc, argv, optimize_option, &oo);
+    if (rc)
+        return rc;
+    if (!oo.have_budget) {
+        fprintf(stderr, "hsec: optimize: --budget X is required\n%s", usage);
+        return EXIT_USAGE;
+    }
+    hsec_scenario *s = load(o.path);
+    if (!s)
+        return EXIT_BAD;
+    size_t nm = hsec_scenario_measure_count(s);
+    unsigned char *chosen = calloc(nm ? nm : 1, 1), *exact = calloc(nm ? nm : 1, 1);
+    double averted = 0, cost = 0, xav = 0, xcost = 0;
+    bar b;
+    progress_bar(s, &b, "greedy");
+    rc = chosen && exact ? hsec_scenario_optimize(chosen, &averted, &cost, nm, s, oo.budget,
+                                                  HSEC_SEARCH_GREEDY, NULL)
+                         : HSEC_ENOMEM;
+    end_bar(&b);
+    if (!rc && (oo.exact || nm <= 12)) { /* the exact search checks the greedy one */
+        progress_bar(s, &b, "exact");
+        rc = hsec_scenario_optimize(exact, &xav, &xcost, nm, s, oo.budget, HSEC_SEARCH_EXACT,
+                                    NULL);
+        end_bar(&b);
+        if (!rc && oo.exact) {
+            memcpy(chosen, exact, nm);
+            averted = xav;
+            cost = xcost;
+        }
+    } else {
+        free(exact);
+        exact = NULL;
+    }
+    if (rc) {
+        free(chosen);
+        free(exact);
+        return run_failed(o.path, s);
+    }
+    char *doc = NULL;
+    size_t len = 0;
+    rc = o.text ? hsec_text_choice(&doc, &len, chosen, averted, cost, oo.budget, oo.exact,
+                                   exact, xav, xcost, s)
+                : hsec_doc_choice_json(&doc, &len, chosen, nm, averted, cost, oo.budget, s);
+    int status = emit(&o, rc, doc, len);
+    free(chosen);
+    free(exact);
     hsec_scenario_free(s);
     return status;
 }
@@ -323,6 +451,8 @@ int main(int argc, char **argv)
         return cmd_compare(argc - 2, argv + 2);
     if (strcmp(cmd, "rank") == 0)
         return cmd_rank(argc - 2, argv + 2);
+    if (strcmp(cmd, "optimize") == 0)
+        return cmd_optimize(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
     return usage_error("unknown command %s", cmd);

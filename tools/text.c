@@ -384,3 +384,66 @@ done:
     *len = b.len;
     return HSEC_OK;
 }
+
+static void list_measures(buf *b, const unsigned char *mask, const hsec_scenario *s)
+{
+    bool any = false;
+    for (size_t m = 0; m < hsec_scenario_measure_count(s); m++) {
+        if (!mask[m])
+            continue;
+        put(b, "%s%s (%s, cost %.4g)", any ? ", " : "", hsec_scenario_measure_id(s, m),
+            hsec_enum_name(HSEC_ENUM_MEASURE_KIND, hsec_scenario_measure_kind(s, m)),
+            hsec_scenario_measure_cost(s, m));
+        any = true;
+    }
+    put(b, "%s\n", any ? "" : "nothing (no measure averts burden within the budget)");
+}
+
+int hsec_text_choice(char **out, size_t *len, const unsigned char *chosen, double averted,
+                     double cost, double budget, bool is_exact, const unsigned char *exact,
+                     double xav, double xcost, hsec_scenario *s)
+{
+    buf b = {malloc(4096), 0, 4096, false};
+    if (!b.p)
+        return HSEC_ENOMEM;
+    b.p[0] = '\0';
+    hsec_result *base = NULL;
+    size_t nm = hsec_scenario_measure_count(s);
+    unsigned char *none = calloc(nm ? nm : 1, 1);
+    int rc = none ? hsec_scenario_run_with(&base, s, none) : HSEC_ENOMEM;
+    free(none);
+    if (rc) {
+        free(b.p);
+        return rc;
+    }
+    double total = burden(base, HSEC_BURDEN_PROPAGATED, 0);
+    const char *unit = hsec_result_mode(base) == HSEC_MODE_DYNAMIC
+                           ? hsec_scenario_step_unit(s) : "equivalent";
+    hsec_result_free(base);
+    put(&b, "CHOICE UNDER A BUDGET OF %.6g (%s)\n", budget,
+        is_exact ? "exact: the best subset within the budget"
+                 : "greedy: the best averted burden per unit cost, one measure at a time");
+    put(&b, "chosen: ");
+    list_measures(&b, chosen, s);
+    put(&b, "cost %.6g; averts %.6g person-%ss, %.1f%% of the %.6g the threats cause",
+        cost, averted, unit, pct(averted, total), total);
+    if (cost > 0)
+        put(&b, "; %.4g per 1M of cost", averted / cost * 1e6);
+    put(&b, "\n");
+    if (exact && !is_exact) {
+        if (xav > averted * (1 + 1e-12) + 1e-300) {
+            put(&b, "the exact search does better: averts %.6g at cost %.6g with ", xav, xcost);
+            list_measures(&b, exact, s);
+        } else {
+            put(&b, "the exact search over every subset agrees: no choice within the budget "
+                    "averts more\n");
+        }
+    }
+    if (b.oom) {
+        free(b.p);
+        return HSEC_ENOMEM;
+    }
+    *out = b.p;
+    *len = b.len;
+    return HSEC_OK;
+}
