@@ -161,7 +161,8 @@ static int evaluate(search *x, const unsigned char *mask, double *burden)
 {
     hsec_scenario *s = x->s;
     hsec_result *r = NULL;
-    int rc = hx_run(&r, s, mask, NULL, NULL);
+    hx_opts o = {mask, NULL, NULL, NULL, s->err};
+    int rc = hx_run(&r, s, &o);
     if (rc)
         return rc;
     *burden = r->propagated;
@@ -283,6 +284,7 @@ int hsec_scenario_optimize(unsigned char *chosen, double *averted, double *cost,
              "most 24); use the greedy one", nc);
     search x = {s, 0, 0};
     double base, burden;
+    hx_scenario_prepare(s);
     x.total = 1;
     if ((rc = evaluate(&x, cur, &base)))
         goto done;

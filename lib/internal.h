@@ -273,9 +273,28 @@ void hx_lin_apply(const hx_lin *l, bool transpose, const double *in, double *out
  * the message goes to the scenario). */
 int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *x);
 
-/* Run with the measures whose mask byte is nonzero (NULL: all); report
- * progress through fn when it is not NULL. */
-int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask,
-           hsec_progress_fn fn, void *user);
+/* Parameters drawn for one ensemble member, replacing the model's: link
+ * weights (nnz, CSR order), threat magnitudes (ntt, the sorted target
+ * list's order) and recovery rates after conversion (n). */
+typedef struct hx_draw {
+    const double *w, *mag, *k;
+} hx_draw;
+
+/* How to run: the measures in force (mask bytes nonzero; NULL: all),
+ * progress (fn NULL: none), drawn parameters (NULL: the model's), and
+ * where a failure's message goes (HSEC_ERRMSG_MAX bytes). */
+typedef struct hx_opts {
+    const unsigned char *mask;
+    hsec_progress_fn fn;
+    void *user;
+    const hx_draw *draw;
+    char *err;
+} hx_opts;
+
+/* One run. Reads the scenario only (it must be prepared: hx_scenario_prepare),
+ * so runs with their own err buffers may go on in several threads at once. */
+int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o);
+/* Recovery rates of every node after converting recovery times (n values). */
+void hx_recovery_rates(const hsec_scenario *s, double *k);
 
 #endif

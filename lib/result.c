@@ -10,8 +10,7 @@ int hsec_scenario_run(hsec_result **out, hsec_scenario *s)
     *out = NULL;
     if (!s)
         return HSEC_EINVAL;
-    s->err[0] = '\0';
-    return hx_run(out, s, NULL, s->progress, s->progress_user);
+    return hsec_scenario_run_with(out, s, NULL);
 }
 
 int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned char *mask)
@@ -22,7 +21,9 @@ int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned c
     if (!s)
         return HSEC_EINVAL;
     s->err[0] = '\0';
-    return hx_run(out, s, mask, s->progress, s->progress_user);
+    hx_scenario_prepare(s);
+    hx_opts o = {mask, s->progress, s->progress_user, NULL, s->err};
+    return hx_run(out, s, &o);
 }
 
 int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s)

@@ -37,6 +37,8 @@ typedef struct ctx {
     double *gv, *gv2; /* n * G */
     double *ring;     /* R * nlagsrc * G */
     size_t R;
+    const double *w;   /* link weights in force: the model's or drawn */
+    const double *mag; /* threat target magnitudes: the scenario's or drawn (NULL) */
     double *kb;   /* base recovery rate per node */
     double *mfac; /* measure strength * ramp at this step; 0 when not in force */
     double *thr;  /* threat likelihood at this step; 0 when not active */
@@ -133,7 +135,7 @@ static double sweep(ctx *x, uint64_t t)
         for (size_t p = 0; p < G; p++)
             acc[p] = 0;
         for (size_t e = c->rowp[i]; e < c->rowp[i + 1]; e++) {
-            double a = c->w[e] * link_pass(x, &w, e);
+            double a = x->w[e] * link_pass(x, &w, e);
             const double *src = source(x, e, tmod);
             for (size_t p = 0; p < G; p++)
                 acc[p] += a * src[p];
@@ -144,7 +146,7 @@ static double sweep(ctx *x, uint64_t t)
         for (size_t h = 0; h < H; h++)
             cbuf[h] = 0;
         for (; w.tt < s->ntt && tt[w.tt].at == i; w.tt++) {
-            double val = x->thr[tt[w.tt].who] * tt[w.tt].mag;
+            double val = x->thr[tt[w.tt].who] * (x->mag ? x->mag[w.tt] : tt[w.tt].mag);
             cbuf[tt[w.tt].who] = val;
             ctot += val;
         }
@@ -202,7 +204,7 @@ static void matvec(const ctx *x, const double *in, double *out)
     for (size_t i = 0; i < x->n; i++) {
         double sum = 0;
         for (size_t e = c->rowp[i]; e < c->rowp[i + 1]; e++)
-            sum += c->w[e] * link_pass(x, &w, e) * in[c->col[e]];
+            sum += x->w[e] * link_pass(x, &w, e) * in[c->col[e]];
         double vt, pass, k;
         node_coeffs(x, &w, i, &vt, &pass, &k);
         out[i] = vt * sum;
@@ -223,7 +225,7 @@ static double max_colsum(const ctx *x, double *cs)
             link_pass(x, &w, e);
         node_coeffs(x, &w, i, &vt, &pass, &k);
         for (size_t e = e0; e < e1; e++)
-            cs[c->col[e]] += vt * c->w[e] * link_pass(x, &w0, e);
+            cs[c->col[e]] += vt * x->w[e] * link_pass(x, &w0, e);
     }
     double mx = 0;
     for (size_t i = 0; i < x->n; i++)
@@ -492,31 +494,44 @@ static void record(const ctx *x, hsec_result *r, uint64_t t, uint64_t steps)
     }
 }
 
-int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask,
-           hsec_progress_fn fn, void *user)
+void hx_recovery_rates(const hsec_scenario *s, double *k)
 {
+    const hsec_compiled *c = s->c;
+    for (size_t i = 0; i < c->n; i++) {
+        k[i] = c->k[i];
+        if (c->tau[i] > 0) /* cannot fail: every value was checked */
+            hsec_recovery_rate(&k[i], c->tau[i], s->opt[HSEC_OPT_RECOVERY_LAMBDA], c->selfw[i]);
+    }
+}
+
+int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
+{
+    hsec_progress_fn fn = o->fn;
+    void *user = o->user;
+    char *err = o->err;
     *out = NULL;
     const hsec_compiled *c = s->c;
     ctx x;
     memset(&x, 0, sizeof x);
     x.c = c;
     x.s = s;
-    x.active = mask;
+    x.active = o->mask;
+    x.w = o->draw && o->draw->w ? o->draw->w : c->w;
+    x.mag = o->draw ? o->draw->mag : NULL;
     x.a = &s->a;
     x.n = c->n;
     x.dynamic = s->opt[HSEC_OPT_MODE] == HSEC_MODE_DYNAMIC;
     x.bounded = s->opt[HSEC_OPT_BOUNDED] != 0;
     uint64_t steps = x.dynamic ? (uint64_t)s->opt[HSEC_OPT_STEPS] : 0;
     if (x.dynamic && steps == 0) {
-        hx_setmsg(s->err, "run.steps is required in dynamic mode");
+        hx_setmsg(err, "run.steps is required in dynamic mode");
         return HSEC_EINVAL;
     }
     if (s->opt[HSEC_OPT_BAND_SHORT] > s->opt[HSEC_OPT_BAND_MEDIUM]) {
-        hx_setmsg(s->err, "run.bands: the short band ends at %g, after the medium band (%g)",
+        hx_setmsg(err, "run.bands: the short band ends at %g, after the medium band (%g)",
                   s->opt[HSEC_OPT_BAND_SHORT], s->opt[HSEC_OPT_BAND_MEDIUM]);
         return HSEC_EINVAL;
     }
-    hx_scenario_prepare(s);
     x.H = s->nthreat;
     for (size_t i = 0; x.dynamic && i < x.n && !x.has_init; i++)
         x.has_init = c->init[i] > 0;
@@ -550,12 +565,10 @@ int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask,
         goto fail;
 
     /* recovery times become rates: k = -ln(lambda) / (tau (1 - a_ii)) */
-    for (size_t i = 0; i < x.n; i++) {
-        x.kb[i] = c->k[i];
-        if (c->tau[i] > 0) /* cannot fail: every value was checked */
-            hsec_recovery_rate(&x.kb[i], c->tau[i], s->opt[HSEC_OPT_RECOVERY_LAMBDA],
-                               c->selfw[i]);
-    }
+    if (o->draw && o->draw->k)
+        memcpy(x.kb, o->draw->k, x.n * sizeof *x.kb);
+    else
+        hx_recovery_rates(s, x.kb);
 
     if (x.dynamic) {
         for (size_t i = 0; i < x.n; i++) { /* q1(0) = q(0); the initial source too */
@@ -578,7 +591,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask,
         uint64_t every = steps / 100 ? steps / 100 : 1;
         for (uint64_t t = 0; t < steps; t++) {
             if (fn && t % every == 0 && fn(user, t, steps)) {
-                hx_setmsg(s->err, "canceled at step %llu of %llu", (unsigned long long)t,
+                hx_setmsg(err, "canceled at step %llu of %llu", (unsigned long long)t,
                           (unsigned long long)steps);
                 rc = HSEC_ECANCELED;
                 goto fail;
@@ -590,7 +603,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask,
         }
         r->steps = steps;
         if (fn && fn(user, steps, steps)) {
-            hx_setmsg(s->err, "canceled at the end of the run");
+            hx_setmsg(err, "canceled at the end of the run");
             rc = HSEC_ECANCELED;
             goto fail;
         }
@@ -599,7 +612,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask,
         uint64_t cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], it = 0;
         double tol = 1e-15;
         if (!x.bounded) {
-            if ((rc = check_spectral(&x, s->err)))
+            if ((rc = check_spectral(&x, err)))
                 goto fail;
             double cmax = 0; /* ||c||: one sweep from 0 gives q1 = c */
             sweep(&x, 0);
@@ -614,7 +627,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask,
             it++;
         }
         if (!x.bounded && ch > tol) {
-            hx_setmsg(s->err, "linear mode: no convergence in %llu iterations (change %g; "
+            hx_setmsg(err, "linear mode: no convergence in %llu iterations (change %g; "
                       "raise run.max_iterations)", (unsigned long long)it, ch);
             rc = HSEC_ENOCONV;
             goto fail;
@@ -625,11 +638,10 @@ int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask,
 
     for (size_t i = 0; i < x.n; i++) {
         const double *q = x.st + i * x.P;
-        for (int o = 0; o < 4; o++)
-            r->orders[i * 4 + (size_t)o] = q[o];
+        memcpy(r->orders + i * 4, q, 4 * sizeof *q);
         r->q[i] = total(&x, q);
         if (!isfinite(r->q[i])) {
-            hx_setmsg(s->err, "linear mode: node %s diverged (q = %g)", c->names[i], r->q[i]);
+            hx_setmsg(err, "linear mode: node %s diverged (q = %g)", c->names[i], r->q[i]);
             rc = HSEC_ENOCONV;
             goto fail;
         }
@@ -642,7 +654,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const unsigned char *mask,
     return HSEC_OK;
 fail:
     if (rc == HSEC_ENOMEM)
-        hx_setmsg(s->err, "out of memory");
+        hx_setmsg(err, "out of memory");
     hsec_result_free(r);
     ctx_free(&x);
     return rc;
@@ -678,6 +690,7 @@ int hx_lin_open(hx_lin **out, hsec_scenario *s)
     x->s = s;
     x->a = &s->a;
     x->n = s->c->n;
+    x->w = s->c->w;
     x->mfac = hx_calloc(x->a, s->nmeasure, sizeof(double));
     x->thr = hx_calloc(x->a, s->nthreat, sizeof(double));
     x->kb = hx_calloc(x->a, x->n, sizeof(double));
@@ -708,7 +721,7 @@ void hx_lin_apply(const hx_lin *l, bool transpose, const double *in, double *out
             link_pass(x, &w, e);
         node_coeffs(x, &w, i, &vt, &pass, &k);
         for (size_t e = e0; e < e1; e++)
-            out[c->col[e]] += vt * c->w[e] * link_pass(x, &w0, e) * in[i];
+            out[c->col[e]] += vt * x->w[e] * link_pass(x, &w0, e) * in[i];
     }
 }
 
