@@ -388,10 +388,12 @@ typedef enum hsec_option {
                                   is critical that makes it pervasive, [0,1] (default 0.25) */
     HSEC_OPT_AF_CUTOFF,        /* Alkire-Foster deprivation cutoff z: deprived when
                                   y >= z, [0,1] (default 0.4, crisis) */
-    HSEC_OPT_AF_K              /* Alkire-Foster cutoff k on the weighted deprivation
+    HSEC_OPT_AF_K,             /* Alkire-Foster cutoff k on the weighted deprivation
                                   score, [0,1] (default 1/3) */
+    HSEC_OPT_MEMBERS,          /* ensemble members, 1 .. 10^9 (default 100) */
+    HSEC_OPT_THREADS           /* ensemble threads, 0 .. 256 (default 0: one per processor) */
 } hsec_option;
-#define HSEC_OPTION_COUNT 12
+#define HSEC_OPTION_COUNT 14
 #define HSEC_MODE_STATIC 0
 #define HSEC_MODE_DYNAMIC 1
 
@@ -517,6 +519,67 @@ typedef enum hsec_search {
 HSEC_API int hsec_scenario_optimize(unsigned char *chosen, double *averted, double *cost,
                                     size_t count, hsec_scenario *s, double budget,
                                     hsec_search search, const unsigned char *candidates);
+
+/* ------------------------------------------------------------ uncertainty */
+
+/* Parameters an ensemble draws. */
+typedef enum hsec_uncertain {
+    HSEC_UNCERTAIN_WEIGHTS = 0, /* every link weight */
+    HSEC_UNCERTAIN_MAGNITUDES,  /* every threat target's magnitude */
+    HSEC_UNCERTAIN_RECOVERY     /* every node's recovery rate */
+} hsec_uncertain;
+#define HSEC_UNCERTAIN_COUNT 3
+
+/*
+ * Make a kind of parameter uncertain: each one (each link, each threat
+ * target, each node) is multiplied, in each member, by its own factor drawn
+ * from the triangular distribution (low, mode, high), 0 <= low <= mode <=
+ * high, finite; the product is clamped to the parameter's range ([0,1],
+ * recovery rates (0,1]). (1, 1, 1), the default, keeps it fixed.
+ */
+HSEC_API int hsec_scenario_set_uncertainty(hsec_scenario *s, hsec_uncertain what, double low,
+                                           double mode, double high);
+
+/* The quantiles an ensemble reports (count 1 .. 32 values in [0,1];
+ * default 0.05, 0.5, 0.95), copied. */
+HSEC_API int hsec_scenario_set_quantiles(hsec_scenario *s, const double *qs, size_t count);
+/* Borrowed; *count receives their number. */
+HSEC_API const double *hsec_scenario_quantiles(const hsec_scenario *s, size_t *count);
+
+typedef struct hsec_ensemble hsec_ensemble;
+
+/*
+ * Run `members` (>= 1) members of the scenario, each with its own draws,
+ * on `threads` threads (0: one per processor), with the measures of mask
+ * in force (NULL: all). A member's draws depend only on the seed
+ * (HSEC_OPT_SEED), the member's number and the parameter, so the results
+ * are bit-identical whatever the thread count. Progress counts members.
+ * Free *out with hsec_ensemble_free.
+ */
+HSEC_API int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, uint64_t members,
+                                    unsigned threads, const unsigned char *mask);
+HSEC_API void hsec_ensemble_free(hsec_ensemble *e);
+HSEC_API uint64_t hsec_ensemble_members(const hsec_ensemble *e);
+
+/* What an ensemble keeps of each member. */
+typedef enum hsec_measure_of {
+    HSEC_OF_BURDEN = 0,  /* index: an hsec_burden part; sub: its index */
+    HSEC_OF_GROUP_PEAK,  /* index: group; the vital-core index at its peak */
+    HSEC_OF_GROUP_LAST,  /* index: group; at the last step */
+    HSEC_OF_RECORDED     /* index: node (recorded); its final q */
+} hsec_measure_of;
+
+/*
+ * The q-quantile (q in [0,1]; 0.05, 0.5, 0.95 for p5, p50, p95) of a
+ * quantity across the members, by linear interpolation between order
+ * statistics (h = (members - 1) q).
+ */
+HSEC_API int hsec_ensemble_quantile(double *out, const hsec_ensemble *e, hsec_measure_of what,
+                                    size_t index, size_t sub, double q);
+/* The member values of that quantity, in member order: members values
+ * into out (count must equal hsec_ensemble_members). */
+HSEC_API int hsec_ensemble_values(double *out, size_t count, const hsec_ensemble *e,
+                                  hsec_measure_of what, size_t index, size_t sub);
 
 /* Link weight from an ordinal consequence score C: a = alpha * C^beta,
  * refused unless it lands in [0,1]. */
@@ -653,6 +716,10 @@ HSEC_API int hsec_doc_rank_json(char **out, size_t *len, const double *marginal,
 HSEC_API int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen,
                                   size_t count, double averted, double cost, double budget,
                                   const hsec_scenario *s);
+/* The ensemble document: quantiles `qs` (count values in [0,1]) of the
+ * burden, the groups' peak and last indices and the recorded nodes. */
+HSEC_API int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e,
+                                    const double *qs, size_t count, const hsec_scenario *s);
 HSEC_API int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results,
                                    size_t count, const hsec_scenario *s);
 

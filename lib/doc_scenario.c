@@ -446,11 +446,49 @@ static int load_run(ld *l, const hd *doc)
     return rc;
 }
 
+static int load_uncertainty(ld *l, const hd *doc)
+{
+    static const char *const keys[] = {"weights", "magnitudes", "recovery", "members",
+                                       "threads", "quantiles", NULL};
+    int rc = HSEC_OK;
+    const hd *u = member(l, &rc, "document", doc, "uncertainty", HD_OBJ, false);
+    if (rc || !u || (rc = check_keys(l, "uncertainty", u, keys)))
+        return rc;
+    for (int k = 0; k < HSEC_UNCERTAIN_COUNT && !rc; k++) {
+        const hd *r = list_of(l, &rc, "uncertainty", u, keys[k], false, HD_NUM);
+        if (!r)
+            continue;
+        if (r->n != 3)
+            return fail(l, HSEC_EFORMAT, "uncertainty.%s must hold 3 numbers (low, mode, "
+                        "high), not %zu", keys[k], r->n);
+        rc = api(l, "uncertainty",
+                 hsec_scenario_set_uncertainty(l->s, (hsec_uncertain)k, r->items[0]->num,
+                                               r->items[1]->num, r->items[2]->num));
+    }
+    const hd *m = member(l, &rc, "uncertainty", u, "members", HD_NUM, false);
+    if (!rc && m)
+        rc = api(l, "uncertainty", hsec_scenario_set_option(l->s, HSEC_OPT_MEMBERS, m->num));
+    const hd *t = member(l, &rc, "uncertainty", u, "threads", HD_NUM, false);
+    if (!rc && t)
+        rc = api(l, "uncertainty", hsec_scenario_set_option(l->s, HSEC_OPT_THREADS, t->num));
+    const hd *q = list_of(l, &rc, "uncertainty", u, "quantiles", false, HD_NUM);
+    if (!rc && q) {
+        double qs[32];
+        if (q->n == 0 || q->n > 32)
+            return fail(l, HSEC_EINVAL, "uncertainty.quantiles: %zu values (1 to 32)", q->n);
+        for (size_t i = 0; i < q->n; i++)
+            qs[i] = q->items[i]->num;
+        rc = api(l, "uncertainty", hsec_scenario_set_quantiles(l->s, qs, q->n));
+    }
+    return rc;
+}
+
 int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a, char *msg)
 {
-    static const char *const keys[] = {"hsec",     "name",      "regions",  "groups",
-                                       "services", "links",     "templates", "threats",
-                                       "measures", "packages", "run",       NULL};
+    static const char *const keys[] = {"hsec",     "name",     "regions",   "groups",
+                                       "services", "links",    "templates", "threats",
+                                       "measures", "packages", "run",       "uncertainty",
+                                       NULL};
     *out = NULL;
     ld l = {msg, NULL, NULL};
     int rc = HSEC_OK;
@@ -497,8 +535,9 @@ int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a, ch
         return fail(&l, rc, "out of memory");
     if (!(rc = each(&l, doc, "threats", threat_keys, threat_item)) &&
         !(rc = each(&l, doc, "measures", measure_keys, measure_item)) &&
-        !(rc = each(&l, doc, "packages", package_keys, package_item)))
-        rc = load_run(&l, doc);
+        !(rc = each(&l, doc, "packages", package_keys, package_item)) &&
+        !(rc = load_run(&l, doc)))
+        rc = load_uncertainty(&l, doc);
     if (rc) {
         hsec_scenario_free(l.s);
         return rc;

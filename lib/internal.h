@@ -224,6 +224,9 @@ struct hsec_scenario {
     unsigned char *recmark; /* n bytes: node recorded */
     hsec_progress_fn progress;
     void *progress_user;
+    double unc[HSEC_UNCERTAIN_COUNT][3]; /* triangular low, mode, high factors */
+    double qs[32];
+    size_t nqs;
 };
 
 /* Sort the target lists by node or link and drop repeated measure targets. */

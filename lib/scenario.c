@@ -13,20 +13,23 @@
         return (code);                    \
     } while (0)
 
-static const double opt_lo[HSEC_OPTION_COUNT] = {0, 1, 0, 1, 1, 1e-300, 0, 1, 0, 0, 0, 0};
+static const double opt_lo[HSEC_OPTION_COUNT] = {0, 1, 0, 1, 1, 1e-300, 0,
+                                                 1, 0, 0, 0, 0,      1, 0};
 static const double opt_hi[HSEC_OPTION_COUNT] = {
     1, HX_MAX_STEPS, 1, HX_MAX_STEPS, HX_MAX_STEPS, 1 - 1e-16, 9007199254740992.0, 1e9,
-    1, 1,            1, 1};
+    1, 1,            1, 1,            1e9,          256};
 static const double opt_default[HSEC_OPTION_COUNT] = {
-    HSEC_MODE_STATIC, 0, 1, 7, 90, 0.01, 0, 100000, 0.4, 0.25, 0.4, 1.0 / 3};
+    HSEC_MODE_STATIC, 0, 1, 7, 90, 0.01, 0, 100000, 0.4, 0.25, 0.4, 1.0 / 3, 100, 0};
 static const char *const opt_name[HSEC_OPTION_COUNT] = {
     "mode",           "steps",           "bounded",   "bands[0]", "bands[1]",
     "recovery_lambda", "seed",           "max_iterations", "critical_share",
-    "pervasive_share", "deprivation_cutoff", "score_cutoff"};
+    "pervasive_share", "deprivation_cutoff", "score_cutoff", "uncertainty.members",
+    "uncertainty.threads"};
 /* Options that take any value in their range; the others are whole numbers. */
 static bool fractional(hsec_option opt)
 {
-    return opt == HSEC_OPT_RECOVERY_LAMBDA || opt >= HSEC_OPT_CRITICAL_SHARE;
+    return opt == HSEC_OPT_RECOVERY_LAMBDA ||
+           (opt >= HSEC_OPT_CRITICAL_SHARE && opt <= HSEC_OPT_AF_K);
 }
 
 int hsec_scenario_new(hsec_scenario **out, hsec_compiled *c)
@@ -44,6 +47,12 @@ int hsec_scenario_new(hsec_scenario **out, hsec_compiled *c)
     atomic_fetch_add(&c->refs, 1);
     memcpy(s->opt, opt_default, sizeof s->opt);
     strcpy(s->unit, "day");
+    for (int u = 0; u < HSEC_UNCERTAIN_COUNT; u++)
+        s->unc[u][0] = s->unc[u][1] = s->unc[u][2] = 1;
+    s->qs[0] = 0.05;
+    s->qs[1] = 0.5;
+    s->qs[2] = 0.95;
+    s->nqs = 3;
     s->sorted = true;
     *out = s;
     return HSEC_OK;
@@ -438,6 +447,27 @@ int hsec_scenario_record(hsec_scenario *s, const char *name)
     }
     hx_free(&s->a, nodes);
     return rc;
+}
+
+int hsec_scenario_set_quantiles(hsec_scenario *s, const double *qs, size_t count)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    if (!qs || count == 0 || count > 32)
+        FAIL(HSEC_EINVAL, "uncertainty.quantiles: %zu values (1 to 32)", qs ? count : 0);
+    for (size_t i = 0; i < count; i++)
+        if (!(qs[i] >= 0 && qs[i] <= 1))
+            FAIL(HSEC_EINVAL, "uncertainty.quantiles[%zu]: %g is not in [0,1]", i, qs[i]);
+    memcpy(s->qs, qs, count * sizeof *qs);
+    s->nqs = count;
+    return HSEC_OK;
+}
+
+const double *hsec_scenario_quantiles(const hsec_scenario *s, size_t *count)
+{
+    if (count)
+        *count = s ? s->nqs : 0;
+    return s ? s->qs : NULL;
 }
 
 int hsec_scenario_set_progress(hsec_scenario *s, hsec_progress_fn fn, void *user)

@@ -91,6 +91,18 @@ check optimize-nan 1 "$hsec" optimize "$examples/energy-cascade.json" --budget n
 check optimize-no-budget 2 "$hsec" optimize "$examples/energy-cascade.json"
 check optimize-bad-budget 2 "$hsec" optimize "$examples/energy-cascade.json" --budget lots
 
+check ensemble-text 0 "$hsec" ensemble --format text --members 50 --threads 2 "$examples/energy-cascade.json"
+contains ensemble-text "$tmp/out" "ENSEMBLE of 50 members"
+check ensemble-json-1 0 "$hsec" ensemble --members 40 --threads 1 "$examples/energy-cascade.json" -o "$tmp/e1.json"
+check ensemble-json-2 0 "$hsec" ensemble --members 40 --threads 2 "$examples/energy-cascade.json" -o "$tmp/e2.json"
+cmp -s "$tmp/e1.json" "$tmp/e2.json" && passes=$((passes + 1)) || { echo "FAIL ensemble: depends on threads"; fails=$((fails + 1)); }
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=d["burden"]["total"]; assert d["members"] == 40 and t == sorted(t)' "$tmp/e1.json" \
+    && passes=$((passes + 1)) || { echo "FAIL ensemble-json"; fails=$((fails + 1)); }
+check ensemble-zero 1 "$hsec" ensemble --members 0 "$examples/energy-cascade.json"
+contains ensemble-zero "$tmp/err" "uncertainty.members: 0"
+check ensemble-threads 1 "$hsec" ensemble --threads 1000 "$examples/energy-cascade.json"
+check ensemble-bad 2 "$hsec" ensemble --members many "$examples/energy-cascade.json"
+
 check validate 0 "$hsec" validate "$examples/energy-cascade.json"
 contains validate "$tmp/out" "valid"
 printf '{"hsec": 1, "groups": [{"id": "g", "region": "r", "size": -1}], "regions": [{"id": "r"}]}' > "$tmp/bad.json"

@@ -5,6 +5,7 @@
  *   hsec compare SCENARIO [--format json|text] [-o FILE]
  *   hsec rank SCENARIO [--top N] [--format json|text] [-o FILE]
  *   hsec optimize SCENARIO --budget X [--exact] [--format json|text] [-o FILE]
+ *   hsec ensemble SCENARIO [--members N] [--threads T] [--format json|text] [-o FILE]
  *   hsec validate SCENARIO
  *   hsec --version | --help
  *
@@ -28,6 +29,7 @@ static const char usage[] =
     "       hsec compare SCENARIO [--format json|text] [-o FILE]\n"
     "       hsec rank SCENARIO [--top N] [--format json|text] [-o FILE]\n"
     "       hsec optimize SCENARIO --budget X [--exact] [--format json|text] [-o FILE]\n"
+    "       hsec ensemble SCENARIO [--members N] [--threads T] [--format json|text] [-o FILE]\n"
     "       hsec validate SCENARIO\n"
     "       hsec --version\n"
     "       hsec --help\n";
@@ -53,6 +55,11 @@ static const char help[] =
     "                     greedy on averted burden per unit cost, checked by an exact\n"
     "                     search when there are 12 measures or fewer; --exact reports\n"
     "                     the exact choice (at most 24 measures)\n"
+    "  ensemble SCENARIO  run many members with the document's uncertainty ranges;\n"
+    "                     quantiles (default p5, p50, p95) of the burden, the groups'\n"
+    "                     indices and the recorded nodes; --members N (default 100),\n"
+    "                     --threads T (default one per processor; results do not\n"
+    "                     depend on it)\n"
     "  validate SCENARIO  check a scenario document without running it\n"
     "\n"
     "exit status: 0 ok, 1 bad input or failed run, 2 usage error\n";
@@ -370,6 +377,66 @@ static int cmd_optimize(int argc, char **argv)
     return status;
 }
 
+typedef struct ensemble_opts {
+    double members, threads;
+} ensemble_opts;
+
+static int ensemble_option(void *ctx, int argc, char **argv, int i)
+{
+    ensemble_opts *o = ctx;
+    double *dst = strcmp(argv[i], "--members") == 0   ? &o->members
+                  : strcmp(argv[i], "--threads") == 0 ? &o->threads
+                                                      : NULL;
+    if (!dst)
+        return 0;
+    char *end = NULL;
+    if (i + 1 >= argc || (*dst = strtod(argv[i + 1], &end), !*argv[i + 1] || *end)) {
+        fprintf(stderr, "hsec: ensemble: %s needs a number, not %s\n%s", argv[i],
+                i + 1 < argc ? argv[i + 1] : "nothing", usage);
+        return -1;
+    }
+    return 2;
+}
+
+static int cmd_ensemble(int argc, char **argv)
+{
+    opts o;
+    ensemble_opts eo = {-1, -1};
+    int rc = parse(&o, "ensemble", argc, argv, ensemble_option, &eo);
+    if (rc)
+        return rc;
+    hsec_scenario *s = load(o.path);
+    if (!s)
+        return EXIT_BAD;
+    /* the command line overrides the document; the options check the values */
+    if ((eo.members >= 0 || eo.members != eo.members) &&
+        hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, eo.members))
+        return run_failed(o.path, s);
+    if ((eo.threads >= 0 || eo.threads != eo.threads) &&
+        hsec_scenario_set_option(s, HSEC_OPT_THREADS, eo.threads))
+        return run_failed(o.path, s);
+    double members = 0, threads = 0;
+    hsec_scenario_get_option(&members, s, HSEC_OPT_MEMBERS);
+    hsec_scenario_get_option(&threads, s, HSEC_OPT_THREADS);
+    hsec_ensemble *e = NULL;
+    bar b;
+    progress_bar(s, &b, "ensemble");
+    rc = hsec_scenario_ensemble(&e, s, (uint64_t)members, (unsigned)threads, NULL);
+    end_bar(&b);
+    if (rc)
+        return run_failed(o.path, s);
+    size_t nq;
+    const double *qs = hsec_scenario_quantiles(s, &nq);
+    char *doc = NULL;
+    size_t len = 0;
+    rc = o.text ? hsec_text_ensemble(&doc, &len, e, qs, nq, s)
+                : hsec_doc_ensemble_json(&doc, &len, e, qs, nq, s);
+    int status = emit(&o, rc, doc, len);
+    hsec_ensemble_free(e);
+    hsec_scenario_free(s);
+    return status;
+}
+
 static int top_option(void *ctx, int argc, char **argv, int i)
 {
     size_t *top = ctx;
@@ -453,6 +520,8 @@ int main(int argc, char **argv)
         return cmd_rank(argc - 2, argv + 2);
     if (strcmp(cmd, "optimize") == 0)
         return cmd_optimize(argc - 2, argv + 2);
+    if (strcmp(cmd, "ensemble") == 0)
+        return cmd_ensemble(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
     return usage_error("unknown command %s", cmd);

@@ -22,4 +22,8 @@ int hsec_text_choice(char **out, size_t *len, const unsigned char *chosen, doubl
                      double cost, double budget, bool is_exact, const unsigned char *exact,
                      double xav, double xcost, hsec_scenario *s);
 
+/* Quantiles of an ensemble. */
+int hsec_text_ensemble(char **out, size_t *len, const hsec_ensemble *e, const double *qs,
+                       size_t nq, const hsec_scenario *s);
+
 #endif

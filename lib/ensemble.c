@@ -1,0 +1,369 @@
+/*
+ * Ensembles: many runs of one scenario with parameters drawn from
+ * triangular ranges, on several threads, summarised by quantiles.
+ *
+ * Draws come from a counter-based generator: the uniform variate of a
+ * parameter is a hash (SplitMix64's finaliser, Steele, Lea & Flood 2014) of
+ * the seed, the member, the kind of parameter and its index, so a member's
+ * results do not depend on which thread ran it, or when.
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct hsec_ensemble {
+    hsec_allocator a;
+    uint64_t members;
+    size_t width; /* values kept per member */
+    size_t nburden, ngroup, nrec, nthreat, nregion;
+    size_t *rec;  /* recorded nodes */
+    double *v;    /* members x width */
+};
+
+/* Layout of a member's values: the burden parts, then the groups' peak and
+ * last indices, then the recorded nodes' final q. */
+enum { B_TOTAL, B_BASELINE, B_PROPAGATED, B_INITIAL, B_BAND, B_ORDER = B_BAND + 3,
+       B_ACTOR = B_ORDER + 4, B_FIXED = B_ACTOR + HSEC_THREAT_ACTOR_COUNT };
+
+static size_t burden_slot(const hsec_ensemble *e, hsec_burden part, size_t i, bool *ok)
+{
+    *ok = true;
+    switch (part) {
+    case HSEC_BURDEN_TOTAL: return B_TOTAL;
+    case HSEC_BURDEN_BASELINE: return B_BASELINE;
+    case HSEC_BURDEN_PROPAGATED: return B_PROPAGATED;
+    case HSEC_BURDEN_INITIAL: return B_INITIAL;
+    case HSEC_BURDEN_BAND: *ok = i < 3; return B_BAND + i;
+    case HSEC_BURDEN_ORDER: *ok = i < 4; return B_ORDER + i;
+    case HSEC_BURDEN_ACTOR: *ok = i < HSEC_THREAT_ACTOR_COUNT; return B_ACTOR + i;
+    case HSEC_BURDEN_THREAT: *ok = i < e->nthreat; return B_FIXED + i;
+    case HSEC_BURDEN_REGION: *ok = i < e->nregion; return B_FIXED + e->nthreat + i;
+    case HSEC_BURDEN_GROUP:
+        *ok = i < e->ngroup;
+        return B_FIXED + e->nthreat + e->nregion + i;
+    }
+    *ok = false;
+    return 0;
+}
+
+static void keep(const hsec_ensemble *e, const hsec_result *r, double *v)
+{
+    v[B_TOTAL] = r->total;
+    v[B_BASELINE] = r->baseline;
+    v[B_PROPAGATED] = r->propagated;
+    v[B_INITIAL] = r->initial;
+    memcpy(v + B_BAND, r->band, sizeof r->band);
+    memcpy(v + B_ORDER, r->order, sizeof r->order);
+    memcpy(v + B_ACTOR, r->actor, sizeof r->actor);
+    double *p = v + B_FIXED;
+    memcpy(p, r->threat, e->nthreat * sizeof *p);
+    p += e->nthreat;
+    memcpy(p, r->region, e->nregion * sizeof *p);
+    p += e->nregion;
+    memcpy(p, r->group, e->ngroup * sizeof *p);
+    p += e->ngroup;
+    for (size_t g = 0; g < e->ngroup; g++) {
+        p[g] = r->peak[g].H;
+        p[e->ngroup + g] = r->last[g].H;
+    }
+    p += 2 * e->ngroup;
+    for (size_t k = 0; k < e->nrec; k++)
+        p[k] = r->q[e->rec[k]];
+}
+
+static uint64_t mix(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in (0,1) for (seed, member, kind, index). */
+static double uniform(uint64_t seed, uint64_t member, unsigned kind, uint64_t index)
+{
+    uint64_t h = mix(mix(mix(seed) ^ member) ^ ((uint64_t)kind << 62 ^ index));
+    return ((double)(h >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/* Inverse distribution function of the triangular (lo, mo, hi). */
+static double triangular(const double t[3], double u)
+{
+    double lo = t[0], mo = t[1], hi = t[2], span = hi - lo;
+    if (!(span > 0))
+        return lo;
+    if (u < (mo - lo) / span)
+        return lo + sqrt(u * span * (mo - lo));
+    return hi - sqrt((1 - u) * span * (hi - mo));
+}
+
+/* A kind left at its default (1, 1, 1) is not drawn at all. */
+static bool fixed(const double t[3])
+{
+    return t[0] == 1 && t[1] == 1 && t[2] == 1;
+}
+
+int hsec_scenario_set_uncertainty(hsec_scenario *s, hsec_uncertain what, double low,
+                                  double mode, double high)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    static const char *const names[] = {"weights", "magnitudes", "recovery"};
+    if ((int)what < 0 || (int)what >= HSEC_UNCERTAIN_COUNT) {
+        hx_setmsg(s->err, "uncertainty: kind %d is unknown", (int)what);
+        return HSEC_EINVAL;
+    }
+    if (!(low >= 0 && low <= mode && mode <= high && isfinite(high))) {
+        hx_setmsg(s->err, "uncertainty.%s: the range (low %g, mode %g, high %g) is not "
+                  "0 <= low <= mode <= high, finite", names[what], low, mode, high);
+        return HSEC_EINVAL;
+    }
+    s->unc[what][0] = low;
+    s->unc[what][1] = mode;
+    s->unc[what][2] = high;
+    return HSEC_OK;
+}
+
+typedef struct job {
+    hsec_scenario *s;
+    hsec_ensemble *e;
+    const unsigned char *mask;
+    pthread_mutex_t lock;
+    uint64_t next, done;
+    int rc;              /* first failure, under lock */
+    uint64_t failed_at;  /* member that failed first */
+    char err[HSEC_ERRMSG_MAX];
+    double *k0;          /* recovery rates after conversion */
+} job;
+
+/* Fill a member's drawn parameters (the kinds d draws). */
+static void draw(const job *j, uint64_t m, const hx_draw *d, double *w, double *mag, double *k)
+{
+    const hsec_scenario *s = j->s;
+    const hsec_compiled *c = s->c;
+    uint64_t seed = (uint64_t)s->opt[HSEC_OPT_SEED];
+    for (size_t e = 0; d->w && e < c->nnz; e++) {
+        double f = triangular(s->unc[HSEC_UNCERTAIN_WEIGHTS], uniform(seed, m, 0, e));
+        double x = c->w[e] * f;
+        w[e] = x < 1 ? x : 1;
+    }
+    for (size_t t = 0; d->mag && t < s->ntt; t++) {
+        double f = triangular(s->unc[HSEC_UNCERTAIN_MAGNITUDES], uniform(seed, m, 1, t));
+        double x = s->tt[t].mag * f;
+        mag[t] = x < 1 ? x : 1;
+    }
+    for (size_t i = 0; d->k && i < c->n; i++) {
+        double f = triangular(s->unc[HSEC_UNCERTAIN_RECOVERY], uniform(seed, m, 2, i));
+        double x = j->k0[i] * f;
+        k[i] = x > 1 ? 1 : x > 1e-12 ? x : 1e-12;
+    }
+}
+
+static void *worker(void *arg)
+{
+    job *j = arg;
+    const hsec_scenario *s = j->s;
+    const hsec_compiled *c = s->c;
+    const hsec_allocator *a = &j->e->a;
+    double *w = hx_calloc(a, c->nnz, sizeof *w), *mag = hx_calloc(a, s->ntt, sizeof *mag);
+    double *k = hx_calloc(a, c->n, sizeof *k);
+    char err[HSEC_ERRMSG_MAX];
+    int rc = (w && mag && k) ? HSEC_OK : HSEC_ENOMEM;
+    uint64_t m = 0;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        bool stop = j->rc != HSEC_OK || j->next >= j->e->members;
+        if (!stop)
+            m = j->next++;
+        pthread_mutex_unlock(&j->lock);
+        if (stop || rc)
+            break;
+        hx_draw d = {fixed(s->unc[HSEC_UNCERTAIN_WEIGHTS]) ? NULL : w,
+                     fixed(s->unc[HSEC_UNCERTAIN_MAGNITUDES]) ? NULL : mag,
+                     fixed(s->unc[HSEC_UNCERTAIN_RECOVERY]) ? NULL : k};
+        draw(j, m, &d, w, mag, k);
+        hx_opts o = {j->mask, NULL, NULL, &d, err};
+        hsec_result *r = NULL;
+        if ((rc = hx_run(&r, j->s, &o)))
+            break;
+        keep(j->e, r, j->e->v + m * j->e->width);
+        hsec_result_free(r);
+        pthread_mutex_lock(&j->lock);
+        j->done++;
+        if (j->rc == HSEC_OK && s->progress &&
+            s->progress(s->progress_user, j->done, j->e->members)) {
+            j->rc = HSEC_ECANCELED;
+            j->failed_at = m;
+            hx_setmsg(j->err, "ensemble: canceled after %llu of %llu members",
+                      (unsigned long long)j->done, (unsigned long long)j->e->members);
+        }
+        pthread_mutex_unlock(&j->lock);
+    }
+    if (rc) {
+        pthread_mutex_lock(&j->lock);
+        if (j->rc == HSEC_OK || m < j->failed_at) { /* report the first member's failure */
+            j->rc = rc;
+            j->failed_at = m;
+            if (rc == HSEC_ENOMEM)
+                hx_setmsg(j->err, "out of memory");
+            else
+                hx_setmsg(j->err, "ensemble member %llu: %s", (unsigned long long)m, err);
+        }
+        pthread_mutex_unlock(&j->lock);
+    }
+    hx_free(a, w);
+    hx_free(a, mag);
+    hx_free(a, k);
+    return NULL;
+}
+
+void hsec_ensemble_free(hsec_ensemble *e)
+{
+    if (!e)
+        return;
+    hsec_allocator a = e->a;
+    hx_free(&a, e->rec);
+    hx_free(&a, e->v);
+    hx_free(&a, e);
+}
+
+uint64_t hsec_ensemble_members(const hsec_ensemble *e)
+{
+    return e ? e->members : 0;
+}
+
+int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, uint64_t members,
+                           unsigned threads, const unsigned char *mask)
+{
+    if (!out)
+        return HSEC_EINVAL;
+    *out = NULL;
+    if (!s)
+        return HSEC_EINVAL;
+    s->err[0] = '\0';
+    if (members == 0 || members > (uint64_t)1 << 40) {
+        hx_setmsg(s->err, "ensemble: %llu members (at least 1)", (unsigned long long)members);
+        return HSEC_EINVAL;
+    }
+    if (threads == 0) {
+        long nproc = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = nproc > 0 ? (unsigned)nproc : 1;
+    }
+    if (threads > 256)
+        threads = 256;
+    if ((uint64_t)threads > members)
+        threads = (unsigned)members;
+    hx_scenario_prepare(s);
+    const hsec_compiled *c = s->c;
+    hsec_ensemble *e = hx_calloc(&s->a, 1, sizeof *e);
+    if (!e) {
+        hx_setmsg(s->err, "out of memory");
+        return HSEC_ENOMEM;
+    }
+    e->a = s->a;
+    e->members = members;
+    e->ngroup = c->ngroup;
+    e->nthreat = s->nthreat;
+    e->nregion = c->nregion;
+    e->nrec = s->nrec;
+    e->nburden = B_FIXED + e->nthreat + e->nregion + e->ngroup;
+    e->width = e->nburden + 2 * e->ngroup + e->nrec;
+    e->rec = hx_calloc(&s->a, e->nrec, sizeof *e->rec);
+    e->v = members > SIZE_MAX / e->width ? NULL
+                                         : hx_calloc(&s->a, (size_t)members * e->width,
+                                                     sizeof *e->v);
+    job j;
+    memset(&j, 0, sizeof j);
+    j.s = s;
+    j.e = e;
+    j.mask = mask;
+    j.k0 = hx_calloc(&s->a, c->n, sizeof *j.k0);
+    if (!e->rec || !e->v || !j.k0) {
+        hx_free(&s->a, j.k0);
+        hsec_ensemble_free(e);
+        hx_setmsg(s->err, "out of memory");
+        return HSEC_ENOMEM;
+    }
+    memcpy(e->rec, s->rec, e->nrec * sizeof *e->rec);
+    hx_recovery_rates(s, j.k0);
+    pthread_mutex_init(&j.lock, NULL);
+    pthread_t *tid = hx_calloc(&s->a, threads, sizeof *tid);
+    unsigned started = 0;
+    if (tid)
+        for (; started < threads - 1; started++)
+            if (pthread_create(&tid[started], NULL, worker, &j) != 0)
+                break;
+    worker(&j); /* the calling thread works too */
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    hx_free(&s->a, tid);
+    pthread_mutex_destroy(&j.lock);
+    hx_free(&s->a, j.k0);
+    if (j.rc) {
+        hx_copymsg(s->err, HSEC_ERRMSG_MAX, j.err);
+        hsec_ensemble_free(e);
+        return j.rc;
+    }
+    *out = e;
+    return HSEC_OK;
+}
+
+static int column(const hsec_ensemble *e, hsec_measure_of what, size_t index, size_t sub,
+                  size_t *col)
+{
+    bool ok = false;
+    switch (what) {
+    case HSEC_OF_BURDEN: *col = burden_slot(e, (hsec_burden)index, sub, &ok); break;
+    case HSEC_OF_GROUP_PEAK: ok = index < e->ngroup; *col = e->nburden + index; break;
+    case HSEC_OF_GROUP_LAST: ok = index < e->ngroup; *col = e->nburden + e->ngroup + index; break;
+    case HSEC_OF_RECORDED:
+        for (size_t k = 0; k < e->nrec; k++)
+            if (e->rec[k] == index) {
+                ok = true;
+                *col = e->nburden + 2 * e->ngroup + k;
+            }
+        break;
+    }
+    return ok ? HSEC_OK : HSEC_EINVAL;
+}
+
+int hsec_ensemble_values(double *out, size_t count, const hsec_ensemble *e,
+                         hsec_measure_of what, size_t index, size_t sub)
+{
+    size_t col;
+    if (!out || !e || count != e->members || column(e, what, index, sub, &col))
+        return HSEC_EINVAL;
+    for (size_t m = 0; m < count; m++)
+        out[m] = e->v[m * e->width + col];
+    return HSEC_OK;
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return a < b ? -1 : a > b;
+}
+
+int hsec_ensemble_quantile(double *out, const hsec_ensemble *e, hsec_measure_of what,
+                           size_t index, size_t sub, double q)
+{
+    size_t col;
+    if (!out || !e || !(q >= 0 && q <= 1) || column(e, what, index, sub, &col))
+        return HSEC_EINVAL;
+    double *x = hx_calloc(&e->a, (size_t)e->members, sizeof *x);
+    if (!x)
+        return HSEC_ENOMEM;
+    for (size_t m = 0; m < e->members; m++)
+        x[m] = e->v[m * e->width + col];
+    qsort(x, (size_t)e->members, sizeof *x, cmp_double);
+    double h = (double)(e->members - 1) * q;
+    size_t lo = (size_t)h;
+    double frac = h - (double)lo;
+    *out = lo + 1 < e->members ? x[lo] + frac * (x[lo + 1] - x[lo]) : x[lo];
+    hx_free(&e->a, x);
+    return HSEC_OK;
+}
