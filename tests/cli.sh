@@ -35,6 +35,10 @@ check run-two-files 2 "$hsec" run a.json b.json
 check run-missing 1 "$hsec" run "$tmp/missing.json"
 contains run-missing "$tmp/err" "missing.json"
 
+for ex in sahel-drought-displacement epidemic-conflict; do
+    check "compare-$ex" 0 "$hsec" compare --format text "$examples/$ex.json"
+    contains "compare-$ex" "$tmp/out" "empowerment"
+done
 check run-json 0 "$hsec" run "$examples/energy-cascade.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["hsec"] == 1 and d["mode"] == "dynamic"; assert len(d["nodes"]["east_grid"]["series"]) == d["steps"] + 1' "$tmp/out" \
     && passes=$((passes + 1)) || { echo "FAIL run-json: not the results document"; fails=$((fails + 1)); }
@@ -98,6 +102,10 @@ check ensemble-json-2 0 "$hsec" ensemble --members 40 --threads 2 "$examples/ene
 cmp -s "$tmp/e1.json" "$tmp/e2.json" && passes=$((passes + 1)) || { echo "FAIL ensemble: depends on threads"; fails=$((fails + 1)); }
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=d["burden"]["total"]; assert d["members"] == 40 and t == sorted(t)' "$tmp/e1.json" \
     && passes=$((passes + 1)) || { echo "FAIL ensemble-json"; fails=$((fails + 1)); }
+check ensemble-package 0 "$hsec" ensemble --members 20 --package protection --format text "$examples/energy-cascade.json"
+check ensemble-none 0 "$hsec" ensemble --members 20 --package none "$examples/energy-cascade.json"
+check ensemble-no-package 1 "$hsec" ensemble --members 20 --package nothing "$examples/energy-cascade.json"
+contains ensemble-no-package "$tmp/err" "no package \"nothing\""
 check ensemble-zero 1 "$hsec" ensemble --members 0 "$examples/energy-cascade.json"
 contains ensemble-zero "$tmp/err" "uncertainty.members: 0"
 check ensemble-threads 1 "$hsec" ensemble --threads 1000 "$examples/energy-cascade.json"

@@ -5,7 +5,7 @@
  *   hsec compare SCENARIO [--format json|text] [-o FILE]
  *   hsec rank SCENARIO [--top N] [--format json|text] [-o FILE]
  *   hsec optimize SCENARIO --budget X [--exact] [--format json|text] [-o FILE]
- *   hsec ensemble SCENARIO [--members N] [--threads T] [--format json|text] [-o FILE]
+ *   hsec ensemble SCENARIO [--members N] [--threads T] [--package ID|none] [--format json|text] [-o FILE]
  *   hsec validate SCENARIO
  *   hsec --version | --help
  *
@@ -29,7 +29,8 @@ static const char usage[] =
     "       hsec compare SCENARIO [--format json|text] [-o FILE]\n"
     "       hsec rank SCENARIO [--top N] [--format json|text] [-o FILE]\n"
     "       hsec optimize SCENARIO --budget X [--exact] [--format json|text] [-o FILE]\n"
-    "       hsec ensemble SCENARIO [--members N] [--threads T] [--format json|text] [-o FILE]\n"
+    "       hsec ensemble SCENARIO [--members N] [--threads T] [--package ID|none]\n"
+    "                     [--format json|text] [-o FILE]\n"
     "       hsec validate SCENARIO\n"
     "       hsec --version\n"
     "       hsec --help\n";
@@ -59,7 +60,8 @@ static const char help[] =
     "                     quantiles (default p5, p50, p95) of the burden, the groups'\n"
     "                     indices and the recorded nodes; --members N (default 100),\n"
     "                     --threads T (default one per processor; results do not\n"
-    "                     depend on it)\n"
+    "                     depend on it); --package ID: only that package's measures\n"
+    "                     in force (none: no measure; default: every measure)\n"
     "  validate SCENARIO  check a scenario document without running it\n"
     "\n"
     "exit status: 0 ok, 1 bad input or failed run, 2 usage error\n";
@@ -379,11 +381,20 @@ static int cmd_optimize(int argc, char **argv)
 
 typedef struct ensemble_opts {
     double members, threads;
+    const char *package;
 } ensemble_opts;
 
 static int ensemble_option(void *ctx, int argc, char **argv, int i)
 {
     ensemble_opts *o = ctx;
+    if (strcmp(argv[i], "--package") == 0) {
+        if (i + 1 >= argc) {
+            fprintf(stderr, "hsec: ensemble: --package needs a package id or none\n%s", usage);
+            return -1;
+        }
+        o->package = argv[i + 1];
+        return 2;
+    }
     double *dst = strcmp(argv[i], "--members") == 0   ? &o->members
                   : strcmp(argv[i], "--threads") == 0 ? &o->threads
                                                       : NULL;
@@ -401,7 +412,7 @@ static int ensemble_option(void *ctx, int argc, char **argv, int i)
 static int cmd_ensemble(int argc, char **argv)
 {
     opts o;
-    ensemble_opts eo = {-1, -1};
+    ensemble_opts eo = {-1, -1, NULL};
     int rc = parse(&o, "ensemble", argc, argv, ensemble_option, &eo);
     if (rc)
         return rc;
@@ -418,11 +429,33 @@ static int cmd_ensemble(int argc, char **argv)
     double members = 0, threads = 0;
     hsec_scenario_get_option(&members, s, HSEC_OPT_MEMBERS);
     hsec_scenario_get_option(&threads, s, HSEC_OPT_THREADS);
+    size_t nm = hsec_scenario_measure_count(s), p = 0;
+    unsigned char *mask = NULL; /* NULL: every measure, as the scenario is written */
+    if (eo.package) {
+        if (!(mask = calloc(nm ? nm : 1, 1))) {
+            fprintf(stderr, "hsec: out of memory\n");
+            hsec_scenario_free(s);
+            return EXIT_BAD;
+        }
+        while (p < hsec_scenario_package_count(s) &&
+               strcmp(hsec_scenario_package_id(s, p), eo.package) != 0)
+            p++;
+        if (p < hsec_scenario_package_count(s)) {
+            hsec_scenario_package_mask(mask, nm, s, p);
+        } else if (strcmp(eo.package, "none") != 0) {
+            fprintf(stderr, "hsec: %s: ensemble: no package \"%s\" (or none, for no measure)\n",
+                    o.path, eo.package);
+            free(mask);
+            hsec_scenario_free(s);
+            return EXIT_BAD;
+        }
+    }
     hsec_ensemble *e = NULL;
     bar b;
     progress_bar(s, &b, "ensemble");
-    rc = hsec_scenario_ensemble(&e, s, (uint64_t)members, (unsigned)threads, NULL);
+    rc = hsec_scenario_ensemble(&e, s, (uint64_t)members, (unsigned)threads, mask);
     end_bar(&b);
+    free(mask);
     if (rc)
         return run_failed(o.path, s);
     size_t nq;
