@@ -562,24 +562,24 @@ HSEC_API void hsec_ensemble_free(hsec_ensemble *e);
 HSEC_API uint64_t hsec_ensemble_members(const hsec_ensemble *e);
 
 /* What an ensemble keeps of each member. */
-typedef enum hsec_measure_of {
-    HSEC_OF_BURDEN = 0,  /* index: an hsec_burden part; sub: its index */
-    HSEC_OF_GROUP_PEAK,  /* index: group; the vital-core index at its peak */
-    HSEC_OF_GROUP_LAST,  /* index: group; at the last step */
-    HSEC_OF_RECORDED     /* index: node (recorded); its final q */
-} hsec_measure_of;
+typedef enum hsec_quantity {
+    HSEC_QTY_BURDEN = 0,  /* index: an hsec_burden part; sub: its index */
+    HSEC_QTY_GROUP_PEAK,  /* index: group; the vital-core index at its peak */
+    HSEC_QTY_GROUP_LAST,  /* index: group; at the last step */
+    HSEC_QTY_RECORDED     /* index: node (recorded); its final q */
+} hsec_quantity;
 
 /*
  * The q-quantile (q in [0,1]; 0.05, 0.5, 0.95 for p5, p50, p95) of a
  * quantity across the members, by linear interpolation between order
  * statistics (h = (members - 1) q).
  */
-HSEC_API int hsec_ensemble_quantile(double *out, const hsec_ensemble *e, hsec_measure_of what,
+HSEC_API int hsec_ensemble_quantile(double *out, const hsec_ensemble *e, hsec_quantity what,
                                     size_t index, size_t sub, double q);
 /* The member values of that quantity, in member order: members values
  * into out (count must equal hsec_ensemble_members). */
 HSEC_API int hsec_ensemble_values(double *out, size_t count, const hsec_ensemble *e,
-                                  hsec_measure_of what, size_t index, size_t sub);
+                                  hsec_quantity what, size_t index, size_t sub);
 
 /* Link weight from an ordinal consequence score C: a = alpha * C^beta,
  * refused unless it lands in [0,1]. */

@@ -474,7 +474,7 @@ int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen, s
 
 /* ---- ensemble document */
 
-static hd *quantiles(hb *b, const hsec_ensemble *e, hsec_measure_of what, size_t index,
+static hd *quantiles(hb *b, const hsec_ensemble *e, hsec_quantity what, size_t index,
                      size_t sub, const double *qs, size_t count)
 {
     hd *arr = hb_new(b, HD_ARR);
@@ -510,31 +510,31 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
     hd *bo = hb_new(&b, HD_OBJ);
     static const char *const single[] = {"total", "baseline", "propagated"};
     for (int i = 0; i < 3; i++)
-        hb_set(&b, bo, single[i], quantiles(&b, e, HSEC_OF_BURDEN, (size_t)i, 0, qs, count));
+        hb_set(&b, bo, single[i], quantiles(&b, e, HSEC_QTY_BURDEN, (size_t)i, 0, qs, count));
     hd *bands = hb_new(&b, HD_OBJ);
     for (size_t i = 0; i < 3; i++)
-        hb_set(&b, bands, band_names[i], quantiles(&b, e, HSEC_OF_BURDEN, HSEC_BURDEN_BAND, i, qs, count));
+        hb_set(&b, bands, band_names[i], quantiles(&b, e, HSEC_QTY_BURDEN, HSEC_BURDEN_BAND, i, qs, count));
     hb_set(&b, bo, "bands", bands);
     hd *ords = hb_new(&b, HD_ARR);
     for (size_t i = 0; i < 4; i++)
-        hb_push(&b, ords, quantiles(&b, e, HSEC_OF_BURDEN, HSEC_BURDEN_ORDER, i, qs, count));
+        hb_push(&b, ords, quantiles(&b, e, HSEC_QTY_BURDEN, HSEC_BURDEN_ORDER, i, qs, count));
     hb_set(&b, bo, "orders", ords);
     hd *th = hb_new(&b, HD_OBJ);
     for (size_t h = 0; h < hsec_scenario_threat_count(s); h++)
         hb_set(&b, th, hsec_scenario_threat_id(s, h),
-               quantiles(&b, e, HSEC_OF_BURDEN, HSEC_BURDEN_THREAT, h, qs, count));
+               quantiles(&b, e, HSEC_QTY_BURDEN, HSEC_BURDEN_THREAT, h, qs, count));
     hb_set(&b, bo, "threats", th);
     hd *gb = hb_new(&b, HD_OBJ);
     for (size_t g = 0; g < hsec_compiled_group_count(c); g++)
         hb_set(&b, gb, hsec_compiled_group_id(c, g),
-               quantiles(&b, e, HSEC_OF_BURDEN, HSEC_BURDEN_GROUP, g, qs, count));
+               quantiles(&b, e, HSEC_QTY_BURDEN, HSEC_BURDEN_GROUP, g, qs, count));
     hb_set(&b, bo, "groups", gb);
     hb_set(&b, doc, "burden", bo);
     hd *groups = hb_new(&b, HD_OBJ);
     for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
         hd *o = hb_new(&b, HD_OBJ);
-        hb_set(&b, o, "peak", quantiles(&b, e, HSEC_OF_GROUP_PEAK, g, 0, qs, count));
-        hb_set(&b, o, "last", quantiles(&b, e, HSEC_OF_GROUP_LAST, g, 0, qs, count));
+        hb_set(&b, o, "peak", quantiles(&b, e, HSEC_QTY_GROUP_PEAK, g, 0, qs, count));
+        hb_set(&b, o, "last", quantiles(&b, e, HSEC_QTY_GROUP_LAST, g, 0, qs, count));
         hb_set(&b, groups, hsec_compiled_group_id(c, g), o);
     }
     hb_set(&b, doc, "groups", groups);
@@ -543,7 +543,7 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
     const size_t *rec = hsec_scenario_recorded(s, &nrec);
     for (size_t k = 0; k < nrec; k++)
         hb_set(&b, nodes, hsec_compiled_node_name(c, rec[k]),
-               quantiles(&b, e, HSEC_OF_RECORDED, rec[k], 0, qs, count));
+               quantiles(&b, e, HSEC_QTY_RECORDED, rec[k], 0, qs, count));
     hb_set(&b, doc, "nodes", nodes);
     int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc);
     hd_free(&s->a, doc);

@@ -312,15 +312,15 @@ int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, uint64_t membe
     return HSEC_OK;
 }
 
-static int column(const hsec_ensemble *e, hsec_measure_of what, size_t index, size_t sub,
+static int column(const hsec_ensemble *e, hsec_quantity what, size_t index, size_t sub,
                   size_t *col)
 {
     bool ok = false;
     switch (what) {
-    case HSEC_OF_BURDEN: *col = burden_slot(e, (hsec_burden)index, sub, &ok); break;
-    case HSEC_OF_GROUP_PEAK: ok = index < e->ngroup; *col = e->nburden + index; break;
-    case HSEC_OF_GROUP_LAST: ok = index < e->ngroup; *col = e->nburden + e->ngroup + index; break;
-    case HSEC_OF_RECORDED:
+    case HSEC_QTY_BURDEN: *col = burden_slot(e, (hsec_burden)index, sub, &ok); break;
+    case HSEC_QTY_GROUP_PEAK: ok = index < e->ngroup; *col = e->nburden + index; break;
+    case HSEC_QTY_GROUP_LAST: ok = index < e->ngroup; *col = e->nburden + e->ngroup + index; break;
+    case HSEC_QTY_RECORDED:
         for (size_t k = 0; k < e->nrec; k++)
             if (e->rec[k] == index) {
                 ok = true;
@@ -332,7 +332,7 @@ static int column(const hsec_ensemble *e, hsec_measure_of what, size_t index, si
 }
 
 int hsec_ensemble_values(double *out, size_t count, const hsec_ensemble *e,
-                         hsec_measure_of what, size_t index, size_t sub)
+                         hsec_quantity what, size_t index, size_t sub)
 {
     size_t col;
     if (!out || !e || count != e->members || column(e, what, index, sub, &col))
@@ -348,7 +348,7 @@ static int cmp_double(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
-int hsec_ensemble_quantile(double *out, const hsec_ensemble *e, hsec_measure_of what,
+int hsec_ensemble_quantile(double *out, const hsec_ensemble *e, hsec_quantity what,
                            size_t index, size_t sub, double q)
 {
     size_t col;

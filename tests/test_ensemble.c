@@ -22,7 +22,7 @@ static hsec_scenario *small(void)
     return s;
 }
 
-static double *values(const hsec_ensemble *e, hsec_measure_of what, size_t index, size_t sub)
+static double *values(const hsec_ensemble *e, hsec_quantity what, size_t index, size_t sub)
 {
     size_t n = (size_t)hsec_ensemble_members(e);
     double *v = malloc(n * sizeof *v);
@@ -46,9 +46,9 @@ static void test_thread_count_does_not_matter(void **state)
         hsec_ensemble *e = NULL;
         OK(hsec_scenario_ensemble(&e, s, 97, threads[t], NULL));
         assert_int_equal(hsec_ensemble_members(e), 97);
-        double *v[3] = {values(e, HSEC_OF_BURDEN, HSEC_BURDEN_TOTAL, 0),
-                        values(e, HSEC_OF_GROUP_PEAK, 0, 0),
-                        values(e, HSEC_OF_RECORDED, hsec_compiled_node_count(hsec_scenario_compiled(s)) - 1, 0)};
+        double *v[3] = {values(e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0),
+                        values(e, HSEC_QTY_GROUP_PEAK, 0, 0),
+                        values(e, HSEC_QTY_RECORDED, hsec_compiled_node_count(hsec_scenario_compiled(s)) - 1, 0)};
         if (t == 0) {
             for (int k = 0; k < 3; k++)
                 ref[k] = v[k];
@@ -66,7 +66,7 @@ static void test_thread_count_does_not_matter(void **state)
     OK(hsec_scenario_set_option(s, HSEC_OPT_SEED, 43));
     hsec_ensemble *e = NULL;
     OK(hsec_scenario_ensemble(&e, s, 97, 2, NULL));
-    double *v = values(e, HSEC_OF_BURDEN, HSEC_BURDEN_TOTAL, 0);
+    double *v = values(e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0);
     assert_true(memcmp(v, ref[0], 97 * sizeof(double)) != 0);
     free(v);
     hsec_ensemble_free(e);
@@ -83,12 +83,12 @@ static void test_fixed_members_equal_run(void **state)
     hsec_result *r = run_ok(s);
     hsec_ensemble *e = NULL;
     OK(hsec_scenario_ensemble(&e, s, 5, 3, NULL));
-    double *v = values(e, HSEC_OF_BURDEN, HSEC_BURDEN_PROPAGATED, 0);
+    double *v = values(e, HSEC_QTY_BURDEN, HSEC_BURDEN_PROPAGATED, 0);
     for (int m = 0; m < 5; m++)
         assert_true(v[m] == burden_of(r, HSEC_BURDEN_PROPAGATED, 0));
     free(v);
     double x;
-    OK(hsec_ensemble_quantile(&x, e, HSEC_OF_RECORDED, node_of(s, "b"), 0, 0.5));
+    OK(hsec_ensemble_quantile(&x, e, HSEC_QTY_RECORDED, node_of(s, "b"), 0, 0.5));
     assert_true(x == q_of(r, s, "b"));
     hsec_ensemble_free(e);
     hsec_result_free(r);
@@ -120,10 +120,10 @@ static void test_triangular_draws(void **state)
     const double qs[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
     for (int i = 0; i < 5; i++) {
         double x;
-        OK(hsec_ensemble_quantile(&x, e, HSEC_OF_BURDEN, HSEC_BURDEN_PROPAGATED, 0, qs[i]));
+        OK(hsec_ensemble_quantile(&x, e, HSEC_QTY_BURDEN, HSEC_BURDEN_PROPAGATED, 0, qs[i]));
         NEAR(x / plain, tri_quantile(0.4, 0.7, 1.6, qs[i]), 0.01);
     }
-    double *v = values(e, HSEC_OF_BURDEN, HSEC_BURDEN_PROPAGATED, 0), mean = 0, lo = 1e300,
+    double *v = values(e, HSEC_QTY_BURDEN, HSEC_BURDEN_PROPAGATED, 0), mean = 0, lo = 1e300,
            hi = 0;
     for (int m = 0; m < 20000; m++) {
         mean += v[m] / plain / 20000;
@@ -145,7 +145,7 @@ static void test_quantile_interpolation(void **state)
     OK(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_WEIGHTS, 0, 0.5, 1));
     hsec_ensemble *e = NULL;
     OK(hsec_scenario_ensemble(&e, s, 11, 1, NULL));
-    double *v = values(e, HSEC_OF_BURDEN, HSEC_BURDEN_TOTAL, 0);
+    double *v = values(e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0);
     for (int i = 1; i < 11; i++) /* sort by hand (insertion) */
         for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
             double t = v[j];
@@ -153,23 +153,23 @@ static void test_quantile_interpolation(void **state)
             v[j - 1] = t;
         }
     double x;
-    OK(hsec_ensemble_quantile(&x, e, HSEC_OF_BURDEN, HSEC_BURDEN_TOTAL, 0, 0));
+    OK(hsec_ensemble_quantile(&x, e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0, 0));
     assert_true(x == v[0]);
-    OK(hsec_ensemble_quantile(&x, e, HSEC_OF_BURDEN, HSEC_BURDEN_TOTAL, 0, 1));
+    OK(hsec_ensemble_quantile(&x, e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0, 1));
     assert_true(x == v[10]);
-    OK(hsec_ensemble_quantile(&x, e, HSEC_OF_BURDEN, HSEC_BURDEN_TOTAL, 0, 0.5));
+    OK(hsec_ensemble_quantile(&x, e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0, 0.5));
     assert_true(x == v[5]);
-    OK(hsec_ensemble_quantile(&x, e, HSEC_OF_BURDEN, HSEC_BURDEN_TOTAL, 0, 0.25)); /* h = 2.5 */
+    OK(hsec_ensemble_quantile(&x, e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0, 0.25)); /* h = 2.5 */
     NEAR(x, v[2] + 0.5 * (v[3] - v[2]), 1e-15);
-    assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_OF_BURDEN, HSEC_BURDEN_TOTAL, 0, 1.5),
+    assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0, 1.5),
                      HSEC_EINVAL);
-    assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_OF_BURDEN, HSEC_BURDEN_TOTAL, 0, NAN),
+    assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0, NAN),
                      HSEC_EINVAL);
-    assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_OF_GROUP_PEAK, 1, 0, 0.5), HSEC_EINVAL);
-    assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_OF_RECORDED, 0, 0, 0.5), HSEC_EINVAL);
-    assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_OF_BURDEN, HSEC_BURDEN_THREAT, 1, 0.5),
+    assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_QTY_GROUP_PEAK, 1, 0, 0.5), HSEC_EINVAL);
+    assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_QTY_RECORDED, 0, 0, 0.5), HSEC_EINVAL);
+    assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_QTY_BURDEN, HSEC_BURDEN_THREAT, 1, 0.5),
                      HSEC_EINVAL);
-    assert_int_equal(hsec_ensemble_values(v, 10, e, HSEC_OF_BURDEN, 0, 0), HSEC_EINVAL);
+    assert_int_equal(hsec_ensemble_values(v, 10, e, HSEC_QTY_BURDEN, 0, 0), HSEC_EINVAL);
     free(v);
     hsec_ensemble_free(e);
     hsec_scenario_free(s);

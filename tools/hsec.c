@@ -197,6 +197,31 @@ static int emit(const opts *o, int rc, char *doc, size_t len)
     return status;
 }
 
+/* Parse a command's arguments and load its scenario: 0 and *s, or the
+ * exit status. */
+static int start(opts *o, const char *cmd, int argc, char **argv,
+                 int (*extra)(void *ctx, int argc, char **argv, int i), void *ctx,
+                 hsec_scenario **s)
+{
+    int rc = parse(o, cmd, argc, argv, extra, ctx);
+    if (rc)
+        return rc;
+    *s = load(o->path);
+    return *s ? 0 : EXIT_BAD;
+}
+
+/* The number after option argv[i] into *out: 2 arguments used, or -1. */
+static int number_option(const char *cmd, int argc, char **argv, int i, double *out)
+{
+    char *end = NULL;
+    if (i + 1 >= argc || (*out = strtod(argv[i + 1], &end), !*argv[i + 1] || *end)) {
+        fprintf(stderr, "hsec: %s: %s needs a number, not %s\n%s", cmd, argv[i],
+                i + 1 < argc ? argv[i + 1] : "nothing", usage);
+        return -1;
+    }
+    return 2;
+}
+
 static int run_failed(const char *path, hsec_scenario *s)
 {
     fprintf(stderr, "hsec: %s: %s\n", path, hsec_scenario_errmsg(s));
@@ -247,12 +272,10 @@ static void end_bar(const bar *b)
 static int cmd_run(int argc, char **argv)
 {
     opts o;
-    int rc = parse(&o, "run", argc, argv, NULL, NULL);
+    hsec_scenario *s = NULL;
+    int rc = start(&o, "run", argc, argv, NULL, NULL, &s);
     if (rc)
         return rc;
-    hsec_scenario *s = load(o.path);
-    if (!s)
-        return EXIT_BAD;
     hsec_result *r = NULL;
     bar b;
     progress_bar(s, &b, "run");
@@ -272,12 +295,10 @@ static int cmd_run(int argc, char **argv)
 static int cmd_compare(int argc, char **argv)
 {
     opts o;
-    int rc = parse(&o, "compare", argc, argv, NULL, NULL);
+    hsec_scenario *s = NULL;
+    int rc = start(&o, "compare", argc, argv, NULL, NULL, &s);
     if (rc)
         return rc;
-    hsec_scenario *s = load(o.path);
-    if (!s)
-        return EXIT_BAD;
     size_t count = 1 + hsec_scenario_package_count(s);
     if (count == 1) {
         fprintf(stderr, "hsec: %s: compare: the scenario has no packages\n", o.path);
@@ -315,29 +336,23 @@ static int optimize_option(void *ctx, int argc, char **argv, int i)
     }
     if (strcmp(argv[i], "--budget") != 0)
         return 0;
-    char *end = NULL;
-    if (i + 1 >= argc || (o->budget = strtod(argv[i + 1], &end), !*argv[i + 1] || *end)) {
-        fprintf(stderr, "hsec: optimize: --budget needs a number, not %s\n%s",
-                i + 1 < argc ? argv[i + 1] : "nothing", usage);
-        return -1;
-    }
     o->have_budget = true;
-    return 2;
+    return number_option("optimize", argc, argv, i, &o->budget);
 }
 
 static int cmd_optimize(int argc, char **argv)
 {
     opts o;
     optimize_opts oo = {0, false, false};
+    hsec_scenario *s = NULL;
     int rc = parse(&o, "optimize", argc, argv, optimize_option, &oo);
+    if (!rc && !oo.have_budget) {
+        fprintf(stderr, "hsec: optimize: --budget X is required\n%s", usage);
+        rc = EXIT_USAGE;
+    }
     if (rc)
         return rc;
-    if (!oo.have_budget) {
-        fprintf(stderr, "hsec: optimize: --budget X is required\n%s", usage);
-        return EXIT_USAGE;
-    }
-    hsec_scenario *s = load(o.path);
-    if (!s)
+    if (!(s = load(o.path)))
         return EXIT_BAD;
     size_t nm = hsec_scenario_measure_count(s);
     unsigned char *chosen = calloc(nm ? nm : 1, 1), *exact = calloc(nm ? nm : 1, 1);
@@ -398,27 +413,17 @@ static int ensemble_option(void *ctx, int argc, char **argv, int i)
     double *dst = strcmp(argv[i], "--members") == 0   ? &o->members
                   : strcmp(argv[i], "--threads") == 0 ? &o->threads
                                                       : NULL;
-    if (!dst)
-        return 0;
-    char *end = NULL;
-    if (i + 1 >= argc || (*dst = strtod(argv[i + 1], &end), !*argv[i + 1] || *end)) {
-        fprintf(stderr, "hsec: ensemble: %s needs a number, not %s\n%s", argv[i],
-                i + 1 < argc ? argv[i + 1] : "nothing", usage);
-        return -1;
-    }
-    return 2;
+    return dst ? number_option("ensemble", argc, argv, i, dst) : 0;
 }
 
 static int cmd_ensemble(int argc, char **argv)
 {
     opts o;
     ensemble_opts eo = {-1, -1, NULL};
-    int rc = parse(&o, "ensemble", argc, argv, ensemble_option, &eo);
+    hsec_scenario *s = NULL;
+    int rc = start(&o, "ensemble", argc, argv, ensemble_option, &eo, &s);
     if (rc)
         return rc;
-    hsec_scenario *s = load(o.path);
-    if (!s)
-        return EXIT_BAD;
     /* the command line overrides the document; the options check the values */
     if ((eo.members >= 0 || eo.members != eo.members) &&
         hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, eo.members))
@@ -489,12 +494,10 @@ static int cmd_rank(int argc, char **argv)
 {
     opts o;
     size_t top = 20;
-    int rc = parse(&o, "rank", argc, argv, top_option, &top);
+    hsec_scenario *s = NULL;
+    int rc = start(&o, "rank", argc, argv, top_option, &top, &s);
     if (rc)
         return rc;
-    hsec_scenario *s = load(o.path);
-    if (!s)
-        return EXIT_BAD;
     size_t n = hsec_compiled_node_count(hsec_scenario_compiled(s));
     double *u = calloc(n ? n : 1, sizeof *u);
     if (!u || hsec_scenario_rank(u, n, s)) {

@@ -448,7 +448,7 @@ int hsec_text_choice(char **out, size_t *len, const unsigned char *chosen, doubl
     return HSEC_OK;
 }
 
-static void qrow(buf *b, const char *label, const hsec_ensemble *e, hsec_measure_of what,
+static void qrow(buf *b, const char *label, const hsec_ensemble *e, hsec_quantity what,
                  size_t index, size_t sub, const double *qs, size_t nq)
 {
     put(b, "  %-28s", label);
@@ -475,27 +475,27 @@ int hsec_text_ensemble(char **out, size_t *len, const hsec_ensemble *e, const do
     for (size_t i = 0; i < nq; i++)
         put(&b, "          p%-2g", 100 * qs[i]);
     put(&b, "\nburden\n");
-    qrow(&b, "caused by threats", e, HSEC_OF_BURDEN, HSEC_BURDEN_PROPAGATED, 0, qs, nq);
+    qrow(&b, "caused by threats", e, HSEC_QTY_BURDEN, HSEC_BURDEN_PROPAGATED, 0, qs, nq);
     static const char *const bands[3] = {"  short term", "  medium term", "  long term"};
     for (size_t i = 0; i < 3; i++)
-        qrow(&b, bands[i], e, HSEC_OF_BURDEN, HSEC_BURDEN_BAND, i, qs, nq);
+        qrow(&b, bands[i], e, HSEC_QTY_BURDEN, HSEC_BURDEN_BAND, i, qs, nq);
     static const char *const ords[4] = {"  1st order", "  2nd order", "  3rd order", "  4+"};
     for (size_t i = 0; i < 4; i++)
-        qrow(&b, ords[i], e, HSEC_OF_BURDEN, HSEC_BURDEN_ORDER, i, qs, nq);
+        qrow(&b, ords[i], e, HSEC_QTY_BURDEN, HSEC_BURDEN_ORDER, i, qs, nq);
     for (size_t h = 0; h < hsec_scenario_threat_count(s); h++) {
         char label[96];
         snprintf(label, sizeof label, "  threat %s", hsec_scenario_threat_id(s, h));
-        qrow(&b, label, e, HSEC_OF_BURDEN, HSEC_BURDEN_THREAT, h, qs, nq);
+        qrow(&b, label, e, HSEC_QTY_BURDEN, HSEC_BURDEN_THREAT, h, qs, nq);
     }
     put(&b, "vital-core index at each group's peak\n");
     for (size_t g = 0; g < hsec_compiled_group_count(c); g++)
-        qrow(&b, hsec_compiled_group_id(c, g), e, HSEC_OF_GROUP_PEAK, g, 0, qs, nq);
+        qrow(&b, hsec_compiled_group_id(c, g), e, HSEC_QTY_GROUP_PEAK, g, 0, qs, nq);
     size_t nrec;
     const size_t *rec = hsec_scenario_recorded(s, &nrec);
     if (nrec)
         put(&b, "recorded nodes, last value\n");
     for (size_t k = 0; k < nrec; k++)
-        qrow(&b, hsec_compiled_node_name(c, rec[k]), e, HSEC_OF_RECORDED, rec[k], 0, qs, nq);
+        qrow(&b, hsec_compiled_node_name(c, rec[k]), e, HSEC_QTY_RECORDED, rec[k], 0, qs, nq);
     if (b.oom) {
         free(b.p);
         return HSEC_ENOMEM;
