@@ -288,7 +288,8 @@ int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, uint64_t membe
         hx_setmsg(s->err, "out of memory");
         return HSEC_ENOMEM;
     }
-    memcpy(e->rec, s->rec, e->nrec * sizeof *e->rec);
+    if (e->nrec)
+        memcpy(e->rec, s->rec, e->nrec * sizeof *e->rec);
     hx_recovery_rates(s, j.k0);
     pthread_mutex_init(&j.lock, NULL);
     pthread_t *tid = hx_calloc(&s->a, threads, sizeof *tid);

@@ -91,6 +91,8 @@ static void test_compare_is_runs_with_masks(void **state)
     assert_true(prot_b < base && emp_b < base);
     /* burden by group sums to the propagated burden */
     NEAR(burden_of(res[1], HSEC_BURDEN_GROUP, 0), prot_b, 1e-12);
+    for (int i = 0; i < 3; i++)
+        hsec_result_free(res[i]);
     assert_int_equal(hsec_scenario_compare(res, 2, s), HSEC_EINVAL);
     assert_null(res[0]);
     /* the comparison document */
@@ -139,7 +141,7 @@ static void test_superposition(void **state)
         for (int h = 0; h < 3; h++) {
             if (round < 3 && h != round)
                 continue;
-            char id[8];
+            char id[16];
             sprintf(id, "t%d", h);
             OK(hsec_scenario_add_threat(s, id, HSEC_THREAT_ADVERSARY));
             OK(hsec_scenario_set_threat(s, id, HSEC_TIMING_START, h * 3));
@@ -181,7 +183,7 @@ static hsec_scenario *random_static(unsigned *seed, const char *probe, double ma
     OK(hsec_model_set(m, "g.health", HSEC_PARAM_WEIGHT, 3));
     OK(hsec_model_set(m, "g", HSEC_PARAM_VULNERABILITY, 1.3));
     for (int i = 0; i < 4; i++) {
-        char id[4];
+        char id[16];
         sprintf(id, "s%d", i);
         OK(hsec_model_add_service(m, id, HSEC_SERVICE_OTHER, "r"));
     }
@@ -370,7 +372,7 @@ static hsec_scenario *random_measures(unsigned *seed, int nm)
     OK(hsec_scenario_add_threat_target(s, "t", "grid", 0.9));
     OK(hsec_scenario_add_threat_target(s, "t", "g.personal", 0.3));
     for (int i = 0; i < nm; i++) {
-        char id[8];
+        char id[16];
         sprintf(id, "m%d", i);
         int e = (int)(urand(seed) * 4);
         OK(hsec_scenario_add_measure(s, id, HSEC_PROTECTION, (hsec_effect)e, HSEC_BY_NGO,
@@ -454,7 +456,7 @@ static void test_optimize_greedy_by_hand(void **state)
     const char *dims[3] = {"g.food", "g.health", "g.economic"};
     const double f[3] = {1.0, 0.6, 0.9}, cost[3] = {10, 3, 6};
     for (int i = 0; i < 3; i++) {
-        char id[4];
+        char id[16];
         sprintf(id, "m%d", i);
         OK(hsec_scenario_add_measure(s, id, HSEC_PROTECTION, HSEC_SHIELD, HSEC_BY_NGO, f[i]));
         OK(hsec_scenario_add_measure_target(s, id, dims[i]));
@@ -497,7 +499,7 @@ static void test_optimize_exact_limit(void **state)
     hsec_model *m = one_group(1);
     hsec_scenario *s = scenario_of(m);
     for (int i = 0; i < 25; i++) {
-        char id[8];
+        char id[16];
         sprintf(id, "m%d", i);
         OK(hsec_scenario_add_measure(s, id, HSEC_PROTECTION, HSEC_SHIELD, HSEC_BY_NGO, 0.1));
     }

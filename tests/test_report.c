@@ -263,7 +263,7 @@ static void test_alkire_foster(void **state)
     OK(hsec_model_new(&m, NULL));
     OK(hsec_model_add_region(m, "r", NULL));
     for (int p = 0; p < 4; p++) {
-        char id[8], node[32];
+        char id[16], node[48];
         sprintf(id, "p%d", p);
         OK(hsec_model_add_group(m, id, "r", 1));
         OK(hsec_model_set(m, id, HSEC_PARAM_WEIGHT, 0));
