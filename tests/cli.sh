@@ -47,6 +47,9 @@ contains run-text "$tmp/out" "2nd order"
 contains run-text "$tmp/out" "3rd order"
 contains run-text "$tmp/out" "adversary"
 contains run-text "$tmp/out" "east_elderly"
+contains run-text "$tmp/out" "per person"
+contains run-text "$tmp/out" "MULTIDIMENSIONAL INSECURITY"
+contains run-text "$tmp/out" "freedom from fear"
 
 check run-out 0 "$hsec" run "$examples/energy-cascade.json" -o "$tmp/res.json"
 python3 -m json.tool "$tmp/res.json" >/dev/null && passes=$((passes + 1)) || { echo "FAIL run-out: bad JSON"; fails=$((fails + 1)); }

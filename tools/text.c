@@ -124,6 +124,13 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
         double x = burden(r, HSEC_BURDEN_THREAT, h);
         put(&b, "    %-20s %12.6g  %5.1f%%\n", hsec_scenario_threat_id(s, h), x, pct(x, prop));
     }
+    put(&b, "  by group:\n");
+    for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
+        double x = burden(r, HSEC_BURDEN_GROUP, g);
+        put(&b, "    %-20s %12.6g  %5.1f%%  (%.3g per person)\n", hsec_compiled_group_id(c, g), x,
+            pct(x, prop), hsec_compiled_group_size(c, g) > 0 ? x / hsec_compiled_group_size(c, g)
+                                                            : 0);
+    }
     put(&b, "  by region where people live:\n");
     for (size_t i = 0; i < hsec_compiled_region_count(c); i++) {
         double x = burden(r, HSEC_BURDEN_REGION, i);
