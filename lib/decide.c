@@ -190,7 +190,6 @@ static int greedy(search *x, const uint32_t *cand, size_t nc, double budget, dou
 {
     const hsec_scenario *s = x->s;
     double burden = base, spent = 0;
-    x->total = 1 + (uint64_t)nc * (nc + 1) / 2;
     for (;;) {
         size_t best = SIZE_MAX;
         double best_ratio = 0, best_gain = 0;
@@ -231,7 +230,6 @@ static int exact(search *x, const uint32_t *cand, size_t nc, double budget, doub
 {
     const hsec_scenario *s = x->s;
     double bb = base, bc = 0;
-    x->total = 1 + ((uint64_t)1 << nc);
     memset(best, 0, s->nmeasure);
     for (uint64_t set = 1; set < ((uint64_t)1 << nc); set++) {
         memset(cur, 0, s->nmeasure);
@@ -282,10 +280,11 @@ int hsec_scenario_optimize(unsigned char *chosen, double *averted, double *cost,
     if (method == HSEC_SEARCH_EXACT && nc > 24)
         FAIL(HSEC_EINVAL, "optimize: %zu candidates are too many for the exact search (at "
              "most 24); use the greedy one", nc);
-    search x = {s, 0, 0};
+    /* runs at most: the baseline, then greedy's rounds or every subset */
+    search x = {s, 0, 1 + (method == HSEC_SEARCH_GREEDY ? (uint64_t)nc * (nc + 1) / 2
+                                                        : (uint64_t)1 << nc)};
     double base, burden;
     hx_scenario_prepare(s);
-    x.total = 1;
     if ((rc = evaluate(&x, cur, &base)))
         goto done;
     if (method == HSEC_SEARCH_GREEDY) {
@@ -296,6 +295,12 @@ int hsec_scenario_optimize(unsigned char *chosen, double *averted, double *cost,
     }
     if (rc)
         goto done;
+    if (s->progress && x.done < x.total &&
+        s->progress(s->progress_user, x.total, x.total)) { /* greedy may stop early */
+        hx_setmsg(s->err, "optimize: canceled at the end");
+        rc = HSEC_ECANCELED;
+        goto done;
+    }
     memcpy(chosen, best, count);
     if (averted)
         *averted = base - burden;

@@ -555,6 +555,13 @@ static void test_progress_and_cancel(void **state)
                      HSEC_ECANCELED);
     assert_true(chosen[0] == 9 && chosen[3] == 9);
     assert_string_equal(hsec_strerror(HSEC_ECANCELED), "canceled");
+    /* an optimisation reports its total from the first call and ends at it */
+    counter full = {0, 0, 0, 0, 1};
+    OK(hsec_scenario_set_progress(s, count_progress, &full));
+    OK(hsec_scenario_optimize(chosen, NULL, NULL, 4, s, 100, HSEC_SEARCH_GREEDY, NULL));
+    assert_int_equal(full.total, 1 + 4 * 5 / 2);
+    assert_int_equal(full.last_done, full.total);
+    assert_true(full.monotone);
     OK(hsec_scenario_set_progress(s, NULL, NULL));
     r = run_ok(s);
     hsec_result_free(r);
