@@ -683,6 +683,57 @@ HSEC_API int hsec_result_burden(double *out, const hsec_result *r, hsec_burden p
 
 /* -------------------------------------------------------------- documents */
 
+/* Encodings of a document (doc/format.md). */
+typedef enum hsec_format {
+    HSEC_FORMAT_JSON = 0,
+    HSEC_FORMAT_CBOR,            /* deterministic CBOR, series as RFC 8746 typed arrays */
+    HSEC_FORMAT_CONTAINER,       /* the container: header, CRC-32, CBOR stored */
+    HSEC_FORMAT_CONTAINER_ZLIB   /* the container with the CBOR zlib-compressed */
+} hsec_format;
+#define HSEC_FORMAT_COUNT 4
+
+/* What a loader accepts; set each with hsec_loader_set_limit. */
+typedef enum hsec_limit {
+    HSEC_LIMIT_NODES = 0, /* nodes of the model (default 100,000,000) */
+    HSEC_LIMIT_LINKS,     /* links written in the document (default 1,000,000,000) */
+    HSEC_LIMIT_STRING,    /* bytes of one string (default 1 MiB) */
+    HSEC_LIMIT_DEPTH,     /* nesting of arrays and objects (default 64) */
+    HSEC_LIMIT_SIZE,      /* bytes of a document, decompressed (default 2 GiB) */
+    HSEC_LIMIT_RATIO      /* how many times a compressed payload may expand (default 200) */
+} hsec_limit;
+#define HSEC_LIMIT_COUNT 6
+
+/*
+ * A loader reads documents in any encoding (detected: the container's
+ * magic, a CBOR map, or JSON), checking everything against its limits
+ * before anything is built, and keeps the message of its last failure.
+ * `alloc` may be NULL; scenarios it loads use it. Free with
+ * hsec_loader_free.
+ */
+typedef struct hsec_loader hsec_loader;
+HSEC_API int hsec_loader_new(hsec_loader **out, const hsec_allocator *alloc);
+HSEC_API void hsec_loader_free(hsec_loader *l);
+HSEC_API const char *hsec_loader_errmsg(const hsec_loader *l);
+HSEC_API int hsec_loader_set_limit(hsec_loader *l, hsec_limit what, uint64_t value);
+HSEC_API int hsec_loader_get_limit(uint64_t *out, const hsec_loader *l, hsec_limit what);
+/* A scenario from a document in memory or in a file. */
+HSEC_API int hsec_loader_load(hsec_scenario **out, hsec_loader *l, const void *data,
+                              size_t len);
+HSEC_API int hsec_loader_load_file(hsec_scenario **out, hsec_loader *l, const char *path);
+/* Re-encode a document file (a scenario or results) as `to`, decoding it
+ * under the loader's limits; the output file is replaced atomically. */
+HSEC_API int hsec_loader_convert_file(hsec_loader *l, const char *in, const char *out,
+                                      hsec_format to);
+
+/* Write len bytes to path atomically: a temporary file in the same
+ * directory, flushed to disk, renamed over path. On failure path is
+ * untouched and no temporary is left. */
+HSEC_API int hsec_write_file(const char *path, const void *data, size_t len);
+
+/* The results document of a run in any encoding, saved atomically. */
+HSEC_API int hsec_doc_save_results(const char *path, const hsec_result *r,
+                                   const hsec_scenario *s, hsec_format format);
+
 /*
  * Scenario documents (doc/format.md): a model, threats, measures and run
  * options in one JSON text. These functions are clients of the API above.

@@ -44,12 +44,34 @@ void hd_free(const hsec_allocator *a, hd *d);
 hd *hd_get(const hd *obj, const char *key);
 const char *hd_type_name(hd_type t);
 
+/* What a loader accepts (hsec_limit). */
+typedef struct hx_limits {
+    uint64_t nodes, links, string, depth, size, ratio;
+} hx_limits;
+void hx_default_limits(hx_limits *l);
+
+/* CBOR (doc_cbor.c): *out allocated with a. */
+int hd_to_cbor(unsigned char **out, size_t *len, const hsec_allocator *a, const hd *d);
+int hd_from_cbor(hd **out, const hsec_allocator *a, const unsigned char *data, size_t len,
+                 const hx_limits *lim, char *msg);
+
+/* The container (container.c): magic, version, flags, CRC-32, sizes, and
+ * the CBOR payload, optionally zlib-compressed. */
+#define HX_CONTAINER_HEADER 40
+bool hx_is_container(const unsigned char *data, size_t len);
+int hx_container_wrap(unsigned char **out, size_t *len, const hsec_allocator *a,
+                      const unsigned char *cbor, size_t n, bool compress);
+int hx_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *a,
+                        const unsigned char *data, size_t n, const hx_limits *lim, char *msg);
+
 /* JSON (doc_json.c). The reader fills msg (HSEC_ERRMSG_MAX) on failure. */
-int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len, char *msg);
+int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len,
+                 const hx_limits *lim, char *msg);
 int hd_to_json(char **out, size_t *len, const hd *d);
 
 /* The scenario loader (doc_scenario.c) and results writer (doc_results.c). */
-int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a, char *msg);
+int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
+                 const hx_limits *lim, char *msg);
 int hx_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s);
 
 #endif

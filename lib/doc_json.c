@@ -6,16 +6,29 @@
 #include <math.h>
 #include <string.h>
 
-static hd *from_json(hb *b, const json_t *j)
+typedef struct jctx {
+    hb b;
+    const hx_limits *lim;
+    bool too_deep, too_long;
+} jctx;
+
+static hd *from_json(jctx *x, const json_t *j, uint64_t depth)
 {
+    hb *b = &x->b;
     hd *d;
+    if ((json_is_object(j) && json_object_size(j)) || (json_is_array(j) && json_array_size(j))) {
+        if (depth >= x->lim->depth) {
+            x->too_deep = true;
+            return hb_new(b, HD_NULL);
+        }
+    }
     switch (json_typeof(j)) {
     case JSON_OBJECT: {
         d = hb_new(b, HD_OBJ);
         const char *key;
         json_t *val;
         json_object_foreach((json_t *)j, key, val)
-            hb_set(b, d, key, from_json(b, val));
+            hb_set(b, d, key, from_json(x, val, depth + 1));
         return d;
     }
     case JSON_ARRAY: {
@@ -23,10 +36,13 @@ static hd *from_json(hb *b, const json_t *j)
         size_t i;
         json_t *val;
         json_array_foreach(j, i, val)
-            hb_push(b, d, from_json(b, val));
+            hb_push(b, d, from_json(x, val, depth + 1));
         return d;
     }
-    case JSON_STRING: return hb_str(b, json_string_value(j));
+    case JSON_STRING:
+        if (json_string_length(j) > x->lim->string)
+            x->too_long = true;
+        return hb_str(b, json_string_value(j));
     case JSON_INTEGER:
     case JSON_REAL: return hb_num(b, json_number_value(j));
     case JSON_TRUE: return hb_bool(b, true);
@@ -36,7 +52,8 @@ static hd *from_json(hb *b, const json_t *j)
     return NULL;
 }
 
-int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len, char *msg)
+int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len,
+                 const hx_limits *lim, char *msg)
 {
     *out = NULL;
     json_error_t e;
@@ -45,13 +62,19 @@ int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len
         hx_setmsg(msg, "JSON line %d, column %d: %s", e.line, e.column, e.text);
         return HSEC_EFORMAT;
     }
-    hb b = {a, false};
-    hd *d = from_json(&b, j);
+    jctx x = {{a, false}, lim, false, false};
+    hd *d = from_json(&x, j, 0);
     json_decref(j);
-    if (b.oom) {
+    if (x.b.oom || x.too_deep || x.too_long) {
         hd_free(a, d);
-        hx_setmsg(msg, "out of memory");
-        return HSEC_ENOMEM;
+        if (x.b.oom)
+            hx_setmsg(msg, "out of memory");
+        else if (x.too_deep)
+            hx_setmsg(msg, "JSON: nesting deeper than %llu", (unsigned long long)lim->depth);
+        else
+            hx_setmsg(msg, "JSON: a string longer than %llu bytes",
+                      (unsigned long long)lim->string);
+        return x.b.oom ? HSEC_ENOMEM : HSEC_EFORMAT;
     }
     *out = d;
     return HSEC_OK;

@@ -483,7 +483,15 @@ static int load_uncertainty(ld *l, const hd *doc)
     return rc;
 }
 
-int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a, char *msg)
+/* Items in the document's array `key` (0 when absent or not an array). */
+static size_t count_of(const hd *doc, const char *key)
+{
+    const hd *v = hd_get(doc, key);
+    return v && v->t == HD_ARR ? v->n : 0;
+}
+
+int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
+                 const hx_limits *lim, char *msg)
 {
     static const char *const keys[] = {"hsec",     "name",     "regions",   "groups",
                                        "services", "links",    "templates", "threats",
@@ -504,6 +512,15 @@ int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a, ch
     str_of(&l, &rc, "document", doc, "name", false);
     if (rc)
         return rc;
+    /* sizes first: nothing is built for a document over the limits */
+    size_t groups = count_of(doc, "groups"), nodes = count_of(doc, "services");
+    nodes = groups > (SIZE_MAX - nodes) / HSEC_DIM_COUNT ? SIZE_MAX : nodes + groups * HSEC_DIM_COUNT;
+    if (nodes > lim->nodes)
+        return fail(&l, HSEC_EFORMAT, "document: %zu nodes (the limit is %llu)", nodes,
+                    (unsigned long long)lim->nodes);
+    if (count_of(doc, "links") > lim->links)
+        return fail(&l, HSEC_EFORMAT, "document: %zu links (the limit is %llu)",
+                    count_of(doc, "links"), (unsigned long long)lim->links);
     if ((rc = hsec_model_new(&l.m, a)))
         return fail(&l, rc, "out of memory");
     hsec_compiled *c = NULL;
@@ -565,9 +582,11 @@ int hsec_doc_load_json(hsec_scenario **out, const char *text, size_t len,
     else
         hx_default_allocator(&a);
     hd *doc = NULL;
-    int rc = hd_from_json(&doc, &a, text, len, msg);
+    hx_limits lim;
+    hx_default_limits(&lim);
+    int rc = hd_from_json(&doc, &a, text, len, &lim, msg);
     if (!rc)
-        rc = hx_load_tree(out, doc, &a, msg);
+        rc = hx_load_tree(out, doc, &a, &lim, msg);
     hd_free(&a, doc);
     if (rc)
         hx_copymsg(errbuf, errbuf_size, msg);
@@ -582,48 +601,16 @@ int hsec_doc_load_file(hsec_scenario **out, const char *path, const hsec_allocat
         return HSEC_EINVAL;
     }
     *out = NULL;
-    hsec_allocator a;
-    if (alloc && alloc->alloc && alloc->realloc && alloc->free)
-        a = *alloc;
-    else
-        hx_default_allocator(&a);
-    char msg[HSEC_ERRMSG_MAX];
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(msg, sizeof msg, "%s: %s", path, strerror(errno));
-        hx_copymsg(errbuf, errbuf_size, msg);
-        return HSEC_EIO;
+    hsec_loader *l = NULL;
+    int rc = hsec_loader_new(&l, alloc);
+    if (rc) {
+        hx_copymsg(errbuf, errbuf_size, rc == HSEC_ENOMEM ? "out of memory"
+                                                          : "the allocator is incomplete");
+        return rc;
     }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int rc = HSEC_OK;
-    for (;;) {
-        if (HX_RESERVE(&a, buf, cap, len + 65536)) {
-            rc = HSEC_ENOMEM;
-            snprintf(msg, sizeof msg, "%s: out of memory", path);
-            break;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                rc = HSEC_EIO;
-                snprintf(msg, sizeof msg, "%s: read error", path);
-            }
-            break;
-        }
-    }
-    fclose(f);
-    if (!rc) {
-        rc = hsec_doc_load_json(out, buf, len, alloc, msg, sizeof msg);
-        if (rc) {
-            char full[2 * HSEC_ERRMSG_MAX];
-            snprintf(full, sizeof full, "%s: %s", path, msg);
-            hx_copymsg(msg, sizeof msg, full);
-        }
-    }
-    hx_free(&a, buf);
+    rc = hsec_loader_load_file(out, l, path);
     if (rc)
-        hx_copymsg(errbuf, errbuf_size, msg);
+        hx_copymsg(errbuf, errbuf_size, hsec_loader_errmsg(l));
+    hsec_loader_free(l);
     return rc;
 }

@@ -6,6 +6,7 @@
  *   hsec rank SCENARIO [--top N] [--format json|text] [-o FILE]
  *   hsec optimize SCENARIO --budget X [--exact] [--format json|text] [-o FILE]
  *   hsec ensemble SCENARIO [--members N] [--threads T] [--package ID|none] [--format json|text] [-o FILE]
+ *   hsec convert IN OUT [--to json|cbor|container|container-zlib]
  *   hsec validate SCENARIO
  *   hsec --version | --help
  *
@@ -25,12 +26,13 @@
 #define EXIT_USAGE 2
 
 static const char usage[] =
-    "usage: hsec run SCENARIO [--format json|text] [-o FILE]\n"
+    "usage: hsec run SCENARIO [--format json|text|cbor|container|container-zlib] [-o FILE]\n"
     "       hsec compare SCENARIO [--format json|text] [-o FILE]\n"
     "       hsec rank SCENARIO [--top N] [--format json|text] [-o FILE]\n"
     "       hsec optimize SCENARIO --budget X [--exact] [--format json|text] [-o FILE]\n"
     "       hsec ensemble SCENARIO [--members N] [--threads T] [--package ID|none]\n"
     "                     [--format json|text] [-o FILE]\n"
+    "       hsec convert IN OUT [--to json|cbor|container|container-zlib]\n"
     "       hsec validate SCENARIO\n"
     "       hsec --version\n"
     "       hsec --help\n";
@@ -62,7 +64,14 @@ static const char help[] =
     "                     --threads T (default one per processor; results do not\n"
     "                     depend on it); --package ID: only that package's measures\n"
     "                     in force (none: no measure; default: every measure)\n"
+    "      --format cbor, container, container-zlib: the results document in CBOR or\n"
+    "                     the checksummed container (needs -o FILE)\n"
+    "  convert IN OUT     re-encode a document (scenario or results): JSON, CBOR, or\n"
+    "                     the container, by --to or OUT's extension (.json, .cbor,\n"
+    "                     .hsec: compressed container); OUT is replaced atomically\n"
     "  validate SCENARIO  check a scenario document without running it\n"
+    "\n"
+    "Every command reads SCENARIO in any encoding (JSON, CBOR, container).\n"
     "\n"
     "exit status: 0 ok, 1 bad input or failed run, 2 usage error\n";
 
@@ -86,47 +95,31 @@ static hsec_scenario *load(const char *path)
     return s;
 }
 
-/* Write text to path through a temporary file in the same directory,
- * flushed and renamed over it, so that a failure leaves no partial file. */
+/* Write text to path atomically (the library's hsec_write_file). */
 static int write_file(const char *path, const char *text, size_t len)
 {
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp) {
-        fprintf(stderr, "hsec: out of memory\n");
+    if (hsec_write_file(path, text, len) != HSEC_OK) {
+        fprintf(stderr, "hsec: %s: %s\n", path, strerror(errno ? errno : EIO));
         return EXIT_BAD;
     }
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp-XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "hsec: %s: %s\n", path, strerror(errno));
-        free(tmp);
-        return EXIT_BAD;
-    }
-    FILE *f = fdopen(fd, "wb");
-    bool ok = f && fwrite(text, 1, len, f) == len && fflush(f) == 0 && fsync(fd) == 0;
-    int saved = errno;
-    if (f)
-        ok = (fclose(f) == 0) && ok;
-    else
-        close(fd);
-    if (ok && rename(tmp, path) != 0) {
-        saved = errno;
-        ok = false;
-    }
-    if (!ok) {
-        fprintf(stderr, "hsec: %s: %s\n", path, strerror(saved));
-        remove(tmp);
-    }
-    free(tmp);
-    return ok ? 0 : EXIT_BAD;
+    return 0;
+}
+
+/* An encoding's name, or -1. */
+static int format_of(const char *name)
+{
+    static const char *const names[HSEC_FORMAT_COUNT] = {"json", "cbor", "container",
+                                                         "container-zlib"};
+    for (int f = 0; f < HSEC_FORMAT_COUNT; f++)
+        if (strcmp(name, names[f]) == 0)
+            return f;
+    return -1;
 }
 
 /* Options shared by the commands that run a scenario. */
 typedef struct opts {
     const char *path, *out, *format;
-    bool text;
+    bool text, binary;
 } opts;
 
 /* Parse SCENARIO [--format json|text] [-o FILE]; extra(i) may take
@@ -168,8 +161,15 @@ static int parse(opts *o, const char *cmd, int argc, char **argv,
         return EXIT_USAGE;
     }
     o->text = strcmp(o->format, "text") == 0;
-    if (!o->text && strcmp(o->format, "json") != 0) {
-        fprintf(stderr, "hsec: %s: --format %s is not json or text\n%s", cmd, o->format, usage);
+    o->binary = strcmp(cmd, "run") == 0 && format_of(o->format) > HSEC_FORMAT_JSON;
+    if (!o->text && !o->binary && strcmp(o->format, "json") != 0) {
+        fprintf(stderr, "hsec: %s: --format %s is not json or text%s\n%s", cmd, o->format,
+                strcmp(cmd, "run") == 0 ? " (or cbor, container, container-zlib)" : "", usage);
+        return EXIT_USAGE;
+    }
+    if (o->binary && !o->out) {
+        fprintf(stderr, "hsec: %s: --format %s writes a binary file: give -o FILE\n%s", cmd,
+                o->format, usage);
         return EXIT_USAGE;
     }
     return 0;
@@ -283,10 +283,20 @@ static int cmd_run(int argc, char **argv)
     end_bar(&b);
     if (rc)
         return run_failed(o.path, s);
-    char *doc = NULL;
-    size_t len = 0;
-    rc = o.text ? hsec_text_report(&doc, &len, r, s) : hsec_doc_results_json(&doc, &len, r, s);
-    int status = emit(&o, rc, doc, len);
+    int status;
+    if (o.binary) {
+        status = 0;
+        if ((rc = hsec_doc_save_results(o.out, r, s, (hsec_format)format_of(o.format)))) {
+            fprintf(stderr, "hsec: %s: %s\n", o.out,
+                    rc == HSEC_EIO ? strerror(errno ? errno : EIO) : hsec_strerror(rc));
+            status = EXIT_BAD;
+        }
+    } else {
+        char *doc = NULL;
+        size_t len = 0;
+        rc = o.text ? hsec_text_report(&doc, &len, r, s) : hsec_doc_results_json(&doc, &len, r, s);
+        status = emit(&o, rc, doc, len);
+    }
     hsec_result_free(r);
     hsec_scenario_free(s);
     return status;
@@ -516,6 +526,50 @@ static int cmd_rank(int argc, char **argv)
     return status;
 }
 
+static int cmd_convert(int argc, char **argv)
+{
+    const char *in = NULL, *outp = NULL, *to = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--to") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a value", argv[i]);
+            to = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("convert: unknown option %s", argv[i]);
+        } else if (!in) {
+            in = argv[i];
+        } else if (!outp) {
+            outp = argv[i];
+        } else {
+            return usage_error("convert: extra argument %s", argv[i]);
+        }
+    }
+    if (!in || !outp)
+        return usage_error("convert: %s", "IN and OUT are required");
+    if (!to) { /* by the output's extension */
+        const char *dot = strrchr(outp, '.');
+        to = !dot ? "" : strcmp(dot, ".json") == 0 ? "json" : strcmp(dot, ".cbor") == 0 ? "cbor"
+                        : strcmp(dot, ".hsec") == 0 ? "container-zlib" : "";
+        if (!*to)
+            return usage_error("convert: give --to json|cbor|container|container-zlib, or an "
+                               "OUT ending in .json, .cbor or .hsec (%s)", outp);
+    }
+    int f = format_of(to);
+    if (f < 0)
+        return usage_error("convert: --to %s is not json, cbor, container or container-zlib",
+                           to);
+    hsec_loader *l = NULL;
+    if (hsec_loader_new(&l, NULL)) {
+        fprintf(stderr, "hsec: out of memory\n");
+        return EXIT_BAD;
+    }
+    int rc = hsec_loader_convert_file(l, in, outp, (hsec_format)f);
+    if (rc)
+        fprintf(stderr, "hsec: %s\n", hsec_loader_errmsg(l));
+    hsec_loader_free(l);
+    return rc ? EXIT_BAD : 0;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
     if (argc != 1)
@@ -558,6 +612,8 @@ int main(int argc, char **argv)
         return cmd_optimize(argc - 2, argv + 2);
     if (strcmp(cmd, "ensemble") == 0)
         return cmd_ensemble(argc - 2, argv + 2);
+    if (strcmp(cmd, "convert") == 0)
+        return cmd_convert(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
     return usage_error("unknown command %s", cmd);

@@ -1,0 +1,461 @@
+/*
+ * CBOR encoding of the document tree (RFC 8949), through libcbor: its
+ * streaming decoder reads one item per call without allocating, and its
+ * encoders write into our own buffers, so every allocation here is the
+ * caller's allocator's. Maps are written with their keys in the
+ * deterministic order of RFC 8949 §4.2.1 (bytewise order of the encoded
+ * keys), numbers in the shortest of integer, single or double that keeps
+ * them exactly, and numeric series as RFC 8746 typed arrays (tag 86,
+ * float64 little endian).
+ */
+#include "doc.h"
+
+#include <cbor.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TAG_F64LE 86
+#define TAG_F64BE 82
+
+/* ---- encoding */
+
+typedef struct out {
+    const hsec_allocator *a;
+    unsigned char *p;
+    size_t len, cap;
+    bool oom;
+} out;
+
+static unsigned char *room(out *o, size_t n)
+{
+    if (o->oom)
+        return NULL;
+    if (n > SIZE_MAX - o->len || HX_RESERVE(o->a, o->p, o->cap, o->len + n)) {
+        o->oom = true;
+        return NULL;
+    }
+    return o->p + o->len;
+}
+
+static void emit_bytes(out *o, const void *b, size_t n)
+{
+    unsigned char *d = room(o, n);
+    if (d && n) {
+        memcpy(d, b, n);
+        o->len += n;
+    }
+}
+
+static void emit_num(out *o, double x)
+{
+    unsigned char *d = room(o, 9);
+    if (!d)
+        return;
+    if (x == floor(x) && fabs(x) < 18446744073709551616.0 && !signbit(x)) {
+        o->len += cbor_encode_uint((uint64_t)x, d, 9);
+    } else if (x == floor(x) && x >= -18446744073709551616.0 && x < 0) {
+        o->len += cbor_encode_negint((uint64_t)(-x - 1), d, 9);
+    } else if ((double)(float)x == x) {
+        o->len += cbor_encode_single((float)x, d, 9);
+    } else {
+        o->len += cbor_encode_double(x, d, 9);
+    }
+}
+
+static void emit_str(out *o, const char *s)
+{
+    size_t n = strlen(s);
+    unsigned char *d = room(o, 9);
+    if (d)
+        o->len += cbor_encode_string_start(n, d, 9);
+    emit_bytes(o, s, n);
+}
+
+/* Keys in the bytewise order of their encodings: shorter strings first
+ * (their headers are smaller), then by bytes. */
+static int key_cmp(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    return memcmp(a, b, la);
+}
+
+static void encode(out *o, const hd *d)
+{
+    unsigned char *b;
+    switch (d->t) {
+    case HD_NULL:
+        if ((b = room(o, 1)))
+            o->len += cbor_encode_null(b, 1);
+        return;
+    case HD_BOOL:
+        if ((b = room(o, 1)))
+            o->len += cbor_encode_bool(d->b, b, 1);
+        return;
+    case HD_NUM: emit_num(o, d->num); return;
+    case HD_STR: emit_str(o, d->str); return;
+    case HD_NUMS:
+        if ((b = room(o, 9)))
+            o->len += cbor_encode_tag(TAG_F64LE, b, 9);
+        if (d->n > SIZE_MAX / 8) {
+            o->oom = true;
+            return;
+        }
+        if ((b = room(o, 9)))
+            o->len += cbor_encode_bytestring_start(d->n * 8, b, 9);
+        if ((b = room(o, d->n * 8))) {
+            for (size_t i = 0; i < d->n; i++) {
+                uint64_t u;
+                memcpy(&u, &d->nums[i], 8);
+                for (int k = 0; k < 8; k++)
+                    b[i * 8 + (size_t)k] = (unsigned char)(u >> (8 * k));
+            }
+            o->len += d->n * 8;
+        }
+        return;
+    case HD_ARR:
+        if ((b = room(o, 9)))
+            o->len += cbor_encode_array_start(d->n, b, 9);
+        for (size_t i = 0; i < d->n; i++)
+            encode(o, d->items[i]);
+        return;
+    case HD_OBJ: {
+        if ((b = room(o, 9)))
+            o->len += cbor_encode_map_start(d->n, b, 9);
+        /* selection of the next key in order: maps are small */
+        const char *prev = NULL;
+        for (size_t k = 0; k < d->n; k++) {
+            size_t best = SIZE_MAX;
+            for (size_t i = 0; i < d->n; i++) {
+                if (prev && key_cmp(d->keys[i], prev) <= 0)
+                    continue;
+                if (best == SIZE_MAX || key_cmp(d->keys[i], d->keys[best]) < 0)
+                    best = i;
+            }
+            emit_str(o, d->keys[best]);
+            encode(o, d->items[best]);
+            prev = d->keys[best];
+        }
+        return;
+    }
+    }
+}
+
+int hd_to_cbor(unsigned char **outp, size_t *len, const hsec_allocator *a, const hd *d)
+{
+    out o = {a, NULL, 0, 0, false};
+    encode(&o, d);
+    if (o.oom) {
+        hx_free(a, o.p);
+        return HSEC_ENOMEM;
+    }
+    *outp = o.p;
+    *len = o.len;
+    return HSEC_OK;
+}
+
+/* ---- decoding */
+
+typedef struct frame {
+    hd *node;
+    uint64_t left;     /* items still to come (a map counts keys and values) */
+    char *key;         /* a map's pending key */
+} frame;
+
+typedef struct dec {
+    const hsec_allocator *a;
+    hb b;
+    const hx_limits *lim;
+    frame *stack;
+    size_t depth, cap;
+    hd *root;
+    size_t remaining;  /* bytes after the current item: bounds any count */
+    int tag;           /* a typed-array tag waiting for its byte string, or 0 */
+    int rc;
+    char *msg;
+    size_t at;         /* offset of the current item */
+} dec;
+
+static void dfail(dec *d, int rc, const char *what)
+{
+    if (d->rc)
+        return;
+    d->rc = rc;
+    hx_setmsg(d->msg, "CBOR byte %zu: %s", d->at, what);
+}
+
+/* Attach a finished item to its parent (or make it the root), then close
+ * every container that this completes. */
+static void attach(dec *d, hd *item)
+{
+    if (d->rc) {
+        hd_free(d->a, item);
+        return;
+    }
+    if (!item) {
+        dfail(d, HSEC_ENOMEM, "out of memory");
+        return;
+    }
+    if (d->tag && item->t != HD_NUMS) {
+        hd_free(d->a, item);
+        dfail(d, HSEC_EFORMAT, "a typed-array tag must be followed by a byte string");
+        return;
+    }
+    for (;;) {
+        if (d->depth == 0) {
+            if (d->root) {
+                hd_free(d->a, item);
+                dfail(d, HSEC_EFORMAT, "more than one top-level item");
+                return;
+            }
+            d->root = item;
+            return;
+        }
+        frame *f = &d->stack[d->depth - 1];
+        if (f->node->t == HD_ARR) {
+            hb_push(&d->b, f->node, item);
+        } else if (!f->key) {
+            if (item->t != HD_STR) {
+                hd_free(d->a, item);
+                dfail(d, HSEC_EFORMAT, "a map key must be a text string");
+                return;
+            }
+            if (hd_get(f->node, item->str)) {
+                char why[HX_ID_MAX + 64];
+                snprintf(why, sizeof why, "duplicate map key \"%.64s\"", item->str);
+                hd_free(d->a, item);
+                dfail(d, HSEC_EFORMAT, why);
+                return;
+            }
+            f->key = item->str; /* take the string */
+            item->str = NULL;
+            hd_free(d->a, item);
+        } else {
+            hb_set(&d->b, f->node, f->key, item);
+            hx_free(d->a, f->key);
+            f->key = NULL;
+        }
+        if (d->b.oom) {
+            dfail(d, HSEC_ENOMEM, "out of memory");
+            return;
+        }
+        if (--f->left > 0)
+            return;
+        item = f->node; /* the container is complete: attach it in turn */
+        d->depth--;
+    }
+}
+
+static void open_container(dec *d, hd_type t, uint64_t count)
+{
+    if (d->rc)
+        return;
+    if (d->tag) {
+        dfail(d, HSEC_EFORMAT, "a typed-array tag must be followed by a byte string");
+        return;
+    }
+    uint64_t items = t == HD_OBJ ? 2 * count : count;
+    if (t == HD_OBJ && count > UINT64_MAX / 2)
+        items = UINT64_MAX;
+    if (items > d->remaining) { /* each item takes a byte at least */
+        char why[128];
+        snprintf(why, sizeof why, "%s of %llu items in %zu remaining bytes",
+                 t == HD_OBJ ? "a map" : "an array", (unsigned long long)count, d->remaining);
+        dfail(d, HSEC_EFORMAT, why);
+        return;
+    }
+    hd *node = hb_new(&d->b, t);
+    if (!node) {
+        dfail(d, HSEC_ENOMEM, "out of memory");
+        return;
+    }
+    if (items == 0) {
+        attach(d, node);
+        return;
+    }
+    if (d->depth >= d->lim->depth) {
+        hd_free(d->a, node);
+        char why[96];
+        snprintf(why, sizeof why, "nesting deeper than %llu", (unsigned long long)d->lim->depth);
+        dfail(d, HSEC_EFORMAT, why);
+        return;
+    }
+    if (HX_RESERVE(d->a, d->stack, d->cap, d->depth + 1)) {
+        hd_free(d->a, node);
+        dfail(d, HSEC_ENOMEM, "out of memory");
+        return;
+    }
+    frame f = {node, items, NULL};
+    d->stack[d->depth++] = f;
+}
+
+static void on_uint(dec *d, uint64_t v) { attach(d, hb_num(&d->b, (double)v)); }
+static void on_neg(dec *d, uint64_t v) { attach(d, hb_num(&d->b, -1.0 - (double)v)); }
+static void cb_u8(void *c, uint8_t v) { on_uint(c, v); }
+static void cb_u16(void *c, uint16_t v) { on_uint(c, v); }
+static void cb_u32(void *c, uint32_t v) { on_uint(c, v); }
+static void cb_u64(void *c, uint64_t v) { on_uint(c, v); }
+static void cb_n8(void *c, uint8_t v) { on_neg(c, v); }
+static void cb_n16(void *c, uint16_t v) { on_neg(c, v); }
+static void cb_n32(void *c, uint32_t v) { on_neg(c, v); }
+static void cb_n64(void *c, uint64_t v) { on_neg(c, v); }
+static void cb_f4(void *c, float v) { attach(c, hb_num(&((dec *)c)->b, (double)v)); }
+static void cb_f8(void *c, double v) { attach(c, hb_num(&((dec *)c)->b, v)); }
+static void cb_null(void *c) { attach(c, hb_new(&((dec *)c)->b, HD_NULL)); }
+static void cb_bool(void *c, bool v) { attach(c, hb_bool(&((dec *)c)->b, v)); }
+static void cb_array(void *c, size_t n) { open_container(c, HD_ARR, n); }
+static void cb_map(void *c, size_t n) { open_container(c, HD_OBJ, n); }
+
+static void cb_string(void *c, cbor_data s, size_t n)
+{
+    dec *d = c;
+    if (d->rc)
+        return;
+    if (n > d->lim->string) {
+        char why[96];
+        snprintf(why, sizeof why, "a string of %zu bytes (the limit is %llu)", n,
+                 (unsigned long long)d->lim->string);
+        dfail(d, HSEC_EFORMAT, why);
+        return;
+    }
+    if (memchr(s, 0, n)) {
+        dfail(d, HSEC_EFORMAT, "a string holds a NUL byte");
+        return;
+    }
+    hd *item = hb_new(&d->b, HD_STR);
+    if (item && !(item->str = hx_alloc(d->a, n + 1))) {
+        hd_free(d->a, item);
+        item = NULL;
+    }
+    if (item) {
+        memcpy(item->str, s, n);
+        item->str[n] = '\0';
+    }
+    attach(d, item);
+}
+
+static void cb_tag(void *c, uint64_t tag)
+{
+    dec *d = c;
+    if (d->rc)
+        return;
+    if ((tag != TAG_F64LE && tag != TAG_F64BE) || d->tag) {
+        char why[96];
+        snprintf(why, sizeof why, "tag %llu is not accepted (typed arrays: 82, 86)",
+                 (unsigned long long)tag);
+        dfail(d, HSEC_EFORMAT, why);
+        return;
+    }
+    d->tag = (int)tag;
+}
+
+static void cb_bytes(void *c, cbor_data s, size_t n)
+{
+    dec *d = c;
+    if (d->rc)
+        return;
+    if (!d->tag || n % 8) {
+        dfail(d, HSEC_EFORMAT, d->tag ? "a float64 typed array's length is not a multiple of 8"
+                                      : "byte strings appear only in typed arrays");
+        return;
+    }
+    hd *item = hb_new(&d->b, HD_NUMS);
+    if (item && n && !(item->nums = hx_alloc(d->a, n))) {
+        hd_free(d->a, item);
+        item = NULL;
+    }
+    if (item) {
+        item->n = n / 8;
+        for (size_t i = 0; i < item->n; i++) {
+            uint64_t u = 0;
+            for (int k = 0; k < 8; k++) {
+                int shift = d->tag == TAG_F64LE ? 8 * k : 8 * (7 - k);
+                u |= (uint64_t)s[i * 8 + (size_t)k] << shift;
+            }
+            memcpy(&item->nums[i], &u, 8);
+        }
+    }
+    attach(d, item);
+    d->tag = 0;
+}
+
+static void cb_refuse(void *c)
+{
+    dfail(c, HSEC_EFORMAT, "indefinite-length items, undefined and breaks are not accepted");
+}
+
+static void cb_half(void *c, float v)
+{
+    cb_f4(c, v);
+}
+
+int hd_from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *data, size_t len,
+                 const hx_limits *lim, char *msg)
+{
+    *outp = NULL;
+    struct cbor_callbacks cb = cbor_empty_callbacks;
+    cb.uint8 = cb_u8;
+    cb.uint16 = cb_u16;
+    cb.uint32 = cb_u32;
+    cb.uint64 = cb_u64;
+    cb.negint8 = cb_n8;
+    cb.negint16 = cb_n16;
+    cb.negint32 = cb_n32;
+    cb.negint64 = cb_n64;
+    cb.float2 = cb_half;
+    cb.float4 = cb_f4;
+    cb.float8 = cb_f8;
+    cb.null = cb_null;
+    cb.boolean = cb_bool;
+    cb.string = cb_string;
+    cb.byte_string = cb_bytes;
+    cb.array_start = cb_array;
+    cb.map_start = cb_map;
+    cb.tag = cb_tag;
+    cb.string_start = cb_refuse;
+    cb.byte_string_start = cb_refuse;
+    cb.indef_array_start = cb_refuse;
+    cb.indef_map_start = cb_refuse;
+    cb.undefined = cb_refuse;
+    cb.indef_break = cb_refuse;
+    dec d;
+    memset(&d, 0, sizeof d);
+    d.a = a;
+    d.b.a = a;
+    d.lim = lim;
+    d.msg = msg;
+    size_t pos = 0;
+    while (!d.rc && pos < len && !d.root) {
+        d.at = pos;
+        d.remaining = len - pos;
+        struct cbor_decoder_result r = cbor_stream_decode(data + pos, len - pos, &cb, &d);
+        if (r.status == CBOR_DECODER_NEDATA)
+            dfail(&d, HSEC_EFORMAT, "truncated");
+        else if (r.status != CBOR_DECODER_FINISHED || r.read == 0)
+            dfail(&d, HSEC_EFORMAT, "malformed");
+        else
+            pos += r.read;
+    }
+    if (!d.rc && !d.root) {
+        d.at = pos;
+        dfail(&d, HSEC_EFORMAT, len ? "truncated" : "empty");
+    }
+    if (!d.rc && pos < len) {
+        d.at = pos;
+        dfail(&d, HSEC_EFORMAT, "bytes after the document");
+    }
+    for (size_t i = 0; i < d.depth; i++) { /* open containers are not attached yet */
+        hx_free(a, d.stack[i].key);
+        hd_free(a, d.stack[i].node);
+    }
+    hx_free(a, d.stack);
+    if (d.rc) {
+        hd_free(a, d.root);
+        return d.rc;
+    }
+    *outp = d.root;
+    return HSEC_OK;
+}
