@@ -306,18 +306,16 @@ int hsec_write_file(const char *path, const void *data, size_t len)
     if (!path || (!data && len))
         return HSEC_EINVAL;
     size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp)
-        return HSEC_ENOMEM;
+    char tmp[4096]; /* no allocation: saving works when memory is short */
+    if (n + 12 > sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return HSEC_EIO;
+    }
     memcpy(tmp, path, n);
     memcpy(tmp + n, ".tmp-XXXXXX", 12);
     int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        errno = e;
+    if (fd < 0)
         return HSEC_EIO;
-    }
     const unsigned char *p = data;
     size_t left = len;
     bool ok = fchmod(fd, file_mode(path)) == 0;
@@ -346,7 +344,6 @@ int hsec_write_file(const char *path, const void *data, size_t len)
     }
     if (!ok) {
         unlink(tmp);
-        free(tmp);
         errno = e ? e : EIO;
         return HSEC_EIO;
     }
@@ -359,7 +356,6 @@ int hsec_write_file(const char *path, const void *data, size_t len)
         fsync(dfd);
         close(dfd);
     }
-    free(tmp);
     return HSEC_OK;
 }
 

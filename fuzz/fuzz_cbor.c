@@ -1,0 +1,22 @@
+/* The CBOR decoder and the scenario loader. */
+#include "oracle.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    hsec_allocator a;
+    hx_default_allocator(&a);
+    hx_limits lim;
+    fuzz_limits(&lim);
+    char msg[HSEC_ERRMSG_MAX];
+    hd *tree = NULL;
+    if (hd_from_cbor(&tree, &a, data, size, &lim, msg) != HSEC_OK) {
+        ORACLE(msg[0] != '\0');
+        return 0;
+    }
+    check_cbor_identity(&a, tree, &lim);
+    check_runs(&a, tree, &lim);
+    hd_free(&a, tree);
+    return 0;
+}

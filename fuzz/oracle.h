@@ -1,0 +1,90 @@
+/* Oracles shared by the fuzz targets: a failed one aborts, which the fuzzer
+ * reports as a crash. */
+#ifndef HSEC_FUZZ_ORACLE_H
+#define HSEC_FUZZ_ORACLE_H
+
+#include "doc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ORACLE(cond)                                                            \
+    do {                                                                        \
+        if (!(cond)) {                                                          \
+            fprintf(stderr, "oracle failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
+            abort();                                                            \
+        }                                                                       \
+    } while (0)
+
+/* Small limits, so that no input takes long. */
+static inline void fuzz_limits(hx_limits *lim)
+{
+    hx_default_limits(lim);
+    lim->nodes = 2000;
+    lim->links = 20000;
+    lim->size = 1 << 20;
+    lim->string = 4096;
+}
+
+/* encode -> decode -> encode gives the same bytes. */
+static inline void check_cbor_identity(const hsec_allocator *a, const hd *tree,
+                                       const hx_limits *lim)
+{
+    unsigned char *c1 = NULL, *c2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    char msg[HSEC_ERRMSG_MAX];
+    if (hd_to_cbor(&c1, &n1, a, tree))
+        return;
+    hd *again = NULL;
+    int rc = hd_from_cbor(&again, a, c1, n1, lim, msg);
+    /* what we encoded we read back, unless it breaks a limit (depth, strings) */
+    if (rc == HSEC_OK) {
+        ORACLE(hd_to_cbor(&c2, &n2, a, again) == HSEC_OK);
+        ORACLE(n1 == n2 && memcmp(c1, c2, n1) == 0);
+    } else {
+        ORACLE(rc == HSEC_EFORMAT && (strstr(msg, "deeper") || strstr(msg, "string of")));
+    }
+    hd_free(a, again);
+    hx_free(a, c1);
+    hx_free(a, c2);
+}
+
+/* Load a tree; if it is a scenario, run it twice (small) and compare. */
+static inline void check_runs(const hsec_allocator *a, const hd *tree, const hx_limits *lim)
+{
+    char msg[HSEC_ERRMSG_MAX];
+    hsec_scenario *s = NULL;
+    if (hx_load_tree(&s, tree, a, lim, msg) != HSEC_OK) {
+        ORACLE(msg[0] != '\0'); /* every refusal says why */
+        return;
+    }
+    double steps = 0, iters = 0;
+    hsec_scenario_get_option(&steps, s, HSEC_OPT_STEPS);
+    hsec_scenario_get_option(&iters, s, HSEC_OPT_MAX_ITERATIONS);
+    if (steps > 64)
+        hsec_scenario_set_option(s, HSEC_OPT_STEPS, 64);
+    if (iters > 2000)
+        hsec_scenario_set_option(s, HSEC_OPT_MAX_ITERATIONS, 2000);
+    hsec_result *r1 = NULL, *r2 = NULL;
+    int rc1 = hsec_scenario_run(&r1, s), rc2 = hsec_scenario_run(&r2, s);
+    ORACLE(rc1 == rc2);
+    if (rc1 == HSEC_OK) {
+        size_t n = hsec_result_node_count(r1);
+        ORACLE(memcmp(hsec_result_q(r1), hsec_result_q(r2), n * sizeof(double)) == 0);
+        double t1, t2;
+        hsec_result_burden(&t1, r1, HSEC_BURDEN_TOTAL, 0);
+        hsec_result_burden(&t2, r2, HSEC_BURDEN_TOTAL, 0);
+        ORACLE(memcmp(&t1, &t2, sizeof t1) == 0);
+        char *json = NULL;
+        ORACLE(hsec_doc_results_json(&json, NULL, r1, s) == HSEC_OK);
+        hsec_free_string(json);
+    } else {
+        ORACLE(hsec_scenario_errmsg(s)[0] != '\0');
+    }
+    hsec_result_free(r1);
+    hsec_result_free(r2);
+    hsec_scenario_free(s);
+}
+
+#endif
