@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 out=${1:-build-fuzz}
 mkdir -p "$out"
-flags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+flags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 libs="$(pkg-config --libs libcbor zlib jansson) -lm -lpthread"
 for t in json cbor container api; do
     clang $flags -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Ilib lib/*.c \

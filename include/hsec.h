@@ -736,14 +736,16 @@ HSEC_API int hsec_doc_save_results(const char *path, const hsec_result *r,
 
 /*
  * Scenario documents (doc/format.md): a model, threats, measures and run
- * options in one JSON text. These functions are clients of the API above.
+ * options in one document. These functions are clients of the API above.
  * On failure *out is NULL and, when errbuf is not NULL, errbuf receives a
  * message naming the field and value (at most errbuf_size bytes, NUL
  * included; HSEC_ERRMSG_MAX is enough). `alloc` may be NULL.
  */
 HSEC_API int hsec_doc_load_json(hsec_scenario **out, const char *text, size_t len,
                                 const hsec_allocator *alloc, char *errbuf, size_t errbuf_size);
-/* Read and load a file; HSEC_EIO when it cannot be read. */
+/* Read and load a file in any encoding (JSON, CBOR, the container), with
+ * the default limits (hsec_loader_* sets others); HSEC_EIO when it cannot
+ * be read. */
 HSEC_API int hsec_doc_load_file(hsec_scenario **out, const char *path,
                                 const hsec_allocator *alloc, char *errbuf, size_t errbuf_size);
 
