@@ -114,6 +114,35 @@ contains ensemble-zero "$tmp/err" "uncertainty.members: 0"
 check ensemble-threads 1 "$hsec" ensemble --threads 1000 "$examples/energy-cascade.json"
 check ensemble-bad 2 "$hsec" ensemble --members many "$examples/energy-cascade.json"
 
+check convert-cbor 0 "$hsec" convert "$examples/energy-cascade.json" "$tmp/e.cbor"
+check convert-hsec 0 "$hsec" convert "$tmp/e.cbor" "$tmp/e.hsec"
+check convert-back 0 "$hsec" convert "$tmp/e.hsec" "$tmp/e2.json"
+check run-from-container 0 "$hsec" run "$tmp/e.hsec" -o "$tmp/from-hsec.json"
+check run-from-json 0 "$hsec" run "$examples/energy-cascade.json" -o "$tmp/from-json.json"
+cmp -s "$tmp/from-hsec.json" "$tmp/from-json.json" && passes=$((passes + 1)) || { echo "FAIL: results differ by encoding"; fails=$((fails + 1)); }
+check validate-cbor 0 "$hsec" validate "$tmp/e.cbor"
+check run-binary 0 "$hsec" run "$tmp/e.cbor" --format container-zlib -o "$tmp/r.hsec"
+check run-binary-stdout 2 "$hsec" run "$tmp/e.cbor" --format cbor
+check convert-results 0 "$hsec" convert "$tmp/r.hsec" "$tmp/r.json"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); assert a == b' "$tmp/r.json" "$tmp/from-json.json" \
+    && passes=$((passes + 1)) || { echo "FAIL: results changed through the container"; fails=$((fails + 1)); }
+check convert-no-ext 2 "$hsec" convert "$tmp/e.cbor" "$tmp/e.out"
+check convert-bad-to 2 "$hsec" convert "$tmp/e.cbor" "$tmp/e.out" --to yaml
+printf 'keep me\n' > "$tmp/keep.cbor"
+: > "$tmp/empty.json"
+check convert-empty 1 "$hsec" convert "$tmp/empty.json" "$tmp/keep.cbor"
+contains convert-empty "$tmp/err" "empty.json"
+head -c 30 "$tmp/e.hsec" > "$tmp/trunc.hsec"
+check convert-truncated 1 "$hsec" convert "$tmp/trunc.hsec" "$tmp/keep.cbor"
+contains convert-truncated "$tmp/err" "header truncated"
+python3 -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); b[8]=9; open(sys.argv[2],"wb").write(b)' "$tmp/e.hsec" "$tmp/future.hsec"
+check run-future 1 "$hsec" run "$tmp/future.hsec"
+contains run-future "$tmp/err" "CRC-32"
+python3 -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); b[-5]^=0x10; open(sys.argv[2],"wb").write(b)' "$tmp/e.hsec" "$tmp/flip.hsec"
+check run-flipped 1 "$hsec" run "$tmp/flip.hsec" -o "$tmp/keep.cbor"
+contains run-flipped "$tmp/err" "CRC-32"
+contains convert-keeps "$tmp/keep.cbor" "keep me"
+
 check validate 0 "$hsec" validate "$examples/energy-cascade.json"
 contains validate "$tmp/out" "valid"
 printf '{"hsec": 1, "groups": [{"id": "g", "region": "r", "size": -1}], "regions": [{"id": "r"}]}' > "$tmp/bad.json"
