@@ -6,8 +6,6 @@
  */
 #include "oracle.h"
 
-#include <math.h>
-
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 typedef struct reader {
@@ -108,22 +106,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
             break;
         }
     }
-    double steps = 0;
-    hsec_scenario_get_option(&steps, s, HSEC_OPT_STEPS);
-    if (steps > 64)
-        hsec_scenario_set_option(s, HSEC_OPT_STEPS, 64);
-    hsec_scenario_set_option(s, HSEC_OPT_MAX_ITERATIONS, 2000);
-    hsec_result *r1 = NULL, *r2 = NULL;
-    int rc1 = hsec_scenario_run(&r1, s), rc2 = hsec_scenario_run(&r2, s);
-    ORACLE(rc1 == rc2);
-    if (rc1 == HSEC_OK) {
-        size_t n = hsec_result_node_count(r1);
-        ORACLE(memcmp(hsec_result_q(r1), hsec_result_q(r2), n * sizeof(double)) == 0);
-        for (size_t i = 0; i < n; i++)
-            ORACLE(isfinite(hsec_result_q(r1)[i]));
-    }
-    hsec_result_free(r1);
-    hsec_result_free(r2);
+    run_twice(s);
     hsec_scenario_free(s);
     return 0;
 }

@@ -6,9 +6,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     hsec_allocator a;
-    hx_default_allocator(&a);
     hx_limits lim;
-    fuzz_limits(&lim);
+    fuzz_init(&a, &lim);
     char msg[HSEC_ERRMSG_MAX];
     unsigned char *cbor = NULL;
     size_t n = 0;

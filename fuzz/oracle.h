@@ -5,6 +5,7 @@
 
 #include "doc.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,10 @@
         }                                                                       \
     } while (0)
 
-/* Small limits, so that no input takes long. */
-static inline void fuzz_limits(hx_limits *lim)
+/* The default allocator, and small limits so that no input takes long. */
+static inline void fuzz_init(hsec_allocator *a, hx_limits *lim)
 {
+    hx_default_allocator(a);
     hx_default_limits(lim);
     lim->nodes = 2000;
     lim->links = 20000;
@@ -50,15 +52,10 @@ static inline void check_cbor_identity(const hsec_allocator *a, const hd *tree,
     hx_free(a, c2);
 }
 
-/* Load a tree; if it is a scenario, run it twice (small) and compare. */
-static inline void check_runs(const hsec_allocator *a, const hd *tree, const hx_limits *lim)
+/* Run a scenario twice, kept small: the same code, and when it succeeds
+ * the same finite numbers to the bit; a failure says why. */
+static inline void run_twice(hsec_scenario *s)
 {
-    char msg[HSEC_ERRMSG_MAX];
-    hsec_scenario *s = NULL;
-    if (hx_load_tree(&s, tree, a, lim, msg) != HSEC_OK) {
-        ORACLE(msg[0] != '\0'); /* every refusal says why */
-        return;
-    }
     double steps = 0, iters = 0;
     hsec_scenario_get_option(&steps, s, HSEC_OPT_STEPS);
     hsec_scenario_get_option(&iters, s, HSEC_OPT_MAX_ITERATIONS);
@@ -72,6 +69,8 @@ static inline void check_runs(const hsec_allocator *a, const hd *tree, const hx_
     if (rc1 == HSEC_OK) {
         size_t n = hsec_result_node_count(r1);
         ORACLE(memcmp(hsec_result_q(r1), hsec_result_q(r2), n * sizeof(double)) == 0);
+        for (size_t i = 0; i < n; i++)
+            ORACLE(isfinite(hsec_result_q(r1)[i]));
         double t1, t2;
         hsec_result_burden(&t1, r1, HSEC_BURDEN_TOTAL, 0);
         hsec_result_burden(&t2, r2, HSEC_BURDEN_TOTAL, 0);
@@ -84,6 +83,18 @@ static inline void check_runs(const hsec_allocator *a, const hd *tree, const hx_
     }
     hsec_result_free(r1);
     hsec_result_free(r2);
+}
+
+/* Load a tree; if it is a scenario, run it twice. */
+static inline void check_runs(const hsec_allocator *a, const hd *tree, const hx_limits *lim)
+{
+    char msg[HSEC_ERRMSG_MAX];
+    hsec_scenario *s = NULL;
+    if (hx_load_tree(&s, tree, a, lim, msg) != HSEC_OK) {
+        ORACLE(msg[0] != '\0'); /* every refusal says why */
+        return;
+    }
+    run_twice(s);
     hsec_scenario_free(s);
 }
 

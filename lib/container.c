@@ -71,6 +71,15 @@ static void z_free(voidpf opaque, voidpf p)
     hx_free(opaque, p);
 }
 
+/* A zlib stream that allocates through a. */
+static void z_init(z_stream *z, const hsec_allocator *a)
+{
+    memset(z, 0, sizeof *z);
+    z->zalloc = z_alloc;
+    z->zfree = z_free;
+    z->opaque = (voidpf)a;
+}
+
 /* crc32 takes uInt lengths: feed it in pieces. */
 static uint32_t crc(const unsigned char *p, size_t n)
 {
@@ -104,10 +113,7 @@ int hx_container_wrap(unsigned char **out, size_t *len, const hsec_allocator *a,
     size_t stored = n;
     if (compress) {
         z_stream z;
-        memset(&z, 0, sizeof z);
-        z.zalloc = z_alloc;
-        z.zfree = z_free;
-        z.opaque = (voidpf)a;
+        z_init(&z, a);
         if (deflateInit(&z, Z_DEFAULT_COMPRESSION) != Z_OK) {
             hx_free(a, buf);
             return HSEC_ENOMEM;
@@ -204,10 +210,7 @@ int hx_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *
     }
     if (z) {
         z_stream zs;
-        memset(&zs, 0, sizeof zs);
-        zs.zalloc = z_alloc;
-        zs.zfree = z_free;
-        zs.opaque = (voidpf)a;
+        z_init(&zs, a);
         if (inflateInit(&zs) != Z_OK) {
             hx_free(a, buf);
             hx_setmsg(msg, "out of memory");
