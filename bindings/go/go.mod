@@ -1,0 +1,3 @@
+module hsec.local/hsec
+
+go 1.21
