@@ -455,3 +455,101 @@ func (r *Results) Document() (map[string]any, error) {
 	var doc map[string]any
 	return doc, json.Unmarshal(b, &doc)
 }
+
+// UseTemplate applies a default coupling template: "dimensions" or "services".
+func (m *Model) UseTemplate(name string) error {
+	if m.p == nil {
+		return closed("model")
+	}
+	n := cstr(name)
+	defer C.free(unsafe.Pointer(n))
+	return m.do(C.hsec_model_use_template(m.p, n))
+}
+
+// Measure describes a protection or empowerment measure for AddMeasure.
+type Measure struct {
+	Kind     string      // "protection" or "empowerment"
+	Effect   string      // "shield", "decouple", "recover", "reduce_vulnerability"
+	Actor    string      // "military", "community", ...
+	Strength float64     // the fraction (or delta for recover)
+	Targets  []string    // nodes, groups or regions (not for decouple)
+	Links    [][2]string // {from, to}, from "" for every link into to (decouple)
+	Start    float64
+	Ramp     float64
+	Cost     float64
+}
+
+// AddMeasure adds a measure; durations are persistent.
+func (s *Scenario) AddMeasure(id string, m Measure) error {
+	if s.p == nil {
+		return closed("scenario")
+	}
+	kind, err := enum(C.HSEC_ENUM_MEASURE_KIND, m.Kind)
+	if err != nil {
+		return err
+	}
+	effect, err := enum(C.HSEC_ENUM_EFFECT, m.Effect)
+	if err != nil {
+		return err
+	}
+	actor, err := enum(C.HSEC_ENUM_MEASURE_ACTOR, m.Actor)
+	if err != nil {
+		return err
+	}
+	i := cstr(id)
+	defer C.free(unsafe.Pointer(i))
+	if err := s.do(C.hsec_scenario_add_measure(s.p, i, C.hsec_measure_kind(kind),
+		C.hsec_effect(effect), C.hsec_measure_actor(actor), C.double(m.Strength))); err != nil {
+		return err
+	}
+	for _, t := range []struct {
+		what  C.hsec_timing
+		value float64
+	}{{C.HSEC_TIMING_START, m.Start}, {C.HSEC_TIMING_RAMP, m.Ramp}, {C.HSEC_TIMING_COST, m.Cost}} {
+		if err := s.do(C.hsec_scenario_set_measure(s.p, i, t.what, C.double(t.value))); err != nil {
+			return err
+		}
+	}
+	for _, name := range m.Targets {
+		n := cstr(name)
+		err := s.do(C.hsec_scenario_add_measure_target(s.p, i, n))
+		C.free(unsafe.Pointer(n))
+		if err != nil {
+			return err
+		}
+	}
+	for _, l := range m.Links {
+		var f *C.char
+		if l[0] != "" {
+			f = cstr(l[0])
+		}
+		t := cstr(l[1])
+		err := s.do(C.hsec_scenario_add_measure_link(s.p, i, f, t))
+		C.free(unsafe.Pointer(f))
+		C.free(unsafe.Pointer(t))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Group returns a group's vital-core index at its peak (or at the last
+// step) and that step.
+func (r *Results) Group(index int, peak bool) (float64, uint64, error) {
+	if r.p == nil {
+		return 0, 0, closed("results")
+	}
+	at := C.hsec_at(C.HSEC_AT_LAST)
+	if peak {
+		at = C.HSEC_AT_PEAK
+	}
+	var h C.double
+	var step C.uint64_t
+	rc := C.hsec_result_group(&step, &h, nil, r.p, C.size_t(index), at)
+	runtime.KeepAlive(r)
+	if rc != 0 {
+		return 0, 0, &Error{int(rc), fmt.Sprintf("no group %d", index)}
+	}
+	return float64(h), uint64(step), nil
+}

@@ -432,6 +432,21 @@ class Results(_Handle):
             raise BadInput(rc, f"burden {part} [{index}] does not exist")
         return x.value
 
+    def group(self, index, at="last"):
+        """(vital-core index, step) of group `index` at "last" or "peak";
+        y, the seven dimensions' insecurity, as a numpy array."""
+        if at not in ("last", "peak"):
+            raise BadInput(-1, f"at {at!r} is not last or peak")
+        step = ctypes.c_uint64()
+        h = ctypes.c_double()
+        y = np.zeros(7)
+        rc = lib.hsec_result_group(ctypes.byref(step), ctypes.byref(h),
+                                   y.ctypes.data_as(c_double_p), self._p, int(index),
+                                   0 if at == "last" else 1)
+        if rc != 0:
+            raise BadInput(rc, f"no group {index}")
+        return h.value, step.value, y
+
     def to_dict(self):
         """The results document, the same as `hsec run` writes."""
         text = ctypes.c_void_p()

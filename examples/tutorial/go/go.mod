@@ -1,0 +1,7 @@
+module hsec.local/tutorial
+
+go 1.21
+
+require hsec.local/hsec v0.0.0
+
+replace hsec.local/hsec => ../../../bindings/go
