@@ -120,14 +120,25 @@ static inline const double *source(const ctx *x, size_t e, size_t tmod)
 }
 
 /* One step t -> t+1 (static: one iteration). Returns the largest change of
- * any part of any node. */
-static double sweep(ctx *x, uint64_t t)
+ * any part of any node (static; 0 in dynamic runs). Instantiated (see sweep) with G, and whether any
+ * link has a lag or a decouple measure, known at compile time: the loops
+ * over a node's parts unroll, and links skip the tests they do not need.
+ * The arithmetic is the same, in the same order, in every instance. */
+#define HX_GMAX 8
+
+static inline __attribute__((always_inline)) double sweep_body(ctx *x, uint64_t t,
+                                                                const size_t G, const bool dec,
+                                                                const bool lag)
 {
     const hsec_compiled *c = x->c;
     const hsec_scenario *s = x->s;
-    const size_t G = x->G, P = x->P, H = x->H;
+    const size_t P = G + 1, H = x->H;
     const starget *tt = s->tt;
-    double *acc = x->acc, *tg = x->tg, *cbuf = x->cbuf;
+    double acc_local[HX_GMAX], tg_local[HX_GMAX + 1];
+    double *acc = G <= HX_GMAX ? acc_local : x->acc, *tg = G <= HX_GMAX ? tg_local : x->tg;
+    double *cbuf = x->cbuf;
+    const double *wts = x->w;
+    const uint32_t *col = c->col;
     double maxch = 0;
     size_t tmod = x->R ? (size_t)(t % x->R) : 0;
     walk w = {0};
@@ -135,8 +146,8 @@ static double sweep(ctx *x, uint64_t t)
         for (size_t p = 0; p < G; p++)
             acc[p] = 0;
         for (size_t e = c->rowp[i]; e < c->rowp[i + 1]; e++) {
-            double a = x->w[e] * link_pass(x, &w, e);
-            const double *src = source(x, e, tmod);
+            double a = dec ? wts[e] * link_pass(x, &w, e) : wts[e] * 1.0;
+            const double *src = lag ? source(x, e, tmod) : x->gv + (size_t)col[e] * G;
             for (size_t p = 0; p < G; p++)
                 acc[p] += a * src[p];
         }
@@ -170,12 +181,14 @@ static double sweep(ctx *x, uint64_t t)
                     tg[p] *= sc;
             }
         }
-        for (size_t p = 0; p < P; p++) {
-            double d = fabs(tg[p] - q[p]);
-            if (d > maxch || d != d)
-                maxch = d;
+        if (!x->dynamic) /* only a static iteration needs to know how far it moved */
+            for (size_t p = 0; p < P; p++) {
+                double d = fabs(tg[p] - q[p]);
+                if (d > maxch || d != d)
+                    maxch = d;
+            }
+        for (size_t p = 0; p < P; p++)
             q[p] = tg[p];
-        }
         double *g = x->gv2 + i * G;
         g[0] = tg[0];
         g[1] = tg[1];
@@ -194,6 +207,26 @@ static double sweep(ctx *x, uint64_t t)
                        G * sizeof(double));
     }
     return maxch;
+}
+
+#define HX_SWEEP_CASES(G)                                          \
+    case G:                                                        \
+        if (dec)                                                   \
+            return lag ? sweep_body(x, t, G, true, true)           \
+                       : sweep_body(x, t, G, true, false);         \
+        return lag ? sweep_body(x, t, G, false, true)              \
+                   : sweep_body(x, t, G, false, false);
+
+static double sweep(ctx *x, uint64_t t)
+{
+    bool dec = x->s->nmt[HSEC_DECOUPLE] > 0, lag = x->uselag;
+    switch (x->G) {
+        HX_SWEEP_CASES(3)
+        HX_SWEEP_CASES(4)
+        HX_SWEEP_CASES(5)
+        HX_SWEEP_CASES(6)
+    default: return sweep_body(x, t, x->G, dec, lag);
+    }
 }
 
 /* y = A' x at full strength (static), for the spectral radius check. */
