@@ -120,10 +120,11 @@ static inline const double *source(const ctx *x, size_t e, size_t tmod)
 }
 
 /* One step t -> t+1 (static: one iteration). Returns the largest change of
- * any part of any node (static; 0 in dynamic runs). Instantiated (see sweep) with G, and whether any
- * link has a lag or a decouple measure, known at compile time: the loops
- * over a node's parts unroll, and links skip the tests they do not need.
- * The arithmetic is the same, in the same order, in every instance. */
+ * any part of any node (static only; 0 in dynamic runs). Instantiated (see
+ * sweep) with G, and whether any link has a lag or a decouple measure, known
+ * at compile time: the loops over a node's parts unroll, and links skip the
+ * tests they do not need. The arithmetic is the same, in the same order, in
+ * every instance. */
 #define HX_GMAX 8
 
 static inline __attribute__((always_inline)) double sweep_body(ctx *x, uint64_t t,
