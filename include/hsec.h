@@ -300,6 +300,17 @@ HSEC_API void hsec_compiled_free(hsec_compiled *c);
 HSEC_API size_t hsec_compiled_node_count(const hsec_compiled *c);
 HSEC_API size_t hsec_compiled_link_count(const hsec_compiled *c);
 /* Node name ("grid", "elderly.health"), borrowed; NULL when out of range. */
+
+/*
+ * The links in compressed sparse rows by target node, copied into the
+ * caller's arrays (any may be NULL): the links into node i are e =
+ * rowp[i] .. rowp[i+1]-1 (rowp holds node_count + 1 values), each from node
+ * from[e] with its weight a_ij as given (before vulnerability and measures)
+ * and its lag in steps. Within a row the sources ascend. count must be
+ * hsec_compiled_link_count (HSEC_EINVAL otherwise).
+ */
+HSEC_API int hsec_compiled_links(size_t *rowp, size_t *from, double *weight, uint64_t *lag,
+                                 size_t count, const hsec_compiled *c);
 HSEC_API const char *hsec_compiled_node_name(const hsec_compiled *c, size_t node);
 /* Index of a node by name; HSEC_ENOTFOUND when there is none. */
 HSEC_API int hsec_compiled_find_node(size_t *out, const hsec_compiled *c, const char *name);
@@ -467,6 +478,20 @@ HSEC_API int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenari
  */
 typedef int (*hsec_progress_fn)(void *user, uint64_t done, uint64_t total);
 HSEC_API int hsec_scenario_set_progress(hsec_scenario *s, hsec_progress_fn fn, void *user);
+
+/*
+ * The operator of doc/model.md §2 with the measures of mask in force (NULL:
+ * all), for callers who compute with it themselves (any output may be
+ * NULL): weight[e] = a'_ij(t) for each link e in the order of
+ * hsec_compiled_links (link_count values); perturbation[i * H + h] = the
+ * part of c_i(t) due to threat h (node_count x threat_count values, node
+ * major; c_i(t) is their sum); recovery[i] = k_i(t) (node_count values,
+ * recovery times converted). step >= 0: the dynamic step t, with threats'
+ * and measures' timing and ramps; -1: the static operator (everything at
+ * full strength, K = I, so recovery is 1).
+ */
+HSEC_API int hsec_scenario_operator(double *weight, double *perturbation, double *recovery,
+                                    hsec_scenario *s, const unsigned char *mask, int64_t step);
 
 /* -------------------------------------------------------------- decisions */
 
@@ -733,6 +758,17 @@ HSEC_API int hsec_write_file(const char *path, const void *data, size_t len);
 /* The results document of a run in any encoding, saved atomically. */
 HSEC_API int hsec_doc_save_results(const char *path, const hsec_result *r,
                                    const hsec_scenario *s, hsec_format format);
+
+/*
+ * The scenario document of a scenario, saved atomically in any encoding:
+ * its model as compiled (every link explicit, template links included),
+ * threats and measures with the nodes and links their targets resolved
+ * to, packages, run options and uncertainty. Loading it gives a scenario
+ * whose runs agree with this one's; nodes are numbered groups first, then
+ * services, as the document lists them.
+ */
+HSEC_API int hsec_doc_save_scenario(const char *path, const hsec_scenario *s,
+                                    hsec_format format);
 
 /*
  * Scenario documents (doc/format.md): a model, threats, measures and run

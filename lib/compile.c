@@ -284,6 +284,7 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         for (int d = 0; d < HSEC_DIM_COUNT; d++) {
             uint32_t i = cg->node + (uint32_t)d;
             cg->w[d] = mg->w[d] / wsum;
+            cg->wraw[d] = mg->w[d];
             cg->base[d] = mg->base[d];
             c->v[i] = mg->v[d];
             c->k[i] = mg->k[d];
@@ -484,6 +485,24 @@ size_t hx_find_link(const hsec_compiled *c, uint32_t from, uint32_t to)
 
 size_t hsec_compiled_node_count(const hsec_compiled *c) { return c ? c->n : 0; }
 size_t hsec_compiled_link_count(const hsec_compiled *c) { return c ? c->nnz : 0; }
+
+int hsec_compiled_links(size_t *rowp, size_t *from, double *weight, uint64_t *lag, size_t count,
+                        const hsec_compiled *c)
+{
+    if (!c || count != c->nnz)
+        return HSEC_EINVAL;
+    if (rowp)
+        memcpy(rowp, c->rowp, (c->n + 1) * sizeof *rowp);
+    for (size_t e = 0; e < c->nnz; e++) {
+        if (from)
+            from[e] = c->col[e];
+        if (weight)
+            weight[e] = c->w[e];
+        if (lag)
+            lag[e] = c->lag ? c->lag[e] : 0;
+    }
+    return HSEC_OK;
+}
 
 const char *hsec_compiled_node_name(const hsec_compiled *c, size_t node)
 {

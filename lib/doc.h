@@ -73,5 +73,7 @@ int hd_to_json(char **out, size_t *len, const hd *d);
 int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
                  const hx_limits *lim, char *msg);
 int hx_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s);
+/* The scenario document of a scenario (doc_export.c). */
+int hx_scenario_tree(hd **out, const hsec_scenario *s);
 
 #endif

@@ -169,6 +169,23 @@ static int region_item(ld *l, const hd *o, char *where, size_t wsize)
     return rc ? rc : api(l, where, hsec_model_add_region(l->m, id, parent));
 }
 
+/* A group may give recovery rates for some dimensions and recovery times
+ * for others, never both for one dimension. */
+static int recovery_both(ld *l, const char *where, const hd *o)
+{
+    const hd *r = hd_get(o, "recovery"), *t = hd_get(o, "recovery_time");
+    if (!r || !t)
+        return HSEC_OK;
+    if (r->t != HD_OBJ || t->t != HD_OBJ)
+        return fail(l, HSEC_EFORMAT, "%s: give recovery or recovery_time for each dimension, "
+                    "not both", where);
+    for (size_t i = 0; i < r->n; i++)
+        if (hd_get(t, r->keys[i]))
+            return fail(l, HSEC_EFORMAT, "%s: dimension %s has both recovery and "
+                        "recovery_time", where, r->keys[i]);
+    return HSEC_OK;
+}
+
 static int group_item(ld *l, const hd *o, char *where, size_t wsize)
 {
     int rc = HSEC_OK;
@@ -187,8 +204,8 @@ static int group_item(ld *l, const hd *o, char *where, size_t wsize)
     }
     if (!rc && flags)
         rc = api(l, where, hsec_model_set_group_flags(l->m, id, bits));
-    if (!rc && hd_get(o, "recovery") && hd_get(o, "recovery_time"))
-        rc = fail(l, HSEC_EFORMAT, "%s: give recovery or recovery_time, not both", where);
+    if (!rc)
+        rc = recovery_both(l, where, o);
     if (!rc)
         rc = per_dim(l, where, o, id, "vulnerability", HSEC_PARAM_VULNERABILITY);
     if (!rc)

@@ -128,6 +128,7 @@ typedef struct cgroup {
     double size;
     unsigned flags;
     double w[HSEC_DIM_COUNT], base[HSEC_DIM_COUNT];
+    double wraw[HSEC_DIM_COUNT]; /* the weights as given, before normalising */
 } cgroup;
 
 typedef struct cservice {

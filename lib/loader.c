@@ -359,16 +359,14 @@ int hsec_write_file(const char *path, const void *data, size_t len)
     return HSEC_OK;
 }
 
-int hsec_doc_save_results(const char *path, const hsec_result *r, const hsec_scenario *s,
-                          hsec_format format)
+/* A document tree built by fn, encoded and saved atomically. */
+static int save_tree(const char *path, const hsec_scenario *s, hsec_format format,
+                     const hsec_result *r)
 {
-    if (!path || !r || !s || (int)format < 0 || (int)format >= HSEC_FORMAT_COUNT ||
-        hsec_result_node_count(r) != hsec_compiled_node_count(s->c))
-        return HSEC_EINVAL;
     hd *doc = NULL;
     unsigned char *enc = NULL;
     size_t n = 0;
-    int rc = hx_results_tree(&doc, r, s);
+    int rc = r ? hx_results_tree(&doc, r, s) : hx_scenario_tree(&doc, s);
     if (!rc)
         rc = encode(&enc, &n, &s->a, doc, format);
     if (!rc)
@@ -376,4 +374,20 @@ int hsec_doc_save_results(const char *path, const hsec_result *r, const hsec_sce
     hx_free(&s->a, enc);
     hd_free(&s->a, doc);
     return rc;
+}
+
+int hsec_doc_save_results(const char *path, const hsec_result *r, const hsec_scenario *s,
+                          hsec_format format)
+{
+    if (!path || !r || !s || (int)format < 0 || (int)format >= HSEC_FORMAT_COUNT ||
+        hsec_result_node_count(r) != hsec_compiled_node_count(s->c))
+        return HSEC_EINVAL;
+    return save_tree(path, s, format, r);
+}
+
+int hsec_doc_save_scenario(const char *path, const hsec_scenario *s, hsec_format format)
+{
+    if (!path || !s || (int)format < 0 || (int)format >= HSEC_FORMAT_COUNT)
+        return HSEC_EINVAL;
+    return save_tree(path, s, format, NULL);
 }

@@ -800,3 +800,61 @@ int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *xv)
     }
     return HSEC_OK;
 }
+
+/* ---- the operator, for callers who compute with it themselves */
+
+int hsec_scenario_operator(double *weight, double *perturbation, double *recovery,
+                           hsec_scenario *s, const unsigned char *mask, int64_t step)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    if (step < -1) {
+        hx_setmsg(s->err, "operator: step %lld is neither a step >= 0 nor -1 (static)",
+                  (long long)step);
+        return HSEC_EINVAL;
+    }
+    hx_scenario_prepare(s);
+    const hsec_compiled *c = s->c;
+    ctx x;
+    memset(&x, 0, sizeof x);
+    x.c = c;
+    x.s = s;
+    x.a = &s->a;
+    x.n = c->n;
+    x.w = c->w;
+    x.active = mask;
+    x.dynamic = step >= 0;
+    x.mfac = hx_calloc(x.a, s->nmeasure, sizeof(double));
+    x.thr = hx_calloc(x.a, s->nthreat, sizeof(double));
+    x.kb = hx_calloc(x.a, x.n, sizeof(double));
+    if (!x.mfac || !x.thr || !x.kb) {
+        ctx_free(&x);
+        hx_setmsg(s->err, "out of memory");
+        return HSEC_ENOMEM;
+    }
+    hx_recovery_rates(s, x.kb);
+    coefficients(&x, step >= 0 ? (uint64_t)step : 0);
+    const size_t H = s->nthreat;
+    if (perturbation)
+        memset(perturbation, 0, x.n * H * sizeof *perturbation);
+    walk w = {0};
+    for (size_t i = 0; i < x.n; i++) {
+        size_t e0 = c->rowp[i], e1 = c->rowp[i + 1];
+        walk w0 = w; /* the row's links once for v_i(t), once to write them */
+        double vt, pass, k;
+        for (size_t e = e0; e < e1; e++)
+            link_pass(&x, &w, e);
+        node_coeffs(&x, &w, i, &vt, &pass, &k);
+        if (weight)
+            for (size_t e = e0; e < e1; e++)
+                weight[e] = vt * (c->w[e] * link_pass(&x, &w0, e));
+        for (; w.tt < s->ntt && s->tt[w.tt].at == i; w.tt++)
+            if (perturbation)
+                perturbation[i * H + s->tt[w.tt].who] =
+                    vt * pass * (x.thr[s->tt[w.tt].who] * s->tt[w.tt].mag);
+        if (recovery)
+            recovery[i] = x.dynamic ? k : 1;
+    }
+    ctx_free(&x);
+    return HSEC_OK;
+}
