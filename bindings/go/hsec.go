@@ -238,6 +238,29 @@ func LoadJSON(doc []byte) (*Scenario, error) {
 	return newScenario(s), nil
 }
 
+// Save writes the scenario as a scenario document, atomically: format is
+// "json", "cbor", "container" or "container-zlib". Every link is written
+// explicitly, and targets as the nodes and links they resolved to.
+func (s *Scenario) Save(path, format string) error {
+	if s.p == nil {
+		return closed("scenario")
+	}
+	formats := map[string]C.hsec_format{"json": C.HSEC_FORMAT_JSON, "cbor": C.HSEC_FORMAT_CBOR,
+		"container": C.HSEC_FORMAT_CONTAINER, "container-zlib": C.HSEC_FORMAT_CONTAINER_ZLIB}
+	f, ok := formats[format]
+	if !ok {
+		return &Error{int(C.HSEC_EINVAL), "format \"" + format + "\" is not json, cbor, container or container-zlib"}
+	}
+	p := cstr(path)
+	defer C.free(unsafe.Pointer(p))
+	rc := C.hsec_doc_save_scenario(p, s.p, f)
+	runtime.KeepAlive(s)
+	if rc != 0 {
+		return &Error{int(rc), "cannot save " + path + ": " + C.GoString(C.hsec_strerror(rc))}
+	}
+	return nil
+}
+
 // Close frees the scenario; closing twice is fine.
 func (s *Scenario) Close() {
 	if s.p != nil {

@@ -208,3 +208,43 @@ func TestFinalizers(t *testing.T) {
 		t.Errorf("version %s", Version())
 	}
 }
+
+// A saved scenario loads again and runs to the same results document.
+func TestSaveAndLoadAgain(t *testing.T) {
+	examples, _ := filepath.Glob(filepath.Join(root(t), "examples", "*.json"))
+	for _, path := range examples {
+		s, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := r.Document()
+		for _, f := range []string{"json", "cbor", "container", "container-zlib"} {
+			out := filepath.Join(t.TempDir(), "saved."+f)
+			if err := s.Save(out, f); err != nil {
+				t.Fatal(err)
+			}
+			s2, err := Load(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r2, err := s2.Run()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := r2.Document()
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s as %s: results differ after saving", path, f)
+			}
+			s2.Close()
+		}
+		var e *Error
+		if err := s.Save(filepath.Join(t.TempDir(), "x"), "yaml"); !errors.As(err, &e) || !strings.Contains(e.Message, "yaml") {
+			t.Fatalf("format yaml: %v", err)
+		}
+		s.Close()
+	}
+}

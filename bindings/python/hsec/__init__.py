@@ -12,7 +12,7 @@ import weakref
 
 import numpy as np
 
-from ._lib import PROGRESS, c_double_p, lib, vp
+from ._lib import PROGRESS, c_double_p, c_size_p, lib, vp
 
 __all__ = ["Error", "BadInput", "NoConvergence", "OutOfMemory", "FileError", "Canceled",
            "Closed", "Model", "Compiled", "Scenario", "Results", "load", "version",
@@ -361,13 +361,7 @@ class Scenario(_Handle):
         if measures is None:
             self._do(lib.hsec_scenario_run(ctypes.byref(p), self._p))
         else:
-            ids = self.measures
-            wanted = set(measures)
-            unknown = wanted - set(ids)
-            if unknown:
-                raise BadInput(-3, f"no measure {sorted(unknown)[0]!r}")
-            mask = bytes(1 if m in wanted else 0 for m in ids)
-            self._do(lib.hsec_scenario_run_with(ctypes.byref(p), self._p, mask))
+            self._do(lib.hsec_scenario_run_with(ctypes.byref(p), self._p, self._mask(measures)))
         return Results(p.value, self)
 
     def compare(self):
@@ -387,6 +381,71 @@ class Scenario(_Handle):
         finally:
             for i in range(n):
                 lib.hsec_result_free(arr[i])
+
+    def _mask(self, measures):
+        if measures is None:
+            return None
+        ids = self.measures
+        wanted = set(measures)
+        unknown = wanted - set(ids)
+        if unknown:
+            raise BadInput(-3, f"no measure {sorted(unknown)[0]!r}")
+        return bytes(1 if m in wanted else 0 for m in ids)
+
+    def save(self, path, format="json"):
+        """Save as a scenario document: "json", "cbor", "container" or
+        "container-zlib" (atomically; every link explicit)."""
+        try:
+            f = _FORMATS.index(format)
+        except ValueError:
+            raise BadInput(-1, f"format {format!r} is not one of {', '.join(_FORMATS)}") from None
+        _check(lib.hsec_doc_save_scenario(os.fsencode(path), self._p, f),
+               lambda: f"cannot save {os.fspath(path)!r}")
+        return self
+
+    def links(self):
+        """The links in compressed sparse rows by target: (rowp, sources,
+        weights, lags) as numpy arrays; the links into node i are
+        rowp[i]:rowp[i+1]. scipy.sparse.csr_matrix((weights, sources, rowp))
+        is the matrix of raw weights."""
+        c = self._compiled
+        n, nnz = lib.hsec_compiled_node_count(c), lib.hsec_compiled_link_count(c)
+        rowp = np.zeros(n + 1, dtype=np.uintp)
+        src = np.zeros(nnz, dtype=np.uintp)
+        w = np.zeros(nnz)
+        lag = np.zeros(nnz, dtype=np.uint64)
+        _check(lib.hsec_compiled_links(rowp.ctypes.data_as(c_size_p), src.ctypes.data_as(c_size_p),
+                                       w.ctypes.data_as(c_double_p),
+                                       lag.ctypes.data_as(ctypes.POINTER(ctypes.c_uint64)), nnz, c))
+        return rowp, src, w, lag
+
+    def operator(self, step=-1, measures=None):
+        """The operator of doc/model.md section 2 at a dynamic step (or -1:
+        static, everything at full strength): a dict of "weight" (a'_ij per
+        link, in the order of links()), "perturbation" (nodes x threats) and
+        "recovery" (k_i per node), numpy arrays."""
+        c = self._compiled
+        n, nnz = lib.hsec_compiled_node_count(c), lib.hsec_compiled_link_count(c)
+        h = lib.hsec_scenario_threat_count(self._p)
+        w, p, k = np.zeros(nnz), np.zeros((n, h)), np.zeros(n)
+        self._do(lib.hsec_scenario_operator(w.ctypes.data_as(c_double_p),
+                                            p.ctypes.data_as(c_double_p),
+                                            k.ctypes.data_as(c_double_p), self._p,
+                                            self._mask(measures), int(step)))
+        return {"weight": w, "perturbation": p, "recovery": k}
+
+    def groups(self):
+        """The groups: a dict of "id", "node" (the first of its seven nodes),
+        "size" and "weight" (groups x 7 vital-core weights), numpy arrays."""
+        c = self._compiled
+        g = lib.hsec_compiled_group_count(c)
+        return {
+            "id": [lib.hsec_compiled_group_id(c, i).decode() for i in range(g)],
+            "node": np.array([lib.hsec_compiled_group_node(c, i) for i in range(g)], dtype=np.intp),
+            "size": np.array([lib.hsec_compiled_group_size(c, i) for i in range(g)]),
+            "weight": np.array([[lib.hsec_compiled_group_weight(c, i, d) for d in range(7)]
+                                for i in range(g)]).reshape(g, 7),
+        }
 
     def rank(self):
         """Marginal equilibrium burden of every node (numpy array)."""
@@ -457,6 +516,9 @@ class Results(_Handle):
             return json.loads(ctypes.string_at(text, size.value))
         finally:
             lib.hsec_free_string(text)
+
+
+_FORMATS = ("json", "cbor", "container", "container-zlib")
 
 
 def load(source):

@@ -183,3 +183,43 @@ def test_results_outlive_close_and_gc_frees():
         worked_example().run()
     gc.collect()
     assert hsec.version().startswith("0.")
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_save_and_load_again(path, tmp_path):
+    with hsec.load(path) as s:
+        first = s.run().to_dict()
+        for fmt in ("json", "cbor", "container", "container-zlib"):
+            out = tmp_path / f"saved.{fmt}"
+            s.save(out, fmt)
+            with hsec.load(out) as t:
+                assert t.run().to_dict() == first
+        with pytest.raises(hsec.BadInput, match="format 'yaml'"):
+            s.save(tmp_path / "x", "yaml")
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_operator_solves_like_the_library(path):
+    """The static linear equilibrium from the exported operator, by a dense
+    solve in numpy, equals the library's run."""
+    with hsec.load(path) as s:
+        s.set_option("mode", "static")
+        s.set_option("bounded", 0)
+        rowp, src, w, lag = s.links()
+        op = s.operator()
+        n = len(rowp) - 1
+        a = np.zeros((n, n))
+        for i in range(n):
+            for e in range(rowp[i], rowp[i + 1]):
+                a[i, src[e]] += op["weight"][e]
+        c = op["perturbation"].sum(axis=1)
+        q = np.linalg.solve(np.eye(n) - a, c)
+        r = s.run()
+        assert np.allclose(r.q, q, rtol=1e-10, atol=1e-12)
+        assert np.all(op["recovery"] == 1)
+        assert np.all((w >= 0) & (w <= 1)) and np.all(lag >= 0)
+        g = s.groups()
+        assert np.allclose(g["weight"].sum(axis=1), 1)
+        assert len(g["id"]) == len(g["size"]) == len(g["node"])
+        with pytest.raises(hsec.BadInput, match="-2"):
+            s.operator(step=-2)
