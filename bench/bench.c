@@ -8,6 +8,13 @@
  * in the same run. A benchmark: it measures and prints, it asserts nothing.
  *
  *   bench [--groups N] [--services M] [--steps S] [--members E] [--threads T] [--seed X]
+ *         [--out DIR]
+ *
+ * With --out, the scenario is saved there as a compressed container
+ * (scenario.hsecz) and the results the scipy reference checks are written
+ * as little-endian doubles: static.q, static.orders (linear static solve),
+ * dynamic.q, dynamic.orders (the dynamic run), rank.u (the adjoint), with
+ * the timings in summary.txt (key=value lines). bench/run drives both.
  */
 #include <hsec.h>
 
@@ -16,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static double now(void)
@@ -74,6 +82,21 @@ static double triad(size_t n)
     return best;
 }
 
+static const char *outdir;
+
+static void dump(const char *name, const double *x, size_t n)
+{
+    if (!outdir)
+        return;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", outdir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(x, sizeof *x, n, f) != n || fclose(f)) {
+        fprintf(stderr, "bench: cannot write %s\n", path);
+        exit(1);
+    }
+}
+
 static const char *const dims[7] = {"economic", "food", "health", "environmental",
                                     "personal", "community", "political"};
 
@@ -83,7 +106,8 @@ int main(int argc, char **argv)
     unsigned long long seed = 1;
     for (int i = 1; i + 1 < argc; i += 2) {
         long v = atol(argv[i + 1]);
-        if (!strcmp(argv[i], "--groups")) groups = v;
+        if (!strcmp(argv[i], "--out")) outdir = argv[i + 1];
+        else if (!strcmp(argv[i], "--groups")) groups = v;
         else if (!strcmp(argv[i], "--services")) services = v;
         else if (!strcmp(argv[i], "--steps")) steps = v;
         else if (!strcmp(argv[i], "--members")) members = v;
@@ -212,6 +236,8 @@ int main(int argc, char **argv)
     double t = now();
     S(hsec_scenario_run(&r, s));
     double t_static = now() - t;
+    dump("static.q", hsec_result_q(r), n);
+    dump("static.orders", hsec_result_orders(r), 4 * n);
     hsec_result_free(r);
     /* dynamic, bounded, with order tracking */
     S(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 1));
@@ -222,6 +248,8 @@ int main(int argc, char **argv)
     double t_dyn = now() - t;
     double burden;
     hsec_result_burden(&burden, r, HSEC_BURDEN_TOTAL, 0);
+    dump("dynamic.q", hsec_result_q(r), n);
+    dump("dynamic.orders", hsec_result_orders(r), 4 * n);
     hsec_result_free(r);
     /* the bytes that must stream each step: the matrix (column 4, weight 8,
      * lag 4 bytes a link, row pointers 8 a node) and the order vectors
@@ -234,6 +262,7 @@ int main(int argc, char **argv)
     t = now();
     S(hsec_scenario_rank(u, n, s));
     double t_rank = now() - t;
+    dump("rank.u", u, n);
     free(u);
     /* ensemble */
     hsec_ensemble *e = NULL;
@@ -244,9 +273,53 @@ int main(int argc, char **argv)
     S(hsec_scenario_ensemble(&e, s, (uint64_t)members, (unsigned)threads, NULL));
     double t_ens = now() - t;
     hsec_ensemble_free(e);
-    hsec_scenario_free(s);
-    struct rusage ru; /* the engine's peak, before the triad's arrays */
+    S(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_WEIGHTS, 1, 1, 1));
+    struct rusage ru; /* the engine's peak, before the triad's and the documents' */
     getrusage(RUSAGE_SELF, &ru);
+
+    /* the scenario saved as a compressed container and loaded into a
+     * runnable scenario again; the rate counts the CBOR bytes it holds */
+    double t_save = 0, t_load = 0, cbor_bytes = 0, file_bytes = 0;
+    int same = -1;
+    if (outdir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/scenario.hsecz", outdir);
+        S(hsec_scenario_set_option(s, HSEC_OPT_MODE, HSEC_MODE_STATIC));
+        S(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+        t = now();
+        S(hsec_doc_save_scenario(path, s, HSEC_FORMAT_CONTAINER_ZLIB));
+        t_save = now() - t;
+        FILE *f = fopen(path, "rb");
+        unsigned char hdr[24];
+        struct stat st;
+        if (!f || fread(hdr, 1, sizeof hdr, f) != sizeof hdr || stat(path, &st)) {
+            fprintf(stderr, "bench: cannot read back %s\n", path);
+            return 1;
+        }
+        fclose(f);
+        for (int k = 0; k < 8; k++)
+            cbor_bytes += (double)hdr[16 + k] * ldexp(1, 8 * k);
+        file_bytes = (double)st.st_size;
+        hsec_scenario *s2 = NULL;
+        char err[HSEC_ERRMSG_MAX];
+        t = now();
+        if (hsec_doc_load_file(&s2, path, NULL, err, sizeof err)) {
+            fprintf(stderr, "bench: loading %s: %s\n", path, err);
+            return 1;
+        }
+        t_load = now() - t;
+        hsec_result *r1 = NULL, *r2 = NULL; /* the same numbers from both */
+        S(hsec_scenario_run(&r1, s));
+        must(hsec_scenario_run(&r2, s2), "run of the loaded scenario", hsec_scenario_errmsg(s2));
+        double b1, b2;
+        hsec_result_burden(&b1, r1, HSEC_BURDEN_TOTAL, 0);
+        hsec_result_burden(&b2, r2, HSEC_BURDEN_TOTAL, 0);
+        same = b1 == b2 && !memcmp(hsec_result_q(r1), hsec_result_q(r2), n * sizeof(double));
+        hsec_result_free(r1);
+        hsec_result_free(r2);
+        hsec_scenario_free(s2);
+    }
+    hsec_scenario_free(s);
     double bw = triad(n > 20000000 / 3 ? 3 * n : 20000000);
     printf("memory bandwidth (STREAM triad, best of 5, after the runs): %.2f GB/s\n", bw / 1e9);
 
@@ -260,10 +333,39 @@ int main(int argc, char **argv)
     char label[64];
     snprintf(label, sizeof label, "ensemble, %ld members x 30 steps, %ld thread(s)", members, threads);
     printf("%-44s %10.3f %18.4g\n", label, t_ens, (double)nnz * 30.0 * (double)members / t_ens);
-    printf("peak memory of the runs %.0f MiB; dynamic burden %.6g person-steps\n", (double)ru.ru_maxrss / 1024.0,
+    if (outdir) {
+        printf("%-44s %10.3f %18s\n", "save, compressed container", t_save, "-");
+        printf("%-44s %10.3f %18s\n", "load into a runnable scenario", t_load, "-");
+        printf("container: %.0f MB of CBOR in %.0f MB; loads at %.0f MB/s of CBOR (target 200: "
+               "%s); the loaded scenario's static run is %s\n", cbor_bytes / 1e6,
+               file_bytes / 1e6, cbor_bytes / 1e6 / t_load,
+               cbor_bytes / 1e6 / t_load >= 200 ? "met" : "not met",
+               same == 1 ? "bit-identical" : "DIFFERENT");
+    }
+    /* what peak memory may be: CSR (8 + 4 bytes a link, 8 a row), 16 node
+     * vectors, and the recorded outputs (two nodes' series) */
+    double allowed = (double)nnz * 12 + (double)n * 8 * 17 + 2.0 * 8 * (double)(steps + 1);
+    double peak = (double)ru.ru_maxrss * 1024.0;
+    printf("peak memory of the runs %.0f MiB; dynamic burden %.6g person-steps\n", peak / 1048576.0,
            burden);
+    printf("peak memory target (CSR + 16 node vectors + recorded outputs = %.0f MiB): %s\n",
+           allowed / 1048576.0, peak <= allowed ? "met" : "not met");
     printf("dynamic propagation streams %.2f GB/s, %.0f%% of the measured bandwidth (target 50%%: "
            "%s)\n", achieved / 1e9, 100 * fraction, fraction >= 0.5 ? "met" : "not met");
-    printf("ratio_vs_scipy=unmeasured bandwidth_fraction=%.3f\n", fraction);
+    if (outdir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/summary.txt", outdir);
+        FILE *f = fopen(path, "w");
+        if (!f) {
+            fprintf(stderr, "bench: cannot write %s\n", path);
+            return 1;
+        }
+        fprintf(f, "nodes=%zu\nlinks=%zu\nsteps=%ld\nstatic=%.9g\ndynamic=%.9g\nadjoint=%.9g\n"
+                "bandwidth=%.9g\nfraction=%.9g\nload_mb_s=%.9g\nloaded_same=%d\n", n, nnz, steps,
+                t_static, t_dyn, t_rank, bw, fraction, cbor_bytes / 1e6 / t_load, same);
+        fclose(f);
+    } else {
+        printf("ratio_vs_scipy=unmeasured bandwidth_fraction=%.3f\n", fraction);
+    }
     return 0;
 }
