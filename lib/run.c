@@ -126,6 +126,13 @@ static inline const double *source(const ctx *x, size_t e, size_t tmod)
  * tests they do not need. The arithmetic is the same, in the same order, in
  * every instance. */
 #define HX_GMAX 8
+#if defined(__clang__)
+#define HX_UNROLL _Pragma("unroll 9")
+#elif defined(__GNUC__)
+#define HX_UNROLL _Pragma("GCC unroll 9")
+#else
+#define HX_UNROLL
+#endif
 
 static inline __attribute__((always_inline)) double sweep_body(ctx *x, uint64_t t,
                                                                 const size_t G, const bool dec,
@@ -133,30 +140,33 @@ static inline __attribute__((always_inline)) double sweep_body(ctx *x, uint64_t 
 {
     const hsec_compiled *c = x->c;
     const hsec_scenario *s = x->s;
-    const size_t P = G + 1, H = x->H;
+    const size_t P = G + 1;
     const starget *tt = s->tt;
-    double acc_local[HX_GMAX], tg_local[HX_GMAX + 1];
+    double acc_local[HX_GMAX], tg_local[HX_GMAX + 1], cbuf_local[HX_GMAX];
     double *acc = G <= HX_GMAX ? acc_local : x->acc, *tg = G <= HX_GMAX ? tg_local : x->tg;
-    double *cbuf = x->cbuf;
+    double *cbuf = G <= HX_GMAX ? cbuf_local : x->cbuf;
     const double *wts = x->w;
     const uint32_t *col = c->col;
     double maxch = 0;
     size_t tmod = x->R ? (size_t)(t % x->R) : 0;
     walk w = {0};
     for (size_t i = 0; i < x->n; i++) {
+        HX_UNROLL
         for (size_t p = 0; p < G; p++)
             acc[p] = 0;
         for (size_t e = c->rowp[i]; e < c->rowp[i + 1]; e++) {
             double a = dec ? wts[e] * link_pass(x, &w, e) : wts[e] * 1.0;
             const double *src = lag ? source(x, e, tmod) : x->gv + (size_t)col[e] * G;
+            HX_UNROLL
             for (size_t p = 0; p < G; p++)
                 acc[p] += a * src[p];
         }
         double vt, pass, k;
         node_coeffs(x, &w, i, &vt, &pass, &k);
         double f = vt * pass, ctot = 0;
-        for (size_t h = 0; h < H; h++)
-            cbuf[h] = 0;
+        HX_UNROLL
+        for (size_t p = 3; p < G; p++) /* each source's own perturbation (none: initial) */
+            cbuf[p - 3] = 0;
         for (; w.tt < s->ntt && tt[w.tt].at == i; w.tt++) {
             double val = x->thr[tt[w.tt].who] * (x->mag ? x->mag[w.tt] : tt[w.tt].mag);
             cbuf[tt[w.tt].who] = val;
@@ -166,18 +176,19 @@ static inline __attribute__((always_inline)) double sweep_body(ctx *x, uint64_t 
         tg[1] = vt * acc[0];
         tg[2] = vt * acc[1];
         tg[3] = vt * acc[2];
-        for (size_t h = 0; h < H; h++)
-            tg[4 + h] = vt * acc[3 + h] + f * cbuf[h];
-        if (x->has_init)
-            tg[4 + H] = vt * acc[3 + H];
+        HX_UNROLL
+        for (size_t p = 3; p < G; p++)
+            tg[p + 1] = vt * acc[p] + f * cbuf[p - 3];
         double *q = x->st + i * P;
         if (x->dynamic && k != 1) /* static has K = I; k == 1 takes the target exactly */
+            HX_UNROLL
             for (size_t p = 0; p < P; p++)
                 tg[p] = q[p] + k * (tg[p] - q[p]);
         if (x->bounded) {
             double tot = tg[0] + tg[1] + tg[2] + tg[3];
             if (tot > 1) {
                 double sc = 1 / tot;
+                HX_UNROLL
                 for (size_t p = 0; p < P; p++)
                     tg[p] *= sc;
             }
@@ -188,12 +199,14 @@ static inline __attribute__((always_inline)) double sweep_body(ctx *x, uint64_t 
                 if (d > maxch || d != d)
                     maxch = d;
             }
+        HX_UNROLL
         for (size_t p = 0; p < P; p++)
             q[p] = tg[p];
         double *g = x->gv2 + i * G;
         g[0] = tg[0];
         g[1] = tg[1];
         g[2] = tg[2] + tg[3];
+        HX_UNROLL
         for (size_t p = 3; p < G; p++)
             g[p] = tg[p + 1];
     }
@@ -585,7 +598,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     x.thr = hx_calloc(x.a, x.H, sizeof(double));
     x.acc = hx_calloc(x.a, x.G, sizeof(double));
     x.tg = hx_calloc(x.a, x.P, sizeof(double));
-    x.cbuf = hx_calloc(x.a, x.H, sizeof(double));
+    x.cbuf = hx_calloc(x.a, x.S + 1, sizeof(double));
     if (!x.st || !x.gv || !x.gv2 || !x.kb || !x.mfac || !x.thr || !x.acc || !x.tg || !x.cbuf)
         goto fail;
     if (x.uselag) {
