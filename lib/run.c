@@ -368,61 +368,88 @@ static void report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last
 {
     const hsec_compiled *c = x->c;
     const size_t P = x->P, H = x->H;
-    gfig now;
-    double frac[HSEC_DIM_COUNT];
+    const bool acc = band >= -1, warn = band != -1;
+    /* the run's sums kept in locals for the pass, added in the same order */
+    double ord[4] = {r->order[0], r->order[1], r->order[2], r->order[3]};
+    double thr_local[HX_GMAX];
+    double *thr = H <= HX_GMAX ? thr_local : r->threat;
+    for (size_t h = 0; h < H && thr == thr_local; h++)
+        thr[h] = r->threat[h];
+    double init = r->initial, total_ = r->total, base = r->baseline, prop = r->propagated;
+    double bandsum = band >= 0 ? r->band[band] : 0;
+    double frac[HSEC_DIM_COUNT], y7[HSEC_DIM_COUNT];
     for (size_t g = 0; g < c->ngroup; g++) {
         const cgroup *cg = &c->groups[g];
+        const double *qg = x->st + (size_t)cg->node * P;
         double Hg = 0, Hb = 0, Hp = 0;
-        now.step = t;
         for (int d = 0; d < HSEC_DIM_COUNT; d++) {
-            const double *q = x->st + (cg->node + (size_t)d) * P;
+            const double *q = qg + (size_t)d * P;
             double qt = total(x, q);
             double b = cg->base[d];
             double y = b + qt < 1 ? b + qt : 1;
             double p = y - b;
             double w = cg->w[d];
             frac[d] = qt > 0 ? p / qt : 0;
-            now.y[d] = y;
+            y7[d] = y;
             Hg += w * y;
             Hb += w * b;
             Hp += w * p;
-            for (int o = 0; o < 4; o++)
-                now.p[d * 4 + o] = frac[d] * q[o];
-            if (band != -1 && r->warn[g * HSEC_DIM_COUNT + (size_t)d] < 0 && y >= 0.4)
+            if (warn && y >= 0.4 && r->warn[g * HSEC_DIM_COUNT + (size_t)d] < 0)
                 r->warn[g * HSEC_DIM_COUNT + (size_t)d] = (int64_t)t;
-            if (band >= -1) {
+            if (acc) {
                 double nwf = cg->size * w * frac[d];
                 for (int o = 0; o < 4; o++)
-                    r->order[o] += nwf * q[o];
+                    ord[o] += nwf * q[o];
                 for (size_t h = 0; h < H; h++)
-                    r->threat[h] += nwf * q[4 + h];
+                    thr[h] += nwf * q[4 + h];
                 if (x->has_init)
-                    r->initial += nwf * q[4 + H];
+                    init += nwf * q[4 + H];
             }
         }
-        now.H = Hg;
-        now.Hp = Hp;
-        if (band >= -1) {
-            r->total += cg->size * Hg;
-            r->baseline += cg->size * Hb;
-            r->propagated += cg->size * Hp;
+        if (acc) {
+            total_ += cg->size * Hg;
+            base += cg->size * Hb;
+            prop += cg->size * Hp;
             r->region[cg->region] += cg->size * Hp;
             r->group[g] += cg->size * Hp;
             if (band >= 0)
-                r->band[band] += cg->size * Hp;
+                bandsum += cg->size * Hp;
         }
-        if (t == 0 || Hg > r->peak[g].H) {
-            r->peak[g] = now;
+        bool peak = t == 0 || Hg > r->peak[g].H;
+        if (!peak && !last)
+            continue;
+        /* the figures written in place (a copy of the whole struct each
+         * step of a rise cost more than the rest of the report) */
+        gfig *f = peak ? &r->peak[g] : &r->last[g];
+        f->step = t;
+        f->H = Hg;
+        f->Hp = Hp;
+        for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+            f->y[d] = y7[d];
+            for (int o = 0; o < 4; o++) /* the orders' parts, only when kept */
+                f->p[d * 4 + o] = frac[d] * qg[(size_t)d * P + (size_t)o];
+        }
+        if (peak) {
             for (size_t h = 0; h < H; h++) { /* each threat's part of Hp */
                 double part = 0;
                 for (int d = 0; d < HSEC_DIM_COUNT; d++)
-                    part += cg->w[d] * frac[d] * x->st[(cg->node + (size_t)d) * P + 4 + h];
+                    part += cg->w[d] * frac[d] * qg[(size_t)d * P + 4 + h];
                 r->peakthr[g * H + h] = part;
             }
         }
-        if (last)
-            r->last[g] = now;
+        if (last && peak)
+            r->last[g] = *f;
     }
+    for (int o = 0; o < 4; o++)
+        r->order[o] = ord[o];
+    for (size_t h = 0; h < H && thr == thr_local; h++)
+        r->threat[h] = thr[h];
+    r->initial = init;
+    r->total = total_;
+    r->baseline = base;
+    r->propagated = prop;
+    if (band >= 0)
+        r->band[band] = bandsum;
 }
 
 /* Critical and pervasive threats, and Alkire-Foster counting, from the
