@@ -203,6 +203,11 @@ static const bad bads[] = {
      "must be a number or an object of dimensions"},
     {HEAD GROUP(", \"baseline\": 1.5") "}", HSEC_EINVAL, "baseline 1.5 is not in [0,1]"},
     {HEAD GROUP(", \"recovery\": 0.5, \"recovery_time\": 3") "}", HSEC_EFORMAT, "not both"},
+    {HEAD GROUP(", \"recovery\": {\"food\": 0.5}, \"recovery_time\": 3") "}", HSEC_EFORMAT,
+     "groups[0] (g): give recovery or recovery_time for each dimension, not both"},
+    {HEAD GROUP(", \"recovery\": {\"food\": 0.5, \"health\": 0.2}, \"recovery_time\": "
+                "{\"economic\": 3, \"health\": 4}") "}", HSEC_EFORMAT,
+     "groups[0] (g): dimension health has both recovery and recovery_time"},
     {HEAD GROUP(", \"weights\": {\"food\": 0}") "}", HSEC_EINVAL, "weights sum to 0"},
     {HEAD GROUP(", \"weights\": 1") "}", HSEC_EFORMAT, "\"weights\" must be an object"},
     {HEAD GROUP("") ", \"services\": [{\"id\": \"g\", \"kind\": \"water\"}]}", HSEC_EEXIST,
