@@ -21,20 +21,6 @@ static char *path_in(const char *base, const char *name)
     return buf[k];
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 static hsec_scenario *load(const char *path)
 {
     hsec_scenario *s = NULL;
@@ -129,7 +115,7 @@ static void examples_round_trip(void **state)
                 assert_memory_equal(reca, recb, nra * sizeof *reca);
             OK(hsec_doc_save_scenario(path_in(dir, name2), t, (hsec_format)f));
             size_t la, lb;
-            unsigned char *ba = slurp(path_in(dir, name), &la), *bb = slurp(path_in(dir, name2), &lb);
+            unsigned char *ba = read_file(path_in(dir, name), &la), *bb = read_file(path_in(dir, name2), &lb);
             assert_int_equal(la, lb);
             assert_memory_equal(ba, bb, la);
             free(ba);
@@ -200,12 +186,7 @@ static hsec_scenario *rich_scenario(void)
     OK(hsec_model_add_link(m, "elderly.personal", "children.community", 0.1, 4));
     OK(hsec_model_use_template(m, "dimensions"));
     OK(hsec_model_use_template(m, "services"));
-    hsec_compiled *c = NULL;
-    OK(hsec_model_compile(&c, m));
-    hsec_model_free(m);
-    hsec_scenario *s = NULL;
-    OK(hsec_scenario_new(&s, c));
-    hsec_compiled_free(c);
+    hsec_scenario *s = scenario_of(m);
     OK(hsec_scenario_add_threat(s, "strikes", HSEC_THREAT_ADVERSARY));
     OK(hsec_scenario_set_threat(s, "strikes", HSEC_TIMING_START, 2));
     OK(hsec_scenario_set_threat(s, "strikes", HSEC_TIMING_DURATION, 30));
@@ -333,12 +314,7 @@ static void operator_by_hand(void **state)
     OK(hsec_model_set(m, "g.health", HSEC_PARAM_RECOVERY, 0.25));
     OK(hsec_model_add_link(m, "grid", "g.health", 0.3, 0));
     OK(hsec_model_add_link(m, "g.food", "g.health", 0.1, 0));
-    hsec_compiled *c = NULL;
-    OK(hsec_model_compile(&c, m));
-    hsec_model_free(m);
-    hsec_scenario *s = NULL;
-    OK(hsec_scenario_new(&s, c));
-    hsec_compiled_free(c);
+    hsec_scenario *s = scenario_of(m);
     OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_UNKNOWN));
     OK(hsec_scenario_set_threat(s, "t", HSEC_TIMING_LIKELIHOOD, 0.8));
     OK(hsec_scenario_set_threat(s, "t", HSEC_TIMING_START, 1));

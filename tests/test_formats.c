@@ -28,21 +28,6 @@ static void put_file(const char *path, const void *data, size_t len)
     fclose(f);
 }
 
-static unsigned char *get_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    buf[n] = 0;
-    *len = (size_t)n;
-    return buf;
-}
-
 static const char *const doc =
     "{\"hsec\": 1, \"regions\": [{\"id\": \"r\"}],"
     " \"groups\": [{\"id\": \"g\", \"region\": \"r\", \"size\": 1234.5, \"recovery\": 0.1,"
@@ -117,7 +102,7 @@ static void test_round_trips(void **state)
     put_file(path_of("doc.json"), doc, strlen(doc));
     OK(hsec_loader_convert_file(l, path_of("doc.json"), path_of("ref.json"), HSEC_FORMAT_JSON));
     size_t nref;
-    unsigned char *ref = get_file(path_of("ref.json"), &nref);
+    unsigned char *ref = read_file(path_of("ref.json"), &nref);
     assert_non_null(strstr((char *)ref, "-0.0"));
     assert_non_null(strstr((char *)ref, "4.9406564584124654e-324"));
     json_t *orig = json_file(path_of("doc.json"));
@@ -134,7 +119,7 @@ static void test_round_trips(void **state)
         /* and the encoding is deterministic: encoding it again gives the same bytes */
         OK(hsec_loader_convert_file(l, path_of("doc.bin"), path_of("again.bin"), (hsec_format)f));
         size_t n1, n2;
-        unsigned char *b1 = get_file(path_of("doc.bin"), &n1), *b2 = get_file(path_of("again.bin"), &n2);
+        unsigned char *b1 = read_file(path_of("doc.bin"), &n1), *b2 = read_file(path_of("again.bin"), &n2);
         assert_int_equal(n1, n2);
         assert_memory_equal(b1, b2, n1);
         free(b1);
@@ -163,7 +148,7 @@ static void test_round_trips(void **state)
     OK(hsec_doc_save_results(path_of("res.hsec"), r[0], s[0], HSEC_FORMAT_CONTAINER_ZLIB));
     OK(hsec_loader_convert_file(l, path_of("res.hsec"), path_of("res2.json"), HSEC_FORMAT_JSON));
     size_t a, b;
-    unsigned char *ja = get_file(path_of("res.json"), &a), *jb = get_file(path_of("res2.json"), &b);
+    unsigned char *ja = read_file(path_of("res.json"), &a), *jb = read_file(path_of("res2.json"), &b);
     char *jtext = NULL;
     size_t jl;
     OK(hsec_doc_results_json(&jtext, &jl, r[0], s[0]));
@@ -173,7 +158,7 @@ static void test_round_trips(void **state)
     free(ja);
     free(jb);
     size_t hb;
-    unsigned char *h = get_file(path_of("res.hsec"), &hb);
+    unsigned char *h = read_file(path_of("res.hsec"), &hb);
     assert_true(hb < a); /* compressed */
     free(h);
     for (int i = 0; i < 3; i++) {
@@ -204,7 +189,7 @@ static void test_truncation_and_bit_flips(void **state)
     for (int f = HSEC_FORMAT_CBOR; f < HSEC_FORMAT_COUNT; f++) {
         OK(hsec_loader_convert_file(l, path_of("small.json"), path_of("small.bin"), (hsec_format)f));
         size_t n;
-        unsigned char *b = get_file(path_of("small.bin"), &n);
+        unsigned char *b = read_file(path_of("small.bin"), &n);
         OK(load_bytes(l, b, n));
         assert_int_equal(load_bytes(l, b, 0), HSEC_EFORMAT); /* empty */
         for (size_t cut = 1; cut < n; cut++) {
@@ -249,7 +234,7 @@ static void test_bad_containers(void **state)
     put_file(path_of("s.json"), small, strlen(small));
     OK(hsec_loader_convert_file(l, path_of("s.json"), path_of("s.hsec"), HSEC_FORMAT_CONTAINER));
     size_t n;
-    unsigned char *b = get_file(path_of("s.hsec"), &n);
+    unsigned char *b = read_file(path_of("s.hsec"), &n);
     unsigned char *c = malloc(n);
     memcpy(c, b, n);
     c[1] = 'X';
@@ -294,7 +279,7 @@ static void test_decompression_bomb(void **state)
     OK(hsec_loader_convert_file(l, path_of("pad.json"), path_of("pad.hsec"),
                                 HSEC_FORMAT_CONTAINER_ZLIB));
     size_t n;
-    unsigned char *b = get_file(path_of("pad.hsec"), &n);
+    unsigned char *b = read_file(path_of("pad.hsec"), &n);
     assert_true(n * 500 < pad); /* it does expand more than 500-fold */
     expect(l, b, n, HSEC_EFORMAT, "more than 200-fold");
     OK(hsec_loader_set_limit(l, HSEC_LIMIT_RATIO, 2000));
@@ -440,7 +425,7 @@ static void test_atomic_write(void **state)
     OK(hsec_write_file(p, "first", 5));
     OK(hsec_write_file(p, "second", 6));
     size_t n;
-    unsigned char *b = get_file(p, &n);
+    unsigned char *b = read_file(p, &n);
     assert_int_equal(n, 6);
     assert_memory_equal(b, "second", 6);
     free(b);
@@ -457,7 +442,7 @@ static void test_atomic_write(void **state)
     put_file(path_of("bad.json"), "{\"hsec\": ", 9);
     assert_int_equal(hsec_loader_convert_file(l, path_of("bad.json"), p, HSEC_FORMAT_CBOR),
                      HSEC_EFORMAT);
-    b = get_file(p, &n);
+    b = read_file(p, &n);
     assert_memory_equal(b, "second", 6);
     free(b);
     assert_int_equal(hsec_loader_convert_file(l, path_of("bad.json"), p, (hsec_format)7),
