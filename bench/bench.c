@@ -295,6 +295,20 @@ int main(int argc, char **argv)
     S(hsec_scenario_run(&r, s));
     double t_dyn = now() - t;
     long long dyn_peak = atomic_load(&high);
+    /* the same run with its sweeps shared by the threads */
+    double t_dyn2 = 0;
+    int same2 = -1;
+    if (threads > 1) {
+        hsec_result *r2 = NULL;
+        S(hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, (double)threads));
+        t = now();
+        S(hsec_scenario_run(&r2, s));
+        t_dyn2 = now() - t;
+        S(hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, 1));
+        same2 = !memcmp(hsec_result_q(r), hsec_result_q(r2), n * sizeof(double)) &&
+                !memcmp(hsec_result_orders(r), hsec_result_orders(r2), 4 * n * sizeof(double));
+        hsec_result_free(r2);
+    }
     double burden;
     hsec_result_burden(&burden, r, HSEC_BURDEN_TOTAL, 0);
     dump("dynamic.q", hsec_result_q(r), n);
@@ -378,6 +392,11 @@ int main(int argc, char **argv)
     printf("%-44s %10.3f %18s\n", "static solve, linear, with orders", t_static, "-");
     printf("%-44s %10.3f %18.4g\n", "dynamic run, bounded, orders, 2 threats", t_dyn,
            (double)nnz * (double)steps / t_dyn);
+    if (threads > 1) {
+        char l2[64];
+        snprintf(l2, sizeof l2, "dynamic run on %ld threads", threads);
+        printf("%-44s %10.3f %18.4g\n", l2, t_dyn2, (double)nnz * (double)steps / t_dyn2);
+    }
     printf("%-44s %10.3f %18s\n", "adjoint ranking", t_rank, "-");
     char label[64];
     snprintf(label, sizeof label, "ensemble, %ld members x 30 steps, %ld thread(s)", members, threads);
@@ -400,6 +419,10 @@ int main(int argc, char **argv)
     printf("library memory: model and scenario %.0f MiB, dynamic run's peak %.0f MiB; "
            "target CSR + 16 node vectors + recorded outputs = %.0f MiB: %s\n", mib(held),
            mib(dyn_peak), allowed / 1048576.0, (double)dyn_peak <= allowed ? "met" : "not met");
+    if (threads > 1)
+        printf("dynamic run on %ld threads: %.2fx one thread's speed (target 1.6x: %s); results "
+               "%s\n", threads, t_dyn / t_dyn2, t_dyn / t_dyn2 >= 1.6 ? "met" : "not met",
+               same2 == 1 ? "bit-identical" : "DIFFERENT");
     printf("dynamic propagation streams %.2f GB/s, %.0f%% of the measured bandwidth (target 50%%: "
            "%s)\n", achieved / 1e9, 100 * fraction, fraction >= 0.5 ? "met" : "not met");
     if (outdir) {
@@ -412,8 +435,9 @@ int main(int argc, char **argv)
         }
         fprintf(f, "nodes=%zu\nlinks=%zu\nsteps=%ld\nstatic=%.9g\ndynamic=%.9g\nadjoint=%.9g\n"
                 "bandwidth=%.9g\nfraction=%.9g\nload_mb_s=%.9g\nloaded_same=%d\npeak_mib=%.1f\n"
-                "allowed_mib=%.1f\n", n, nnz, steps, t_static, t_dyn, t_rank, bw, fraction,
-                cbor_bytes / 1e6 / t_load, same, mib(dyn_peak), allowed / 1048576.0);
+                "allowed_mib=%.1f\ndynamic_threads=%.9g\n", n, nnz, steps, t_static, t_dyn, t_rank, bw,
+                fraction, cbor_bytes / 1e6 / t_load, same, mib(dyn_peak), allowed / 1048576.0,
+                t_dyn2);
         fclose(f);
     } else {
         printf("ratio_vs_scipy=unmeasured bandwidth_fraction=%.3f\n", fraction);

@@ -202,6 +202,10 @@ def main(out):
                                  ("adjoint ranking", lib_t["adjoint"], t_adj, r_adj, 5)):
         print(f"{name:<34} {lt:>10.3f} {st:>10.3f} {r:>7.1f}x >= {tgt}x: "
               f"{'met' if r >= tgt else 'not met'}")
+    if lib_t.get("dynamic_threads", 0) > 0:
+        sp2 = lib_t["dynamic"] / lib_t["dynamic_threads"]
+        print(f"{'dynamic on two threads':<34} {lib_t['dynamic_threads']:>10.3f} {'':>10} "
+              f"{sp2:>7.2f}x one thread's speed, >= 1.6x: {'met' if sp2 >= 1.6 else 'not met'}")
     print(f"the numbers {'agree' if ok else 'DISAGREE'}")
     print(f"ratio_vs_scipy={r_dyn:.2f} bandwidth_fraction={lib_t['fraction']:.3f}")
     return 0 if ok else 1

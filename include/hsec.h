@@ -402,9 +402,11 @@ typedef enum hsec_option {
     HSEC_OPT_AF_K,             /* Alkire-Foster cutoff k on the weighted deprivation
                                   score, [0,1] (default 1/3) */
     HSEC_OPT_MEMBERS,          /* ensemble members, 1 .. 10^9 (default 100) */
-    HSEC_OPT_THREADS           /* ensemble threads, 0 .. 256 (default 0: one per processor) */
+    HSEC_OPT_THREADS,          /* ensemble threads, 0 .. 256 (default 0: one per processor) */
+    HSEC_OPT_RUN_THREADS       /* threads sharing one run's sweeps, 0 .. 256 (default 1;
+                                  0: one per processor); results do not depend on it */
 } hsec_option;
-#define HSEC_OPTION_COUNT 14
+#define HSEC_OPTION_COUNT 15
 #define HSEC_MODE_STATIC 0
 #define HSEC_MODE_DYNAMIC 1
 

@@ -161,7 +161,7 @@ static int evaluate(search *x, const unsigned char *mask, double *burden)
 {
     hsec_scenario *s = x->s;
     hsec_result *r = NULL;
-    hx_opts o = {mask, NULL, NULL, NULL, s->err};
+    hx_opts o = {mask, NULL, NULL, NULL, s->err, false};
     int rc = hx_run(&r, s, &o);
     if (rc)
         return rc;

@@ -402,7 +402,7 @@ static int load_run(ld *l, const hd *doc)
         "mode",          "steps",          "bounded",         "record",
         "bands",         "step_unit",      "recovery_lambda", "seed",
         "max_iterations", "critical_share", "pervasive_share", "deprivation_cutoff",
-        "score_cutoff",  NULL};
+        "score_cutoff",  "threads",        NULL};
     int rc = HSEC_OK;
     const hd *run = member(l, &rc, "document", doc, "run", HD_OBJ, false);
     if (rc || !run)
@@ -429,11 +429,11 @@ static int load_run(ld *l, const hd *doc)
     static const char *const nk[] = {"recovery_lambda",    "seed",
                                      "max_iterations",     "critical_share",
                                      "pervasive_share",    "deprivation_cutoff",
-                                     "score_cutoff"};
+                                     "score_cutoff",       "threads"};
     static const hsec_option no[] = {HSEC_OPT_RECOVERY_LAMBDA, HSEC_OPT_SEED,
                                      HSEC_OPT_MAX_ITERATIONS,  HSEC_OPT_CRITICAL_SHARE,
                                      HSEC_OPT_PERVASIVE_SHARE, HSEC_OPT_AF_CUTOFF,
-                                     HSEC_OPT_AF_K};
+                                     HSEC_OPT_AF_K,            HSEC_OPT_RUN_THREADS};
     for (size_t i = 0; i < sizeof nk / sizeof *nk && !rc; i++) {
         const hd *v = member(l, &rc, "run", run, nk[i], HD_NUM, false);
         if (v)

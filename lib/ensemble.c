@@ -186,7 +186,7 @@ static void *worker(void *arg)
                      fixed(s->unc[HSEC_UNCERTAIN_MAGNITUDES]) ? NULL : mag,
                      fixed(s->unc[HSEC_UNCERTAIN_RECOVERY]) ? NULL : k};
         draw(j, m, &d, w, mag, k);
-        hx_opts o = {j->mask, NULL, NULL, &d, err};
+        hx_opts o = {j->mask, NULL, NULL, &d, err, true};
         hsec_result *r = NULL;
         if ((rc = hx_run(&r, j->s, &o)))
             break;

@@ -293,6 +293,7 @@ typedef struct hx_opts {
     void *user;
     const hx_draw *draw;
     char *err;
+    bool one_thread; /* ignore HSEC_OPT_RUN_THREADS (ensemble members) */
 } hx_opts;
 
 /* One run. Reads the scenario only (it must be prepared: hx_scenario_prepare),

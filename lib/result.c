@@ -22,7 +22,7 @@ int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned c
         return HSEC_EINVAL;
     s->err[0] = '\0';
     hx_scenario_prepare(s);
-    hx_opts o = {mask, s->progress, s->progress_user, NULL, s->err};
+    hx_opts o = {mask, s->progress, s->progress_user, NULL, s->err, false};
     return hx_run(out, s, &o);
 }
 

@@ -23,7 +23,9 @@
 #include "internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct ctx {
     const hsec_compiled *c;
@@ -43,12 +45,45 @@ typedef struct ctx {
     double *mfac; /* measure strength * ramp at this step; 0 when not in force */
     double *thr;  /* threat likelihood at this step; 0 when not active */
     double *acc, *tg, *cbuf;
+    /* rows split among T threads: thread k sweeps rows cut[k] .. cut[k+1]-1,
+     * starting its walk of the target lists at w0[k] */
+    size_t T;
+    size_t *cut;
+    struct walk *w0;
+    struct pool *pool;
 } ctx;
 
 /* Pointers into the scenario's sorted target lists, advanced with the sweep. */
 typedef struct walk {
     size_t tt, dec, red, shd, rec;
 } walk;
+
+/* The first entry of a sorted target list at or after `at`. */
+static size_t lower(const starget *l, size_t n, size_t at)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l[mid].at < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The walk's place at row i0: where a sweep from row 0 would be. */
+static walk walk_at(const ctx *x, size_t i0)
+{
+    const hsec_scenario *s = x->s;
+    walk w;
+    w.tt = lower(s->tt, s->ntt, i0);
+    w.dec = lower(s->mt[HSEC_DECOUPLE], s->nmt[HSEC_DECOUPLE], x->c->rowp[i0]);
+    w.red = lower(s->mt[HSEC_REDUCE_VULNERABILITY], s->nmt[HSEC_REDUCE_VULNERABILITY], i0);
+    w.shd = lower(s->mt[HSEC_SHIELD], s->nmt[HSEC_SHIELD], i0);
+    w.rec = lower(s->mt[HSEC_RECOVER], s->nmt[HSEC_RECOVER], i0);
+    return w;
+}
 
 static bool in_force(int64_t start, int64_t dur, uint64_t t)
 {
@@ -135,6 +170,7 @@ static inline const double *source(const ctx *x, size_t e, size_t tmod)
 #endif
 
 static inline __attribute__((always_inline)) double sweep_body(ctx *x, uint64_t t,
+                                                                size_t i0, size_t i1, walk w,
                                                                 const size_t G, const bool dec,
                                                                 const bool lag)
 {
@@ -149,8 +185,7 @@ static inline __attribute__((always_inline)) double sweep_body(ctx *x, uint64_t 
     const uint32_t *col = c->col;
     double maxch = 0;
     size_t tmod = x->R ? (size_t)(t % x->R) : 0;
-    walk w = {0};
-    for (size_t i = 0; i < x->n; i++) {
+    for (size_t i = i0; i < i1; i++) {
         HX_UNROLL
         for (size_t p = 0; p < G; p++)
             acc[p] = 0;
@@ -210,37 +245,199 @@ static inline __attribute__((always_inline)) double sweep_body(ctx *x, uint64_t 
         for (size_t p = 3; p < G; p++)
             g[p] = tg[p + 1];
     }
+    return maxch;
+}
+
+#define HX_SWEEP_CASES(G)                                                  \
+    case G:                                                                \
+        if (dec)                                                           \
+            return lag ? sweep_body(x, t, i0, i1, w, G, true, true)        \
+                       : sweep_body(x, t, i0, i1, w, G, true, false);      \
+        return lag ? sweep_body(x, t, i0, i1, w, G, false, true)           \
+                   : sweep_body(x, t, i0, i1, w, G, false, false);
+
+/* Thread k's rows of one step. */
+static double sweep_rows(ctx *x, uint64_t t, size_t k)
+{
+    bool dec = x->s->nmt[HSEC_DECOUPLE] > 0, lag = x->uselag;
+    bool split = x->T > 1;
+    size_t i0 = split ? x->cut[k] : 0, i1 = split ? x->cut[k + 1] : x->n;
+    walk w = split ? x->w0[k] : walk_at(x, 0);
+    switch (x->G) {
+        HX_SWEEP_CASES(3)
+        HX_SWEEP_CASES(4)
+        HX_SWEEP_CASES(5)
+        HX_SWEEP_CASES(6)
+    default: return sweep_body(x, t, i0, i1, w, x->G, dec, lag);
+    }
+}
+
+/*
+ * Threads sharing the sweeps of one run. Each step the caller wakes the
+ * workers, sweeps its own rows, and waits for theirs; rows are
+ * independent within a step (Jacobi), so the results are the same, bit
+ * for bit, whatever the number of threads.
+ */
+#define HX_MAX_RUN_THREADS 256
+
+typedef struct pool {
+    ctx *x;
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    uint64_t gen, t;
+    size_t pending, started;
+    bool quit;
+    double ch[HX_MAX_RUN_THREADS];
+    struct warg {
+        struct pool *p;
+        size_t k;
+    } arg[HX_MAX_RUN_THREADS];
+    pthread_t th[HX_MAX_RUN_THREADS];
+} pool;
+
+static void *worker(void *arg)
+{
+    struct warg *a = arg;
+    pool *p = a->p;
+    uint64_t seen = 0;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->gen == seen && !p->quit)
+            pthread_cond_wait(&p->go, &p->mu);
+        seen = p->gen;
+        bool quit = p->quit;
+        uint64_t t = p->t;
+        pthread_mutex_unlock(&p->mu);
+        if (quit)
+            return NULL;
+        double ch = sweep_rows(p->x, t, a->k);
+        pthread_mutex_lock(&p->mu);
+        p->ch[a->k] = ch;
+        if (--p->pending == 0)
+            pthread_cond_signal(&p->done);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+static void pool_stop(ctx *x)
+{
+    pool *p = x->pool;
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->quit = true;
+    pthread_cond_broadcast(&p->go);
+    pthread_mutex_unlock(&p->mu);
+    for (size_t k = 0; k < p->started; k++)
+        pthread_join(p->th[k], NULL);
+    pthread_cond_destroy(&p->go);
+    pthread_cond_destroy(&p->done);
+    pthread_mutex_destroy(&p->mu);
+    hx_free(x->a, p);
+    x->pool = NULL;
+}
+
+/*
+ * Split the rows among `want` threads (fewer when the model is small or a
+ * thread cannot be started), by links plus a share for each node's own
+ * work. HSEC_ENOMEM on allocation failure; nothing else fails.
+ */
+static int pool_start(ctx *x, size_t want)
+{
+    const hsec_compiled *c = x->c;
+    size_t T = want;
+    if (T > x->n / 1024)
+        T = x->n / 1024;
+    if (T > HX_MAX_RUN_THREADS)
+        T = HX_MAX_RUN_THREADS;
+    if (x->G > HX_GMAX) /* the instances' scratch arrays are per call only up to HX_GMAX */
+        T = 1;
+    if (T < 1)
+        T = 1;
+    x->T = 1;
+    if (T == 1)
+        return HSEC_OK;
+    pool *p = hx_calloc(x->a, 1, sizeof *p);
+    x->cut = hx_calloc(x->a, T + 1, sizeof *x->cut);
+    x->w0 = hx_calloc(x->a, T, sizeof *x->w0);
+    if (!p || !x->cut || !x->w0) {
+        hx_free(x->a, p);
+        return HSEC_ENOMEM;
+    }
+    p->x = x;
+    if (pthread_mutex_init(&p->mu, NULL)) {
+        hx_free(x->a, p);
+        return HSEC_OK; /* one thread */
+    }
+    pthread_cond_init(&p->go, NULL);
+    pthread_cond_init(&p->done, NULL);
+    x->pool = p;
+    for (size_t k = 1; k < T; k++) {
+        p->arg[p->started].p = p;
+        p->arg[p->started].k = k;
+        if (pthread_create(&p->th[p->started], NULL, worker, &p->arg[p->started]))
+            break;
+        p->started++;
+    }
+    T = p->started + 1;
+    double total = (double)c->rowp[x->n] + 2.0 * (double)x->n;
+    x->cut[0] = 0;
+    for (size_t k = 1; k < T; k++) { /* the first row whose cost reaches k/T of the total */
+        double target = total * (double)k / (double)T;
+        size_t lo = x->cut[k - 1], hi = x->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if ((double)c->rowp[mid] + 2.0 * (double)mid < target)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        x->cut[k] = lo;
+    }
+    x->cut[T] = x->n;
+    for (size_t k = 0; k < T; k++)
+        x->w0[k] = walk_at(x, x->cut[k]);
+    x->T = T;
+    return HSEC_OK;
+}
+
+/* One step t -> t+1 on every row (static: one iteration), then the
+ * gather vectors swapped and the lagged sources' kept. Returns the largest
+ * change (static). */
+static double sweep(ctx *x, uint64_t t)
+{
+    const hsec_compiled *c = x->c;
+    double maxch;
+    if (x->T <= 1) {
+        maxch = sweep_rows(x, t, 0);
+    } else {
+        pool *p = x->pool;
+        pthread_mutex_lock(&p->mu);
+        p->t = t;
+        p->pending = x->T - 1;
+        p->gen++;
+        pthread_cond_broadcast(&p->go);
+        pthread_mutex_unlock(&p->mu);
+        maxch = sweep_rows(x, t, 0);
+        pthread_mutex_lock(&p->mu);
+        while (p->pending > 0)
+            pthread_cond_wait(&p->done, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+        for (size_t k = 1; k < x->T; k++) /* as one sweep would: NaN if any */
+            if (p->ch[k] > maxch || p->ch[k] != p->ch[k])
+                maxch = maxch != maxch ? maxch : p->ch[k];
+    }
     double *tmp = x->gv;
     x->gv = x->gv2;
     x->gv2 = tmp;
     if (x->uselag) { /* keep the new gather vectors of lagged sources */
-        size_t slot = (size_t)((t + 1) % x->R);
+        size_t slot = (size_t)((t + 1) % x->R), G = x->G;
         for (size_t i = 0; i < x->n; i++)
             if (c->hidx[i] != HX_NONE)
                 memcpy(x->ring + (slot * c->nlagsrc + c->hidx[i]) * G, x->gv + i * G,
                        G * sizeof(double));
     }
     return maxch;
-}
-
-#define HX_SWEEP_CASES(G)                                          \
-    case G:                                                        \
-        if (dec)                                                   \
-            return lag ? sweep_body(x, t, G, true, true)           \
-                       : sweep_body(x, t, G, true, false);         \
-        return lag ? sweep_body(x, t, G, false, true)              \
-                   : sweep_body(x, t, G, false, false);
-
-static double sweep(ctx *x, uint64_t t)
-{
-    bool dec = x->s->nmt[HSEC_DECOUPLE] > 0, lag = x->uselag;
-    switch (x->G) {
-        HX_SWEEP_CASES(3)
-        HX_SWEEP_CASES(4)
-        HX_SWEEP_CASES(5)
-        HX_SWEEP_CASES(6)
-    default: return sweep_body(x, t, x->G, dec, lag);
-    }
 }
 
 /* y = A' x at full strength (static), for the spectral radius check. */
@@ -495,6 +692,9 @@ static void summarise(const ctx *x, hsec_result *r)
 
 static void ctx_free(ctx *x)
 {
+    pool_stop(x);
+    hx_free(x->a, x->cut);
+    hx_free(x->a, x->w0);
     hx_free(x->a, x->st);
     hx_free(x->a, x->gv);
     hx_free(x->a, x->gv2);
@@ -637,6 +837,15 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     }
     if (!(r = result_new(&x, steps)))
         goto fail;
+    {
+        double want = o->one_thread ? 1 : s->opt[HSEC_OPT_RUN_THREADS];
+        if (want == 0) {
+            long np = sysconf(_SC_NPROCESSORS_ONLN);
+            want = np > 0 ? (double)np : 1;
+        }
+        if (pool_start(&x, (size_t)want))
+            goto fail;
+    }
 
     /* recovery times become rates: k = -ln(lambda) / (tau (1 - a_ii)) */
     if (o->draw && o->draw->k)

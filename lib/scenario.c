@@ -14,17 +14,17 @@
     } while (0)
 
 static const double opt_lo[HSEC_OPTION_COUNT] = {0, 1, 0, 1, 1, 1e-300, 0,
-                                                 1, 0, 0, 0, 0,      1, 0};
+                                                 1, 0, 0, 0, 0,      1, 0, 0};
 static const double opt_hi[HSEC_OPTION_COUNT] = {
     1, HX_MAX_STEPS, 1, HX_MAX_STEPS, HX_MAX_STEPS, 1 - 1e-16, 9007199254740992.0, 1e9,
-    1, 1,            1, 1,            1e9,          256};
+    1, 1,            1, 1,            1e9,          256,          256};
 static const double opt_default[HSEC_OPTION_COUNT] = {
-    HSEC_MODE_STATIC, 0, 1, 7, 90, 0.01, 0, 100000, 0.4, 0.25, 0.4, 1.0 / 3, 100, 0};
+    HSEC_MODE_STATIC, 0, 1, 7, 90, 0.01, 0, 100000, 0.4, 0.25, 0.4, 1.0 / 3, 100, 0, 1};
 static const char *const opt_name[HSEC_OPTION_COUNT] = {
     "mode",           "steps",           "bounded",   "bands[0]", "bands[1]",
     "recovery_lambda", "seed",           "max_iterations", "critical_share",
     "pervasive_share", "deprivation_cutoff", "score_cutoff", "uncertainty.members",
-    "uncertainty.threads"};
+    "uncertainty.threads", "threads"};
 /* Options that take any value in their range; the others are whole numbers. */
 static bool fractional(hsec_option opt)
 {

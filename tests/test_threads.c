@@ -75,10 +75,128 @@ static void test_shared_compiled(void **state)
     hsec_scenario_free(s); /* the last reference: frees the compiled model */
 }
 
+/* A model big enough to split: 1,400 groups (9,800 nodes) and 350 services
+ * with lags, decouple, shield, recover and reduce measures, three threats. */
+static hsec_scenario *split_model(void)
+{
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "land", NULL));
+    char a[64], b[64];
+    uint64_t r = 12345;
+    for (int g = 0; g < 1400; g++) {
+        snprintf(a, sizeof a, "g%d", g);
+        OK(hsec_model_add_group(m, a, "land", 100 + g));
+        OK(hsec_model_set(m, a, HSEC_PARAM_RECOVERY, 0.05 + 0.001 * (g % 90)));
+    }
+    for (int v = 0; v < 350; v++) {
+        snprintf(a, sizeof a, "s%d", v);
+        OK(hsec_model_add_service(m, a, (hsec_service_kind)(v % 12), NULL));
+        OK(hsec_model_set(m, a, HSEC_PARAM_RECOVERY, 0.2));
+        for (int k = 0; k < 12; k++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            snprintf(b, sizeof b, "g%d.%s", (v * 4 + k * 117 + (int)((r >> 33) % 3)) % 1400,
+                     hsec_enum_name(HSEC_ENUM_DIMENSION, (int)((r >> 20) % 7)));
+            if (hsec_model_add_link(m, a, b, 0.05 + (double)((r >> 40) % 100) / 400, (double)(k % 3)))
+                fail_msg("link: %s", hsec_model_errmsg(m));
+        }
+    }
+    OK(hsec_model_use_template(m, "dimensions"));
+    hsec_compiled *c = NULL;
+    if (hsec_model_compile(&c, m))
+        fail_msg("compile: %s", hsec_model_errmsg(m));
+    hsec_model_free(m);
+    hsec_scenario *s = NULL;
+    OK(hsec_scenario_new(&s, c));
+    hsec_compiled_free(c);
+    OK(hsec_scenario_add_threat(s, "a", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_add_threat(s, "b", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_add_threat(s, "c", HSEC_THREAT_CRIMINAL));
+    OK(hsec_scenario_set_threat(s, "b", HSEC_TIMING_START, 4));
+    for (int v = 0; v < 350; v += 7) {
+        snprintf(a, sizeof a, "s%d", v);
+        OK(hsec_scenario_add_threat_target(s, "a", a, 0.5));
+        snprintf(a, sizeof a, "g%d", v * 4);
+        OK(hsec_scenario_add_threat_target(s, "b", a, 0.2));
+        snprintf(a, sizeof a, "g%d.personal", v * 4 + 1);
+        OK(hsec_scenario_add_threat_target(s, "c", a, 0.3));
+    }
+    OK(hsec_scenario_add_measure(s, "dec", HSEC_PROTECTION, HSEC_DECOUPLE, HSEC_BY_NGO, 0.5));
+    OK(hsec_scenario_add_measure(s, "shd", HSEC_PROTECTION, HSEC_SHIELD, HSEC_BY_MILITARY, 0.4));
+    OK(hsec_scenario_add_measure(s, "rec", HSEC_PROTECTION, HSEC_RECOVER, HSEC_BY_NGO, 0.05));
+    OK(hsec_scenario_add_measure(s, "red", HSEC_EMPOWERMENT, HSEC_REDUCE_VULNERABILITY,
+                                 HSEC_BY_COMMUNITY, 0.3));
+    OK(hsec_scenario_set_measure(s, "red", HSEC_TIMING_RAMP, 6));
+    for (int g = 0; g < 1400; g += 13) {
+        snprintf(a, sizeof a, "g%d", g);
+        OK(hsec_scenario_add_measure_link(s, "dec", NULL, a));
+        OK(hsec_scenario_add_measure_target(s, "red", a));
+        snprintf(a, sizeof a, "g%d.health", g + 5);
+        OK(hsec_scenario_add_measure_target(s, "rec", a));
+    }
+    for (int v = 0; v < 350; v += 11) {
+        snprintf(a, sizeof a, "s%d", v);
+        OK(hsec_scenario_add_measure_target(s, "shd", a));
+        snprintf(a, sizeof a, "g%d", v * 4);
+        OK(hsec_scenario_add_measure_target(s, "shd", a));
+    }
+    OK(hsec_scenario_record(s, "g3"));
+    return s;
+}
+
+/* One run's sweeps shared by 1, 2, 3 and 8 threads: the same results to
+ * the bit, dynamic and static, bounded and linear. */
+static void test_run_threads(void **state)
+{
+    (void)state;
+    hsec_scenario *s = split_model();
+    size_t n = hsec_compiled_node_count(hsec_scenario_compiled(s));
+    assert_true(n >= 8 * 1024);
+    static const int modes[][2] = {{HSEC_MODE_DYNAMIC, 1}, {HSEC_MODE_DYNAMIC, 0},
+                                   {HSEC_MODE_STATIC, 1}, {HSEC_MODE_STATIC, 0}};
+    for (size_t md = 0; md < 4; md++) {
+        OK(hsec_scenario_set_option(s, HSEC_OPT_MODE, modes[md][0]));
+        OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, modes[md][1]));
+        OK(hsec_scenario_set_option(s, HSEC_OPT_STEPS, 40));
+        hsec_result *one = NULL;
+        OK(hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, 1));
+        if (hsec_scenario_run(&one, s))
+            fail_msg("run: %s", hsec_scenario_errmsg(s));
+        double b1;
+        OK(hsec_result_burden(&b1, one, HSEC_BURDEN_PROPAGATED, 0));
+        assert_true(b1 > 0);
+        static const double threads[] = {2, 3, 8, 0};
+        for (size_t k = 0; k < 4; k++) {
+            hsec_result *r = NULL;
+            OK(hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, threads[k]));
+            OK(hsec_scenario_run(&r, s));
+            assert_memory_equal(hsec_result_q(r), hsec_result_q(one), n * sizeof(double));
+            assert_memory_equal(hsec_result_orders(r), hsec_result_orders(one),
+                                4 * n * sizeof(double));
+            for (int part = HSEC_BURDEN_TOTAL; part <= HSEC_BURDEN_PROPAGATED; part++) {
+                double x, y;
+                OK(hsec_result_burden(&x, r, (hsec_burden)part, 0));
+                OK(hsec_result_burden(&y, one, (hsec_burden)part, 0));
+                assert_true(x == y);
+            }
+            assert_int_equal(hsec_result_steps(r), hsec_result_steps(one));
+            hsec_result_free(r);
+        }
+        hsec_result_free(one);
+    }
+    double v;
+    assert_int_equal(hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, 257), HSEC_EINVAL);
+    assert_int_equal(hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, 1.5), HSEC_EINVAL);
+    OK(hsec_scenario_get_option(&v, s, HSEC_OPT_RUN_THREADS));
+    assert_true(v == 0);
+    hsec_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_compiled),
+        cmocka_unit_test(test_run_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
