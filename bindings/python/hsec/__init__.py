@@ -117,7 +117,7 @@ _TIMING = {"start": 0, "duration": 1, "likelihood": 2, "ramp": 3, "cost": 4}
 _OPTIONS = {"mode": 0, "steps": 1, "bounded": 2, "band_short": 3, "band_medium": 4,
             "recovery_lambda": 5, "seed": 6, "max_iterations": 7, "critical_share": 8,
             "pervasive_share": 9, "deprivation_cutoff": 10, "score_cutoff": 11, "members": 12,
-            "threads": 13}
+            "threads": 13, "run_threads": 14}
 _BURDEN = {"total": 0, "baseline": 1, "propagated": 2, "band": 3, "order": 4, "threat": 5,
            "actor": 6, "region": 7, "initial": 8, "group": 9}
 
