@@ -223,3 +223,13 @@ def test_operator_solves_like_the_library(path):
         assert len(g["id"]) == len(g["size"]) == len(g["node"])
         with pytest.raises(hsec.BadInput, match="-2"):
             s.operator(step=-2)
+
+
+def test_run_threads_option():
+    with hsec.load(EXAMPLES[0]) as s:
+        one = s.run().to_dict()
+        s.set_option("run_threads", 2)
+        assert s.option("run_threads") == 2
+        assert s.run().to_dict() == one
+        with pytest.raises(hsec.BadInput, match="257"):
+            s.set_option("run_threads", 257)
