@@ -73,6 +73,14 @@ int hd_to_json(char **out, size_t *len, const hd *d);
 int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
                  const hx_limits *lim, char *msg);
 int hx_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s);
+/* The run options written as plain numbers in the document's "run"
+ * object, read (doc_scenario.c) and written (doc_export.c) alike. */
+typedef struct hx_run_key {
+    const char *key;
+    hsec_option opt;
+} hx_run_key;
+#define HX_RUN_NUMBERS 8
+extern const hx_run_key hx_run_numbers[HX_RUN_NUMBERS];
 /* The scenario document of a scenario (doc_export.c). */
 int hx_scenario_tree(hd **out, const hsec_scenario *s);
 

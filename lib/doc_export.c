@@ -253,16 +253,8 @@ static void run(hb *b, hd *doc, const hsec_scenario *s)
     hb_push(b, bands, hb_num(b, opt[HSEC_OPT_BAND_MEDIUM]));
     hb_set(b, o, "bands", bands);
     hb_set(b, o, "step_unit", hb_str(b, s->unit));
-    static const char *const keys[] = {"recovery_lambda",    "seed",
-                                       "max_iterations",     "critical_share",
-                                       "pervasive_share",    "deprivation_cutoff",
-                                       "score_cutoff",       "threads"};
-    static const hsec_option which[] = {HSEC_OPT_RECOVERY_LAMBDA, HSEC_OPT_SEED,
-                                        HSEC_OPT_MAX_ITERATIONS,  HSEC_OPT_CRITICAL_SHARE,
-                                        HSEC_OPT_PERVASIVE_SHARE, HSEC_OPT_AF_CUTOFF,
-                                        HSEC_OPT_AF_K,            HSEC_OPT_RUN_THREADS};
-    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
-        hb_set(b, o, keys[k], hb_num(b, opt[which[k]]));
+    for (size_t k = 0; k < HX_RUN_NUMBERS; k++)
+        hb_set(b, o, hx_run_numbers[k].key, hb_num(b, opt[hx_run_numbers[k].opt]));
     if (s->nrec) {
         hd *rec = hb_new(b, HD_ARR);
         for (size_t k = 0; k < s->nrec; k++)

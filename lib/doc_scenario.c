@@ -396,6 +396,12 @@ static int package_item(ld *l, const hd *o, char *where, size_t wsize)
     return rc;
 }
 
+const hx_run_key hx_run_numbers[HX_RUN_NUMBERS] = {
+    {"recovery_lambda", HSEC_OPT_RECOVERY_LAMBDA}, {"seed", HSEC_OPT_SEED},
+    {"max_iterations", HSEC_OPT_MAX_ITERATIONS},   {"critical_share", HSEC_OPT_CRITICAL_SHARE},
+    {"pervasive_share", HSEC_OPT_PERVASIVE_SHARE}, {"deprivation_cutoff", HSEC_OPT_AF_CUTOFF},
+    {"score_cutoff", HSEC_OPT_AF_K},               {"threads", HSEC_OPT_RUN_THREADS}};
+
 static int load_run(ld *l, const hd *doc)
 {
     static const char *const keys[] = {
@@ -426,18 +432,10 @@ static int load_run(ld *l, const hd *doc)
     const hd *bounded = member(l, &rc, "run", run, "bounded", HD_BOOL, false);
     if (!rc && bounded)
         rc = api(l, "run", hsec_scenario_set_option(l->s, HSEC_OPT_BOUNDED, bounded->b));
-    static const char *const nk[] = {"recovery_lambda",    "seed",
-                                     "max_iterations",     "critical_share",
-                                     "pervasive_share",    "deprivation_cutoff",
-                                     "score_cutoff",       "threads"};
-    static const hsec_option no[] = {HSEC_OPT_RECOVERY_LAMBDA, HSEC_OPT_SEED,
-                                     HSEC_OPT_MAX_ITERATIONS,  HSEC_OPT_CRITICAL_SHARE,
-                                     HSEC_OPT_PERVASIVE_SHARE, HSEC_OPT_AF_CUTOFF,
-                                     HSEC_OPT_AF_K,            HSEC_OPT_RUN_THREADS};
-    for (size_t i = 0; i < sizeof nk / sizeof *nk && !rc; i++) {
-        const hd *v = member(l, &rc, "run", run, nk[i], HD_NUM, false);
+    for (size_t i = 0; i < HX_RUN_NUMBERS && !rc; i++) {
+        const hd *v = member(l, &rc, "run", run, hx_run_numbers[i].key, HD_NUM, false);
         if (v)
-            rc = api(l, "run", hsec_scenario_set_option(l->s, no[i], v->num));
+            rc = api(l, "run", hsec_scenario_set_option(l->s, hx_run_numbers[i].opt, v->num));
     }
     const hd *bands = list_of(l, &rc, "run", run, "bands", false, HD_NUM);
     if (!rc && bands) {

@@ -359,7 +359,8 @@ int hsec_write_file(const char *path, const void *data, size_t len)
     return HSEC_OK;
 }
 
-/* A document tree built by fn, encoded and saved atomically. */
+/* The results document of r, or the scenario document of s when r is NULL,
+ * encoded and saved atomically. */
 static int save_tree(const char *path, const hsec_scenario *s, hsec_format format,
                      const hsec_result *r)
 {

@@ -365,12 +365,16 @@ static int pool_start(ctx *x, size_t want)
         return HSEC_ENOMEM;
     }
     p->x = x;
-    if (pthread_mutex_init(&p->mu, NULL)) {
+    bool mu = !pthread_mutex_init(&p->mu, NULL), go = mu && !pthread_cond_init(&p->go, NULL),
+         done = go && !pthread_cond_init(&p->done, NULL);
+    if (!done) { /* one thread, then */
+        if (go)
+            pthread_cond_destroy(&p->go);
+        if (mu)
+            pthread_mutex_destroy(&p->mu);
         hx_free(x->a, p);
-        return HSEC_OK; /* one thread */
+        return HSEC_OK;
     }
-    pthread_cond_init(&p->go, NULL);
-    pthread_cond_init(&p->done, NULL);
     x->pool = p;
     for (size_t k = 1; k < T; k++) {
         p->arg[p->started].p = p;
@@ -423,9 +427,9 @@ static double sweep(ctx *x, uint64_t t)
         while (p->pending > 0)
             pthread_cond_wait(&p->done, &p->mu);
         pthread_mutex_unlock(&p->mu);
-        for (size_t k = 1; k < x->T; k++) /* as one sweep would: NaN if any */
+        for (size_t k = 1; k < x->T && maxch == maxch; k++) /* as one sweep: NaN if any */
             if (p->ch[k] > maxch || p->ch[k] != p->ch[k])
-                maxch = maxch != maxch ? maxch : p->ch[k];
+                maxch = p->ch[k];
     }
     double *tmp = x->gv;
     x->gv = x->gv2;
@@ -960,6 +964,30 @@ void hx_lin_close(hx_lin *l)
     hx_free(a, l);
 }
 
+/* A context holding only the coefficients of A', c and K at step `step`
+ * (-1: static, full strength) with the measures of mask in force, for
+ * walking the rows outside a run. The scenario must be prepared. On
+ * failure (HSEC_ENOMEM) x holds what to free with ctx_free. */
+static int coeff_open(ctx *x, hsec_scenario *s, const unsigned char *mask, int64_t step)
+{
+    memset(x, 0, sizeof *x);
+    x->c = s->c;
+    x->s = s;
+    x->a = &s->a;
+    x->n = s->c->n;
+    x->w = s->c->w;
+    x->active = mask;
+    x->dynamic = step >= 0;
+    x->mfac = hx_calloc(x->a, s->nmeasure, sizeof(double));
+    x->thr = hx_calloc(x->a, s->nthreat, sizeof(double));
+    x->kb = hx_calloc(x->a, x->n, sizeof(double));
+    if (!x->mfac || !x->thr || !x->kb)
+        return HSEC_ENOMEM;
+    hx_recovery_rates(s, x->kb);
+    coefficients(x, step >= 0 ? (uint64_t)step : 0);
+    return HSEC_OK;
+}
+
 int hx_lin_open(hx_lin **out, hsec_scenario *s)
 {
     *out = NULL;
@@ -968,20 +996,10 @@ int hx_lin_open(hx_lin **out, hsec_scenario *s)
     if (!l)
         return HSEC_ENOMEM;
     l->s = s;
-    ctx *x = &l->x;
-    x->c = s->c;
-    x->s = s;
-    x->a = &s->a;
-    x->n = s->c->n;
-    x->w = s->c->w;
-    x->mfac = hx_calloc(x->a, s->nmeasure, sizeof(double));
-    x->thr = hx_calloc(x->a, s->nthreat, sizeof(double));
-    x->kb = hx_calloc(x->a, x->n, sizeof(double));
-    if (!x->mfac || !x->thr || !x->kb) {
+    if (coeff_open(&l->x, s, NULL, -1)) {
         hx_lin_close(l);
         return HSEC_ENOMEM;
     }
-    coefficients(x, 0); /* static: full strength */
     *out = l;
     return HSEC_OK;
 }
@@ -1065,24 +1083,11 @@ int hsec_scenario_operator(double *weight, double *perturbation, double *recover
     hx_scenario_prepare(s);
     const hsec_compiled *c = s->c;
     ctx x;
-    memset(&x, 0, sizeof x);
-    x.c = c;
-    x.s = s;
-    x.a = &s->a;
-    x.n = c->n;
-    x.w = c->w;
-    x.active = mask;
-    x.dynamic = step >= 0;
-    x.mfac = hx_calloc(x.a, s->nmeasure, sizeof(double));
-    x.thr = hx_calloc(x.a, s->nthreat, sizeof(double));
-    x.kb = hx_calloc(x.a, x.n, sizeof(double));
-    if (!x.mfac || !x.thr || !x.kb) {
+    if (coeff_open(&x, s, mask, step)) {
         ctx_free(&x);
         hx_setmsg(s->err, "out of memory");
         return HSEC_ENOMEM;
     }
-    hx_recovery_rates(s, x.kb);
-    coefficients(&x, step >= 0 ? (uint64_t)step : 0);
     const size_t H = s->nthreat;
     if (perturbation)
         memset(perturbation, 0, x.n * H * sizeof *perturbation);

@@ -102,13 +102,7 @@ static hsec_scenario *split_model(void)
         }
     }
     OK(hsec_model_use_template(m, "dimensions"));
-    hsec_compiled *c = NULL;
-    if (hsec_model_compile(&c, m))
-        fail_msg("compile: %s", hsec_model_errmsg(m));
-    hsec_model_free(m);
-    hsec_scenario *s = NULL;
-    OK(hsec_scenario_new(&s, c));
-    hsec_compiled_free(c);
+    hsec_scenario *s = scenario_of(m);
     OK(hsec_scenario_add_threat(s, "a", HSEC_THREAT_ADVERSARY));
     OK(hsec_scenario_add_threat(s, "b", HSEC_THREAT_NATURAL));
     OK(hsec_scenario_add_threat(s, "c", HSEC_THREAT_CRIMINAL));
@@ -158,10 +152,8 @@ static void test_run_threads(void **state)
         OK(hsec_scenario_set_option(s, HSEC_OPT_MODE, modes[md][0]));
         OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, modes[md][1]));
         OK(hsec_scenario_set_option(s, HSEC_OPT_STEPS, 40));
-        hsec_result *one = NULL;
         OK(hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, 1));
-        if (hsec_scenario_run(&one, s))
-            fail_msg("run: %s", hsec_scenario_errmsg(s));
+        hsec_result *one = run_ok(s);
         double b1;
         OK(hsec_result_burden(&b1, one, HSEC_BURDEN_PROPAGATED, 0));
         assert_true(b1 > 0);

@@ -217,7 +217,8 @@ def test_operator_solves_like_the_library(path):
         r = s.run()
         assert np.allclose(r.q, q, rtol=1e-10, atol=1e-12)
         assert np.all(op["recovery"] == 1)
-        assert np.all((w >= 0) & (w <= 1)) and np.all(lag >= 0)
+        assert np.all((w >= 0) & (w <= 1)) and np.all(src < n)
+        assert len(w) == len(lag) == len(op["weight"]) == rowp[-1]
         g = s.groups()
         assert np.allclose(g["weight"].sum(axis=1), 1)
         assert len(g["id"]) == len(g["size"]) == len(g["node"])
