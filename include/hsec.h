@@ -15,8 +15,14 @@
  *     _free function; _free(NULL) does nothing.
  *   - A returned `const` pointer is borrowed: it lives as long as the object
  *     it came from and must not be freed.
- *   - A handle keeps the detailed message of its last failure
- *     (hsec_model_errmsg, hsec_scenario_errmsg), naming the field and value.
+ *   - Errors, one way: a mutable handle keeps the detailed message of the
+ *     last failure of a call on it (hsec_model_errmsg, hsec_scenario_errmsg,
+ *     hsec_loader_errmsg), naming the field and value. Calls without a
+ *     handle, and calls on a shared, read-only one (a compiled model, a
+ *     result, an ensemble), leave theirs in a per-thread message,
+ *     hsec_last_errmsg(). No error is reported through errno.
+ *   - Arrays cross the API with their length; a length that does not match
+ *     what the call needs is refused with HSEC_EINVAL.
  *   - Lifecycle: build a model, compile it into an immutable hsec_compiled
  *     (any number of threads may use it at once), define scenarios on it,
  *     run them. A builder or scenario handle is used by one thread at a time.
@@ -44,17 +50,19 @@ extern "C" {
 
 /* ---------------------------------------------------------------- version */
 
-#define HSEC_VERSION_MAJOR 0
-#define HSEC_VERSION_MINOR 1
+#define HSEC_VERSION_MAJOR 1
+#define HSEC_VERSION_MINOR 0
 #define HSEC_VERSION_PATCH 0
 /* MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define HSEC_VERSION_NUMBER \
     (HSEC_VERSION_MAJOR * 10000 + HSEC_VERSION_MINOR * 100 + HSEC_VERSION_PATCH)
-#define HSEC_VERSION_STRING "0.1.0"
+#define HSEC_VERSION_STRING "1.0.0"
 
-/* Version of the library actually linked (compare with HSEC_VERSION_NUMBER). */
+/* Version of the library actually linked (compare with HSEC_VERSION_NUMBER).
+ * Within one major version (the soname's, libhsec.so.1) only additions are
+ * made, so a caller built against 1.x runs on any 1.y with y >= x. */
 HSEC_API int hsec_version_number(void);
-/* Static string, e.g. "0.1.0". */
+/* Static string, e.g. "1.0.0". */
 HSEC_API const char *hsec_version_string(void);
 
 /* ----------------------------------------------------------------- errors */
@@ -70,7 +78,7 @@ typedef enum hsec_error {
     HSEC_EIO = -6,       /* a file could not be read or written */
     HSEC_EFORMAT = -7,   /* a document is malformed (syntax, type, key) */
     HSEC_ESTATE = -8,    /* the call does not fit the object's state */
-    HSEC_ECANCELED = -9  /* a progress callback asked to stop */
+    HSEC_ECANCELED = -9 /* a progress callback asked to stop */
 } hsec_error;
 
 /* Static text for a code; never NULL ("unknown error" for unknown codes). */
@@ -79,15 +87,34 @@ HSEC_API const char *hsec_strerror(int code);
 /* Longest message a handle keeps, terminating NUL included. */
 #define HSEC_ERRMSG_MAX 512
 
+/* The message of the last failure, in this thread, of a call without a
+ * handle or on a shared, read-only one ("" when there was none); borrowed,
+ * valid until the thread's next such failure. Calls on a mutable handle
+ * keep their message on the handle instead. */
+HSEC_API const char *hsec_last_errmsg(void);
+/* Set this thread's last message (at most HSEC_ERRMSG_MAX - 1 bytes are
+ * kept; NULL sets ""); returns code, so that a layer built on the API (the
+ * library's own document layer, a binding) can report as the library does. */
+HSEC_API int hsec_last_errmsg_set(int code, const char *message);
+
+/* An index that names nothing: a region without a parent, a national
+ * service's region. */
+#define HSEC_NO_INDEX ((size_t)-1)
+
 /* ------------------------------------------------------------- allocation */
 
 /*
- * A custom allocator, used for every allocation of the library's own.
+ * A custom allocator, used for every allocation of the library's own and
+ * of zlib's, and for the JSON text the hsec_doc_*_json functions return.
+ * version must be HSEC_ALLOCATOR_VERSION (so that the struct can grow);
  * alloc and realloc return NULL on failure; free accepts NULL. All three
- * must be set. The JSON reader and writer (hsec_doc_*) also allocate through
- * the JSON library (jansson) with its own allocator, on that path only.
+ * must be set. The JSON reader and writer also allocate their working
+ * trees through the JSON library (jansson) with its own allocator, on that
+ * path only.
  */
+#define HSEC_ALLOCATOR_VERSION 1
 typedef struct hsec_allocator {
+    unsigned version; /* HSEC_ALLOCATOR_VERSION */
     void *(*alloc)(void *opaque, size_t size);
     void *(*realloc)(void *opaque, void *ptr, size_t size);
     void (*free)(void *opaque, void *ptr);
@@ -121,47 +148,47 @@ typedef enum hsec_dimension {
 
 typedef enum hsec_service_kind {
     HSEC_SERVICE_ENERGY = 0,
-    HSEC_SERVICE_WATER,
-    HSEC_SERVICE_HEALTH_CARE,
-    HSEC_SERVICE_FOOD_PRODUCTION,
-    HSEC_SERVICE_MARKET,
-    HSEC_SERVICE_EDUCATION,
-    HSEC_SERVICE_SHELTER,
-    HSEC_SERVICE_COMMUNICATIONS,
-    HSEC_SERVICE_TRANSPORT,
-    HSEC_SERVICE_POLICING_JUSTICE,
-    HSEC_SERVICE_GOVERNANCE,
-    HSEC_SERVICE_CULTURAL_PROPERTY,
-    HSEC_SERVICE_OTHER
+    HSEC_SERVICE_WATER = 1,
+    HSEC_SERVICE_HEALTH_CARE = 2,
+    HSEC_SERVICE_FOOD_PRODUCTION = 3,
+    HSEC_SERVICE_MARKET = 4,
+    HSEC_SERVICE_EDUCATION = 5,
+    HSEC_SERVICE_SHELTER = 6,
+    HSEC_SERVICE_COMMUNICATIONS = 7,
+    HSEC_SERVICE_TRANSPORT = 8,
+    HSEC_SERVICE_POLICING_JUSTICE = 9,
+    HSEC_SERVICE_GOVERNANCE = 10,
+    HSEC_SERVICE_CULTURAL_PROPERTY = 11,
+    HSEC_SERVICE_OTHER = 12
 } hsec_service_kind;
 #define HSEC_SERVICE_KIND_COUNT 13
 
 /* Who is behind a threat. */
 typedef enum hsec_threat_actor {
     HSEC_THREAT_OWN = 0,
-    HSEC_THREAT_ALLIED,
-    HSEC_THREAT_ADVERSARY,
-    HSEC_THREAT_NON_STATE_ARMED_GROUP,
-    HSEC_THREAT_CRIMINAL,
-    HSEC_THREAT_NATURAL,
-    HSEC_THREAT_UNKNOWN
+    HSEC_THREAT_ALLIED = 1,
+    HSEC_THREAT_ADVERSARY = 2,
+    HSEC_THREAT_NON_STATE_ARMED_GROUP = 3,
+    HSEC_THREAT_CRIMINAL = 4,
+    HSEC_THREAT_NATURAL = 5,
+    HSEC_THREAT_UNKNOWN = 6
 } hsec_threat_actor;
 #define HSEC_THREAT_ACTOR_COUNT 7
 
 /* Protection is top-down, empowerment bottom-up. */
 typedef enum hsec_measure_kind {
     HSEC_PROTECTION = 0,
-    HSEC_EMPOWERMENT
+    HSEC_EMPOWERMENT = 1
 } hsec_measure_kind;
 #define HSEC_MEASURE_KIND_COUNT 2
 
 typedef enum hsec_measure_actor {
     HSEC_BY_HOST_GOVERNMENT = 0,
-    HSEC_BY_INTERNATIONAL_ORGANISATION,
-    HSEC_BY_MILITARY,
-    HSEC_BY_NGO,
-    HSEC_BY_COMMUNITY,
-    HSEC_BY_PRIVATE_SECTOR
+    HSEC_BY_INTERNATIONAL_ORGANISATION = 1,
+    HSEC_BY_MILITARY = 2,
+    HSEC_BY_NGO = 3,
+    HSEC_BY_COMMUNITY = 4,
+    HSEC_BY_PRIVATE_SECTOR = 5
 } hsec_measure_actor;
 #define HSEC_MEASURE_ACTOR_COUNT 6
 
@@ -170,9 +197,9 @@ typedef enum hsec_measure_actor {
  * increase delta >= 0 for RECOVER. */
 typedef enum hsec_effect {
     HSEC_SHIELD = 0,             /* cuts the threat's perturbation of a node */
-    HSEC_DECOUPLE,               /* cuts a dependency link */
-    HSEC_RECOVER,                /* raises a node's recovery rate */
-    HSEC_REDUCE_VULNERABILITY    /* lowers a node's vulnerability */
+    HSEC_DECOUPLE = 1,               /* cuts a dependency link */
+    HSEC_RECOVER = 2,                /* raises a node's recovery rate */
+    HSEC_REDUCE_VULNERABILITY = 3 /* lowers a node's vulnerability */
 } hsec_effect;
 #define HSEC_EFFECT_COUNT 4
 
@@ -180,12 +207,21 @@ typedef enum hsec_effect {
  * minimal < 0.2 <= stressed < 0.4 <= crisis < 0.6 <= emergency < 0.8 <= catastrophe. */
 typedef enum hsec_phase {
     HSEC_PHASE_MINIMAL = 0,
-    HSEC_PHASE_STRESSED,
-    HSEC_PHASE_CRISIS,
-    HSEC_PHASE_EMERGENCY,
-    HSEC_PHASE_CATASTROPHE
+    HSEC_PHASE_STRESSED = 1,
+    HSEC_PHASE_CRISIS = 2,
+    HSEC_PHASE_EMERGENCY = 3,
+    HSEC_PHASE_CATASTROPHE = 4
 } hsec_phase;
 #define HSEC_PHASE_COUNT 5
+
+/* Orders of effect a node's degradation is split into: 1st, 2nd, 3rd, 4th and later. */
+#define HSEC_ORDER_COUNT 4
+/* Time bands of a dynamic run's burden: short, medium, long. */
+#define HSEC_BAND_COUNT 3
+/* Freedom indices of a group (hsec_result_group_freedoms). */
+#define HSEC_FREEDOM_COUNT 3
+/* Alkire-Foster figures (hsec_result_multidimensional): H, A, M0. */
+#define HSEC_AF_COUNT 3
 
 /* Phase of an insecurity value (NaN counts as minimal). */
 HSEC_API hsec_phase hsec_phase_of(double y);
@@ -193,13 +229,13 @@ HSEC_API hsec_phase hsec_phase_of(double y);
 /* Every enumeration above, for the name conversions below. */
 typedef enum hsec_enum {
     HSEC_ENUM_DIMENSION = 0,
-    HSEC_ENUM_FLAG,            /* values are bit positions 0..7 */
-    HSEC_ENUM_SERVICE_KIND,
-    HSEC_ENUM_THREAT_ACTOR,
-    HSEC_ENUM_MEASURE_KIND,
-    HSEC_ENUM_MEASURE_ACTOR,
-    HSEC_ENUM_EFFECT,
-    HSEC_ENUM_PHASE
+    HSEC_ENUM_FLAG = 1,            /* values are bit positions 0..7 */
+    HSEC_ENUM_SERVICE_KIND = 2,
+    HSEC_ENUM_THREAT_ACTOR = 3,
+    HSEC_ENUM_MEASURE_KIND = 4,
+    HSEC_ENUM_MEASURE_ACTOR = 5,
+    HSEC_ENUM_EFFECT = 6,
+    HSEC_ENUM_PHASE = 7
 } hsec_enum;
 
 /* The document name of a value ("health", "energy", "adversary", ...),
@@ -218,7 +254,7 @@ typedef struct hsec_result hsec_result;     /* what one run computed */
 /*
  * Create an empty model. `alloc` may be NULL (malloc/realloc/free); it is
  * copied, and every object derived from the model uses it. *out is NULL on
- * failure. Free with hsec_model_free.
+ * failure (the message in hsec_last_errmsg). Free with hsec_model_free.
  */
 HSEC_API int hsec_model_new(hsec_model **out, const hsec_allocator *alloc);
 HSEC_API void hsec_model_free(hsec_model *m);
@@ -250,11 +286,11 @@ HSEC_API int hsec_model_add_service(hsec_model *m, const char *id, hsec_service_
 /* Per-node parameters, set with hsec_model_set. */
 typedef enum hsec_param {
     HSEC_PARAM_VULNERABILITY = 0, /* >= 0, groups only, 1 = ordinary */
-    HSEC_PARAM_RECOVERY,          /* recovery rate k in (0,1] */
-    HSEC_PARAM_RECOVERY_TIME,     /* steps tau > 0 to fall to recovery_lambda */
-    HSEC_PARAM_WEIGHT,            /* vital-core weight >= 0, groups only; normalised at compile */
-    HSEC_PARAM_BASELINE,          /* chronic insecurity in [0,1], groups only */
-    HSEC_PARAM_INITIAL            /* degradation at step 0, in [0,1] */
+    HSEC_PARAM_RECOVERY = 1,          /* recovery rate k in (0,1] */
+    HSEC_PARAM_RECOVERY_TIME = 2,     /* steps tau > 0 to fall to recovery_lambda */
+    HSEC_PARAM_WEIGHT = 3,            /* vital-core weight >= 0, groups only; normalised at compile */
+    HSEC_PARAM_BASELINE = 4,          /* chronic insecurity in [0,1], groups only */
+    HSEC_PARAM_INITIAL = 5 /* degradation at step 0, in [0,1] */
 } hsec_param;
 #define HSEC_PARAM_COUNT 6
 
@@ -297,9 +333,13 @@ HSEC_API int hsec_model_compile(hsec_compiled **out, hsec_model *m);
 /* Release a reference (scenarios hold their own). */
 HSEC_API void hsec_compiled_free(hsec_compiled *c);
 
+/*
+ * A compiled model is read-only and may be shared by threads: calls on it
+ * that fail leave their message in hsec_last_errmsg.
+ */
+
 HSEC_API size_t hsec_compiled_node_count(const hsec_compiled *c);
 HSEC_API size_t hsec_compiled_link_count(const hsec_compiled *c);
-/* Node name ("grid", "elderly.health"), borrowed; NULL when out of range. */
 
 /*
  * The links in compressed sparse rows by target node, copied into the
@@ -311,12 +351,15 @@ HSEC_API size_t hsec_compiled_link_count(const hsec_compiled *c);
  */
 HSEC_API int hsec_compiled_links(size_t *rowp, size_t *from, double *weight, uint64_t *lag,
                                  size_t count, const hsec_compiled *c);
+/* Node name ("grid", "elderly.health"), borrowed; NULL when out of range. */
 HSEC_API const char *hsec_compiled_node_name(const hsec_compiled *c, size_t node);
 /* Index of a node by name; HSEC_ENOTFOUND when there is none. */
 HSEC_API int hsec_compiled_find_node(size_t *out, const hsec_compiled *c, const char *name);
 
 HSEC_API size_t hsec_compiled_region_count(const hsec_compiled *c);
 HSEC_API const char *hsec_compiled_region_id(const hsec_compiled *c, size_t region);
+/* The parent region's index into *out, or HSEC_NO_INDEX for a top region. */
+HSEC_API int hsec_compiled_region_parent(size_t *out, const hsec_compiled *c, size_t region);
 
 HSEC_API size_t hsec_compiled_group_count(const hsec_compiled *c);
 HSEC_API const char *hsec_compiled_group_id(const hsec_compiled *c, size_t group);
@@ -325,24 +368,47 @@ HSEC_API size_t hsec_compiled_group_region(const hsec_compiled *c, size_t group)
 /* Index of the group's first node; its seven nodes follow in dimension order. */
 HSEC_API size_t hsec_compiled_group_node(const hsec_compiled *c, size_t group);
 HSEC_API double hsec_compiled_group_size(const hsec_compiled *c, size_t group);
-HSEC_API unsigned hsec_compiled_group_flags(const hsec_compiled *c, size_t group);
+/* The group's vulnerability flags (HSEC_FLAG_*). */
+HSEC_API int hsec_compiled_group_flags(unsigned *out, const hsec_compiled *c, size_t group);
 /* Normalised vital-core weight of one dimension; NaN when out of range. */
 HSEC_API double hsec_compiled_group_weight(const hsec_compiled *c, size_t group,
                                            hsec_dimension d);
 HSEC_API double hsec_compiled_group_baseline(const hsec_compiled *c, size_t group,
                                              hsec_dimension d);
 
+/* Services, in the order they were added. */
+HSEC_API size_t hsec_compiled_service_count(const hsec_compiled *c);
+/* Id, borrowed; NULL when out of range. */
+HSEC_API const char *hsec_compiled_service_id(const hsec_compiled *c, size_t service);
+/* A service's kind, region (HSEC_NO_INDEX: national) and node; any
+ * out-parameter may be NULL. */
+HSEC_API int hsec_compiled_service(hsec_service_kind *kind, size_t *region, size_t *node,
+                                   const hsec_compiled *c, size_t service);
+
+/*
+ * Every node's value of a parameter as the model gave it (count =
+ * node_count values): VULNERABILITY, RECOVERY (the rate given; 1 when a
+ * recovery time was given instead), RECOVERY_TIME (0 when a rate was
+ * given), INITIAL; WEIGHT (as given, before normalising) and BASELINE on
+ * the nodes of groups, NaN on services.
+ */
+HSEC_API int hsec_compiled_params(double *out, size_t count, const hsec_compiled *c,
+                                  hsec_param param);
+
 /* --------------------------------------------------------------- scenario */
 
 /*
- * A scenario on a compiled model; it holds its own reference to `c`. Free
- * with hsec_scenario_free. Names given to it are resolved at once.
+ * A scenario on a compiled model; it holds its own reference to `c` (which
+ * stays read-only, so any number of scenarios may share it). Free with
+ * hsec_scenario_free. Names given to it are resolved at once.
  */
-HSEC_API int hsec_scenario_new(hsec_scenario **out, hsec_compiled *c);
+HSEC_API int hsec_scenario_new(hsec_scenario **out, const hsec_compiled *c);
 HSEC_API void hsec_scenario_free(hsec_scenario *s);
 HSEC_API const char *hsec_scenario_errmsg(const hsec_scenario *s);
 /* The compiled model, borrowed. */
 HSEC_API const hsec_compiled *hsec_scenario_compiled(const hsec_scenario *s);
+/* The allocator the scenario uses (its model's), copied into *out. */
+HSEC_API int hsec_scenario_allocator(hsec_allocator *out, const hsec_scenario *s);
 
 /* Duration of a threat or measure in force from its start to the end. */
 #define HSEC_PERSISTENT (-1.0)
@@ -353,10 +419,10 @@ HSEC_API int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_thr
 
 typedef enum hsec_timing {
     HSEC_TIMING_START = 0,   /* first step in force, whole >= 0 */
-    HSEC_TIMING_DURATION,    /* steps in force, whole >= 0, or HSEC_PERSISTENT */
-    HSEC_TIMING_LIKELIHOOD,  /* threats only, in [0,1] */
-    HSEC_TIMING_RAMP,        /* measures only: steps to full strength, whole >= 0 */
-    HSEC_TIMING_COST         /* measures only: >= 0 */
+    HSEC_TIMING_DURATION = 1,    /* steps in force, whole >= 0, or HSEC_PERSISTENT */
+    HSEC_TIMING_LIKELIHOOD = 2,  /* threats only, in [0,1] */
+    HSEC_TIMING_RAMP = 3,        /* measures only: steps to full strength, whole >= 0 */
+    HSEC_TIMING_COST = 4 /* measures only: >= 0 */
 } hsec_timing;
 
 /* Set a timing parameter of a threat or measure named `id`. */
@@ -383,27 +449,28 @@ HSEC_API int hsec_scenario_add_measure_target(hsec_scenario *s, const char *meas
 HSEC_API int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure,
                                             const char *from, const char *to);
 
-/* Run options, enum-keyed; see hsec_option_bounds for each range. */
+/* Run options, enum-keyed; see hsec_option_bounds for each range and
+ * hsec_option_key for each one's place in a scenario document. */
 typedef enum hsec_option {
     HSEC_OPT_MODE = 0,         /* HSEC_MODE_STATIC (default) or HSEC_MODE_DYNAMIC */
-    HSEC_OPT_STEPS,            /* dynamic horizon, 1 .. 10,000,000 (required when dynamic) */
-    HSEC_OPT_BOUNDED,          /* 1 (default): clamp to [0,1]; 0: linear */
-    HSEC_OPT_BAND_SHORT,       /* last step of the short band (default 7) */
-    HSEC_OPT_BAND_MEDIUM,      /* last step of the medium band (default 90) */
-    HSEC_OPT_RECOVERY_LAMBDA,  /* fraction a recovery time falls to, (0,1), default 0.01 */
-    HSEC_OPT_SEED,             /* random seed, whole, 0 .. 2^53 (default 0) */
-    HSEC_OPT_MAX_ITERATIONS,   /* static iteration cap, 1 .. 10^9 (default 100000) */
-    HSEC_OPT_CRITICAL_SHARE,   /* share of a group's propagated index at its peak that
+    HSEC_OPT_STEPS = 1,            /* dynamic horizon, 1 .. 10,000,000 (required when dynamic) */
+    HSEC_OPT_BOUNDED = 2,          /* 1 (default): clamp to [0,1]; 0: linear */
+    HSEC_OPT_BAND_SHORT = 3,       /* last step of the short band (default 7) */
+    HSEC_OPT_BAND_MEDIUM = 4,      /* last step of the medium band (default 90) */
+    HSEC_OPT_RECOVERY_LAMBDA = 5,  /* fraction a recovery time falls to, (0,1), default 0.01 */
+    HSEC_OPT_SEED = 6,             /* random seed, whole, 0 .. 2^53 (default 0) */
+    HSEC_OPT_MAX_ITERATIONS = 7,   /* static iteration cap, 1 .. 10^9 (default 100000) */
+    HSEC_OPT_CRITICAL_SHARE = 8,   /* share of a group's propagated index at its peak that
                                   makes a threat critical for it, [0,1] (default 0.4) */
-    HSEC_OPT_PERVASIVE_SHARE,  /* share of the population in groups for which a threat
+    HSEC_OPT_PERVASIVE_SHARE = 9,  /* share of the population in groups for which a threat
                                   is critical that makes it pervasive, [0,1] (default 0.25) */
-    HSEC_OPT_AF_CUTOFF,        /* Alkire-Foster deprivation cutoff z: deprived when
+    HSEC_OPT_AF_CUTOFF = 10,        /* Alkire-Foster deprivation cutoff z: deprived when
                                   y >= z, [0,1] (default 0.4, crisis) */
-    HSEC_OPT_AF_K,             /* Alkire-Foster cutoff k on the weighted deprivation
+    HSEC_OPT_AF_K = 11,             /* Alkire-Foster cutoff k on the weighted deprivation
                                   score, [0,1] (default 1/3) */
-    HSEC_OPT_MEMBERS,          /* ensemble members, 1 .. 10^9 (default 100) */
-    HSEC_OPT_THREADS,          /* ensemble threads, 0 .. 256 (default 0: one per processor) */
-    HSEC_OPT_RUN_THREADS       /* threads sharing one run's sweeps, 0 .. 256 (default 1;
+    HSEC_OPT_MEMBERS = 12,          /* ensemble members, 1 .. 10^9 (default 100) */
+    HSEC_OPT_THREADS = 13,          /* ensemble threads, 0 .. 256 (default 0: one per processor) */
+    HSEC_OPT_RUN_THREADS = 14 /* threads sharing one run's sweeps, 0 .. 256 (default 1;
                                   0: one per processor); results do not depend on it */
 } hsec_option;
 #define HSEC_OPTION_COUNT 15
@@ -414,6 +481,13 @@ HSEC_API int hsec_scenario_set_option(hsec_scenario *s, hsec_option opt, double 
 HSEC_API int hsec_scenario_get_option(double *out, const hsec_scenario *s, hsec_option opt);
 /* Inclusive range of an option; HSEC_EINVAL for an unknown option. */
 HSEC_API int hsec_option_bounds(double *lo, double *hi, hsec_option opt);
+/* Default value of an option. */
+HSEC_API int hsec_option_default(double *out, hsec_option opt);
+/* Whether an option takes whole numbers only (1) or any value in its range (0). */
+HSEC_API int hsec_option_whole(int *out, hsec_option opt);
+/* The option's place in a scenario document ("run.steps", "run.bands[0]",
+ * "uncertainty.members"), static; NULL for an unknown option. */
+HSEC_API const char *hsec_option_key(hsec_option opt);
 /* Label of one step ("day" by default), [A-Za-z0-9_-]{1,64}. */
 HSEC_API int hsec_scenario_set_step_unit(hsec_scenario *s, const char *unit);
 HSEC_API const char *hsec_scenario_step_unit(const hsec_scenario *s);
@@ -423,12 +497,40 @@ HSEC_API int hsec_scenario_record(hsec_scenario *s, const char *name);
 
 HSEC_API size_t hsec_scenario_threat_count(const hsec_scenario *s);
 HSEC_API const char *hsec_scenario_threat_id(const hsec_scenario *s, size_t threat);
-HSEC_API hsec_threat_actor hsec_scenario_threat_actor(const hsec_scenario *s, size_t threat);
+HSEC_API int hsec_scenario_threat_actor(hsec_threat_actor *out, const hsec_scenario *s,
+                                        size_t threat);
+/* A timing parameter of a threat (START, DURATION: HSEC_PERSISTENT when
+ * persistent, LIKELIHOOD). */
+HSEC_API int hsec_scenario_threat_timing(double *out, const hsec_scenario *s, size_t threat,
+                                         hsec_timing what);
+/* How many nodes the threat reaches. */
+HSEC_API size_t hsec_scenario_threat_target_count(const hsec_scenario *s, size_t threat);
+/* The nodes the threat reaches, ascending, and its magnitude on each (count
+ * = hsec_scenario_threat_target_count values each; either may be NULL). */
+HSEC_API int hsec_scenario_threat_targets(size_t *nodes, double *magnitudes, size_t count,
+                                          const hsec_scenario *s, size_t threat);
+
 HSEC_API size_t hsec_scenario_measure_count(const hsec_scenario *s);
 HSEC_API const char *hsec_scenario_measure_id(const hsec_scenario *s, size_t measure);
-HSEC_API hsec_measure_kind hsec_scenario_measure_kind(const hsec_scenario *s, size_t measure);
+HSEC_API int hsec_scenario_measure_kind(hsec_measure_kind *out, const hsec_scenario *s,
+                                        size_t measure);
+/* A measure's effect, actor and strength; any out-parameter may be NULL. */
+HSEC_API int hsec_scenario_measure_effect(hsec_effect *effect, hsec_measure_actor *actor,
+                                          double *strength, const hsec_scenario *s,
+                                          size_t measure);
+/* A timing parameter of a measure (START, DURATION: HSEC_PERSISTENT when
+ * persistent, RAMP, COST). */
+HSEC_API int hsec_scenario_measure_timing(double *out, const hsec_scenario *s, size_t measure,
+                                          hsec_timing what);
 /* Cost of a measure; NaN when out of range. */
 HSEC_API double hsec_scenario_measure_cost(const hsec_scenario *s, size_t measure);
+/* How many nodes (links, for decouple) the measure reaches. */
+HSEC_API size_t hsec_scenario_measure_target_count(const hsec_scenario *s, size_t measure);
+/* The nodes the measure reaches, or for decouple the links (indices in the
+ * order of hsec_compiled_links), ascending, each once (count =
+ * hsec_scenario_measure_target_count values). */
+HSEC_API int hsec_scenario_measure_targets(size_t *targets, size_t count,
+                                           const hsec_scenario *s, size_t measure);
 
 /*
  * Packages: named sets of measures, courses of action to compare (ids: own
@@ -444,6 +546,12 @@ HSEC_API const char *hsec_scenario_package_id(const hsec_scenario *s, size_t pac
  * for each measure in the package, 0 for the others. */
 HSEC_API int hsec_scenario_package_mask(unsigned char *mask, size_t count,
                                         const hsec_scenario *s, size_t package);
+/* How many measures the package holds. */
+HSEC_API size_t hsec_scenario_package_size(const hsec_scenario *s, size_t package);
+/* The package's measures, in the order they were put in it (count =
+ * hsec_scenario_package_size values). */
+HSEC_API int hsec_scenario_package_measures(size_t *measures, size_t count,
+                                            const hsec_scenario *s, size_t package);
 /* Sum of the costs of the package's measures; NaN when out of range. */
 HSEC_API double hsec_scenario_package_cost(const hsec_scenario *s, size_t package);
 /* Recorded nodes, in the order first recorded; borrowed. */
@@ -456,11 +564,12 @@ HSEC_API const size_t *hsec_scenario_recorded(const hsec_scenario *s, size_t *co
  * again. Free *out with hsec_result_free.
  */
 HSEC_API int hsec_scenario_run(hsec_result **out, hsec_scenario *s);
-/* Run with only some measures in force: mask holds hsec_scenario_measure_count
- * bytes, nonzero for a measure in force; NULL runs every measure, and an
- * all-zero mask the no-measure baseline. */
+/* Run with only some measures in force: mask holds mask_len =
+ * hsec_scenario_measure_count bytes, nonzero for a measure in force; NULL
+ * (mask_len ignored) runs every measure, and an all-zero mask the
+ * no-measure baseline. */
 HSEC_API int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s,
-                                    const unsigned char *mask);
+                                    const unsigned char *mask, size_t mask_len);
 
 /*
  * Compare courses of action: out[0] receives the no-measure baseline and
@@ -482,8 +591,8 @@ typedef int (*hsec_progress_fn)(void *user, uint64_t done, uint64_t total);
 HSEC_API int hsec_scenario_set_progress(hsec_scenario *s, hsec_progress_fn fn, void *user);
 
 /*
- * The operator of doc/model.md §2 with the measures of mask in force (NULL:
- * all), for callers who compute with it themselves (any output may be
+ * The operator of doc/model.md §2 with the measures of mask in force
+ * (mask_len = measure_count bytes; NULL: all), for callers who compute with it themselves (any output may be
  * NULL): weight[e] = a'_ij(t) for each link e in the order of
  * hsec_compiled_links (link_count values); perturbation[i * H + h] = the
  * part of c_i(t) due to threat h (node_count x threat_count values, node
@@ -493,7 +602,8 @@ HSEC_API int hsec_scenario_set_progress(hsec_scenario *s, hsec_progress_fn fn, v
  * full strength, K = I, so recovery is 1).
  */
 HSEC_API int hsec_scenario_operator(double *weight, double *perturbation, double *recovery,
-                                    hsec_scenario *s, const unsigned char *mask, int64_t step);
+                                    hsec_scenario *s, const unsigned char *mask,
+                                    size_t mask_len, int64_t step);
 
 /* -------------------------------------------------------------- decisions */
 
@@ -525,16 +635,26 @@ HSEC_API int hsec_scenario_coupling(double *dependency, double *influence,
 HSEC_API int hsec_scenario_interdependency(double *out, hsec_scenario *s, size_t i, size_t j,
                                            unsigned n);
 
+/* The nodes ordered for a ranking: order (count values) receives the node
+ * indices by decreasing marginal burden (count values from
+ * hsec_scenario_rank), ties to the lower index; NaN ranks last. */
+HSEC_API int hsec_rank_order(size_t *order, const double *marginal, size_t count);
+
 typedef enum hsec_search {
     HSEC_SEARCH_GREEDY = 0, /* add the best marginal averted burden per cost, repeatedly */
-    HSEC_SEARCH_EXACT = 1   /* every subset within the budget (at most 24 candidates) */
+    HSEC_SEARCH_EXACT = 1 /* every subset within the budget (at most 24 candidates) */
 } hsec_search;
+/* Most candidates for the exact search. */
+#define HSEC_SEARCH_EXACT_MAX 24
+/* Up to this many candidates (2^12 runs), a greedy choice is worth checking
+ * against the exact search, as the command line does. */
+#define HSEC_SEARCH_CHECK_MAX 12
 
 /*
  * Choose measures under a budget to maximise the averted burden: the
  * propagated burden of the no-measure baseline minus that with the chosen
  * measures in force, in the scenario's mode. Candidates are the measures
- * with a nonzero byte in `candidates` (NULL: every measure); chosen gets
+ * with a nonzero byte in `candidates` (count bytes; NULL: every measure); chosen gets
  * count = measure_count bytes, 1 for a chosen measure; *averted and *cost
  * (either may be NULL) the choice's averted burden and cost.
  * Greedy adds, while one fits and averts more, the candidate with the
@@ -552,8 +672,8 @@ HSEC_API int hsec_scenario_optimize(unsigned char *chosen, double *averted, doub
 /* Parameters an ensemble draws. */
 typedef enum hsec_uncertain {
     HSEC_UNCERTAIN_WEIGHTS = 0, /* every link weight */
-    HSEC_UNCERTAIN_MAGNITUDES,  /* every threat target's magnitude */
-    HSEC_UNCERTAIN_RECOVERY     /* every node's recovery rate */
+    HSEC_UNCERTAIN_MAGNITUDES = 1,  /* every threat target's magnitude */
+    HSEC_UNCERTAIN_RECOVERY = 2 /* every node's recovery rate */
 } hsec_uncertain;
 #define HSEC_UNCERTAIN_COUNT 3
 
@@ -566,6 +686,9 @@ typedef enum hsec_uncertain {
  */
 HSEC_API int hsec_scenario_set_uncertainty(hsec_scenario *s, hsec_uncertain what, double low,
                                            double mode, double high);
+/* The triangular range of a kind of parameter; any out-parameter may be NULL. */
+HSEC_API int hsec_scenario_get_uncertainty(double *low, double *mode, double *high,
+                                           const hsec_scenario *s, hsec_uncertain what);
 
 /* The quantiles an ensemble reports (count 1 .. 32 values in [0,1];
  * default 0.05, 0.5, 0.95), copied. */
@@ -576,24 +699,26 @@ HSEC_API const double *hsec_scenario_quantiles(const hsec_scenario *s, size_t *c
 typedef struct hsec_ensemble hsec_ensemble;
 
 /*
- * Run `members` (>= 1) members of the scenario, each with its own draws,
- * on `threads` threads (0: one per processor), with the measures of mask
- * in force (NULL: all). A member's draws depend only on the seed
- * (HSEC_OPT_SEED), the member's number and the parameter, so the results
- * are bit-identical whatever the thread count. Progress counts members.
- * Free *out with hsec_ensemble_free.
+ * Run HSEC_OPT_MEMBERS members of the scenario, each with its own draws,
+ * on HSEC_OPT_THREADS threads (0: one per processor), with the measures of
+ * mask in force (mask_len = measure_count bytes; NULL: all). A member's
+ * draws depend only on the seed (HSEC_OPT_SEED), the member's number and
+ * the parameter, so the results are bit-identical whatever the thread
+ * count. Progress counts members. An ensemble is read-only: calls on it
+ * that fail leave their message in hsec_last_errmsg. Free *out with
+ * hsec_ensemble_free.
  */
-HSEC_API int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, uint64_t members,
-                                    unsigned threads, const unsigned char *mask);
+HSEC_API int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s,
+                                    const unsigned char *mask, size_t mask_len);
 HSEC_API void hsec_ensemble_free(hsec_ensemble *e);
 HSEC_API uint64_t hsec_ensemble_members(const hsec_ensemble *e);
 
 /* What an ensemble keeps of each member. */
 typedef enum hsec_quantity {
     HSEC_QTY_BURDEN = 0,  /* index: an hsec_burden part; sub: its index */
-    HSEC_QTY_GROUP_PEAK,  /* index: group; the vital-core index at its peak */
-    HSEC_QTY_GROUP_LAST,  /* index: group; at the last step */
-    HSEC_QTY_RECORDED     /* index: node (recorded); its final q */
+    HSEC_QTY_GROUP_PEAK = 1,  /* index: group; the vital-core index at its peak */
+    HSEC_QTY_GROUP_LAST = 2,  /* index: group; at the last step */
+    HSEC_QTY_RECORDED = 3 /* index: node (recorded); its final q */
 } hsec_quantity;
 
 /*
@@ -621,6 +746,9 @@ HSEC_API int hsec_recovery_rate(double *out, double tau, double lambda, double s
 
 /* ----------------------------------------------------------------- result */
 
+/* A result is read-only and may be shared by threads: calls on it that
+ * fail leave their message in hsec_last_errmsg. */
+
 HSEC_API void hsec_result_free(hsec_result *r);
 HSEC_API int hsec_result_mode(const hsec_result *r);
 /* Steps run (dynamic) or iterations used (static bounded; 0 for linear). */
@@ -629,8 +757,8 @@ HSEC_API size_t hsec_result_node_count(const hsec_result *r);
 /* Every node's q: the equilibrium (static) or the last step (dynamic);
  * node_count values, borrowed. */
 HSEC_API const double *hsec_result_q(const hsec_result *r);
-/* Every node's split of q into orders 1, 2, 3, 4+: node_count * 4 values,
- * node-major, borrowed. */
+/* Every node's split of q into orders 1, 2, 3, 4+: node_count *
+ * HSEC_ORDER_COUNT values, node-major, borrowed. */
 HSEC_API const double *hsec_result_orders(const hsec_result *r);
 /* Series q(0) .. q(steps) of a recorded node (dynamic): *len = steps + 1
  * values, borrowed. HSEC_ENOTFOUND when the node was not recorded. */
@@ -642,24 +770,26 @@ HSEC_API int hsec_result_series(const double **values, size_t *len, const hsec_r
  * the equilibrium. */
 typedef enum hsec_at {
     HSEC_AT_LAST = 0,
-    HSEC_AT_PEAK
+    HSEC_AT_PEAK = 1
 } hsec_at;
 
-/* Step, vital-core index H and the reported insecurity y[7] of a group;
- * any out-parameter may be NULL. */
-HSEC_API int hsec_result_group(uint64_t *step, double *index, double y[HSEC_DIM_COUNT],
+/* Step, vital-core index H and the reported insecurity y of a group's
+ * dimensions (y_count = HSEC_DIM_COUNT values); any out-parameter may be
+ * NULL (y_count is then ignored). */
+HSEC_API int hsec_result_group(uint64_t *step, double *index, double *y, size_t y_count,
                                const hsec_result *r, size_t group, hsec_at at);
 /* The propagated part p = y - baseline of each dimension split into orders
- * 1, 2, 3, 4+: 28 values, dimension-major. */
-HSEC_API int hsec_result_group_orders(double p[HSEC_DIM_COUNT * 4], const hsec_result *r,
+ * 1, 2, 3, 4+: count = HSEC_DIM_COUNT * HSEC_ORDER_COUNT values,
+ * dimension-major. */
+HSEC_API int hsec_result_group_orders(double *p, size_t count, const hsec_result *r,
                                       size_t group, hsec_at at);
 
-/* The three freedom indices of a group, means of y: [0] freedom from fear
- * (personal, community, political), [1] freedom from want (economic, food,
- * health, environmental), [2] freedom to live in dignity (political,
- * community). Higher is less free. */
-HSEC_API int hsec_result_group_freedoms(double out[3], const hsec_result *r, size_t group,
-                                        hsec_at at);
+/* The freedom indices of a group (count = HSEC_FREEDOM_COUNT values),
+ * means of y: [0] freedom from fear (personal, community, political), [1]
+ * freedom from want (economic, food, health, environmental), [2] freedom to
+ * live in dignity (political, community). Higher is less free. */
+HSEC_API int hsec_result_group_freedoms(double *out, size_t count, const hsec_result *r,
+                                        size_t group, hsec_at at);
 
 /* Early warning (dynamic): *step is the first step at which dimension d of
  * the group reaches crisis (y >= 0.4) or worse, or -1 when it never does;
@@ -684,9 +814,11 @@ HSEC_API int hsec_result_pervasive(double *population_share, int *pervasive,
  * score is the sum of its weights over deprived dimensions; it is insecure
  * when score >= k (HSEC_OPT_AF_K). out[0] H, the share of people in
  * insecure groups; out[1] A, their mean score (population-weighted); out[2]
- * M0 = H x A. At HSEC_AT_PEAK each group counts at its own peak.
+ * M0 = H x A (count = HSEC_AF_COUNT values). At HSEC_AT_PEAK each group
+ * counts at its own peak.
  */
-HSEC_API int hsec_result_multidimensional(double out[3], const hsec_result *r, hsec_at at);
+HSEC_API int hsec_result_multidimensional(double *out, size_t count, const hsec_result *r,
+                                          hsec_at at);
 /* A group's score, and whether it is insecure. Either pointer may be NULL. */
 HSEC_API int hsec_result_group_score(double *score, int *insecure, const hsec_result *r,
                                      size_t group, hsec_at at);
@@ -694,15 +826,15 @@ HSEC_API int hsec_result_group_score(double *score, int *insecure, const hsec_re
 /* Parts of the burden: person-steps (dynamic) or persons (static). */
 typedef enum hsec_burden {
     HSEC_BURDEN_TOTAL = 0,    /* index ignored */
-    HSEC_BURDEN_BASELINE,     /* index ignored */
-    HSEC_BURDEN_PROPAGATED,   /* index ignored */
-    HSEC_BURDEN_BAND,         /* index 0 short, 1 medium, 2 long (dynamic) */
-    HSEC_BURDEN_ORDER,        /* index 0..3: orders 1, 2, 3, 4+ */
-    HSEC_BURDEN_THREAT,       /* index: threat of the scenario */
-    HSEC_BURDEN_ACTOR,        /* index: hsec_threat_actor */
-    HSEC_BURDEN_REGION,       /* index: region holding the group */
-    HSEC_BURDEN_INITIAL,      /* from initial degradation (dynamic); index ignored */
-    HSEC_BURDEN_GROUP         /* index: group */
+    HSEC_BURDEN_BASELINE = 1,     /* index ignored */
+    HSEC_BURDEN_PROPAGATED = 2,   /* index ignored */
+    HSEC_BURDEN_BAND = 3,         /* index 0 short, 1 medium, 2 long (dynamic) */
+    HSEC_BURDEN_ORDER = 4,        /* index 0..3: orders 1, 2, 3, 4+ */
+    HSEC_BURDEN_THREAT = 5,       /* index: threat of the scenario */
+    HSEC_BURDEN_ACTOR = 6,        /* index: hsec_threat_actor */
+    HSEC_BURDEN_REGION = 7,       /* index: region holding the group */
+    HSEC_BURDEN_INITIAL = 8,      /* from initial degradation (dynamic); index ignored */
+    HSEC_BURDEN_GROUP = 9 /* index: group */
 } hsec_burden;
 
 HSEC_API int hsec_result_burden(double *out, const hsec_result *r, hsec_burden part,
@@ -713,20 +845,20 @@ HSEC_API int hsec_result_burden(double *out, const hsec_result *r, hsec_burden p
 /* Encodings of a document (doc/format.md). */
 typedef enum hsec_format {
     HSEC_FORMAT_JSON = 0,
-    HSEC_FORMAT_CBOR,            /* deterministic CBOR, series as RFC 8746 typed arrays */
-    HSEC_FORMAT_CONTAINER,       /* the container: header, CRC-32, CBOR stored */
-    HSEC_FORMAT_CONTAINER_ZLIB   /* the container with the CBOR zlib-compressed */
+    HSEC_FORMAT_CBOR = 1,            /* deterministic CBOR, series as RFC 8746 typed arrays */
+    HSEC_FORMAT_CONTAINER = 2,       /* the container: header, CRC-32, CBOR stored */
+    HSEC_FORMAT_CONTAINER_ZLIB = 3 /* the container with the CBOR zlib-compressed */
 } hsec_format;
 #define HSEC_FORMAT_COUNT 4
 
 /* What a loader accepts; set each with hsec_loader_set_limit. */
 typedef enum hsec_limit {
     HSEC_LIMIT_NODES = 0, /* nodes of the model (default 100,000,000) */
-    HSEC_LIMIT_LINKS,     /* links written in the document (default 1,000,000,000) */
-    HSEC_LIMIT_STRING,    /* bytes of one string (default 1 MiB) */
-    HSEC_LIMIT_DEPTH,     /* nesting of arrays and objects (default 64) */
-    HSEC_LIMIT_SIZE,      /* bytes of a document, decompressed (default 2 GiB) */
-    HSEC_LIMIT_RATIO      /* how many times a compressed payload may expand (default 200) */
+    HSEC_LIMIT_LINKS = 1,     /* links written in the document (default 1,000,000,000) */
+    HSEC_LIMIT_STRING = 2,    /* bytes of one string (default 1 MiB) */
+    HSEC_LIMIT_DEPTH = 3,     /* nesting of arrays and objects (default 64) */
+    HSEC_LIMIT_SIZE = 4,      /* bytes of a document, decompressed (default 2 GiB) */
+    HSEC_LIMIT_RATIO = 5 /* how many times a compressed payload may expand (default 200) */
 } hsec_limit;
 #define HSEC_LIMIT_COUNT 6
 
@@ -753,11 +885,13 @@ HSEC_API int hsec_loader_convert_file(hsec_loader *l, const char *in, const char
                                       hsec_format to);
 
 /* Write len bytes to path atomically: a temporary file in the same
- * directory, flushed to disk, renamed over path. On failure path is
- * untouched and no temporary is left. */
+ * directory, flushed to disk, renamed over path; a new file gets the
+ * process's default permissions, a replaced one keeps its own. On failure
+ * path is untouched, no temporary is left, and hsec_last_errmsg says why. */
 HSEC_API int hsec_write_file(const char *path, const void *data, size_t len);
 
-/* The results document of a run in any encoding, saved atomically. */
+/* The results document of a run in any encoding, saved atomically
+ * (failures: hsec_last_errmsg). */
 HSEC_API int hsec_doc_save_results(const char *path, const hsec_result *r,
                                    const hsec_scenario *s, hsec_format format);
 
@@ -773,36 +907,27 @@ HSEC_API int hsec_doc_save_scenario(const char *path, const hsec_scenario *s,
                                     hsec_format format);
 
 /*
- * Scenario documents (doc/format.md): a model, threats, measures and run
- * options in one document. These functions are clients of the API above.
- * On failure *out is NULL and, when errbuf is not NULL, errbuf receives a
- * message naming the field and value (at most errbuf_size bytes, NUL
- * included; HSEC_ERRMSG_MAX is enough). `alloc` may be NULL.
+ * The documents below are returned as JSON text (doc/format.md), doubles
+ * printed so that they read back bit for bit: *out is NUL-terminated, *len
+ * its length, allocated through the scenario's allocator; free it with
+ * hsec_free_string. Failures leave their message in hsec_last_errmsg.
  */
-HSEC_API int hsec_doc_load_json(hsec_scenario **out, const char *text, size_t len,
-                                const hsec_allocator *alloc, char *errbuf, size_t errbuf_size);
-/* Read and load a file in any encoding (JSON, CBOR, the container), with
- * the default limits (hsec_loader_* sets others); HSEC_EIO when it cannot
- * be read. */
-HSEC_API int hsec_doc_load_file(hsec_scenario **out, const char *path,
-                                const hsec_allocator *alloc, char *errbuf, size_t errbuf_size);
 
-/*
- * The results document of a run of `s` as JSON text (doc/format.md), doubles
- * printed so that they read back bit for bit. *out is NUL-terminated, *len
- * its length; free it with hsec_free_string.
- */
+/* The results document of a run of `s`. */
 HSEC_API int hsec_doc_results_json(char **out, size_t *len, const hsec_result *r,
                                    const hsec_scenario *s);
+/* Free a string returned by the hsec_doc_*_json functions (NULL: nothing). */
 HSEC_API void hsec_free_string(char *str);
 
-/* The comparison document of hsec_scenario_compare's results (baseline
- * first), as JSON text; free with hsec_free_string. */
 /* The ranking document: every node's marginal burden (from
- * hsec_scenario_rank, count = node_count values) and coupling indices,
- * most critical first; the top `top` nodes (0: all). */
-HSEC_API int hsec_doc_rank_json(char **out, size_t *len, const double *marginal, size_t count,
-                                hsec_scenario *s, size_t top);
+ * hsec_scenario_rank) and its coupling indices (from
+ * hsec_scenario_coupling), count = node_count values each, most critical
+ * first (hsec_rank_order); the top `top` nodes (0: all). */
+HSEC_API int hsec_doc_rank_json(char **out, size_t *len, const double *marginal,
+                                const double *dependency, const double *influence,
+                                const double *overall_dependency,
+                                const double *overall_influence, size_t count,
+                                const hsec_scenario *s, size_t top);
 /* The document of a choice of measures (hsec_scenario_optimize). */
 HSEC_API int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen,
                                   size_t count, double averted, double cost, double budget,
@@ -811,6 +936,8 @@ HSEC_API int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *
  * burden, the groups' peak and last indices and the recorded nodes. */
 HSEC_API int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e,
                                     const double *qs, size_t count, const hsec_scenario *s);
+/* The comparison document of hsec_scenario_compare's results (count of
+ * them, the baseline first). */
 HSEC_API int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results,
                                    size_t count, const hsec_scenario *s);
 

@@ -85,13 +85,15 @@ static int usage_error(const char *fmt, const char *arg)
 
 static hsec_scenario *load(const char *path)
 {
-    char err[HSEC_ERRMSG_MAX];
+    hsec_loader *l = NULL;
     hsec_scenario *s = NULL;
-    int rc = hsec_doc_load_file(&s, path, NULL, err, sizeof err);
-    if (rc) {
-        fprintf(stderr, "hsec: %s\n", err);
+    if (hsec_loader_new(&l, NULL)) {
+        fprintf(stderr, "hsec: %s\n", hsec_last_errmsg());
         return NULL;
     }
+    if (hsec_loader_load_file(&s, l, path))
+        fprintf(stderr, "hsec: %s\n", hsec_loader_errmsg(l));
+    hsec_loader_free(l);
     return s;
 }
 
@@ -99,7 +101,7 @@ static hsec_scenario *load(const char *path)
 static int write_file(const char *path, const char *text, size_t len)
 {
     if (hsec_write_file(path, text, len) != HSEC_OK) {
-        fprintf(stderr, "hsec: %s: %s\n", path, strerror(errno ? errno : EIO));
+        fprintf(stderr, "hsec: %s\n", hsec_last_errmsg());
         return EXIT_BAD;
     }
     return 0;
@@ -181,7 +183,8 @@ static int emit(const opts *o, int rc, char *doc, size_t len)
 {
     int status = 0;
     if (rc) {
-        fprintf(stderr, "hsec: writing the results: %s\n", hsec_strerror(rc));
+        fprintf(stderr, "hsec: writing the results: %s\n",
+                o->text ? hsec_strerror(rc) : hsec_last_errmsg());
         status = EXIT_BAD;
     } else if (o->out) {
         status = write_file(o->out, doc, len);
@@ -287,14 +290,13 @@ static int cmd_run(int argc, char **argv)
     if (o.binary) {
         status = 0;
         if ((rc = hsec_doc_save_results(o.out, r, s, (hsec_format)format_of(o.format)))) {
-            fprintf(stderr, "hsec: %s: %s\n", o.out,
-                    rc == HSEC_EIO ? strerror(errno ? errno : EIO) : hsec_strerror(rc));
+            fprintf(stderr, "hsec: %s\n", hsec_last_errmsg());
             status = EXIT_BAD;
         }
     } else {
         char *doc = NULL;
         size_t len = 0;
-        rc = o.text ? hsec_text_report(&doc, &len, r, s) : hsec_doc_results_json(&doc, &len, r, s);
+        rc = o.text ? text_report(&doc, &len, r, s) : hsec_doc_results_json(&doc, &len, r, s);
         status = emit(&o, rc, doc, len);
     }
     hsec_result_free(r);
@@ -322,7 +324,7 @@ static int cmd_compare(int argc, char **argv)
     }
     char *doc = NULL;
     size_t len = 0;
-    rc = o.text ? hsec_text_compare(&doc, &len, res, count, s)
+    rc = o.text ? text_compare(&doc, &len, res, count, s)
                 : hsec_doc_compare_json(&doc, &len, res, count, s);
     int status = emit(&o, rc, doc, len);
     for (size_t i = 0; i < count; i++)
@@ -373,7 +375,7 @@ static int cmd_optimize(int argc, char **argv)
                                                   HSEC_SEARCH_GREEDY, NULL)
                          : HSEC_ENOMEM;
     end_bar(&b);
-    if (!rc && (oo.exact || nm <= 12)) { /* the exact search checks the greedy one */
+    if (!rc && (oo.exact || nm <= HSEC_SEARCH_CHECK_MAX)) { /* exact checks greedy */
         progress_bar(s, &b, "exact");
         rc = hsec_scenario_optimize(exact, &xav, &xcost, nm, s, oo.budget, HSEC_SEARCH_EXACT,
                                     NULL);
@@ -394,7 +396,7 @@ static int cmd_optimize(int argc, char **argv)
     }
     char *doc = NULL;
     size_t len = 0;
-    rc = o.text ? hsec_text_choice(&doc, &len, chosen, averted, cost, oo.budget, oo.exact,
+    rc = o.text ? text_choice(&doc, &len, chosen, averted, cost, oo.budget, oo.exact,
                                    exact, xav, xcost, s)
                 : hsec_doc_choice_json(&doc, &len, chosen, nm, averted, cost, oo.budget, s);
     int status = emit(&o, rc, doc, len);
@@ -441,9 +443,6 @@ static int cmd_ensemble(int argc, char **argv)
     if ((eo.threads >= 0 || eo.threads != eo.threads) &&
         hsec_scenario_set_option(s, HSEC_OPT_THREADS, eo.threads))
         return run_failed(o.path, s);
-    double members = 0, threads = 0;
-    hsec_scenario_get_option(&members, s, HSEC_OPT_MEMBERS);
-    hsec_scenario_get_option(&threads, s, HSEC_OPT_THREADS);
     size_t nm = hsec_scenario_measure_count(s), p = 0;
     unsigned char *mask = NULL; /* NULL: every measure, as the scenario is written */
     if (eo.package) {
@@ -468,7 +467,7 @@ static int cmd_ensemble(int argc, char **argv)
     hsec_ensemble *e = NULL;
     bar b;
     progress_bar(s, &b, "ensemble");
-    rc = hsec_scenario_ensemble(&e, s, (uint64_t)members, (unsigned)threads, mask);
+    rc = hsec_scenario_ensemble(&e, s, mask, nm);
     end_bar(&b);
     free(mask);
     if (rc)
@@ -477,7 +476,7 @@ static int cmd_ensemble(int argc, char **argv)
     const double *qs = hsec_scenario_quantiles(s, &nq);
     char *doc = NULL;
     size_t len = 0;
-    rc = o.text ? hsec_text_ensemble(&doc, &len, e, qs, nq, s)
+    rc = o.text ? text_ensemble(&doc, &len, e, qs, nq, s)
                 : hsec_doc_ensemble_json(&doc, &len, e, qs, nq, s);
     int status = emit(&o, rc, doc, len);
     hsec_ensemble_free(e);
@@ -509,18 +508,18 @@ static int cmd_rank(int argc, char **argv)
     if (rc)
         return rc;
     size_t n = hsec_compiled_node_count(hsec_scenario_compiled(s));
-    double *u = calloc(n ? n : 1, sizeof *u);
-    if (!u || hsec_scenario_rank(u, n, s)) {
+    double *u = calloc(n ? 5 * n : 1, sizeof *u), *ix = u + n; /* marginal, then coupling */
+    if (!u || hsec_scenario_rank(u, n, s) ||
+        hsec_scenario_coupling(ix, ix + n, ix + 2 * n, ix + 3 * n, n, s)) {
         free(u);
         return run_failed(o.path, s);
     }
     char *doc = NULL;
     size_t len = 0;
-    rc = o.text ? hsec_text_rank(&doc, &len, u, n, s, top)
-                : hsec_doc_rank_json(&doc, &len, u, n, s, top);
-    int status = rc == HSEC_ENOCONV ? (fprintf(stderr, "hsec: %s: %s\n", o.path,
-                                              hsec_scenario_errmsg(s)), EXIT_BAD)
-                                    : emit(&o, rc, doc, len);
+    rc = o.text ? text_rank(&doc, &len, u, ix, n, s, top)
+                : hsec_doc_rank_json(&doc, &len, u, ix, ix + n, ix + 2 * n, ix + 3 * n, n, s,
+                                     top);
+    int status = emit(&o, rc, doc, len);
     free(u);
     hsec_scenario_free(s);
     return status;

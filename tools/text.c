@@ -49,6 +49,14 @@ static double burden(const hsec_result *r, hsec_burden part, size_t i)
     return x;
 }
 
+/* The actor of a threat (the index comes from the scenario's own count). */
+static int actor_of(const hsec_scenario *s, size_t h)
+{
+    hsec_threat_actor a = HSEC_THREAT_UNKNOWN;
+    hsec_scenario_threat_actor(&a, s, h);
+    return (int)a;
+}
+
 static double pct(double part, double whole)
 {
     return whole > 0 ? 100 * part / whole : 0;
@@ -56,20 +64,20 @@ static double pct(double part, double whole)
 
 static void group_table(buf *b, const hsec_result *r, size_t g, hsec_at at)
 {
-    double y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * 4];
-    hsec_result_group(NULL, NULL, y, r, g, at);
-    hsec_result_group_orders(p, r, g, at);
+    double y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * HSEC_ORDER_COUNT];
+    hsec_result_group(NULL, NULL, y, HSEC_DIM_COUNT, r, g, at);
+    hsec_result_group_orders(p, HSEC_DIM_COUNT * HSEC_ORDER_COUNT, r, g, at);
     put(b, "    %-14s %6s  %-11s %7s %7s %7s %7s\n", "dimension", "y", "phase", "1st", "2nd",
         "3rd", "4+");
     for (int d = 0; d < HSEC_DIM_COUNT; d++) {
         put(b, "    %-14s %6.3f  %-11s %7.4f %7.4f %7.4f %7.4f\n",
             hsec_enum_name(HSEC_ENUM_DIMENSION, d), y[d],
-            hsec_enum_name(HSEC_ENUM_PHASE, (int)hsec_phase_of(y[d])), p[d * 4], p[d * 4 + 1],
-            p[d * 4 + 2], p[d * 4 + 3]);
+            hsec_enum_name(HSEC_ENUM_PHASE, (int)hsec_phase_of(y[d])), p[d * HSEC_ORDER_COUNT], p[d * HSEC_ORDER_COUNT + 1],
+            p[d * HSEC_ORDER_COUNT + 2], p[d * HSEC_ORDER_COUNT + 3]);
     }
 }
 
-int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenario *s)
+int text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenario *s)
 {
     buf b = {malloc(4096), 0, 4096, false};
     if (!b.p)
@@ -112,7 +120,7 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
     for (int a = 0; a < HSEC_THREAT_ACTOR_COUNT; a++) {
         bool used = false;
         for (size_t h = 0; h < hsec_scenario_threat_count(s); h++)
-            used = used || (int)hsec_scenario_threat_actor(s, h) == a;
+            used = used || actor_of(s, h) == a;
         if (used) {
             double x = burden(r, HSEC_BURDEN_ACTOR, (size_t)a);
             put(&b, "    %-20s %12.6g  %5.1f%%\n", hsec_enum_name(HSEC_ENUM_THREAT_ACTOR, a),
@@ -138,11 +146,11 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
             put(&b, "    %-20s %12.6g  %5.1f%%\n", hsec_compiled_region_id(c, i), x,
                 pct(x, prop));
     }
-    double z = 0.4, afk = 1.0 / 3, af[3], afl[3];
+    double z = 0, afk = 0, af[HSEC_AF_COUNT], afl[HSEC_AF_COUNT];
     hsec_scenario_get_option(&z, s, HSEC_OPT_AF_CUTOFF);
     hsec_scenario_get_option(&afk, s, HSEC_OPT_AF_K);
-    hsec_result_multidimensional(af, r, HSEC_AT_PEAK);
-    hsec_result_multidimensional(afl, r, HSEC_AT_LAST);
+    hsec_result_multidimensional(af, HSEC_AF_COUNT, r, HSEC_AT_PEAK);
+    hsec_result_multidimensional(afl, HSEC_AF_COUNT, r, HSEC_AT_LAST);
     put(&b, "\nMULTIDIMENSIONAL INSECURITY (Alkire-Foster: deprived where y >= %.3g, "
         "insecure when the weighted score >= %.3g)\n", z, afk);
     put(&b, "  at each group's peak: %.1f%% of people insecure (H), mean score %.3f (A), "
@@ -159,7 +167,7 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
         hsec_result_pervasive(&pop, &pervasive, r, h);
         put(&b, "  %-20s %-22s critical for groups holding %5.1f%% of people%s\n",
             hsec_scenario_threat_id(s, h),
-            hsec_enum_name(HSEC_ENUM_THREAT_ACTOR, hsec_scenario_threat_actor(s, h)), 100 * pop,
+            hsec_enum_name(HSEC_ENUM_THREAT_ACTOR, actor_of(s, h)), 100 * pop,
             pervasive ? ": PERVASIVE" : "");
     }
 
@@ -184,12 +192,13 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
     for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
         uint64_t pstep, lstep;
         double pH, lH;
-        hsec_result_group(&pstep, &pH, NULL, r, g, HSEC_AT_PEAK);
-        hsec_result_group(&lstep, &lH, NULL, r, g, HSEC_AT_LAST);
+        hsec_result_group(&pstep, &pH, NULL, 0, r, g, HSEC_AT_PEAK);
+        hsec_result_group(&lstep, &lH, NULL, 0, r, g, HSEC_AT_LAST);
         double size = hsec_compiled_group_size(c, g);
         put(&b, "\n%s (%s, %.0f people", hsec_compiled_group_id(c, g),
             hsec_compiled_region_id(c, hsec_compiled_group_region(c, g)), size);
-        unsigned flags = hsec_compiled_group_flags(c, g);
+        unsigned flags = 0;
+        hsec_compiled_group_flags(&flags, c, g);
         for (int f = 0; f < HSEC_FLAG_COUNT; f++)
             if (flags & (1u << f))
                 put(&b, ", %s", hsec_enum_name(HSEC_ENUM_FLAG, f));
@@ -204,8 +213,8 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
             put(&b, "  vital-core index %.4f (%s), %.0f person-equivalents insecure\n", pH,
                 hsec_enum_name(HSEC_ENUM_PHASE, (int)hsec_phase_of(pH)), size * pH);
         }
-        double fr[3];
-        hsec_result_group_freedoms(fr, r, g, HSEC_AT_PEAK);
+        double fr[HSEC_FREEDOM_COUNT];
+        hsec_result_group_freedoms(fr, HSEC_FREEDOM_COUNT, r, g, HSEC_AT_PEAK);
         put(&b, "  freedom from fear %.3f, from want %.3f, to live in dignity %.3f "
             "(0 free, 1 not)\n", fr[0], fr[1], fr[2]);
         if (dynamic) {
@@ -243,7 +252,7 @@ int hsec_text_report(char **out, size_t *len, const hsec_result *r, const hsec_s
 }
 
 /* A table of packages against the no-measure baseline. */
-int hsec_text_compare(char **out, size_t *len, hsec_result *const *results, size_t count,
+int text_compare(char **out, size_t *len, hsec_result *const *results, size_t count,
                       const hsec_scenario *s)
 {
     buf b = {malloc(4096), 0, 4096, false};
@@ -332,36 +341,16 @@ int hsec_text_compare(char **out, size_t *len, hsec_result *const *results, size
     return HSEC_OK;
 }
 
-typedef struct ranked {
-    double u;
-    size_t node;
-} ranked;
-
-static int ranked_cmp(const void *pa, const void *pb)
+int text_rank(char **out, size_t *len, const double *u, const double *ix, size_t n,
+              const hsec_scenario *s, size_t top)
 {
-    const ranked *a = pa, *b = pb;
-    if (a->u != b->u)
-        return a->u > b->u ? -1 : 1;
-    return a->node < b->node ? -1 : a->node > b->node;
-}
-
-int hsec_text_rank(char **out, size_t *len, const double *u, size_t n, hsec_scenario *s,
-                   size_t top)
-{
-    ranked *order = calloc(n ? n : 1, sizeof *order);
-    double *ix = calloc(n ? 4 * n : 1, sizeof *ix);
+    size_t *order = calloc(n ? n : 1, sizeof *order);
     buf b = {malloc(4096), 0, 4096, false};
     int rc = HSEC_ENOMEM;
-    if (!order || !ix || !b.p)
-        goto done;
-    if ((rc = hsec_scenario_coupling(ix, ix + n, ix + 2 * n, ix + 3 * n, n, s)))
+    if (!order || !b.p)
         goto done;
     const hsec_compiled *c = hsec_scenario_compiled(s);
-    for (size_t i = 0; i < n; i++) {
-        order[i].u = u[i];
-        order[i].node = i;
-    }
-    qsort(order, n, sizeof *order, ranked_cmp);
+    hsec_rank_order(order, u, n);
     b.p[0] = '\0';
     put(&b, "WHERE TO PROTECT\n");
     put(&b, "marginal: the equilibrium burden (persons) that one unit of degradation at the\n"
@@ -372,7 +361,7 @@ int hsec_text_rank(char **out, size_t *len, const double *u, size_t n, hsec_scen
         "influence", "overall dep", "overall inf");
     size_t shown = top && top < n ? top : n;
     for (size_t k = 0; k < shown; k++) {
-        size_t i = order[k].node;
+        size_t i = order[k];
         put(&b, "%4zu  %-30s %12.5g %11.4g %11.4g %11.4g %11.4g\n", k + 1,
             hsec_compiled_node_name(c, i), u[i], ix[i], ix[n + i], ix[2 * n + i],
             ix[3 * n + i]);
@@ -382,7 +371,6 @@ int hsec_text_rank(char **out, size_t *len, const double *u, size_t n, hsec_scen
     rc = b.oom ? HSEC_ENOMEM : HSEC_OK;
 done:
     free(order);
-    free(ix);
     if (rc) {
         free(b.p);
         return rc;
@@ -398,15 +386,17 @@ static void list_measures(buf *b, const unsigned char *mask, const hsec_scenario
     for (size_t m = 0; m < hsec_scenario_measure_count(s); m++) {
         if (!mask[m])
             continue;
+        hsec_measure_kind kind = HSEC_PROTECTION;
+        hsec_scenario_measure_kind(&kind, s, m);
         put(b, "%s%s (%s, cost %.4g)", any ? ", " : "", hsec_scenario_measure_id(s, m),
-            hsec_enum_name(HSEC_ENUM_MEASURE_KIND, hsec_scenario_measure_kind(s, m)),
+            hsec_enum_name(HSEC_ENUM_MEASURE_KIND, (int)kind),
             hsec_scenario_measure_cost(s, m));
         any = true;
     }
     put(b, "%s\n", any ? "" : "nothing (no measure averts burden within the budget)");
 }
 
-int hsec_text_choice(char **out, size_t *len, const unsigned char *chosen, double averted,
+int text_choice(char **out, size_t *len, const unsigned char *chosen, double averted,
                      double cost, double budget, bool is_exact, const unsigned char *exact,
                      double xav, double xcost, hsec_scenario *s)
 {
@@ -417,7 +407,7 @@ int hsec_text_choice(char **out, size_t *len, const unsigned char *chosen, doubl
     hsec_result *base = NULL;
     size_t nm = hsec_scenario_measure_count(s);
     unsigned char *none = calloc(nm ? nm : 1, 1);
-    int rc = none ? hsec_scenario_run_with(&base, s, none) : HSEC_ENOMEM;
+    int rc = none ? hsec_scenario_run_with(&base, s, none, nm) : HSEC_ENOMEM;
     free(none);
     if (rc) {
         free(b.p);
@@ -467,7 +457,7 @@ static void qrow(buf *b, const char *label, const hsec_ensemble *e, hsec_quantit
     put(b, "\n");
 }
 
-int hsec_text_ensemble(char **out, size_t *len, const hsec_ensemble *e, const double *qs,
+int text_ensemble(char **out, size_t *len, const hsec_ensemble *e, const double *qs,
                        size_t nq, const hsec_scenario *s)
 {
     buf b = {malloc(4096), 0, 4096, false};

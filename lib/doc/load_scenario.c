@@ -15,12 +15,12 @@ typedef struct ld {
     hsec_scenario *s;
 } ld;
 
-static int fail(ld *l, int code, const char *fmt, ...) HX_PRINTF(3, 4);
+static int fail(ld *l, int code, const char *fmt, ...) HD_PRINTF(3, 4);
 static int fail(ld *l, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    hx_vsetmsg(l->msg, fmt, ap);
+    hd_vsetmsg(l->msg, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -43,6 +43,10 @@ static int check_keys(ld *l, const char *where, const hd *obj, const char *const
         bool ok = strncmp(k, "x-", 2) == 0;
         for (const char *const *a = allowed; !ok && *a; a++)
             ok = strcmp(k, *a) == 0;
+        for (int opt = 0; !ok && opt < HSEC_OPTION_COUNT; opt++) { /* "run", "uncertainty" */
+            const char *key = hd_option_number((hsec_option)opt, where);
+            ok = key && strcmp(k, key) == 0;
+        }
         if (!ok)
             return fail(l, HSEC_EFORMAT, "%s: unknown key \"%s\"", where, k);
     }
@@ -127,7 +131,7 @@ static int per_dim(ld *l, const char *where, const hd *obj, const char *id, cons
         if (v->items[i]->t != HD_NUM)
             return fail(l, HSEC_EFORMAT, "%s.%s must be a number, not %s", field, v->keys[i],
                         hd_type_name(v->items[i]->t));
-        char node[HX_ID_MAX + 32];
+        char node[HD_ID_MAX + 32];
         snprintf(node, sizeof node, "%s.%s", id, v->keys[i]);
         if ((rc = api(l, field, hsec_model_set(l->m, node, p, v->items[i]->num))))
             return rc;
@@ -396,19 +400,40 @@ static int package_item(ld *l, const hd *o, char *where, size_t wsize)
     return rc;
 }
 
-const hx_run_key hx_run_numbers[HX_RUN_NUMBERS] = {
-    {"recovery_lambda", HSEC_OPT_RECOVERY_LAMBDA}, {"seed", HSEC_OPT_SEED},
-    {"max_iterations", HSEC_OPT_MAX_ITERATIONS},   {"critical_share", HSEC_OPT_CRITICAL_SHARE},
-    {"pervasive_share", HSEC_OPT_PERVASIVE_SHARE}, {"deprivation_cutoff", HSEC_OPT_AF_CUTOFF},
-    {"score_cutoff", HSEC_OPT_AF_K},               {"threads", HSEC_OPT_RUN_THREADS}};
+const char *hd_option_number(hsec_option opt, const char *object)
+{
+    const char *key = hsec_option_key(opt);
+    size_t n = strlen(object);
+    if (!key || strncmp(key, object, n) != 0 || key[n] != '.')
+        return NULL;
+    key += n + 1;
+    /* these have rules of their own: a string, a truth value, required in
+     * dynamic mode, an array */
+    static const char *const own[] = {"mode", "bounded", "steps", NULL};
+    for (const char *const *k = own; *k; k++)
+        if (strcmp(key, *k) == 0)
+            return NULL;
+    return strchr(key, '[') ? NULL : key;
+}
+
+/* The run options under `object` that are plain numbers, set from it. */
+static int load_numbers(ld *l, const hd *obj, const char *object)
+{
+    int rc = HSEC_OK;
+    for (int opt = 0; opt < HSEC_OPTION_COUNT && !rc; opt++) {
+        const char *key = hd_option_number((hsec_option)opt, object);
+        const hd *v = key ? member(l, &rc, object, obj, key, HD_NUM, false) : NULL;
+        if (v)
+            rc = api(l, object, hsec_scenario_set_option(l->s, (hsec_option)opt, v->num));
+    }
+    return rc;
+}
 
 static int load_run(ld *l, const hd *doc)
 {
-    static const char *const keys[] = {
-        "mode",          "steps",          "bounded",         "record",
-        "bands",         "step_unit",      "recovery_lambda", "seed",
-        "max_iterations", "critical_share", "pervasive_share", "deprivation_cutoff",
-        "score_cutoff",  "threads",        NULL};
+    /* and the options that are plain numbers (hd_option_number) */
+    static const char *const keys[] = {"mode", "steps", "bounded", "record", "bands",
+                                       "step_unit", NULL};
     int rc = HSEC_OK;
     const hd *run = member(l, &rc, "document", doc, "run", HD_OBJ, false);
     if (rc || !run)
@@ -432,11 +457,8 @@ static int load_run(ld *l, const hd *doc)
     const hd *bounded = member(l, &rc, "run", run, "bounded", HD_BOOL, false);
     if (!rc && bounded)
         rc = api(l, "run", hsec_scenario_set_option(l->s, HSEC_OPT_BOUNDED, bounded->b));
-    for (size_t i = 0; i < HX_RUN_NUMBERS && !rc; i++) {
-        const hd *v = member(l, &rc, "run", run, hx_run_numbers[i].key, HD_NUM, false);
-        if (v)
-            rc = api(l, "run", hsec_scenario_set_option(l->s, hx_run_numbers[i].opt, v->num));
-    }
+    if (!rc)
+        rc = load_numbers(l, run, "run");
     const hd *bands = list_of(l, &rc, "run", run, "bands", false, HD_NUM);
     if (!rc && bands) {
         if (bands->n != 2)
@@ -463,8 +485,8 @@ static int load_run(ld *l, const hd *doc)
 
 static int load_uncertainty(ld *l, const hd *doc)
 {
-    static const char *const keys[] = {"weights", "magnitudes", "recovery", "members",
-                                       "threads", "quantiles", NULL};
+    /* and the options that are plain numbers (hd_option_number) */
+    static const char *const keys[] = {"weights", "magnitudes", "recovery", "quantiles", NULL};
     int rc = HSEC_OK;
     const hd *u = member(l, &rc, "document", doc, "uncertainty", HD_OBJ, false);
     if (rc || !u || (rc = check_keys(l, "uncertainty", u, keys)))
@@ -480,17 +502,14 @@ static int load_uncertainty(ld *l, const hd *doc)
                  hsec_scenario_set_uncertainty(l->s, (hsec_uncertain)k, r->items[0]->num,
                                                r->items[1]->num, r->items[2]->num));
     }
-    const hd *m = member(l, &rc, "uncertainty", u, "members", HD_NUM, false);
-    if (!rc && m)
-        rc = api(l, "uncertainty", hsec_scenario_set_option(l->s, HSEC_OPT_MEMBERS, m->num));
-    const hd *t = member(l, &rc, "uncertainty", u, "threads", HD_NUM, false);
-    if (!rc && t)
-        rc = api(l, "uncertainty", hsec_scenario_set_option(l->s, HSEC_OPT_THREADS, t->num));
+    if (!rc)
+        rc = load_numbers(l, u, "uncertainty");
     const hd *q = list_of(l, &rc, "uncertainty", u, "quantiles", false, HD_NUM);
     if (!rc && q) {
         double qs[32];
-        if (q->n == 0 || q->n > 32)
-            return fail(l, HSEC_EINVAL, "uncertainty.quantiles: %zu values (1 to 32)", q->n);
+        if (q->n == 0 || q->n > sizeof qs / sizeof *qs)
+            return fail(l, HSEC_EINVAL, "uncertainty.quantiles: %zu values (1 to %zu)", q->n,
+                        sizeof qs / sizeof *qs);
         for (size_t i = 0; i < q->n; i++)
             qs[i] = q->items[i]->num;
         rc = api(l, "uncertainty", hsec_scenario_set_quantiles(l->s, qs, q->n));
@@ -505,8 +524,8 @@ static size_t count_of(const hd *doc, const char *key)
     return v && v->t == HD_ARR ? v->n : 0;
 }
 
-int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
-                 const hx_limits *lim, char *msg)
+int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
+                 const hd_limits *lim, char *msg)
 {
     static const char *const keys[] = {"hsec",     "name",     "regions",   "groups",
                                        "services", "links",    "templates", "threats",
@@ -576,56 +595,4 @@ int hx_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
     }
     *out = l.s;
     return HSEC_OK;
-}
-
-int hsec_doc_load_json(hsec_scenario **out, const char *text, size_t len,
-                       const hsec_allocator *alloc, char *errbuf, size_t errbuf_size)
-{
-    char msg[HSEC_ERRMSG_MAX] = "";
-    if (!out) {
-        hx_copymsg(errbuf, errbuf_size, "out is NULL");
-        return HSEC_EINVAL;
-    }
-    *out = NULL;
-    if (!text || (alloc && (!alloc->alloc || !alloc->realloc || !alloc->free))) {
-        hx_copymsg(errbuf, errbuf_size, "text is NULL or the allocator is incomplete");
-        return HSEC_EINVAL;
-    }
-    hsec_allocator a;
-    if (alloc)
-        a = *alloc;
-    else
-        hx_default_allocator(&a);
-    hd *doc = NULL;
-    hx_limits lim;
-    hx_default_limits(&lim);
-    int rc = hd_from_json(&doc, &a, text, len, &lim, msg);
-    if (!rc)
-        rc = hx_load_tree(out, doc, &a, &lim, msg);
-    hd_free(&a, doc);
-    if (rc)
-        hx_copymsg(errbuf, errbuf_size, msg);
-    return rc;
-}
-
-int hsec_doc_load_file(hsec_scenario **out, const char *path, const hsec_allocator *alloc,
-                       char *errbuf, size_t errbuf_size)
-{
-    if (!out || !path) {
-        hx_copymsg(errbuf, errbuf_size, "out or path is NULL");
-        return HSEC_EINVAL;
-    }
-    *out = NULL;
-    hsec_loader *l = NULL;
-    int rc = hsec_loader_new(&l, alloc);
-    if (rc) {
-        hx_copymsg(errbuf, errbuf_size, rc == HSEC_ENOMEM ? "out of memory"
-                                                          : "the allocator is incomplete");
-        return rc;
-    }
-    rc = hsec_loader_load_file(out, l, path);
-    if (rc)
-        hx_copymsg(errbuf, errbuf_size, hsec_loader_errmsg(l));
-    hsec_loader_free(l);
-    return rc;
 }

@@ -1,5 +1,5 @@
 /* The model builder: each value is checked as it is added. */
-#include "internal.h"
+#include "model.h"
 
 #include <math.h>
 #include <string.h>
@@ -13,19 +13,14 @@
 int hsec_model_new(hsec_model **out, const hsec_allocator *alloc)
 {
     if (!out)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "model_new: out is NULL");
     *out = NULL;
     hsec_allocator a;
-    if (alloc) {
-        if (!alloc->alloc || !alloc->realloc || !alloc->free)
-            return HSEC_EINVAL;
-        a = *alloc;
-    } else {
-        hx_default_allocator(&a);
-    }
+    if (!hx_allocator_of(&a, alloc))
+        return HSEC_EINVAL;
     hsec_model *m = hx_calloc(&a, 1, sizeof *m);
     if (!m)
-        return HSEC_ENOMEM;
+        return hx_fail(HSEC_ENOMEM, "out of memory");
     m->a = a;
     *out = m;
     return HSEC_OK;
@@ -260,10 +255,9 @@ int hsec_model_set(hsec_model *m, const char *name, hsec_param param, double val
 {
     if (!m)
         return HSEC_EINVAL;
-    char ent[HX_ID_MAX + 1];
     int dim;
     uint32_t ref;
-    if (!hx_split_node(name, ent, &dim) || !hx_map_get(&m->names, ent, &ref) ||
+    if (!hx_lookup(&m->names, name, &ref, &dim) ||
         HX_REF_KIND(ref) == HX_REGION || (dim >= 0 && HX_REF_KIND(ref) != HX_GROUP))
         FAIL(m, HSEC_ENOTFOUND, "no node or group \"%s\"", hx_show(name));
     int rc = check_param(m, name, param, value);

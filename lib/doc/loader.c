@@ -1,9 +1,9 @@
 /* Loading and saving documents in every encoding, under limits. */
-#define _GNU_SOURCE /* O_DIRECTORY for fsync of the directory */
 #include "doc.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +12,11 @@
 
 struct hsec_loader {
     hsec_allocator a;
-    hx_limits lim;
+    hd_limits lim;
     char err[HSEC_ERRMSG_MAX];
 };
 
-void hx_default_limits(hx_limits *l)
+void hd_default_limits(hd_limits *l)
 {
     l->nodes = 100000000;
     l->links = 1000000000;
@@ -29,20 +29,23 @@ void hx_default_limits(hx_limits *l)
 int hsec_loader_new(hsec_loader **out, const hsec_allocator *alloc)
 {
     if (!out)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "loader_new: out is NULL");
     *out = NULL;
     hsec_allocator a;
-    if (alloc && (!alloc->alloc || !alloc->realloc || !alloc->free))
-        return HSEC_EINVAL;
-    if (alloc)
-        a = *alloc;
+    if (!alloc)
+        hd_default_allocator(&a);
+    else if (alloc->version != HSEC_ALLOCATOR_VERSION)
+        return hd_fail(HSEC_EINVAL, "allocator: version %u is not HSEC_ALLOCATOR_VERSION (%d)",
+                       alloc->version, HSEC_ALLOCATOR_VERSION);
+    else if (!alloc->alloc || !alloc->realloc || !alloc->free)
+        return hd_fail(HSEC_EINVAL, "allocator: alloc, realloc and free must all be set");
     else
-        hx_default_allocator(&a);
-    hsec_loader *l = hx_calloc(&a, 1, sizeof *l);
+        a = *alloc;
+    hsec_loader *l = hd_calloc(&a, 1, sizeof *l);
     if (!l)
-        return HSEC_ENOMEM;
+        return hd_fail(HSEC_ENOMEM, "out of memory");
     l->a = a;
-    hx_default_limits(&l->lim);
+    hd_default_limits(&l->lim);
     *out = l;
     return HSEC_OK;
 }
@@ -52,7 +55,7 @@ void hsec_loader_free(hsec_loader *l)
     if (!l)
         return;
     hsec_allocator a = l->a;
-    hx_free(&a, l);
+    hd_release(&a, l);
 }
 
 const char *hsec_loader_errmsg(const hsec_loader *l)
@@ -60,7 +63,7 @@ const char *hsec_loader_errmsg(const hsec_loader *l)
     return l ? l->err : "no loader";
 }
 
-static uint64_t *limit_slot(hx_limits *lim, hsec_limit what)
+static uint64_t *limit_slot(hd_limits *lim, hsec_limit what)
 {
     switch (what) {
     case HSEC_LIMIT_NODES: return &lim->nodes;
@@ -79,7 +82,7 @@ int hsec_loader_set_limit(hsec_loader *l, hsec_limit what, uint64_t value)
         return HSEC_EINVAL;
     uint64_t *slot = limit_slot(&l->lim, what);
     if (!slot || value == 0) {
-        hx_setmsg(l->err, "limit %d: %s", (int)what, slot ? "0 would refuse everything"
+        hd_setmsg(l->err, "limit %d: %s", (int)what, slot ? "0 would refuse everything"
                                                           : "unknown limit");
         return HSEC_EINVAL;
     }
@@ -91,7 +94,7 @@ int hsec_loader_get_limit(uint64_t *out, const hsec_loader *l, hsec_limit what)
 {
     if (!out || !l)
         return HSEC_EINVAL;
-    uint64_t *slot = limit_slot((hx_limits *)(uintptr_t)&l->lim, what);
+    uint64_t *slot = limit_slot((hd_limits *)(uintptr_t)&l->lim, what);
     if (!slot)
         return HSEC_EINVAL;
     *out = *slot;
@@ -99,22 +102,22 @@ int hsec_loader_get_limit(uint64_t *out, const hsec_loader *l, hsec_limit what)
 }
 
 /* The document tree of any encoding. */
-static int decode(hd **out, const hsec_allocator *a, const hx_limits *lim,
+static int decode(hd **out, const hsec_allocator *a, const hd_limits *lim,
                   const unsigned char *data, size_t len, char *msg)
 {
     *out = NULL;
-    if (len > lim->size + (hx_is_container(data, len) ? HX_CONTAINER_HEADER : 0)) {
-        hx_setmsg(msg, "document of %zu bytes (the limit is %llu)", len,
+    if (len > lim->size + (hd_is_container(data, len) ? HD_CONTAINER_HEADER : 0)) {
+        hd_setmsg(msg, "document of %zu bytes (the limit is %llu)", len,
                   (unsigned long long)lim->size);
         return HSEC_EFORMAT;
     }
-    if (hx_is_container(data, len)) {
+    if (hd_is_container(data, len)) {
         unsigned char *cbor = NULL;
         size_t n = 0;
-        int rc = hx_container_unwrap(&cbor, &n, a, data, len, lim, msg);
+        int rc = hd_container_unwrap(&cbor, &n, a, data, len, lim, msg);
         if (!rc)
             rc = hd_from_cbor(out, a, cbor, n, lim, msg);
-        hx_free(a, cbor);
+        hd_release(a, cbor);
         return rc;
     }
     if (len && ((data[0] >= 0xa0 && data[0] <= 0xbb) || data[0] == 0xbf)) /* a CBOR map */
@@ -131,13 +134,13 @@ int hsec_loader_load(hsec_scenario **out, hsec_loader *l, const void *data, size
         return HSEC_EINVAL;
     l->err[0] = '\0';
     if (!data) {
-        hx_setmsg(l->err, "data is NULL");
+        hd_setmsg(l->err, "data is NULL");
         return HSEC_EINVAL;
     }
     hd *doc = NULL;
     int rc = decode(&doc, &l->a, &l->lim, data, len, l->err);
     if (!rc)
-        rc = hx_load_tree(out, doc, &l->a, &l->lim, l->err);
+        rc = hd_load_tree(out, doc, &l->a, &l->lim, l->err);
     hd_free(&l->a, doc);
     return rc;
 }
@@ -150,29 +153,29 @@ static int read_file(unsigned char **out, size_t *len, const hsec_allocator *a,
     *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        hx_setmsg(msg, "%s: %s", path, strerror(errno));
+        hd_setmsg(msg, "%s: %s", path, strerror(errno));
         return HSEC_EIO;
     }
     unsigned char *buf = NULL;
     size_t n = 0, cap = 0;
     int rc = HSEC_OK;
     for (;;) {
-        if (HX_RESERVE(a, buf, cap, n + 65536)) {
-            hx_setmsg(msg, "%s: out of memory", path);
+        if (HD_RESERVE(a, buf, cap, n + 65536)) {
+            hd_setmsg(msg, "%s: out of memory", path);
             rc = HSEC_ENOMEM;
             break;
         }
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
         if (n > max) {
-            hx_setmsg(msg, "%s: larger than %llu bytes (the loader's size limit)", path,
+            hd_setmsg(msg, "%s: larger than %llu bytes (the loader's size limit)", path,
                       (unsigned long long)max);
             rc = HSEC_EFORMAT;
             break;
         }
         if (got == 0) {
             if (ferror(f)) {
-                hx_setmsg(msg, "%s: %s", path, strerror(errno ? errno : EIO));
+                hd_setmsg(msg, "%s: %s", path, strerror(errno ? errno : EIO));
                 rc = HSEC_EIO;
             }
             break;
@@ -180,7 +183,7 @@ static int read_file(unsigned char **out, size_t *len, const hsec_allocator *a,
     }
     fclose(f);
     if (rc) {
-        hx_free(a, buf);
+        hd_release(a, buf);
         return rc;
     }
     *out = buf;
@@ -195,7 +198,7 @@ static void name_file(char *msg, const char *path)
         return;
     char full[2 * HSEC_ERRMSG_MAX];
     snprintf(full, sizeof full, "%s: %s", path, msg);
-    hx_copymsg(msg, HSEC_ERRMSG_MAX, full);
+    hd_copymsg(msg, HSEC_ERRMSG_MAX, full);
 }
 
 int hsec_loader_load_file(hsec_scenario **out, hsec_loader *l, const char *path)
@@ -207,11 +210,11 @@ int hsec_loader_load_file(hsec_scenario **out, hsec_loader *l, const char *path)
         return HSEC_EINVAL;
     unsigned char *buf;
     size_t n;
-    int rc = read_file(&buf, &n, &l->a, path, l->lim.size + HX_CONTAINER_HEADER, l->err);
+    int rc = read_file(&buf, &n, &l->a, path, l->lim.size + HD_CONTAINER_HEADER, l->err);
     if (rc)
         return rc;
     rc = hsec_loader_load(out, l, buf, n);
-    hx_free(&l->a, buf);
+    hd_release(&l->a, buf);
     if (rc)
         name_file(l->err, path);
     return rc;
@@ -226,10 +229,10 @@ static int encode(unsigned char **out, size_t *len, const hsec_allocator *a, con
     if (to == HSEC_FORMAT_JSON) {
         char *text = NULL;
         size_t n = 0;
-        int rc = hd_to_json(&text, &n, doc);
+        int rc = hd_to_json(&text, &n, doc, a);
         if (rc)
             return rc;
-        unsigned char *copy = hx_alloc(a, n + 1);
+        unsigned char *copy = hd_alloc(a, n + 1);
         if (copy) {
             memcpy(copy, text, n);
             copy[n] = '\n';
@@ -249,8 +252,8 @@ static int encode(unsigned char **out, size_t *len, const hsec_allocator *a, con
         *len = n;
         return rc;
     }
-    rc = hx_container_wrap(out, len, a, cbor, n, to == HSEC_FORMAT_CONTAINER_ZLIB);
-    hx_free(a, cbor);
+    rc = hd_container_wrap(out, len, a, cbor, n, to == HSEC_FORMAT_CONTAINER_ZLIB);
+    hd_release(a, cbor);
     return rc;
 }
 
@@ -260,7 +263,7 @@ int hsec_loader_convert_file(hsec_loader *l, const char *in, const char *outp, h
         return HSEC_EINVAL;
     l->err[0] = '\0';
     if (!in || !outp || (int)to < 0 || (int)to >= HSEC_FORMAT_COUNT) {
-        hx_setmsg(l->err, "convert: %s", (int)to < 0 || (int)to >= HSEC_FORMAT_COUNT
+        hd_setmsg(l->err, "convert: %s", (int)to < 0 || (int)to >= HSEC_FORMAT_COUNT
                                              ? "unknown format"
                                              : "a path is NULL");
         return HSEC_EINVAL;
@@ -268,57 +271,51 @@ int hsec_loader_convert_file(hsec_loader *l, const char *in, const char *outp, h
     unsigned char *buf = NULL, *enc = NULL;
     size_t n = 0, m = 0;
     hd *doc = NULL;
-    int rc = read_file(&buf, &n, &l->a, in, l->lim.size + HX_CONTAINER_HEADER, l->err);
+    int rc = read_file(&buf, &n, &l->a, in, l->lim.size + HD_CONTAINER_HEADER, l->err);
     if (!rc && (rc = decode(&doc, &l->a, &l->lim, buf, n, l->err)))
         name_file(l->err, in);
     if (!rc && (rc = encode(&enc, &m, &l->a, doc, to)))
-        hx_setmsg(l->err, "convert: out of memory");
+        hd_setmsg(l->err, "convert: out of memory");
     if (!rc && (rc = hsec_write_file(outp, enc, m)))
-        hx_setmsg(l->err, "%s: %s", outp, strerror(errno ? errno : EIO));
-    hx_free(&l->a, buf);
-    hx_free(&l->a, enc);
+        hd_copymsg(l->err, HSEC_ERRMSG_MAX, hsec_last_errmsg());
+    hd_release(&l->a, buf);
+    hd_release(&l->a, enc);
     hd_free(&l->a, doc);
     return rc;
 }
 
-/* The mode a new file gets: the replaced file's, or 0666 less the umask
- * (read from /proc, since umask(2) cannot be read without changing it for
- * every thread). */
-static mode_t file_mode(const char *path)
+/* A temporary file next to path, created exclusively: its name in tmp
+ * (size bytes), a descriptor, or -1 with errno. Its mode is 0666 less the
+ * process's umask, which the kernel applies (reading the umask would
+ * change it for every thread). */
+static int create_temp(char *tmp, size_t size, const char *path)
 {
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-        return st.st_mode & 07777;
-    unsigned mask = 022;
-    FILE *f = fopen("/proc/self/status", "r");
-    if (f) {
-        char line[128];
-        while (fgets(line, sizeof line, f))
-            if (sscanf(line, "Umask: %o", &mask) == 1)
-                break;
-        fclose(f);
+    static atomic_uint counter;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        unsigned k = atomic_fetch_add(&counter, 1);
+        if ((size_t)snprintf(tmp, size, "%s.tmp-%ld-%u", path, (long)getpid(), k) >= size) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
     }
-    return (mode_t)(0666 & ~mask);
+    return -1;
 }
 
 int hsec_write_file(const char *path, const void *data, size_t len)
 {
     if (!path || (!data && len))
-        return HSEC_EINVAL;
-    size_t n = strlen(path);
+        return hd_fail(HSEC_EINVAL, "write_file: %s is NULL", path ? "data" : "the path");
     char tmp[4096]; /* no allocation: saving works when memory is short */
-    if (n + 12 > sizeof tmp) {
-        errno = ENAMETOOLONG;
-        return HSEC_EIO;
-    }
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp-XXXXXX", 12);
-    int fd = mkstemp(tmp);
+    int fd = create_temp(tmp, sizeof tmp, path);
     if (fd < 0)
-        return HSEC_EIO;
+        return hd_fail(HSEC_EIO, "%s: %s", path, strerror(errno));
+    struct stat st; /* a replaced file keeps its permissions */
+    bool ok = stat(path, &st) != 0 || !S_ISREG(st.st_mode) || fchmod(fd, st.st_mode & 07777) == 0;
     const unsigned char *p = data;
     size_t left = len;
-    bool ok = fchmod(fd, file_mode(path)) == 0;
     while (ok && left) {
         ssize_t w = write(fd, p, left);
         if (w < 0 && errno == EINTR)
@@ -344,8 +341,7 @@ int hsec_write_file(const char *path, const void *data, size_t len)
     }
     if (!ok) {
         unlink(tmp);
-        errno = e ? e : EIO;
-        return HSEC_EIO;
+        return hd_fail(HSEC_EIO, "%s: %s", path, strerror(e ? e : EIO));
     }
     /* the rename lasts only once the directory is on disk too */
     char *slash = strrchr(tmp, '/');
@@ -367,28 +363,36 @@ static int save_tree(const char *path, const hsec_scenario *s, hsec_format forma
     hd *doc = NULL;
     unsigned char *enc = NULL;
     size_t n = 0;
-    int rc = r ? hx_results_tree(&doc, r, s) : hx_scenario_tree(&doc, s);
+    hsec_allocator a = hd_allocator_of(s);
+    int rc = r ? hd_results_tree(&doc, r, s) : hd_scenario_tree(&doc, s);
     if (!rc)
-        rc = encode(&enc, &n, &s->a, doc, format);
+        rc = encode(&enc, &n, &a, doc, format);
+    if (rc == HSEC_ENOMEM)
+        hd_fail(rc, "%s: out of memory", path);
     if (!rc)
-        rc = hsec_write_file(path, enc, n);
-    hx_free(&s->a, enc);
-    hd_free(&s->a, doc);
+        rc = hsec_write_file(path, enc, n); /* sets the message */
+    hd_release(&a, enc);
+    hd_free(&a, doc);
     return rc;
 }
 
 int hsec_doc_save_results(const char *path, const hsec_result *r, const hsec_scenario *s,
                           hsec_format format)
 {
-    if (!path || !r || !s || (int)format < 0 || (int)format >= HSEC_FORMAT_COUNT ||
-        hsec_result_node_count(r) != hsec_compiled_node_count(s->c))
-        return HSEC_EINVAL;
+    if (!path || !r || !s)
+        return hd_fail(HSEC_EINVAL, "save_results: an argument is NULL");
+    if ((int)format < 0 || (int)format >= HSEC_FORMAT_COUNT)
+        return hd_fail(HSEC_EINVAL, "save_results: format %d is unknown", (int)format);
+    if (hsec_result_node_count(r) != hsec_compiled_node_count(hsec_scenario_compiled(s)))
+        return hd_fail(HSEC_EINVAL, "save_results: the result is not of this scenario's model");
     return save_tree(path, s, format, r);
 }
 
 int hsec_doc_save_scenario(const char *path, const hsec_scenario *s, hsec_format format)
 {
-    if (!path || !s || (int)format < 0 || (int)format >= HSEC_FORMAT_COUNT)
-        return HSEC_EINVAL;
+    if (!path || !s)
+        return hd_fail(HSEC_EINVAL, "save_scenario: an argument is NULL");
+    if ((int)format < 0 || (int)format >= HSEC_FORMAT_COUNT)
+        return hd_fail(HSEC_EINVAL, "save_scenario: format %d is unknown", (int)format);
     return save_tree(path, s, format, NULL);
 }

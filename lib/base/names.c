@@ -1,5 +1,5 @@
 /* Ids, the id map, and the names of enumerations. */
-#include "internal.h"
+#include "base.h"
 
 #include <math.h>
 #include <string.h>
@@ -170,13 +170,13 @@ int hsec_enum_value(int *out, hsec_enum which, const char *name)
 
 hsec_phase hsec_phase_of(double y)
 {
-    if (y >= 0.8)
+    if (y >= HX_PHASE_CATASTROPHE)
         return HSEC_PHASE_CATASTROPHE;
-    if (y >= 0.6)
+    if (y >= HX_PHASE_EMERGENCY)
         return HSEC_PHASE_EMERGENCY;
-    if (y >= 0.4)
+    if (y >= HX_PHASE_CRISIS)
         return HSEC_PHASE_CRISIS;
-    if (y >= 0.2)
+    if (y >= HX_PHASE_STRESSED)
         return HSEC_PHASE_STRESSED;
     return HSEC_PHASE_MINIMAL;
 }
@@ -249,4 +249,10 @@ void hx_set64_free(const hsec_allocator *a, hx_set64 *s)
     hx_free(a, s->keys);
     s->keys = NULL;
     s->cap = s->count = 0;
+}
+
+bool hx_lookup(const hx_map *m, const char *name, uint32_t *ref, int *dim)
+{
+    char ent[HX_ID_MAX + 1];
+    return hx_split_node(name, ent, dim) && hx_map_get(m, ent, ref);
 }

@@ -7,7 +7,7 @@ hd *hb_new(hb *b, hd_type t)
 {
     if (b->oom)
         return NULL;
-    hd *d = hx_calloc(b->a, 1, sizeof *d);
+    hd *d = hd_calloc(b->a, 1, sizeof *d);
     if (!d) {
         b->oom = true;
         return NULL;
@@ -35,7 +35,7 @@ hd *hb_bool(hb *b, bool x)
 hd *hb_str(hb *b, const char *s)
 {
     hd *d = hb_new(b, HD_STR);
-    if (d && !(d->str = hx_strdup(b->a, s))) {
+    if (d && !(d->str = hd_strdup(b->a, s))) {
         hd_free(b->a, d);
         b->oom = true;
         return NULL;
@@ -46,7 +46,7 @@ hd *hb_str(hb *b, const char *s)
 hd *hb_nums(hb *b, const double *x, size_t n)
 {
     hd *d = hb_new(b, HD_NUMS);
-    if (d && !(d->nums = hx_calloc(b->a, n, sizeof *x))) {
+    if (d && !(d->nums = hd_calloc(b->a, n, sizeof *x))) {
         hd_free(b->a, d);
         b->oom = true;
         return NULL;
@@ -63,11 +63,11 @@ static bool grow(hb *b, hd *c)
     if (c->n < c->cap)
         return true;
     size_t cap = c->cap;
-    if (HX_RESERVE(b->a, c->items, cap, c->n + 1))
+    if (HD_RESERVE(b->a, c->items, cap, c->n + 1))
         return false;
     if (c->t == HD_OBJ) {
         size_t kcap = c->cap;
-        if (HX_RESERVE(b->a, c->keys, kcap, c->n + 1))
+        if (HD_RESERVE(b->a, c->keys, kcap, c->n + 1))
             return false;
         if (kcap < cap) /* both arrays hold at least cap entries */
             cap = kcap;
@@ -89,7 +89,7 @@ void hb_push(hb *b, hd *arr, hd *item)
 void hb_set(hb *b, hd *obj, const char *key, hd *val)
 {
     char *k = NULL;
-    if (b->oom || !obj || !val || !grow(b, obj) || !(k = hx_strdup(b->a, key))) {
+    if (b->oom || !obj || !val || !grow(b, obj) || !(k = hd_strdup(b->a, key))) {
         hd_free(b->a, val);
         b->oom = true;
         return;
@@ -105,12 +105,12 @@ void hd_free(const hsec_allocator *a, hd *d)
     for (size_t i = 0; i < d->n && d->items; i++)
         hd_free(a, d->items[i]);
     for (size_t i = 0; i < d->n && d->keys; i++)
-        hx_free(a, d->keys[i]);
-    hx_free(a, d->items);
-    hx_free(a, d->keys);
-    hx_free(a, d->nums);
-    hx_free(a, d->str);
-    hx_free(a, d);
+        hd_release(a, d->keys[i]);
+    hd_release(a, d->items);
+    hd_release(a, d->keys);
+    hd_release(a, d->nums);
+    hd_release(a, d->str);
+    hd_release(a, d);
 }
 
 hd *hd_get(const hd *obj, const char *key)

@@ -1,5 +1,5 @@
 /* Allocation through the caller's allocator, with overflow-checked sizes. */
-#include "internal.h"
+#include "base.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +24,30 @@ static void std_free(void *opaque, void *p)
 
 void hx_default_allocator(hsec_allocator *out)
 {
+    out->version = HSEC_ALLOCATOR_VERSION;
     out->alloc = std_alloc;
     out->realloc = std_realloc;
     out->free = std_free;
     out->opaque = NULL;
+}
+
+bool hx_allocator_of(hsec_allocator *out, const hsec_allocator *given)
+{
+    if (!given) {
+        hx_default_allocator(out);
+        return true;
+    }
+    if (given->version != HSEC_ALLOCATOR_VERSION) {
+        hx_fail(HSEC_EINVAL, "allocator: version %u is not HSEC_ALLOCATOR_VERSION (%d)",
+                given->version, HSEC_ALLOCATOR_VERSION);
+        return false;
+    }
+    if (!given->alloc || !given->realloc || !given->free) {
+        hx_fail(HSEC_EINVAL, "allocator: alloc, realloc and free must all be set");
+        return false;
+    }
+    *out = *given;
+    return true;
 }
 
 void *hx_alloc(const hsec_allocator *a, size_t size)

@@ -1,5 +1,10 @@
-/* Running a scenario and reading what the run computed. */
-#include "internal.h"
+/*
+ * The results layer: running a scenario (the engine's hx_run behind the
+ * public calls) and reading what the run computed. A result is read-only
+ * and may be shared by threads, so failures of its getters report
+ * through the thread's message.
+ */
+#include "engine.h"
 
 #include <math.h>
 
@@ -10,10 +15,11 @@ int hsec_scenario_run(hsec_result **out, hsec_scenario *s)
     *out = NULL;
     if (!s)
         return HSEC_EINVAL;
-    return hsec_scenario_run_with(out, s, NULL);
+    return hsec_scenario_run_with(out, s, NULL, 0);
 }
 
-int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned char *mask)
+int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned char *mask,
+                           size_t mask_len)
 {
     if (!out)
         return HSEC_EINVAL;
@@ -21,6 +27,8 @@ int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned c
     if (!s)
         return HSEC_EINVAL;
     s->err[0] = '\0';
+    if (!hx_mask_ok(s, "run", mask, mask_len))
+        return HSEC_EINVAL;
     hx_scenario_prepare(s);
     hx_opts o = {mask, s->progress, s->progress_user, NULL, s->err, false};
     return hx_run(out, s, &o);
@@ -29,7 +37,8 @@ int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned c
 int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s)
 {
     if (!out || !s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "compare: %s is NULL", out ? "the scenario" : "out");
+    s->err[0] = '\0';
     for (size_t i = 0; i < count; i++)
         out[i] = NULL;
     if (count != 1 + s->npackage) {
@@ -42,10 +51,10 @@ int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s)
         hx_setmsg(s->err, "out of memory");
         return HSEC_ENOMEM;
     }
-    int rc = hsec_scenario_run_with(&out[0], s, mask);
+    int rc = hsec_scenario_run_with(&out[0], s, mask, s->nmeasure);
     for (size_t p = 0; !rc && p < s->npackage; p++) {
         hsec_scenario_package_mask(mask, s->nmeasure, s, p);
-        rc = hsec_scenario_run_with(&out[1 + p], s, mask);
+        rc = hsec_scenario_run_with(&out[1 + p], s, mask, s->nmeasure);
     }
     hx_free(&s->a, mask);
     if (rc) {
@@ -57,27 +66,7 @@ int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s)
     return rc;
 }
 
-void hsec_result_free(hsec_result *r)
-{
-    if (!r)
-        return;
-    const hsec_allocator *a = &r->a;
-    hx_free(a, r->q);
-    hx_free(a, r->orders);
-    hx_free(a, r->rec);
-    hx_free(a, r->series);
-    hx_free(a, r->last);
-    hx_free(a, r->peak);
-    hx_free(a, r->threat);
-    hx_free(a, r->region);
-    hx_free(a, r->group);
-    hx_free(a, r->warn);
-    hx_free(a, r->peakthr);
-    hx_free(a, r->popshare);
-    hx_free(a, r->score);
-    hsec_allocator copy = r->a;
-    hx_free(&copy, r);
-}
+void hsec_result_free(hsec_result *r) { hx_result_free(r); }
 
 int hsec_result_mode(const hsec_result *r) { return r ? r->mode : -1; }
 uint64_t hsec_result_steps(const hsec_result *r) { return r ? r->steps : 0; }
@@ -88,37 +77,58 @@ const double *hsec_result_orders(const hsec_result *r) { return r ? r->orders : 
 int hsec_result_series(const double **values, size_t *len, const hsec_result *r, size_t node)
 {
     if (!values || !len || !r)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "series: %s is NULL", r ? "an out-parameter" : "the result");
     *values = NULL;
     *len = 0;
-    if (!r->series)
-        return HSEC_ENOTFOUND;
-    for (size_t k = 0; k < r->nrec; k++) {
+    for (size_t k = 0; r->series && k < r->nrec; k++) {
         if (r->rec[k] == node) {
             *len = (size_t)r->steps + 1;
             *values = r->series + k * *len;
             return HSEC_OK;
         }
     }
-    return HSEC_ENOTFOUND;
+    return hx_fail(HSEC_ENOTFOUND, "series: node %zu was not recorded%s", node,
+                   r->series ? "" : " (no series: a static run)");
 }
 
+/* The figures of a group at `at`, or NULL with the thread's message. */
 static const gfig *fig(const hsec_result *r, size_t g, hsec_at at)
 {
-    if (!r || g >= r->ngroup)
+    if (!r) {
+        hx_fail(HSEC_EINVAL, "the result is NULL");
         return NULL;
+    }
+    if (g >= r->ngroup) {
+        hx_fail(HSEC_EINVAL, "group %zu is out of range (%zu)", g, r->ngroup);
+        return NULL;
+    }
     if (at == HSEC_AT_LAST)
         return &r->last[g];
     if (at == HSEC_AT_PEAK)
         return &r->peak[g];
+    hx_fail(HSEC_EINVAL, "at %d is neither HSEC_AT_LAST nor HSEC_AT_PEAK", (int)at);
     return NULL;
 }
 
-int hsec_result_group(uint64_t *step, double *index, double y[HSEC_DIM_COUNT],
+/* Does an array of count values fit what is written (want values)? */
+static bool fits(const char *what, const double *p, size_t count, size_t want)
+{
+    if (!p) {
+        hx_fail(HSEC_EINVAL, "%s: the array is NULL", what);
+        return false;
+    }
+    if (count != want) {
+        hx_fail(HSEC_EINVAL, "%s: count %zu is not %zu", what, count, want);
+        return false;
+    }
+    return true;
+}
+
+int hsec_result_group(uint64_t *step, double *index, double *y, size_t y_count,
                       const hsec_result *r, size_t group, hsec_at at)
 {
     const gfig *f = fig(r, group, at);
-    if (!f)
+    if (!f || (y && !fits("group", y, y_count, HSEC_DIM_COUNT)))
         return HSEC_EINVAL;
     if (step)
         *step = f->step;
@@ -130,21 +140,22 @@ int hsec_result_group(uint64_t *step, double *index, double y[HSEC_DIM_COUNT],
     return HSEC_OK;
 }
 
-int hsec_result_group_orders(double p[HSEC_DIM_COUNT * 4], const hsec_result *r, size_t group,
+int hsec_result_group_orders(double *p, size_t count, const hsec_result *r, size_t group,
                              hsec_at at)
 {
     const gfig *f = fig(r, group, at);
-    if (!f || !p)
+    if (!f || !fits("group_orders", p, count, HSEC_DIM_COUNT * HSEC_ORDER_COUNT))
         return HSEC_EINVAL;
-    for (int i = 0; i < HSEC_DIM_COUNT * 4; i++)
+    for (size_t i = 0; i < count; i++)
         p[i] = f->p[i];
     return HSEC_OK;
 }
 
-int hsec_result_group_freedoms(double out[3], const hsec_result *r, size_t group, hsec_at at)
+int hsec_result_group_freedoms(double *out, size_t count, const hsec_result *r, size_t group,
+                               hsec_at at)
 {
     const gfig *f = fig(r, group, at);
-    if (!f || !out)
+    if (!f || !fits("group_freedoms", out, count, HSEC_FREEDOM_COUNT))
         return HSEC_EINVAL;
     const double *y = f->y;
     out[0] = (y[HSEC_DIM_PERSONAL] + y[HSEC_DIM_COMMUNITY] + y[HSEC_DIM_POLITICAL]) / 3;
@@ -157,8 +168,10 @@ int hsec_result_group_freedoms(double out[3], const hsec_result *r, size_t group
 int hsec_result_warning(int64_t *step, int64_t *lead, const hsec_result *r, size_t group,
                         hsec_dimension d)
 {
-    if (!r || group >= r->ngroup || (int)d < 0 || d >= HSEC_DIM_COUNT)
+    if (!fig(r, group, HSEC_AT_LAST))
         return HSEC_EINVAL;
+    if ((int)d < 0 || d >= HSEC_DIM_COUNT)
+        return hx_fail(HSEC_EINVAL, "warning: dimension %d is unknown", (int)d);
     int64_t w = r->warn[group * HSEC_DIM_COUNT + (size_t)d];
     if (step)
         *step = w;
@@ -170,8 +183,10 @@ int hsec_result_warning(int64_t *step, int64_t *lead, const hsec_result *r, size
 int hsec_result_threat_share(double *share, int *critical, const hsec_result *r, size_t group,
                              size_t threat)
 {
-    if (!r || group >= r->ngroup || threat >= r->nthreat)
+    if (!fig(r, group, HSEC_AT_PEAK))
         return HSEC_EINVAL;
+    if (threat >= r->nthreat)
+        return hx_fail(HSEC_EINVAL, "threat %zu is out of range (%zu)", threat, r->nthreat);
     double hp = r->peak[group].Hp;
     double x = hp > 0 ? r->peakthr[group * r->nthreat + threat] / hp : 0;
     if (share)
@@ -184,8 +199,10 @@ int hsec_result_threat_share(double *share, int *critical, const hsec_result *r,
 int hsec_result_pervasive(double *population_share, int *pervasive, const hsec_result *r,
                           size_t threat)
 {
-    if (!r || threat >= r->nthreat)
-        return HSEC_EINVAL;
+    if (!r)
+        return hx_fail(HSEC_EINVAL, "the result is NULL");
+    if (threat >= r->nthreat)
+        return hx_fail(HSEC_EINVAL, "threat %zu is out of range (%zu)", threat, r->nthreat);
     if (population_share)
         *population_share = r->popshare[threat];
     if (pervasive)
@@ -193,11 +210,15 @@ int hsec_result_pervasive(double *population_share, int *pervasive, const hsec_r
     return HSEC_OK;
 }
 
-int hsec_result_multidimensional(double out[3], const hsec_result *r, hsec_at at)
+int hsec_result_multidimensional(double *out, size_t count, const hsec_result *r, hsec_at at)
 {
-    if (!r || !out || (at != HSEC_AT_LAST && at != HSEC_AT_PEAK))
+    if (!r)
+        return hx_fail(HSEC_EINVAL, "the result is NULL");
+    if (at != HSEC_AT_LAST && at != HSEC_AT_PEAK)
+        return hx_fail(HSEC_EINVAL, "at %d is neither HSEC_AT_LAST nor HSEC_AT_PEAK", (int)at);
+    if (!fits("multidimensional", out, count, HSEC_AF_COUNT))
         return HSEC_EINVAL;
-    for (int i = 0; i < 3; i++)
+    for (size_t i = 0; i < count; i++)
         out[i] = r->af[at][i];
     return HSEC_OK;
 }
@@ -211,49 +232,35 @@ int hsec_result_group_score(double *score, int *insecure, const hsec_result *r, 
     if (score)
         *score = x;
     if (insecure)
-        *insecure = x >= r->afk - 1e-12;
+        *insecure = x >= r->afk - HX_AF_SLACK;
+    return HSEC_OK;
+}
+
+/* The entry `index` of a burden part with n entries. */
+static int entry(double *out, const double *part, size_t index, size_t n, const char *what)
+{
+    if (index >= n)
+        return hx_fail(HSEC_EINVAL, "burden by %s: index %zu is out of range (%zu)", what, index,
+                       n);
+    *out = part[index];
     return HSEC_OK;
 }
 
 int hsec_result_burden(double *out, const hsec_result *r, hsec_burden part, size_t index)
 {
     if (!out || !r)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "burden: %s is NULL", r ? "out" : "the result");
     switch (part) {
     case HSEC_BURDEN_TOTAL: *out = r->total; return HSEC_OK;
     case HSEC_BURDEN_BASELINE: *out = r->baseline; return HSEC_OK;
     case HSEC_BURDEN_PROPAGATED: *out = r->propagated; return HSEC_OK;
     case HSEC_BURDEN_INITIAL: *out = r->initial; return HSEC_OK;
-    case HSEC_BURDEN_BAND:
-        if (index >= 3)
-            return HSEC_EINVAL;
-        *out = r->band[index];
-        return HSEC_OK;
-    case HSEC_BURDEN_ORDER:
-        if (index >= 4)
-            return HSEC_EINVAL;
-        *out = r->order[index];
-        return HSEC_OK;
-    case HSEC_BURDEN_THREAT:
-        if (index >= r->nthreat)
-            return HSEC_EINVAL;
-        *out = r->threat[index];
-        return HSEC_OK;
-    case HSEC_BURDEN_ACTOR:
-        if (index >= HSEC_THREAT_ACTOR_COUNT)
-            return HSEC_EINVAL;
-        *out = r->actor[index];
-        return HSEC_OK;
-    case HSEC_BURDEN_REGION:
-        if (index >= r->nregion)
-            return HSEC_EINVAL;
-        *out = r->region[index];
-        return HSEC_OK;
-    case HSEC_BURDEN_GROUP:
-        if (index >= r->ngroup)
-            return HSEC_EINVAL;
-        *out = r->group[index];
-        return HSEC_OK;
+    case HSEC_BURDEN_BAND: return entry(out, r->band, index, HSEC_BAND_COUNT, "band");
+    case HSEC_BURDEN_ORDER: return entry(out, r->order, index, HSEC_ORDER_COUNT, "order");
+    case HSEC_BURDEN_THREAT: return entry(out, r->threat, index, r->nthreat, "threat");
+    case HSEC_BURDEN_ACTOR: return entry(out, r->actor, index, HSEC_THREAT_ACTOR_COUNT, "actor");
+    case HSEC_BURDEN_REGION: return entry(out, r->region, index, r->nregion, "region");
+    case HSEC_BURDEN_GROUP: return entry(out, r->group, index, r->ngroup, "group");
     }
-    return HSEC_EINVAL;
+    return hx_fail(HSEC_EINVAL, "burden: part %d is unknown", (int)part);
 }

@@ -1,5 +1,5 @@
 /* Compile a model: resolve names, apply templates, lay links out in CSR. */
-#include "internal.h"
+#include "model.h"
 #include "templates.h"
 
 #include <math.h>
@@ -34,39 +34,6 @@ static int clink_cmp(const void *pa, const void *pb)
     return 0;
 }
 
-void hsec_compiled_free(hsec_compiled *c)
-{
-    if (!c || atomic_fetch_sub(&c->refs, 1) != 1)
-        return;
-    const hsec_allocator *a = &c->a;
-    hx_free(a, c->rowp);
-    hx_free(a, c->col);
-    hx_free(a, c->w);
-    hx_free(a, c->lag);
-    hx_free(a, c->hidx);
-    hx_free(a, c->v);
-    hx_free(a, c->k);
-    hx_free(a, c->tau);
-    hx_free(a, c->init);
-    hx_free(a, c->selfw);
-    hx_free(a, c->node_group);
-    hx_free(a, c->names);
-    hx_free(a, c->namepool);
-    if (c->region_id)
-        for (size_t i = 0; i < c->nregion; i++)
-            hx_free(a, c->region_id[i]);
-    hx_free(a, c->region_id);
-    hx_free(a, c->region_parent);
-    if (c->groups)
-        for (size_t i = 0; i < c->ngroup; i++)
-            hx_free(a, c->groups[i].id);
-    hx_free(a, c->groups);
-    hx_free(a, c->services);
-    hx_map_free(a, &c->map);
-    hsec_allocator copy = c->a;
-    hx_free(&copy, c);
-}
-
 /* Region index of a name, or HX_NONE. */
 static uint32_t region_of(const hsec_model *m, const char *name)
 {
@@ -74,21 +41,6 @@ static uint32_t region_of(const hsec_model *m, const char *name)
     if (!name || !hx_map_get(&m->names, name, &ref) || HX_REF_KIND(ref) != HX_REGION)
         return HX_NONE;
     return HX_REF_INDEX(ref);
-}
-
-/* Node index of a link end, or HX_NONE. */
-static uint32_t node_of(const hsec_model *m, const uint32_t *entity_node, const char *name)
-{
-    char ent[HX_ID_MAX + 1];
-    int dim;
-    uint32_t ref;
-    if (!hx_split_node(name, ent, &dim) || !hx_map_get(&m->names, ent, &ref))
-        return HX_NONE;
-    if (HX_REF_KIND(ref) == HX_SERVICE && dim < 0)
-        return entity_node[m->ngroup + HX_REF_INDEX(ref)];
-    if (HX_REF_KIND(ref) == HX_GROUP && dim >= 0)
-        return entity_node[HX_REF_INDEX(ref)] + (uint32_t)dim;
-    return HX_NONE;
 }
 
 static int put_link(const hsec_allocator *a, clink **v, size_t *n, size_t *cap, clink l)
@@ -240,10 +192,9 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
     c->tau = hx_calloc(a, n, sizeof *c->tau);
     c->init = hx_calloc(a, n, sizeof *c->init);
     c->selfw = hx_calloc(a, n, sizeof *c->selfw);
-    c->node_group = hx_calloc(a, n, sizeof *c->node_group);
     c->names = hx_calloc(a, n, sizeof *c->names);
     if (!entity_node || !c->groups || !c->services || !c->v || !c->k || !c->tau ||
-        !c->init || !c->selfw || !c->node_group || !c->names)
+        !c->init || !c->selfw || !c->names)
         NOMEM();
     c->ngroup = m->ngroup;
     c->nservice = m->nservice;
@@ -290,7 +241,6 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
             c->k[i] = mg->k[d];
             c->tau[i] = mg->tau[d];
             c->init[i] = mg->init[d];
-            c->node_group[i] = (uint32_t)g;
             c->names[i] = np;
             np += sprintf(np, "%s.%s", mg->id, hsec_enum_name(HSEC_ENUM_DIMENSION, d)) + 1;
         }
@@ -309,7 +259,6 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         c->k[i] = ms->k;
         c->tau[i] = ms->tau;
         c->init[i] = ms->init;
-        c->node_group[i] = HX_NONE;
         c->names[i] = np;
         np += sprintf(np, "%s", ms->id) + 1;
     }
@@ -328,8 +277,8 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
     /* links: explicit ones, then the templates' */
     for (size_t l = 0; l < m->nlink; l++) {
         const mlink *ml = &m->links[l];
-        clink cl = {node_of(m, entity_node, ml->to), node_of(m, entity_node, ml->from),
-                    ml->lag, (uint32_t)l, ml->w};
+        clink cl = {hx_node_of(c, ml->to), hx_node_of(c, ml->from), ml->lag, (uint32_t)l,
+                    ml->w};
         if (cl.from == HX_NONE)
             FAIL(HSEC_ENOTFOUND, "link %zu (%s -> %s): from \"%s\" is not a node", l,
                  ml->from, ml->to, ml->from);
@@ -419,155 +368,4 @@ done:
     }
     *out = c;
     return HSEC_OK;
-}
-
-/* ---- queries */
-
-bool hx_region_within(const hsec_compiled *c, uint32_t r, uint32_t anc)
-{
-    for (; r != HX_NONE; r = c->region_parent[r])
-        if (r == anc)
-            return true;
-    return false;
-}
-
-int hx_resolve_nodes(const hsec_compiled *c, const char *name, uint32_t **out, size_t *n,
-                     size_t *cap)
-{
-    char ent[HX_ID_MAX + 1];
-    int dim;
-    uint32_t ref;
-    if (!hx_split_node(name, ent, &dim) || !hx_map_get(&c->map, ent, &ref))
-        return HSEC_ENOTFOUND;
-    int kind = HX_REF_KIND(ref);
-    uint32_t idx = HX_REF_INDEX(ref);
-    if (dim >= 0 && kind != HX_GROUP)
-        return HSEC_ENOTFOUND;
-    if (kind == HX_SERVICE || dim >= 0) {
-        if (HX_RESERVE(&c->a, *out, *cap, *n + 1))
-            return HSEC_ENOMEM;
-        (*out)[(*n)++] = kind == HX_SERVICE ? c->services[idx].node
-                                            : c->groups[idx].node + (uint32_t)dim;
-        return HSEC_OK;
-    }
-    for (size_t s = 0; s < c->nservice; s++) {
-        if (kind == HX_REGION && hx_region_within(c, c->services[s].region, idx)) {
-            if (HX_RESERVE(&c->a, *out, *cap, *n + 1))
-                return HSEC_ENOMEM;
-            (*out)[(*n)++] = c->services[s].node;
-        }
-    }
-    for (size_t g = 0; g < c->ngroup; g++) {
-        if (kind == HX_GROUP ? g == idx : hx_region_within(c, c->groups[g].region, idx)) {
-            if (HX_RESERVE(&c->a, *out, *cap, *n + HSEC_DIM_COUNT))
-                return HSEC_ENOMEM;
-            for (uint32_t d = 0; d < HSEC_DIM_COUNT; d++)
-                (*out)[(*n)++] = c->groups[g].node + d;
-        }
-    }
-    return HSEC_OK;
-}
-
-size_t hx_find_link(const hsec_compiled *c, uint32_t from, uint32_t to)
-{
-    size_t lo = c->rowp[to], hi = c->rowp[to + 1];
-    while (lo < hi) { /* columns are sorted within a row */
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->col[mid] < from)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (lo < c->rowp[to + 1] && c->col[lo] == from) ? lo : (size_t)-1;
-}
-
-/* ---- public getters */
-
-size_t hsec_compiled_node_count(const hsec_compiled *c) { return c ? c->n : 0; }
-size_t hsec_compiled_link_count(const hsec_compiled *c) { return c ? c->nnz : 0; }
-
-int hsec_compiled_links(size_t *rowp, size_t *from, double *weight, uint64_t *lag, size_t count,
-                        const hsec_compiled *c)
-{
-    if (!c || count != c->nnz)
-        return HSEC_EINVAL;
-    if (rowp)
-        memcpy(rowp, c->rowp, (c->n + 1) * sizeof *rowp);
-    for (size_t e = 0; e < c->nnz; e++) {
-        if (from)
-            from[e] = c->col[e];
-        if (weight)
-            weight[e] = c->w[e];
-        if (lag)
-            lag[e] = c->lag ? c->lag[e] : 0;
-    }
-    return HSEC_OK;
-}
-
-const char *hsec_compiled_node_name(const hsec_compiled *c, size_t node)
-{
-    return c && node < c->n ? c->names[node] : NULL;
-}
-
-int hsec_compiled_find_node(size_t *out, const hsec_compiled *c, const char *name)
-{
-    if (!out || !c)
-        return HSEC_EINVAL;
-    char ent[HX_ID_MAX + 1];
-    int dim;
-    uint32_t ref;
-    if (!hx_split_node(name, ent, &dim) || !hx_map_get(&c->map, ent, &ref))
-        return HSEC_ENOTFOUND;
-    if (HX_REF_KIND(ref) == HX_SERVICE && dim < 0)
-        *out = c->services[HX_REF_INDEX(ref)].node;
-    else if (HX_REF_KIND(ref) == HX_GROUP && dim >= 0)
-        *out = c->groups[HX_REF_INDEX(ref)].node + (size_t)dim;
-    else
-        return HSEC_ENOTFOUND;
-    return HSEC_OK;
-}
-
-size_t hsec_compiled_region_count(const hsec_compiled *c) { return c ? c->nregion : 0; }
-
-const char *hsec_compiled_region_id(const hsec_compiled *c, size_t r)
-{
-    return c && r < c->nregion ? c->region_id[r] : NULL;
-}
-
-size_t hsec_compiled_group_count(const hsec_compiled *c) { return c ? c->ngroup : 0; }
-
-const char *hsec_compiled_group_id(const hsec_compiled *c, size_t g)
-{
-    return c && g < c->ngroup ? c->groups[g].id : NULL;
-}
-
-size_t hsec_compiled_group_region(const hsec_compiled *c, size_t g)
-{
-    return c && g < c->ngroup ? c->groups[g].region : (size_t)-1;
-}
-
-size_t hsec_compiled_group_node(const hsec_compiled *c, size_t g)
-{
-    return c && g < c->ngroup ? c->groups[g].node : (size_t)-1;
-}
-
-double hsec_compiled_group_size(const hsec_compiled *c, size_t g)
-{
-    return c && g < c->ngroup ? c->groups[g].size : NAN;
-}
-
-unsigned hsec_compiled_group_flags(const hsec_compiled *c, size_t g)
-{
-    return c && g < c->ngroup ? c->groups[g].flags : 0;
-}
-
-double hsec_compiled_group_weight(const hsec_compiled *c, size_t g, hsec_dimension d)
-{
-    return c && g < c->ngroup && (int)d >= 0 && d < HSEC_DIM_COUNT ? c->groups[g].w[d] : NAN;
-}
-
-double hsec_compiled_group_baseline(const hsec_compiled *c, size_t g, hsec_dimension d)
-{
-    return c && g < c->ngroup && (int)d >= 0 && d < HSEC_DIM_COUNT ? c->groups[g].base[d]
-                                                                  : NAN;
 }

@@ -1,5 +1,5 @@
 /*
- * The container: a 32-byte header, then the CBOR document, stored or
+ * The container: a 40-byte header, then the CBOR document, stored or
  * compressed with zlib (through the caller's allocator).
  *
  *   0   8  magic 89 48 53 45 43 0D 0A 1A ("\x89HSEC\r\n\x1a": catches text-mode
@@ -63,12 +63,12 @@ static uint64_t get(const unsigned char *p, int n)
 
 static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
 {
-    return hx_calloc(opaque, items, size);
+    return hd_calloc(opaque, items, size);
 }
 
 static void z_free(voidpf opaque, voidpf p)
 {
-    hx_free(opaque, p);
+    hd_release(opaque, p);
 }
 
 /* A zlib stream that allocates through a. */
@@ -93,21 +93,21 @@ static uint32_t crc(const unsigned char *p, size_t n)
     return (uint32_t)c;
 }
 
-bool hx_is_container(const unsigned char *data, size_t len)
+bool hd_is_container(const unsigned char *data, size_t len)
 {
     return len >= sizeof magic && memcmp(data, magic, sizeof magic) == 0;
 }
 
-int hx_container_wrap(unsigned char **out, size_t *len, const hsec_allocator *a,
+int hd_container_wrap(unsigned char **out, size_t *len, const hsec_allocator *a,
                       const unsigned char *cbor, size_t n, bool compress)
 {
     *out = NULL;
     if (compress && n > 0xffffffffu) /* one deflate call takes uInt sizes */
         compress = false;
     size_t room = compress ? compressBound((uLong)n) : n;
-    if (room > SIZE_MAX - HX_CONTAINER_HEADER)
+    if (room > SIZE_MAX - HD_CONTAINER_HEADER)
         return HSEC_ENOMEM;
-    unsigned char *buf = hx_alloc(a, HX_CONTAINER_HEADER + room);
+    unsigned char *buf = hd_alloc(a, HD_CONTAINER_HEADER + room);
     if (!buf)
         return HSEC_ENOMEM;
     size_t stored = n;
@@ -115,22 +115,22 @@ int hx_container_wrap(unsigned char **out, size_t *len, const hsec_allocator *a,
         z_stream z;
         z_init(&z, a);
         if (deflateInit(&z, Z_DEFAULT_COMPRESSION) != Z_OK) {
-            hx_free(a, buf);
+            hd_release(a, buf);
             return HSEC_ENOMEM;
         }
         z.next_in = (Bytef *)(uintptr_t)cbor;
         z.avail_in = (uInt)n;
-        z.next_out = buf + HX_CONTAINER_HEADER;
+        z.next_out = buf + HD_CONTAINER_HEADER;
         z.avail_out = (uInt)room;
         int zr = deflate(&z, Z_FINISH);
         stored = z.total_out;
         deflateEnd(&z);
         if (zr != Z_STREAM_END) {
-            hx_free(a, buf);
+            hd_release(a, buf);
             return HSEC_ENOMEM;
         }
     } else if (n) {
-        memcpy(buf + HX_CONTAINER_HEADER, cbor, n);
+        memcpy(buf + HD_CONTAINER_HEADER, cbor, n);
     }
     memcpy(buf, magic, sizeof magic);
     put16(buf + 8, VERSION);
@@ -138,82 +138,82 @@ int hx_container_wrap(unsigned char **out, size_t *len, const hsec_allocator *a,
     put32(buf + 12, crc(cbor, n));
     put64(buf + 16, n);
     put64(buf + 24, stored);
-    put32(buf + 32, crc(buf + HX_CONTAINER_HEADER, stored));
+    put32(buf + 32, crc(buf + HD_CONTAINER_HEADER, stored));
     put32(buf + 36, crc(buf, 36));
     *out = buf;
-    *len = HX_CONTAINER_HEADER + stored;
+    *len = HD_CONTAINER_HEADER + stored;
     return HSEC_OK;
 }
 
-int hx_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *a,
-                        const unsigned char *data, size_t n, const hx_limits *lim, char *msg)
+int hd_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *a,
+                        const unsigned char *data, size_t n, const hd_limits *lim, char *msg)
 {
     *out = NULL;
-    if (n < HX_CONTAINER_HEADER || !hx_is_container(data, n)) {
-        hx_setmsg(msg, n < HX_CONTAINER_HEADER && hx_is_container(data, n)
+    if (n < HD_CONTAINER_HEADER || !hd_is_container(data, n)) {
+        hd_setmsg(msg, n < HD_CONTAINER_HEADER && hd_is_container(data, n)
                            ? "container: header truncated (%zu of 40 bytes)"
                            : "container: wrong magic (%zu bytes)", n);
         return HSEC_EFORMAT;
     }
     if (!FUZZING_SKIPS_CRC && crc(data, 36) != (uint32_t)get(data + 36, 4)) {
-        hx_setmsg(msg, "container: the header's CRC-32 does not match (a damaged header)");
+        hd_setmsg(msg, "container: the header's CRC-32 does not match (a damaged header)");
         return HSEC_EFORMAT;
     }
     unsigned version = (unsigned)get(data + 8, 2), flags = (unsigned)get(data + 10, 2);
     uint32_t want = (uint32_t)get(data + 12, 4);
     uint64_t usize = get(data + 16, 8), stored = get(data + 24, 8);
     if (version != VERSION) {
-        hx_setmsg(msg, "container: format version %u %s (this library reads %d)", version,
+        hd_setmsg(msg, "container: format version %u %s (this library reads %d)", version,
                   version > VERSION ? "is newer than this library" : "is unknown", VERSION);
         return HSEC_EFORMAT;
     }
     if (flags & ~FLAG_ZLIB) {
-        hx_setmsg(msg, "container: flags 0x%x has unknown bits", flags);
+        hd_setmsg(msg, "container: flags 0x%x has unknown bits", flags);
         return HSEC_EFORMAT;
     }
-    if (stored != n - HX_CONTAINER_HEADER) {
-        hx_setmsg(msg, "container: stored size %llu, but %zu bytes follow the header",
-                  (unsigned long long)stored, n - HX_CONTAINER_HEADER);
+    if (stored != n - HD_CONTAINER_HEADER) {
+        hd_setmsg(msg, "container: stored size %llu, but %zu bytes follow the header",
+                  (unsigned long long)stored, n - HD_CONTAINER_HEADER);
         return HSEC_EFORMAT;
     }
     if (usize > lim->size) {
-        hx_setmsg(msg, "container: document of %llu bytes (the limit is %llu)",
+        hd_setmsg(msg, "container: document of %llu bytes (the limit is %llu)",
                   (unsigned long long)usize, (unsigned long long)lim->size);
         return HSEC_EFORMAT;
     }
     bool z = flags & FLAG_ZLIB;
     if (!z && usize != stored) {
-        hx_setmsg(msg, "container: uncompressed size %llu differs from the stored %llu",
+        hd_setmsg(msg, "container: uncompressed size %llu differs from the stored %llu",
                   (unsigned long long)usize, (unsigned long long)stored);
         return HSEC_EFORMAT;
     }
     if (z && usize > stored * lim->ratio && usize > 4096) {
-        hx_setmsg(msg, "container: %llu bytes expand to %llu, more than %llu-fold",
+        hd_setmsg(msg, "container: %llu bytes expand to %llu, more than %llu-fold",
                   (unsigned long long)stored, (unsigned long long)usize,
                   (unsigned long long)lim->ratio);
         return HSEC_EFORMAT;
     }
     if (z && (stored > 0xffffffffu || usize > 0xffffffffu)) {
-        hx_setmsg(msg, "container: compressed sizes above 4 GiB are not supported");
+        hd_setmsg(msg, "container: compressed sizes above 4 GiB are not supported");
         return HSEC_EFORMAT;
     }
-    unsigned char *buf = hx_alloc(a, (size_t)usize);
+    unsigned char *buf = hd_alloc(a, (size_t)usize);
     if (!buf) {
-        hx_setmsg(msg, "out of memory");
+        hd_setmsg(msg, "out of memory");
         return HSEC_ENOMEM;
     }
-    const unsigned char *payload = data + HX_CONTAINER_HEADER;
+    const unsigned char *payload = data + HD_CONTAINER_HEADER;
     if (!FUZZING_SKIPS_CRC && crc(payload, (size_t)stored) != (uint32_t)get(data + 32, 4)) {
-        hx_free(a, buf);
-        hx_setmsg(msg, "container: the stored bytes' CRC-32 does not match (damaged data)");
+        hd_release(a, buf);
+        hd_setmsg(msg, "container: the stored bytes' CRC-32 does not match (damaged data)");
         return HSEC_EFORMAT;
     }
     if (z) {
         z_stream zs;
         z_init(&zs, a);
         if (inflateInit(&zs) != Z_OK) {
-            hx_free(a, buf);
-            hx_setmsg(msg, "out of memory");
+            hd_release(a, buf);
+            hd_setmsg(msg, "out of memory");
             return HSEC_ENOMEM;
         }
         zs.next_in = (Bytef *)(uintptr_t)payload;
@@ -224,12 +224,12 @@ int hx_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *
         bool ok = zr == Z_STREAM_END && zs.total_out == usize && zs.avail_in == 0;
         inflateEnd(&zs);
         if (!ok) {
-            hx_free(a, buf);
+            hd_release(a, buf);
             if (zr == Z_MEM_ERROR) {
-                hx_setmsg(msg, "out of memory");
+                hd_setmsg(msg, "out of memory");
                 return HSEC_ENOMEM;
             }
-            hx_setmsg(msg, "container: the compressed payload is damaged or does not hold "
+            hd_setmsg(msg, "container: the compressed payload is damaged or does not hold "
                       "%llu bytes", (unsigned long long)usize);
             return HSEC_EFORMAT;
         }
@@ -238,8 +238,8 @@ int hx_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *
     }
     uint32_t got = crc(buf, (size_t)usize);
     if (!FUZZING_SKIPS_CRC && got != want) {
-        hx_free(a, buf);
-        hx_setmsg(msg, "container: CRC-32 %08x does not match the header's %08x", got, want);
+        hd_release(a, buf);
+        hd_setmsg(msg, "container: CRC-32 %08x does not match the header's %08x", got, want);
         return HSEC_EFORMAT;
     }
     *out = buf;

@@ -7,7 +7,7 @@
  * the seed, the member, the kind of parameter and its index, so a member's
  * results do not depend on which thread ran it, or when.
  */
-#include "internal.h"
+#include "engine.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -26,8 +26,9 @@ struct hsec_ensemble {
 
 /* Layout of a member's values: the burden parts, then the groups' peak and
  * last indices, then the recorded nodes' final q. */
-enum { B_TOTAL, B_BASELINE, B_PROPAGATED, B_INITIAL, B_BAND, B_ORDER = B_BAND + 3,
-       B_ACTOR = B_ORDER + 4, B_FIXED = B_ACTOR + HSEC_THREAT_ACTOR_COUNT };
+enum { B_TOTAL, B_BASELINE, B_PROPAGATED, B_INITIAL, B_BAND,
+       B_ORDER = B_BAND + HSEC_BAND_COUNT, B_ACTOR = B_ORDER + HSEC_ORDER_COUNT,
+       B_FIXED = B_ACTOR + HSEC_THREAT_ACTOR_COUNT };
 
 static size_t burden_slot(const hsec_ensemble *e, hsec_burden part, size_t i, bool *ok)
 {
@@ -37,8 +38,8 @@ static size_t burden_slot(const hsec_ensemble *e, hsec_burden part, size_t i, bo
     case HSEC_BURDEN_BASELINE: return B_BASELINE;
     case HSEC_BURDEN_PROPAGATED: return B_PROPAGATED;
     case HSEC_BURDEN_INITIAL: return B_INITIAL;
-    case HSEC_BURDEN_BAND: *ok = i < 3; return B_BAND + i;
-    case HSEC_BURDEN_ORDER: *ok = i < 4; return B_ORDER + i;
+    case HSEC_BURDEN_BAND: *ok = i < HSEC_BAND_COUNT; return B_BAND + i;
+    case HSEC_BURDEN_ORDER: *ok = i < HSEC_ORDER_COUNT; return B_ORDER + i;
     case HSEC_BURDEN_ACTOR: *ok = i < HSEC_THREAT_ACTOR_COUNT; return B_ACTOR + i;
     case HSEC_BURDEN_THREAT: *ok = i < e->nthreat; return B_FIXED + i;
     case HSEC_BURDEN_REGION: *ok = i < e->nregion; return B_FIXED + e->nthreat + i;
@@ -50,29 +51,35 @@ static size_t burden_slot(const hsec_ensemble *e, hsec_burden part, size_t i, bo
     return 0;
 }
 
+/* A member's values, read through the result's public getters (they
+ * cannot fail on indices taken from the result's own counts). */
 static void keep(const hsec_ensemble *e, const hsec_result *r, double *v)
 {
-    v[B_TOTAL] = r->total;
-    v[B_BASELINE] = r->baseline;
-    v[B_PROPAGATED] = r->propagated;
-    v[B_INITIAL] = r->initial;
-    memcpy(v + B_BAND, r->band, sizeof r->band);
-    memcpy(v + B_ORDER, r->order, sizeof r->order);
-    memcpy(v + B_ACTOR, r->actor, sizeof r->actor);
+    static const hsec_burden single[B_BAND] = {HSEC_BURDEN_TOTAL, HSEC_BURDEN_BASELINE,
+                                               HSEC_BURDEN_PROPAGATED, HSEC_BURDEN_INITIAL};
+    for (size_t i = 0; i < B_BAND; i++)
+        hsec_result_burden(&v[i], r, single[i], 0);
+    for (size_t i = 0; i < HSEC_BAND_COUNT; i++)
+        hsec_result_burden(&v[B_BAND + i], r, HSEC_BURDEN_BAND, i);
+    for (size_t i = 0; i < HSEC_ORDER_COUNT; i++)
+        hsec_result_burden(&v[B_ORDER + i], r, HSEC_BURDEN_ORDER, i);
+    for (size_t i = 0; i < HSEC_THREAT_ACTOR_COUNT; i++)
+        hsec_result_burden(&v[B_ACTOR + i], r, HSEC_BURDEN_ACTOR, i);
     double *p = v + B_FIXED;
-    memcpy(p, r->threat, e->nthreat * sizeof *p);
-    p += e->nthreat;
-    memcpy(p, r->region, e->nregion * sizeof *p);
-    p += e->nregion;
-    memcpy(p, r->group, e->ngroup * sizeof *p);
-    p += e->ngroup;
+    for (size_t i = 0; i < e->nthreat; i++)
+        hsec_result_burden(p++, r, HSEC_BURDEN_THREAT, i);
+    for (size_t i = 0; i < e->nregion; i++)
+        hsec_result_burden(p++, r, HSEC_BURDEN_REGION, i);
+    for (size_t i = 0; i < e->ngroup; i++)
+        hsec_result_burden(p++, r, HSEC_BURDEN_GROUP, i);
     for (size_t g = 0; g < e->ngroup; g++) {
-        p[g] = r->peak[g].H;
-        p[e->ngroup + g] = r->last[g].H;
+        hsec_result_group(NULL, &p[g], NULL, 0, r, g, HSEC_AT_PEAK);
+        hsec_result_group(NULL, &p[e->ngroup + g], NULL, 0, r, g, HSEC_AT_LAST);
     }
     p += 2 * e->ngroup;
+    const double *q = hsec_result_q(r);
     for (size_t k = 0; k < e->nrec; k++)
-        p[k] = r->q[e->rec[k]];
+        p[k] = q[e->rec[k]];
 }
 
 static uint64_t mix(uint64_t z)
@@ -105,27 +112,6 @@ static double triangular(const double t[3], double u)
 static bool fixed(const double t[3])
 {
     return t[0] == 1 && t[1] == 1 && t[2] == 1;
-}
-
-int hsec_scenario_set_uncertainty(hsec_scenario *s, hsec_uncertain what, double low,
-                                  double mode, double high)
-{
-    if (!s)
-        return HSEC_EINVAL;
-    static const char *const names[] = {"weights", "magnitudes", "recovery"};
-    if ((int)what < 0 || (int)what >= HSEC_UNCERTAIN_COUNT) {
-        hx_setmsg(s->err, "uncertainty: kind %d is unknown", (int)what);
-        return HSEC_EINVAL;
-    }
-    if (!(low >= 0 && low <= mode && mode <= high && isfinite(high))) {
-        hx_setmsg(s->err, "uncertainty.%s: the range (low %g, mode %g, high %g) is not "
-                  "0 <= low <= mode <= high, finite", names[what], low, mode, high);
-        return HSEC_EINVAL;
-    }
-    s->unc[what][0] = low;
-    s->unc[what][1] = mode;
-    s->unc[what][2] = high;
-    return HSEC_OK;
 }
 
 typedef struct job {
@@ -236,25 +222,24 @@ uint64_t hsec_ensemble_members(const hsec_ensemble *e)
     return e ? e->members : 0;
 }
 
-int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, uint64_t members,
-                           unsigned threads, const unsigned char *mask)
+int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, const unsigned char *mask,
+                           size_t mask_len)
 {
-    if (!out)
-        return HSEC_EINVAL;
+    if (!out || !s)
+        return hx_fail(HSEC_EINVAL, "ensemble: %s is NULL", out ? "the scenario" : "out");
     *out = NULL;
-    if (!s)
-        return HSEC_EINVAL;
     s->err[0] = '\0';
-    if (members == 0 || members > (uint64_t)1 << 40) {
-        hx_setmsg(s->err, "ensemble: %llu members (at least 1)", (unsigned long long)members);
+    if (!hx_mask_ok(s, "ensemble", mask, mask_len))
         return HSEC_EINVAL;
-    }
+    /* the options' ranges bound both: members in [1, 10^9], threads in [0, 256] */
+    uint64_t members = (uint64_t)s->opt[HSEC_OPT_MEMBERS];
+    unsigned threads = (unsigned)s->opt[HSEC_OPT_THREADS];
     if (threads == 0) {
         long nproc = sysconf(_SC_NPROCESSORS_ONLN);
         threads = nproc > 0 ? (unsigned)nproc : 1;
     }
-    if (threads > 256)
-        threads = 256;
+    if (threads > HX_MAX_THREADS)
+        threads = HX_MAX_THREADS;
     if ((uint64_t)threads > members)
         threads = (unsigned)members;
     hx_scenario_prepare(s);
@@ -329,14 +314,22 @@ static int column(const hsec_ensemble *e, hsec_quantity what, size_t index, size
             }
         break;
     }
-    return ok ? HSEC_OK : HSEC_EINVAL;
+    if (!ok)
+        return hx_fail(HSEC_EINVAL, "ensemble: quantity %d, index %zu, sub %zu is not kept",
+                       (int)what, index, sub);
+    return HSEC_OK;
 }
 
 int hsec_ensemble_values(double *out, size_t count, const hsec_ensemble *e,
                          hsec_quantity what, size_t index, size_t sub)
 {
     size_t col;
-    if (!out || !e || count != e->members || column(e, what, index, sub, &col))
+    if (!out || !e)
+        return hx_fail(HSEC_EINVAL, "ensemble_values: %s is NULL", out ? "the ensemble" : "out");
+    if (count != e->members)
+        return hx_fail(HSEC_EINVAL, "ensemble_values: count %zu is not the %llu members", count,
+                       (unsigned long long)e->members);
+    if (column(e, what, index, sub, &col))
         return HSEC_EINVAL;
     for (size_t m = 0; m < count; m++)
         out[m] = e->v[m * e->width + col];
@@ -353,11 +346,15 @@ int hsec_ensemble_quantile(double *out, const hsec_ensemble *e, hsec_quantity wh
                            size_t index, size_t sub, double q)
 {
     size_t col;
-    if (!out || !e || !(q >= 0 && q <= 1) || column(e, what, index, sub, &col))
+    if (!out || !e)
+        return hx_fail(HSEC_EINVAL, "ensemble_quantile: %s is NULL", out ? "the ensemble" : "out");
+    if (!(q >= 0 && q <= 1))
+        return hx_fail(HSEC_EINVAL, "ensemble_quantile: q %g is not in [0,1]", q);
+    if (column(e, what, index, sub, &col))
         return HSEC_EINVAL;
     double *x = hx_calloc(&e->a, (size_t)e->members, sizeof *x);
     if (!x)
-        return HSEC_ENOMEM;
+        return hx_fail(HSEC_ENOMEM, "out of memory");
     for (size_t m = 0; m < e->members; m++)
         x[m] = e->v[m * e->width + col];
     qsort(x, (size_t)e->members, sizeof *x, cmp_double);

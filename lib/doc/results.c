@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const band_names[3] = {"short", "medium", "long"};
+static const char *const band_names[HSEC_BAND_COUNT] = {"short", "medium", "long"};
 
 static hd *orders4(hb *b, const double *x)
 {
     hd *arr = hb_new(b, HD_ARR);
-    for (int o = 0; o < 4; o++)
+    for (int o = 0; o < HSEC_ORDER_COUNT; o++)
         hb_push(b, arr, hb_num(b, x[o]));
     return arr;
 }
@@ -18,9 +18,9 @@ static hd *orders4(hb *b, const double *x)
 static hd *figure(hb *b, const hsec_result *r, size_t g, double size, hsec_at at)
 {
     uint64_t step;
-    double H, y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * 4];
-    hsec_result_group(&step, &H, y, r, g, at);
-    hsec_result_group_orders(p, r, g, at);
+    double H, y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * HSEC_ORDER_COUNT];
+    hsec_result_group(&step, &H, y, HSEC_DIM_COUNT, r, g, at);
+    hsec_result_group_orders(p, HSEC_DIM_COUNT * HSEC_ORDER_COUNT, r, g, at);
     hd *f = hb_new(b, HD_OBJ);
     if (hsec_result_mode(r) == HSEC_MODE_DYNAMIC)
         hb_set(b, f, "step", hb_num(b, (double)step));
@@ -33,13 +33,13 @@ static hd *figure(hb *b, const hsec_result *r, size_t g, double size, hsec_at at
         hb_set(b, o, "y", hb_num(b, y[d]));
         hb_set(b, o, "phase", hb_str(b, hsec_enum_name(HSEC_ENUM_PHASE, (int)hsec_phase_of(y[d]))));
         hb_set(b, o, "people", hb_num(b, size * y[d]));
-        hb_set(b, o, "orders", orders4(b, p + d * 4));
+        hb_set(b, o, "orders", orders4(b, p + d * HSEC_ORDER_COUNT));
         hb_set(b, dims, hsec_enum_name(HSEC_ENUM_DIMENSION, d), o);
     }
     hb_set(b, f, "dimensions", dims);
-    double fr[3], score;
+    double fr[HSEC_FREEDOM_COUNT], score;
     int insecure;
-    hsec_result_group_freedoms(fr, r, g, at);
+    hsec_result_group_freedoms(fr, HSEC_FREEDOM_COUNT, r, g, at);
     hd *free3 = hb_new(b, HD_OBJ);
     hb_set(b, free3, "from_fear", hb_num(b, fr[0]));
     hb_set(b, free3, "from_want", hb_num(b, fr[1]));
@@ -83,8 +83,8 @@ static void group_extras(hb *b, hd *o, const hsec_result *r, const hsec_scenario
 
 static hd *af_tree(hb *b, const hsec_result *r, hsec_at at)
 {
-    double af[3];
-    hsec_result_multidimensional(af, r, at);
+    double af[HSEC_AF_COUNT];
+    hsec_result_multidimensional(af, HSEC_AF_COUNT, r, at);
     hd *o = hb_new(b, HD_OBJ);
     hb_set(b, o, "H", hb_num(b, af[0]));
     hb_set(b, o, "A", hb_num(b, af[1]));
@@ -92,14 +92,15 @@ static hd *af_tree(hb *b, const hsec_result *r, hsec_at at)
     return o;
 }
 
-static hd *node_entry(hb *b, const hsec_result *r, size_t i)
+/* A node's figures, and its series when it was recorded in a dynamic run. */
+static hd *node_entry(hb *b, const hsec_result *r, size_t i, bool series_kept)
 {
     hd *o = hb_new(b, HD_OBJ);
     hb_set(b, o, "q", hb_num(b, hsec_result_q(r)[i]));
-    hb_set(b, o, "orders", orders4(b, hsec_result_orders(r) + i * 4));
+    hb_set(b, o, "orders", orders4(b, hsec_result_orders(r) + i * HSEC_ORDER_COUNT));
     const double *series;
     size_t len;
-    if (hsec_result_series(&series, &len, r, i) == HSEC_OK)
+    if (series_kept && hsec_result_series(&series, &len, r, i) == HSEC_OK)
         hb_set(b, o, "series", hb_nums(b, series, len));
     return o;
 }
@@ -121,12 +122,12 @@ static hd *burden_tree(hb *b, const hsec_result *r, const hsec_scenario *s)
     hb_set(b, o, "propagated", hb_num(b, burden(r, HSEC_BURDEN_PROPAGATED, 0)));
     if (dynamic) {
         hd *bands = hb_new(b, HD_OBJ);
-        for (size_t i = 0; i < 3; i++)
+        for (size_t i = 0; i < HSEC_BAND_COUNT; i++)
             hb_set(b, bands, band_names[i], hb_num(b, burden(r, HSEC_BURDEN_BAND, i)));
         hb_set(b, o, "bands", bands);
     }
-    double ord[4];
-    for (size_t i = 0; i < 4; i++)
+    double ord[HSEC_ORDER_COUNT];
+    for (size_t i = 0; i < HSEC_ORDER_COUNT; i++)
         ord[i] = burden(r, HSEC_BURDEN_ORDER, i);
     hb_set(b, o, "orders", orders4(b, ord));
     hd *threats = hb_new(b, HD_OBJ);
@@ -134,7 +135,9 @@ static hd *burden_tree(hb *b, const hsec_result *r, const hsec_scenario *s)
     for (size_t h = 0; h < hsec_scenario_threat_count(s); h++) {
         hb_set(b, threats, hsec_scenario_threat_id(s, h),
                hb_num(b, burden(r, HSEC_BURDEN_THREAT, h)));
-        used[hsec_scenario_threat_actor(s, h)] = true;
+        hsec_threat_actor actor = HSEC_THREAT_UNKNOWN;
+        hsec_scenario_threat_actor(&actor, s, h);
+        used[actor] = true;
     }
     hb_set(b, o, "threats", threats);
     hd *actors = hb_new(b, HD_OBJ);
@@ -158,9 +161,10 @@ static hd *burden_tree(hb *b, const hsec_result *r, const hsec_scenario *s)
     return o;
 }
 
-int hx_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
+int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
 {
-    hb b = {&s->a, false};
+    hsec_allocator al = hd_allocator_of(s);
+    hb b = {&al, false};
     const hsec_compiled *c = hsec_scenario_compiled(s);
     bool dynamic = hsec_result_mode(r) == HSEC_MODE_DYNAMIC;
     double bounded = 1;
@@ -181,10 +185,17 @@ int hx_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
     const size_t *rec = hsec_scenario_recorded(s, &nrec);
     if (!dynamic && nrec) { /* static: record narrows the nodes reported */
         for (size_t k = 0; k < nrec; k++)
-            hb_set(&b, nodes, hsec_compiled_node_name(c, rec[k]), node_entry(&b, r, rec[k]));
+            hb_set(&b, nodes, hsec_compiled_node_name(c, rec[k]), node_entry(&b, r, rec[k], false));
     } else {
-        for (size_t i = 0; i < hsec_result_node_count(r); i++)
-            hb_set(&b, nodes, hsec_compiled_node_name(c, i), node_entry(&b, r, i));
+        size_t n = hsec_result_node_count(r);
+        unsigned char *kept = hd_calloc(&al, n, 1);
+        if (!kept)
+            b.oom = true;
+        for (size_t k = 0; kept && dynamic && k < nrec; k++)
+            kept[rec[k]] = 1;
+        for (size_t i = 0; kept && i < n; i++)
+            hb_set(&b, nodes, hsec_compiled_node_name(c, i), node_entry(&b, r, i, kept[i]));
+        hd_release(&al, kept);
     }
     hb_set(&b, doc, "nodes", nodes);
 
@@ -196,7 +207,8 @@ int hx_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
                hb_str(&b, hsec_compiled_region_id(c, hsec_compiled_group_region(c, g))));
         hb_set(&b, o, "size", hb_num(&b, size));
         hd *flags = hb_new(&b, HD_ARR);
-        unsigned bits = hsec_compiled_group_flags(c, g);
+        unsigned bits = 0;
+        hsec_compiled_group_flags(&bits, c, g);
         for (int f = 0; f < HSEC_FLAG_COUNT; f++)
             if (bits & (1u << f))
                 hb_push(&b, flags, hb_str(&b, hsec_enum_name(HSEC_ENUM_FLAG, f)));
@@ -213,14 +225,15 @@ int hx_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
         int pervasive;
         hsec_result_pervasive(&pop, &pervasive, r, h);
         hd *t = hb_new(&b, HD_OBJ);
-        hb_set(&b, t, "actor",
-               hb_str(&b, hsec_enum_name(HSEC_ENUM_THREAT_ACTOR, hsec_scenario_threat_actor(s, h))));
+        hsec_threat_actor actor = HSEC_THREAT_UNKNOWN;
+        hsec_scenario_threat_actor(&actor, s, h);
+        hb_set(&b, t, "actor", hb_str(&b, hsec_enum_name(HSEC_ENUM_THREAT_ACTOR, (int)actor)));
         hb_set(&b, t, "population_share", hb_num(&b, pop));
         hb_set(&b, t, "pervasive", hb_bool(&b, pervasive != 0));
         hb_set(&b, threats, hsec_scenario_threat_id(s, h), t);
     }
     hb_set(&b, doc, "threats", threats);
-    double z = 0.4, k = 1.0 / 3;
+    double z = 0, k = 0;
     hsec_scenario_get_option(&z, s, HSEC_OPT_AF_CUTOFF);
     hsec_scenario_get_option(&k, s, HSEC_OPT_AF_K);
     hd *af = hb_new(&b, HD_OBJ);
@@ -231,7 +244,7 @@ int hx_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
     hb_set(&b, doc, "multidimensional", af);
     hb_set(&b, doc, "burden", burden_tree(&b, r, s));
     if (b.oom) {
-        hd_free(&s->a, doc);
+        hd_free(&al, doc);
         *out = NULL;
         return HSEC_ENOMEM;
     }
@@ -243,15 +256,18 @@ int hsec_doc_results_json(char **out, size_t *len, const hsec_result *r,
                           const hsec_scenario *s)
 {
     if (!out)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "out is NULL");
     *out = NULL;
-    if (!r || !s || hsec_result_node_count(r) != hsec_compiled_node_count(s->c))
-        return HSEC_EINVAL;
+    if (!r || !s)
+        return hd_fail(HSEC_EINVAL, "results_json: %s is NULL", r ? "the scenario" : "the result");
+    if (hsec_result_node_count(r) != hsec_compiled_node_count(hsec_scenario_compiled(s)))
+        return hd_fail(HSEC_EINVAL, "results_json: the result is not of this scenario's model");
+    hsec_allocator al = hd_allocator_of(s);
     hd *doc;
-    int rc = hx_results_tree(&doc, r, s);
+    int rc = hd_results_tree(&doc, r, s);
     if (!rc)
-        rc = hd_to_json(out, len, doc);
-    hd_free(&s->a, doc);
+        rc = hd_to_json(out, len, doc, &al);
+    hd_free(&al, doc);
     return rc;
 }
 
@@ -259,7 +275,7 @@ int hsec_doc_results_json(char **out, size_t *len, const hsec_result *r,
 
 /* A result's burden parts, or a difference of two. */
 typedef struct parts {
-    double total, baseline, propagated, band[3], order[4];
+    double total, baseline, propagated, band[HSEC_BAND_COUNT], order[HSEC_ORDER_COUNT];
     double *group, *region;
 } parts;
 
@@ -268,9 +284,9 @@ static void parts_of(parts *p, const hsec_result *r, size_t ng, size_t nr)
     p->total = burden(r, HSEC_BURDEN_TOTAL, 0);
     p->baseline = burden(r, HSEC_BURDEN_BASELINE, 0);
     p->propagated = burden(r, HSEC_BURDEN_PROPAGATED, 0);
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < HSEC_BAND_COUNT; i++)
         p->band[i] = burden(r, HSEC_BURDEN_BAND, i);
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < HSEC_ORDER_COUNT; i++)
         p->order[i] = burden(r, HSEC_BURDEN_ORDER, i);
     for (size_t i = 0; i < ng; i++)
         p->group[i] = burden(r, HSEC_BURDEN_GROUP, i);
@@ -284,9 +300,9 @@ static void parts_sub(parts *p, const parts *a, const parts *b, size_t ng, size_
     p->total = a->total - b->total;
     p->baseline = a->baseline - b->baseline;
     p->propagated = a->propagated - b->propagated;
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < HSEC_BAND_COUNT; i++)
         p->band[i] = a->band[i] - b->band[i];
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < HSEC_ORDER_COUNT; i++)
         p->order[i] = a->order[i] - b->order[i];
     for (size_t i = 0; i < ng; i++)
         p->group[i] = a->group[i] - b->group[i];
@@ -301,7 +317,7 @@ static hd *parts_tree(hb *b, const parts *p, const hsec_compiled *c, bool dynami
     hb_set(b, o, "propagated", hb_num(b, p->propagated));
     if (dynamic) {
         hd *bands = hb_new(b, HD_OBJ);
-        for (size_t i = 0; i < 3; i++)
+        for (size_t i = 0; i < HSEC_BAND_COUNT; i++)
             hb_set(b, bands, band_names[i], hb_num(b, p->band[i]));
         hb_set(b, o, "bands", bands);
     }
@@ -321,21 +337,26 @@ int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, 
                           const hsec_scenario *s)
 {
     if (!out)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "out is NULL");
     *out = NULL;
-    if (!results || !s || count != 1 + hsec_scenario_package_count(s))
-        return HSEC_EINVAL;
+    if (!results || !s)
+        return hd_fail(HSEC_EINVAL, "compare_json: %s is NULL", s ? "results" : "the scenario");
+    if (count != 1 + hsec_scenario_package_count(s))
+        return hd_fail(HSEC_EINVAL, "compare_json: %zu results for 1 + %zu packages", count,
+                       hsec_scenario_package_count(s));
+    const hsec_compiled *c = hsec_scenario_compiled(s);
     for (size_t i = 0; i < count; i++)
-        if (!results[i] || hsec_result_node_count(results[i]) != hsec_compiled_node_count(s->c))
-            return HSEC_EINVAL;
-    const hsec_compiled *c = s->c;
+        if (!results[i] || hsec_result_node_count(results[i]) != hsec_compiled_node_count(c))
+            return hd_fail(HSEC_EINVAL, "compare_json: result %zu is missing or of another "
+                           "model", i);
+    hsec_allocator al = hd_allocator_of(s);
     size_t ng = hsec_compiled_group_count(c), nr = hsec_compiled_region_count(c);
     bool dynamic = hsec_result_mode(results[0]) == HSEC_MODE_DYNAMIC;
-    hb b = {&s->a, false};
+    hb b = {&al, false};
     parts base, pk, av;
-    double *buf = hx_calloc(&s->a, 3 * (ng + nr) + 1, sizeof(double));
+    double *buf = hd_calloc(&al, 3 * (ng + nr) + 1, sizeof(double));
     if (!buf)
-        return HSEC_ENOMEM;
+        return hd_fail(HSEC_ENOMEM, "out of memory");
     base.group = buf;
     base.region = buf + ng;
     pk.group = buf + ng + nr;
@@ -354,7 +375,7 @@ int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, 
     hb_set(&b, doc, "baseline", parts_tree(&b, &base, c, dynamic));
     hd *packages = hb_new(&b, HD_OBJ);
     size_t nm = hsec_scenario_measure_count(s);
-    unsigned char *mask = hx_calloc(&s->a, nm, 1);
+    unsigned char *mask = hd_calloc(&al, nm, 1);
     if (!mask)
         b.oom = true;
     for (size_t p = 0; mask && p + 1 < count; p++) {
@@ -376,86 +397,71 @@ int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, 
         hb_set(&b, packages, hsec_scenario_package_id(s, p), o);
     }
     hb_set(&b, doc, "packages", packages);
-    hx_free(&s->a, mask);
-    hx_free(&s->a, buf);
-    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc);
-    hd_free(&s->a, doc);
+    hd_release(&al, mask);
+    hd_release(&al, buf);
+    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
+    hd_free(&al, doc);
     return rc;
 }
 
 /* ---- ranking document */
 
-typedef struct ranked {
-    double u;
-    size_t node;
-} ranked;
-
-static int ranked_cmp(const void *pa, const void *pb)
-{
-    const ranked *a = pa, *b = pb;
-    if (a->u != b->u)
-        return a->u > b->u ? -1 : 1;
-    return a->node < b->node ? -1 : a->node > b->node;
-}
-
-int hsec_doc_rank_json(char **out, size_t *len, const double *marginal, size_t count,
-                       hsec_scenario *s, size_t top)
+int hsec_doc_rank_json(char **out, size_t *len, const double *marginal, const double *dependency,
+                       const double *influence, const double *overall_dependency,
+                       const double *overall_influence, size_t count, const hsec_scenario *s,
+                       size_t top)
 {
     if (!out)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "rank_json: out is NULL");
     *out = NULL;
-    if (!marginal || !s || count != hsec_compiled_node_count(s->c))
-        return HSEC_EINVAL;
-    const hsec_allocator *a = &s->a;
-    ranked *order = hx_calloc(a, count, sizeof *order);
-    double *ix = hx_calloc(a, count, 4 * sizeof *ix);
-    if (!order || !ix) {
-        hx_free(a, order);
-        hx_free(a, ix);
-        return HSEC_ENOMEM;
+    const double *ix[4] = {dependency, influence, overall_dependency, overall_influence};
+    if (!marginal || !ix[0] || !ix[1] || !ix[2] || !ix[3] || !s)
+        return hd_fail(HSEC_EINVAL, "rank_json: %s is NULL", s ? "an array" : "the scenario");
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    if (count != hsec_compiled_node_count(c))
+        return hd_fail(HSEC_EINVAL, "rank_json: count %zu is not the node count %zu", count,
+                       hsec_compiled_node_count(c));
+    hsec_allocator al = hd_allocator_of(s);
+    size_t *order = hd_calloc(&al, count, sizeof *order);
+    if (!order)
+        return hd_fail(HSEC_ENOMEM, "out of memory");
+    hsec_rank_order(order, marginal, count);
+    static const char *const keys[4] = {"dependency", "influence", "overall_dependency",
+                                        "overall_influence"};
+    hb b = {&al, false};
+    hd *doc = hb_new(&b, HD_OBJ);
+    hb_set(&b, doc, "hsec", hb_num(&b, 1));
+    hd *list = hb_new(&b, HD_ARR);
+    size_t n = top && top < count ? top : count;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
+        hd *o = hb_new(&b, HD_OBJ);
+        hb_set(&b, o, "node", hb_str(&b, hsec_compiled_node_name(c, i)));
+        hb_set(&b, o, "marginal_burden", hb_num(&b, marginal[i]));
+        for (size_t q = 0; q < 4; q++)
+            hb_set(&b, o, keys[q], hb_num(&b, ix[q][i]));
+        hb_push(&b, list, o);
     }
-    int rc = hsec_scenario_coupling(ix, ix + count, ix + 2 * count, ix + 3 * count, count, s);
-    hb b = {a, false};
-    hd *doc = NULL;
-    if (!rc) {
-        for (size_t i = 0; i < count; i++) {
-            order[i].u = marginal[i];
-            order[i].node = i;
-        }
-        qsort(order, count, sizeof *order, ranked_cmp);
-        static const char *const keys[4] = {"dependency", "influence", "overall_dependency",
-                                            "overall_influence"};
-        doc = hb_new(&b, HD_OBJ);
-        hb_set(&b, doc, "hsec", hb_num(&b, 1));
-        hd *list = hb_new(&b, HD_ARR);
-        size_t n = top && top < count ? top : count;
-        for (size_t k = 0; k < n; k++) {
-            size_t i = order[k].node;
-            hd *o = hb_new(&b, HD_OBJ);
-            hb_set(&b, o, "node", hb_str(&b, hsec_compiled_node_name(s->c, i)));
-            hb_set(&b, o, "marginal_burden", hb_num(&b, marginal[i]));
-            for (size_t q = 0; q < 4; q++)
-                hb_set(&b, o, keys[q], hb_num(&b, ix[q * count + i]));
-            hb_push(&b, list, o);
-        }
-        hb_set(&b, doc, "rank", list);
-        rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc);
-    }
-    hd_free(a, doc);
-    hx_free(a, order);
-    hx_free(a, ix);
-    return rc;
+    hb_set(&b, doc, "rank", list);
+    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
+    hd_free(&al, doc);
+    hd_release(&al, order);
+    return rc == HSEC_ENOMEM ? hd_fail(rc, "out of memory") : rc;
 }
 
 int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen, size_t count,
                          double averted, double cost, double budget, const hsec_scenario *s)
 {
     if (!out)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "out is NULL");
     *out = NULL;
-    if (!chosen || !s || count != hsec_scenario_measure_count(s))
-        return HSEC_EINVAL;
-    hb b = {&s->a, false};
+    if (!chosen || !s)
+        return hd_fail(HSEC_EINVAL, "choice_json: %s is NULL", s ? "chosen" : "the scenario");
+    if (count != hsec_scenario_measure_count(s))
+        return hd_fail(HSEC_EINVAL, "choice_json: count %zu is not the %zu measures", count,
+                       hsec_scenario_measure_count(s));
+    hsec_allocator al = hd_allocator_of(s);
+    hb b = {&al, false};
     hd *doc = hb_new(&b, HD_OBJ);
     hb_set(&b, doc, "hsec", hb_num(&b, 1));
     hb_set(&b, doc, "budget", isfinite(budget) ? hb_num(&b, budget) : hb_new(&b, HD_NULL));
@@ -467,8 +473,8 @@ int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen, s
     hb_set(&b, doc, "cost", hb_num(&b, cost));
     hb_set(&b, doc, "averted", hb_num(&b, averted));
     hb_set(&b, doc, "averted_per_cost", cost > 0 ? hb_num(&b, averted / cost) : hb_new(&b, HD_NULL));
-    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc);
-    hd_free(&s->a, doc);
+    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
+    hd_free(&al, doc);
     return rc;
 }
 
@@ -491,15 +497,17 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
                            size_t count, const hsec_scenario *s)
 {
     if (!out)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "out is NULL");
     *out = NULL;
     if (!e || !qs || !count || !s)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "ensemble_json: %s", !count && qs ? "no quantiles"
+                                                                          : "an argument is NULL");
     for (size_t i = 0; i < count; i++)
         if (!(qs[i] >= 0 && qs[i] <= 1))
-            return HSEC_EINVAL;
-    const hsec_compiled *c = s->c;
-    hb b = {&s->a, false};
+            return hd_fail(HSEC_EINVAL, "ensemble_json: quantile %g is not in [0,1]", qs[i]);
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    hsec_allocator al = hd_allocator_of(s);
+    hb b = {&al, false};
     hd *doc = hb_new(&b, HD_OBJ);
     hb_set(&b, doc, "hsec", hb_num(&b, 1));
     hb_set(&b, doc, "members", hb_num(&b, (double)hsec_ensemble_members(e)));
@@ -512,11 +520,11 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
     for (int i = 0; i < 3; i++)
         hb_set(&b, bo, single[i], quantiles(&b, e, HSEC_QTY_BURDEN, (size_t)i, 0, qs, count));
     hd *bands = hb_new(&b, HD_OBJ);
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < HSEC_BAND_COUNT; i++)
         hb_set(&b, bands, band_names[i], quantiles(&b, e, HSEC_QTY_BURDEN, HSEC_BURDEN_BAND, i, qs, count));
     hb_set(&b, bo, "bands", bands);
     hd *ords = hb_new(&b, HD_ARR);
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < HSEC_ORDER_COUNT; i++)
         hb_push(&b, ords, quantiles(&b, e, HSEC_QTY_BURDEN, HSEC_BURDEN_ORDER, i, qs, count));
     hb_set(&b, bo, "orders", ords);
     hd *th = hb_new(&b, HD_OBJ);
@@ -545,7 +553,7 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
         hb_set(&b, nodes, hsec_compiled_node_name(c, rec[k]),
                quantiles(&b, e, HSEC_QTY_RECORDED, rec[k], 0, qs, count));
     hb_set(&b, doc, "nodes", nodes);
-    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc);
-    hd_free(&s->a, doc);
+    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
+    hd_free(&al, doc);
     return rc;
 }

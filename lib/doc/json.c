@@ -8,7 +8,7 @@
 
 typedef struct jctx {
     hb b;
-    const hx_limits *lim;
+    const hd_limits *lim;
     bool too_deep, too_long;
 } jctx;
 
@@ -53,13 +53,13 @@ static hd *from_json(jctx *x, const json_t *j, uint64_t depth)
 }
 
 int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len,
-                 const hx_limits *lim, char *msg)
+                 const hd_limits *lim, char *msg)
 {
     *out = NULL;
     json_error_t e;
     json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &e);
     if (!j) {
-        hx_setmsg(msg, "JSON line %d, column %d: %s", e.line, e.column, e.text);
+        hd_setmsg(msg, "JSON line %d, column %d: %s", e.line, e.column, e.text);
         return HSEC_EFORMAT;
     }
     jctx x = {{a, false}, lim, false, false};
@@ -68,11 +68,11 @@ int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len
     if (x.b.oom || x.too_deep || x.too_long) {
         hd_free(a, d);
         if (x.b.oom)
-            hx_setmsg(msg, "out of memory");
+            hd_setmsg(msg, "out of memory");
         else if (x.too_deep)
-            hx_setmsg(msg, "JSON: nesting deeper than %llu", (unsigned long long)lim->depth);
+            hd_setmsg(msg, "JSON: nesting deeper than %llu", (unsigned long long)lim->depth);
         else
-            hx_setmsg(msg, "JSON: a string longer than %llu bytes",
+            hd_setmsg(msg, "JSON: a string longer than %llu bytes",
                       (unsigned long long)lim->string);
         return x.b.oom ? HSEC_ENOMEM : HSEC_EFORMAT;
     }
@@ -128,19 +128,47 @@ static json_t *to_json(const hd *d)
     return NULL;
 }
 
-int hd_to_json(char **out, size_t *len, const hd *d)
+/* Strings handed to the caller carry the allocator that frees them in a
+ * header before the text, aligned for any type. */
+#define HEAD ((sizeof(hsec_allocator) + 15) / 16 * 16)
+
+typedef struct sink {
+    const hsec_allocator *a;
+    char *buf;
+    size_t n, cap;
+} sink;
+
+static int put(const char *text, size_t size, void *data)
+{
+    sink *k = data;
+    if (HD_RESERVE(k->a, k->buf, k->cap, k->n + size + 1))
+        return -1;
+    memcpy(k->buf + k->n, text, size);
+    k->n += size;
+    return 0;
+}
+
+int hd_to_json(char **out, size_t *len, const hd *d, const hsec_allocator *a)
 {
     *out = NULL;
     json_t *j = to_json(d);
     if (!j)
         return HSEC_ENOMEM;
-    char *s = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    sink k = {a, NULL, 0, 0};
+    int rc = HD_RESERVE(a, k.buf, k.cap, HEAD + 1) ? -1 : 0;
+    k.n = HEAD;
+    if (!rc)
+        rc = json_dump_callback(j, put, &k, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     json_decref(j);
-    if (!s)
+    if (rc) {
+        hd_release(a, k.buf);
         return HSEC_ENOMEM;
-    *out = s;
+    }
+    memcpy(k.buf, a, sizeof *a);
+    k.buf[k.n] = '\0';
+    *out = k.buf + HEAD;
     if (len)
-        *len = strlen(s);
+        *len = k.n - HEAD;
     return HSEC_OK;
 }
 
@@ -148,8 +176,7 @@ void hsec_free_string(char *str)
 {
     if (!str)
         return;
-    json_malloc_t m;
-    json_free_t f;
-    json_get_alloc_funcs(&m, &f);
-    f(str);
+    hsec_allocator a;
+    memcpy(&a, str - HEAD, sizeof a);
+    hd_release(&a, str - HEAD);
 }

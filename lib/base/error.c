@@ -1,5 +1,6 @@
-/* Error codes, their static text, and the messages kept on handles. */
-#include "internal.h"
+/* Error codes, their static text, the messages kept on handles, and the
+ * per-thread message of calls without one. */
+#include "base.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +33,29 @@ void hx_setmsg(char *buf, const char *fmt, ...)
     va_start(ap, fmt);
     hx_vsetmsg(buf, fmt, ap);
     va_end(ap);
+}
+
+/* C11 threads' storage class; every compiler the library builds with has it. */
+static _Thread_local char last[HSEC_ERRMSG_MAX];
+
+const char *hsec_last_errmsg(void)
+{
+    return last;
+}
+
+int hsec_last_errmsg_set(int code, const char *message)
+{
+    hx_copymsg(last, sizeof last, message ? message : "");
+    return code;
+}
+
+int hx_fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hx_vsetmsg(last, fmt, ap);
+    va_end(ap);
+    return code;
 }
 
 void hx_copymsg(char *buf, size_t size, const char *msg)

@@ -1,5 +1,5 @@
 /* Scenarios: threats, measures and run options on a compiled model. */
-#include "internal.h"
+#include "scenario.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -13,39 +13,18 @@
         return (code);                    \
     } while (0)
 
-static const double opt_lo[HSEC_OPTION_COUNT] = {0, 1, 0, 1, 1, 1e-300, 0,
-                                                 1, 0, 0, 0, 0,      1, 0, 0};
-static const double opt_hi[HSEC_OPTION_COUNT] = {
-    1, HX_MAX_STEPS, 1, HX_MAX_STEPS, HX_MAX_STEPS, 1 - 1e-16, 9007199254740992.0, 1e9,
-    1, 1,            1, 1,            1e9,          256,          256};
-static const double opt_default[HSEC_OPTION_COUNT] = {
-    HSEC_MODE_STATIC, 0, 1, 7, 90, 0.01, 0, 100000, 0.4, 0.25, 0.4, 1.0 / 3, 100, 0, 1};
-static const char *const opt_name[HSEC_OPTION_COUNT] = {
-    "mode",           "steps",           "bounded",   "bands[0]", "bands[1]",
-    "recovery_lambda", "seed",           "max_iterations", "critical_share",
-    "pervasive_share", "deprivation_cutoff", "score_cutoff", "uncertainty.members",
-    "uncertainty.threads", "threads"};
-/* Options that take any value in their range; the others are whole numbers. */
-static bool fractional(hsec_option opt)
+int hsec_scenario_new(hsec_scenario **out, const hsec_compiled *c)
 {
-    return opt == HSEC_OPT_RECOVERY_LAMBDA ||
-           (opt >= HSEC_OPT_CRITICAL_SHARE && opt <= HSEC_OPT_AF_K);
-}
-
-int hsec_scenario_new(hsec_scenario **out, hsec_compiled *c)
-{
-    if (!out)
-        return HSEC_EINVAL;
+    if (!out || !c)
+        return hx_fail(HSEC_EINVAL, "scenario_new: %s is NULL", out ? "the model" : "out");
     *out = NULL;
-    if (!c)
-        return HSEC_EINVAL;
     hsec_scenario *s = hx_calloc(&c->a, 1, sizeof *s);
     if (!s)
-        return HSEC_ENOMEM;
+        return hx_fail(HSEC_ENOMEM, "out of memory");
     s->a = c->a;
     s->c = c;
-    atomic_fetch_add(&c->refs, 1);
-    memcpy(s->opt, opt_default, sizeof s->opt);
+    hx_compiled_ref(c);
+    hx_option_defaults(s->opt);
     strcpy(s->unit, "day");
     for (int u = 0; u < HSEC_UNCERTAIN_COUNT; u++)
         s->unc[u][0] = s->unc[u][1] = s->unc[u][2] = 1;
@@ -80,7 +59,7 @@ void hsec_scenario_free(hsec_scenario *s)
         hx_free(a, s->mt[e]);
     hx_free(a, s->rec);
     hx_free(a, s->recmark);
-    hsec_compiled_free(s->c);
+    hsec_compiled_free((hsec_compiled *)(uintptr_t)s->c); /* drops our reference */
     hsec_allocator copy = s->a;
     hx_free(&copy, s);
 }
@@ -93,6 +72,14 @@ const char *hsec_scenario_errmsg(const hsec_scenario *s)
 const hsec_compiled *hsec_scenario_compiled(const hsec_scenario *s)
 {
     return s ? s->c : NULL;
+}
+
+int hsec_scenario_allocator(hsec_allocator *out, const hsec_scenario *s)
+{
+    if (!out || !s)
+        return hx_fail(HSEC_EINVAL, "scenario_allocator: %s is NULL", out ? "the scenario" : "out");
+    *out = s->a;
+    return HSEC_OK;
 }
 
 _Static_assert(offsetof(sthreat, id) == 0 && offsetof(smeasure, id) == 0 &&
@@ -338,12 +325,13 @@ int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure, const 
     starget **list = &s->mt[HSEC_DECOUPLE];
     size_t *count = &s->nmt[HSEC_DECOUPLE], *capm = &s->capmt[HSEC_DECOUPLE];
     if (from) {
-        size_t f, t, e;
-        if (hsec_compiled_find_node(&f, c, from))
+        uint32_t f = hx_node_of(c, from), t = hx_node_of(c, to);
+        size_t e;
+        if (f == HX_NONE)
             FAIL(HSEC_ENOTFOUND, "%s: from \"%s\" is not a node", who, from);
-        if (hsec_compiled_find_node(&t, c, hx_show(to)))
+        if (t == HX_NONE)
             FAIL(HSEC_ENOTFOUND, "%s: to \"%s\" is not a node", who, hx_show(to));
-        if ((e = hx_find_link(c, (uint32_t)f, (uint32_t)t)) == (size_t)-1)
+        if ((e = hx_find_link(c, f, t)) == (size_t)-1)
             FAIL(HSEC_ENOTFOUND, "%s: there is no link %s -> %s", who, from, to);
         if (HX_RESERVE(&s->a, *list, *capm, *count + 1))
             FAIL(HSEC_ENOMEM, "out of memory");
@@ -372,111 +360,27 @@ int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure, const 
     return rc;
 }
 
-int hsec_option_bounds(double *lo, double *hi, hsec_option opt)
-{
-    if ((int)opt < 0 || (int)opt >= HSEC_OPTION_COUNT)
-        return HSEC_EINVAL;
-    if (lo)
-        *lo = opt_lo[opt];
-    if (hi)
-        *hi = opt_hi[opt];
-    return HSEC_OK;
-}
+/* ---- getters: a const scenario reports through the thread's message */
 
-int hsec_scenario_set_option(hsec_scenario *s, hsec_option opt, double value)
+/* Is i an index below n of a non-NULL scenario? Sets the message if not. */
+static bool in_range(const hsec_scenario *s, const char *what, size_t i, size_t n)
 {
-    if (!s)
-        return HSEC_EINVAL;
-    if ((int)opt < 0 || (int)opt >= HSEC_OPTION_COUNT)
-        FAIL(HSEC_EINVAL, "run option %d is unknown", (int)opt);
-    bool whole = !fractional(opt);
-    if (!(value >= opt_lo[opt] && value <= opt_hi[opt]) || (whole && floor(value) != value)) {
-        if (whole)
-            FAIL(HSEC_EINVAL, "run.%s: %g is not a whole number in [%g,%g]", opt_name[opt],
-                 value, opt_lo[opt], opt_hi[opt]);
-        FAIL(HSEC_EINVAL, "run.%s: %g is not in %s", opt_name[opt], value,
-             opt == HSEC_OPT_RECOVERY_LAMBDA ? "(0,1)" : "[0,1]");
+    if (!s) {
+        hx_fail(HSEC_EINVAL, "%s: the scenario is NULL", what);
+        return false;
     }
-    s->opt[opt] = value;
-    return HSEC_OK;
-}
-
-int hsec_scenario_get_option(double *out, const hsec_scenario *s, hsec_option opt)
-{
-    if (!out || !s || (int)opt < 0 || (int)opt >= HSEC_OPTION_COUNT)
-        return HSEC_EINVAL;
-    *out = s->opt[opt];
-    return HSEC_OK;
-}
-
-int hsec_scenario_set_step_unit(hsec_scenario *s, const char *unit)
-{
-    if (!s)
-        return HSEC_EINVAL;
-    if (!hx_valid_id(unit))
-        FAIL(HSEC_EINVAL, "run.step_unit \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(unit));
-    strcpy(s->unit, unit);
-    return HSEC_OK;
-}
-
-const char *hsec_scenario_step_unit(const hsec_scenario *s)
-{
-    return s ? s->unit : NULL;
-}
-
-int hsec_scenario_record(hsec_scenario *s, const char *name)
-{
-    if (!s)
-        return HSEC_EINVAL;
-    uint32_t *nodes = NULL;
-    size_t n = 0, cap = 0;
-    int rc = resolve(s, "run.record", name, &nodes, &n, &cap);
-    if (!rc && !s->recmark && !(s->recmark = hx_calloc(&s->a, s->c->n, 1))) {
-        hx_setmsg(s->err, "out of memory");
-        rc = HSEC_ENOMEM;
+    if (i >= n) {
+        hx_fail(HSEC_EINVAL, "%s %zu is out of range (%zu)", what, i, n);
+        return false;
     }
-    if (!rc && HX_RESERVE(&s->a, s->rec, s->caprec, s->nrec + n)) {
-        hx_setmsg(s->err, "out of memory");
-        rc = HSEC_ENOMEM;
-    }
-    for (size_t i = 0; !rc && i < n; i++) {
-        if (!s->recmark[nodes[i]]) {
-            s->recmark[nodes[i]] = 1;
-            s->rec[s->nrec++] = nodes[i];
-        }
-    }
-    hx_free(&s->a, nodes);
-    return rc;
+    return true;
 }
 
-int hsec_scenario_set_quantiles(hsec_scenario *s, const double *qs, size_t count)
+/* The target lists sorted, as runs and getters read them. */
+static const hsec_scenario *prepared(const hsec_scenario *s)
 {
-    if (!s)
-        return HSEC_EINVAL;
-    if (!qs || count == 0 || count > 32)
-        FAIL(HSEC_EINVAL, "uncertainty.quantiles: %zu values (1 to 32)", qs ? count : 0);
-    for (size_t i = 0; i < count; i++)
-        if (!(qs[i] >= 0 && qs[i] <= 1))
-            FAIL(HSEC_EINVAL, "uncertainty.quantiles[%zu]: %g is not in [0,1]", i, qs[i]);
-    memcpy(s->qs, qs, count * sizeof *qs);
-    s->nqs = count;
-    return HSEC_OK;
-}
-
-const double *hsec_scenario_quantiles(const hsec_scenario *s, size_t *count)
-{
-    if (count)
-        *count = s ? s->nqs : 0;
-    return s ? s->qs : NULL;
-}
-
-int hsec_scenario_set_progress(hsec_scenario *s, hsec_progress_fn fn, void *user)
-{
-    if (!s)
-        return HSEC_EINVAL;
-    s->progress = fn;
-    s->progress_user = user;
-    return HSEC_OK;
+    hx_scenario_prepare((hsec_scenario *)(uintptr_t)s);
+    return s;
 }
 
 size_t hsec_scenario_threat_count(const hsec_scenario *s) { return s ? s->nthreat : 0; }
@@ -486,9 +390,75 @@ const char *hsec_scenario_threat_id(const hsec_scenario *s, size_t i)
     return s && i < s->nthreat ? s->threats[i].id : NULL;
 }
 
-hsec_threat_actor hsec_scenario_threat_actor(const hsec_scenario *s, size_t i)
+int hsec_scenario_threat_actor(hsec_threat_actor *out, const hsec_scenario *s, size_t i)
 {
-    return s && i < s->nthreat ? (hsec_threat_actor)s->threats[i].actor : HSEC_THREAT_UNKNOWN;
+    if (!out)
+        return hx_fail(HSEC_EINVAL, "threat_actor: out is NULL");
+    if (!in_range(s, "threat", i, s ? s->nthreat : 0))
+        return HSEC_EINVAL;
+    *out = (hsec_threat_actor)s->threats[i].actor;
+    return HSEC_OK;
+}
+
+/* The value of a start or duration as the setters take it. */
+static double steps_of(int64_t x) { return x < 0 ? HSEC_PERSISTENT : (double)x; }
+
+int hsec_scenario_threat_timing(double *out, const hsec_scenario *s, size_t i, hsec_timing what)
+{
+    if (!out)
+        return hx_fail(HSEC_EINVAL, "threat_timing: out is NULL");
+    if (!in_range(s, "threat", i, s ? s->nthreat : 0))
+        return HSEC_EINVAL;
+    const sthreat *t = &s->threats[i];
+    switch (what) {
+    case HSEC_TIMING_START: *out = steps_of(t->start); return HSEC_OK;
+    case HSEC_TIMING_DURATION: *out = steps_of(t->dur); return HSEC_OK;
+    case HSEC_TIMING_LIKELIHOOD: *out = t->like; return HSEC_OK;
+    default:
+        return hx_fail(HSEC_EINVAL, "threat %s: a threat has no timing parameter %d", t->id,
+                       (int)what);
+    }
+}
+
+/* Entries of a sorted target list that belong to `who`, into the arrays
+ * (any may be NULL) when count is their number; returns their number. */
+static size_t targets_of(const starget *l, size_t n, uint32_t who, size_t *at, double *mag,
+                         size_t count)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (l[i].who != who)
+            continue;
+        if (k < count) {
+            if (at)
+                at[k] = l[i].at;
+            if (mag)
+                mag[k] = l[i].mag;
+        }
+        k++;
+    }
+    return k;
+}
+
+size_t hsec_scenario_threat_target_count(const hsec_scenario *s, size_t i)
+{
+    if (!s || i >= s->nthreat)
+        return 0;
+    return targets_of(s->tt, s->ntt, (uint32_t)i, NULL, NULL, 0);
+}
+
+int hsec_scenario_threat_targets(size_t *nodes, double *magnitudes, size_t count,
+                                 const hsec_scenario *s, size_t i)
+{
+    if (!in_range(s, "threat", i, s ? s->nthreat : 0))
+        return HSEC_EINVAL;
+    size_t n = hsec_scenario_threat_target_count(s, i);
+    if (count != n)
+        return hx_fail(HSEC_EINVAL, "threat %s: count %zu is not its %zu targets",
+                       s->threats[i].id, count, n);
+    prepared(s);
+    targets_of(s->tt, s->ntt, (uint32_t)i, nodes, magnitudes, count);
+    return HSEC_OK;
 }
 
 size_t hsec_scenario_measure_count(const hsec_scenario *s) { return s ? s->nmeasure : 0; }
@@ -498,14 +468,76 @@ const char *hsec_scenario_measure_id(const hsec_scenario *s, size_t i)
     return s && i < s->nmeasure ? s->measures[i].id : NULL;
 }
 
-hsec_measure_kind hsec_scenario_measure_kind(const hsec_scenario *s, size_t i)
+int hsec_scenario_measure_kind(hsec_measure_kind *out, const hsec_scenario *s, size_t i)
 {
-    return s && i < s->nmeasure ? (hsec_measure_kind)s->measures[i].kind : HSEC_PROTECTION;
+    if (!out)
+        return hx_fail(HSEC_EINVAL, "measure_kind: out is NULL");
+    if (!in_range(s, "measure", i, s ? s->nmeasure : 0))
+        return HSEC_EINVAL;
+    *out = (hsec_measure_kind)s->measures[i].kind;
+    return HSEC_OK;
+}
+
+int hsec_scenario_measure_effect(hsec_effect *effect, hsec_measure_actor *actor,
+                                 double *strength, const hsec_scenario *s, size_t i)
+{
+    if (!in_range(s, "measure", i, s ? s->nmeasure : 0))
+        return HSEC_EINVAL;
+    const smeasure *m = &s->measures[i];
+    if (effect)
+        *effect = (hsec_effect)m->effect;
+    if (actor)
+        *actor = (hsec_measure_actor)m->actor;
+    if (strength)
+        *strength = m->strength;
+    return HSEC_OK;
+}
+
+int hsec_scenario_measure_timing(double *out, const hsec_scenario *s, size_t i,
+                                 hsec_timing what)
+{
+    if (!out)
+        return hx_fail(HSEC_EINVAL, "measure_timing: out is NULL");
+    if (!in_range(s, "measure", i, s ? s->nmeasure : 0))
+        return HSEC_EINVAL;
+    const smeasure *m = &s->measures[i];
+    switch (what) {
+    case HSEC_TIMING_START: *out = steps_of(m->start); return HSEC_OK;
+    case HSEC_TIMING_DURATION: *out = steps_of(m->dur); return HSEC_OK;
+    case HSEC_TIMING_RAMP: *out = (double)m->ramp; return HSEC_OK;
+    case HSEC_TIMING_COST: *out = m->cost; return HSEC_OK;
+    default:
+        return hx_fail(HSEC_EINVAL, "measure %s: a measure has no timing parameter %d", m->id,
+                       (int)what);
+    }
 }
 
 double hsec_scenario_measure_cost(const hsec_scenario *s, size_t i)
 {
     return s && i < s->nmeasure ? s->measures[i].cost : NAN;
+}
+
+size_t hsec_scenario_measure_target_count(const hsec_scenario *s, size_t i)
+{
+    if (!s || i >= s->nmeasure)
+        return 0;
+    int e = s->measures[i].effect;
+    prepared(s); /* repeated targets count once */
+    return targets_of(s->mt[e], s->nmt[e], (uint32_t)i, NULL, NULL, 0);
+}
+
+int hsec_scenario_measure_targets(size_t *targets, size_t count, const hsec_scenario *s,
+                                  size_t i)
+{
+    if (!in_range(s, "measure", i, s ? s->nmeasure : 0))
+        return HSEC_EINVAL;
+    size_t n = hsec_scenario_measure_target_count(s, i);
+    if (count != n)
+        return hx_fail(HSEC_EINVAL, "measure %s: count %zu is not its %zu targets",
+                       s->measures[i].id, count, n);
+    int e = s->measures[i].effect;
+    targets_of(s->mt[e], s->nmt[e], (uint32_t)i, targets, NULL, count);
+    return HSEC_OK;
 }
 
 int hsec_scenario_add_package(hsec_scenario *s, const char *id)
@@ -551,11 +583,37 @@ const char *hsec_scenario_package_id(const hsec_scenario *s, size_t i)
     return s && i < s->npackage ? s->packages[i].id : NULL;
 }
 
+size_t hsec_scenario_package_size(const hsec_scenario *s, size_t package)
+{
+    return s && package < s->npackage ? s->packages[package].n : 0;
+}
+
+int hsec_scenario_package_measures(size_t *measures, size_t count, const hsec_scenario *s,
+                                   size_t package)
+{
+    if (!measures)
+        return hx_fail(HSEC_EINVAL, "package_measures: measures is NULL");
+    if (!in_range(s, "package", package, s ? s->npackage : 0))
+        return HSEC_EINVAL;
+    const spackage *p = &s->packages[package];
+    if (count != p->n)
+        return hx_fail(HSEC_EINVAL, "package %s: count %zu is not its %zu measures", p->id,
+                       count, p->n);
+    for (size_t k = 0; k < p->n; k++)
+        measures[k] = p->measures[k];
+    return HSEC_OK;
+}
+
 int hsec_scenario_package_mask(unsigned char *mask, size_t count, const hsec_scenario *s,
                                size_t package)
 {
-    if (!mask || !s || package >= s->npackage || count != s->nmeasure)
+    if (!mask)
+        return hx_fail(HSEC_EINVAL, "package_mask: mask is NULL");
+    if (!in_range(s, "package", package, s ? s->npackage : 0))
         return HSEC_EINVAL;
+    if (count != s->nmeasure)
+        return hx_fail(HSEC_EINVAL, "package_mask: count %zu is not the %zu measures", count,
+                       s->nmeasure);
     memset(mask, 0, count);
     for (size_t i = 0; i < s->packages[package].n; i++)
         mask[s->packages[package].measures[i]] = 1;
@@ -570,6 +628,31 @@ double hsec_scenario_package_cost(const hsec_scenario *s, size_t package)
     for (size_t i = 0; i < s->packages[package].n; i++)
         cost += s->measures[s->packages[package].measures[i]].cost;
     return cost;
+}
+
+int hsec_scenario_record(hsec_scenario *s, const char *name)
+{
+    if (!s)
+        return HSEC_EINVAL;
+    uint32_t *nodes = NULL;
+    size_t n = 0, cap = 0;
+    int rc = resolve(s, "run.record", name, &nodes, &n, &cap);
+    if (!rc && !s->recmark && !(s->recmark = hx_calloc(&s->a, s->c->n, 1))) {
+        hx_setmsg(s->err, "out of memory");
+        rc = HSEC_ENOMEM;
+    }
+    if (!rc && HX_RESERVE(&s->a, s->rec, s->caprec, s->nrec + n)) {
+        hx_setmsg(s->err, "out of memory");
+        rc = HSEC_ENOMEM;
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (!s->recmark[nodes[i]]) {
+            s->recmark[nodes[i]] = 1;
+            s->rec[s->nrec++] = nodes[i];
+        }
+    }
+    hx_free(&s->a, nodes);
+    return rc;
 }
 
 const size_t *hsec_scenario_recorded(const hsec_scenario *s, size_t *count)

@@ -32,7 +32,7 @@ static unsigned char *room(out *o, size_t n)
 {
     if (o->oom)
         return NULL;
-    if (n > SIZE_MAX - o->len || HX_RESERVE(o->a, o->p, o->cap, o->len + n)) {
+    if (n > SIZE_MAX - o->len || HD_RESERVE(o->a, o->p, o->cap, o->len + n)) {
         o->oom = true;
         return NULL;
     }
@@ -149,7 +149,7 @@ int hd_to_cbor(unsigned char **outp, size_t *len, const hsec_allocator *a, const
     out o = {a, NULL, 0, 0, false};
     encode(&o, d);
     if (o.oom) {
-        hx_free(a, o.p);
+        hd_release(a, o.p);
         return HSEC_ENOMEM;
     }
     *outp = o.p;
@@ -168,7 +168,7 @@ typedef struct frame {
 typedef struct dec {
     const hsec_allocator *a;
     hb b;
-    const hx_limits *lim;
+    const hd_limits *lim;
     frame *stack;
     size_t depth, cap;
     hd *root;
@@ -184,7 +184,7 @@ static void dfail(dec *d, int rc, const char *what)
     if (d->rc)
         return;
     d->rc = rc;
-    hx_setmsg(d->msg, "CBOR byte %zu: %s", d->at, what);
+    hd_setmsg(d->msg, "CBOR byte %zu: %s", d->at, what);
 }
 
 /* Attach a finished item to its parent (or make it the root), then close
@@ -224,7 +224,7 @@ static void attach(dec *d, hd *item)
                 return;
             }
             if (hd_get(f->node, item->str)) {
-                char why[HX_ID_MAX + 64];
+                char why[HD_ID_MAX + 64];
                 snprintf(why, sizeof why, "duplicate map key \"%.64s\"", item->str);
                 hd_free(d->a, item);
                 dfail(d, HSEC_EFORMAT, why);
@@ -235,7 +235,7 @@ static void attach(dec *d, hd *item)
             hd_free(d->a, item);
         } else {
             hb_set(&d->b, f->node, f->key, item);
-            hx_free(d->a, f->key);
+            hd_release(d->a, f->key);
             f->key = NULL;
         }
         if (d->b.oom) {
@@ -283,7 +283,7 @@ static void open_container(dec *d, hd_type t, uint64_t count)
         dfail(d, HSEC_EFORMAT, why);
         return;
     }
-    if (HX_RESERVE(d->a, d->stack, d->cap, d->depth + 1)) {
+    if (HD_RESERVE(d->a, d->stack, d->cap, d->depth + 1)) {
         hd_free(d->a, node);
         dfail(d, HSEC_ENOMEM, "out of memory");
         return;
@@ -326,7 +326,7 @@ static void cb_string(void *c, cbor_data s, size_t n)
         return;
     }
     hd *item = hb_new(&d->b, HD_STR);
-    if (item && !(item->str = hx_alloc(d->a, n + 1))) {
+    if (item && !(item->str = hd_alloc(d->a, n + 1))) {
         hd_free(d->a, item);
         item = NULL;
     }
@@ -363,7 +363,7 @@ static void cb_bytes(void *c, cbor_data s, size_t n)
         return;
     }
     hd *item = hb_new(&d->b, HD_NUMS);
-    if (item && n && !(item->nums = hx_alloc(d->a, n))) {
+    if (item && n && !(item->nums = hd_alloc(d->a, n))) {
         hd_free(d->a, item);
         item = NULL;
     }
@@ -393,7 +393,7 @@ static void cb_half(void *c, float v)
 }
 
 int hd_from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *data, size_t len,
-                 const hx_limits *lim, char *msg)
+                 const hd_limits *lim, char *msg)
 {
     *outp = NULL;
     struct cbor_callbacks cb = cbor_empty_callbacks;
@@ -448,10 +448,10 @@ int hd_from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *data, 
         dfail(&d, HSEC_EFORMAT, "bytes after the document");
     }
     for (size_t i = 0; i < d.depth; i++) { /* open containers are not attached yet */
-        hx_free(a, d.stack[i].key);
+        hd_release(a, d.stack[i].key);
         hd_free(a, d.stack[i].node);
     }
-    hx_free(a, d.stack);
+    hd_release(a, d.stack);
     if (d.rc) {
         hd_free(a, d.root);
         return d.rc;

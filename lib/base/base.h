@@ -1,0 +1,107 @@
+/*
+ * The base layer: allocation through the caller's allocator, messages
+ * (on handles and per thread), ids, maps, and the model's named numbers.
+ * Every other layer of the library builds on it; it includes nothing of
+ * theirs.
+ */
+#ifndef HSEC_BASE_H
+#define HSEC_BASE_H
+
+#include "hsec.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HX_NONE UINT32_MAX
+#define HX_ID_MAX 64
+#define HX_MAX_STEPS 10000000.0
+#define HX_MAX_NODES ((size_t)UINT32_MAX - 1)
+
+/* The model's numbers, named once (doc/model.md). */
+#define HX_PHASE_STRESSED 0.2
+#define HX_PHASE_CRISIS 0.4 /* also the early-warning threshold */
+#define HX_PHASE_EMERGENCY 0.6
+#define HX_PHASE_CATASTROPHE 0.8
+#define HX_AF_CUTOFF_DEFAULT HX_PHASE_CRISIS /* Alkire-Foster z: deprived from crisis on */
+#define HX_AF_K_DEFAULT (1.0 / 3)             /* Alkire-Foster k, as in the global MPI */
+#define HX_AF_SLACK 1e-12        /* a score counts as reaching k within this */
+#define HX_TOL_BOUNDED 1e-15     /* static bounded: no part moves by more */
+#define HX_TOL_LINEAR 1e-13      /* static linear and the solves: residual / max |b| */
+#define HX_SPECTRAL_ITERATIONS 2000 /* power iterations to show rho(A') < 1 */
+#define HX_MAX_THREADS 256
+
+#if defined(__GNUC__) || defined(__clang__)
+#define HX_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define HX_INLINE inline __attribute__((always_inline))
+#else
+#define HX_PRINTF(f, a)
+#define HX_INLINE inline
+#endif
+
+/* ---- allocation (alloc.c) */
+void hx_default_allocator(hsec_allocator *out);
+/* The caller's allocator checked (NULL: the default) into *out; false, with
+ * the thread's message set, when it is incomplete or of another version. */
+bool hx_allocator_of(hsec_allocator *out, const hsec_allocator *given);
+void *hx_alloc(const hsec_allocator *a, size_t size);
+/* count * size bytes, zeroed; NULL on overflow or failure. */
+void *hx_calloc(const hsec_allocator *a, size_t count, size_t size);
+void hx_free(const hsec_allocator *a, void *p);
+char *hx_strdup(const hsec_allocator *a, const char *s);
+/* Grow *items (of elem bytes each) so that it holds at least need; doubles. */
+int hx_reserve(const hsec_allocator *a, void **items, size_t *cap, size_t need, size_t elem);
+#define HX_RESERVE(a, arr, cap, need) \
+    hx_reserve((a), (void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+/* ---- messages (error.c) */
+void hx_setmsg(char *buf, const char *fmt, ...) HX_PRINTF(2, 3);
+void hx_vsetmsg(char *buf, const char *fmt, va_list ap);
+/* Copy at most size bytes (NUL included) of msg into buf, if buf. */
+void hx_copymsg(char *buf, size_t size, const char *msg);
+/* Set this thread's last message (hsec_last_errmsg) and return code. */
+int hx_fail(int code, const char *fmt, ...) HX_PRINTF(2, 3);
+
+/* ---- names (names.c) */
+/* Is s a valid id: [A-Za-z0-9_-]{1,64}? */
+bool hx_valid_id(const char *s);
+/* Text for a name in messages: the name, or "(null)". */
+const char *hx_show(const char *s);
+
+/* Open-addressing map from a string (not copied) to a 32-bit value. */
+typedef struct hx_map {
+    const char **keys;
+    uint32_t *vals;
+    size_t cap, count;
+} hx_map;
+int hx_map_put(const hsec_allocator *a, hx_map *m, const char *key, uint32_t val);
+bool hx_map_get(const hx_map *m, const char *key, uint32_t *val);
+void hx_map_free(const hsec_allocator *a, hx_map *m);
+
+/* Open-addressing set of 64-bit keys (any value but UINT64_MAX). */
+typedef struct hx_set64 {
+    uint64_t *keys;
+    size_t cap, count;
+} hx_set64;
+/* Room for count more keys, so that hx_set64_put cannot fail. */
+int hx_set64_reserve(const hsec_allocator *a, hx_set64 *s, size_t count);
+bool hx_set64_has(const hx_set64 *s, uint64_t key);
+void hx_set64_put(hx_set64 *s, uint64_t key);
+void hx_set64_free(const hsec_allocator *a, hx_set64 *s);
+
+/* Entity reference in the shared id namespace: kind in the low 2 bits. */
+enum { HX_REGION = 0, HX_GROUP = 1, HX_SERVICE = 2 };
+#define HX_REF(kind, idx) (((uint32_t)(idx) << 2) | (uint32_t)(kind))
+#define HX_REF_KIND(r) ((int)((r)&3u))
+#define HX_REF_INDEX(r) ((r) >> 2)
+
+/* Split "entity.dimension": the entity part into ent (NUL-terminated) and
+ * the dimension (or -1 without a dot). False when malformed. */
+bool hx_split_node(const char *name, char ent[HX_ID_MAX + 1], int *dim);
+/* What a name denotes in a map of ids: the entity's reference and the
+ * dimension after a dot (-1 without one). False when the name is malformed
+ * or its entity unknown. */
+bool hx_lookup(const hx_map *m, const char *name, uint32_t *ref, int *dim);
+
+#endif

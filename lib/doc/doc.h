@@ -1,0 +1,122 @@
+/*
+ * The document layer: one in-memory tree for the scenario and results
+ * documents, whatever their encoding. Readers turn an encoding (JSON, CBOR,
+ * the container) into a tree; the loader turns a tree into builder calls;
+ * the writers turn a scenario or a run into a tree, which the encoders
+ * print. Allocations go through the caller's allocator.
+ *
+ * The layer is a client of the public API, like a binding: it is compiled
+ * against include/ alone, so it sees nothing of the library's internals.
+ */
+#ifndef HSEC_DOC_H
+#define HSEC_DOC_H
+
+#include "hsec.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define HD_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define HD_PRINTF(f, a)
+#endif
+
+/* The longest id (doc/format.md). */
+#define HD_ID_MAX 64
+
+/* Memory through an allocator (mem.c): NULL on failure or overflow. */
+void hd_default_allocator(hsec_allocator *out);
+void *hd_alloc(const hsec_allocator *a, size_t size);
+void *hd_calloc(const hsec_allocator *a, size_t count, size_t size); /* zeroed */
+void hd_release(const hsec_allocator *a, void *p);
+char *hd_strdup(const hsec_allocator *a, const char *s);
+/* Grow *items (elem bytes each) to hold at least need (capacity *cap). */
+int hd_reserve(const hsec_allocator *a, void **items, size_t *cap, size_t need, size_t elem);
+#define HD_RESERVE(a, arr, cap, need) \
+    hd_reserve((a), (void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+/* Messages into buffers of HSEC_ERRMSG_MAX bytes (mem.c). */
+void hd_setmsg(char *buf, const char *fmt, ...) HD_PRINTF(2, 3);
+void hd_vsetmsg(char *buf, const char *fmt, va_list ap);
+/* Copy at most size bytes (NUL included) of msg into buf, if buf. */
+void hd_copymsg(char *buf, size_t size, const char *msg);
+/* The thread's message (hsec_last_errmsg) set from a format; returns code. */
+int hd_fail(int code, const char *fmt, ...) HD_PRINTF(2, 3);
+
+typedef enum hd_type { HD_NULL, HD_BOOL, HD_NUM, HD_STR, HD_ARR, HD_OBJ, HD_NUMS } hd_type;
+
+typedef struct hd hd;
+struct hd {
+    hd_type t;
+    bool b;
+    double num;
+    char *str;
+    hd **items;   /* array items or object values */
+    char **keys;  /* object keys */
+    double *nums; /* HD_NUMS: a numeric array (series) */
+    size_t n, cap;
+};
+
+/* A builder with a sticky out-of-memory flag: calls after a failure do
+ * nothing and return NULL; ownership of a passed child always moves. */
+typedef struct hb {
+    const hsec_allocator *a;
+    bool oom;
+} hb;
+
+hd *hb_new(hb *b, hd_type t);
+hd *hb_num(hb *b, double x);
+hd *hb_bool(hb *b, bool x);
+hd *hb_str(hb *b, const char *s);
+hd *hb_nums(hb *b, const double *x, size_t n);
+/* Append to an array / set a key of an object (keys are copied). */
+void hb_push(hb *b, hd *arr, hd *item);
+void hb_set(hb *b, hd *obj, const char *key, hd *val);
+
+void hd_free(const hsec_allocator *a, hd *d);
+hd *hd_get(const hd *obj, const char *key);
+const char *hd_type_name(hd_type t);
+
+/* What a loader accepts (hsec_limit). */
+typedef struct hd_limits {
+    uint64_t nodes, links, string, depth, size, ratio;
+} hd_limits;
+void hd_default_limits(hd_limits *l);
+
+/* CBOR (doc_cbor.c): *out allocated with a. */
+int hd_to_cbor(unsigned char **out, size_t *len, const hsec_allocator *a, const hd *d);
+int hd_from_cbor(hd **out, const hsec_allocator *a, const unsigned char *data, size_t len,
+                 const hd_limits *lim, char *msg);
+
+/* The container (container.c): magic, version, flags, CRC-32, sizes, and
+ * the CBOR payload, optionally zlib-compressed. */
+#define HD_CONTAINER_HEADER 40
+bool hd_is_container(const unsigned char *data, size_t len);
+int hd_container_wrap(unsigned char **out, size_t *len, const hsec_allocator *a,
+                      const unsigned char *cbor, size_t n, bool compress);
+int hd_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *a,
+                        const unsigned char *data, size_t n, const hd_limits *lim, char *msg);
+
+/* JSON (doc_json.c). The reader fills msg (HSEC_ERRMSG_MAX) on failure. */
+int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len,
+                 const hd_limits *lim, char *msg);
+/* *out carries a header so that hsec_free_string frees it through a. */
+int hd_to_json(char **out, size_t *len, const hd *d, const hsec_allocator *a);
+
+/* The scenario loader (load_scenario.c) and the writers of results
+ * (results.c) and scenarios (save_scenario.c). */
+int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
+                 const hd_limits *lim, char *msg);
+int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s);
+int hd_scenario_tree(hd **out, const hsec_scenario *s);
+/* The allocator of a scenario (the loaders' scenarios: the loader's). */
+hsec_allocator hd_allocator_of(const hsec_scenario *s);
+/* The run options that a document writes as plain numbers under `object`
+ * ("run" or "uncertainty"): the key after "object." of each, from the
+ * library's option table (hsec_option_key). */
+const char *hd_option_number(hsec_option opt, const char *object);
+
+#endif

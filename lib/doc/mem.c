@@ -1,0 +1,91 @@
+/* Memory and messages of the document layer, through the public types. */
+#include "doc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *sys_alloc(void *opaque, size_t size) { return (void)opaque, malloc(size); }
+static void *sys_realloc(void *opaque, void *p, size_t size) { return (void)opaque, realloc(p, size); }
+static void sys_free(void *opaque, void *p) { (void)opaque, free(p); }
+
+void hd_default_allocator(hsec_allocator *out)
+{
+    const hsec_allocator sys = {HSEC_ALLOCATOR_VERSION, sys_alloc, sys_realloc, sys_free, NULL};
+    *out = sys;
+}
+
+void *hd_alloc(const hsec_allocator *a, size_t size) { return a->alloc(a->opaque, size + !size); }
+
+void *hd_calloc(const hsec_allocator *a, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    size_t bytes = count * size;
+    void *p = hd_alloc(a, bytes);
+    return p ? memset(p, 0, bytes + !bytes) : NULL;
+}
+
+void hd_release(const hsec_allocator *a, void *p)
+{
+    if (p)
+        a->free(a->opaque, p);
+}
+
+char *hd_strdup(const hsec_allocator *a, const char *s)
+{
+    size_t n = strlen(s);
+    char *d = hd_alloc(a, n + 1);
+    return d ? memcpy(d, s, n + 1) : NULL;
+}
+
+int hd_reserve(const hsec_allocator *a, void **items, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return HSEC_OK;
+    size_t want = *cap ? *cap : 8;
+    while (want < need && want <= SIZE_MAX / 2)
+        want *= 2;
+    if (want < need || want > SIZE_MAX / elem)
+        return HSEC_ENOMEM;
+    void *p = *items ? a->realloc(a->opaque, *items, want * elem) : hd_alloc(a, want * elem);
+    if (!p)
+        return HSEC_ENOMEM;
+    *items = p;
+    *cap = want;
+    return HSEC_OK;
+}
+
+void hd_vsetmsg(char *buf, const char *fmt, va_list ap) { vsnprintf(buf, HSEC_ERRMSG_MAX, fmt, ap); }
+
+void hd_setmsg(char *buf, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hd_vsetmsg(buf, fmt, ap);
+    va_end(ap);
+}
+
+void hd_copymsg(char *buf, size_t size, const char *msg)
+{
+    if (buf && size)
+        snprintf(buf, size, "%s", msg);
+}
+
+int hd_fail(int code, const char *fmt, ...)
+{
+    char msg[HSEC_ERRMSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    hd_vsetmsg(msg, fmt, ap);
+    va_end(ap);
+    return hsec_last_errmsg_set(code, msg);
+}
+
+hsec_allocator hd_allocator_of(const hsec_scenario *s)
+{
+    hsec_allocator a;
+    if (hsec_scenario_allocator(&a, s) != HSEC_OK)
+        hd_default_allocator(&a);
+    return a;
+}

@@ -1,0 +1,413 @@
+/*
+ * A scenario written back as a scenario document (doc/format.md), so that a
+ * model built through the API can be saved, shared and loaded again. The
+ * model is written as compiled: every link explicit (template links
+ * included, so no "templates"), every threat and measure target as the
+ * nodes or links it resolved to. Loading the document gives a scenario
+ * with the same nodes, links, parameters and options; the nodes are
+ * numbered groups first, then services, as the document lists them.
+ */
+#include "doc.h"
+
+#include <string.h>
+
+static bool all_equal(const double *x, double v)
+{
+    for (int d = 0; d < HSEC_DIM_COUNT; d++)
+        if (x[d] != v)
+            return false;
+    return true;
+}
+
+/* A per-dimension field: omitted when every value is the default, one
+ * number when all seven agree, else an object of the dimensions that use
+ * it (use NULL: all seven). */
+static void per_dim(hb *b, hd *o, const char *key, const double *x, double dflt,
+                    const bool *use)
+{
+    bool any = false, same = true;
+    for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+        if (use && !use[d])
+            same = false;
+        else if (x[d] != dflt)
+            any = true;
+        if (x[d] != x[0])
+            same = false;
+    }
+    if (!any)
+        return;
+    if (same) {
+        hb_set(b, o, key, hb_num(b, x[0]));
+        return;
+    }
+    hd *obj = hb_new(b, HD_OBJ);
+    for (int d = 0; d < HSEC_DIM_COUNT; d++)
+        if (!use || use[d])
+            hb_set(b, obj, hsec_enum_name(HSEC_ENUM_DIMENSION, d), hb_num(b, x[d]));
+    hb_set(b, o, key, obj);
+}
+
+/* The model's links and per-node parameters, read once through the API. */
+typedef struct model_view {
+    const hsec_compiled *c;
+    size_t n, nnz;
+    size_t *rowp, *from;
+    double *w;
+    uint64_t *lag;
+    double *param[HSEC_PARAM_COUNT];
+} model_view;
+
+static void view_free(const hsec_allocator *a, model_view *m)
+{
+    hd_release(a, m->rowp);
+    hd_release(a, m->from);
+    hd_release(a, m->w);
+    hd_release(a, m->lag);
+    for (int p = 0; p < HSEC_PARAM_COUNT; p++)
+        hd_release(a, m->param[p]);
+}
+
+static int view_open(const hsec_allocator *a, model_view *m, const hsec_compiled *c)
+{
+    m->c = c;
+    m->n = hsec_compiled_node_count(c);
+    m->nnz = hsec_compiled_link_count(c);
+    m->rowp = hd_calloc(a, m->n + 1, sizeof *m->rowp);
+    m->from = hd_calloc(a, m->nnz, sizeof *m->from);
+    m->w = hd_calloc(a, m->nnz, sizeof *m->w);
+    m->lag = hd_calloc(a, m->nnz, sizeof *m->lag);
+    bool ok = m->rowp && m->from && m->w && m->lag;
+    for (int p = 0; p < HSEC_PARAM_COUNT; p++)
+        ok = (m->param[p] = hd_calloc(a, m->n, sizeof(double))) && ok;
+    if (!ok || hsec_compiled_links(m->rowp, m->from, m->w, m->lag, m->nnz, c))
+        return HSEC_ENOMEM;
+    for (int p = 0; p < HSEC_PARAM_COUNT; p++)
+        if (hsec_compiled_params(m->param[p], m->n, c, (hsec_param)p))
+            return HSEC_ENOMEM;
+    return HSEC_OK;
+}
+
+/* The node whose row holds link e. */
+static size_t link_row(const model_view *m, size_t e)
+{
+    size_t lo = 0, hi = m->n; /* rowp[lo] <= e < rowp[hi] */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->rowp[mid] <= e)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void regions(hb *b, hd *doc, const hsec_compiled *c)
+{
+    hd *arr = hb_new(b, HD_ARR);
+    for (size_t r = 0; r < hsec_compiled_region_count(c); r++) {
+        hd *o = hb_new(b, HD_OBJ);
+        hb_set(b, o, "id", hb_str(b, hsec_compiled_region_id(c, r)));
+        size_t parent = HSEC_NO_INDEX;
+        hsec_compiled_region_parent(&parent, c, r);
+        if (parent != HSEC_NO_INDEX)
+            hb_set(b, o, "parent", hb_str(b, hsec_compiled_region_id(c, parent)));
+        hb_push(b, arr, o);
+    }
+    hb_set(b, doc, "regions", arr);
+}
+
+static void groups(hb *b, hd *doc, const model_view *m)
+{
+    const hsec_compiled *c = m->c;
+    double *const *par = m->param;
+    hd *arr = hb_new(b, HD_ARR);
+    for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
+        const size_t i = hsec_compiled_group_node(c, g);
+        hd *o = hb_new(b, HD_OBJ);
+        hb_set(b, o, "id", hb_str(b, hsec_compiled_group_id(c, g)));
+        hb_set(b, o, "region",
+               hb_str(b, hsec_compiled_region_id(c, hsec_compiled_group_region(c, g))));
+        hb_set(b, o, "size", hb_num(b, hsec_compiled_group_size(c, g)));
+        unsigned flags = 0;
+        hsec_compiled_group_flags(&flags, c, g);
+        if (flags) {
+            hd *fl = hb_new(b, HD_ARR);
+            for (int f = 0; f < HSEC_FLAG_COUNT; f++)
+                if (flags & (1u << f))
+                    hb_push(b, fl, hb_str(b, hsec_enum_name(HSEC_ENUM_FLAG, f)));
+            hb_set(b, o, "flags", fl);
+        }
+        const double *tau = par[HSEC_PARAM_RECOVERY_TIME] + i;
+        bool rate[HSEC_DIM_COUNT], time[HSEC_DIM_COUNT];
+        for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+            time[d] = tau[d] > 0;
+            rate[d] = !time[d];
+        }
+        per_dim(b, o, "vulnerability", par[HSEC_PARAM_VULNERABILITY] + i, 1, NULL);
+        per_dim(b, o, "recovery", par[HSEC_PARAM_RECOVERY] + i, 1, rate);
+        per_dim(b, o, "recovery_time", tau, 0, time);
+        const double *wraw = par[HSEC_PARAM_WEIGHT] + i;
+        if (!all_equal(wraw, 1)) { /* an object: the dimensions left out weigh 0 */
+            hd *w = hb_new(b, HD_OBJ);
+            for (int d = 0; d < HSEC_DIM_COUNT; d++)
+                if (wraw[d] != 0)
+                    hb_set(b, w, hsec_enum_name(HSEC_ENUM_DIMENSION, d), hb_num(b, wraw[d]));
+            hb_set(b, o, "weights", w);
+        }
+        per_dim(b, o, "baseline", par[HSEC_PARAM_BASELINE] + i, 0, NULL);
+        per_dim(b, o, "initial", par[HSEC_PARAM_INITIAL] + i, 0, NULL);
+        hb_push(b, arr, o);
+    }
+    hb_set(b, doc, "groups", arr);
+}
+
+static void services(hb *b, hd *doc, const model_view *m)
+{
+    const hsec_compiled *c = m->c;
+    hd *arr = hb_new(b, HD_ARR);
+    for (size_t s = 0; s < hsec_compiled_service_count(c); s++) {
+        hsec_service_kind kind = HSEC_SERVICE_OTHER;
+        size_t region = HSEC_NO_INDEX, i = 0;
+        hsec_compiled_service(&kind, &region, &i, c, s);
+        hd *o = hb_new(b, HD_OBJ);
+        hb_set(b, o, "id", hb_str(b, hsec_compiled_service_id(c, s)));
+        hb_set(b, o, "kind", hb_str(b, hsec_enum_name(HSEC_ENUM_SERVICE_KIND, (int)kind)));
+        if (region != HSEC_NO_INDEX)
+            hb_set(b, o, "region", hb_str(b, hsec_compiled_region_id(c, region)));
+        double tau = m->param[HSEC_PARAM_RECOVERY_TIME][i], k = m->param[HSEC_PARAM_RECOVERY][i];
+        double init = m->param[HSEC_PARAM_INITIAL][i];
+        if (tau > 0)
+            hb_set(b, o, "recovery_time", hb_num(b, tau));
+        else if (k != 1)
+            hb_set(b, o, "recovery", hb_num(b, k));
+        if (init != 0)
+            hb_set(b, o, "initial", hb_num(b, init));
+        hb_push(b, arr, o);
+    }
+    hb_set(b, doc, "services", arr);
+}
+
+static void links(hb *b, hd *doc, const model_view *m)
+{
+    hd *arr = hb_new(b, HD_ARR);
+    for (size_t i = 0; i < m->n && !b->oom; i++)
+        for (size_t e = m->rowp[i]; e < m->rowp[i + 1]; e++) {
+            hd *o = hb_new(b, HD_OBJ);
+            hb_set(b, o, "from", hb_str(b, hsec_compiled_node_name(m->c, m->from[e])));
+            hb_set(b, o, "to", hb_str(b, hsec_compiled_node_name(m->c, i)));
+            hb_set(b, o, "weight", hb_num(b, m->w[e]));
+            if (m->lag[e])
+                hb_set(b, o, "lag", hb_num(b, (double)m->lag[e]));
+            hb_push(b, arr, o);
+        }
+    hb_set(b, doc, "links", arr);
+}
+
+/* start, duration (null: persistent), as the getter `timing` gives them */
+static void timing(hb *b, hd *o, double start, double dur)
+{
+    if (start)
+        hb_set(b, o, "start", hb_num(b, start));
+    if (dur != HSEC_PERSISTENT)
+        hb_set(b, o, "duration", hb_num(b, dur));
+}
+
+static void threats(hb *b, hd *doc, const hsec_scenario *s, const hsec_allocator *a)
+{
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    hd *arr = hb_new(b, HD_ARR);
+    for (size_t h = 0; h < hsec_scenario_threat_count(s) && !b->oom; h++) {
+        hsec_threat_actor actor = HSEC_THREAT_UNKNOWN;
+        double start = 0, dur = HSEC_PERSISTENT, like = 1;
+        hsec_scenario_threat_actor(&actor, s, h);
+        hsec_scenario_threat_timing(&start, s, h, HSEC_TIMING_START);
+        hsec_scenario_threat_timing(&dur, s, h, HSEC_TIMING_DURATION);
+        hsec_scenario_threat_timing(&like, s, h, HSEC_TIMING_LIKELIHOOD);
+        hd *o = hb_new(b, HD_OBJ);
+        hb_set(b, o, "id", hb_str(b, hsec_scenario_threat_id(s, h)));
+        hb_set(b, o, "actor", hb_str(b, hsec_enum_name(HSEC_ENUM_THREAT_ACTOR, (int)actor)));
+        timing(b, o, start, dur);
+        if (like != 1)
+            hb_set(b, o, "likelihood", hb_num(b, like));
+        size_t n = hsec_scenario_threat_target_count(s, h);
+        size_t *nodes = hd_calloc(a, n, sizeof *nodes);
+        double *mag = hd_calloc(a, n, sizeof *mag);
+        if (!nodes || !mag || hsec_scenario_threat_targets(nodes, mag, n, s, h))
+            b->oom = true;
+        hd *ts = hb_new(b, HD_ARR);
+        for (size_t k = 0; nodes && mag && k < n; k++) {
+            hd *t = hb_new(b, HD_OBJ);
+            hb_set(b, t, "node", hb_str(b, hsec_compiled_node_name(c, nodes[k])));
+            hb_set(b, t, "magnitude", hb_num(b, mag[k]));
+            hb_push(b, ts, t);
+        }
+        hd_release(a, nodes);
+        hd_release(a, mag);
+        hb_set(b, o, "targets", ts);
+        hb_push(b, arr, o);
+    }
+    hb_set(b, doc, "threats", arr);
+}
+
+static void measures(hb *b, hd *doc, const hsec_scenario *s, const model_view *mv,
+                     const hsec_allocator *a)
+{
+    const hsec_compiled *c = mv->c;
+    hd *arr = hb_new(b, HD_ARR);
+    for (size_t m = 0; m < hsec_scenario_measure_count(s) && !b->oom; m++) {
+        hsec_measure_kind kind = HSEC_PROTECTION;
+        hsec_effect effect = HSEC_SHIELD;
+        hsec_measure_actor actor = HSEC_BY_HOST_GOVERNMENT;
+        double strength = 0, start = 0, dur = HSEC_PERSISTENT, ramp = 0, cost = 0;
+        hsec_scenario_measure_kind(&kind, s, m);
+        hsec_scenario_measure_effect(&effect, &actor, &strength, s, m);
+        hsec_scenario_measure_timing(&start, s, m, HSEC_TIMING_START);
+        hsec_scenario_measure_timing(&dur, s, m, HSEC_TIMING_DURATION);
+        hsec_scenario_measure_timing(&ramp, s, m, HSEC_TIMING_RAMP);
+        hsec_scenario_measure_timing(&cost, s, m, HSEC_TIMING_COST);
+        hd *o = hb_new(b, HD_OBJ);
+        hb_set(b, o, "id", hb_str(b, hsec_scenario_measure_id(s, m)));
+        hb_set(b, o, "kind", hb_str(b, hsec_enum_name(HSEC_ENUM_MEASURE_KIND, (int)kind)));
+        hb_set(b, o, "effect", hb_str(b, hsec_enum_name(HSEC_ENUM_EFFECT, (int)effect)));
+        hb_set(b, o, "actor", hb_str(b, hsec_enum_name(HSEC_ENUM_MEASURE_ACTOR, (int)actor)));
+        hb_set(b, o, effect == HSEC_RECOVER ? "delta" : "fraction", hb_num(b, strength));
+        timing(b, o, start, dur);
+        if (ramp)
+            hb_set(b, o, "ramp", hb_num(b, ramp));
+        if (cost != 0)
+            hb_set(b, o, "cost", hb_num(b, cost));
+        size_t n = hsec_scenario_measure_target_count(s, m);
+        size_t *at = hd_calloc(a, n, sizeof *at);
+        if (!at || hsec_scenario_measure_targets(at, n, s, m))
+            b->oom = true;
+        hd *ts = hb_new(b, HD_ARR);
+        for (size_t k = 0; at && k < n; k++) {
+            hd *t = hb_new(b, HD_OBJ);
+            if (effect == HSEC_DECOUPLE) {
+                hb_set(b, t, "from", hb_str(b, hsec_compiled_node_name(c, mv->from[at[k]])));
+                hb_set(b, t, "to", hb_str(b, hsec_compiled_node_name(c, link_row(mv, at[k]))));
+            } else {
+                hb_set(b, t, "node", hb_str(b, hsec_compiled_node_name(c, at[k])));
+            }
+            hb_push(b, ts, t);
+        }
+        hd_release(a, at);
+        hb_set(b, o, "targets", ts);
+        hb_push(b, arr, o);
+    }
+    hb_set(b, doc, "measures", arr);
+}
+
+static void packages(hb *b, hd *doc, const hsec_scenario *s, const hsec_allocator *a)
+{
+    hd *arr = hb_new(b, HD_ARR);
+    for (size_t p = 0; p < hsec_scenario_package_count(s) && !b->oom; p++) {
+        hd *o = hb_new(b, HD_OBJ);
+        hb_set(b, o, "id", hb_str(b, hsec_scenario_package_id(s, p)));
+        size_t n = hsec_scenario_package_size(s, p);
+        size_t *ms = hd_calloc(a, n, sizeof *ms);
+        if (!ms || hsec_scenario_package_measures(ms, n, s, p))
+            b->oom = true;
+        hd *list = hb_new(b, HD_ARR);
+        for (size_t k = 0; ms && k < n; k++)
+            hb_push(b, list, hb_str(b, hsec_scenario_measure_id(s, ms[k])));
+        hd_release(a, ms);
+        hb_set(b, o, "measures", list);
+        hb_push(b, arr, o);
+    }
+    hb_set(b, doc, "packages", arr);
+}
+
+static double option(const hsec_scenario *s, hsec_option opt)
+{
+    double x = 0;
+    hsec_scenario_get_option(&x, s, opt);
+    return x;
+}
+
+/* The options a document keeps as plain numbers under `object`. */
+static void numbers(hb *b, hd *o, const hsec_scenario *s, const char *object)
+{
+    for (int opt = 0; opt < HSEC_OPTION_COUNT; opt++) {
+        const char *key = hd_option_number((hsec_option)opt, object);
+        if (key)
+            hb_set(b, o, key, hb_num(b, option(s, (hsec_option)opt)));
+    }
+}
+
+static void run(hb *b, hd *doc, const hsec_scenario *s)
+{
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    hd *o = hb_new(b, HD_OBJ);
+    hb_set(b, o, "mode", hb_str(b, option(s, HSEC_OPT_MODE) == HSEC_MODE_DYNAMIC ? "dynamic"
+                                                                                   : "static"));
+    if (option(s, HSEC_OPT_STEPS) > 0)
+        hb_set(b, o, "steps", hb_num(b, option(s, HSEC_OPT_STEPS)));
+    hb_set(b, o, "bounded", hb_bool(b, option(s, HSEC_OPT_BOUNDED) != 0));
+    hd *bands = hb_new(b, HD_ARR);
+    hb_push(b, bands, hb_num(b, option(s, HSEC_OPT_BAND_SHORT)));
+    hb_push(b, bands, hb_num(b, option(s, HSEC_OPT_BAND_MEDIUM)));
+    hb_set(b, o, "bands", bands);
+    hb_set(b, o, "step_unit", hb_str(b, hsec_scenario_step_unit(s)));
+    numbers(b, o, s, "run");
+    size_t nrec;
+    const size_t *rec = hsec_scenario_recorded(s, &nrec);
+    if (nrec) {
+        hd *list = hb_new(b, HD_ARR);
+        for (size_t k = 0; k < nrec; k++)
+            hb_push(b, list, hb_str(b, hsec_compiled_node_name(c, rec[k])));
+        hb_set(b, o, "record", list);
+    }
+    hb_set(b, doc, "run", o);
+}
+
+static void uncertainty(hb *b, hd *doc, const hsec_scenario *s)
+{
+    static const char *const keys[HSEC_UNCERTAIN_COUNT] = {"weights", "magnitudes",
+                                                           "recovery"};
+    hd *o = hb_new(b, HD_OBJ);
+    for (int k = 0; k < HSEC_UNCERTAIN_COUNT; k++) {
+        double tri[3] = {1, 1, 1};
+        hsec_scenario_get_uncertainty(&tri[0], &tri[1], &tri[2], s, (hsec_uncertain)k);
+        hd *arr = hb_new(b, HD_ARR);
+        for (int j = 0; j < 3; j++)
+            hb_push(b, arr, hb_num(b, tri[j]));
+        hb_set(b, o, keys[k], arr);
+    }
+    numbers(b, o, s, "uncertainty");
+    size_t nq;
+    const double *qs = hsec_scenario_quantiles(s, &nq);
+    hd *q = hb_new(b, HD_ARR);
+    for (size_t k = 0; k < nq; k++)
+        hb_push(b, q, hb_num(b, qs[k]));
+    hb_set(b, o, "quantiles", q);
+    hb_set(b, doc, "uncertainty", o);
+}
+
+int hd_scenario_tree(hd **out, const hsec_scenario *s)
+{
+    *out = NULL;
+    hsec_allocator a = hd_allocator_of(s);
+    model_view m = {0};
+    hb b = {&a, view_open(&a, &m, hsec_scenario_compiled(s)) != HSEC_OK};
+    hd *doc = hb_new(&b, HD_OBJ);
+    hb_set(&b, doc, "hsec", hb_num(&b, 1));
+    regions(&b, doc, m.c);
+    if (!b.oom) {
+        groups(&b, doc, &m);
+        services(&b, doc, &m);
+        links(&b, doc, &m);
+        threats(&b, doc, s, &a);
+        measures(&b, doc, s, &m, &a);
+        packages(&b, doc, s, &a);
+        run(&b, doc, s);
+        uncertainty(&b, doc, s);
+    }
+    view_free(&a, &m);
+    if (b.oom) {
+        hd_free(&a, doc);
+        return HSEC_ENOMEM;
+    }
+    *out = doc;
+    return HSEC_OK;
+}

@@ -1,0 +1,268 @@
+/*
+ * The engine layer (doc/model.md §2-§5): one fused sweep over the links in
+ * compressed sparse rows advances every mode; the files split its jobs:
+ *
+ *   coeffs.c    measures' and threats' strengths at a step; recovery rates
+ *   sweep.c     one step of every row, instantiated for common part counts
+ *   pool.c      threads sharing one run's sweeps
+ *   spectral.c  showing the spectral radius of A' below 1 (linear mode)
+ *   report.c    group figures, burden, summaries: the run's hsec_result
+ *   linop.c     A' as a linear operator (ranking, coupling)
+ *   operator.c  the operator exported to callers
+ *   run.c       one run, start to end
+ *
+ * Every mode advances the same state: per node, the parts q1, q2, q3, q4
+ * (orders 1, 2, 3, 4+) and one part per source of degradation (each
+ * threat, and the initial degradation in dynamic mode), so that the orders
+ * and the per-threat split come out of a single pass over the matrix. A
+ * source node exposes a "gather" vector (q1, q2, q3 + q4, parts...) that
+ * its links read; it is double-buffered, since the update is a Jacobi step.
+ * Links with a lag read the gather vector of an earlier step from a ring
+ * buffer kept only for the nodes that are sources of lagged links.
+ *
+ *   dynamic      q(t+1) = q + K (A' q_lag + c - q)
+ *   static       the same with K = I and no lags, iterated to its limit:
+ *                bounded: until no part moves by more than HX_TOL_BOUNDED;
+ *                linear:  until the residual of (I - A') q = c, which is
+ *                         the change of a Jacobi step, is below
+ *                         HX_TOL_LINEAR ||c||, after the spectral radius of
+ *                         A' is shown below 1.
+ *
+ * Nothing is allocated inside the time loop. Above scenario; below results.
+ */
+#ifndef HSEC_ENGINE_H
+#define HSEC_ENGINE_H
+
+#include "scenario.h"
+
+/* ---- what a run computed (report.c fills it; the results layer reads it) */
+typedef struct gfig {
+    uint64_t step;
+    double H, Hp; /* vital-core index, and its propagated part */
+    double y[HSEC_DIM_COUNT];
+    double p[HSEC_DIM_COUNT * HSEC_ORDER_COUNT];
+} gfig;
+
+struct hsec_result {
+    hsec_allocator a;
+    int mode;
+    uint64_t steps;
+    size_t n;
+    double *q, *orders;
+    size_t nrec;
+    size_t *rec;
+    double *series; /* nrec * (steps + 1) in dynamic mode */
+    size_t ngroup;
+    gfig *last, *peak;
+    double total, baseline, propagated, initial;
+    double band[HSEC_BAND_COUNT], order[HSEC_ORDER_COUNT], actor[HSEC_THREAT_ACTOR_COUNT];
+    size_t nthreat, nregion;
+    double *threat, *region, *group;
+    int64_t *warn;       /* ngroup * 7: first step in crisis or worse, or -1 */
+    int64_t first_start; /* earliest threat start, or 0 without threats */
+    double *peakthr;     /* ngroup * nthreat: threat parts of Hp at the peak */
+    double *popshare;    /* nthreat: population in groups the threat is critical for */
+    double *score;       /* 2 * ngroup: Alkire-Foster scores at last, at peak */
+    double af[2][HSEC_AF_COUNT]; /* H, A, M0 at last, at peak */
+    double crit, perv, afk;
+};
+
+void hx_result_free(hsec_result *r);
+
+/* ---- how to run */
+
+/* Parameters drawn for one ensemble member, replacing the model's: link
+ * weights (nnz, CSR order), threat magnitudes (ntt, the sorted target
+ * list's order) and recovery rates after conversion (n). */
+typedef struct hx_draw {
+    const double *w, *mag, *k;
+} hx_draw;
+
+/* How to run: the measures in force (mask bytes nonzero; NULL: all),
+ * progress (fn NULL: none), drawn parameters (NULL: the model's), and
+ * where a failure's message goes (HSEC_ERRMSG_MAX bytes). */
+typedef struct hx_opts {
+    const unsigned char *mask;
+    hsec_progress_fn fn;
+    void *user;
+    const hx_draw *draw;
+    char *err;
+    bool one_thread; /* ignore HSEC_OPT_RUN_THREADS (ensemble members) */
+} hx_opts;
+
+/* One run. Reads the scenario only (it must be prepared: hx_scenario_prepare),
+ * so runs with their own err buffers may go on in several threads at once. */
+int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o);
+/* Recovery rates of every node after converting recovery times (n values). */
+void hx_recovery_rates(const hsec_scenario *s, double *k);
+
+/* ---- A' as a linear operator (linop.c) */
+
+/* A' of a scenario at full strength (static), with its measures in force. */
+typedef struct hx_lin hx_lin;
+int hx_lin_open(hx_lin **out, hsec_scenario *s);
+void hx_lin_close(hx_lin *l);
+/* out = A' in, or A'^T in. */
+void hx_lin_apply(const hx_lin *l, bool transpose, const double *in, double *out);
+/* Solve (I - A') x = b or (I - A'^T) x = b to a residual of HX_TOL_LINEAR
+ * max |b|, after showing the spectral radius below 1 (HSEC_ENOCONV if not;
+ * the message goes to the scenario). */
+int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *x);
+
+/* ---- the engine's own state */
+
+/* Pointers into the scenario's sorted target lists, advanced with the sweep. */
+typedef struct walk {
+    size_t tt, dec, red, shd, rec;
+} walk;
+
+struct pool;
+
+typedef struct ctx {
+    const hsec_compiled *c;
+    const hsec_scenario *s;
+    const hsec_allocator *a;
+    const unsigned char *active; /* measures in force, or NULL for all */
+    bool dynamic, bounded, uselag;
+    size_t n, H, S, P, G;
+    bool has_init;
+    double *st;       /* n * P */
+    double *gv, *gv2; /* n * G */
+    double *ring;     /* R * nlagsrc * G */
+    size_t R;
+    const double *w;   /* link weights in force: the model's or drawn */
+    const double *mag; /* threat target magnitudes: the scenario's or drawn (NULL) */
+    double *kb;   /* base recovery rate per node */
+    double *mfac; /* measure strength * ramp at this step; 0 when not in force */
+    double *thr;  /* threat likelihood at this step; 0 when not active */
+    double *acc, *tg, *cbuf;
+    /* rows split among T threads: thread k sweeps rows cut[k] .. cut[k+1]-1,
+     * starting its walk of the target lists at w0[k] */
+    size_t T;
+    size_t *cut;
+    walk *w0;
+    struct pool *pool;
+} ctx;
+
+/* The largest part count whose scratch arrays live on a sweep's stack. */
+#define HX_GMAX 8
+
+/* The first entry of a sorted target list at or after `at`. */
+static inline size_t hx_lower(const starget *l, size_t n, size_t at)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l[mid].at < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The walk's place at row i0: where a sweep from row 0 would be. */
+static inline walk hx_walk_at(const ctx *x, size_t i0)
+{
+    const hsec_scenario *s = x->s;
+    walk w;
+    w.tt = hx_lower(s->tt, s->ntt, i0);
+    w.dec = hx_lower(s->mt[HSEC_DECOUPLE], s->nmt[HSEC_DECOUPLE], x->c->rowp[i0]);
+    w.red = hx_lower(s->mt[HSEC_REDUCE_VULNERABILITY], s->nmt[HSEC_REDUCE_VULNERABILITY], i0);
+    w.shd = hx_lower(s->mt[HSEC_SHIELD], s->nmt[HSEC_SHIELD], i0);
+    w.rec = hx_lower(s->mt[HSEC_RECOVER], s->nmt[HSEC_RECOVER], i0);
+    return w;
+}
+
+/* 1 - s_e for link e: the part of the link that decouple measures leave. */
+static inline double hx_link_pass(const ctx *x, walk *w, size_t e)
+{
+    const starget *d = x->s->mt[HSEC_DECOUPLE];
+    size_t nd = x->s->nmt[HSEC_DECOUPLE];
+    double pass = 1;
+    while (w->dec < nd && d[w->dec].at == e)
+        pass *= 1 - x->mfac[d[w->dec++].who];
+    return pass;
+}
+
+/* v_i(t), 1 - sigma_i(t) and k_i(t) of node i. */
+static inline void hx_node_coeffs(const ctx *x, walk *w, size_t i, double *vt, double *pass,
+                               double *k)
+{
+    const hsec_scenario *s = x->s;
+    const starget *l;
+    double v = x->c->v[i], p = 1, kk = x->kb[i];
+    for (l = s->mt[HSEC_REDUCE_VULNERABILITY]; w->red < s->nmt[HSEC_REDUCE_VULNERABILITY] &&
+                                               l[w->red].at == i;
+         w->red++)
+        v *= 1 - x->mfac[l[w->red].who];
+    for (l = s->mt[HSEC_SHIELD]; w->shd < s->nmt[HSEC_SHIELD] && l[w->shd].at == i; w->shd++)
+        p *= 1 - x->mfac[l[w->shd].who];
+    for (l = s->mt[HSEC_RECOVER]; w->rec < s->nmt[HSEC_RECOVER] && l[w->rec].at == i; w->rec++)
+        kk += x->mfac[l[w->rec].who];
+    *vt = v;
+    *pass = p;
+    *k = kk < 1 ? kk : 1;
+}
+
+/* The gather vector link e reads at step t; tmod = t mod R. */
+static inline const double *hx_source(const ctx *x, size_t e, size_t tmod)
+{
+    const hsec_compiled *c = x->c;
+    uint32_t j = c->col[e];
+    if (x->uselag && c->lag[e]) {
+        size_t slot = tmod >= c->lag[e] ? tmod - c->lag[e] : tmod + x->R - c->lag[e];
+        return x->ring + (slot * c->nlagsrc + c->hidx[j]) * x->G;
+    }
+    return x->gv + (size_t)j * x->G;
+}
+
+/* A node's total q; in bounded mode exactly within [0,1] (rescaled parts
+ * can sum to 1 plus a rounding error). */
+static inline double hx_total(const ctx *x, const double *q)
+{
+    double t = q[0] + q[1] + q[2] + q[3];
+    return x->bounded && t > 1 ? 1 : t;
+}
+
+
+/* coeffs.c */
+/* Strengths of measures and threats at step t (full strength when static). */
+void hx_coefficients(ctx *x, uint64_t t);
+/* A context holding only the coefficients of A', c and K at step `step`
+ * (-1: static, full strength) with the measures of mask in force, for
+ * walking the rows outside a run. The scenario must be prepared. On
+ * failure (HSEC_ENOMEM) x holds what to free with hx_ctx_free. */
+int hx_coeff_open(ctx *x, hsec_scenario *s, const unsigned char *mask, int64_t step);
+void hx_ctx_free(ctx *x);
+
+/* sweep.c: one step t -> t+1 (static: one iteration) of thread k's rows,
+ * or of every row, then the gather vectors swapped and the lagged sources'
+ * kept; both return the largest change of any part (static only). */
+double hx_sweep_rows(ctx *x, uint64_t t, size_t k);
+double hx_sweep(ctx *x, uint64_t t);
+
+/* pool.c: split the rows among `want` threads (fewer when the model is
+ * small or a thread cannot be started); HSEC_ENOMEM on allocation failure,
+ * nothing else fails. hx_pool_sweep runs one step on every thread. */
+int hx_pool_start(ctx *x, size_t want);
+double hx_pool_sweep(ctx *x, uint64_t t);
+void hx_pool_stop(ctx *x);
+
+/* spectral.c */
+/* y = A' x at full strength (static). */
+void hx_matvec(const ctx *x, const double *in, double *out);
+/* HSEC_OK when the spectral radius of A' is shown below 1, HSEC_ENOCONV
+ * (with the message in err) when not, HSEC_ENOMEM. */
+int hx_check_spectral(ctx *x, char *err);
+
+/* report.c */
+hsec_result *hx_result_new(const ctx *x, uint64_t steps);
+void hx_record(const ctx *x, hsec_result *r, uint64_t t, uint64_t steps);
+/* Group figures of the current state; burden accumulated when band >= -1
+ * (-1: static, no band). */
+void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last);
+/* Critical and pervasive threats, and Alkire-Foster counting, once the run is over. */
+void hx_summarise(const ctx *x, hsec_result *r);
+
+#endif

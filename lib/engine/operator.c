@@ -1,0 +1,51 @@
+/* The operator of doc/model.md §2, for callers who compute with it themselves. */
+#include "engine.h"
+
+#include <string.h>
+
+int hsec_scenario_operator(double *weight, double *perturbation, double *recovery,
+                           hsec_scenario *s, const unsigned char *mask, size_t mask_len,
+                           int64_t step)
+{
+    if (!s)
+        return hx_fail(HSEC_EINVAL, "operator: the scenario is NULL");
+    s->err[0] = '\0';
+    if (!hx_mask_ok(s, "operator", mask, mask_len))
+        return HSEC_EINVAL;
+    if (step < -1) {
+        hx_setmsg(s->err, "operator: step %lld is neither a step >= 0 nor -1 (static)",
+                  (long long)step);
+        return HSEC_EINVAL;
+    }
+    hx_scenario_prepare(s);
+    const hsec_compiled *c = s->c;
+    ctx x;
+    if (hx_coeff_open(&x, s, mask, step)) {
+        hx_ctx_free(&x);
+        hx_setmsg(s->err, "out of memory");
+        return HSEC_ENOMEM;
+    }
+    const size_t H = s->nthreat;
+    if (perturbation)
+        memset(perturbation, 0, x.n * H * sizeof *perturbation);
+    walk w = {0};
+    for (size_t i = 0; i < x.n; i++) {
+        size_t e0 = c->rowp[i], e1 = c->rowp[i + 1];
+        walk w0 = w; /* the row's links once for v_i(t), once to write them */
+        double vt, pass, k;
+        for (size_t e = e0; e < e1; e++)
+            hx_link_pass(&x, &w, e);
+        hx_node_coeffs(&x, &w, i, &vt, &pass, &k);
+        if (weight)
+            for (size_t e = e0; e < e1; e++)
+                weight[e] = vt * (c->w[e] * hx_link_pass(&x, &w0, e));
+        for (; w.tt < s->ntt && s->tt[w.tt].at == i; w.tt++)
+            if (perturbation)
+                perturbation[i * H + s->tt[w.tt].who] =
+                    vt * pass * (x.thr[s->tt[w.tt].who] * s->tt[w.tt].mag);
+        if (recovery)
+            recovery[i] = x.dynamic ? k : 1;
+    }
+    hx_ctx_free(&x);
+    return HSEC_OK;
+}

@@ -1,0 +1,220 @@
+/* What a run reports: group figures, burden, summaries. */
+#include "engine.h"
+
+#include <string.h>
+
+/* Group figures of the current state; burden accumulated when band >= -1
+ * (-1: static, no band). */
+void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
+{
+    const hsec_compiled *c = x->c;
+    const size_t P = x->P, H = x->H;
+    const bool acc = band >= -1, warn = band != -1;
+    /* the run's sums kept in locals for the pass, added in the same order */
+    double ord[4] = {r->order[0], r->order[1], r->order[2], r->order[3]};
+    double thr_local[HX_GMAX];
+    double *thr = H <= HX_GMAX ? thr_local : r->threat;
+    for (size_t h = 0; h < H && thr == thr_local; h++)
+        thr[h] = r->threat[h];
+    double init = r->initial, total_ = r->total, base = r->baseline, prop = r->propagated;
+    double bandsum = band >= 0 ? r->band[band] : 0;
+    double frac[HSEC_DIM_COUNT], y7[HSEC_DIM_COUNT];
+    for (size_t g = 0; g < c->ngroup; g++) {
+        const cgroup *cg = &c->groups[g];
+        const double *qg = x->st + (size_t)cg->node * P;
+        double Hg = 0, Hb = 0, Hp = 0;
+        for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+            const double *q = qg + (size_t)d * P;
+            double qt = hx_total(x, q);
+            double b = cg->base[d];
+            double y = b + qt < 1 ? b + qt : 1;
+            double p = y - b;
+            double w = cg->w[d];
+            frac[d] = qt > 0 ? p / qt : 0;
+            y7[d] = y;
+            Hg += w * y;
+            Hb += w * b;
+            Hp += w * p;
+            if (warn && y >= 0.4 && r->warn[g * HSEC_DIM_COUNT + (size_t)d] < 0)
+                r->warn[g * HSEC_DIM_COUNT + (size_t)d] = (int64_t)t;
+            if (acc) {
+                double nwf = cg->size * w * frac[d];
+                for (int o = 0; o < 4; o++)
+                    ord[o] += nwf * q[o];
+                for (size_t h = 0; h < H; h++)
+                    thr[h] += nwf * q[4 + h];
+                if (x->has_init)
+                    init += nwf * q[4 + H];
+            }
+        }
+        if (acc) {
+            total_ += cg->size * Hg;
+            base += cg->size * Hb;
+            prop += cg->size * Hp;
+            r->region[cg->region] += cg->size * Hp;
+            r->group[g] += cg->size * Hp;
+            if (band >= 0)
+                bandsum += cg->size * Hp;
+        }
+        bool peak = t == 0 || Hg > r->peak[g].H;
+        if (!peak && !last)
+            continue;
+        /* the figures written in place (a copy of the whole struct each
+         * step of a rise cost more than the rest of the report) */
+        gfig *f = peak ? &r->peak[g] : &r->last[g];
+        f->step = t;
+        f->H = Hg;
+        f->Hp = Hp;
+        for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+            f->y[d] = y7[d];
+            for (int o = 0; o < 4; o++) /* the orders' parts, only when kept */
+                f->p[d * 4 + o] = frac[d] * qg[(size_t)d * P + (size_t)o];
+        }
+        if (peak) {
+            for (size_t h = 0; h < H; h++) { /* each threat's part of Hp */
+                double part = 0;
+                for (int d = 0; d < HSEC_DIM_COUNT; d++)
+                    part += cg->w[d] * frac[d] * qg[(size_t)d * P + 4 + h];
+                r->peakthr[g * H + h] = part;
+            }
+        }
+        if (last && peak)
+            r->last[g] = *f;
+    }
+    for (int o = 0; o < 4; o++)
+        r->order[o] = ord[o];
+    for (size_t h = 0; h < H && thr == thr_local; h++)
+        r->threat[h] = thr[h];
+    r->initial = init;
+    r->total = total_;
+    r->baseline = base;
+    r->propagated = prop;
+    if (band >= 0)
+        r->band[band] = bandsum;
+}
+
+/* Critical and pervasive threats, and Alkire-Foster counting, from the
+ * group figures once the run is over. */
+void hx_summarise(const ctx *x, hsec_result *r)
+{
+    const hsec_compiled *c = x->c;
+    const hsec_scenario *s = x->s;
+    r->crit = s->opt[HSEC_OPT_CRITICAL_SHARE];
+    r->perv = s->opt[HSEC_OPT_PERVASIVE_SHARE];
+    r->afk = s->opt[HSEC_OPT_AF_K];
+    double z = s->opt[HSEC_OPT_AF_CUTOFF], pop = 0;
+    for (size_t g = 0; g < c->ngroup; g++)
+        pop += c->groups[g].size;
+    for (size_t h = 0; h < x->H; h++) {
+        double in = 0;
+        for (size_t g = 0; g < c->ngroup; g++) {
+            double hp = r->peak[g].Hp;
+            if (hp > 0 && r->peakthr[g * x->H + h] / hp >= r->crit)
+                in += c->groups[g].size;
+        }
+        r->popshare[h] = pop > 0 ? in / pop : 0;
+    }
+    for (int at = 0; at < 2; at++) {
+        const gfig *f = at == 0 ? r->last : r->peak;
+        double poor = 0, sum = 0;
+        for (size_t g = 0; g < c->ngroup; g++) {
+            double score = 0;
+            for (int d = 0; d < HSEC_DIM_COUNT; d++)
+                if (f[g].y[d] >= z)
+                    score += c->groups[g].w[d];
+            r->score[(size_t)at * c->ngroup + g] = score;
+            if (score >= r->afk - 1e-12) {
+                poor += c->groups[g].size;
+                sum += c->groups[g].size * score;
+            }
+        }
+        r->af[at][0] = pop > 0 ? poor / pop : 0;
+        r->af[at][1] = poor > 0 ? sum / poor : 0;
+        r->af[at][2] = r->af[at][0] * r->af[at][1];
+    }
+}
+
+hsec_result *hx_result_new(const ctx *x, uint64_t steps)
+{
+    const hsec_allocator *a = x->a;
+    const hsec_compiled *c = x->c;
+    hsec_result *r = hx_calloc(a, 1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->a = *a;
+    r->mode = x->dynamic ? HSEC_MODE_DYNAMIC : HSEC_MODE_STATIC;
+    r->n = c->n;
+    r->ngroup = c->ngroup;
+    r->nthreat = x->H;
+    r->nregion = c->nregion;
+    r->q = hx_calloc(a, c->n, sizeof *r->q);
+    r->orders = hx_calloc(a, c->n, 4 * sizeof *r->orders);
+    r->last = hx_calloc(a, c->ngroup, sizeof *r->last);
+    r->peak = hx_calloc(a, c->ngroup, sizeof *r->peak);
+    r->threat = hx_calloc(a, x->H, sizeof *r->threat);
+    r->region = hx_calloc(a, c->nregion, sizeof *r->region);
+    r->group = hx_calloc(a, c->ngroup, sizeof *r->group);
+    r->warn = hx_calloc(a, c->ngroup, HSEC_DIM_COUNT * sizeof *r->warn);
+    r->peakthr = hx_calloc(a, c->ngroup, (x->H ? x->H : 1) * sizeof *r->peakthr);
+    r->popshare = hx_calloc(a, x->H, sizeof *r->popshare);
+    r->score = hx_calloc(a, c->ngroup, 2 * sizeof *r->score);
+    bool ok = r->q && r->orders && r->last && r->peak && r->threat && r->region && r->group &&
+              r->warn && r->peakthr && r->popshare && r->score;
+    for (size_t i = 0; ok && i < c->ngroup * HSEC_DIM_COUNT; i++)
+        r->warn[i] = -1;
+    for (size_t h = 0; h < x->H; h++) {
+        int64_t st = x->s->threats[h].start;
+        if (h == 0 || st < r->first_start)
+            r->first_start = st;
+    }
+    if (ok && x->s->nrec) {
+        r->nrec = x->s->nrec;
+        r->rec = hx_calloc(a, r->nrec, sizeof *r->rec);
+        ok = r->rec != NULL;
+        if (ok)
+            memcpy(r->rec, x->s->rec, r->nrec * sizeof *r->rec);
+        if (ok && x->dynamic) {
+            r->series = (steps + 1 > SIZE_MAX / r->nrec)
+                            ? NULL
+                            : hx_calloc(a, r->nrec * (size_t)(steps + 1), sizeof(double));
+            ok = r->series != NULL;
+        }
+    }
+    if (!ok) {
+        hx_result_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void hx_record(const ctx *x, hsec_result *r, uint64_t t, uint64_t steps)
+{
+    for (size_t k = 0; k < r->nrec; k++) {
+        const double *q = x->st + r->rec[k] * x->P;
+        r->series[k * (size_t)(steps + 1) + (size_t)t] = hx_total(x, q);
+    }
+}
+
+
+void hx_result_free(hsec_result *r)
+{
+    if (!r)
+        return;
+    const hsec_allocator *a = &r->a;
+    hx_free(a, r->q);
+    hx_free(a, r->orders);
+    hx_free(a, r->rec);
+    hx_free(a, r->series);
+    hx_free(a, r->last);
+    hx_free(a, r->peak);
+    hx_free(a, r->threat);
+    hx_free(a, r->region);
+    hx_free(a, r->group);
+    hx_free(a, r->warn);
+    hx_free(a, r->peakthr);
+    hx_free(a, r->popshare);
+    hx_free(a, r->score);
+    hsec_allocator copy = r->a;
+    hx_free(&copy, r);
+}
+

@@ -1,0 +1,172 @@
+/* One run of a scenario, start to end. */
+#include "engine.h"
+
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
+{
+    hsec_progress_fn fn = o->fn;
+    void *user = o->user;
+    char *err = o->err;
+    *out = NULL;
+    const hsec_compiled *c = s->c;
+    ctx x;
+    memset(&x, 0, sizeof x);
+    x.c = c;
+    x.s = s;
+    x.active = o->mask;
+    x.w = o->draw && o->draw->w ? o->draw->w : c->w;
+    x.mag = o->draw ? o->draw->mag : NULL;
+    x.a = &s->a;
+    x.n = c->n;
+    x.dynamic = s->opt[HSEC_OPT_MODE] == HSEC_MODE_DYNAMIC;
+    x.bounded = s->opt[HSEC_OPT_BOUNDED] != 0;
+    uint64_t steps = x.dynamic ? (uint64_t)s->opt[HSEC_OPT_STEPS] : 0;
+    if (x.dynamic && steps == 0) {
+        hx_setmsg(err, "run.steps is required in dynamic mode");
+        return HSEC_EINVAL;
+    }
+    if (s->opt[HSEC_OPT_BAND_SHORT] > s->opt[HSEC_OPT_BAND_MEDIUM]) {
+        hx_setmsg(err, "run.bands: the short band ends at %g, after the medium band (%g)",
+                  s->opt[HSEC_OPT_BAND_SHORT], s->opt[HSEC_OPT_BAND_MEDIUM]);
+        return HSEC_EINVAL;
+    }
+    x.H = s->nthreat;
+    for (size_t i = 0; x.dynamic && i < x.n && !x.has_init; i++)
+        x.has_init = c->init[i] > 0;
+    x.S = x.H + (x.has_init ? 1 : 0);
+    x.P = 4 + x.S;
+    x.G = 3 + x.S;
+    x.uselag = x.dynamic && c->maxlag > 0;
+    x.R = x.uselag ? (size_t)c->maxlag + 1 : 0;
+
+    int rc = HSEC_ENOMEM;
+    hsec_result *r = NULL;
+    x.st = hx_calloc(x.a, x.n, x.P * sizeof(double));
+    x.gv = hx_calloc(x.a, x.n, x.G * sizeof(double));
+    x.gv2 = hx_calloc(x.a, x.n, x.G * sizeof(double));
+    x.kb = hx_calloc(x.a, x.n, sizeof(double));
+    x.mfac = hx_calloc(x.a, s->nmeasure, sizeof(double));
+    x.thr = hx_calloc(x.a, x.H, sizeof(double));
+    x.acc = hx_calloc(x.a, x.G, sizeof(double));
+    x.tg = hx_calloc(x.a, x.P, sizeof(double));
+    x.cbuf = hx_calloc(x.a, x.S + 1, sizeof(double));
+    if (!x.st || !x.gv || !x.gv2 || !x.kb || !x.mfac || !x.thr || !x.acc || !x.tg || !x.cbuf)
+        goto fail;
+    if (x.uselag) {
+        size_t per = c->nlagsrc * x.G;
+        if (per && x.R > SIZE_MAX / per)
+            goto fail;
+        if (!(x.ring = hx_calloc(x.a, x.R * per, sizeof(double))))
+            goto fail;
+    }
+    if (!(r = hx_result_new(&x, steps)))
+        goto fail;
+    {
+        double want = o->one_thread ? 1 : s->opt[HSEC_OPT_RUN_THREADS];
+        if (want == 0) {
+            long np = sysconf(_SC_NPROCESSORS_ONLN);
+            want = np > 0 ? (double)np : 1;
+        }
+        if (hx_pool_start(&x, (size_t)want))
+            goto fail;
+    }
+
+    /* recovery times become rates: k = -ln(lambda) / (tau (1 - a_ii)) */
+    if (o->draw && o->draw->k)
+        memcpy(x.kb, o->draw->k, x.n * sizeof *x.kb);
+    else
+        hx_recovery_rates(s, x.kb);
+
+    if (x.dynamic) {
+        for (size_t i = 0; i < x.n; i++) { /* q1(0) = q(0); the initial source too */
+            x.st[i * x.P] = c->init[i];
+            x.gv[i * x.G] = c->init[i];
+            if (x.has_init) {
+                x.st[i * x.P + x.P - 1] = c->init[i];
+                x.gv[i * x.G + x.G - 1] = c->init[i];
+            }
+        }
+        for (size_t slot = 0; slot < x.R; slot++)
+            for (size_t i = 0; i < x.n; i++)
+                if (c->hidx[i] != HX_NONE)
+                    memcpy(x.ring + (slot * c->nlagsrc + c->hidx[i]) * x.G, x.gv + i * x.G,
+                           x.G * sizeof(double));
+        uint64_t bs = (uint64_t)s->opt[HSEC_OPT_BAND_SHORT];
+        uint64_t bm = (uint64_t)s->opt[HSEC_OPT_BAND_MEDIUM];
+        hx_record(&x, r, 0, steps);
+        hx_report(&x, r, 0, -2, false);
+        uint64_t every = steps / 100 ? steps / 100 : 1;
+        for (uint64_t t = 0; t < steps; t++) {
+            if (fn && t % every == 0 && fn(user, t, steps)) {
+                hx_setmsg(err, "canceled at step %llu of %llu", (unsigned long long)t,
+                          (unsigned long long)steps);
+                rc = HSEC_ECANCELED;
+                goto fail;
+            }
+            hx_coefficients(&x, t);
+            hx_sweep(&x, t);
+            hx_record(&x, r, t + 1, steps);
+            hx_report(&x, r, t + 1, t + 1 <= bs ? 0 : t + 1 <= bm ? 1 : 2, t + 1 == steps);
+        }
+        r->steps = steps;
+        if (fn && fn(user, steps, steps)) {
+            hx_setmsg(err, "canceled at the end of the run");
+            rc = HSEC_ECANCELED;
+            goto fail;
+        }
+    } else {
+        hx_coefficients(&x, 0);
+        uint64_t cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], it = 0;
+        double tol = 1e-15;
+        if (!x.bounded) {
+            if ((rc = hx_check_spectral(&x, err)))
+                goto fail;
+            double cmax = 0; /* ||c||: one sweep from 0 gives q1 = c */
+            hx_sweep(&x, 0);
+            it = 1;
+            for (size_t i = 0; i < x.n; i++)
+                cmax = x.st[i * x.P] > cmax ? x.st[i * x.P] : cmax;
+            tol = 1e-13 * cmax;
+        }
+        double ch = INFINITY;
+        while (it < cap && ch > tol) {
+            ch = hx_sweep(&x, 0);
+            it++;
+        }
+        if (!x.bounded && ch > tol) {
+            hx_setmsg(err, "linear mode: no convergence in %llu iterations (change %g; "
+                      "raise run.max_iterations)", (unsigned long long)it, ch);
+            rc = HSEC_ENOCONV;
+            goto fail;
+        }
+        r->steps = x.bounded ? it : 0;
+        hx_report(&x, r, 0, -1, true);
+    }
+
+    for (size_t i = 0; i < x.n; i++) {
+        const double *q = x.st + i * x.P;
+        memcpy(r->orders + i * 4, q, 4 * sizeof *q);
+        r->q[i] = hx_total(&x, q);
+        if (!isfinite(r->q[i])) {
+            hx_setmsg(err, "linear mode: node %s diverged (q = %g)", c->names[i], r->q[i]);
+            rc = HSEC_ENOCONV;
+            goto fail;
+        }
+    }
+    for (size_t h = 0; h < x.H; h++)
+        r->actor[s->threats[h].actor] += r->threat[h];
+    hx_summarise(&x, r);
+    hx_ctx_free(&x);
+    *out = r;
+    return HSEC_OK;
+fail:
+    if (rc == HSEC_ENOMEM)
+        hx_setmsg(err, "out of memory");
+    hx_result_free(r);
+    hx_ctx_free(&x);
+    return rc;
+}
+

@@ -1,0 +1,117 @@
+/* Showing the spectral radius of A' below 1, for linear mode. */
+#include "engine.h"
+
+#include <math.h>
+#include <string.h>
+
+/* y = A' x at full strength (static), for the spectral radius check. */
+void hx_matvec(const ctx *x, const double *in, double *out)
+{
+    const hsec_compiled *c = x->c;
+    walk w = {0};
+    for (size_t i = 0; i < x->n; i++) {
+        double sum = 0;
+        for (size_t e = c->rowp[i]; e < c->rowp[i + 1]; e++)
+            sum += x->w[e] * hx_link_pass(x, &w, e) * in[c->col[e]];
+        double vt, pass, k;
+        hx_node_coeffs(x, &w, i, &vt, &pass, &k);
+        out[i] = vt * sum;
+    }
+}
+
+/* Largest column sum of A'. */
+static double max_colsum(const ctx *x, double *cs)
+{
+    const hsec_compiled *c = x->c;
+    walk w = {0};
+    memset(cs, 0, x->n * sizeof *cs);
+    for (size_t i = 0; i < x->n; i++) {
+        size_t e0 = c->rowp[i], e1 = c->rowp[i + 1];
+        walk w0 = w;
+        double vt, pass, k;
+        for (size_t e = e0; e < e1; e++)
+            hx_link_pass(x, &w, e);
+        hx_node_coeffs(x, &w, i, &vt, &pass, &k);
+        for (size_t e = e0; e < e1; e++)
+            cs[c->col[e]] += vt * x->w[e] * hx_link_pass(x, &w0, e);
+    }
+    double mx = 0;
+    for (size_t i = 0; i < x->n; i++)
+        mx = cs[i] > mx ? cs[i] : mx;
+    return mx;
+}
+
+/*
+ * Show that the spectral radius of the nonnegative A' is below 1 (or not).
+ * Cheap bounds first (largest row and column sums), then power iteration on
+ * I + A' (whose dominant eigenvalue is 1 + rho even when A' is periodic)
+ * with Collatz-Wielandt bounds: for x > 0, max_i (A'x)_i / x_i >= rho; for
+ * z >= 0, z != 0, with (A'z)_i >= L z_i wherever z_i > 0, rho >= L.
+ */
+int hx_check_spectral(ctx *x, char *err)
+{
+    size_t n = x->n;
+    int rc = HSEC_OK;
+    double *v = hx_calloc(x->a, n, sizeof *v), *y = hx_calloc(x->a, n, sizeof *y);
+    double *z = hx_calloc(x->a, n, sizeof *z), *yz = hx_calloc(x->a, n, sizeof *yz);
+    if (!v || !y || !z || !yz) {
+        hx_setmsg(err, "out of memory");
+        rc = HSEC_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = 1;
+    hx_matvec(x, v, y);
+    double upper = 0, lower = 0;
+    for (size_t i = 0; i < n; i++)
+        upper = y[i] > upper ? y[i] : upper;
+    if (upper < 1 || max_colsum(x, z) < 1)
+        goto done;
+    for (int it = 1; it <= 2000; it++) {
+        double mx = 0;
+        for (size_t i = 0; i < n; i++) {
+            v[i] += y[i];
+            mx = v[i] > mx ? v[i] : mx;
+        }
+        for (size_t i = 0; i < n; i++)
+            v[i] /= mx;
+        hx_matvec(x, v, y);
+        upper = 0;
+        for (size_t i = 0; i < n; i++) {
+            double r = y[i] / v[i];
+            upper = r > upper ? r : upper;
+        }
+        if (upper < 1)
+            goto done;
+        if (it % 10 == 0) {
+            for (size_t i = 0; i < n; i++)
+                z[i] = v[i] >= 1e-3 ? v[i] : 0;
+            hx_matvec(x, z, yz);
+            double lo = INFINITY;
+            for (size_t i = 0; i < n; i++) {
+                if (z[i] > 0) {
+                    double r = yz[i] / z[i];
+                    lo = r < lo ? r : lo;
+                }
+            }
+            lower = lo > lower ? lo : lower;
+            if (lower >= 1) {
+                hx_setmsg(err, "linear mode: the spectral radius of A' is at least %.6g; it "
+                          "must be below 1 for the equilibrium to exist (use bounded mode, "
+                          "or weaken links or vulnerabilities)", lower);
+                rc = HSEC_ENOCONV;
+                goto done;
+            }
+        }
+    }
+    hx_setmsg(err, "linear mode: cannot show that the spectral radius of A' (between %.6g "
+              "and %.6g) is below 1 (use bounded mode)", lower, upper);
+    rc = HSEC_ENOCONV;
+done:
+    hx_free(x->a, v);
+    hx_free(x->a, y);
+    hx_free(x->a, z);
+    hx_free(x->a, yz);
+    return rc;
+}
+

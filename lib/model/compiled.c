@@ -1,0 +1,282 @@
+/* The compiled model: its references, and what it answers. It is read-only
+ * and shared, so failures report through the thread's message. */
+#include "model.h"
+
+#include <math.h>
+#include <string.h>
+
+void hx_compiled_ref(const hsec_compiled *c)
+{
+    /* the count is the one mutable field of a shared, read-only model */
+    atomic_fetch_add(&((hsec_compiled *)(uintptr_t)c)->refs, 1);
+}
+
+void hsec_compiled_free(hsec_compiled *c)
+{
+    if (!c || atomic_fetch_sub(&c->refs, 1) != 1)
+        return;
+    const hsec_allocator *a = &c->a;
+    hx_free(a, c->rowp);
+    hx_free(a, c->col);
+    hx_free(a, c->w);
+    hx_free(a, c->lag);
+    hx_free(a, c->hidx);
+    hx_free(a, c->v);
+    hx_free(a, c->k);
+    hx_free(a, c->tau);
+    hx_free(a, c->init);
+    hx_free(a, c->selfw);
+    hx_free(a, c->names);
+    hx_free(a, c->namepool);
+    if (c->region_id)
+        for (size_t i = 0; i < c->nregion; i++)
+            hx_free(a, c->region_id[i]);
+    hx_free(a, c->region_id);
+    hx_free(a, c->region_parent);
+    if (c->groups)
+        for (size_t i = 0; i < c->ngroup; i++)
+            hx_free(a, c->groups[i].id);
+    hx_free(a, c->groups);
+    hx_free(a, c->services);
+    hx_map_free(a, &c->map);
+    hsec_allocator copy = c->a;
+    hx_free(&copy, c);
+}
+
+
+bool hx_region_within(const hsec_compiled *c, uint32_t r, uint32_t anc)
+{
+    for (; r != HX_NONE; r = c->region_parent[r])
+        if (r == anc)
+            return true;
+    return false;
+}
+
+/* The node of an entity and a dimension: a service's own node without
+ * one, a group's dimension node with one; HX_NONE otherwise. */
+static uint32_t entity_node(const hsec_compiled *c, uint32_t ref, int dim)
+{
+    uint32_t idx = HX_REF_INDEX(ref);
+    if (HX_REF_KIND(ref) == HX_SERVICE && dim < 0)
+        return c->services[idx].node;
+    if (HX_REF_KIND(ref) == HX_GROUP && dim >= 0)
+        return c->groups[idx].node + (uint32_t)dim;
+    return HX_NONE;
+}
+
+uint32_t hx_node_of(const hsec_compiled *c, const char *name)
+{
+    uint32_t ref;
+    int dim;
+    return hx_lookup(&c->map, name, &ref, &dim) ? entity_node(c, ref, dim) : HX_NONE;
+}
+
+int hx_resolve_nodes(const hsec_compiled *c, const char *name, uint32_t **out, size_t *n,
+                     size_t *cap)
+{
+    uint32_t ref;
+    int dim;
+    if (!hx_lookup(&c->map, name, &ref, &dim))
+        return HSEC_ENOTFOUND;
+    int kind = HX_REF_KIND(ref);
+    uint32_t idx = HX_REF_INDEX(ref);
+    if (kind == HX_SERVICE || dim >= 0) { /* one node */
+        uint32_t node = entity_node(c, ref, dim);
+        if (node == HX_NONE)
+            return HSEC_ENOTFOUND;
+        if (HX_RESERVE(&c->a, *out, *cap, *n + 1))
+            return HSEC_ENOMEM;
+        (*out)[(*n)++] = node;
+        return HSEC_OK;
+    }
+    for (size_t s = 0; s < c->nservice; s++) {
+        if (kind == HX_REGION && hx_region_within(c, c->services[s].region, idx)) {
+            if (HX_RESERVE(&c->a, *out, *cap, *n + 1))
+                return HSEC_ENOMEM;
+            (*out)[(*n)++] = c->services[s].node;
+        }
+    }
+    for (size_t g = 0; g < c->ngroup; g++) {
+        if (kind == HX_GROUP ? g == idx : hx_region_within(c, c->groups[g].region, idx)) {
+            if (HX_RESERVE(&c->a, *out, *cap, *n + HSEC_DIM_COUNT))
+                return HSEC_ENOMEM;
+            for (uint32_t d = 0; d < HSEC_DIM_COUNT; d++)
+                (*out)[(*n)++] = c->groups[g].node + d;
+        }
+    }
+    return HSEC_OK;
+}
+
+size_t hx_find_link(const hsec_compiled *c, uint32_t from, uint32_t to)
+{
+    size_t lo = c->rowp[to], hi = c->rowp[to + 1];
+    while (lo < hi) { /* columns are sorted within a row */
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->col[mid] < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (lo < c->rowp[to + 1] && c->col[lo] == from) ? lo : (size_t)-1;
+}
+
+/* ---- public getters */
+
+size_t hsec_compiled_node_count(const hsec_compiled *c) { return c ? c->n : 0; }
+size_t hsec_compiled_link_count(const hsec_compiled *c) { return c ? c->nnz : 0; }
+
+int hsec_compiled_links(size_t *rowp, size_t *from, double *weight, uint64_t *lag, size_t count,
+                        const hsec_compiled *c)
+{
+    if (!c)
+        return hx_fail(HSEC_EINVAL, "links: the model is NULL");
+    if (count != c->nnz)
+        return hx_fail(HSEC_EINVAL, "links: count %zu is not the link count %zu", count,
+                       c->nnz);
+    if (rowp)
+        memcpy(rowp, c->rowp, (c->n + 1) * sizeof *rowp);
+    for (size_t e = 0; e < c->nnz; e++) {
+        if (from)
+            from[e] = c->col[e];
+        if (weight)
+            weight[e] = c->w[e];
+        if (lag)
+            lag[e] = c->lag ? c->lag[e] : 0;
+    }
+    return HSEC_OK;
+}
+
+const char *hsec_compiled_node_name(const hsec_compiled *c, size_t node)
+{
+    return c && node < c->n ? c->names[node] : NULL;
+}
+
+int hsec_compiled_find_node(size_t *out, const hsec_compiled *c, const char *name)
+{
+    if (!out || !c)
+        return hx_fail(HSEC_EINVAL, "find_node: %s is NULL", out ? "the model" : "out");
+    uint32_t node = hx_node_of(c, name);
+    if (node == HX_NONE)
+        return hx_fail(HSEC_ENOTFOUND, "no node \"%s\"", hx_show(name));
+    *out = node;
+    return HSEC_OK;
+}
+
+/* Is i an index below n of a non-NULL model? Sets the message if not. */
+static bool in_range(const hsec_compiled *c, const char *what, size_t i, size_t n)
+{
+    if (!c) {
+        hx_fail(HSEC_EINVAL, "%s: the model is NULL", what);
+        return false;
+    }
+    if (i >= n) {
+        hx_fail(HSEC_EINVAL, "%s %zu is out of range (%zu)", what, i, n);
+        return false;
+    }
+    return true;
+}
+
+size_t hsec_compiled_region_count(const hsec_compiled *c) { return c ? c->nregion : 0; }
+
+const char *hsec_compiled_region_id(const hsec_compiled *c, size_t r)
+{
+    return c && r < c->nregion ? c->region_id[r] : NULL;
+}
+
+int hsec_compiled_region_parent(size_t *out, const hsec_compiled *c, size_t r)
+{
+    if (!out || !in_range(c, "region", r, c ? c->nregion : 0))
+        return out ? HSEC_EINVAL : hx_fail(HSEC_EINVAL, "region_parent: out is NULL");
+    *out = c->region_parent[r] == HX_NONE ? HSEC_NO_INDEX : c->region_parent[r];
+    return HSEC_OK;
+}
+
+size_t hsec_compiled_group_count(const hsec_compiled *c) { return c ? c->ngroup : 0; }
+
+const char *hsec_compiled_group_id(const hsec_compiled *c, size_t g)
+{
+    return c && g < c->ngroup ? c->groups[g].id : NULL;
+}
+
+size_t hsec_compiled_group_region(const hsec_compiled *c, size_t g)
+{
+    return c && g < c->ngroup ? c->groups[g].region : HSEC_NO_INDEX;
+}
+
+size_t hsec_compiled_group_node(const hsec_compiled *c, size_t g)
+{
+    return c && g < c->ngroup ? c->groups[g].node : HSEC_NO_INDEX;
+}
+
+double hsec_compiled_group_size(const hsec_compiled *c, size_t g)
+{
+    return c && g < c->ngroup ? c->groups[g].size : NAN;
+}
+
+int hsec_compiled_group_flags(unsigned *out, const hsec_compiled *c, size_t g)
+{
+    if (!out || !in_range(c, "group", g, c ? c->ngroup : 0))
+        return out ? HSEC_EINVAL : hx_fail(HSEC_EINVAL, "group_flags: out is NULL");
+    *out = c->groups[g].flags;
+    return HSEC_OK;
+}
+
+double hsec_compiled_group_weight(const hsec_compiled *c, size_t g, hsec_dimension d)
+{
+    return c && g < c->ngroup && (int)d >= 0 && d < HSEC_DIM_COUNT ? c->groups[g].w[d] : NAN;
+}
+
+double hsec_compiled_group_baseline(const hsec_compiled *c, size_t g, hsec_dimension d)
+{
+    return c && g < c->ngroup && (int)d >= 0 && d < HSEC_DIM_COUNT ? c->groups[g].base[d]
+                                                                  : NAN;
+}
+
+size_t hsec_compiled_service_count(const hsec_compiled *c) { return c ? c->nservice : 0; }
+
+const char *hsec_compiled_service_id(const hsec_compiled *c, size_t s)
+{
+    return c && s < c->nservice ? c->names[c->services[s].node] : NULL;
+}
+
+int hsec_compiled_service(hsec_service_kind *kind, size_t *region, size_t *node,
+                          const hsec_compiled *c, size_t s)
+{
+    if (!in_range(c, "service", s, c ? c->nservice : 0))
+        return HSEC_EINVAL;
+    const cservice *cs = &c->services[s];
+    if (kind)
+        *kind = (hsec_service_kind)cs->kind;
+    if (region)
+        *region = cs->region == HX_NONE ? HSEC_NO_INDEX : cs->region;
+    if (node)
+        *node = cs->node;
+    return HSEC_OK;
+}
+
+int hsec_compiled_params(double *out, size_t count, const hsec_compiled *c, hsec_param param)
+{
+    if (!out || !c)
+        return hx_fail(HSEC_EINVAL, "params: %s is NULL", out ? "the model" : "out");
+    if (count != c->n)
+        return hx_fail(HSEC_EINVAL, "params: count %zu is not the node count %zu", count, c->n);
+    const double *per_node = param == HSEC_PARAM_VULNERABILITY ? c->v
+                             : param == HSEC_PARAM_RECOVERY    ? c->k
+                             : param == HSEC_PARAM_RECOVERY_TIME ? c->tau
+                             : param == HSEC_PARAM_INITIAL       ? c->init
+                                                                 : NULL;
+    if (per_node) {
+        memcpy(out, per_node, count * sizeof *out);
+        return HSEC_OK;
+    }
+    if (param != HSEC_PARAM_WEIGHT && param != HSEC_PARAM_BASELINE)
+        return hx_fail(HSEC_EINVAL, "params: parameter %d is unknown", (int)param);
+    for (size_t i = 0; i < count; i++)
+        out[i] = NAN;
+    for (size_t g = 0; g < c->ngroup; g++) {
+        const cgroup *cg = &c->groups[g];
+        for (int d = 0; d < HSEC_DIM_COUNT; d++)
+            out[cg->node + (size_t)d] = param == HSEC_PARAM_WEIGHT ? cg->wraw[d] : cg->base[d];
+    }
+    return HSEC_OK;
+}

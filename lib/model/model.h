@@ -1,0 +1,116 @@
+/*
+ * The model layer: the builder (model.c), its compilation into compressed
+ * sparse rows (compile.c), the compiled model's queries (compiled.c) and
+ * the calibration conversions (calibrate.c). Above base; below everything
+ * else.
+ */
+#ifndef HSEC_MODEL_H
+#define HSEC_MODEL_H
+
+#include "base.h"
+
+#include <stdatomic.h>
+
+/* ---- builder (model.c) */
+typedef struct mgroup {
+    char *id, *region;
+    double size;
+    unsigned flags;
+    double v[HSEC_DIM_COUNT], k[HSEC_DIM_COUNT], tau[HSEC_DIM_COUNT];
+    double w[HSEC_DIM_COUNT], base[HSEC_DIM_COUNT], init[HSEC_DIM_COUNT];
+} mgroup;
+
+typedef struct mservice {
+    char *id, *region;
+    int kind;
+    double k, tau, init;
+} mservice;
+
+typedef struct mregion {
+    char *id, *parent;
+} mregion;
+
+typedef struct mlink {
+    char *from, *to;
+    double w;
+    uint32_t lag;
+} mlink;
+
+#define HX_TEMPLATE_DIMENSIONS 1u
+#define HX_TEMPLATE_SERVICES 2u
+
+struct hsec_model {
+    hsec_allocator a;
+    char err[HSEC_ERRMSG_MAX];
+    mregion *regions;
+    size_t nregion, capregion;
+    mgroup *groups;
+    size_t ngroup, capgroup;
+    mservice *services;
+    size_t nservice, capservice;
+    uint32_t *order; /* groups and services in the order added (HX_REF) */
+    size_t norder, caporder;
+    mlink *links;
+    size_t nlink, caplink;
+    hx_map names;
+    unsigned templates;
+};
+
+/* ---- compiled model (compile.c, compiled.c) */
+typedef struct cgroup {
+    char *id;
+    uint32_t region, node;
+    double size;
+    unsigned flags;
+    double w[HSEC_DIM_COUNT], base[HSEC_DIM_COUNT];
+    double wraw[HSEC_DIM_COUNT]; /* the weights as given, before normalising */
+} cgroup;
+
+typedef struct cservice {
+    uint32_t node, region;
+    int kind;
+} cservice;
+
+struct hsec_compiled {
+    hsec_allocator a;
+    /* the only field that changes after compile: scenarios hold references */
+    atomic_int refs;
+    size_t n, nnz;
+    /* links by target row: rowp[i] .. rowp[i+1] index col/w/lag */
+    size_t *rowp;
+    uint32_t *col;
+    double *w;
+    uint32_t *lag; /* NULL when every lag is 0 */
+    uint32_t maxlag;
+    uint32_t *hidx; /* history slot of a lagged link's source, or HX_NONE */
+    size_t nlagsrc;
+    /* per node, as given */
+    double *v, *k, *tau, *init, *selfw;
+    char **names;
+    char *namepool;
+    /* entities */
+    size_t nregion;
+    char **region_id;
+    uint32_t *region_parent;
+    size_t ngroup;
+    cgroup *groups;
+    size_t nservice;
+    cservice *services;
+    hx_map map; /* ids -> HX_REF */
+};
+
+/* Take a reference to a compiled model (hsec_compiled_free releases it). */
+void hx_compiled_ref(const hsec_compiled *c);
+/* Is region r equal to or inside region anc? */
+bool hx_region_within(const hsec_compiled *c, uint32_t r, uint32_t anc);
+/* The node a name denotes, a service ("grid") or a group's dimension
+ * ("elderly.health"); HX_NONE when it denotes none. */
+uint32_t hx_node_of(const hsec_compiled *c, const char *name);
+/* Resolve a node, group or region name into node indices, appended to *out
+ * (count *n, capacity *cap). HSEC_ENOTFOUND when unknown. */
+int hx_resolve_nodes(const hsec_compiled *c, const char *name, uint32_t **out, size_t *n,
+                     size_t *cap);
+/* Index of link from -> to, or (size_t)-1. */
+size_t hx_find_link(const hsec_compiled *c, uint32_t from, uint32_t to);
+
+#endif
