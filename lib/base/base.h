@@ -60,6 +60,13 @@ void hx_setmsg(char *buf, const char *fmt, ...) HX_PRINTF(2, 3);
 void hx_vsetmsg(char *buf, const char *fmt, va_list ap);
 /* Copy at most size bytes (NUL included) of msg into buf, if buf. */
 void hx_copymsg(char *buf, size_t size, const char *msg);
+/* Set the message in buf and the code in a local rc, and go to done. */
+#define HX_FAIL_DONE(buf, code, ...)      \
+    do {                                  \
+        hx_setmsg((buf), __VA_ARGS__);    \
+        rc = (code);                      \
+        goto done;                        \
+    } while (0)
 /* Set this thread's last message (hsec_last_errmsg) and return code. */
 int hx_fail(int code, const char *fmt, ...) HX_PRINTF(2, 3);
 

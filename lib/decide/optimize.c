@@ -4,12 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#define FAIL(code, ...)                   \
-    do {                                  \
-        hx_setmsg(s->err, __VA_ARGS__);   \
-        rc = (code);                      \
-        goto done;                        \
-    } while (0)
+#define FAIL(code, ...) HX_FAIL_DONE(s->err, code, __VA_ARGS__)
 
 typedef struct search {
     hsec_scenario *s;

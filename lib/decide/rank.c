@@ -5,12 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#define FAIL(code, ...)                   \
-    do {                                  \
-        hx_setmsg(s->err, __VA_ARGS__);   \
-        rc = (code);                      \
-        goto done;                        \
-    } while (0)
+#define FAIL(code, ...) HX_FAIL_DONE(s->err, code, __VA_ARGS__)
 
 int hsec_scenario_rank(double *out, size_t count, hsec_scenario *s)
 {

@@ -7,12 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FAIL(code, ...)                    \
-    do {                                   \
-        hx_setmsg(m->err, __VA_ARGS__);    \
-        rc = (code);                       \
-        goto done;                         \
-    } while (0)
+#define FAIL(code, ...) HX_FAIL_DONE(m->err, code, __VA_ARGS__)
 #define NOMEM() FAIL(HSEC_ENOMEM, "out of memory")
 
 /* A link being compiled. */

@@ -362,9 +362,15 @@ int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure, const 
 
 /* ---- getters: a const scenario reports through the thread's message */
 
-/* Is i an index below n of a non-NULL scenario? Sets the message if not. */
-static bool in_range(const hsec_scenario *s, const char *what, size_t i, size_t n)
+/* Is out set (when asked for), and i an index below n of a non-NULL
+ * scenario? Sets the thread's message if not. */
+static bool gettable(const void *out, const hsec_scenario *s, const char *what, size_t i,
+                     size_t n)
 {
+    if (!out) {
+        hx_fail(HSEC_EINVAL, "%s: out is NULL", what);
+        return false;
+    }
     if (!s) {
         hx_fail(HSEC_EINVAL, "%s: the scenario is NULL", what);
         return false;
@@ -392,9 +398,7 @@ const char *hsec_scenario_threat_id(const hsec_scenario *s, size_t i)
 
 int hsec_scenario_threat_actor(hsec_threat_actor *out, const hsec_scenario *s, size_t i)
 {
-    if (!out)
-        return hx_fail(HSEC_EINVAL, "threat_actor: out is NULL");
-    if (!in_range(s, "threat", i, s ? s->nthreat : 0))
+    if (!gettable(out, s, "threat", i, s ? s->nthreat : 0))
         return HSEC_EINVAL;
     *out = (hsec_threat_actor)s->threats[i].actor;
     return HSEC_OK;
@@ -405,9 +409,7 @@ static double steps_of(int64_t x) { return x < 0 ? HSEC_PERSISTENT : (double)x; 
 
 int hsec_scenario_threat_timing(double *out, const hsec_scenario *s, size_t i, hsec_timing what)
 {
-    if (!out)
-        return hx_fail(HSEC_EINVAL, "threat_timing: out is NULL");
-    if (!in_range(s, "threat", i, s ? s->nthreat : 0))
+    if (!gettable(out, s, "threat", i, s ? s->nthreat : 0))
         return HSEC_EINVAL;
     const sthreat *t = &s->threats[i];
     switch (what) {
@@ -450,7 +452,7 @@ size_t hsec_scenario_threat_target_count(const hsec_scenario *s, size_t i)
 int hsec_scenario_threat_targets(size_t *nodes, double *magnitudes, size_t count,
                                  const hsec_scenario *s, size_t i)
 {
-    if (!in_range(s, "threat", i, s ? s->nthreat : 0))
+    if (!gettable(s, s, "threat", i, s ? s->nthreat : 0))
         return HSEC_EINVAL;
     size_t n = hsec_scenario_threat_target_count(s, i);
     if (count != n)
@@ -470,9 +472,7 @@ const char *hsec_scenario_measure_id(const hsec_scenario *s, size_t i)
 
 int hsec_scenario_measure_kind(hsec_measure_kind *out, const hsec_scenario *s, size_t i)
 {
-    if (!out)
-        return hx_fail(HSEC_EINVAL, "measure_kind: out is NULL");
-    if (!in_range(s, "measure", i, s ? s->nmeasure : 0))
+    if (!gettable(out, s, "measure", i, s ? s->nmeasure : 0))
         return HSEC_EINVAL;
     *out = (hsec_measure_kind)s->measures[i].kind;
     return HSEC_OK;
@@ -481,7 +481,7 @@ int hsec_scenario_measure_kind(hsec_measure_kind *out, const hsec_scenario *s, s
 int hsec_scenario_measure_effect(hsec_effect *effect, hsec_measure_actor *actor,
                                  double *strength, const hsec_scenario *s, size_t i)
 {
-    if (!in_range(s, "measure", i, s ? s->nmeasure : 0))
+    if (!gettable(s, s, "measure", i, s ? s->nmeasure : 0))
         return HSEC_EINVAL;
     const smeasure *m = &s->measures[i];
     if (effect)
@@ -496,9 +496,7 @@ int hsec_scenario_measure_effect(hsec_effect *effect, hsec_measure_actor *actor,
 int hsec_scenario_measure_timing(double *out, const hsec_scenario *s, size_t i,
                                  hsec_timing what)
 {
-    if (!out)
-        return hx_fail(HSEC_EINVAL, "measure_timing: out is NULL");
-    if (!in_range(s, "measure", i, s ? s->nmeasure : 0))
+    if (!gettable(out, s, "measure", i, s ? s->nmeasure : 0))
         return HSEC_EINVAL;
     const smeasure *m = &s->measures[i];
     switch (what) {
@@ -529,7 +527,7 @@ size_t hsec_scenario_measure_target_count(const hsec_scenario *s, size_t i)
 int hsec_scenario_measure_targets(size_t *targets, size_t count, const hsec_scenario *s,
                                   size_t i)
 {
-    if (!in_range(s, "measure", i, s ? s->nmeasure : 0))
+    if (!gettable(s, s, "measure", i, s ? s->nmeasure : 0))
         return HSEC_EINVAL;
     size_t n = hsec_scenario_measure_target_count(s, i);
     if (count != n)
@@ -591,9 +589,7 @@ size_t hsec_scenario_package_size(const hsec_scenario *s, size_t package)
 int hsec_scenario_package_measures(size_t *measures, size_t count, const hsec_scenario *s,
                                    size_t package)
 {
-    if (!measures)
-        return hx_fail(HSEC_EINVAL, "package_measures: measures is NULL");
-    if (!in_range(s, "package", package, s ? s->npackage : 0))
+    if (!gettable(measures, s, "package", package, s ? s->npackage : 0))
         return HSEC_EINVAL;
     const spackage *p = &s->packages[package];
     if (count != p->n)
@@ -607,9 +603,7 @@ int hsec_scenario_package_measures(size_t *measures, size_t count, const hsec_sc
 int hsec_scenario_package_mask(unsigned char *mask, size_t count, const hsec_scenario *s,
                                size_t package)
 {
-    if (!mask)
-        return hx_fail(HSEC_EINVAL, "package_mask: mask is NULL");
-    if (!in_range(s, "package", package, s ? s->npackage : 0))
+    if (!gettable(mask, s, "package", package, s ? s->npackage : 0))
         return HSEC_EINVAL;
     if (count != s->nmeasure)
         return hx_fail(HSEC_EINVAL, "package_mask: count %zu is not the %zu measures", count,
