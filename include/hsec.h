@@ -78,7 +78,7 @@ typedef enum hsec_error {
     HSEC_EIO = -6,       /* a file could not be read or written */
     HSEC_EFORMAT = -7,   /* a document is malformed (syntax, type, key) */
     HSEC_ESTATE = -8,    /* the call does not fit the object's state */
-    HSEC_ECANCELED = -9 /* a progress callback asked to stop */
+    HSEC_ECANCELED = -9  /* a progress callback asked to stop */
 } hsec_error;
 
 /* Static text for a code; never NULL ("unknown error" for unknown codes). */
@@ -196,9 +196,9 @@ typedef enum hsec_measure_actor {
  * [0,1] for SHIELD, DECOUPLE and REDUCE_VULNERABILITY, and a recovery-rate
  * increase delta >= 0 for RECOVER. */
 typedef enum hsec_effect {
-    HSEC_SHIELD = 0,             /* cuts the threat's perturbation of a node */
-    HSEC_DECOUPLE = 1,               /* cuts a dependency link */
-    HSEC_RECOVER = 2,                /* raises a node's recovery rate */
+    HSEC_SHIELD = 0,              /* cuts the threat's perturbation of a node */
+    HSEC_DECOUPLE = 1,            /* cuts a dependency link */
+    HSEC_RECOVER = 2,             /* raises a node's recovery rate */
     HSEC_REDUCE_VULNERABILITY = 3 /* lowers a node's vulnerability */
 } hsec_effect;
 #define HSEC_EFFECT_COUNT 4
@@ -229,7 +229,7 @@ HSEC_API hsec_phase hsec_phase_of(double y);
 /* Every enumeration above, for the name conversions below. */
 typedef enum hsec_enum {
     HSEC_ENUM_DIMENSION = 0,
-    HSEC_ENUM_FLAG = 1,            /* values are bit positions 0..7 */
+    HSEC_ENUM_FLAG = 1, /* values are bit positions 0..7 */
     HSEC_ENUM_SERVICE_KIND = 2,
     HSEC_ENUM_THREAT_ACTOR = 3,
     HSEC_ENUM_MEASURE_KIND = 4,
@@ -286,11 +286,11 @@ HSEC_API int hsec_model_add_service(hsec_model *m, const char *id, hsec_service_
 /* Per-node parameters, set with hsec_model_set. */
 typedef enum hsec_param {
     HSEC_PARAM_VULNERABILITY = 0, /* >= 0, groups only, 1 = ordinary */
-    HSEC_PARAM_RECOVERY = 1,          /* recovery rate k in (0,1] */
-    HSEC_PARAM_RECOVERY_TIME = 2,     /* steps tau > 0 to fall to recovery_lambda */
-    HSEC_PARAM_WEIGHT = 3,            /* vital-core weight >= 0, groups only; normalised at compile */
-    HSEC_PARAM_BASELINE = 4,          /* chronic insecurity in [0,1], groups only */
-    HSEC_PARAM_INITIAL = 5 /* degradation at step 0, in [0,1] */
+    HSEC_PARAM_RECOVERY = 1,      /* recovery rate k in (0,1] */
+    HSEC_PARAM_RECOVERY_TIME = 2, /* steps tau > 0 to fall to recovery_lambda */
+    HSEC_PARAM_WEIGHT = 3,        /* vital-core weight >= 0, groups only; normalised at compile */
+    HSEC_PARAM_BASELINE = 4,      /* chronic insecurity in [0,1], groups only */
+    HSEC_PARAM_INITIAL = 5        /* degradation at step 0, in [0,1] */
 } hsec_param;
 #define HSEC_PARAM_COUNT 6
 
@@ -418,11 +418,11 @@ HSEC_API int hsec_scenario_allocator(hsec_allocator *out, const hsec_scenario *s
 HSEC_API int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_threat_actor actor);
 
 typedef enum hsec_timing {
-    HSEC_TIMING_START = 0,   /* first step in force, whole >= 0 */
-    HSEC_TIMING_DURATION = 1,    /* steps in force, whole >= 0, or HSEC_PERSISTENT */
-    HSEC_TIMING_LIKELIHOOD = 2,  /* threats only, in [0,1] */
-    HSEC_TIMING_RAMP = 3,        /* measures only: steps to full strength, whole >= 0 */
-    HSEC_TIMING_COST = 4 /* measures only: >= 0 */
+    HSEC_TIMING_START = 0,      /* first step in force, whole >= 0 */
+    HSEC_TIMING_DURATION = 1,   /* steps in force, whole >= 0, or HSEC_PERSISTENT */
+    HSEC_TIMING_LIKELIHOOD = 2, /* threats only, in [0,1] */
+    HSEC_TIMING_RAMP = 3,       /* measures only: steps to full strength, whole >= 0 */
+    HSEC_TIMING_COST = 4        /* measures only: >= 0 */
 } hsec_timing;
 
 /* Set a timing parameter of a threat or measure named `id`. */
@@ -452,25 +452,25 @@ HSEC_API int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measur
 /* Run options, enum-keyed; see hsec_option_bounds for each range and
  * hsec_option_key for each one's place in a scenario document. */
 typedef enum hsec_option {
-    HSEC_OPT_MODE = 0,         /* HSEC_MODE_STATIC (default) or HSEC_MODE_DYNAMIC */
-    HSEC_OPT_STEPS = 1,            /* dynamic horizon, 1 .. 10,000,000 (required when dynamic) */
-    HSEC_OPT_BOUNDED = 2,          /* 1 (default): clamp to [0,1]; 0: linear */
-    HSEC_OPT_BAND_SHORT = 3,       /* last step of the short band (default 7) */
-    HSEC_OPT_BAND_MEDIUM = 4,      /* last step of the medium band (default 90) */
-    HSEC_OPT_RECOVERY_LAMBDA = 5,  /* fraction a recovery time falls to, (0,1), default 0.01 */
-    HSEC_OPT_SEED = 6,             /* random seed, whole, 0 .. 2^53 (default 0) */
-    HSEC_OPT_MAX_ITERATIONS = 7,   /* static iteration cap, 1 .. 10^9 (default 100000) */
-    HSEC_OPT_CRITICAL_SHARE = 8,   /* share of a group's propagated index at its peak that
-                                  makes a threat critical for it, [0,1] (default 0.4) */
-    HSEC_OPT_PERVASIVE_SHARE = 9,  /* share of the population in groups for which a threat
-                                  is critical that makes it pervasive, [0,1] (default 0.25) */
-    HSEC_OPT_AF_CUTOFF = 10,        /* Alkire-Foster deprivation cutoff z: deprived when
-                                  y >= z, [0,1] (default 0.4, crisis) */
-    HSEC_OPT_AF_K = 11,             /* Alkire-Foster cutoff k on the weighted deprivation
-                                  score, [0,1] (default 1/3) */
-    HSEC_OPT_MEMBERS = 12,          /* ensemble members, 1 .. 10^9 (default 100) */
-    HSEC_OPT_THREADS = 13,          /* ensemble threads, 0 .. 256 (default 0: one per processor) */
-    HSEC_OPT_RUN_THREADS = 14 /* threads sharing one run's sweeps, 0 .. 256 (default 1;
+    HSEC_OPT_MODE = 0,            /* HSEC_MODE_STATIC (default) or HSEC_MODE_DYNAMIC */
+    HSEC_OPT_STEPS = 1,           /* dynamic horizon, 1 .. 10,000,000 (required when dynamic) */
+    HSEC_OPT_BOUNDED = 2,         /* 1 (default): clamp to [0,1]; 0: linear */
+    HSEC_OPT_BAND_SHORT = 3,      /* last step of the short band (default 7) */
+    HSEC_OPT_BAND_MEDIUM = 4,     /* last step of the medium band (default 90) */
+    HSEC_OPT_RECOVERY_LAMBDA = 5, /* fraction a recovery time falls to, (0,1), default 0.01 */
+    HSEC_OPT_SEED = 6,            /* random seed, whole, 0 .. 2^53 (default 0) */
+    HSEC_OPT_MAX_ITERATIONS = 7,  /* static iteration cap, 1 .. 10^9 (default 100000) */
+    HSEC_OPT_CRITICAL_SHARE = 8,  /* share of a group's propagated index at its peak that
+                                     makes a threat critical for it, [0,1] (default 0.4) */
+    HSEC_OPT_PERVASIVE_SHARE = 9, /* share of the population in groups for which a threat
+                                     is critical that makes it pervasive, [0,1] (default 0.25) */
+    HSEC_OPT_AF_CUTOFF = 10,      /* Alkire-Foster deprivation cutoff z: deprived when
+                                     y >= z, [0,1] (default 0.4, crisis) */
+    HSEC_OPT_AF_K = 11,           /* Alkire-Foster cutoff k on the weighted deprivation
+                                     score, [0,1] (default 1/3) */
+    HSEC_OPT_MEMBERS = 12,        /* ensemble members, 1 .. 10^9 (default 100) */
+    HSEC_OPT_THREADS = 13,        /* ensemble threads, 0 .. 256 (default 0: one per processor) */
+    HSEC_OPT_RUN_THREADS = 14     /* threads sharing one run's sweeps, 0 .. 256 (default 1;
                                   0: one per processor); results do not depend on it */
 } hsec_option;
 #define HSEC_OPTION_COUNT 15
@@ -592,7 +592,8 @@ HSEC_API int hsec_scenario_set_progress(hsec_scenario *s, hsec_progress_fn fn, v
 
 /*
  * The operator of doc/model.md §2 with the measures of mask in force
- * (mask_len = measure_count bytes; NULL: all), for callers who compute with it themselves (any output may be
+ * (mask_len = measure_count bytes; NULL: all), for callers who compute
+ * with it themselves (any output may be
  * NULL): weight[e] = a'_ij(t) for each link e in the order of
  * hsec_compiled_links (link_count values); perturbation[i * H + h] = the
  * part of c_i(t) due to threat h (node_count x threat_count values, node
@@ -642,7 +643,7 @@ HSEC_API int hsec_rank_order(size_t *order, const double *marginal, size_t count
 
 typedef enum hsec_search {
     HSEC_SEARCH_GREEDY = 0, /* add the best marginal averted burden per cost, repeatedly */
-    HSEC_SEARCH_EXACT = 1 /* every subset within the budget (at most 24 candidates) */
+    HSEC_SEARCH_EXACT = 1   /* every subset within the budget (at most 24 candidates) */
 } hsec_search;
 /* Most candidates for the exact search. */
 #define HSEC_SEARCH_EXACT_MAX 24
@@ -671,9 +672,9 @@ HSEC_API int hsec_scenario_optimize(unsigned char *chosen, double *averted, doub
 
 /* Parameters an ensemble draws. */
 typedef enum hsec_uncertain {
-    HSEC_UNCERTAIN_WEIGHTS = 0, /* every link weight */
-    HSEC_UNCERTAIN_MAGNITUDES = 1,  /* every threat target's magnitude */
-    HSEC_UNCERTAIN_RECOVERY = 2 /* every node's recovery rate */
+    HSEC_UNCERTAIN_WEIGHTS = 0,    /* every link weight */
+    HSEC_UNCERTAIN_MAGNITUDES = 1, /* every threat target's magnitude */
+    HSEC_UNCERTAIN_RECOVERY = 2    /* every node's recovery rate */
 } hsec_uncertain;
 #define HSEC_UNCERTAIN_COUNT 3
 
@@ -715,10 +716,10 @@ HSEC_API uint64_t hsec_ensemble_members(const hsec_ensemble *e);
 
 /* What an ensemble keeps of each member. */
 typedef enum hsec_quantity {
-    HSEC_QTY_BURDEN = 0,  /* index: an hsec_burden part; sub: its index */
-    HSEC_QTY_GROUP_PEAK = 1,  /* index: group; the vital-core index at its peak */
-    HSEC_QTY_GROUP_LAST = 2,  /* index: group; at the last step */
-    HSEC_QTY_RECORDED = 3 /* index: node (recorded); its final q */
+    HSEC_QTY_BURDEN = 0,     /* index: an hsec_burden part; sub: its index */
+    HSEC_QTY_GROUP_PEAK = 1, /* index: group; the vital-core index at its peak */
+    HSEC_QTY_GROUP_LAST = 2, /* index: group; at the last step */
+    HSEC_QTY_RECORDED = 3    /* index: node (recorded); its final q */
 } hsec_quantity;
 
 /*
@@ -825,16 +826,16 @@ HSEC_API int hsec_result_group_score(double *score, int *insecure, const hsec_re
 
 /* Parts of the burden: person-steps (dynamic) or persons (static). */
 typedef enum hsec_burden {
-    HSEC_BURDEN_TOTAL = 0,    /* index ignored */
-    HSEC_BURDEN_BASELINE = 1,     /* index ignored */
-    HSEC_BURDEN_PROPAGATED = 2,   /* index ignored */
-    HSEC_BURDEN_BAND = 3,         /* index 0 short, 1 medium, 2 long (dynamic) */
-    HSEC_BURDEN_ORDER = 4,        /* index 0..3: orders 1, 2, 3, 4+ */
-    HSEC_BURDEN_THREAT = 5,       /* index: threat of the scenario */
-    HSEC_BURDEN_ACTOR = 6,        /* index: hsec_threat_actor */
-    HSEC_BURDEN_REGION = 7,       /* index: region holding the group */
-    HSEC_BURDEN_INITIAL = 8,      /* from initial degradation (dynamic); index ignored */
-    HSEC_BURDEN_GROUP = 9 /* index: group */
+    HSEC_BURDEN_TOTAL = 0,      /* index ignored */
+    HSEC_BURDEN_BASELINE = 1,   /* index ignored */
+    HSEC_BURDEN_PROPAGATED = 2, /* index ignored */
+    HSEC_BURDEN_BAND = 3,       /* index 0 short, 1 medium, 2 long (dynamic) */
+    HSEC_BURDEN_ORDER = 4,      /* index 0..3: orders 1, 2, 3, 4+ */
+    HSEC_BURDEN_THREAT = 5,     /* index: threat of the scenario */
+    HSEC_BURDEN_ACTOR = 6,      /* index: hsec_threat_actor */
+    HSEC_BURDEN_REGION = 7,     /* index: region holding the group */
+    HSEC_BURDEN_INITIAL = 8,    /* from initial degradation (dynamic); index ignored */
+    HSEC_BURDEN_GROUP = 9       /* index: group */
 } hsec_burden;
 
 HSEC_API int hsec_result_burden(double *out, const hsec_result *r, hsec_burden part,
@@ -845,20 +846,20 @@ HSEC_API int hsec_result_burden(double *out, const hsec_result *r, hsec_burden p
 /* Encodings of a document (doc/format.md). */
 typedef enum hsec_format {
     HSEC_FORMAT_JSON = 0,
-    HSEC_FORMAT_CBOR = 1,            /* deterministic CBOR, series as RFC 8746 typed arrays */
-    HSEC_FORMAT_CONTAINER = 2,       /* the container: header, CRC-32, CBOR stored */
+    HSEC_FORMAT_CBOR = 1,          /* deterministic CBOR, series as RFC 8746 typed arrays */
+    HSEC_FORMAT_CONTAINER = 2,     /* the container: header, CRC-32, CBOR stored */
     HSEC_FORMAT_CONTAINER_ZLIB = 3 /* the container with the CBOR zlib-compressed */
 } hsec_format;
 #define HSEC_FORMAT_COUNT 4
 
 /* What a loader accepts; set each with hsec_loader_set_limit. */
 typedef enum hsec_limit {
-    HSEC_LIMIT_NODES = 0, /* nodes of the model (default 100,000,000) */
-    HSEC_LIMIT_LINKS = 1,     /* links written in the document (default 1,000,000,000) */
-    HSEC_LIMIT_STRING = 2,    /* bytes of one string (default 1 MiB) */
-    HSEC_LIMIT_DEPTH = 3,     /* nesting of arrays and objects (default 64) */
-    HSEC_LIMIT_SIZE = 4,      /* bytes of a document, decompressed (default 2 GiB) */
-    HSEC_LIMIT_RATIO = 5 /* how many times a compressed payload may expand (default 200) */
+    HSEC_LIMIT_NODES = 0,  /* nodes of the model (default 100,000,000) */
+    HSEC_LIMIT_LINKS = 1,  /* links written in the document (default 1,000,000,000) */
+    HSEC_LIMIT_STRING = 2, /* bytes of one string (default 1 MiB) */
+    HSEC_LIMIT_DEPTH = 3,  /* nesting of arrays and objects (default 64) */
+    HSEC_LIMIT_SIZE = 4,   /* bytes of a document, decompressed (default 2 GiB) */
+    HSEC_LIMIT_RATIO = 5   /* how many times a compressed payload may expand (default 200) */
 } hsec_limit;
 #define HSEC_LIMIT_COUNT 6
 

@@ -158,7 +158,7 @@ int hsec_enum_value(int *out, hsec_enum which, const char *name)
     int count;
     const char *const *t = table(which, &count);
     if (!out || !name)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "enum_value: out or name is NULL");
     for (int i = 0; i < count; i++) {
         if (strcmp(t[i], name) == 0) {
             *out = i;

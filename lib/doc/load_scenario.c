@@ -548,7 +548,8 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
         return rc;
     /* sizes first: nothing is built for a document over the limits */
     size_t groups = count_of(doc, "groups"), nodes = count_of(doc, "services");
-    nodes = groups > (SIZE_MAX - nodes) / HSEC_DIM_COUNT ? SIZE_MAX : nodes + groups * HSEC_DIM_COUNT;
+    nodes = groups > (SIZE_MAX - nodes) / HSEC_DIM_COUNT ? SIZE_MAX
+                                                          : nodes + groups * HSEC_DIM_COUNT;
     if (nodes > lim->nodes)
         return fail(&l, HSEC_EFORMAT, "document: %zu nodes (the limit is %llu)", nodes,
                     (unsigned long long)lim->nodes);

@@ -79,7 +79,7 @@ static uint64_t *limit_slot(hd_limits *lim, hsec_limit what)
 int hsec_loader_set_limit(hsec_loader *l, hsec_limit what, uint64_t value)
 {
     if (!l)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "loader_set_limit: the loader is NULL");
     uint64_t *slot = limit_slot(&l->lim, what);
     if (!slot || value == 0) {
         hd_setmsg(l->err, "limit %d: %s", (int)what, slot ? "0 would refuse everything"
@@ -93,10 +93,10 @@ int hsec_loader_set_limit(hsec_loader *l, hsec_limit what, uint64_t value)
 int hsec_loader_get_limit(uint64_t *out, const hsec_loader *l, hsec_limit what)
 {
     if (!out || !l)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "loader_get_limit: out or the loader is NULL");
     uint64_t *slot = limit_slot((hd_limits *)(uintptr_t)&l->lim, what);
     if (!slot)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "loader_get_limit: slot is NULL");
     *out = *slot;
     return HSEC_OK;
 }
@@ -128,10 +128,10 @@ static int decode(hd **out, const hsec_allocator *a, const hd_limits *lim,
 int hsec_loader_load(hsec_scenario **out, hsec_loader *l, const void *data, size_t len)
 {
     if (!out)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "loader_load: out is NULL");
     *out = NULL;
     if (!l)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "loader_load: the loader is NULL");
     l->err[0] = '\0';
     if (!data) {
         hd_setmsg(l->err, "data is NULL");
@@ -204,10 +204,10 @@ static void name_file(char *msg, const char *path)
 int hsec_loader_load_file(hsec_scenario **out, hsec_loader *l, const char *path)
 {
     if (!out)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "loader_load_file: out is NULL");
     *out = NULL;
     if (!l || !path)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "loader_load_file: the loader or the path is NULL");
     unsigned char *buf;
     size_t n;
     int rc = read_file(&buf, &n, &l->a, path, l->lim.size + HD_CONTAINER_HEADER, l->err);
@@ -260,7 +260,7 @@ static int encode(unsigned char **out, size_t *len, const hsec_allocator *a, con
 int hsec_loader_convert_file(hsec_loader *l, const char *in, const char *outp, hsec_format to)
 {
     if (!l)
-        return HSEC_EINVAL;
+        return hd_fail(HSEC_EINVAL, "loader_convert_file: the loader is NULL");
     l->err[0] = '\0';
     if (!in || !outp || (int)to < 0 || (int)to >= HSEC_FORMAT_COUNT) {
         hd_setmsg(l->err, "convert: %s", (int)to < 0 || (int)to >= HSEC_FORMAT_COUNT

@@ -6,7 +6,10 @@
 #include <string.h>
 
 static void *sys_alloc(void *opaque, size_t size) { return (void)opaque, malloc(size); }
-static void *sys_realloc(void *opaque, void *p, size_t size) { return (void)opaque, realloc(p, size); }
+static void *sys_realloc(void *opaque, void *p, size_t size)
+{
+    return (void)opaque, realloc(p, size);
+}
 static void sys_free(void *opaque, void *p) { (void)opaque, free(p); }
 
 void hd_default_allocator(hsec_allocator *out)
@@ -56,7 +59,10 @@ int hd_reserve(const hsec_allocator *a, void **items, size_t *cap, size_t need, 
     return HSEC_OK;
 }
 
-void hd_vsetmsg(char *buf, const char *fmt, va_list ap) { vsnprintf(buf, HSEC_ERRMSG_MAX, fmt, ap); }
+void hd_vsetmsg(char *buf, const char *fmt, va_list ap)
+{
+    vsnprintf(buf, HSEC_ERRMSG_MAX, fmt, ap);
+}
 
 void hd_setmsg(char *buf, const char *fmt, ...)
 {

@@ -472,7 +472,8 @@ int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen, s
     hb_set(&b, doc, "measures", ms);
     hb_set(&b, doc, "cost", hb_num(&b, cost));
     hb_set(&b, doc, "averted", hb_num(&b, averted));
-    hb_set(&b, doc, "averted_per_cost", cost > 0 ? hb_num(&b, averted / cost) : hb_new(&b, HD_NULL));
+    hb_set(&b, doc, "averted_per_cost",
+           cost > 0 ? hb_num(&b, averted / cost) : hb_new(&b, HD_NULL));
     int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
     hd_free(&al, doc);
     return rc;
@@ -521,7 +522,8 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
         hb_set(&b, bo, single[i], quantiles(&b, e, HSEC_QTY_BURDEN, (size_t)i, 0, qs, count));
     hd *bands = hb_new(&b, HD_OBJ);
     for (size_t i = 0; i < HSEC_BAND_COUNT; i++)
-        hb_set(&b, bands, band_names[i], quantiles(&b, e, HSEC_QTY_BURDEN, HSEC_BURDEN_BAND, i, qs, count));
+        hb_set(&b, bands, band_names[i],
+               quantiles(&b, e, HSEC_QTY_BURDEN, HSEC_BURDEN_BAND, i, qs, count));
     hb_set(&b, bo, "bands", bands);
     hd *ords = hb_new(&b, HD_ARR);
     for (size_t i = 0; i < HSEC_ORDER_COUNT; i++)

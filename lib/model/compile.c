@@ -138,7 +138,7 @@ static int service_links(const hsec_allocator *a, const hsec_compiled *c,
 int hsec_model_compile(hsec_compiled **out, hsec_model *m)
 {
     if (!out || !m)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "model_compile: out or the model is NULL");
     *out = NULL;
     int rc = HSEC_OK;
     const hsec_allocator *a = &m->a;

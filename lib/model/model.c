@@ -91,7 +91,7 @@ static int dup_opt(hsec_model *m, const char *s, char **out)
 int hsec_model_add_region(hsec_model *m, const char *id, const char *parent)
 {
     if (!m)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "model_add_region: the model is NULL");
     int rc = check_new_id(m, "region", id);
     if (!rc)
         rc = check_ref_name(m, "region parent", parent);
@@ -126,7 +126,7 @@ static size_t node_budget(const hsec_model *m)
 int hsec_model_add_group(hsec_model *m, const char *id, const char *region, double size)
 {
     if (!m)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "model_add_group: the model is NULL");
     int rc = check_new_id(m, "group", id);
     if (rc)
         return rc;
@@ -172,7 +172,7 @@ static mgroup *find_group(hsec_model *m, const char *id)
 int hsec_model_set_group_flags(hsec_model *m, const char *group, unsigned flags)
 {
     if (!m)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "model_set_group_flags: the model is NULL");
     mgroup *g = find_group(m, group);
     if (!g)
         FAIL(m, HSEC_ENOTFOUND, "no group \"%s\"", hx_show(group));
@@ -186,7 +186,7 @@ int hsec_model_add_service(hsec_model *m, const char *id, hsec_service_kind kind
                            const char *region)
 {
     if (!m)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "model_add_service: the model is NULL");
     int rc = check_new_id(m, "service", id);
     if (rc)
         return rc;
@@ -254,7 +254,7 @@ static void set_group_dim(mgroup *g, int d, hsec_param p, double x)
 int hsec_model_set(hsec_model *m, const char *name, hsec_param param, double value)
 {
     if (!m)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "model_set: the model is NULL");
     int dim;
     uint32_t ref;
     if (!hx_lookup(&m->names, name, &ref, &dim) ||
@@ -285,7 +285,7 @@ int hsec_model_add_link(hsec_model *m, const char *from, const char *to, double 
                         double lag)
 {
     if (!m)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "model_add_link: the model is NULL");
     char ent[HX_ID_MAX + 1];
     int dim;
     if (!hx_split_node(from, ent, &dim))
@@ -315,7 +315,7 @@ int hsec_model_add_link(hsec_model *m, const char *from, const char *to, double 
 int hsec_model_use_template(hsec_model *m, const char *name)
 {
     if (!m)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "model_use_template: the model is NULL");
     if (name && strcmp(name, "dimensions") == 0)
         m->templates |= HX_TEMPLATE_DIMENSIONS;
     else if (name && strcmp(name, "services") == 0)

@@ -11,10 +11,10 @@
 int hsec_scenario_run(hsec_result **out, hsec_scenario *s)
 {
     if (!out)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_run: out is NULL");
     *out = NULL;
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_run: the scenario is NULL");
     return hsec_scenario_run_with(out, s, NULL, 0);
 }
 
@@ -22,10 +22,10 @@ int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned c
                            size_t mask_len)
 {
     if (!out)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_run_with: out is NULL");
     *out = NULL;
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_run_with: the scenario is NULL");
     s->err[0] = '\0';
     if (!hx_mask_ok(s, "run", mask, mask_len))
         return HSEC_EINVAL;

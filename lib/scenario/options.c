@@ -55,7 +55,7 @@ int hsec_option_bounds(double *lo, double *hi, hsec_option opt)
 {
     const option_info *o = info(opt);
     if (!o)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "option_bounds: o is NULL");
     if (lo)
         *lo = o->lo;
     if (hi)
@@ -117,7 +117,7 @@ int hsec_scenario_get_option(double *out, const hsec_scenario *s, hsec_option op
 int hsec_scenario_set_step_unit(hsec_scenario *s, const char *unit)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_set_step_unit: the scenario is NULL");
     if (!hx_valid_id(unit))
         FAIL(HSEC_EINVAL, "run.step_unit \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(unit));
     strcpy(s->unit, unit);
@@ -132,9 +132,10 @@ const char *hsec_scenario_step_unit(const hsec_scenario *s)
 int hsec_scenario_set_quantiles(hsec_scenario *s, const double *qs, size_t count)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_set_quantiles: the scenario is NULL");
     if (!qs || count == 0 || count > HX_MAX_QUANTILES)
-        FAIL(HSEC_EINVAL, "uncertainty.quantiles: %zu values (1 to %d)", qs ? count : 0, HX_MAX_QUANTILES);
+        FAIL(HSEC_EINVAL, "uncertainty.quantiles: %zu values (1 to %d)", qs ? count : 0,
+             HX_MAX_QUANTILES);
     for (size_t i = 0; i < count; i++)
         if (!(qs[i] >= 0 && qs[i] <= 1))
             FAIL(HSEC_EINVAL, "uncertainty.quantiles[%zu]: %g is not in [0,1]", i, qs[i]);
@@ -153,7 +154,7 @@ const double *hsec_scenario_quantiles(const hsec_scenario *s, size_t *count)
 int hsec_scenario_set_progress(hsec_scenario *s, hsec_progress_fn fn, void *user)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_set_progress: the scenario is NULL");
     s->progress = fn;
     s->progress_user = user;
     return HSEC_OK;
@@ -170,7 +171,7 @@ int hsec_scenario_set_uncertainty(hsec_scenario *s, hsec_uncertain what, double 
                                   double mode, double high)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_set_uncertainty: the scenario is NULL");
     if ((int)what < 0 || (int)what >= HSEC_UNCERTAIN_COUNT) {
         hx_setmsg(s->err, "uncertainty: kind %d is unknown", (int)what);
         return HSEC_EINVAL;

@@ -115,7 +115,7 @@ static smeasure *find_measure(const hsec_scenario *s, const char *id, size_t *id
 int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_threat_actor actor)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_add_threat: the scenario is NULL");
     if (!hx_valid_id(id))
         FAIL(HSEC_EINVAL, "threat id \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(id));
     if (find_threat(s, id, NULL))
@@ -150,7 +150,7 @@ static int check_steps(hsec_scenario *s, const char *who, const char *what, doub
 int hsec_scenario_set_threat(hsec_scenario *s, const char *id, hsec_timing what, double value)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_set_threat: the scenario is NULL");
     sthreat *t = find_threat(s, id, NULL);
     if (!t)
         FAIL(HSEC_ENOTFOUND, "no threat \"%s\"", hx_show(id));
@@ -197,7 +197,7 @@ int hsec_scenario_add_threat_target(hsec_scenario *s, const char *threat, const 
                                     double magnitude)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_add_threat_target: the scenario is NULL");
     size_t ti;
     if (!find_threat(s, threat, &ti))
         FAIL(HSEC_ENOTFOUND, "no threat \"%s\"", hx_show(threat));
@@ -236,7 +236,7 @@ int hsec_scenario_add_measure(hsec_scenario *s, const char *id, hsec_measure_kin
                               hsec_effect effect, hsec_measure_actor actor, double strength)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_add_measure: the scenario is NULL");
     if (!hx_valid_id(id))
         FAIL(HSEC_EINVAL, "measure id \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(id));
     if (find_measure(s, id, NULL))
@@ -265,7 +265,7 @@ int hsec_scenario_set_measure(hsec_scenario *s, const char *id, hsec_timing what
                               double value)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_set_measure: the scenario is NULL");
     smeasure *m = find_measure(s, id, NULL);
     if (!m)
         FAIL(HSEC_ENOTFOUND, "no measure \"%s\"", hx_show(id));
@@ -287,7 +287,7 @@ int hsec_scenario_set_measure(hsec_scenario *s, const char *id, hsec_timing what
 int hsec_scenario_add_measure_target(hsec_scenario *s, const char *measure, const char *name)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_add_measure_target: the scenario is NULL");
     size_t mi;
     smeasure *m = find_measure(s, measure, &mi);
     if (!m)
@@ -311,7 +311,7 @@ int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure, const 
                                    const char *to)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_add_measure_link: the scenario is NULL");
     size_t mi;
     smeasure *m = find_measure(s, measure, &mi);
     if (!m)
@@ -541,7 +541,7 @@ int hsec_scenario_measure_targets(size_t *targets, size_t count, const hsec_scen
 int hsec_scenario_add_package(hsec_scenario *s, const char *id)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_add_package: the scenario is NULL");
     if (!hx_valid_id(id))
         FAIL(HSEC_EINVAL, "package id \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(id));
     if (find_id(s->packages, s->npackage, sizeof *s->packages, id) != (size_t)-1)
@@ -558,7 +558,7 @@ int hsec_scenario_add_package(hsec_scenario *s, const char *id)
 int hsec_scenario_package_add(hsec_scenario *s, const char *package, const char *measure)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_package_add: the scenario is NULL");
     size_t pi = find_id(s->packages, s->npackage, sizeof *s->packages, package), mi;
     if (pi == (size_t)-1)
         FAIL(HSEC_ENOTFOUND, "no package \"%s\"", hx_show(package));
@@ -627,7 +627,7 @@ double hsec_scenario_package_cost(const hsec_scenario *s, size_t package)
 int hsec_scenario_record(hsec_scenario *s, const char *name)
 {
     if (!s)
-        return HSEC_EINVAL;
+        return hx_fail(HSEC_EINVAL, "scenario_record: the scenario is NULL");
     uint32_t *nodes = NULL;
     size_t n = 0, cap = 0;
     int rc = resolve(s, "run.record", name, &nodes, &n, &cap);
