@@ -27,6 +27,8 @@
 #define HX_AF_CUTOFF_DEFAULT HX_PHASE_CRISIS /* Alkire-Foster z: deprived from crisis on */
 #define HX_AF_K_DEFAULT (1.0 / 3)             /* Alkire-Foster k, as in the global MPI */
 #define HX_AF_SLACK 1e-12        /* a score counts as reaching k within this */
+#define HX_CRITICAL_SHARE_DEFAULT 0.4 /* of a group's harm at its peak: a critical threat */
+#define HX_MIN_RECOVERY 1e-12    /* a drawn recovery rate stays above this */
 #define HX_TOL_BOUNDED 1e-15     /* static bounded: no part moves by more */
 #define HX_TOL_LINEAR 1e-13      /* static linear and the solves: residual / max |b| */
 #define HX_SPECTRAL_ITERATIONS 2000 /* power iterations to show rho(A') < 1 */

@@ -145,7 +145,7 @@ static void draw(const job *j, uint64_t m, const hx_draw *d, double *w, double *
     for (size_t i = 0; d->k && i < c->n; i++) {
         double f = triangular(s->unc[HSEC_UNCERTAIN_RECOVERY], uniform(seed, m, 2, i));
         double x = j->k0[i] * f;
-        k[i] = x > 1 ? 1 : x > 1e-12 ? x : 1e-12;
+        k[i] = x > 1 ? 1 : x > HX_MIN_RECOVERY ? x : HX_MIN_RECOVERY;
     }
 }
 

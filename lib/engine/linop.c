@@ -79,7 +79,7 @@ int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *xv)
     }
     /* Jacobi: x <- b + M x; the change of a sweep is its residual */
     uint64_t cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], it = 0;
-    double ch = INFINITY, tol = 1e-13 * bmax;
+    double ch = INFINITY, tol = HX_TOL_LINEAR * bmax;
     while (ch > tol && it++ < cap) {
         hx_lin_apply(l, transpose, xv, y);
         ch = 0;

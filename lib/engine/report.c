@@ -11,7 +11,7 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
     const size_t P = x->P, H = x->H;
     const bool acc = band >= -1, warn = band != -1;
     /* the run's sums kept in locals for the pass, added in the same order */
-    double ord[4] = {r->order[0], r->order[1], r->order[2], r->order[3]};
+    double ord[HSEC_ORDER_COUNT] = {r->order[0], r->order[1], r->order[2], r->order[3]};
     double thr_local[HX_GMAX];
     double *thr = H <= HX_GMAX ? thr_local : r->threat;
     for (size_t h = 0; h < H && thr == thr_local; h++)
@@ -35,11 +35,11 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
             Hg += w * y;
             Hb += w * b;
             Hp += w * p;
-            if (warn && y >= 0.4 && r->warn[g * HSEC_DIM_COUNT + (size_t)d] < 0)
+            if (warn && y >= HX_PHASE_CRISIS && r->warn[g * HSEC_DIM_COUNT + (size_t)d] < 0)
                 r->warn[g * HSEC_DIM_COUNT + (size_t)d] = (int64_t)t;
             if (acc) {
                 double nwf = cg->size * w * frac[d];
-                for (int o = 0; o < 4; o++)
+                for (int o = 0; o < HSEC_ORDER_COUNT; o++)
                     ord[o] += nwf * q[o];
                 for (size_t h = 0; h < H; h++)
                     thr[h] += nwf * q[4 + h];
@@ -67,8 +67,8 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
         f->Hp = Hp;
         for (int d = 0; d < HSEC_DIM_COUNT; d++) {
             f->y[d] = y7[d];
-            for (int o = 0; o < 4; o++) /* the orders' parts, only when kept */
-                f->p[d * 4 + o] = frac[d] * qg[(size_t)d * P + (size_t)o];
+            for (int o = 0; o < HSEC_ORDER_COUNT; o++) /* the orders' parts, only when kept */
+                f->p[d * HSEC_ORDER_COUNT + o] = frac[d] * qg[(size_t)d * P + (size_t)o];
         }
         if (peak) {
             for (size_t h = 0; h < H; h++) { /* each threat's part of Hp */
@@ -81,7 +81,7 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
         if (last && peak)
             r->last[g] = *f;
     }
-    for (int o = 0; o < 4; o++)
+    for (int o = 0; o < HSEC_ORDER_COUNT; o++)
         r->order[o] = ord[o];
     for (size_t h = 0; h < H && thr == thr_local; h++)
         r->threat[h] = thr[h];
@@ -123,7 +123,7 @@ void hx_summarise(const ctx *x, hsec_result *r)
                 if (f[g].y[d] >= z)
                     score += c->groups[g].w[d];
             r->score[(size_t)at * c->ngroup + g] = score;
-            if (score >= r->afk - 1e-12) {
+            if (score >= r->afk - HX_AF_SLACK) {
                 poor += c->groups[g].size;
                 sum += c->groups[g].size * score;
             }
@@ -148,7 +148,7 @@ hsec_result *hx_result_new(const ctx *x, uint64_t steps)
     r->nthreat = x->H;
     r->nregion = c->nregion;
     r->q = hx_calloc(a, c->n, sizeof *r->q);
-    r->orders = hx_calloc(a, c->n, 4 * sizeof *r->orders);
+    r->orders = hx_calloc(a, c->n, HSEC_ORDER_COUNT * sizeof *r->orders);
     r->last = hx_calloc(a, c->ngroup, sizeof *r->last);
     r->peak = hx_calloc(a, c->ngroup, sizeof *r->peak);
     r->threat = hx_calloc(a, x->H, sizeof *r->threat);

@@ -120,7 +120,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     } else {
         hx_coefficients(&x, 0);
         uint64_t cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], it = 0;
-        double tol = 1e-15;
+        double tol = HX_TOL_BOUNDED;
         if (!x.bounded) {
             if ((rc = hx_check_spectral(&x, err)))
                 goto fail;
@@ -129,7 +129,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
             it = 1;
             for (size_t i = 0; i < x.n; i++)
                 cmax = x.st[i * x.P] > cmax ? x.st[i * x.P] : cmax;
-            tol = 1e-13 * cmax;
+            tol = HX_TOL_LINEAR * cmax;
         }
         double ch = INFINITY;
         while (it < cap && ch > tol) {
@@ -148,7 +148,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
 
     for (size_t i = 0; i < x.n; i++) {
         const double *q = x.st + i * x.P;
-        memcpy(r->orders + i * 4, q, 4 * sizeof *q);
+        memcpy(r->orders + i * HSEC_ORDER_COUNT, q, HSEC_ORDER_COUNT * sizeof *q);
         r->q[i] = hx_total(&x, q);
         if (!isfinite(r->q[i])) {
             hx_setmsg(err, "linear mode: node %s diverged (q = %g)", c->names[i], r->q[i]);

@@ -67,7 +67,7 @@ int hx_check_spectral(ctx *x, char *err)
         upper = y[i] > upper ? y[i] : upper;
     if (upper < 1 || max_colsum(x, z) < 1)
         goto done;
-    for (int it = 1; it <= 2000; it++) {
+    for (int it = 1; it <= HX_SPECTRAL_ITERATIONS; it++) {
         double mx = 0;
         for (size_t i = 0; i < n; i++) {
             v[i] += y[i];
