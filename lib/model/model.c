@@ -244,7 +244,7 @@ static void set_group_dim(mgroup *g, int d, hsec_param p, double x)
     switch (p) {
     case HSEC_PARAM_VULNERABILITY: g->v[d] = x; break;
     case HSEC_PARAM_RECOVERY: g->k[d] = x; g->tau[d] = 0; break;
-    case HSEC_PARAM_RECOVERY_TIME: g->tau[d] = x; break;
+    case HSEC_PARAM_RECOVERY_TIME: g->tau[d] = x; g->k[d] = 1; break; /* replace each other */
     case HSEC_PARAM_WEIGHT: g->w[d] = x; break;
     case HSEC_PARAM_BASELINE: g->base[d] = x; break;
     case HSEC_PARAM_INITIAL: g->init[d] = x; break;
@@ -267,7 +267,7 @@ int hsec_model_set(hsec_model *m, const char *name, hsec_param param, double val
         mservice *s = &m->services[HX_REF_INDEX(ref)];
         switch (param) {
         case HSEC_PARAM_RECOVERY: s->k = value; s->tau = 0; return HSEC_OK;
-        case HSEC_PARAM_RECOVERY_TIME: s->tau = value; return HSEC_OK;
+        case HSEC_PARAM_RECOVERY_TIME: s->tau = value; s->k = 1; return HSEC_OK;
         case HSEC_PARAM_INITIAL: s->init = value; return HSEC_OK;
         default:
             FAIL(m, HSEC_EINVAL, "service %s has no %s (groups only)", name,

@@ -15,9 +15,10 @@
 
 int hsec_scenario_new(hsec_scenario **out, const hsec_compiled *c)
 {
+    if (out)
+        *out = NULL;
     if (!out || !c)
         return hx_fail(HSEC_EINVAL, "scenario_new: %s is NULL", out ? "the model" : "out");
-    *out = NULL;
     hsec_scenario *s = hx_calloc(&c->a, 1, sizeof *s);
     if (!s)
         return hx_fail(HSEC_ENOMEM, "out of memory");
