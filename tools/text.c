@@ -13,7 +13,9 @@ typedef struct buf {
     bool oom;
 } buf;
 
+#if defined(__GNUC__) || defined(__clang__)
 static void put(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#endif
 static void put(buf *b, const char *fmt, ...)
 {
     if (b->oom)
