@@ -503,7 +503,8 @@ HSEC_API int hsec_scenario_threat_actor(hsec_threat_actor *out, const hsec_scena
  * persistent, LIKELIHOOD). */
 HSEC_API int hsec_scenario_threat_timing(double *out, const hsec_scenario *s, size_t threat,
                                          hsec_timing what);
-/* How many nodes the threat reaches. */
+/* How many nodes the threat reaches (0 also for an index out of range,
+ * which hsec_scenario_threat_targets then refuses). */
 HSEC_API size_t hsec_scenario_threat_target_count(const hsec_scenario *s, size_t threat);
 /* The nodes the threat reaches, ascending, and its magnitude on each (count
  * = hsec_scenario_threat_target_count values each; either may be NULL). */
@@ -524,7 +525,8 @@ HSEC_API int hsec_scenario_measure_timing(double *out, const hsec_scenario *s, s
                                           hsec_timing what);
 /* Cost of a measure; NaN when out of range. */
 HSEC_API double hsec_scenario_measure_cost(const hsec_scenario *s, size_t measure);
-/* How many nodes (links, for decouple) the measure reaches. */
+/* How many nodes (links, for decouple) the measure reaches (0 also for an
+ * index out of range, which hsec_scenario_measure_targets then refuses). */
 HSEC_API size_t hsec_scenario_measure_target_count(const hsec_scenario *s, size_t measure);
 /* The nodes the measure reaches, or for decouple the links (indices in the
  * order of hsec_compiled_links), ascending, each once (count =
@@ -546,7 +548,8 @@ HSEC_API const char *hsec_scenario_package_id(const hsec_scenario *s, size_t pac
  * for each measure in the package, 0 for the others. */
 HSEC_API int hsec_scenario_package_mask(unsigned char *mask, size_t count,
                                         const hsec_scenario *s, size_t package);
-/* How many measures the package holds. */
+/* How many measures the package holds (0 also for an index out of range,
+ * which hsec_scenario_package_measures then refuses). */
 HSEC_API size_t hsec_scenario_package_size(const hsec_scenario *s, size_t package);
 /* The package's measures, in the order they were put in it (count =
  * hsec_scenario_package_size values). */
