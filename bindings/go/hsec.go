@@ -4,7 +4,13 @@
 // comes from the library; this package only converts.
 //
 // Handles are freed by Close and, if forgotten, by a finalizer. A value
-// used after Close returns an *Error with Code ErrClosed.
+// used after Close returns an *Error with Code ErrClosed. Every failure is
+// an *Error carrying the library's message: the model's, scenario's or
+// loader's own, or for a read-only object (a compiled model, results) the
+// message the library keeps per thread.
+//
+// The package accepts any libhsec of the soname's major version, 1.x
+// (libhsec.so.1).
 package hsec
 
 // #cgo pkg-config: hsec
@@ -21,17 +27,34 @@ import (
 
 // Error codes (the library's, and ErrClosed for a closed handle).
 const (
-	ErrInvalid   = int(C.HSEC_EINVAL)
-	ErrNoMemory  = int(C.HSEC_ENOMEM)
-	ErrNotFound  = int(C.HSEC_ENOTFOUND)
-	ErrExists    = int(C.HSEC_EEXIST)
-	ErrNoConv    = int(C.HSEC_ENOCONV)
-	ErrIO        = int(C.HSEC_EIO)
-	ErrFormat    = int(C.HSEC_EFORMAT)
-	ErrCanceled  = int(C.HSEC_ECANCELED)
-	ErrClosed    = 1
-	versionMin   = 100
-	versionLimit = 10000
+	ErrInvalid  = int(C.HSEC_EINVAL)
+	ErrNoMemory = int(C.HSEC_ENOMEM)
+	ErrNotFound = int(C.HSEC_ENOTFOUND)
+	ErrExists   = int(C.HSEC_EEXIST)
+	ErrNoConv   = int(C.HSEC_ENOCONV)
+	ErrIO       = int(C.HSEC_EIO)
+	ErrFormat   = int(C.HSEC_EFORMAT)
+	ErrState    = int(C.HSEC_ESTATE)
+	ErrCanceled = int(C.HSEC_ECANCELED)
+	ErrClosed   = 1
+)
+
+// Sizes of the library's fixed arrays, and the index that names nothing.
+const (
+	DimCount       = C.HSEC_DIM_COUNT        // dimensions of a group
+	OrderCount     = C.HSEC_ORDER_COUNT      // orders of effect: 1, 2, 3, 4+
+	BandCount      = C.HSEC_BAND_COUNT       // time bands of a dynamic burden
+	FreedomCount   = C.HSEC_FREEDOM_COUNT    // freedom indices of a group
+	AFCount        = C.HSEC_AF_COUNT         // Alkire-Foster figures: H, A, M0
+	SearchExactMax = C.HSEC_SEARCH_EXACT_MAX // most candidates for the exact search
+	// Up to this many candidates, a greedy choice is worth checking against
+	// the exact search.
+	SearchCheckMax = C.HSEC_SEARCH_CHECK_MAX
+	// NoIndex is the index that names nothing: a top region's parent, a
+	// national service's region (the library's HSEC_NO_INDEX).
+	NoIndex = -1
+	// Persistent is the duration of a threat or measure in force to the end.
+	Persistent = float64(C.HSEC_PERSISTENT)
 )
 
 // Error is every failure: the library's code and its message, which names
@@ -56,15 +79,39 @@ func fail(rc C.int, msg *C.char) error {
 	return &Error{int(rc), text}
 }
 
+// lastErrmsg makes a call that reports its failure through the thread's
+// message (hsec_last_errmsg): a call without a handle or on a read-only one
+// (a compiled model, a result, a scenario read through a const pointer). The
+// goroutine stays on one thread from the call to the reading of the
+// message, which two cgo calls do not otherwise share.
+func lastErrmsg(call func() C.int) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	rc := call()
+	if rc == 0 {
+		return nil
+	}
+	return fail(rc, C.hsec_last_errmsg())
+}
+
+// accepts tells whether the package works with a library whose
+// hsec_version_number is n: one of the soname's major version, within
+// which the library only adds.
+func accepts(n int) bool { return n/10000 == int(C.HSEC_VERSION_MAJOR) }
+
 func init() {
-	if v := int(C.hsec_version_number()); v < versionMin || v >= versionLimit {
-		panic(fmt.Sprintf("hsec: libhsec %s is outside the versions this package accepts",
-			C.GoString(C.hsec_version_string())))
+	if !accepts(VersionNumber()) {
+		panic(fmt.Sprintf("hsec: libhsec %s is not of major version %d (libhsec.so.%d), "+
+			"the one this package is written for", Version(), int(C.HSEC_VERSION_MAJOR),
+			int(C.HSEC_VERSION_MAJOR)))
 	}
 }
 
-// Version of the linked library.
+// Version of the linked library ("1.0.0").
 func Version() string { return C.GoString(C.hsec_version_string()) }
+
+// VersionNumber of the linked library: major * 10000 + minor * 100 + patch.
+func VersionNumber() int { return int(C.hsec_version_number()) }
 
 func cstr(s string) *C.char { return C.CString(s) }
 
@@ -79,14 +126,27 @@ func enum(which C.hsec_enum, name string) (C.int, error) {
 	return v, nil
 }
 
+// enumName converts a value to its document name ("" when out of range).
+func enumName(which C.hsec_enum, value C.int) string {
+	return C.GoString(C.hsec_enum_name(which, value))
+}
+
+// index converts an index the library returns, HSEC_NO_INDEX to NoIndex.
+func index(i C.size_t) int {
+	if i == C.HSEC_NO_INDEX {
+		return NoIndex
+	}
+	return int(i)
+}
+
 // Model builds a population model, mirroring hsec_model_*.
 type Model struct{ p *C.hsec_model }
 
 // NewModel returns an empty model.
 func NewModel() (*Model, error) {
 	m := &Model{}
-	if rc := C.hsec_model_new(&m.p, nil); rc != 0 {
-		return nil, &Error{int(rc), "out of memory"}
+	if err := lastErrmsg(func() C.int { return C.hsec_model_new(&m.p, nil) }); err != nil {
+		return nil, err
 	}
 	runtime.SetFinalizer(m, (*Model).Close)
 	return m, nil
@@ -193,12 +253,11 @@ func (m *Model) Compile() (*Scenario, error) {
 		return nil, err
 	}
 	defer C.hsec_compiled_free(c) // the scenario keeps its own reference
-	s := &Scenario{}
-	if rc := C.hsec_scenario_new(&s.p, c); rc != 0 {
-		return nil, &Error{int(rc), "out of memory"}
+	var s *C.hsec_scenario
+	if err := lastErrmsg(func() C.int { return C.hsec_scenario_new(&s, c) }); err != nil {
+		return nil, err
 	}
-	runtime.SetFinalizer(s, (*Scenario).Close)
-	return s, nil
+	return newScenario(s), nil
 }
 
 // Scenario holds threats, measures and run options on a compiled model.
@@ -210,32 +269,65 @@ func newScenario(p *C.hsec_scenario) *Scenario {
 	return s
 }
 
-// Load reads a scenario document (JSON, CBOR or the container).
-func Load(path string) (*Scenario, error) {
-	p := cstr(path)
-	defer C.free(unsafe.Pointer(p))
+// Limits set what a loader accepts, by the names of hsec_limit ("nodes",
+// "links", "string", "depth", "size", "ratio"); the others keep their
+// defaults.
+type Limits map[string]uint64
+
+var limits = map[string]C.hsec_limit{"nodes": C.HSEC_LIMIT_NODES, "links": C.HSEC_LIMIT_LINKS,
+	"string": C.HSEC_LIMIT_STRING, "depth": C.HSEC_LIMIT_DEPTH, "size": C.HSEC_LIMIT_SIZE,
+	"ratio": C.HSEC_LIMIT_RATIO}
+
+// withLoader runs load on a new loader under lim; its failures carry the
+// loader's message.
+func withLoader(lim Limits, load func(l *C.hsec_loader, out **C.hsec_scenario) C.int) (*Scenario, error) {
+	var l *C.hsec_loader
+	if err := lastErrmsg(func() C.int { return C.hsec_loader_new(&l, nil) }); err != nil {
+		return nil, err
+	}
+	defer C.hsec_loader_free(l)
+	for name, value := range lim {
+		what, ok := limits[name]
+		if !ok {
+			return nil, &Error{ErrInvalid, fmt.Sprintf("limit %q is unknown", name)}
+		}
+		if rc := C.hsec_loader_set_limit(l, what, C.uint64_t(value)); rc != 0 {
+			return nil, fail(rc, C.hsec_loader_errmsg(l))
+		}
+	}
 	var s *C.hsec_scenario
-	var msg [512]C.char
-	if rc := C.hsec_doc_load_file(&s, p, nil, &msg[0], 512); rc != 0 {
-		return nil, fail(rc, &msg[0])
+	if rc := load(l, &s); rc != 0 {
+		return nil, fail(rc, C.hsec_loader_errmsg(l))
 	}
 	return newScenario(s), nil
 }
 
-// LoadJSON reads a scenario document from JSON text.
-func LoadJSON(doc []byte) (*Scenario, error) {
-	if len(doc) == 0 {
-		doc = []byte(" ")
+// Load reads a scenario document file (JSON, CBOR or the container, told
+// apart by their content), under the loader's default limits.
+func Load(path string) (*Scenario, error) { return LoadWith(path, nil) }
+
+// LoadWith reads a scenario document file under limits.
+func LoadWith(path string, lim Limits) (*Scenario, error) {
+	p := cstr(path)
+	defer C.free(unsafe.Pointer(p))
+	return withLoader(lim, func(l *C.hsec_loader, out **C.hsec_scenario) C.int {
+		return C.hsec_loader_load_file(out, l, p)
+	})
+}
+
+// LoadBytes reads a scenario document from memory, in any encoding (JSON,
+// CBOR or the container), under the loader's default limits.
+func LoadBytes(doc []byte) (*Scenario, error) {
+	var empty [1]byte
+	data := unsafe.Pointer(&empty[0])
+	if len(doc) > 0 {
+		data = unsafe.Pointer(&doc[0])
 	}
-	var s *C.hsec_scenario
-	var msg [512]C.char
-	rc := C.hsec_doc_load_json(&s, (*C.char)(unsafe.Pointer(&doc[0])), C.size_t(len(doc)), nil,
-		&msg[0], 512)
+	s, err := withLoader(nil, func(l *C.hsec_loader, out **C.hsec_scenario) C.int {
+		return C.hsec_loader_load(out, l, data, C.size_t(len(doc)))
+	})
 	runtime.KeepAlive(doc)
-	if rc != 0 {
-		return nil, fail(rc, &msg[0])
-	}
-	return newScenario(s), nil
+	return s, err
 }
 
 // Save writes the scenario as a scenario document, atomically: format is
@@ -253,12 +345,9 @@ func (s *Scenario) Save(path, format string) error {
 	}
 	p := cstr(path)
 	defer C.free(unsafe.Pointer(p))
-	rc := C.hsec_doc_save_scenario(p, s.p, f)
+	err := lastErrmsg(func() C.int { return C.hsec_doc_save_scenario(p, s.p, f) })
 	runtime.KeepAlive(s)
-	if rc != 0 {
-		return &Error{int(rc), "cannot save " + path + ": " + C.GoString(C.hsec_strerror(rc))}
-	}
-	return nil
+	return err
 }
 
 // Close frees the scenario; closing twice is fine.
@@ -318,21 +407,94 @@ func (s *Scenario) SetThreat(id, what string, value float64) error {
 	return s.do(C.hsec_scenario_set_threat(s.p, i, t, C.double(value)))
 }
 
-var options = map[string]C.hsec_option{"mode": C.HSEC_OPT_MODE, "steps": C.HSEC_OPT_STEPS,
-	"bounded": C.HSEC_OPT_BOUNDED, "seed": C.HSEC_OPT_SEED,
-	"recovery_lambda": C.HSEC_OPT_RECOVERY_LAMBDA}
+// options holds the run options by their place in a scenario document,
+// as the library names them (hsec_option_key), in the library's order.
+var options = func() []string {
+	var keys []string
+	for {
+		k := C.hsec_option_key(C.hsec_option(len(keys)))
+		if k == nil {
+			return keys
+		}
+		keys = append(keys, C.GoString(k))
+	}
+}()
 
-// SetOption sets a run option: "mode" (0 static, 1 dynamic), "steps",
-// "bounded" (0 or 1), "seed", "recovery_lambda".
+// Options returns the run options' names: their places in a scenario
+// document ("run.steps", "run.bands[0]", "uncertainty.members").
+func Options() []string { return append([]string(nil), options...) }
+
+// option finds a run option by its document key; "run." may be left out.
+func option(name string) (C.hsec_option, error) {
+	for i, k := range options {
+		if k == name || k == "run."+name {
+			return C.hsec_option(i), nil
+		}
+	}
+	return 0, &Error{ErrInvalid, fmt.Sprintf("option %q is not one of %v", name, options)}
+}
+
+// SetOption sets a run option, named by its place in a scenario document
+// (Options; "run." may be left out): "mode" (0 static, 1 dynamic),
+// "steps", "bounded" (0 or 1), "seed", "recovery_lambda", "bands[0]",
+// "uncertainty.members", ...
 func (s *Scenario) SetOption(name string, value float64) error {
 	if s.p == nil {
 		return closed("scenario")
 	}
-	o, ok := options[name]
-	if !ok {
-		return &Error{ErrInvalid, fmt.Sprintf("option %q is unknown", name)}
+	o, err := option(name)
+	if err != nil {
+		return err
 	}
 	return s.do(C.hsec_scenario_set_option(s.p, o, C.double(value)))
+}
+
+// Option returns a run option's value (named as for SetOption).
+func (s *Scenario) Option(name string) (float64, error) {
+	if s.p == nil {
+		return 0, closed("scenario")
+	}
+	o, err := option(name)
+	if err != nil {
+		return 0, err
+	}
+	var x C.double
+	err = lastErrmsg(func() C.int { return C.hsec_scenario_get_option(&x, s.p, o) })
+	runtime.KeepAlive(s)
+	return float64(x), err
+}
+
+// OptionDefault returns the value a run option has until it is set.
+func OptionDefault(name string) (float64, error) {
+	o, err := option(name)
+	if err != nil {
+		return 0, err
+	}
+	var x C.double
+	err = lastErrmsg(func() C.int { return C.hsec_option_default(&x, o) })
+	return float64(x), err
+}
+
+// OptionBounds returns the inclusive range of a run option.
+func OptionBounds(name string) (lo, hi float64, err error) {
+	o, err := option(name)
+	if err != nil {
+		return 0, 0, err
+	}
+	var l, h C.double
+	err = lastErrmsg(func() C.int { return C.hsec_option_bounds(&l, &h, o) })
+	return float64(l), float64(h), err
+}
+
+// OptionWhole tells whether a run option takes whole numbers only.
+func OptionWhole(name string) (bool, error) {
+	o, err := option(name)
+	if err != nil {
+		return false, err
+	}
+	var w C.int
+	err = lastErrmsg(func() C.int { return C.hsec_option_whole(&w, o) })
+	return w != 0, err
 }
 
 // Record keeps the series of a node, or of every node of a group or region.
@@ -353,10 +515,10 @@ func (s *Scenario) Node(name string) (int, error) {
 	n := cstr(name)
 	defer C.free(unsafe.Pointer(n))
 	var i C.size_t
-	rc := C.hsec_compiled_find_node(&i, C.hsec_scenario_compiled(s.p), n)
+	err := lastErrmsg(func() C.int { return C.hsec_compiled_find_node(&i, C.hsec_scenario_compiled(s.p), n) })
 	runtime.KeepAlive(s)
-	if rc != 0 {
-		return 0, &Error{int(rc), fmt.Sprintf("no node %q", name)}
+	if err != nil {
+		return 0, err
 	}
 	return int(i), nil
 }
@@ -377,19 +539,19 @@ func (s *Scenario) Run() (*Results, error) {
 type Results struct {
 	p      *C.hsec_result
 	s      *Scenario
-	Q      []float64    // every node's q
-	Orders [][4]float64 // every node's orders 1, 2, 3, 4+
+	Q      []float64             // every node's q
+	Orders [][OrderCount]float64 // every node's orders 1, 2, 3, 4+
 }
 
 func newResults(p *C.hsec_result, s *Scenario) *Results {
 	n := int(C.hsec_result_node_count(p))
-	r := &Results{p: p, s: s, Q: make([]float64, n), Orders: make([][4]float64, n)}
+	r := &Results{p: p, s: s, Q: make([]float64, n), Orders: make([][OrderCount]float64, n)}
 	if n > 0 {
 		q := unsafe.Slice((*float64)(unsafe.Pointer(C.hsec_result_q(p))), n)
-		o := unsafe.Slice((*float64)(unsafe.Pointer(C.hsec_result_orders(p))), 4*n)
+		o := unsafe.Slice((*float64)(unsafe.Pointer(C.hsec_result_orders(p))), OrderCount*n)
 		copy(r.Q, q)
 		for i := range r.Orders {
-			copy(r.Orders[i][:], o[4*i:4*i+4])
+			copy(r.Orders[i][:], o[OrderCount*i:OrderCount*(i+1)])
 		}
 	}
 	runtime.SetFinalizer(r, (*Results).Close)
@@ -415,9 +577,8 @@ func (r *Results) Series(node string) ([]float64, error) {
 	}
 	var v *C.double
 	var n C.size_t
-	rc := C.hsec_result_series(&v, &n, r.p, C.size_t(i))
-	if rc != 0 {
-		return nil, &Error{int(rc), fmt.Sprintf("node %q was not recorded", node)}
+	if err := lastErrmsg(func() C.int { return C.hsec_result_series(&v, &n, r.p, C.size_t(i)) }); err != nil {
+		return nil, err
 	}
 	out := make([]float64, int(n))
 	copy(out, unsafe.Slice((*float64)(unsafe.Pointer(v)), int(n)))
@@ -433,6 +594,9 @@ const (
 	BurdenBand       = int(C.HSEC_BURDEN_BAND)
 	BurdenOrder      = int(C.HSEC_BURDEN_ORDER)
 	BurdenThreat     = int(C.HSEC_BURDEN_THREAT)
+	BurdenActor      = int(C.HSEC_BURDEN_ACTOR)
+	BurdenRegion     = int(C.HSEC_BURDEN_REGION)
+	BurdenInitial    = int(C.HSEC_BURDEN_INITIAL)
 	BurdenGroup      = int(C.HSEC_BURDEN_GROUP)
 )
 
@@ -442,12 +606,9 @@ func (r *Results) Burden(part, index int) (float64, error) {
 		return 0, closed("results")
 	}
 	var x C.double
-	rc := C.hsec_result_burden(&x, r.p, C.hsec_burden(part), C.size_t(index))
+	err := lastErrmsg(func() C.int { return C.hsec_result_burden(&x, r.p, C.hsec_burden(part), C.size_t(index)) })
 	runtime.KeepAlive(r)
-	if rc != 0 {
-		return 0, &Error{int(rc), fmt.Sprintf("burden part %d [%d] does not exist", part, index)}
-	}
-	return float64(x), nil
+	return float64(x), err
 }
 
 // JSON returns the results document, as `hsec run` writes it.
@@ -460,10 +621,10 @@ func (r *Results) JSON() ([]byte, error) {
 	}
 	var text *C.char
 	var n C.size_t
-	rc := C.hsec_doc_results_json(&text, &n, r.p, r.s.p)
+	err := lastErrmsg(func() C.int { return C.hsec_doc_results_json(&text, &n, r.p, r.s.p) })
 	runtime.KeepAlive(r)
-	if rc != 0 {
-		return nil, &Error{int(rc), C.GoString(C.hsec_strerror(rc))}
+	if err != nil {
+		return nil, err
 	}
 	defer C.hsec_free_string(text)
 	return C.GoBytes(unsafe.Pointer(text), C.int(n)), nil
@@ -563,16 +724,11 @@ func (r *Results) Group(index int, peak bool) (float64, uint64, error) {
 	if r.p == nil {
 		return 0, 0, closed("results")
 	}
-	at := C.hsec_at(C.HSEC_AT_LAST)
-	if peak {
-		at = C.HSEC_AT_PEAK
-	}
 	var h C.double
 	var step C.uint64_t
-	rc := C.hsec_result_group(&step, &h, nil, r.p, C.size_t(index), at)
+	err := lastErrmsg(func() C.int {
+		return C.hsec_result_group(&step, &h, nil, 0, r.p, C.size_t(index), when(peak))
+	})
 	runtime.KeepAlive(r)
-	if rc != 0 {
-		return 0, 0, &Error{int(rc), fmt.Sprintf("no group %d", index)}
-	}
-	return float64(h), uint64(step), nil
+	return float64(h), uint64(step), err
 }

@@ -163,14 +163,14 @@ func TestErrors(t *testing.T) {
 	if _, err := Load("/nowhere/x.json"); !errors.As(err, &e) || e.Code != ErrIO {
 		t.Errorf("a missing file: %v", err)
 	}
-	if _, err := LoadJSON([]byte(`{"hsec": 1, "sise": 1}`)); err == nil ||
+	if _, err := LoadBytes([]byte(`{"hsec": 1, "sise": 1}`)); err == nil ||
 		!strings.Contains(err.Error(), `unknown key "sise"`) {
 		t.Errorf("an unknown key: %v", err)
 	}
-	if _, err := LoadJSON(nil); !errors.As(err, &e) || e.Code != ErrFormat {
+	if _, err := LoadBytes(nil); !errors.As(err, &e) || e.Code != ErrFormat {
 		t.Errorf("an empty document: %v", err)
 	}
-	s, err := LoadJSON([]byte(`{"hsec": 1, "services": [{"id": "a", "kind": "water"},
+	s, err := LoadBytes([]byte(`{"hsec": 1, "services": [{"id": "a", "kind": "water"},
 		{"id": "b", "kind": "water"}], "links": [{"from": "a", "to": "b", "weight": 1},
 		{"from": "b", "to": "a", "weight": 1}], "threats": [{"id": "t", "targets":
 		[{"node": "a", "magnitude": 0.5}]}], "run": {"bounded": false}}`))
@@ -204,7 +204,7 @@ func TestFinalizers(t *testing.T) {
 	}
 	runtime.GC()
 	runtime.GC()
-	if !strings.HasPrefix(Version(), "0.") {
+	if !strings.HasPrefix(Version(), "1.") {
 		t.Errorf("version %s", Version())
 	}
 }

@@ -12,14 +12,18 @@ import weakref
 
 import numpy as np
 
-from ._lib import PROGRESS, c_double_p, c_size_p, lib, vp
+from . import _constants as K
+from ._constants import AF_COUNT, BAND_COUNT, FREEDOM_COUNT, ORDER_COUNT
+from ._constants import SEARCH_CHECK_MAX, SEARCH_EXACT_MAX
+from ._lib import PROGRESS, c_double_p, c_size_p, c_uint64_p, lib, vp
 
 __all__ = ["Error", "BadInput", "NoConvergence", "OutOfMemory", "FileError", "Canceled",
            "Closed", "Model", "Compiled", "Scenario", "Results", "load", "version",
-           "DIMENSIONS"]
+           "DIMENSIONS", "OPTIONS", "option_bounds", "option_default", "option_whole",
+           "rank_order", "ORDER_COUNT", "BAND_COUNT", "FREEDOM_COUNT", "AF_COUNT",
+           "SEARCH_EXACT_MAX", "SEARCH_CHECK_MAX"]
 
-DIMENSIONS = ("economic", "food", "health", "environmental", "personal", "community",
-              "political")
+DIMENSIONS = tuple(sorted(K.DIMENSION, key=K.DIMENSION.get))
 
 
 class Error(Exception):
@@ -58,8 +62,10 @@ class Closed(Error):
         super().__init__(0, f"{what} is closed")
 
 
-_CLASSES = {-1: BadInput, -2: OutOfMemory, -3: BadInput, -4: BadInput, -5: NoConvergence,
-            -6: FileError, -7: BadInput, -8: Error, -9: Canceled}
+_E = K.ERROR
+_CLASSES = {_E["einval"]: BadInput, _E["enomem"]: OutOfMemory, _E["enotfound"]: BadInput,
+            _E["eexist"]: BadInput, _E["enoconv"]: NoConvergence, _E["eio"]: FileError,
+            _E["eformat"]: BadInput, _E["estate"]: Error, _E["ecanceled"]: Canceled}
 
 
 def _raise(rc, message):
@@ -67,9 +73,17 @@ def _raise(rc, message):
     raise _CLASSES.get(rc, Error)(rc, text)
 
 
-def _check(rc, errmsg=None):
+def _last_errmsg():
+    return lib.hsec_last_errmsg().decode(errors="replace")
+
+
+def _check(rc, errmsg=_last_errmsg):
+    """Raise for a failed call. errmsg reads the message: the handle's for a
+    call on a model, scenario or loader; by default the thread's last one,
+    for calls without a handle or on a read-only one (a compiled model, a
+    scenario read through a const pointer, a result)."""
     if rc != 0:
-        _raise(rc, errmsg() if errmsg else None)
+        _raise(rc, errmsg())
 
 
 def version():
@@ -92,34 +106,115 @@ def _f(value, what):
     return float(value)
 
 
-_ENUMS = {"dimension": 0, "flag": 1, "service_kind": 2, "threat_actor": 3, "measure_kind": 4,
-          "measure_actor": 5, "effect": 6, "phase": 7}
+def _pick(table, what, name):
+    """The value of a name in one of the binding's tables."""
+    try:
+        return table[name]
+    except (KeyError, TypeError):
+        raise BadInput(_E["einval"], f"{what} {name!r} is not one of "
+                       f"{', '.join(table)}") from None
+
+
+def _enum_names(which):
+    names = []
+    while True:
+        n = lib.hsec_enum_name(K.ENUM[which], len(names))
+        if not n:
+            return names
+        names.append(n.decode())
 
 
 def _enum(which, name):
     v = ctypes.c_int()
-    if lib.hsec_enum_value(ctypes.byref(v), _ENUMS[which], _b(name, which)) != 0:
-        names = []
-        i = 0
-        while True:
-            n = lib.hsec_enum_name(_ENUMS[which], i)
-            if not n:
-                break
-            names.append(n.decode())
-            i += 1
-        raise BadInput(-1, f"{which} {name!r} is not one of {', '.join(names)}")
+    if lib.hsec_enum_value(ctypes.byref(v), K.ENUM[which], _b(name, which)) != 0:
+        raise BadInput(_E["einval"], f"{which} {name!r} is not one of "
+                       f"{', '.join(_enum_names(which))}")
     return v.value
 
 
-_PARAMS = {"vulnerability": 0, "recovery": 1, "recovery_time": 2, "weight": 3, "baseline": 4,
-           "initial": 5}
-_TIMING = {"start": 0, "duration": 1, "likelihood": 2, "ramp": 3, "cost": 4}
-_OPTIONS = {"mode": 0, "steps": 1, "bounded": 2, "band_short": 3, "band_medium": 4,
-            "recovery_lambda": 5, "seed": 6, "max_iterations": 7, "critical_share": 8,
-            "pervasive_share": 9, "deprivation_cutoff": 10, "score_cutoff": 11, "members": 12,
-            "threads": 13, "run_threads": 14}
-_BURDEN = {"total": 0, "baseline": 1, "propagated": 2, "band": 3, "order": 4, "threat": 5,
-           "actor": 6, "region": 7, "initial": 8, "group": 9}
+def _enum_name(which, value):
+    n = lib.hsec_enum_name(K.ENUM[which], value)
+    return n.decode() if n else None
+
+
+def _index(which, ids, what):
+    """An index from an id or an index."""
+    if isinstance(which, str):
+        try:
+            return ids.index(which)
+        except ValueError:
+            raise BadInput(_E["enotfound"], f"no {what} {which!r}") from None
+    if isinstance(which, bool) or not isinstance(which, (int, np.integer)):
+        raise TypeError(f"{what} must be an id or an index, not {type(which).__name__}")
+    return int(which)
+
+
+def _region(index):
+    return None if index == K.NO_INDEX else index
+
+
+def _run_options():
+    """The run options by their place in a scenario document, as the library
+    names them (hsec_option_key)."""
+    keys = {}
+    while True:
+        key = lib.hsec_option_key(len(keys))
+        if key is None:
+            return keys
+        keys[key.decode()] = len(keys)
+
+
+_OPTIONS = _run_options()
+OPTIONS = tuple(_OPTIONS)
+
+
+def _option(name):
+    """An option by its document key ("run.steps", "run.bands[0]",
+    "uncertainty.members"); "run." may be left out."""
+    if isinstance(name, str):
+        if name in _OPTIONS:
+            return _OPTIONS[name]
+        if "run." + name in _OPTIONS:
+            return _OPTIONS["run." + name]
+    raise BadInput(_E["einval"], f"option {name!r} is not one of {', '.join(_OPTIONS)}")
+
+
+def option_bounds(name):
+    """The inclusive range (low, high) of a run option."""
+    lo, hi = ctypes.c_double(), ctypes.c_double()
+    _check(lib.hsec_option_bounds(ctypes.byref(lo), ctypes.byref(hi), _option(name)))
+    return lo.value, hi.value
+
+
+def option_default(name):
+    """The value a run option has until it is set."""
+    x = ctypes.c_double()
+    _check(lib.hsec_option_default(ctypes.byref(x), _option(name)))
+    return x.value
+
+
+def option_whole(name):
+    """Whether a run option takes whole numbers only."""
+    x = ctypes.c_int()
+    _check(lib.hsec_option_whole(ctypes.byref(x), _option(name)))
+    return bool(x.value)
+
+
+def _doubles(values, what):
+    a = np.ascontiguousarray(values, dtype=np.float64)
+    if a.ndim != 1:
+        raise BadInput(_E["einval"], f"{what} must be one-dimensional")
+    return a
+
+
+def rank_order(marginal):
+    """The node indices by decreasing marginal burden (Scenario.rank()),
+    ties to the lower index, NaN last: the order of a ranking."""
+    u = _doubles(marginal, "marginal")
+    order = np.zeros(len(u), dtype=np.uintp)
+    _check(lib.hsec_rank_order(order.ctypes.data_as(c_size_p), u.ctypes.data_as(c_double_p),
+                               len(u)))
+    return order.astype(np.intp)
 
 
 class _Handle:
@@ -194,10 +289,8 @@ class Model(_Handle):
         return self
 
     def set(self, name, param, value):
-        if param not in _PARAMS:
-            raise BadInput(-1, f"parameter {param!r} is not one of {', '.join(_PARAMS)}")
-        return self._do(lib.hsec_model_set(self._p, _b(name, "name"), _PARAMS[param],
-                                           _f(value, param)))
+        return self._do(lib.hsec_model_set(self._p, _b(name, "name"),
+                                           _pick(K.PARAM, "parameter", param), _f(value, param)))
 
     def add_link(self, frm, to, weight, lag=0):
         return self._do(lib.hsec_model_add_link(self._p, _b(frm, "from"), _b(to, "to"),
@@ -212,7 +305,110 @@ class Model(_Handle):
         return Compiled(p.value)
 
 
-class Compiled(_Handle):
+class _ModelView:
+    """What a compiled model tells of itself; self._c is its pointer."""
+
+    @property
+    def node_count(self):
+        return lib.hsec_compiled_node_count(self._c)
+
+    def node_names(self):
+        c = self._c
+        return [lib.hsec_compiled_node_name(c, i).decode()
+                for i in range(lib.hsec_compiled_node_count(c))]
+
+    def node(self, name):
+        """The index of a node ("grid", "elderly.health")."""
+        i = ctypes.c_size_t()
+        _check(lib.hsec_compiled_find_node(ctypes.byref(i), self._c, _b(name, "node")))
+        return i.value
+
+    def links(self):
+        """The links in compressed sparse rows by target: (rowp, sources,
+        weights, lags) as numpy arrays; the links into node i are
+        rowp[i]:rowp[i+1]. scipy.sparse.csr_matrix((weights, sources, rowp))
+        is the matrix of raw weights."""
+        c = self._c
+        n, nnz = lib.hsec_compiled_node_count(c), lib.hsec_compiled_link_count(c)
+        rowp = np.zeros(n + 1, dtype=np.uintp)
+        src = np.zeros(nnz, dtype=np.uintp)
+        w = np.zeros(nnz)
+        lag = np.zeros(nnz, dtype=np.uint64)
+        _check(lib.hsec_compiled_links(rowp.ctypes.data_as(c_size_p), src.ctypes.data_as(c_size_p),
+                                       w.ctypes.data_as(c_double_p),
+                                       lag.ctypes.data_as(c_uint64_p), nnz, c))
+        return rowp, src, w, lag
+
+    def regions(self):
+        """The regions: a dict of "id" and "parent" (the parent's index, None
+        for a top region), lists in region order."""
+        c = self._c
+        ids, parents = [], []
+        for r in range(lib.hsec_compiled_region_count(c)):
+            ids.append(lib.hsec_compiled_region_id(c, r).decode())
+            parent = ctypes.c_size_t()
+            _check(lib.hsec_compiled_region_parent(ctypes.byref(parent), c, r))
+            parents.append(_region(parent.value))
+        return {"id": ids, "parent": parents}
+
+    def groups(self):
+        """The groups: a dict of "id", "region" (its index), "node" (the first
+        of its seven nodes), "size", "flags" (a tuple of flag names each),
+        "weight" (groups x 7 normalised vital-core weights) and "baseline"
+        (groups x 7), lists and numpy arrays in group order."""
+        c = self._c
+        g = lib.hsec_compiled_group_count(c)
+        d = len(DIMENSIONS)
+        flags = []
+        for i in range(g):
+            bits = ctypes.c_uint()
+            _check(lib.hsec_compiled_group_flags(ctypes.byref(bits), c, i))
+            flags.append(tuple(_enum_name("flag", b) for b in range(bits.value.bit_length())
+                               if bits.value >> b & 1))
+        return {
+            "id": [lib.hsec_compiled_group_id(c, i).decode() for i in range(g)],
+            "region": [lib.hsec_compiled_group_region(c, i) for i in range(g)],
+            "node": np.array([lib.hsec_compiled_group_node(c, i) for i in range(g)], dtype=np.intp),
+            "size": np.array([lib.hsec_compiled_group_size(c, i) for i in range(g)]),
+            "flags": flags,
+            "weight": np.array([[lib.hsec_compiled_group_weight(c, i, k) for k in range(d)]
+                                for i in range(g)]).reshape(g, d),
+            "baseline": np.array([[lib.hsec_compiled_group_baseline(c, i, k) for k in range(d)]
+                                  for i in range(g)]).reshape(g, d),
+        }
+
+    def services(self):
+        """The services in the order they were added: a dict of "id", "kind"
+        (its document name), "region" (its index, None for a national
+        service) and "node" (numpy array)."""
+        c = self._c
+        n = lib.hsec_compiled_service_count(c)
+        out = {"id": [], "kind": [], "region": [], "node": np.zeros(n, dtype=np.intp)}
+        for i in range(n):
+            kind, region, node = ctypes.c_int(), ctypes.c_size_t(), ctypes.c_size_t()
+            _check(lib.hsec_compiled_service(ctypes.byref(kind), ctypes.byref(region),
+                                             ctypes.byref(node), c, i))
+            out["id"].append(lib.hsec_compiled_service_id(c, i).decode())
+            out["kind"].append(_enum_name("service_kind", kind.value))
+            out["region"].append(_region(region.value))
+            out["node"][i] = node.value
+        return out
+
+    def params(self, param):
+        """Every node's value of a parameter ("vulnerability", "recovery",
+        "recovery_time", "weight", "baseline", "initial") as the model gave
+        it, a numpy array in node order: "recovery" is 1 where a recovery
+        time was given, "recovery_time" 0 where a rate was; "weight" (before
+        normalising) and "baseline" are NaN on services."""
+        c = self._c
+        n = lib.hsec_compiled_node_count(c)
+        out = np.zeros(n)
+        _check(lib.hsec_compiled_params(out.ctypes.data_as(c_double_p), n, c,
+                                        _pick(K.PARAM, "parameter", param)))
+        return out
+
+
+class Compiled(_Handle, _ModelView):
     """A compiled, immutable model; shareable between threads."""
 
     _kind = "compiled model"
@@ -221,17 +417,8 @@ class Compiled(_Handle):
         super().__init__(ptr, lib.hsec_compiled_free)
 
     @property
-    def node_count(self):
-        return lib.hsec_compiled_node_count(self._p)
-
-    def node_names(self):
-        return [lib.hsec_compiled_node_name(self._p, i).decode() for i in range(self.node_count)]
-
-    def node(self, name):
-        i = ctypes.c_size_t()
-        if lib.hsec_compiled_find_node(ctypes.byref(i), self._p, _b(name, "node")) != 0:
-            raise BadInput(-3, f"no node {name!r}")
-        return i.value
+    def _c(self):
+        return self._p
 
     def scenario(self):
         p = vp()
@@ -239,8 +426,9 @@ class Compiled(_Handle):
         return Scenario(p.value)
 
 
-class Scenario(_Handle):
-    """Threats, measures and run options on a compiled model."""
+class Scenario(_Handle, _ModelView):
+    """Threats, measures and run options on a compiled model; the compiled
+    model's getters (node, links, groups, ...) read the scenario's."""
 
     _kind = "scenario"
 
@@ -253,19 +441,8 @@ class Scenario(_Handle):
         return self
 
     @property
-    def _compiled(self):
+    def _c(self):
         return lib.hsec_scenario_compiled(self._p)
-
-    def node(self, name):
-        i = ctypes.c_size_t()
-        if lib.hsec_compiled_find_node(ctypes.byref(i), self._compiled, _b(name, "node")) != 0:
-            raise BadInput(-3, f"no node {name!r}")
-        return i.value
-
-    def node_names(self):
-        c = self._compiled
-        return [lib.hsec_compiled_node_name(c, i).decode()
-                for i in range(lib.hsec_compiled_node_count(c))]
 
     def add_threat(self, id, targets, actor="unknown", start=None, duration=None,
                    likelihood=None, persistent=False):
@@ -274,9 +451,11 @@ class Scenario(_Handle):
         self._do(lib.hsec_scenario_add_threat(p, _b(id, "id"), _enum("threat_actor", actor)))
         for key, value in (("start", start), ("duration", duration), ("likelihood", likelihood)):
             if value is not None:
-                self._do(lib.hsec_scenario_set_threat(p, id.encode(), _TIMING[key], _f(value, key)))
+                self._do(lib.hsec_scenario_set_threat(p, id.encode(), K.TIMING[key],
+                                                      _f(value, key)))
         if persistent:
-            self._do(lib.hsec_scenario_set_threat(p, id.encode(), 1, -1.0))
+            self._do(lib.hsec_scenario_set_threat(p, id.encode(), K.TIMING["duration"],
+                                                  K.PERSISTENT))
         for name, mag in dict(targets).items():
             self._do(lib.hsec_scenario_add_threat_target(p, id.encode(), _b(name, "target"),
                                                          _f(mag, "magnitude")))
@@ -296,7 +475,7 @@ class Scenario(_Handle):
         for key, value in (("start", start), ("ramp", ramp), ("duration", duration),
                            ("cost", cost)):
             if value is not None:
-                self._do(lib.hsec_scenario_set_measure(p, id.encode(), _TIMING[key],
+                self._do(lib.hsec_scenario_set_measure(p, id.encode(), K.TIMING[key],
                                                        _f(value, key)))
         for name in targets:
             self._do(lib.hsec_scenario_add_measure_target(p, id.encode(), _b(name, "target")))
@@ -305,22 +484,48 @@ class Scenario(_Handle):
                                                         _b(to, "to")))
         return self
 
+    def add_package(self, id, measures=()):
+        """A package: a named set of measures, a course of action to compare."""
+        p = self._p
+        self._do(lib.hsec_scenario_add_package(p, _b(id, "id")))
+        for m in measures:
+            self._do(lib.hsec_scenario_package_add(p, id.encode(), _b(m, "measure")))
+        return self
+
     def set_option(self, name, value):
-        if name not in _OPTIONS:
-            raise BadInput(-1, f"option {name!r} is not one of {', '.join(_OPTIONS)}")
-        if name == "mode" and isinstance(value, str):
-            value = {"static": 0, "dynamic": 1}.get(value, math.nan)
-        return self._do(lib.hsec_scenario_set_option(self._p, _OPTIONS[name], _f(value, name)))
+        """Set a run option, named by its place in a scenario document
+        (hsec.OPTIONS: "run.steps", "run.bands[0]", "uncertainty.members";
+        "run." may be left out). mode takes "static" or "dynamic"."""
+        opt = _option(name)
+        if opt == _option("mode") and isinstance(value, str):
+            value = K.MODE.get(value, math.nan)
+        return self._do(lib.hsec_scenario_set_option(self._p, opt, _f(value, name)))
 
     def option(self, name):
+        """A run option's value (named as for set_option)."""
         x = ctypes.c_double()
-        if name not in _OPTIONS:
-            raise BadInput(-1, f"option {name!r} is not one of {', '.join(_OPTIONS)}")
-        _check(lib.hsec_scenario_get_option(ctypes.byref(x), self._p, _OPTIONS[name]))
+        opt = _option(name)
+        _check(lib.hsec_scenario_get_option(ctypes.byref(x), self._p, opt))
         return x.value
 
     def record(self, name):
         return self._do(lib.hsec_scenario_record(self._p, _b(name, "record")))
+
+    def set_uncertainty(self, what, low, mode, high):
+        """Draw every parameter of a kind ("weights", "magnitudes",
+        "recovery") times a factor from the triangular distribution (low,
+        mode, high) in each member of an ensemble."""
+        return self._do(lib.hsec_scenario_set_uncertainty(
+            self._p, _pick(K.UNCERTAIN, "uncertain", what), _f(low, "low"), _f(mode, "mode"),
+            _f(high, "high")))
+
+    def uncertainty(self, what):
+        """The triangular range (low, mode, high) of a kind of parameter."""
+        lo, mode, hi = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+        _check(lib.hsec_scenario_get_uncertainty(ctypes.byref(lo), ctypes.byref(mode),
+                                                 ctypes.byref(hi), self._p,
+                                                 _pick(K.UNCERTAIN, "uncertain", what)))
+        return lo.value, mode.value, hi.value
 
     @property
     def threats(self):
@@ -336,6 +541,74 @@ class Scenario(_Handle):
     def packages(self):
         return [lib.hsec_scenario_package_id(self._p, i).decode()
                 for i in range(lib.hsec_scenario_package_count(self._p))]
+
+    def _timing(self, get, i, what):
+        x = ctypes.c_double()
+        _check(get(ctypes.byref(x), self._p, i, K.TIMING[what]))
+        return x.value
+
+    def threat(self, which):
+        """A threat (by id or index) as the scenario holds it: a dict of "id",
+        "actor", "start", "duration" (None: persistent), "likelihood", and
+        "nodes" and "magnitudes", numpy arrays of the nodes it reaches
+        (ascending) and its magnitude on each."""
+        p = self._p
+        i = _index(which, self.threats, "threat")
+        actor = ctypes.c_int()
+        _check(lib.hsec_scenario_threat_actor(ctypes.byref(actor), p, i))
+        get = lib.hsec_scenario_threat_timing
+        duration = self._timing(get, i, "duration")
+        n = lib.hsec_scenario_threat_target_count(p, i)
+        nodes, mags = np.zeros(n, dtype=np.uintp), np.zeros(n)
+        _check(lib.hsec_scenario_threat_targets(nodes.ctypes.data_as(c_size_p),
+                                                mags.ctypes.data_as(c_double_p), n, p, i))
+        return {"id": lib.hsec_scenario_threat_id(p, i).decode(),
+                "actor": _enum_name("threat_actor", actor.value),
+                "start": int(self._timing(get, i, "start")),
+                "duration": None if duration == K.PERSISTENT else int(duration),
+                "likelihood": self._timing(get, i, "likelihood"),
+                "nodes": nodes.astype(np.intp), "magnitudes": mags}
+
+    def measure(self, which):
+        """A measure (by id or index) as the scenario holds it: a dict of
+        "id", "kind", "effect", "actor", "strength", "start", "ramp",
+        "duration" (None: persistent), "cost", and "targets", a numpy array
+        of the nodes it reaches or, for decouple, the links it cuts (their
+        indices in the order of links()), ascending."""
+        p = self._p
+        i = _index(which, self.measures, "measure")
+        kind, effect, actor = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
+        strength = ctypes.c_double()
+        _check(lib.hsec_scenario_measure_kind(ctypes.byref(kind), p, i))
+        _check(lib.hsec_scenario_measure_effect(ctypes.byref(effect), ctypes.byref(actor),
+                                                ctypes.byref(strength), p, i))
+        get = lib.hsec_scenario_measure_timing
+        duration = self._timing(get, i, "duration")
+        n = lib.hsec_scenario_measure_target_count(p, i)
+        targets = np.zeros(n, dtype=np.uintp)
+        _check(lib.hsec_scenario_measure_targets(targets.ctypes.data_as(c_size_p), n, p, i))
+        return {"id": lib.hsec_scenario_measure_id(p, i).decode(),
+                "kind": _enum_name("measure_kind", kind.value),
+                "effect": _enum_name("effect", effect.value),
+                "actor": _enum_name("measure_actor", actor.value),
+                "strength": strength.value,
+                "start": int(self._timing(get, i, "start")),
+                "ramp": int(self._timing(get, i, "ramp")),
+                "duration": None if duration == K.PERSISTENT else int(duration),
+                "cost": self._timing(get, i, "cost"),
+                "targets": targets.astype(np.intp)}
+
+    def package(self, which):
+        """A package (by id or index): a dict of "id", "measures" (their ids,
+        in the order they were put in it) and "cost" (their sum)."""
+        p = self._p
+        i = _index(which, self.packages, "package")
+        n = lib.hsec_scenario_package_size(p, i)
+        idx = (ctypes.c_size_t * n)()
+        _check(lib.hsec_scenario_package_measures(idx, n, p, i))
+        return {"id": lib.hsec_scenario_package_id(p, i).decode(),
+                "measures": [lib.hsec_scenario_measure_id(p, m).decode() for m in idx],
+                "cost": lib.hsec_scenario_package_cost(p, i)}
 
     def set_progress(self, fn):
         """fn(done, total) -> truthy to cancel; None removes it."""
@@ -361,7 +634,8 @@ class Scenario(_Handle):
         if measures is None:
             self._do(lib.hsec_scenario_run(ctypes.byref(p), self._p))
         else:
-            self._do(lib.hsec_scenario_run_with(ctypes.byref(p), self._p, self._mask(measures)))
+            mask = self._mask(measures)
+            self._do(lib.hsec_scenario_run_with(ctypes.byref(p), self._p, mask, len(mask)))
         return Results(p.value, self)
 
     def compare(self):
@@ -389,67 +663,37 @@ class Scenario(_Handle):
         wanted = set(measures)
         unknown = wanted - set(ids)
         if unknown:
-            raise BadInput(-3, f"no measure {sorted(unknown)[0]!r}")
+            raise BadInput(_E["enotfound"], f"no measure {sorted(unknown)[0]!r}")
         return bytes(1 if m in wanted else 0 for m in ids)
 
     def save(self, path, format="json"):
         """Save as a scenario document: "json", "cbor", "container" or
         "container-zlib" (atomically; every link explicit)."""
-        try:
-            f = _FORMATS.index(format)
-        except ValueError:
-            raise BadInput(-1, f"format {format!r} is not one of {', '.join(_FORMATS)}") from None
+        f = _pick(K.FORMAT, "format", format)
         _check(lib.hsec_doc_save_scenario(os.fsencode(path), self._p, f),
-               lambda: f"cannot save {os.fspath(path)!r}")
+               lambda: _last_errmsg() or f"cannot save {os.fspath(path)!r}")
         return self
-
-    def links(self):
-        """The links in compressed sparse rows by target: (rowp, sources,
-        weights, lags) as numpy arrays; the links into node i are
-        rowp[i]:rowp[i+1]. scipy.sparse.csr_matrix((weights, sources, rowp))
-        is the matrix of raw weights."""
-        c = self._compiled
-        n, nnz = lib.hsec_compiled_node_count(c), lib.hsec_compiled_link_count(c)
-        rowp = np.zeros(n + 1, dtype=np.uintp)
-        src = np.zeros(nnz, dtype=np.uintp)
-        w = np.zeros(nnz)
-        lag = np.zeros(nnz, dtype=np.uint64)
-        _check(lib.hsec_compiled_links(rowp.ctypes.data_as(c_size_p), src.ctypes.data_as(c_size_p),
-                                       w.ctypes.data_as(c_double_p),
-                                       lag.ctypes.data_as(ctypes.POINTER(ctypes.c_uint64)), nnz, c))
-        return rowp, src, w, lag
 
     def operator(self, step=-1, measures=None):
         """The operator of doc/model.md section 2 at a dynamic step (or -1:
         static, everything at full strength): a dict of "weight" (a'_ij per
         link, in the order of links()), "perturbation" (nodes x threats) and
         "recovery" (k_i per node), numpy arrays."""
-        c = self._compiled
+        c = self._c
         n, nnz = lib.hsec_compiled_node_count(c), lib.hsec_compiled_link_count(c)
         h = lib.hsec_scenario_threat_count(self._p)
         w, p, k = np.zeros(nnz), np.zeros((n, h)), np.zeros(n)
+        mask = self._mask(measures)
         self._do(lib.hsec_scenario_operator(w.ctypes.data_as(c_double_p),
                                             p.ctypes.data_as(c_double_p),
                                             k.ctypes.data_as(c_double_p), self._p,
-                                            self._mask(measures), int(step)))
+                                            mask, 0 if mask is None else len(mask), int(step)))
         return {"weight": w, "perturbation": p, "recovery": k}
 
-    def groups(self):
-        """The groups: a dict of "id", "node" (the first of its seven nodes),
-        "size" and "weight" (groups x 7 vital-core weights), numpy arrays."""
-        c = self._compiled
-        g = lib.hsec_compiled_group_count(c)
-        return {
-            "id": [lib.hsec_compiled_group_id(c, i).decode() for i in range(g)],
-            "node": np.array([lib.hsec_compiled_group_node(c, i) for i in range(g)], dtype=np.intp),
-            "size": np.array([lib.hsec_compiled_group_size(c, i) for i in range(g)]),
-            "weight": np.array([[lib.hsec_compiled_group_weight(c, i, d) for d in range(7)]
-                                for i in range(g)]).reshape(g, 7),
-        }
-
     def rank(self):
-        """Marginal equilibrium burden of every node (numpy array)."""
-        n = lib.hsec_compiled_node_count(self._compiled)
+        """Marginal equilibrium burden of every node (numpy array); rank_order
+        gives the ranking."""
+        n = lib.hsec_compiled_node_count(self._c)
         out = np.zeros(n)
         self._do(lib.hsec_scenario_rank(out.ctypes.data_as(c_double_p), n, self._p))
         return out
@@ -465,9 +709,10 @@ class Results(_Handle):
         self._scenario = scenario  # names and the results document need it
         n = lib.hsec_result_node_count(ptr)
         self.q = np.ctypeslib.as_array(lib.hsec_result_q(ptr), shape=(n,)).copy() if n else np.zeros(0)
-        self.orders = (np.ctypeslib.as_array(lib.hsec_result_orders(ptr), shape=(n, 4)).copy()
-                       if n else np.zeros((0, 4)))
-        self.mode = "dynamic" if lib.hsec_result_mode(ptr) == 1 else "static"
+        self.orders = (np.ctypeslib.as_array(lib.hsec_result_orders(ptr),
+                                             shape=(n, ORDER_COUNT)).copy()
+                       if n else np.zeros((0, ORDER_COUNT)))
+        self.mode = "dynamic" if lib.hsec_result_mode(ptr) == K.MODE["dynamic"] else "static"
         self.steps = lib.hsec_result_steps(ptr)
 
     def node(self, name):
@@ -477,34 +722,48 @@ class Results(_Handle):
         i = self.node(node) if isinstance(node, str) else int(node)
         values = c_double_p()
         n = ctypes.c_size_t()
-        rc = lib.hsec_result_series(ctypes.byref(values), ctypes.byref(n), self._p, i)
-        if rc != 0:
-            raise BadInput(rc, f"node {node!r} was not recorded (or the run was static)")
+        _check(lib.hsec_result_series(ctypes.byref(values), ctypes.byref(n), self._p, i))
         return np.ctypeslib.as_array(values, shape=(n.value,)).copy()
 
     def burden(self, part="total", index=0):
-        if part not in _BURDEN:
-            raise BadInput(-1, f"burden part {part!r} is not one of {', '.join(_BURDEN)}")
         x = ctypes.c_double()
-        rc = lib.hsec_result_burden(ctypes.byref(x), self._p, _BURDEN[part], int(index))
-        if rc != 0:
-            raise BadInput(rc, f"burden {part} [{index}] does not exist")
+        _check(lib.hsec_result_burden(ctypes.byref(x), self._p,
+                                      _pick(K.BURDEN, "burden part", part), int(index)))
         return x.value
 
     def group(self, index, at="last"):
         """(vital-core index, step) of group `index` at "last" or "peak";
         y, the seven dimensions' insecurity, as a numpy array."""
-        if at not in ("last", "peak"):
-            raise BadInput(-1, f"at {at!r} is not last or peak")
         step = ctypes.c_uint64()
         h = ctypes.c_double()
-        y = np.zeros(7)
-        rc = lib.hsec_result_group(ctypes.byref(step), ctypes.byref(h),
-                                   y.ctypes.data_as(c_double_p), self._p, int(index),
-                                   0 if at == "last" else 1)
-        if rc != 0:
-            raise BadInput(rc, f"no group {index}")
+        y = np.zeros(len(DIMENSIONS))
+        _check(lib.hsec_result_group(ctypes.byref(step), ctypes.byref(h),
+                                     y.ctypes.data_as(c_double_p), len(y), self._p, int(index),
+                                     _pick(K.AT, "at", at)))
         return h.value, step.value, y
+
+    def group_orders(self, index, at="last"):
+        """The propagated part of each dimension of a group split into orders
+        1, 2, 3, 4+: a numpy array of 7 x ORDER_COUNT."""
+        p = np.zeros((len(DIMENSIONS), ORDER_COUNT))
+        _check(lib.hsec_result_group_orders(p.ctypes.data_as(c_double_p), p.size, self._p,
+                                            int(index), _pick(K.AT, "at", at)))
+        return p
+
+    def freedoms(self, index, at="last"):
+        """A group's freedom indices (from fear, from want, to live in
+        dignity; higher is less free), a numpy array of FREEDOM_COUNT."""
+        out = np.zeros(FREEDOM_COUNT)
+        _check(lib.hsec_result_group_freedoms(out.ctypes.data_as(c_double_p), len(out),
+                                              self._p, int(index), _pick(K.AT, "at", at)))
+        return out
+
+    def multidimensional(self, at="last"):
+        """Alkire-Foster counting: (H, A, M0), a numpy array of AF_COUNT."""
+        out = np.zeros(AF_COUNT)
+        _check(lib.hsec_result_multidimensional(out.ctypes.data_as(c_double_p), len(out),
+                                                self._p, _pick(K.AT, "at", at)))
+        return out
 
     def to_dict(self):
         """The results document, the same as `hsec run` writes."""
@@ -518,20 +777,34 @@ class Results(_Handle):
             lib.hsec_free_string(text)
 
 
-_FORMATS = ("json", "cbor", "container", "container-zlib")
-
-
-def load(source):
-    """A scenario from a document file (JSON, CBOR or container) or a dict."""
-    p = vp()
-    err = ctypes.create_string_buffer(512)
+def load(source, limits=None):
+    """A scenario from a document: a path to a file, the document's bytes
+    (JSON, CBOR or the container, told apart by their content) or a dict.
+    limits sets what the loader accepts: {"nodes", "links", "string",
+    "depth", "size", "ratio": value}."""
     if isinstance(source, dict):
-        text = json.dumps(source).encode()
-        rc = lib.hsec_doc_load_json(ctypes.byref(p), text, len(text), None, err, len(err))
+        data = json.dumps(source).encode()
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
     elif isinstance(source, (str, os.PathLike)):
-        rc = lib.hsec_doc_load_file(ctypes.byref(p), os.fsencode(source), None, err, len(err))
+        data = None
     else:
-        raise TypeError(f"load takes a path or a dict, not {type(source).__name__}")
-    if rc != 0:
-        _raise(rc, err.value.decode(errors="replace"))
+        raise TypeError(f"load takes a path, bytes or a dict, not {type(source).__name__}")
+    loader = vp()
+    _check(lib.hsec_loader_new(ctypes.byref(loader), None))
+    try:
+        def errmsg():
+            return lib.hsec_loader_errmsg(loader).decode(errors="replace")
+
+        for key, value in (limits or {}).items():
+            _check(lib.hsec_loader_set_limit(loader, _pick(K.LIMIT, "limit", key), int(value)),
+                   errmsg)
+        p = vp()
+        if data is None:
+            rc = lib.hsec_loader_load_file(ctypes.byref(p), loader, os.fsencode(source))
+        else:
+            rc = lib.hsec_loader_load(ctypes.byref(p), loader, data, len(data))
+        _check(rc, errmsg)
+    finally:
+        lib.hsec_loader_free(loader)
     return Scenario(p.value)

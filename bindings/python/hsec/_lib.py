@@ -1,11 +1,12 @@
 """Loading libhsec and declaring its functions (ctypes)."""
 import ctypes
-import ctypes.util
 import os
 import subprocess
 
-VERSION_MIN = 100     # 0.1.0
-VERSION_LIMIT = 10000  # below 1.0.0: the API this binding was written for
+SONAME = "libhsec.so.1"
+# The major version of the soname: within it the library only adds, so any
+# 1.x serves a binding written for 1.0.
+VERSION_MAJOR = 1
 
 
 def _candidates():
@@ -16,13 +17,10 @@ def _candidates():
         libdir = subprocess.run(["pkg-config", "--variable=libdir", "hsec"], check=True,
                                 capture_output=True, text=True).stdout.strip()
         if libdir:
-            yield os.path.join(libdir, "libhsec.so.1")
+            yield os.path.join(libdir, SONAME)
     except (OSError, subprocess.CalledProcessError):
         pass
-    found = ctypes.util.find_library("hsec")
-    if found:
-        yield found
-    yield "libhsec.so.1"
+    yield SONAME
 
 
 def _load():
@@ -32,99 +30,140 @@ def _load():
             return ctypes.CDLL(path)
         except OSError as e:
             tried.append(f"{path}: {e}")
-    raise ImportError("hsec: cannot load libhsec.so.1; set HSEC_LIBRARY to its path or "
+    raise ImportError(f"hsec: cannot load {SONAME}; set HSEC_LIBRARY to its path or "
                       "install the library where pkg-config finds it (" + "; ".join(tried) + ")")
+
+
+def accepts(version_number):
+    """Whether this binding works with a library of that hsec_version_number()."""
+    return version_number // 10000 == VERSION_MAJOR
 
 
 lib = _load()
 
 c_double_p = ctypes.POINTER(ctypes.c_double)
 c_size_p = ctypes.POINTER(ctypes.c_size_t)
+c_int_p = ctypes.POINTER(ctypes.c_int)
+c_uint64_p = ctypes.POINTER(ctypes.c_uint64)
 vp = ctypes.c_void_p
+vpp = ctypes.POINTER(vp)
+size = ctypes.c_size_t
+dbl = ctypes.c_double
+i32 = ctypes.c_int
+cstr = ctypes.c_char_p
 PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64)
 
 _SIGNATURES = {
-    "hsec_version_number": (ctypes.c_int, []),
-    "hsec_version_string": (ctypes.c_char_p, []),
-    "hsec_strerror": (ctypes.c_char_p, [ctypes.c_int]),
-    "hsec_enum_value": (ctypes.c_int, [ctypes.POINTER(ctypes.c_int), ctypes.c_int, ctypes.c_char_p]),
-    "hsec_enum_name": (ctypes.c_char_p, [ctypes.c_int, ctypes.c_int]),
-    "hsec_phase_of": (ctypes.c_int, [ctypes.c_double]),
-    "hsec_model_new": (ctypes.c_int, [ctypes.POINTER(vp), vp]),
+    "hsec_version_number": (i32, []),
+    "hsec_version_string": (cstr, []),
+    "hsec_strerror": (cstr, [i32]),
+    "hsec_last_errmsg": (cstr, []),
+    "hsec_last_errmsg_set": (i32, [i32, cstr]),
+    "hsec_enum_value": (i32, [c_int_p, i32, cstr]),
+    "hsec_enum_name": (cstr, [i32, i32]),
+    "hsec_phase_of": (i32, [dbl]),
+    "hsec_model_new": (i32, [vpp, vp]),
     "hsec_model_free": (None, [vp]),
-    "hsec_model_errmsg": (ctypes.c_char_p, [vp]),
-    "hsec_model_add_region": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_char_p]),
-    "hsec_model_add_group": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_double]),
-    "hsec_model_set_group_flags": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_uint]),
-    "hsec_model_add_service": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]),
-    "hsec_model_set": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_int, ctypes.c_double]),
-    "hsec_model_add_link": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_double,
-                                           ctypes.c_double]),
-    "hsec_model_use_template": (ctypes.c_int, [vp, ctypes.c_char_p]),
-    "hsec_model_compile": (ctypes.c_int, [ctypes.POINTER(vp), vp]),
+    "hsec_model_errmsg": (cstr, [vp]),
+    "hsec_model_add_region": (i32, [vp, cstr, cstr]),
+    "hsec_model_add_group": (i32, [vp, cstr, cstr, dbl]),
+    "hsec_model_set_group_flags": (i32, [vp, cstr, ctypes.c_uint]),
+    "hsec_model_add_service": (i32, [vp, cstr, i32, cstr]),
+    "hsec_model_set": (i32, [vp, cstr, i32, dbl]),
+    "hsec_model_add_link": (i32, [vp, cstr, cstr, dbl, dbl]),
+    "hsec_model_use_template": (i32, [vp, cstr]),
+    "hsec_model_compile": (i32, [vpp, vp]),
     "hsec_compiled_free": (None, [vp]),
-    "hsec_compiled_node_count": (ctypes.c_size_t, [vp]),
-    "hsec_compiled_node_name": (ctypes.c_char_p, [vp, ctypes.c_size_t]),
-    "hsec_compiled_find_node": (ctypes.c_int, [c_size_p, vp, ctypes.c_char_p]),
-    "hsec_compiled_group_count": (ctypes.c_size_t, [vp]),
-    "hsec_compiled_group_id": (ctypes.c_char_p, [vp, ctypes.c_size_t]),
-    "hsec_compiled_link_count": (ctypes.c_size_t, [vp]),
-    "hsec_compiled_links": (ctypes.c_int, [c_size_p, c_size_p, c_double_p,
-                                           ctypes.POINTER(ctypes.c_uint64), ctypes.c_size_t, vp]),
-    "hsec_compiled_group_node": (ctypes.c_size_t, [vp, ctypes.c_size_t]),
-    "hsec_compiled_group_size": (ctypes.c_double, [vp, ctypes.c_size_t]),
-    "hsec_compiled_group_weight": (ctypes.c_double, [vp, ctypes.c_size_t, ctypes.c_int]),
-    "hsec_compiled_region_count": (ctypes.c_size_t, [vp]),
-    "hsec_compiled_region_id": (ctypes.c_char_p, [vp, ctypes.c_size_t]),
-    "hsec_scenario_new": (ctypes.c_int, [ctypes.POINTER(vp), vp]),
+    "hsec_compiled_node_count": (size, [vp]),
+    "hsec_compiled_node_name": (cstr, [vp, size]),
+    "hsec_compiled_find_node": (i32, [c_size_p, vp, cstr]),
+    "hsec_compiled_link_count": (size, [vp]),
+    "hsec_compiled_links": (i32, [c_size_p, c_size_p, c_double_p, c_uint64_p, size, vp]),
+    "hsec_compiled_region_count": (size, [vp]),
+    "hsec_compiled_region_id": (cstr, [vp, size]),
+    "hsec_compiled_region_parent": (i32, [c_size_p, vp, size]),
+    "hsec_compiled_group_count": (size, [vp]),
+    "hsec_compiled_group_id": (cstr, [vp, size]),
+    "hsec_compiled_group_region": (size, [vp, size]),
+    "hsec_compiled_group_node": (size, [vp, size]),
+    "hsec_compiled_group_size": (dbl, [vp, size]),
+    "hsec_compiled_group_flags": (i32, [ctypes.POINTER(ctypes.c_uint), vp, size]),
+    "hsec_compiled_group_weight": (dbl, [vp, size, i32]),
+    "hsec_compiled_group_baseline": (dbl, [vp, size, i32]),
+    "hsec_compiled_service_count": (size, [vp]),
+    "hsec_compiled_service_id": (cstr, [vp, size]),
+    "hsec_compiled_service": (i32, [c_int_p, c_size_p, c_size_p, vp, size]),
+    "hsec_compiled_params": (i32, [c_double_p, size, vp, i32]),
+    "hsec_scenario_new": (i32, [vpp, vp]),
     "hsec_scenario_free": (None, [vp]),
-    "hsec_scenario_errmsg": (ctypes.c_char_p, [vp]),
+    "hsec_scenario_errmsg": (cstr, [vp]),
     "hsec_scenario_compiled": (vp, [vp]),
-    "hsec_scenario_add_threat": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_int]),
-    "hsec_scenario_set_threat": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_int, ctypes.c_double]),
-    "hsec_scenario_add_threat_target": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_char_p,
-                                                       ctypes.c_double]),
-    "hsec_scenario_add_measure": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_int, ctypes.c_int,
-                                                 ctypes.c_int, ctypes.c_double]),
-    "hsec_scenario_set_measure": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_int, ctypes.c_double]),
-    "hsec_scenario_add_measure_target": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_char_p]),
-    "hsec_scenario_add_measure_link": (ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_char_p,
-                                                      ctypes.c_char_p]),
-    "hsec_scenario_set_option": (ctypes.c_int, [vp, ctypes.c_int, ctypes.c_double]),
-    "hsec_scenario_get_option": (ctypes.c_int, [c_double_p, vp, ctypes.c_int]),
-    "hsec_scenario_record": (ctypes.c_int, [vp, ctypes.c_char_p]),
-    "hsec_scenario_set_progress": (ctypes.c_int, [vp, PROGRESS, vp]),
-    "hsec_scenario_threat_count": (ctypes.c_size_t, [vp]),
-    "hsec_scenario_threat_id": (ctypes.c_char_p, [vp, ctypes.c_size_t]),
-    "hsec_scenario_measure_count": (ctypes.c_size_t, [vp]),
-    "hsec_scenario_measure_id": (ctypes.c_char_p, [vp, ctypes.c_size_t]),
-    "hsec_scenario_package_count": (ctypes.c_size_t, [vp]),
-    "hsec_scenario_package_id": (ctypes.c_char_p, [vp, ctypes.c_size_t]),
-    "hsec_scenario_run": (ctypes.c_int, [ctypes.POINTER(vp), vp]),
-    "hsec_scenario_run_with": (ctypes.c_int, [ctypes.POINTER(vp), vp, ctypes.c_char_p]),
-    "hsec_scenario_compare": (ctypes.c_int, [ctypes.POINTER(vp), ctypes.c_size_t, vp]),
-    "hsec_scenario_rank": (ctypes.c_int, [c_double_p, ctypes.c_size_t, vp]),
-    "hsec_scenario_operator": (ctypes.c_int, [c_double_p, c_double_p, c_double_p, vp,
-                                              ctypes.c_char_p, ctypes.c_int64]),
-    "hsec_doc_save_scenario": (ctypes.c_int, [ctypes.c_char_p, vp, ctypes.c_int]),
+    "hsec_scenario_add_threat": (i32, [vp, cstr, i32]),
+    "hsec_scenario_set_threat": (i32, [vp, cstr, i32, dbl]),
+    "hsec_scenario_add_threat_target": (i32, [vp, cstr, cstr, dbl]),
+    "hsec_scenario_add_measure": (i32, [vp, cstr, i32, i32, i32, dbl]),
+    "hsec_scenario_set_measure": (i32, [vp, cstr, i32, dbl]),
+    "hsec_scenario_add_measure_target": (i32, [vp, cstr, cstr]),
+    "hsec_scenario_add_measure_link": (i32, [vp, cstr, cstr, cstr]),
+    "hsec_scenario_add_package": (i32, [vp, cstr]),
+    "hsec_scenario_package_add": (i32, [vp, cstr, cstr]),
+    "hsec_scenario_set_option": (i32, [vp, i32, dbl]),
+    "hsec_scenario_get_option": (i32, [c_double_p, vp, i32]),
+    "hsec_option_bounds": (i32, [c_double_p, c_double_p, i32]),
+    "hsec_option_default": (i32, [c_double_p, i32]),
+    "hsec_option_whole": (i32, [c_int_p, i32]),
+    "hsec_option_key": (cstr, [i32]),
+    "hsec_scenario_record": (i32, [vp, cstr]),
+    "hsec_scenario_set_progress": (i32, [vp, PROGRESS, vp]),
+    "hsec_scenario_threat_count": (size, [vp]),
+    "hsec_scenario_threat_id": (cstr, [vp, size]),
+    "hsec_scenario_threat_actor": (i32, [c_int_p, vp, size]),
+    "hsec_scenario_threat_timing": (i32, [c_double_p, vp, size, i32]),
+    "hsec_scenario_threat_target_count": (size, [vp, size]),
+    "hsec_scenario_threat_targets": (i32, [c_size_p, c_double_p, size, vp, size]),
+    "hsec_scenario_measure_count": (size, [vp]),
+    "hsec_scenario_measure_id": (cstr, [vp, size]),
+    "hsec_scenario_measure_kind": (i32, [c_int_p, vp, size]),
+    "hsec_scenario_measure_effect": (i32, [c_int_p, c_int_p, c_double_p, vp, size]),
+    "hsec_scenario_measure_timing": (i32, [c_double_p, vp, size, i32]),
+    "hsec_scenario_measure_target_count": (size, [vp, size]),
+    "hsec_scenario_measure_targets": (i32, [c_size_p, size, vp, size]),
+    "hsec_scenario_package_count": (size, [vp]),
+    "hsec_scenario_package_id": (cstr, [vp, size]),
+    "hsec_scenario_package_size": (size, [vp, size]),
+    "hsec_scenario_package_measures": (i32, [c_size_p, size, vp, size]),
+    "hsec_scenario_package_cost": (dbl, [vp, size]),
+    "hsec_scenario_set_uncertainty": (i32, [vp, i32, dbl, dbl, dbl]),
+    "hsec_scenario_get_uncertainty": (i32, [c_double_p, c_double_p, c_double_p, vp, i32]),
+    "hsec_scenario_run": (i32, [vpp, vp]),
+    "hsec_scenario_run_with": (i32, [vpp, vp, cstr, size]),
+    "hsec_scenario_compare": (i32, [vpp, size, vp]),
+    "hsec_scenario_rank": (i32, [c_double_p, size, vp]),
+    "hsec_rank_order": (i32, [c_size_p, c_double_p, size]),
+    "hsec_scenario_operator": (i32, [c_double_p, c_double_p, c_double_p, vp, cstr, size,
+                                     ctypes.c_int64]),
     "hsec_result_free": (None, [vp]),
-    "hsec_result_mode": (ctypes.c_int, [vp]),
+    "hsec_result_mode": (i32, [vp]),
     "hsec_result_steps": (ctypes.c_uint64, [vp]),
-    "hsec_result_node_count": (ctypes.c_size_t, [vp]),
+    "hsec_result_node_count": (size, [vp]),
     "hsec_result_q": (c_double_p, [vp]),
     "hsec_result_orders": (c_double_p, [vp]),
-    "hsec_result_series": (ctypes.c_int, [ctypes.POINTER(c_double_p), c_size_p, vp, ctypes.c_size_t]),
-    "hsec_result_group": (ctypes.c_int, [ctypes.POINTER(ctypes.c_uint64), c_double_p, c_double_p,
-                                         vp, ctypes.c_size_t, ctypes.c_int]),
-    "hsec_result_burden": (ctypes.c_int, [c_double_p, vp, ctypes.c_int, ctypes.c_size_t]),
-    "hsec_doc_load_json": (ctypes.c_int, [ctypes.POINTER(vp), ctypes.c_char_p, ctypes.c_size_t, vp,
-                                          ctypes.c_char_p, ctypes.c_size_t]),
-    "hsec_doc_load_file": (ctypes.c_int, [ctypes.POINTER(vp), ctypes.c_char_p, vp,
-                                          ctypes.c_char_p, ctypes.c_size_t]),
-    "hsec_doc_results_json": (ctypes.c_int, [ctypes.POINTER(ctypes.c_void_p), c_size_p, vp, vp]),
-    "hsec_doc_compare_json": (ctypes.c_int, [ctypes.POINTER(ctypes.c_void_p), c_size_p,
-                                             ctypes.POINTER(vp), ctypes.c_size_t, vp]),
-    "hsec_free_string": (None, [ctypes.c_void_p]),
+    "hsec_result_series": (i32, [ctypes.POINTER(c_double_p), c_size_p, vp, size]),
+    "hsec_result_group": (i32, [c_uint64_p, c_double_p, c_double_p, size, vp, size, i32]),
+    "hsec_result_group_orders": (i32, [c_double_p, size, vp, size, i32]),
+    "hsec_result_group_freedoms": (i32, [c_double_p, size, vp, size, i32]),
+    "hsec_result_multidimensional": (i32, [c_double_p, size, vp, i32]),
+    "hsec_result_burden": (i32, [c_double_p, vp, i32, size]),
+    "hsec_loader_new": (i32, [vpp, vp]),
+    "hsec_loader_free": (None, [vp]),
+    "hsec_loader_errmsg": (cstr, [vp]),
+    "hsec_loader_set_limit": (i32, [vp, i32, ctypes.c_uint64]),
+    "hsec_loader_load": (i32, [vpp, vp, cstr, size]),
+    "hsec_loader_load_file": (i32, [vpp, vp, cstr]),
+    "hsec_doc_save_scenario": (i32, [cstr, vp, i32]),
+    "hsec_doc_results_json": (i32, [vpp, c_size_p, vp, vp]),
+    "hsec_doc_compare_json": (i32, [vpp, c_size_p, vpp, size, vp]),
+    "hsec_free_string": (None, [vp]),
 }
 
 for _name, (_res, _args) in _SIGNATURES.items():
@@ -133,6 +172,6 @@ for _name, (_res, _args) in _SIGNATURES.items():
     _f.argtypes = _args
 
 _version = lib.hsec_version_number()
-if not VERSION_MIN <= _version < VERSION_LIMIT:
-    raise ImportError(f"hsec: libhsec {lib.hsec_version_string().decode()} is outside the "
-                      f"versions this binding accepts ({VERSION_MIN} <= n < {VERSION_LIMIT})")
+if not accepts(_version):
+    raise ImportError(f"hsec: libhsec {lib.hsec_version_string().decode()} is not of major "
+                      f"version {VERSION_MAJOR} ({SONAME}), the one this binding is written for")
