@@ -168,7 +168,7 @@ int main(int argc, char **argv)
     long provinces = districts / 200 > 0 ? districts / 200 : 1;
     double t0 = now();
     hsec_model *m = NULL;
-    hsec_allocator counting = {c_alloc, c_realloc, c_free, NULL};
+    hsec_allocator counting = {HSEC_ALLOCATOR_VERSION, c_alloc, c_realloc, c_free, NULL};
     if (hsec_model_new(&m, &counting))
         return 1;
     char id[64], a[96], b[96];
@@ -283,7 +283,7 @@ int main(int argc, char **argv)
     S(hsec_scenario_run(&r, s));
     double t_static = now() - t;
     dump("static.q", hsec_result_q(r), n);
-    dump("static.orders", hsec_result_orders(r), 4 * n);
+    dump("static.orders", hsec_result_orders(r), HSEC_ORDER_COUNT * n);
     hsec_result_free(r);
     /* dynamic, bounded, with order tracking */
     S(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 1));
@@ -306,13 +306,14 @@ int main(int argc, char **argv)
         t_dyn2 = now() - t;
         S(hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, 1));
         same2 = !memcmp(hsec_result_q(r), hsec_result_q(r2), n * sizeof(double)) &&
-                !memcmp(hsec_result_orders(r), hsec_result_orders(r2), 4 * n * sizeof(double));
+                !memcmp(hsec_result_orders(r), hsec_result_orders(r2),
+                        HSEC_ORDER_COUNT * n * sizeof(double));
         hsec_result_free(r2);
     }
     double burden;
     hsec_result_burden(&burden, r, HSEC_BURDEN_TOTAL, 0);
     dump("dynamic.q", hsec_result_q(r), n);
-    dump("dynamic.orders", hsec_result_orders(r), 4 * n);
+    dump("dynamic.orders", hsec_result_orders(r), HSEC_ORDER_COUNT * n);
     hsec_result_free(r);
     /* the bytes that must stream each step: the matrix (column 4, weight 8,
      * lag 4 bytes a link, row pointers 8 a node) and the order vectors
@@ -333,7 +334,9 @@ int main(int argc, char **argv)
     S(hsec_scenario_set_option(s, HSEC_OPT_MODE, HSEC_MODE_DYNAMIC));
     S(hsec_scenario_set_option(s, HSEC_OPT_STEPS, 30));
     t = now();
-    S(hsec_scenario_ensemble(&e, s, (uint64_t)members, (unsigned)threads, NULL));
+    S(hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, (double)members));
+    S(hsec_scenario_set_option(s, HSEC_OPT_THREADS, (double)threads));
+    S(hsec_scenario_ensemble(&e, s, NULL, 0));
     double t_ens = now() - t;
     hsec_ensemble_free(e);
     S(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_WEIGHTS, 1, 1, 1));
@@ -364,13 +367,18 @@ int main(int argc, char **argv)
             cbor_bytes += (double)hdr[16 + k] * ldexp(1, 8 * k);
         file_bytes = (double)st.st_size;
         hsec_scenario *s2 = NULL;
-        char err[HSEC_ERRMSG_MAX];
+        hsec_loader *l = NULL;
+        if (hsec_loader_new(&l, NULL)) {
+            fprintf(stderr, "bench: a loader: %s\n", hsec_last_errmsg());
+            return 1;
+        }
         t = now();
-        if (hsec_doc_load_file(&s2, path, NULL, err, sizeof err)) {
-            fprintf(stderr, "bench: loading %s: %s\n", path, err);
+        if (hsec_loader_load_file(&s2, l, path)) {
+            fprintf(stderr, "bench: loading %s: %s\n", path, hsec_loader_errmsg(l));
             return 1;
         }
         t_load = now() - t;
+        hsec_loader_free(l);
         hsec_result *r1 = NULL, *r2 = NULL; /* the same numbers from both */
         S(hsec_scenario_run(&r1, s));
         must(hsec_scenario_run(&r2, s2), "run of the loaded scenario", hsec_scenario_errmsg(s2));

@@ -35,7 +35,7 @@ int main(void)
 
     size_t health;
     hsec_compiled_find_node(&health, hsec_scenario_compiled(s), "elderly.health");
-    const double *o = hsec_result_orders(r) + 4 * health;
+    const double *o = hsec_result_orders(r) + HSEC_ORDER_COUNT * health;
     printf("elderly health insecurity %.3f: 1st %.3f, 2nd %.3f, 3rd %.3f, 4+ %.3f\n",
            hsec_result_q(r)[health], o[0], o[1], o[2], o[3]);
     hsec_result_free(r);

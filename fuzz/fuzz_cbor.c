@@ -6,7 +6,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     hsec_allocator a;
-    hx_limits lim;
+    hd_limits lim;
     fuzz_init(&a, &lim);
     char msg[HSEC_ERRMSG_MAX];
     hd *tree = NULL;

@@ -6,7 +6,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     hsec_allocator a;
-    hx_limits lim;
+    hd_limits lim;
     fuzz_init(&a, &lim);
     char msg[HSEC_ERRMSG_MAX];
     hd *tree = NULL;
@@ -18,15 +18,15 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     /* JSON -> JSON -> tree: the same CBOR (every double kept) */
     char *text = NULL;
     size_t n = 0;
-    if (hd_to_json(&text, &n, tree) == HSEC_OK) {
+    if (hd_to_json(&text, &n, tree, &a) == HSEC_OK) {
         hd *again = NULL;
         ORACLE(hd_from_json(&again, &a, text, n, &lim, msg) == HSEC_OK);
         unsigned char *c1 = NULL, *c2 = NULL;
         size_t n1 = 0, n2 = 0;
         if (hd_to_cbor(&c1, &n1, &a, tree) == HSEC_OK && hd_to_cbor(&c2, &n2, &a, again) == HSEC_OK)
             ORACLE(n1 == n2 && memcmp(c1, c2, n1) == 0);
-        hx_free(&a, c1);
-        hx_free(&a, c2);
+        hd_release(&a, c1);
+        hd_release(&a, c2);
         hd_free(&a, again);
         hsec_free_string(text);
     }

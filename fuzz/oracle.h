@@ -3,7 +3,7 @@
 #ifndef HSEC_FUZZ_ORACLE_H
 #define HSEC_FUZZ_ORACLE_H
 
-#include "doc.h"
+#include "doc/doc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,10 +19,10 @@
     } while (0)
 
 /* The default allocator, and small limits so that no input takes long. */
-static inline void fuzz_init(hsec_allocator *a, hx_limits *lim)
+static inline void fuzz_init(hsec_allocator *a, hd_limits *lim)
 {
-    hx_default_allocator(a);
-    hx_default_limits(lim);
+    hd_default_allocator(a);
+    hd_default_limits(lim);
     lim->nodes = 2000;
     lim->links = 20000;
     lim->size = 1 << 20;
@@ -31,7 +31,7 @@ static inline void fuzz_init(hsec_allocator *a, hx_limits *lim)
 
 /* encode -> decode -> encode gives the same bytes. */
 static inline void check_cbor_identity(const hsec_allocator *a, const hd *tree,
-                                       const hx_limits *lim)
+                                       const hd_limits *lim)
 {
     unsigned char *c1 = NULL, *c2 = NULL;
     size_t n1 = 0, n2 = 0;
@@ -48,8 +48,8 @@ static inline void check_cbor_identity(const hsec_allocator *a, const hd *tree,
         ORACLE(rc == HSEC_EFORMAT && (strstr(msg, "deeper") || strstr(msg, "string of")));
     }
     hd_free(a, again);
-    hx_free(a, c1);
-    hx_free(a, c2);
+    hd_release(a, c1);
+    hd_release(a, c2);
 }
 
 /* Run a scenario twice, kept small: the same code, and when it succeeds
@@ -86,11 +86,11 @@ static inline void run_twice(hsec_scenario *s)
 }
 
 /* Load a tree; if it is a scenario, run it twice. */
-static inline void check_runs(const hsec_allocator *a, const hd *tree, const hx_limits *lim)
+static inline void check_runs(const hsec_allocator *a, const hd *tree, const hd_limits *lim)
 {
     char msg[HSEC_ERRMSG_MAX];
     hsec_scenario *s = NULL;
-    if (hx_load_tree(&s, tree, a, lim, msg) != HSEC_OK) {
+    if (hd_load_tree(&s, tree, a, lim, msg) != HSEC_OK) {
         ORACLE(msg[0] != '\0'); /* every refusal says why */
         return;
     }

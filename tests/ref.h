@@ -13,7 +13,7 @@
 
 #define REF_MAXN 24
 #define REF_MAXL 64
-#define REF_MAXT 4
+#define REF_MAXT 12
 #define REF_MAXM 6
 #define REF_MAXSTEPS 3000
 
@@ -46,7 +46,7 @@ typedef struct ref_out {
     double tot[REF_MAXSTEPS + 1][REF_MAXN];
 } ref_out;
 
-static double ref_ramp(int start, int dur, int ramp, int t, bool full)
+static inline double ref_ramp(int start, int dur, int ramp, int t, bool full)
 {
     if (full)
         return 1;
@@ -59,7 +59,7 @@ static double ref_ramp(int start, int dur, int ramp, int t, bool full)
 }
 
 /* A'(t) (dense), c(t) per threat, k(t). */
-static void ref_coeffs(const ref_model *M, int t, bool full, double A[REF_MAXN][REF_MAXN],
+static inline void ref_coeffs(const ref_model *M, int t, bool full, double A[REF_MAXN][REF_MAXN],
                        double c[REF_MAXT][REF_MAXN], double *k)
 {
     double vt[REF_MAXN], sig[REF_MAXN];
@@ -99,7 +99,7 @@ static void ref_coeffs(const ref_model *M, int t, bool full, double A[REF_MAXN][
 
 /* Dynamic run, doc/model.md §4, with per-threat parts (no initial
  * degradation when parts are compared). */
-static void ref_dynamic(const ref_model *M, int steps, bool bounded, ref_out *o)
+static inline void ref_dynamic(const ref_model *M, int steps, bool bounded, ref_out *o)
 {
     static double A[REF_MAXN][REF_MAXN], c[REF_MAXT][REF_MAXN];
     double k[REF_MAXN];
@@ -148,7 +148,7 @@ static void ref_dynamic(const ref_model *M, int steps, bool bounded, ref_out *o)
 
 /* Static linear: q = (I - A')^-1 c by Gaussian elimination with partial
  * pivoting; orders q1 = c, q2 = A'c, q3 = A'q2, q4 = q - q1 - q2 - q3. */
-static void ref_static_linear(const ref_model *M, double q[REF_MAXN], double ord[REF_MAXN][4])
+static inline void ref_static_linear(const ref_model *M, double q[REF_MAXN], double ord[REF_MAXN][4])
 {
     static double A[REF_MAXN][REF_MAXN], c[REF_MAXT][REF_MAXN];
     double k[REF_MAXN], B[REF_MAXN][REF_MAXN + 1];

@@ -8,7 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export PKG_CONFIG_PATH="$build/meson-uninstalled"
 libs=$(pkg-config --static --libs hsec-uninstalled | sed 's/-lhsec//')
-cc "$src/tests/static-main.c" $(pkg-config --cflags hsec-uninstalled) \
+cc "$src/tests/static-main.c" -I"$src/include" $(pkg-config --cflags hsec-uninstalled) \
     -Wl,-Bstatic -lhsec -Wl,-Bdynamic $libs -o "$tmp/sim" || { echo "FAIL: link"; exit 1; }
 fail=0
 if ldd "$tmp/sim" | grep -q libhsec; then echo "FAIL: libhsec linked dynamically"; fail=1; fi

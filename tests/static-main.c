@@ -3,10 +3,12 @@
 #include <stdio.h>
 int main(int argc, char **argv)
 {
-    char err[HSEC_ERRMSG_MAX];
+    hsec_loader *l = NULL;
     hsec_scenario *s = NULL;
     hsec_result *r = NULL;
-    if (hsec_doc_load_file(&s, argv[1], NULL, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
+    if (argc < 2 || hsec_loader_new(&l, NULL)) return 1;
+    if (hsec_loader_load_file(&s, l, argv[1])) { fprintf(stderr, "%s\n", hsec_loader_errmsg(l)); return 1; }
+    hsec_loader_free(l);
     if (hsec_scenario_run(&r, s)) return 1;
     double b; hsec_result_burden(&b, r, HSEC_BURDEN_TOTAL, 0);
     printf("burden %.6g\n", b);

@@ -2,6 +2,8 @@
  * message naming the field and the value, and a handle that stays usable. */
 #include "util.h"
 
+#include <pthread.h>
+
 #define FAILS(expr, code, frag, msgfn, h)          \
     do {                                           \
         assert_int_equal((expr), (code));          \
@@ -15,6 +17,11 @@ static void test_version_and_enums(void **state)
     (void)state;
     assert_int_equal(hsec_version_number(), HSEC_VERSION_NUMBER);
     assert_string_equal(hsec_version_string(), HSEC_VERSION_STRING);
+    char vs[32]; /* the string and the number say the same */
+    snprintf(vs, sizeof vs, "%d.%d.%d", hsec_version_number() / 10000,
+             hsec_version_number() / 100 % 100, hsec_version_number() % 100);
+    assert_string_equal(hsec_version_string(), vs);
+    assert_int_equal(HSEC_VERSION_MAJOR, 1);
     assert_string_equal(hsec_strerror(HSEC_ENOCONV), "the linear model cannot converge");
     assert_string_equal(hsec_strerror(12345), "unknown error");
     int v = -1;
@@ -50,18 +57,202 @@ static void test_null_handles(void **state)
     assert_int_equal(hsec_model_add_region(NULL, "a", NULL), HSEC_EINVAL);
     assert_int_equal(hsec_model_compile(NULL, NULL), HSEC_EINVAL);
     hsec_scenario *s = (hsec_scenario *)1;
+    hsec_last_errmsg_set(HSEC_OK, NULL);
     assert_int_equal(hsec_scenario_new(&s, NULL), HSEC_EINVAL);
     assert_null(s);
+    assert_true(hsec_last_errmsg()[0] != '\0');
     hsec_result *r = (hsec_result *)1;
     assert_int_equal(hsec_scenario_run(&r, NULL), HSEC_EINVAL);
     assert_null(r);
     assert_int_equal(hsec_compiled_node_count(NULL), 0);
     assert_null(hsec_compiled_node_name(NULL, 0));
     assert_true(isnan(hsec_compiled_group_size(NULL, 0)));
-    hsec_allocator bad = {NULL, NULL, NULL, NULL};
+    hsec_allocator bad = {HSEC_ALLOCATOR_VERSION, NULL, NULL, NULL, NULL};
     hsec_model *m = (hsec_model *)1;
     assert_int_equal(hsec_model_new(&m, &bad), HSEC_EINVAL);
     assert_null(m);
+    HAS(hsec_last_errmsg(), "alloc");
+}
+
+static void *sys_alloc(void *opaque, size_t n)
+{
+    (void)opaque;
+    return malloc(n);
+}
+static void *sys_realloc(void *opaque, void *p, size_t n)
+{
+    (void)opaque;
+    return realloc(p, n);
+}
+static void sys_free(void *opaque, void *p)
+{
+    (void)opaque;
+    free(p);
+}
+
+/* An allocator of another version is refused wherever one is given, and
+ * the refusal says why in the thread's message (there is no handle yet). */
+static void test_allocator_version(void **state)
+{
+    (void)state;
+    static const unsigned versions[3] = {0, HSEC_ALLOCATOR_VERSION + 1, 1000};
+    for (int i = 0; i < 3; i++) {
+        hsec_allocator a = {versions[i], sys_alloc, sys_realloc, sys_free, NULL};
+        char v[16];
+        snprintf(v, sizeof v, "%u", versions[i]);
+        hsec_last_errmsg_set(HSEC_OK, NULL);
+        hsec_model *m = (hsec_model *)1;
+        assert_int_equal(hsec_model_new(&m, &a), HSEC_EINVAL);
+        assert_null(m);
+        HAS(hsec_last_errmsg(), "version");
+        HAS(hsec_last_errmsg(), v);
+        hsec_last_errmsg_set(HSEC_OK, NULL);
+        hsec_loader *l = (hsec_loader *)1;
+        assert_int_equal(hsec_loader_new(&l, &a), HSEC_EINVAL);
+        assert_null(l);
+        HAS(hsec_last_errmsg(), "version");
+    }
+    hsec_allocator good = {HSEC_ALLOCATOR_VERSION, sys_alloc, sys_realloc, sys_free, NULL};
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, &good));
+    hsec_model_free(m);
+    hsec_loader *l = NULL;
+    OK(hsec_loader_new(&l, &good));
+    hsec_loader_free(l);
+}
+
+/* The thread's message: set and read, returned code, bounded length, and
+ * failures of calls without a handle or on read-only ones land there, not
+ * on a handle. */
+static void test_last_errmsg(void **state)
+{
+    (void)state;
+    assert_int_equal(hsec_last_errmsg_set(HSEC_EIO, "disk on fire"), HSEC_EIO);
+    assert_string_equal(hsec_last_errmsg(), "disk on fire");
+    assert_int_equal(hsec_last_errmsg_set(HSEC_OK, NULL), HSEC_OK);
+    assert_string_equal(hsec_last_errmsg(), "");
+    char longmsg[2 * HSEC_ERRMSG_MAX];
+    memset(longmsg, 'z', sizeof longmsg - 1);
+    longmsg[sizeof longmsg - 1] = '\0';
+    assert_int_equal(hsec_last_errmsg_set(HSEC_EINVAL, longmsg), HSEC_EINVAL);
+    assert_int_equal(strlen(hsec_last_errmsg()), HSEC_ERRMSG_MAX - 1);
+    assert_memory_equal(hsec_last_errmsg(), longmsg, HSEC_ERRMSG_MAX - 1);
+
+    /* a result getter names the value it refused */
+    hsec_scenario *s = scenario_of(one_group(10));
+    hsec_result *r = run_ok(s);
+    hsec_last_errmsg_set(HSEC_OK, NULL);
+    double x;
+    assert_int_equal(hsec_result_burden(&x, r, HSEC_BURDEN_GROUP, 5), HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "5");
+    assert_string_equal(hsec_scenario_errmsg(s), ""); /* not the scenario's */
+    assert_int_equal(hsec_result_burden(&x, r, (hsec_burden)42, 0), HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "42");
+    double y[HSEC_DIM_COUNT];
+    assert_int_equal(hsec_result_group(NULL, NULL, y, HSEC_DIM_COUNT, r, 3, HSEC_AT_LAST),
+                     HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "3");
+    /* a compiled model's failures, and the scenario's own stay its own */
+    assert_int_equal(hsec_scenario_add_threat(s, "t t", HSEC_THREAT_NATURAL), HSEC_EINVAL);
+    HAS(hsec_scenario_errmsg(s), "\"t t\"");
+    HAS(hsec_last_errmsg(), "3"); /* untouched by the scenario's failure */
+    size_t k;
+    assert_int_equal(hsec_compiled_find_node(&k, hsec_scenario_compiled(s), "ghost"),
+                     HSEC_ENOTFOUND);
+    HAS(hsec_last_errmsg(), "ghost");
+    HAS(hsec_scenario_errmsg(s), "\"t t\"");
+    /* without a handle */
+    assert_int_equal(hsec_write_file("/nonexistent/dir/file", "x", 1), HSEC_EIO);
+    HAS(hsec_last_errmsg(), "/nonexistent/dir/file");
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
+/* The scenario's message is of its last call: rank and coupling clear a
+ * stale one when they succeed, as a run does. */
+static void test_stale_scenario_message(void **state)
+{
+    (void)state;
+    hsec_model *m = services("a b");
+    OK(hsec_model_add_link(m, "a", "b", 0.5, 0));
+    hsec_scenario *s = scenario_of(m);
+    double u[2], dep[2];
+    assert_int_equal(hsec_scenario_add_threat(s, "", HSEC_THREAT_NATURAL), HSEC_EINVAL);
+    assert_true(hsec_scenario_errmsg(s)[0] != '\0');
+    OK(hsec_scenario_rank(u, 2, s));
+    assert_string_equal(hsec_scenario_errmsg(s), "");
+    assert_int_equal(hsec_scenario_add_threat(s, "", HSEC_THREAT_NATURAL), HSEC_EINVAL);
+    assert_true(hsec_scenario_errmsg(s)[0] != '\0');
+    OK(hsec_scenario_coupling(dep, NULL, NULL, NULL, 2, s));
+    assert_string_equal(hsec_scenario_errmsg(s), "");
+    assert_int_equal(hsec_scenario_add_threat(s, "", HSEC_THREAT_NATURAL), HSEC_EINVAL);
+    hsec_result *r = NULL;
+    OK(hsec_scenario_run_with(&r, s, NULL, 0));
+    assert_string_equal(hsec_scenario_errmsg(s), "");
+    hsec_result_free(r);
+    /* a failing rank leaves its own message */
+    assert_int_equal(hsec_scenario_rank(u, 3, s), HSEC_EINVAL);
+    assert_true(hsec_scenario_errmsg(s)[0] != '\0');
+    hsec_scenario_free(s);
+}
+
+typedef struct msg_job {
+    const hsec_result *r;
+    size_t group;
+    pthread_barrier_t *bar;
+    char before[HSEC_ERRMSG_MAX], after[HSEC_ERRMSG_MAX], other[HSEC_ERRMSG_MAX];
+    int rc;
+} msg_job;
+
+static void *msg_worker(void *arg)
+{
+    msg_job *j = arg;
+    snprintf(j->before, sizeof j->before, "%s", hsec_last_errmsg()); /* a new thread: "" */
+    double H;
+    j->rc = hsec_result_group(NULL, &H, NULL, 0, j->r, j->group, HSEC_AT_LAST);
+    snprintf(j->after, sizeof j->after, "%s", hsec_last_errmsg());
+    pthread_barrier_wait(j->bar); /* both threads have failed */
+    pthread_barrier_wait(j->bar); /* and both have read */
+    snprintf(j->other, sizeof j->other, "%s", hsec_last_errmsg());
+    return NULL;
+}
+
+/* Messages are per thread: two threads fail on one shared result with
+ * different values, each reads its own; the main thread's is untouched. */
+static void test_errmsg_per_thread(void **state)
+{
+    (void)state;
+    hsec_scenario *s = scenario_of(one_group(10));
+    hsec_result *r = run_ok(s);
+    hsec_last_errmsg_set(HSEC_EIO, "main thread's own");
+    pthread_barrier_t bar;
+    assert_int_equal(pthread_barrier_init(&bar, NULL, 2), 0);
+    msg_job a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.r = b.r = r;
+    a.group = 17;
+    b.group = 4242;
+    a.bar = b.bar = &bar;
+    pthread_t ta, tb;
+    assert_int_equal(pthread_create(&ta, NULL, msg_worker, &a), 0);
+    assert_int_equal(pthread_create(&tb, NULL, msg_worker, &b), 0);
+    assert_int_equal(pthread_join(ta, NULL), 0);
+    assert_int_equal(pthread_join(tb, NULL), 0);
+    pthread_barrier_destroy(&bar);
+    assert_string_equal(a.before, "");
+    assert_string_equal(b.before, "");
+    assert_int_equal(a.rc, HSEC_EINVAL);
+    assert_int_equal(b.rc, HSEC_EINVAL);
+    HAS(a.after, "17");
+    HAS(b.after, "4242");
+    assert_null(strstr(a.after, "4242"));
+    assert_string_equal(a.other, a.after); /* the other's failure did not reach it */
+    assert_string_equal(b.other, b.after);
+    assert_string_equal(hsec_last_errmsg(), "main thread's own");
+    hsec_last_errmsg_set(HSEC_OK, NULL);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
 }
 
 static void test_model_bad_values(void **state)
@@ -118,6 +309,16 @@ static void test_model_bad_values(void **state)
     assert_int_equal(hsec_compiled_node_count(c), 8);
     assert_string_equal(hsec_compiled_node_name(c, 7), "s");
     assert_string_equal(hsec_compiled_node_name(c, 2), "g.health");
+    size_t k = 99;
+    OK(hsec_compiled_find_node(&k, c, "s"));
+    assert_int_equal(k, 7);
+    OK(hsec_compiled_find_node(&k, c, "g.health"));
+    assert_int_equal(k, 2);
+    k = 99;
+    assert_int_equal(hsec_compiled_find_node(&k, c, "g"), HSEC_ENOTFOUND); /* a group */
+    assert_int_equal(k, 99);
+    assert_int_equal(hsec_compiled_find_node(&k, c, "east"), HSEC_ENOTFOUND); /* a region */
+    HAS(hsec_last_errmsg(), "east");
     hsec_compiled_free(c);
     hsec_model_free(m);
 }
@@ -350,6 +551,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version_and_enums),
         cmocka_unit_test(test_null_handles),
+        cmocka_unit_test(test_allocator_version),
+        cmocka_unit_test(test_last_errmsg),
+        cmocka_unit_test(test_stale_scenario_message),
+        cmocka_unit_test(test_errmsg_per_thread),
         cmocka_unit_test(test_model_bad_values),
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_scenario_bad_values),

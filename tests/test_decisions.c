@@ -1,6 +1,7 @@
 /* Packages and comparison, ranking, budgets, coupling (doc/decisions.md),
  * checked against brute force and hand computation. */
 #include "util.h"
+#include "ref.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -40,6 +41,46 @@ static hsec_scenario *three_measures(void)
     return s;
 }
 
+/* three_measures as the dense reference sees it: g's nodes 0..6, grid 7,
+ * water 8; 60 steps, linear; the propagated burden of a mask (nothing is
+ * capped: y = q). */
+static double three_measures_ref(const unsigned char mask[3])
+{
+    static ref_model M;
+    static ref_out o;
+    memset(&M, 0, sizeof M);
+    M.n = 9;
+    for (int i = 0; i < M.n; i++) {
+        M.v[i] = 1;
+        M.k[i] = i < 7 ? 0.2 : 1;
+    }
+    const ref_link links[3] = {{7, 8, 0, 0.6}, {8, HSEC_DIM_HEALTH, 0, 0.5},
+                               {HSEC_DIM_HEALTH, HSEC_DIM_ECONOMIC, 0, 0.3}};
+    M.nl = 3;
+    memcpy(M.l, links, sizeof links);
+    M.nt = 1;
+    M.t[0].dur = -1;
+    M.t[0].like = 1;
+    M.t[0].mag[7] = 0.8;
+    ref_measure shield = {0, 0.5, 0, -1, 0, {false}, {false}};
+    shield.node[7] = true;
+    ref_measure tanks = {1, 0.4, 0, -1, 0, {false}, {false}};
+    tanks.link[1] = true;
+    ref_measure care = {3, 0.3, 0, -1, 10, {false}, {false}};
+    for (int i = 0; i < 7; i++)
+        care.node[i] = true;
+    const ref_measure *all[3] = {&shield, &tanks, &care};
+    for (int k = 0; k < 3; k++)
+        if (mask[k])
+            M.m[M.nm++] = *all[k];
+    ref_dynamic(&M, 60, false, &o);
+    double b = 0;
+    for (int t = 1; t <= 60; t++)
+        for (int i = 0; i < 7; i++)
+            b += 1000.0 / 7 * (o.tot[t][i] < 1 ? o.tot[t][i] : 1);
+    return b;
+}
+
 static void test_packages(void **state)
 {
     (void)state;
@@ -61,8 +102,24 @@ static void test_packages(void **state)
     HAS(hsec_scenario_errmsg(s), "no measure \"sandbags\"");
     assert_int_equal(hsec_scenario_package_add(s, "nothing", "tanks"), HSEC_ENOTFOUND);
     HAS(hsec_scenario_errmsg(s), "no package \"nothing\"");
-    assert_int_equal(hsec_scenario_measure_kind(s, 2), HSEC_EMPOWERMENT);
+    hsec_measure_kind kind = HSEC_PROTECTION;
+    OK(hsec_scenario_measure_kind(&kind, s, 2));
+    assert_int_equal(kind, HSEC_EMPOWERMENT);
+    OK(hsec_scenario_measure_kind(&kind, s, 0));
+    assert_int_equal(kind, HSEC_PROTECTION);
+    assert_int_equal(hsec_scenario_measure_kind(&kind, s, 3), HSEC_EINVAL);
+    assert_int_equal(hsec_scenario_measure_kind(NULL, s, 0), HSEC_EINVAL);
     NEAR(hsec_scenario_measure_cost(s, 1), 30, 0);
+    assert_int_equal(hsec_scenario_package_size(s, 0), 2);
+    assert_int_equal(hsec_scenario_package_size(s, 1), 1);
+    assert_int_equal(hsec_scenario_package_size(s, 2), 0);
+    size_t pm[2] = {9, 9};
+    OK(hsec_scenario_package_measures(pm, 2, s, 0));
+    assert_true(pm[0] == 0 && pm[1] == 1);
+    OK(hsec_scenario_package_measures(pm, 1, s, 1));
+    assert_true(pm[0] == 2);
+    assert_int_equal(hsec_scenario_package_measures(pm, 1, s, 0), HSEC_EINVAL);
+    assert_int_equal(hsec_scenario_package_measures(pm, 1, s, 2), HSEC_EINVAL);
     hsec_scenario_free(s);
 }
 
@@ -77,18 +134,24 @@ static void test_compare_is_runs_with_masks(void **state)
     const unsigned char *masks[3] = {none, prot, emp};
     for (int i = 0; i < 3; i++) {
         hsec_result *r = NULL;
-        OK(hsec_scenario_run_with(&r, s, masks[i]));
+        OK(hsec_scenario_run_with(&r, s, masks[i], 3));
         assert_memory_equal(hsec_result_q(r), hsec_result_q(res[i]),
                             hsec_result_node_count(r) * sizeof(double));
         assert_true(burden_of(r, HSEC_BURDEN_TOTAL, 0) == burden_of(res[i], HSEC_BURDEN_TOTAL, 0));
         hsec_result_free(r);
     }
-    /* the baseline is the scenario without its measures: a hand check of
-     * the static equilibrium of the same chain */
+    /* each run against the dense reference of the same model and mask */
     double base = burden_of(res[0], HSEC_BURDEN_PROPAGATED, 0);
     double prot_b = burden_of(res[1], HSEC_BURDEN_PROPAGATED, 0);
     double emp_b = burden_of(res[2], HSEC_BURDEN_PROPAGATED, 0);
+    NEAR(base, three_measures_ref(none), 1e-12);
+    NEAR(prot_b, three_measures_ref(prot), 1e-12);
+    NEAR(emp_b, three_measures_ref(emp), 1e-12);
     assert_true(prot_b < base && emp_b < base);
+    /* a wrong mask length is refused */
+    hsec_result *bad = (hsec_result *)1;
+    assert_int_equal(hsec_scenario_run_with(&bad, s, prot, 2), HSEC_EINVAL);
+    assert_null(bad);
     /* burden by group sums to the propagated burden */
     NEAR(burden_of(res[1], HSEC_BURDEN_GROUP, 0), prot_b, 1e-12);
     for (int i = 0; i < 3; i++)
@@ -230,7 +293,8 @@ static void test_rank_finite_differences(void **state)
                 random_static(&again, hsec_compiled_node_name(hsec_scenario_compiled(s), j), 0.01);
             hsec_result *r1 = run_ok(sp);
             /* the probe's c at j: its first-order part there */
-            double dc = hsec_result_orders(r1)[j * 4] - hsec_result_orders(r0)[j * 4];
+            double dc = hsec_result_orders(r1)[j * HSEC_ORDER_COUNT] -
+                        hsec_result_orders(r0)[j * HSEC_ORDER_COUNT];
             double db = burden_of(r1, HSEC_BURDEN_PROPAGATED, 0) - b0;
             assert_true(dc > 0);
             NEAR(db / dc, u[j], 1e-7);
@@ -391,7 +455,7 @@ static hsec_scenario *random_measures(unsigned *seed, int nm)
 static double burden_with(hsec_scenario *s, const unsigned char *mask)
 {
     hsec_result *r = NULL;
-    OK(hsec_scenario_run_with(&r, s, mask));
+    OK(hsec_scenario_run_with(&r, s, mask, hsec_scenario_measure_count(s)));
     double b = burden_of(r, HSEC_BURDEN_PROPAGATED, 0);
     hsec_result_free(r);
     return b;
@@ -469,9 +533,11 @@ static void test_optimize_greedy_by_hand(void **state)
     assert_true(chosen[0] == 0 && chosen[1] == 1 && chosen[2] == 1);
     NEAR(c, 9, 0);
     NEAR(av, 50 * (0.6 + 0.9), 1e-12);
-    /* the exact search prefers m0 alone (50) to m1 + m2 (75)? no: 75 wins */
+    /* the exact search agrees: m1 + m2 (75) beats m0 alone (50) */
     OK(hsec_scenario_optimize(chosen, &av, &c, 3, s, 10, HSEC_SEARCH_EXACT, NULL));
+    assert_true(chosen[0] == 0 && chosen[1] == 1 && chosen[2] == 1);
     NEAR(av, 75, 1e-12);
+    NEAR(c, 9, 0);
     /* candidates restrict the choice */
     const unsigned char only0[3] = {1, 0, 0};
     OK(hsec_scenario_optimize(chosen, &av, &c, 3, s, 10, HSEC_SEARCH_GREEDY, only0));
@@ -490,6 +556,151 @@ static void test_optimize_greedy_by_hand(void **state)
     assert_int_equal(hsec_scenario_optimize(chosen, &av, &c, 3, s, 1, (hsec_search)5, NULL),
                      HSEC_EINVAL);
     assert_true(chosen[0] == 7 && chosen[1] == 7 && chosen[2] == 7);
+    hsec_scenario_free(s);
+}
+
+/*
+ * Greedy by ratio beaten by the exact search: shields on single
+ * dimensions of one group (700 persons, 0.5 on every dimension, static)
+ * avert 700 (1/7) 0.5 f = 50 f each, independently. m0 averts 50 for 10,
+ * m1 30 for 5, m2 5 for 6; budget 10. Greedy takes m1 (6 per unit), after
+ * which neither m0 (15) nor m2 (11) fits: 30. The exact search takes m0
+ * alone: 50. Both checked against runs of every subset.
+ */
+static void test_optimize_exact_beats_greedy(void **state)
+{
+    (void)state;
+    hsec_model *m = one_group(700);
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_add_threat_target(s, "t", "g", 0.5));
+    const char *dims[3] = {"g.food", "g.health", "g.economic"};
+    const double f[3] = {1.0, 0.6, 0.1}, cost[3] = {10, 5, 6};
+    for (int i = 0; i < 3; i++) {
+        char id[16];
+        sprintf(id, "m%d", i);
+        OK(hsec_scenario_add_measure(s, id, HSEC_PROTECTION, HSEC_SHIELD, HSEC_BY_NGO, f[i]));
+        OK(hsec_scenario_add_measure_target(s, id, dims[i]));
+        OK(hsec_scenario_set_measure(s, id, HSEC_TIMING_COST, cost[i]));
+    }
+    const unsigned char none[3] = {0, 0, 0};
+    double base = burden_with(s, none);
+    NEAR(base, 700 * 0.5, 1e-12);
+    double best = -1;
+    unsigned best_set = 0;
+    for (unsigned set = 0; set < 8; set++) { /* every subset, by runs */
+        unsigned char mask[3];
+        double c = 0, hand = 0;
+        for (int k = 0; k < 3; k++) {
+            mask[k] = (unsigned char)(set >> k & 1);
+            c += mask[k] ? cost[k] : 0;
+            hand += mask[k] ? 50 * f[k] : 0;
+        }
+        double av = base - burden_with(s, mask);
+        NEAR(av, hand, 1e-12);
+        if (c <= 10 && av > best) {
+            best = av;
+            best_set = set;
+        }
+    }
+    assert_int_equal(best_set, 1); /* m0 alone */
+    unsigned char chosen[3];
+    double av, c;
+    OK(hsec_scenario_optimize(chosen, &av, &c, 3, s, 10, HSEC_SEARCH_GREEDY, NULL));
+    assert_true(chosen[0] == 0 && chosen[1] == 1 && chosen[2] == 0);
+    NEAR(av, 30, 1e-12);
+    NEAR(c, 5, 0);
+    OK(hsec_scenario_optimize(chosen, &av, &c, 3, s, 10, HSEC_SEARCH_EXACT, NULL));
+    assert_true(chosen[0] == 1 && chosen[1] == 0 && chosen[2] == 0);
+    NEAR(av, best, 1e-12);
+    NEAR(av, 50, 1e-12);
+    NEAR(c, 10, 0);
+    hsec_scenario_free(s);
+}
+
+/* Index of a region by id. */
+static size_t region_of(const hsec_compiled *c, const char *id)
+{
+    for (size_t k = 0; k < hsec_compiled_region_count(c); k++)
+        if (!strcmp(hsec_compiled_region_id(c, k), id))
+            return k;
+    fail_msg("no region %s", id);
+    return 0;
+}
+
+/*
+ * Several groups in a region tree (country: east, west and a group of
+ * its own; south apart): the burden by group adds up to the propagated
+ * burden, and so does the burden by region, each region counting the
+ * groups it holds itself (doc/model.md §5: not aggregated into parents);
+ * static groups' burden is N_g H_g (no baseline). Static and dynamic,
+ * every compared run.
+ */
+static void test_group_and_region_sums(void **state)
+{
+    (void)state;
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "east", "country"));
+    OK(hsec_model_add_region(m, "country", NULL));
+    OK(hsec_model_add_region(m, "west", "country"));
+    OK(hsec_model_add_region(m, "south", NULL));
+    static const char *const gid[5] = {"e1", "e2", "w", "c", "s"};
+    static const char *const greg[5] = {"east", "east", "west", "country", "south"};
+    static const double gsize[5] = {500, 300, 800, 200, 400};
+    for (int g = 0; g < 5; g++)
+        OK(hsec_model_add_group(m, gid[g], greg[g], gsize[g]));
+    OK(hsec_model_set(m, "w", HSEC_PARAM_RECOVERY, 0.3));
+    OK(hsec_model_set(m, "e1.food", HSEC_PARAM_WEIGHT, 4));
+    OK(hsec_model_add_service(m, "grid", HSEC_SERVICE_ENERGY, NULL));
+    OK(hsec_model_add_service(m, "clinic", HSEC_SERVICE_HEALTH_CARE, "east"));
+    OK(hsec_model_add_link(m, "grid", "clinic", 0.5, 1));
+    OK(hsec_model_use_template(m, "dimensions"));
+    OK(hsec_model_use_template(m, "services"));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "strike", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_add_threat_target(s, "strike", "grid", 0.7));
+    OK(hsec_scenario_add_threat(s, "raid", HSEC_THREAT_CRIMINAL));
+    OK(hsec_scenario_add_threat_target(s, "raid", "e1.food", 0.4));
+    OK(hsec_scenario_add_threat_target(s, "raid", "s.personal", 0.3));
+    OK(hsec_scenario_add_measure(s, "guard", HSEC_PROTECTION, HSEC_SHIELD, HSEC_BY_MILITARY, 0.5));
+    OK(hsec_scenario_add_measure_target(s, "guard", "grid"));
+    OK(hsec_scenario_add_package(s, "p"));
+    OK(hsec_scenario_package_add(s, "p", "guard"));
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    size_t rc_ = region_of(c, "country"), re = region_of(c, "east"), rw = region_of(c, "west"),
+           rs = region_of(c, "south");
+    for (int mode = 0; mode < 2; mode++) {
+        if (mode)
+            dynamic(s, 30);
+        hsec_result *res[2];
+        OK(hsec_scenario_compare(res, 2, s));
+        for (int k = 0; k < 2; k++) {
+            hsec_result *r = res[k];
+            double prop = burden_of(r, HSEC_BURDEN_PROPAGATED, 0), sum = 0, G[5];
+            assert_true(prop > 0);
+            for (size_t g = 0; g < 5; g++) {
+                G[g] = burden_of(r, HSEC_BURDEN_GROUP, g);
+                assert_true(G[g] > 0);
+                sum += G[g];
+                if (!mode) {
+                    double H;
+                    OK(hsec_result_group(NULL, &H, NULL, 0, r, g, HSEC_AT_LAST));
+                    NEAR(G[g], gsize[g] * H, 1e-12);
+                }
+            }
+            NEAR(sum, prop, 1e-12);
+            NEAR(burden_of(r, HSEC_BURDEN_REGION, re), G[0] + G[1], 1e-12);
+            NEAR(burden_of(r, HSEC_BURDEN_REGION, rw), G[2], 1e-12);
+            NEAR(burden_of(r, HSEC_BURDEN_REGION, rc_), G[3], 1e-12);
+            NEAR(burden_of(r, HSEC_BURDEN_REGION, rs), G[4], 1e-12);
+            double regions = 0;
+            for (size_t k2 = 0; k2 < hsec_compiled_region_count(c); k2++)
+                regions += burden_of(r, HSEC_BURDEN_REGION, k2);
+            NEAR(regions, prop, 1e-12);
+            hsec_result_free(r);
+        }
+    }
     hsec_scenario_free(s);
 }
 
@@ -579,6 +790,8 @@ int main(void)
         cmocka_unit_test(test_expert_mapping),
         cmocka_unit_test(test_optimize_vs_exhaustive),
         cmocka_unit_test(test_optimize_greedy_by_hand),
+        cmocka_unit_test(test_optimize_exact_beats_greedy),
+        cmocka_unit_test(test_group_and_region_sums),
         cmocka_unit_test(test_optimize_exact_limit),
         cmocka_unit_test(test_progress_and_cancel),
     };

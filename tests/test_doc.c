@@ -25,12 +25,7 @@ static const char *const example =
 
 static hsec_scenario *load(const char *text)
 {
-    char err[HSEC_ERRMSG_MAX];
-    hsec_scenario *s = NULL;
-    int rc = hsec_doc_load_json(&s, text, strlen(text), NULL, err, sizeof err);
-    if (rc)
-        fail_msg("load: %s", err);
-    return s;
+    return load_text(text);
 }
 
 static void test_example_runs(void **state)
@@ -75,10 +70,10 @@ static void test_results_document(void **state)
         double q = json_number_value(json_object_get(n, "q"));
         assert_memory_equal(&q, &hsec_result_q(r)[i], sizeof q); /* bit for bit */
         json_t *o = json_object_get(n, "orders");
-        assert_int_equal(json_array_size(o), 4);
-        for (size_t k = 0; k < 4; k++) {
+        assert_int_equal(json_array_size(o), HSEC_ORDER_COUNT);
+        for (size_t k = 0; k < HSEC_ORDER_COUNT; k++) {
             double x = json_number_value(json_array_get(o, k));
-            assert_memory_equal(&x, &hsec_result_orders(r)[i * 4 + k], sizeof x);
+            assert_memory_equal(&x, &hsec_result_orders(r)[i * HSEC_ORDER_COUNT + k], sizeof x);
         }
     }
     json_t *series = json_object_get(json_object_get(nodes, "water"), "series");
@@ -91,7 +86,7 @@ static void test_results_document(void **state)
                 burden_of(r, HSEC_BURDEN_THREAT, 0));
     assert_true(json_number_value(json_object_get(json_object_get(b, "actors"), "adversary")) ==
                 burden_of(r, HSEC_BURDEN_ACTOR, HSEC_THREAT_ADVERSARY));
-    assert_int_equal(json_array_size(json_object_get(b, "orders")), 4);
+    assert_int_equal(json_array_size(json_object_get(b, "orders")), HSEC_ORDER_COUNT);
     assert_non_null(json_object_get(json_object_get(b, "bands"), "medium"));
     json_t *g = json_object_get(json_object_get(doc, "groups"), "elderly");
     assert_string_equal(json_string_value(json_object_get(g, "region")), "east");
@@ -99,15 +94,15 @@ static void test_results_document(void **state)
     json_t *health = json_object_get(json_object_get(peak, "dimensions"), "health");
     double y[HSEC_DIM_COUNT];
     uint64_t step;
-    OK(hsec_result_group(&step, NULL, y, r, 0, HSEC_AT_PEAK));
+    OK(hsec_result_group(&step, NULL, y, HSEC_DIM_COUNT, r, 0, HSEC_AT_PEAK));
     assert_true(json_number_value(json_object_get(health, "y")) == y[HSEC_DIM_HEALTH]);
     assert_int_equal(json_integer_value(json_object_get(peak, "step")), (json_int_t)step);
     assert_string_equal(json_string_value(json_object_get(health, "phase")),
                         hsec_enum_name(HSEC_ENUM_PHASE, hsec_phase_of(y[HSEC_DIM_HEALTH])));
     /* the reports of doc/format.md */
     json_t *fr = json_object_get(peak, "freedoms");
-    double f3[3];
-    OK(hsec_result_group_freedoms(f3, r, 0, HSEC_AT_PEAK));
+    double f3[HSEC_FREEDOM_COUNT];
+    OK(hsec_result_group_freedoms(f3, HSEC_FREEDOM_COUNT, r, 0, HSEC_AT_PEAK));
     assert_true(json_number_value(json_object_get(fr, "from_fear")) == f3[0]);
     assert_true(json_number_value(json_object_get(fr, "dignity")) == f3[2]);
     assert_non_null(json_object_get(g, "warnings"));
@@ -297,11 +292,12 @@ static const bad bads[] = {
 static void test_bad_documents(void **state)
 {
     (void)state;
+    hsec_loader *l = NULL;
+    OK(hsec_loader_new(&l, NULL));
     for (size_t i = 0; i < sizeof bads / sizeof *bads; i++) {
-        char err[HSEC_ERRMSG_MAX] = "untouched";
         hsec_scenario *s = (hsec_scenario *)1;
-        int rc = hsec_doc_load_json(&s, bads[i].json, strlen(bads[i].json), NULL, err,
-                                    sizeof err);
+        int rc = hsec_loader_load(&s, l, bads[i].json, strlen(bads[i].json));
+        const char *err = hsec_loader_errmsg(l);
         if (rc != bads[i].code)
             fail_msg("case %zu: code %d, expected %d (%s)", i, rc, bads[i].code, err);
         if (rc) {
@@ -311,6 +307,7 @@ static void test_bad_documents(void **state)
         }
         hsec_scenario_free(rc ? NULL : s);
     }
+    hsec_loader_free(l);
 }
 
 static void test_deep_nesting_and_truncation(void **state)
@@ -323,35 +320,45 @@ static void test_deep_nesting_and_truncation(void **state)
     memset(deep + depth, ']', depth);
     deep[2 * depth] = '\0';
     hsec_scenario *s = NULL;
-    char err[HSEC_ERRMSG_MAX];
-    assert_int_equal(hsec_doc_load_json(&s, deep, 2 * depth, NULL, err, sizeof err),
-                     HSEC_EFORMAT);
-    HAS(err, "JSON");
+    hsec_loader *l = NULL;
+    OK(hsec_loader_new(&l, NULL));
+    assert_int_equal(hsec_loader_load(&s, l, deep, 2 * depth), HSEC_EFORMAT);
+    const char *deepmsg = hsec_loader_errmsg(l);
+    if (!strstr(deepmsg, "depth") && !strstr(deepmsg, "deeper"))
+        fail_msg("\"%s\" does not name the nesting", deepmsg);
     free(deep);
     /* every prefix of a valid document fails cleanly, never crashes */
     size_t n = strlen(example);
     for (size_t cut = 0; cut < n; cut++) {
-        int rc = hsec_doc_load_json(&s, example, cut, NULL, NULL, 0);
+        s = (hsec_scenario *)1;
+        int rc = hsec_loader_load(&s, l, example, cut);
         assert_int_equal(rc, HSEC_EFORMAT);
         assert_null(s);
+        assert_true(hsec_loader_errmsg(l)[0] != '\0');
+        assert_true(strlen(hsec_loader_errmsg(l)) < HSEC_ERRMSG_MAX);
     }
-    /* a short error buffer is truncated, NUL-terminated */
-    char tiny[8];
-    memset(tiny, 'x', sizeof tiny);
-    assert_int_equal(hsec_doc_load_json(&s, "[]", 2, NULL, tiny, sizeof tiny), HSEC_EFORMAT);
-    assert_int_equal(strlen(tiny), 7);
-    assert_int_equal(hsec_doc_load_json(NULL, "{}", 2, NULL, NULL, 0), HSEC_EINVAL);
-    assert_int_equal(hsec_doc_load_json(&s, NULL, 2, NULL, err, sizeof err), HSEC_EINVAL);
+    /* the loader stays usable after every failure */
+    OK(hsec_loader_load(&s, l, example, n));
+    hsec_scenario_free(s);
+    s = (hsec_scenario *)1;
+    assert_int_equal(hsec_loader_load(NULL, l, "{}", 2), HSEC_EINVAL);
+    assert_int_equal(hsec_loader_load(&s, l, NULL, 2), HSEC_EINVAL);
+    assert_null(s);
+    hsec_loader_free(l);
+    /* no loader: no handle to keep the message, so the thread keeps it */
+    hsec_last_errmsg_set(HSEC_OK, NULL);
+    assert_int_equal(hsec_loader_load(&s, NULL, "{}", 2), HSEC_EINVAL);
+    assert_true(hsec_last_errmsg()[0] != '\0');
 }
 
 static void test_load_file(void **state)
 {
     (void)state;
     hsec_scenario *s = NULL;
-    char err[HSEC_ERRMSG_MAX];
-    assert_int_equal(hsec_doc_load_file(&s, "/nonexistent/scenario.json", NULL, err, sizeof err),
-                     HSEC_EIO);
-    HAS(err, "/nonexistent/scenario.json");
+    hsec_loader *l = NULL;
+    OK(hsec_loader_new(&l, NULL));
+    assert_int_equal(hsec_loader_load_file(&s, l, "/nonexistent/scenario.json"), HSEC_EIO);
+    HAS(hsec_loader_errmsg(l), "/nonexistent/scenario.json");
     assert_null(s);
     char path[] = "/tmp/hsec-test-XXXXXX";
     int fd = mkstemp(path);
@@ -359,14 +366,15 @@ static void test_load_file(void **state)
     FILE *f = fdopen(fd, "w");
     fputs("{\"hsec\": 1, \"bogus\": 1}", f);
     fclose(f);
-    assert_int_equal(hsec_doc_load_file(&s, path, NULL, err, sizeof err), HSEC_EFORMAT);
-    HAS(err, path);
-    HAS(err, "unknown key \"bogus\"");
+    assert_int_equal(hsec_loader_load_file(&s, l, path), HSEC_EFORMAT);
+    HAS(hsec_loader_errmsg(l), path);
+    HAS(hsec_loader_errmsg(l), "unknown key \"bogus\"");
     f = fopen(path, "w");
     fputs(example, f);
     fclose(f);
-    OK(hsec_doc_load_file(&s, path, NULL, err, sizeof err));
+    OK(hsec_loader_load_file(&s, l, path));
     hsec_scenario_free(s);
+    hsec_loader_free(l);
     remove(path);
 }
 

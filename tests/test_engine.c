@@ -2,6 +2,7 @@
  * a dense brute-force transcription of the model (ref.h). */
 #include "util.h"
 #include "ref.h"
+#include "random_model.h"
 
 #include <stdlib.h>
 
@@ -28,12 +29,12 @@ static void test_haimes_jiang(void **state)
         hsec_result *r = run_ok(s);
         NEAR(q_of(r, s, "s1"), 4.0 / 7, 1e-9);
         NEAR(q_of(r, s, "s2"), 5.0 / 7, 1e-9);
-        const double *o = hsec_result_orders(r) + node_of(s, "s1") * 4;
+        const double *o = hsec_result_orders(r) + node_of(s, "s1") * HSEC_ORDER_COUNT;
         NEAR(o[0], 0, 1e-12);
         NEAR(o[1], 0.48, 1e-12);
         NEAR(o[2], 0, 1e-12);
         NEAR(o[3], 4.0 / 7 - 0.48, 1e-9);
-        const double *o2 = hsec_result_orders(r) + node_of(s, "s2") * 4;
+        const double *o2 = hsec_result_orders(r) + node_of(s, "s2") * HSEC_ORDER_COUNT;
         NEAR(o2[0], 0.6, 1e-15);
         NEAR(o2[1], 0, 1e-15);
         NEAR(o2[2], 0.2 * 0.48, 1e-12);
@@ -95,138 +96,51 @@ static void test_worked_dynamic(void **state)
     NEAR(w[40], 0.154296, 1e-6);
     NEAR(e[40], 0.298098, 1e-6);
     const double *o = hsec_result_orders(r);
-    NEAR(o[node_of(s, "grid") * 4 + 0], g[40], 1e-15);
-    NEAR(o[node_of(s, "water") * 4 + 1], w[40], 1e-15);
-    NEAR(o[node_of(s, "elderly.health") * 4 + 2], e[40], 1e-15);
+    NEAR(o[node_of(s, "grid") * HSEC_ORDER_COUNT + 0], g[40], 1e-15);
+    NEAR(o[node_of(s, "water") * HSEC_ORDER_COUNT + 1], w[40], 1e-15);
+    NEAR(o[node_of(s, "elderly.health") * HSEC_ORDER_COUNT + 2], e[40], 1e-15);
     hsec_result_free(r);
     assert_int_equal(hsec_result_series(&g, &len, NULL, 0), HSEC_EINVAL);
     hsec_scenario_free(s);
 }
 
-/* ---- random models against the dense reference */
+/* ---- random models against the dense reference (random_model.h) */
 
-static double urand(unsigned *seed)
+/*
+ * The burden of each source (every threat, and the initial degradation),
+ * part by part, against the reference's per-threat parts: the group's
+ * nodes are 0..6 (1000 persons, weights 1/7), no baseline, so the
+ * propagated part of a node is min(1, q) and each source's share of it is
+ * its part of q (doc/model.md §5). The initial degradation's part is what
+ * the threats' parts leave of q.
+ */
+static void check_sources(const hsec_result *r, const ref_model *M, const ref_out *o, int steps)
 {
-    *seed = *seed * 1103515245u + 12345u;
-    return ((*seed >> 8) & 0xffffff) / 16777216.0;
-}
-
-static const char *node_name(int i, char *buf)
-{
-    static const char *const dims[] = {"economic", "food", "health", "environmental",
-                                       "personal", "community", "political"};
-    if (i < 7)
-        sprintf(buf, "g.%s", dims[i]);
-    else
-        sprintf(buf, "s%d", i - 7);
-    return buf;
-}
-
-/* One group (nodes 0..6) and ns services; random links, threats, measures. */
-static void random_model(ref_model *M, unsigned *seed, double wmax, bool lags, bool measures,
-                         bool init)
-{
-    memset(M, 0, sizeof *M);
-    int ns = 1 + (int)(urand(seed) * 6);
-    M->n = 7 + ns;
-    for (int i = 0; i < M->n; i++) {
-        M->v[i] = i < 7 ? 0.5 + urand(seed) : 1;
-        M->k[i] = 0.05 + 0.95 * urand(seed);
-        M->init[i] = init && urand(seed) < 0.3 ? urand(seed) : 0;
-    }
-    M->nl = 5 + (int)(urand(seed) * 30);
-    static bool used[REF_MAXN][REF_MAXN];
-    memset(used, 0, sizeof used);
-    for (int l = 0; l < M->nl; l++) {
-        int f, t, tries = 0;
-        do {
-            f = (int)(urand(seed) * M->n);
-            t = (int)(urand(seed) * M->n);
-        } while (used[t][f] && ++tries < 100);
-        if (used[t][f]) {
-            M->nl = l;
-            break;
-        }
-        used[t][f] = true;
-        ref_link L = {f, t, lags ? (int)(urand(seed) * 4) : 0, wmax * urand(seed)};
-        M->l[l] = L;
-    }
-    M->nt = 1 + (int)(urand(seed) * 3);
-    for (int h = 0; h < M->nt; h++) {
-        ref_threat *T = &M->t[h];
-        T->start = (int)(urand(seed) * 5);
-        T->dur = urand(seed) < 0.3 ? -1 : 1 + (int)(urand(seed) * 20);
-        T->like = 0.2 + 0.8 * urand(seed);
-        for (int i = 0; i < M->n; i++)
-            T->mag[i] = urand(seed) < 0.3 ? urand(seed) : 0;
-    }
-    M->nm = measures ? (int)(urand(seed) * REF_MAXM) : 0;
-    for (int mi = 0; mi < M->nm; mi++) {
-        ref_measure *X = &M->m[mi];
-        X->effect = (int)(urand(seed) * 4);
-        X->f = X->effect == 2 ? 0.5 * urand(seed) : urand(seed);
-        X->start = (int)(urand(seed) * 6);
-        X->dur = urand(seed) < 0.4 ? -1 : 1 + (int)(urand(seed) * 15);
-        X->ramp = urand(seed) < 0.5 ? 0 : 1 + (int)(urand(seed) * 5);
-        for (int i = 0; i < M->n; i++)
-            X->node[i] = urand(seed) < 0.4;
-        for (int l = 0; l < M->nl; l++)
-            X->link[l] = urand(seed) < 0.3;
-    }
-}
-
-static hsec_scenario *to_hsec(const ref_model *M)
-{
-    char a[64], b[64];
-    hsec_model *m = one_group(1000);
-    for (int i = 7; i < M->n; i++)
-        OK(hsec_model_add_service(m, node_name(i, a), HSEC_SERVICE_OTHER, "r"));
-    for (int i = 0; i < M->n; i++) {
-        node_name(i, a);
-        if (i < 7)
-            OK(hsec_model_set(m, a, HSEC_PARAM_VULNERABILITY, M->v[i]));
-        OK(hsec_model_set(m, a, HSEC_PARAM_RECOVERY, M->k[i]));
-        OK(hsec_model_set(m, a, HSEC_PARAM_INITIAL, M->init[i]));
-    }
-    for (int l = 0; l < M->nl; l++)
-        OK(hsec_model_add_link(m, node_name(M->l[l].from, a), node_name(M->l[l].to, b),
-                               M->l[l].w, M->l[l].lag));
-    hsec_scenario *s = scenario_of(m);
-    for (int h = 0; h < M->nt; h++) {
-        const ref_threat *T = &M->t[h];
-        char id[16];
-        sprintf(id, "t%d", h);
-        OK(hsec_scenario_add_threat(s, id, HSEC_THREAT_ADVERSARY));
-        OK(hsec_scenario_set_threat(s, id, HSEC_TIMING_START, T->start));
-        OK(hsec_scenario_set_threat(s, id, HSEC_TIMING_DURATION,
-                                    T->dur < 0 ? HSEC_PERSISTENT : T->dur));
-        OK(hsec_scenario_set_threat(s, id, HSEC_TIMING_LIKELIHOOD, T->like));
-        for (int i = 0; i < M->n; i++)
-            if (T->mag[i] > 0)
-                OK(hsec_scenario_add_threat_target(s, id, node_name(i, a), T->mag[i]));
-    }
-    for (int mi = 0; mi < M->nm; mi++) {
-        const ref_measure *X = &M->m[mi];
-        char id[16];
-        sprintf(id, "m%d", mi);
-        OK(hsec_scenario_add_measure(s, id, HSEC_PROTECTION, (hsec_effect)X->effect,
-                                     HSEC_BY_MILITARY, X->f));
-        OK(hsec_scenario_set_measure(s, id, HSEC_TIMING_START, X->start));
-        OK(hsec_scenario_set_measure(s, id, HSEC_TIMING_DURATION,
-                                     X->dur < 0 ? HSEC_PERSISTENT : X->dur));
-        OK(hsec_scenario_set_measure(s, id, HSEC_TIMING_RAMP, X->ramp));
-        if (X->effect == HSEC_DECOUPLE) {
-            for (int l = 0; l < M->nl; l++)
-                if (X->link[l])
-                    OK(hsec_scenario_add_measure_link(s, id, node_name(M->l[l].from, a),
-                                                      node_name(M->l[l].to, b)));
-        } else {
-            for (int i = 0; i < M->n; i++)
-                if (X->node[i])
-                    OK(hsec_scenario_add_measure_target(s, id, node_name(i, a)));
+    double want[REF_MAXT] = {0}, want_init = 0, want_prop = 0;
+    for (int t = 1; t <= steps; t++) {
+        for (int i = 0; i < 7; i++) {
+            double q = o->tot[t][i];
+            if (!(q > 0))
+                continue;
+            double p = q < 1 ? q : 1, nw = 1000.0 / 7, rest = q;
+            for (int h = 0; h < M->nt; h++) {
+                want[h] += nw * p * o->part[t][i][h] / q;
+                rest -= o->part[t][i][h];
+            }
+            want_init += nw * p * rest / q;
+            want_prop += nw * p;
         }
     }
-    return s;
+    double scale = want_prop > 1 ? want_prop : 1;
+    for (int h = 0; h < M->nt; h++) {
+        double got = burden_of(r, HSEC_BURDEN_THREAT, (size_t)h);
+        if (!(fabs(got - want[h]) <= 1e-10 * scale))
+            fail_msg("threat %d: burden %.17g, expected %.17g", h, got, want[h]);
+    }
+    double got = burden_of(r, HSEC_BURDEN_INITIAL, 0);
+    if (!(fabs(got - want_init) <= 1e-10 * scale))
+        fail_msg("initial degradation: burden %.17g, expected %.17g", got, want_init);
+    NEAR(burden_of(r, HSEC_BURDEN_PROPAGATED, 0), want_prop, 1e-10);
 }
 
 static void test_random_dynamic(void **state)
@@ -255,16 +169,12 @@ static void test_random_dynamic(void **state)
             assert_int_equal(len, (size_t)steps + 1);
             for (int t = 0; t <= steps; t++)
                 NEAR(ser[t], o.tot[t][i], 1e-12);
-            for (int r4 = 0; r4 < 4; r4++)
-                NEAR(hsec_result_orders(r)[node_of(s, node_name(i, a)) * 4 + (size_t)r4],
+            for (int r4 = 0; r4 < HSEC_ORDER_COUNT; r4++)
+                NEAR(hsec_result_orders(r)[node_of(s, node_name(i, a)) * HSEC_ORDER_COUNT +
+                                           (size_t)r4],
                      o.q[steps][i][r4], 1e-12);
         }
-        if (!init) { /* the per-threat split, seen through the burden */
-            double prop = burden_of(r, HSEC_BURDEN_PROPAGATED, 0), sum = 0;
-            for (int h = 0; h < M.nt; h++)
-                sum += burden_of(r, HSEC_BURDEN_THREAT, (size_t)h);
-            NEAR(sum, prop, 1e-9);
-        }
+        check_sources(r, &M, &o, steps);
         hsec_result_free(r);
         hsec_scenario_free(s);
     }
@@ -286,8 +196,8 @@ static void test_random_static_linear(void **state)
         for (int i = 0; i < M.n; i++) {
             size_t k = node_of(s, node_name(i, a));
             NEAR(hsec_result_q(r)[k], q[i], 1e-9);
-            for (int o = 0; o < 4; o++)
-                NEAR(hsec_result_orders(r)[k * 4 + (size_t)o], ord[i][o], 1e-9);
+            for (int o = 0; o < HSEC_ORDER_COUNT; o++)
+                NEAR(hsec_result_orders(r)[k * HSEC_ORDER_COUNT + (size_t)o], ord[i][o], 1e-9);
         }
         hsec_result_free(r);
         hsec_scenario_free(s);
@@ -352,9 +262,9 @@ static void test_dynamic_converges_to_static(void **state)
         hsec_result *dy = run_ok(s);
         for (size_t i = 0; i < 3; i++) {
             NEAR(hsec_result_q(dy)[i], hsec_result_q(st)[i], 1e-9);
-            for (size_t o = 0; o < 4; o++)
-                NEAR(hsec_result_orders(dy)[i * 4 + o], hsec_result_orders(st)[i * 4 + o],
-                     1e-9);
+            for (size_t o = 0; o < HSEC_ORDER_COUNT; o++)
+                NEAR(hsec_result_orders(dy)[i * HSEC_ORDER_COUNT + o],
+                     hsec_result_orders(st)[i * HSEC_ORDER_COUNT + o], 1e-9);
         }
         if (bounded)
             NEAR(hsec_result_q(st)[0], 1, 0); /* the bounded case is capped */
@@ -412,7 +322,7 @@ static void test_bounded_rescaling(void **state)
     OK(hsec_scenario_add_threat_target(s, "y", "b", 0.6));
     hsec_result *r = run_ok(s);
     /* b: first order 0.6 (y), second order 0.9 (x), total 1.5 -> 1 */
-    const double *o = hsec_result_orders(r) + node_of(s, "b") * 4;
+    const double *o = hsec_result_orders(r) + node_of(s, "b") * HSEC_ORDER_COUNT;
     NEAR(q_of(r, s, "b"), 1, 1e-15);
     NEAR(o[0], 0.6 / 1.5, 1e-15);
     NEAR(o[1], 0.9 / 1.5, 1e-15);
@@ -476,6 +386,136 @@ static void test_recovery_time(void **state)
     hsec_scenario_free(s);
 }
 
+/*
+ * More sources per node than the engine's specialised sweeps hold: nine
+ * threats all reaching g.health (and others), with initial degradation, so
+ * that each node carries 4 orders + 9 threats + the initial source. Series,
+ * orders and every source's burden against the reference, bounded and
+ * linear.
+ */
+static void test_many_sources(void **state)
+{
+    (void)state;
+    static ref_out o;
+    unsigned seed = 31337;
+    char a[64];
+    for (int trial = 0; trial < 40; trial++) {
+        ref_model M;
+        bool bounded = trial % 2 == 0;
+        random_model(&M, &seed, bounded ? 0.9 : 0.3, true, trial % 4 < 2, trial % 3 != 2);
+        M.nt = 9 + trial % 4;
+        for (int h = 0; h < M.nt; h++) {
+            ref_threat *T = &M.t[h];
+            T->start = (int)(urand(&seed) * 5);
+            T->dur = urand(&seed) < 0.3 ? -1 : 1 + (int)(urand(&seed) * 20);
+            T->like = 0.2 + 0.8 * urand(&seed);
+            for (int i = 0; i < M.n; i++)
+                T->mag[i] = urand(&seed) < 0.3 ? 0.3 * urand(&seed) : 0;
+            T->mag[HSEC_DIM_HEALTH] = 0.02 + 0.2 * urand(&seed);
+        }
+        int steps = 20 + (int)(urand(&seed) * 40);
+        ref_dynamic(&M, steps, bounded, &o);
+        hsec_scenario *s = to_hsec(&M);
+        assert_int_equal(hsec_scenario_threat_count(s), (size_t)M.nt);
+        assert_true(hsec_scenario_threat_target_count(s, 0) >= 1);
+        dynamic(s, steps);
+        OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, bounded));
+        for (int i = 0; i < M.n; i++)
+            OK(hsec_scenario_record(s, node_name(i, a)));
+        hsec_result *r = run_ok(s);
+        for (int i = 0; i < M.n; i++) {
+            const double *ser;
+            size_t len, k = node_of(s, node_name(i, a));
+            OK(hsec_result_series(&ser, &len, r, k));
+            for (int t = 0; t <= steps; t++)
+                NEAR(ser[t], o.tot[t][i], 1e-12);
+            for (int r4 = 0; r4 < HSEC_ORDER_COUNT; r4++)
+                NEAR(hsec_result_orders(r)[k * HSEC_ORDER_COUNT + (size_t)r4], o.q[steps][i][r4],
+                     1e-12);
+        }
+        check_sources(r, &M, &o, steps);
+        hsec_result_free(r);
+        hsec_scenario_free(s);
+    }
+}
+
+/* The static iteration cap: a linear solve that needs more iterations
+ * than allowed fails, naming the option; a bounded one stops at the cap
+ * below its limit. */
+static void test_iteration_cap(void **state)
+{
+    (void)state;
+    hsec_model *m = services("a b");
+    OK(hsec_model_add_link(m, "a", "b", 0.9, 0));
+    OK(hsec_model_add_link(m, "b", "a", 0.9, 0));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_add_threat_target(s, "t", "a", 0.05));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+    hsec_result *r = run_ok(s); /* q_a = 0.05 / (1 - 0.81) */
+    NEAR(hsec_result_q(r)[0], 0.05 / 0.19, 1e-10);
+    NEAR(hsec_result_q(r)[1], 0.9 * 0.05 / 0.19, 1e-10);
+    hsec_result_free(r);
+    OK(hsec_scenario_set_option(s, HSEC_OPT_MAX_ITERATIONS, 5));
+    r = (hsec_result *)1;
+    assert_int_equal(hsec_scenario_run(&r, s), HSEC_ENOCONV);
+    assert_null(r);
+    HAS(hsec_scenario_errmsg(s), "max_iterations");
+    /* bounded: q <- min(1, A'q + c) from 0, three times */
+    OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 1));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_MAX_ITERATIONS, 3));
+    r = run_ok(s);
+    assert_true(hsec_result_steps(r) <= 3);
+    assert_true(hsec_result_q(r)[0] < 0.05 / 0.19 - 1e-3);
+    hsec_result_free(r);
+    OK(hsec_scenario_set_option(s, HSEC_OPT_MAX_ITERATIONS, 100000));
+    r = run_ok(s);
+    NEAR(hsec_result_q(r)[0], 0.05 / 0.19, 1e-12);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
+/*
+ * Spectral radius on the edge: a Jordan chain a -> b with self-links of
+ * weight s on both has rho = s, but power iteration converges to it so
+ * slowly that at s = 1 - 1e-9 no bound within its iterations shows rho < 1
+ * or rho >= 1: refused, saying it cannot tell. At s = 0.99 it can, and the
+ * run is exact: q_a = c / (1 - s), q_b = q_a / (1 - s).
+ */
+static hsec_scenario *jordan(double self)
+{
+    hsec_model *m = services("a b");
+    OK(hsec_model_add_link(m, "a", "a", self, 0));
+    OK(hsec_model_add_link(m, "b", "b", self, 0));
+    OK(hsec_model_add_link(m, "a", "b", 1, 0));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_add_threat_target(s, "t", "a", 0.01));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+    return s;
+}
+
+static void test_spectral_undecided(void **state)
+{
+    (void)state;
+    hsec_scenario *s = jordan(1 - 1e-9);
+    hsec_result *r = (hsec_result *)1;
+    assert_int_equal(hsec_scenario_run(&r, s), HSEC_ENOCONV);
+    assert_null(r);
+    HAS(hsec_scenario_errmsg(s), "cannot show that the spectral radius");
+    hsec_scenario_free(s);
+    s = jordan(1); /* rho exactly 1 */
+    assert_int_equal(hsec_scenario_run(&r, s), HSEC_ENOCONV);
+    HAS(hsec_scenario_errmsg(s), "spectral radius of A' is at least 1");
+    hsec_scenario_free(s);
+    s = jordan(0.99);
+    r = run_ok(s);
+    NEAR(hsec_result_q(r)[0], 1, 1e-9);
+    NEAR(hsec_result_q(r)[1], 100, 1e-9);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -489,6 +529,9 @@ int main(void)
         cmocka_unit_test(test_bounded_rescaling),
         cmocka_unit_test(test_lag_before_start),
         cmocka_unit_test(test_recovery_time),
+        cmocka_unit_test(test_many_sources),
+        cmocka_unit_test(test_iteration_cap),
+        cmocka_unit_test(test_spectral_undecided),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

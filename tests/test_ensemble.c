@@ -22,6 +22,14 @@ static hsec_scenario *small(void)
     return s;
 }
 
+/* An ensemble of `members` on `threads` threads, all measures in force. */
+static int ensemble(hsec_ensemble **e, hsec_scenario *s, double members, double threads)
+{
+    OK(hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, members));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_THREADS, threads));
+    return hsec_scenario_ensemble(e, s, NULL, 0);
+}
+
 static double *values(const hsec_ensemble *e, hsec_quantity what, size_t index, size_t sub)
 {
     size_t n = (size_t)hsec_ensemble_members(e);
@@ -44,7 +52,7 @@ static void test_thread_count_does_not_matter(void **state)
     double *ref[3] = {NULL, NULL, NULL};
     for (int t = 0; t < 3; t++) {
         hsec_ensemble *e = NULL;
-        OK(hsec_scenario_ensemble(&e, s, 97, threads[t], NULL));
+        OK(ensemble(&e, s, 97, threads[t]));
         assert_int_equal(hsec_ensemble_members(e), 97);
         double *v[3] = {values(e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0),
                         values(e, HSEC_QTY_GROUP_PEAK, 0, 0),
@@ -65,7 +73,7 @@ static void test_thread_count_does_not_matter(void **state)
     /* another seed, other draws; the same seed, the same draws */
     OK(hsec_scenario_set_option(s, HSEC_OPT_SEED, 43));
     hsec_ensemble *e = NULL;
-    OK(hsec_scenario_ensemble(&e, s, 97, 2, NULL));
+    OK(ensemble(&e, s, 97, 2));
     double *v = values(e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0);
     assert_true(memcmp(v, ref[0], 97 * sizeof(double)) != 0);
     free(v);
@@ -82,7 +90,7 @@ static void test_fixed_members_equal_run(void **state)
     hsec_scenario *s = small();
     hsec_result *r = run_ok(s);
     hsec_ensemble *e = NULL;
-    OK(hsec_scenario_ensemble(&e, s, 5, 3, NULL));
+    OK(ensemble(&e, s, 5, 3));
     double *v = values(e, HSEC_QTY_BURDEN, HSEC_BURDEN_PROPAGATED, 0);
     for (int m = 0; m < 5; m++)
         assert_true(v[m] == burden_of(r, HSEC_BURDEN_PROPAGATED, 0));
@@ -116,7 +124,7 @@ static void test_triangular_draws(void **state)
     hsec_result_free(r);
     OK(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_MAGNITUDES, 0.4, 0.7, 1.6));
     hsec_ensemble *e = NULL;
-    OK(hsec_scenario_ensemble(&e, s, 20000, 2, NULL));
+    OK(ensemble(&e, s, 20000, 2));
     const double qs[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
     for (int i = 0; i < 5; i++) {
         double x;
@@ -137,6 +145,67 @@ static void test_triangular_draws(void **state)
     hsec_scenario_free(s);
 }
 
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The q-quantile of n values by the definition alone: sorted, h = (n - 1) q,
+ * linear between the order statistics around h. */
+static double own_quantile(const double *v, size_t n, double q)
+{
+    double *w = malloc(n * sizeof *w);
+    assert_non_null(w);
+    memcpy(w, v, n * sizeof *w);
+    qsort(w, n, sizeof *w, by_value);
+    double h = (double)(n - 1) * q, lo = floor(h);
+    size_t k = (size_t)lo;
+    double x = k + 1 < n ? w[k] + (h - lo) * (w[k + 1] - w[k]) : w[k];
+    free(w);
+    return x;
+}
+
+/* Every quantity's quantiles, on a grid of q and odd, even and single
+ * member counts, against the members' own values sorted here. */
+static void test_quantiles_from_values(void **state)
+{
+    (void)state;
+    hsec_scenario *s = small();
+    dynamic(s, 25);
+    OK(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_WEIGHTS, 0.2, 0.9, 1.3));
+    OK(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_MAGNITUDES, 0.5, 0.6, 1));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_SEED, 7));
+    size_t b = node_of(s, "b");
+    const struct { hsec_quantity what; size_t index, sub; } qty[] = {
+        {HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0},     {HSEC_QTY_BURDEN, HSEC_BURDEN_PROPAGATED, 0},
+        {HSEC_QTY_BURDEN, HSEC_BURDEN_ORDER, 2},     {HSEC_QTY_BURDEN, HSEC_BURDEN_THREAT, 0},
+        {HSEC_QTY_BURDEN, HSEC_BURDEN_BAND, 1},      {HSEC_QTY_GROUP_PEAK, 0, 0},
+        {HSEC_QTY_GROUP_LAST, 0, 0},                 {HSEC_QTY_RECORDED, b, 0}};
+    const double counts[3] = {1, 10, 37};
+    for (int ci = 0; ci < 3; ci++) {
+        hsec_ensemble *e = NULL;
+        OK(ensemble(&e, s, counts[ci], 2));
+        size_t n = (size_t)counts[ci];
+        for (size_t k = 0; k < sizeof qty / sizeof *qty; k++) {
+            double *v = values(e, qty[k].what, qty[k].index, qty[k].sub);
+            for (int j = 0; j <= 200; j++) {
+                double q = j / 200.0, x;
+                OK(hsec_ensemble_quantile(&x, e, qty[k].what, qty[k].index, qty[k].sub, q));
+                double want = own_quantile(v, n, q);
+                if (!(fabs(x - want) <= 1e-14 * fabs(want)))
+                    fail_msg("%zu members, quantity %zu, q = %g: %.17g, expected %.17g", n, k, q,
+                             x, want);
+            }
+            if (n > 1) /* the members differ, so the check above could fail */
+                assert_true(own_quantile(v, n, 0) < own_quantile(v, n, 1));
+            free(v);
+        }
+        hsec_ensemble_free(e);
+    }
+    hsec_scenario_free(s);
+}
+
 /* Quantiles interpolate linearly between order statistics. */
 static void test_quantile_interpolation(void **state)
 {
@@ -144,7 +213,7 @@ static void test_quantile_interpolation(void **state)
     hsec_scenario *s = small();
     OK(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_WEIGHTS, 0, 0.5, 1));
     hsec_ensemble *e = NULL;
-    OK(hsec_scenario_ensemble(&e, s, 11, 1, NULL));
+    OK(ensemble(&e, s, 11, 1));
     double *v = values(e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0);
     for (int i = 1; i < 11; i++) /* sort by hand (insertion) */
         for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
@@ -163,9 +232,11 @@ static void test_quantile_interpolation(void **state)
     NEAR(x, v[2] + 0.5 * (v[3] - v[2]), 1e-15);
     assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0, 1.5),
                      HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "1.5"); /* an ensemble is read-only: the thread's message */
     assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0, NAN),
                      HSEC_EINVAL);
     assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_QTY_GROUP_PEAK, 1, 0, 0.5), HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "1");
     assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_QTY_RECORDED, 0, 0, 0.5), HSEC_EINVAL);
     assert_int_equal(hsec_ensemble_quantile(&x, e, HSEC_QTY_BURDEN, HSEC_BURDEN_THREAT, 1, 0.5),
                      HSEC_EINVAL);
@@ -187,9 +258,16 @@ static void test_bad_input_and_cancel(void **state)
     (void)state;
     hsec_scenario *s = small();
     hsec_ensemble *e = (hsec_ensemble *)1;
-    assert_int_equal(hsec_scenario_ensemble(&e, s, 0, 1, NULL), HSEC_EINVAL);
+    assert_int_equal(hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, 0), HSEC_EINVAL);
+    HAS(hsec_scenario_errmsg(s), "uncertainty.members: 0");
+    assert_int_equal(hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, 2.5), HSEC_EINVAL);
+    double members = 0;
+    OK(hsec_scenario_get_option(&members, s, HSEC_OPT_MEMBERS));
+    assert_true(members == 100); /* unchanged: the default */
+    /* a mask of the wrong length */
+    const unsigned char mask1[1] = {1};
+    assert_int_equal(hsec_scenario_ensemble(&e, s, mask1, 1), HSEC_EINVAL);
     assert_null(e);
-    HAS(hsec_scenario_errmsg(s), "0 members");
     assert_int_equal(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_WEIGHTS, 1.2, 1, 0.8),
                      HSEC_EINVAL);
     HAS(hsec_scenario_errmsg(s), "uncertainty.weights: the range (low 1.2, mode 1, high 0.8)");
@@ -212,7 +290,7 @@ static void test_bad_input_and_cancel(void **state)
     uint64_t seen = 0;
     OK(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_WEIGHTS, 0.5, 1, 1.5));
     OK(hsec_scenario_set_progress(s, stop_at_3, &seen));
-    assert_int_equal(hsec_scenario_ensemble(&e, s, 1000, 2, NULL), HSEC_ECANCELED);
+    assert_int_equal(ensemble(&e, s, 1000, 2), HSEC_ECANCELED);
     assert_null(e);
     assert_true(seen >= 3 && seen < 1000);
     OK(hsec_scenario_set_progress(s, NULL, NULL));
@@ -227,7 +305,7 @@ static void test_bad_input_and_cancel(void **state)
     OK(hsec_scenario_add_threat_target(s, "t", "a", 0.5));
     OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
     OK(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_WEIGHTS, 1.2, 1.2, 1.2)); /* 1.08 -> 1 */
-    assert_int_equal(hsec_scenario_ensemble(&e, s, 8, 4, NULL), HSEC_ENOCONV);
+    assert_int_equal(ensemble(&e, s, 8, 4), HSEC_ENOCONV);
     HAS(hsec_scenario_errmsg(s), "ensemble member 0: linear mode");
     hsec_scenario_free(s);
 }
@@ -239,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_fixed_members_equal_run),
         cmocka_unit_test(test_triangular_draws),
         cmocka_unit_test(test_quantile_interpolation),
+        cmocka_unit_test(test_quantiles_from_values),
         cmocka_unit_test(test_bad_input_and_cancel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

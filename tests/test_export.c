@@ -2,6 +2,8 @@
  * operator exported: round trips exact to the bit, the operator checked by
  * hand and by replaying runs with it. argv[1] is the examples directory. */
 #include "util.h"
+#include "ref.h"
+#include "random_model.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -23,12 +25,7 @@ static char *path_in(const char *base, const char *name)
 
 static hsec_scenario *load(const char *path)
 {
-    hsec_scenario *s = NULL;
-    char err[HSEC_ERRMSG_MAX];
-    int rc = hsec_doc_load_file(&s, path, NULL, err, sizeof err);
-    if (rc)
-        fail_msg("%s: %s", path, err);
-    return s;
+    return load_path(path);
 }
 
 static hsec_result *run_mode(hsec_scenario *s, int mode, int bounded)
@@ -76,7 +73,7 @@ static void same_runs(hsec_scenario *a, hsec_scenario *b)
         hsec_result *rb = run_mode(b, modes[m][0], modes[m][1]);
         assert_memory_equal(hsec_result_q(ra), hsec_result_q(rb), n * sizeof(double));
         assert_memory_equal(hsec_result_orders(ra), hsec_result_orders(rb),
-                            4 * n * sizeof(double));
+                            HSEC_ORDER_COUNT * n * sizeof(double));
         double ta, tb;
         OK(hsec_result_burden(&ta, ra, HSEC_BURDEN_TOTAL, 0));
         OK(hsec_result_burden(&tb, rb, HSEC_BURDEN_TOTAL, 0));
@@ -135,8 +132,12 @@ static void examples_round_trip(void **state)
                 OK(hsec_scenario_set_option(s, HSEC_OPT_STEPS, 20));
                 OK(hsec_scenario_set_option(t, HSEC_OPT_STEPS, 20));
                 hsec_ensemble *ea = NULL, *eb = NULL;
-                OK(hsec_scenario_ensemble(&ea, s, 16, 2, NULL));
-                OK(hsec_scenario_ensemble(&eb, t, 16, 2, NULL));
+                OK(hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, 16));
+                OK(hsec_scenario_set_option(t, HSEC_OPT_MEMBERS, 16));
+                OK(hsec_scenario_set_option(s, HSEC_OPT_THREADS, 2));
+                OK(hsec_scenario_set_option(t, HSEC_OPT_THREADS, 2));
+                OK(hsec_scenario_ensemble(&ea, s, NULL, 0));
+                OK(hsec_scenario_ensemble(&eb, t, NULL, 0));
                 double va[16], vb[16];
                 OK(hsec_ensemble_values(va, 16, ea, HSEC_QTY_BURDEN, HSEC_BURDEN_PROPAGATED, 0));
                 OK(hsec_ensemble_values(vb, 16, eb, HSEC_QTY_BURDEN, HSEC_BURDEN_PROPAGATED, 0));
@@ -234,7 +235,9 @@ static void api_model_round_trip(void **state)
     OK(hsec_scenario_get_option(&v, t, HSEC_OPT_SEED));
     assert_true(v == 77);
     assert_true(hsec_compiled_group_weight(ct, 0, HSEC_DIM_HEALTH) == 0.75);
-    assert_true(hsec_compiled_group_flags(ct, 1) == HSEC_FLAG_CHILDREN);
+    unsigned flags = 0;
+    OK(hsec_compiled_group_flags(&flags, ct, 1));
+    assert_true(flags == HSEC_FLAG_CHILDREN);
     static const int modes[][2] = {{HSEC_MODE_STATIC, 1}, {HSEC_MODE_STATIC, 0},
                                    {HSEC_MODE_DYNAMIC, 1}};
     for (size_t k = 0; k < 3; k++) {
@@ -245,8 +248,8 @@ static void api_model_round_trip(void **state)
             OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, modes[k][1]));
             OK(hsec_scenario_set_option(t, HSEC_OPT_BOUNDED, modes[k][1]));
             hsec_result *ra = NULL, *rb = NULL;
-            OK(hsec_scenario_run_with(&ra, s, mask ? none : NULL));
-            OK(hsec_scenario_run_with(&rb, t, mask ? none : NULL));
+            OK(hsec_scenario_run_with(&ra, s, mask ? none : NULL, 4));
+            OK(hsec_scenario_run_with(&rb, t, mask ? none : NULL, 4));
             for (size_t i = 0; i < n; i++) {
                 const char *name = hsec_compiled_node_name(cs, i);
                 NEAR(q_of(rb, t, name), hsec_result_q(ra)[i], 1e-14);
@@ -337,7 +340,7 @@ static void operator_by_hand(void **state)
     size_t eg = from[0] == grid ? 0 : 1, ef = 1 - eg; /* grid's link, food's link */
     double w[2], p[8 * 2], k[8];
     /* step 3: red ramps (3 - 2 + 1) / 4 = 1/2, so v = 2 (1 - 0.125) = 1.75 */
-    OK(hsec_scenario_operator(w, p, k, s, NULL, 3));
+    OK(hsec_scenario_operator(w, p, k, s, NULL, 0, 3));
     NEAR(w[eg], 1.75 * 0.5 * 0.3, 1e-15);
     NEAR(w[ef], 1.75 * 0.1, 1e-15);
     NEAR(p[h * 2 + 0], 1.75 * 0.6 * 0.8 * 0.5, 1e-15);
@@ -346,24 +349,25 @@ static void operator_by_hand(void **state)
     NEAR(k[h], 0.35, 1e-15);
     NEAR(k[grid], 1, 0);
     /* step 0: t not yet active, red not in force */
-    OK(hsec_scenario_operator(w, p, k, s, NULL, 0));
+    OK(hsec_scenario_operator(w, p, k, s, NULL, 0, 0));
     NEAR(w[ef], 2 * 0.1, 1e-15);
     NEAR(p[h * 2 + 0], 0, 0);
     /* only the shield in force */
     unsigned char mask[4] = {0, 1, 0, 0};
-    OK(hsec_scenario_operator(w, p, k, s, mask, 3));
+    OK(hsec_scenario_operator(w, p, k, s, mask, 4, 3));
     NEAR(w[eg], 2 * 0.3, 1e-15);
     NEAR(p[h * 2 + 0], 2 * 0.6 * 0.8 * 0.5, 1e-15);
     NEAR(k[h], 0.25, 1e-15);
     /* static: everything at full strength, K = I */
-    OK(hsec_scenario_operator(w, p, k, s, NULL, -1));
+    OK(hsec_scenario_operator(w, p, k, s, NULL, 0, -1));
     NEAR(w[eg], 1.5 * 0.5 * 0.3, 1e-15);
     NEAR(p[h * 2 + 0], 1.5 * 0.6 * 0.8 * 0.5, 1e-15);
     NEAR(k[h], 1, 0);
-    OK(hsec_scenario_operator(NULL, NULL, NULL, s, NULL, 5));
-    assert_int_equal(hsec_scenario_operator(w, p, k, s, NULL, -2), HSEC_EINVAL);
-    assert_non_null(strstr(hsec_scenario_errmsg(s), "-2"));
-    assert_int_equal(hsec_scenario_operator(w, p, k, NULL, NULL, 0), HSEC_EINVAL);
+    OK(hsec_scenario_operator(NULL, NULL, NULL, s, NULL, 0, 5));
+    assert_int_equal(hsec_scenario_operator(w, p, k, s, NULL, 0, -2), HSEC_EINVAL);
+    HAS(hsec_scenario_errmsg(s), "-2");
+    assert_int_equal(hsec_scenario_operator(w, p, k, s, mask, 3, 3), HSEC_EINVAL);
+    assert_int_equal(hsec_scenario_operator(w, p, k, NULL, NULL, 0, 0), HSEC_EINVAL);
     hsec_scenario_free(s);
 }
 
@@ -391,7 +395,7 @@ static void operator_replays_runs(void **state)
             hsec_result *r = NULL;
             OK(hsec_scenario_run(&r, s));
             for (uint64_t t = 0; t < T; t++) {
-                OK(hsec_scenario_operator(w, p, k, s, NULL, (int64_t)t));
+                OK(hsec_scenario_operator(w, p, k, s, NULL, 0, (int64_t)t));
                 const double *q = hist + t * n;
                 double *qn = hist + (t + 1) * n;
                 for (size_t i = 0; i < n; i++) {
@@ -415,6 +419,85 @@ static void operator_replays_runs(void **state)
     }
 }
 
+/*
+ * The exported operator against the dense reference (ref.h) on random
+ * models with lags, ramps, timings and every measure effect, some masked
+ * out: A'(t), c(t) per threat and K(t) at every step and at full strength;
+ * and the DIIM stepped here with the exported operator reproduces the
+ * reference's series, bounded and linear.
+ */
+static void operator_against_reference(void **state)
+{
+    (void)state;
+    static ref_out o;
+    static double A[REF_MAXN][REF_MAXN], c[REF_MAXT][REF_MAXN];
+    double kref[REF_MAXN];
+    unsigned seed = 8080;
+    char a[64];
+    for (int trial = 0; trial < 60; trial++) {
+        ref_model M;
+        bool bounded = trial % 2 == 0;
+        random_model(&M, &seed, bounded ? 0.9 : 0.3, true, true, trial % 3 == 0);
+        unsigned char mask[REF_MAXM];
+        ref_model R = M; /* the reference holds only the measures in force */
+        R.nm = 0;
+        for (int k = 0; k < M.nm; k++) {
+            mask[k] = urand(&seed) < 0.7;
+            if (mask[k])
+                R.m[R.nm++] = M.m[k];
+        }
+        int T = 30;
+        ref_dynamic(&R, T, bounded, &o);
+        hsec_scenario *s = to_hsec(&M);
+        const hsec_compiled *cc = hsec_scenario_compiled(s);
+        size_t n = hsec_compiled_node_count(cc), nnz = hsec_compiled_link_count(cc);
+        size_t H = (size_t)M.nt, id[REF_MAXN]; /* the library's index of each reference node */
+        assert_int_equal(n, (size_t)M.n);
+        for (int i = 0; i < M.n; i++)
+            id[i] = node_of(s, node_name(i, a));
+        size_t rowp[REF_MAXN + 1], from[REF_MAXL];
+        uint64_t lag[REF_MAXL];
+        OK(hsec_compiled_links(rowp, from, NULL, lag, nnz, cc));
+        double w[REF_MAXL], p[REF_MAXN * REF_MAXT], k[REF_MAXN];
+        static double hist[31][REF_MAXN];
+        for (int i = 0; i < M.n; i++)
+            hist[0][id[i]] = M.init[i];
+        for (int t = -1; t < T; t++) {
+            OK(hsec_scenario_operator(w, p, k, s, mask, (size_t)M.nm, t));
+            ref_coeffs(&R, t < 0 ? 0 : t, t < 0, A, c, kref);
+            for (int i = 0; i < M.n; i++) {
+                size_t li = id[i];
+                for (size_t e = rowp[li]; e < rowp[li + 1]; e++) {
+                    int j = 0;
+                    while (id[j] != from[e])
+                        j++;
+                    NEAR(w[e], A[i][j], 1e-15);
+                }
+                for (size_t h = 0; h < H; h++)
+                    NEAR(p[li * H + h], c[h][i], 1e-15);
+                NEAR(k[li], t < 0 ? 1 : kref[i], 1e-15);
+            }
+            if (t < 0)
+                continue;
+            for (size_t i = 0; i < n; i++) { /* one step of the DIIM, here */
+                double target = 0;
+                for (size_t e = rowp[i]; e < rowp[i + 1]; e++) {
+                    uint64_t back = lag[e] <= (uint64_t)t ? (uint64_t)t - lag[e] : 0;
+                    target += w[e] * hist[back][from[e]];
+                }
+                for (size_t h = 0; h < H; h++)
+                    target += p[i * H + h];
+                double v = hist[t][i] + k[i] * (target - hist[t][i]);
+                hist[t + 1][i] = bounded && v > 1 ? 1 : v;
+            }
+        }
+        for (int t = 0; t <= T; t++)
+            for (int i = 0; i < M.n; i++)
+                NEAR(hist[t][id[i]], o.tot[t][i], 1e-12);
+        hsec_scenario_free(s);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -425,6 +508,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(links_by_hand),
         cmocka_unit_test(operator_by_hand),
         cmocka_unit_test(operator_replays_runs),
+        cmocka_unit_test(operator_against_reference),
         cmocka_unit_test(examples_round_trip),
         cmocka_unit_test(api_model_round_trip),
     };

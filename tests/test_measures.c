@@ -213,7 +213,7 @@ static void test_combination(void **state)
     double a = v * 0.6 * 0.5, c = v * 0.5 * 0.3;
     double want = k * (a * 0.4 + c); /* q(1) = q(0) + k (A' q(0) + c - q(0)), q(0) = 0 */
     NEAR(q_of(r, s, "g.food"), want, 1e-15);
-    const double *o = hsec_result_orders(r) + node_of(s, "g.food") * 4;
+    const double *o = hsec_result_orders(r) + node_of(s, "g.food") * HSEC_ORDER_COUNT;
     NEAR(o[0], k * c, 1e-15);
     NEAR(o[1], k * a * 0.4, 1e-15);
     hsec_result_free(r);

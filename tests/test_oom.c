@@ -45,7 +45,7 @@ static void t_free(void *opaque, void *p)
     }
 }
 
-static const hsec_allocator failing = {t_alloc, t_realloc, t_free, NULL};
+static const hsec_allocator failing = {HSEC_ALLOCATOR_VERSION, t_alloc, t_realloc, t_free, NULL};
 
 static void arm(long n)
 {
@@ -223,7 +223,9 @@ static int op_ensemble(hsec_scenario *s, void *ctx)
     (void)ctx;
     hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_WEIGHTS, 0.5, 1, 1.5);
     hsec_ensemble *e = NULL;
-    int rc = hsec_scenario_ensemble(&e, s, 6, 3, NULL);
+    hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, 6);
+    hsec_scenario_set_option(s, HSEC_OPT_THREADS, 3);
+    int rc = hsec_scenario_ensemble(&e, s, NULL, 0);
     if (!rc) {
         double x;
         rc = hsec_ensemble_quantile(&x, e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0, 0.5);

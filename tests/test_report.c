@@ -41,17 +41,25 @@ static void test_static_burden(void **state)
     hsec_result *r = run_ok(s);
 
     /* a: food y = 0.4 (1st order); health q = 0.2 (2nd), y = 0.7 */
-    double y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * 4], H;
+    double y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * HSEC_ORDER_COUNT], H;
     uint64_t step;
-    OK(hsec_result_group(&step, &H, y, r, 0, HSEC_AT_LAST));
+    OK(hsec_result_group(&step, &H, y, HSEC_DIM_COUNT, r, 0, HSEC_AT_LAST));
     NEAR(y[HSEC_DIM_FOOD], 0.4, 1e-15);
     NEAR(y[HSEC_DIM_HEALTH], 0.7, 1e-15);
     NEAR(H, 0.75 * 0.4 + 0.25 * 0.7, 1e-15);
-    OK(hsec_result_group_orders(p, r, 0, HSEC_AT_PEAK));
-    NEAR(p[HSEC_DIM_HEALTH * 4 + 1], 0.2, 1e-15);
-    NEAR(p[HSEC_DIM_FOOD * 4 + 0], 0.4, 1e-15);
+    OK(hsec_result_group_orders(p, HSEC_DIM_COUNT * HSEC_ORDER_COUNT, r, 0, HSEC_AT_PEAK));
+    NEAR(p[HSEC_DIM_HEALTH * HSEC_ORDER_COUNT + 1], 0.2, 1e-15);
+    NEAR(p[HSEC_DIM_FOOD * HSEC_ORDER_COUNT + 0], 0.4, 1e-15);
+    /* arrays of the wrong length are refused, naming the length */
+    assert_int_equal(hsec_result_group_orders(p, HSEC_DIM_COUNT * 3, r, 0, HSEC_AT_PEAK),
+                     HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "21");
+    assert_int_equal(hsec_result_group(NULL, NULL, y, HSEC_DIM_COUNT - 1, r, 0, HSEC_AT_LAST),
+                     HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "6");
+    OK(hsec_result_group(NULL, &H, NULL, 3, r, 0, HSEC_AT_LAST)); /* y NULL: y_count ignored */
     /* b: personal y = 0.7, weight 1/7 */
-    OK(hsec_result_group(NULL, &H, y, r, 1, HSEC_AT_PEAK));
+    OK(hsec_result_group(NULL, &H, y, HSEC_DIM_COUNT, r, 1, HSEC_AT_PEAK));
     NEAR(H, 0.7 / 7, 1e-15);
 
     double base = 1000 * 0.25 * 0.5;
@@ -71,11 +79,14 @@ static void test_static_burden(void **state)
     NEAR(burden_of(r, HSEC_BURDEN_REGION, 1), prop_b, 1e-12);
     double x;
     assert_int_equal(hsec_result_burden(&x, r, HSEC_BURDEN_THREAT, 2), HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "2"); /* a result is read-only: the thread's message */
     assert_int_equal(hsec_result_burden(&x, r, HSEC_BURDEN_REGION, 2), HSEC_EINVAL);
     assert_int_equal(hsec_result_burden(&x, r, HSEC_BURDEN_ORDER, 4), HSEC_EINVAL);
     assert_int_equal(hsec_result_burden(&x, r, (hsec_burden)99, 0), HSEC_EINVAL);
-    assert_int_equal(hsec_result_group(NULL, NULL, NULL, r, 2, HSEC_AT_LAST), HSEC_EINVAL);
-    assert_int_equal(hsec_result_group(NULL, NULL, NULL, r, 0, (hsec_at)7), HSEC_EINVAL);
+    assert_int_equal(hsec_result_group(NULL, NULL, NULL, 0, r, 2, HSEC_AT_LAST), HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "group 2");
+    assert_int_equal(hsec_result_group(NULL, NULL, NULL, 0, r, 0, (hsec_at)7), HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "7");
     hsec_result_free(r);
     hsec_scenario_free(s);
 }
@@ -95,12 +106,12 @@ static void test_capped_by_baseline(void **state)
     OK(hsec_scenario_add_threat_target(s, "t", "clinic", 0.6));
     hsec_result *r = run_ok(s);
     /* q = 0.3 (1st) + 0.3 (2nd) = 0.6; y = 1; p = 0.4 split 0.2 / 0.2 */
-    double y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * 4];
-    OK(hsec_result_group(NULL, NULL, y, r, 0, HSEC_AT_LAST));
+    double y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * HSEC_ORDER_COUNT];
+    OK(hsec_result_group(NULL, NULL, y, HSEC_DIM_COUNT, r, 0, HSEC_AT_LAST));
     NEAR(y[HSEC_DIM_HEALTH], 1, 0);
-    OK(hsec_result_group_orders(p, r, 0, HSEC_AT_LAST));
-    NEAR(p[HSEC_DIM_HEALTH * 4 + 0], 0.2, 1e-15);
-    NEAR(p[HSEC_DIM_HEALTH * 4 + 1], 0.2, 1e-15);
+    OK(hsec_result_group_orders(p, HSEC_DIM_COUNT * HSEC_ORDER_COUNT, r, 0, HSEC_AT_LAST));
+    NEAR(p[HSEC_DIM_HEALTH * HSEC_ORDER_COUNT + 0], 0.2, 1e-15);
+    NEAR(p[HSEC_DIM_HEALTH * HSEC_ORDER_COUNT + 1], 0.2, 1e-15);
     NEAR(burden_of(r, HSEC_BURDEN_PROPAGATED, 0), 100 * 0.4 / 7, 1e-12);
     NEAR(burden_of(r, HSEC_BURDEN_BASELINE, 0), 100 * 0.6 / 7, 1e-12);
     hsec_result_free(r);
@@ -131,10 +142,10 @@ static void test_dynamic_burden(void **state)
     NEAR(burden_of(r, HSEC_BURDEN_BAND, 2), per, 1e-12); /* t = 4 */
     uint64_t step;
     double H;
-    OK(hsec_result_group(&step, &H, NULL, r, 0, HSEC_AT_PEAK));
+    OK(hsec_result_group(&step, &H, NULL, 0, r, 0, HSEC_AT_PEAK));
     assert_int_equal(step, 2); /* the first step of the peak */
     NEAR(H, 0.6 / 7, 1e-15);
-    OK(hsec_result_group(&step, &H, NULL, r, 0, HSEC_AT_LAST));
+    OK(hsec_result_group(&step, &H, NULL, 0, r, 0, HSEC_AT_LAST));
     assert_int_equal(step, 6);
     NEAR(H, 0.1 / 7, 1e-15);
     hsec_result_free(r);
@@ -151,12 +162,14 @@ static void test_freedoms(void **state)
         OK(hsec_model_set(m, dims[d], HSEC_PARAM_BASELINE, 0.1 * (d + 1)));
     hsec_scenario *s = scenario_of(m);
     hsec_result *r = run_ok(s);
-    double f[3];
-    OK(hsec_result_group_freedoms(f, r, 0, HSEC_AT_LAST));
+    double f[HSEC_FREEDOM_COUNT];
+    OK(hsec_result_group_freedoms(f, HSEC_FREEDOM_COUNT, r, 0, HSEC_AT_LAST));
     NEAR(f[0], (0.5 + 0.6 + 0.7) / 3, 1e-15); /* fear: personal, community, political */
     NEAR(f[1], (0.1 + 0.2 + 0.3 + 0.4) / 4, 1e-15); /* want */
     NEAR(f[2], (0.7 + 0.6) / 2, 1e-15);              /* dignity */
-    assert_int_equal(hsec_result_group_freedoms(f, r, 1, HSEC_AT_LAST), HSEC_EINVAL);
+    assert_int_equal(hsec_result_group_freedoms(f, HSEC_FREEDOM_COUNT, r, 1, HSEC_AT_LAST),
+                     HSEC_EINVAL);
+    assert_int_equal(hsec_result_group_freedoms(f, 2, r, 0, HSEC_AT_LAST), HSEC_EINVAL);
     hsec_result_free(r);
     hsec_scenario_free(s);
 }
@@ -278,9 +291,10 @@ static void test_alkire_foster(void **state)
     hsec_scenario *s = scenario_of(m);
     OK(hsec_scenario_set_option(s, HSEC_OPT_AF_K, 0.5));
     hsec_result *r = run_ok(s);
-    double af[3], score;
+    double af[HSEC_AF_COUNT], score;
     int poor;
-    OK(hsec_result_multidimensional(af, r, HSEC_AT_LAST));
+    OK(hsec_result_multidimensional(af, HSEC_AF_COUNT, r, HSEC_AT_LAST));
+    assert_int_equal(hsec_result_multidimensional(af, 4, r, HSEC_AT_LAST), HSEC_EINVAL);
     NEAR(af[0], 0.5, 1e-15);
     NEAR(af[1], 0.75, 1e-15);
     NEAR(af[2], 0.375, 1e-15);
@@ -294,7 +308,7 @@ static void test_alkire_foster(void **state)
     /* a union approach (k = 0.25) counts person 4 too: H = 3/4, A = 7/12 */
     OK(hsec_scenario_set_option(s, HSEC_OPT_AF_K, 0.25));
     r = run_ok(s);
-    OK(hsec_result_multidimensional(af, r, HSEC_AT_PEAK));
+    OK(hsec_result_multidimensional(af, HSEC_AF_COUNT, r, HSEC_AT_PEAK));
     NEAR(af[0], 0.75, 1e-15);
     NEAR(af[1], 7.0 / 12, 1e-15);
     NEAR(af[2], 7.0 / 16, 1e-15);

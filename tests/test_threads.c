@@ -3,7 +3,11 @@
 #include "util.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define THREADS 4
 
@@ -17,7 +21,7 @@ static const char *const doc =
     " \"links\": [{\"from\": \"grid\", \"to\": \"water\", \"weight\": 0.7, \"lag\": 1}]}";
 
 typedef struct job {
-    hsec_compiled *c;
+    const hsec_compiled *c;
     double q[64];
     size_t n;
     int rc;
@@ -53,10 +57,8 @@ static void *worker(void *arg)
 static void test_shared_compiled(void **state)
 {
     (void)state;
-    hsec_scenario *s = NULL;
-    char err[HSEC_ERRMSG_MAX];
-    OK(hsec_doc_load_json(&s, doc, strlen(doc), NULL, err, sizeof err));
-    hsec_compiled *c = (hsec_compiled *)hsec_scenario_compiled(s);
+    hsec_scenario *s = load_text(doc);
+    const hsec_compiled *c = hsec_scenario_compiled(s);
     job jobs[THREADS];
     pthread_t th[THREADS];
     for (int i = 0; i < THREADS; i++) {
@@ -164,7 +166,7 @@ static void test_run_threads(void **state)
             OK(hsec_scenario_run(&r, s));
             assert_memory_equal(hsec_result_q(r), hsec_result_q(one), n * sizeof(double));
             assert_memory_equal(hsec_result_orders(r), hsec_result_orders(one),
-                                4 * n * sizeof(double));
+                                HSEC_ORDER_COUNT * n * sizeof(double));
             for (int part = HSEC_BURDEN_TOTAL; part <= HSEC_BURDEN_PROPAGATED; part++) {
                 double x, y;
                 OK(hsec_result_burden(&x, r, (hsec_burden)part, 0));
@@ -184,9 +186,144 @@ static void test_run_threads(void **state)
     hsec_scenario_free(s);
 }
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define HSEC_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define HSEC_TEST_SANITIZED 1
+#endif
+#endif
+
+#ifndef HSEC_TEST_SANITIZED
+static void *idle(void *arg)
+{
+    return arg;
+}
+
+/* Whether a thread can start now (one is started and joined). */
+static bool thread_starts(void)
+{
+    pthread_t t;
+    if (pthread_create(&t, NULL, idle, NULL))
+        return false;
+    pthread_join(t, NULL);
+    return true;
+}
+
+/* Bytes of address space the process holds. */
+static double address_space(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0;
+    if (!f)
+        return -1;
+    if (fscanf(f, "%lu", &pages) != 1)
+        pages = 0;
+    fclose(f);
+    return (double)pages * (double)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * In a child process, an address-space limit a little above what is held
+ * leaves no room for a thread's stack, so no worker thread can start. A
+ * run asking for 8 threads and an ensemble asking for 4 then work on the
+ * calling thread alone, to the same numbers. The child tries headrooms
+ * from small to large until the run's own memory fits while threads still
+ * cannot start; exit 0: checked; 1: different numbers; 77: no headroom
+ * allowed both (skipped).
+ */
+static int child_without_threads(hsec_scenario *s, const double *q1, size_t n,
+                                 const double *ens1, size_t members)
+{
+    struct rlimit old;
+    if (getrlimit(RLIMIT_AS, &old))
+        return 77;
+    double held = address_space();
+    if (held <= 0)
+        return 77;
+    for (double extra = 1 << 20; extra <= 64.0 * (1 << 20); extra *= 1.25) {
+        struct rlimit lim = old;
+        lim.rlim_cur = (rlim_t)(held + extra);
+        if (old.rlim_cur != RLIM_INFINITY && lim.rlim_cur > old.rlim_cur)
+            return 77;
+        if (setrlimit(RLIMIT_AS, &lim))
+            return 77;
+        if (thread_starts())
+            return 77; /* room for a stack before room for the run: cannot test */
+        hsec_result *r = NULL;
+        hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, 8);
+        int rc = hsec_scenario_run(&r, s);
+        if (rc == HSEC_ENOMEM)
+            continue;
+        if (rc != HSEC_OK || hsec_result_node_count(r) != n ||
+            memcmp(hsec_result_q(r), q1, n * sizeof(double)) != 0)
+            return 1;
+        hsec_result_free(r);
+        hsec_ensemble *e = NULL;
+        hsec_scenario_set_option(s, HSEC_OPT_THREADS, 4);
+        rc = hsec_scenario_ensemble(&e, s, NULL, 0);
+        if (rc == HSEC_ENOMEM)
+            continue;
+        double v[16];
+        if (rc != HSEC_OK || members > 16 ||
+            hsec_ensemble_values(v, members, e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0) ||
+            memcmp(v, ens1, members * sizeof(double)) != 0)
+            return 1;
+        hsec_ensemble_free(e);
+        return thread_starts() ? 77 : 0;
+    }
+    return 77;
+}
+
+#endif
+
+static void test_threads_cannot_start(void **state)
+{
+    (void)state;
+#ifdef HSEC_TEST_SANITIZED
+    skip(); /* a sanitizer's shadow memory needs the address space */
+#else
+    hsec_scenario *s = split_model();
+    dynamic(s, 12);
+    OK(hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, 1));
+    hsec_result *r = run_ok(s);
+    size_t n = hsec_result_node_count(r);
+    double *q1 = malloc(n * sizeof *q1);
+    assert_non_null(q1);
+    memcpy(q1, hsec_result_q(r), n * sizeof *q1);
+    hsec_result_free(r);
+    OK(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_WEIGHTS, 0.8, 1, 1.2));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, 6));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_THREADS, 1));
+    hsec_ensemble *e = NULL;
+    OK(hsec_scenario_ensemble(&e, s, NULL, 0));
+    double ens1[6];
+    OK(hsec_ensemble_values(ens1, 6, e, HSEC_QTY_BURDEN, HSEC_BURDEN_TOTAL, 0));
+    hsec_ensemble_free(e);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(child_without_threads(s, q1, n, ens1, 6));
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    free(q1);
+    hsec_scenario_free(s);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77) {
+        printf("no address-space limit stops threads while a run fits: skipped\n");
+        skip();
+    }
+    assert_int_equal(WEXITSTATUS(status), 0);
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        /* first: a thread that has run leaves its stack cached for reuse */
+        cmocka_unit_test(test_threads_cannot_start),
         cmocka_unit_test(test_shared_compiled),
         cmocka_unit_test(test_run_threads),
     };

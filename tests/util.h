@@ -114,6 +114,35 @@ static inline void dynamic(hsec_scenario *s, double steps)
     OK(hsec_scenario_set_option(s, HSEC_OPT_STEPS, steps));
 }
 
+/* A scenario from a document in memory (any encoding), with the default
+ * limits; the loader's message on failure. */
+static inline hsec_scenario *load_doc(const void *data, size_t len)
+{
+    hsec_loader *l = NULL;
+    OK(hsec_loader_new(&l, NULL));
+    hsec_scenario *s = NULL;
+    if (hsec_loader_load(&s, l, data, len))
+        fail_msg("load: %s", hsec_loader_errmsg(l));
+    hsec_loader_free(l);
+    return s;
+}
+
+static inline hsec_scenario *load_text(const char *text)
+{
+    return load_doc(text, strlen(text));
+}
+
+static inline hsec_scenario *load_path(const char *path)
+{
+    hsec_loader *l = NULL;
+    OK(hsec_loader_new(&l, NULL));
+    hsec_scenario *s = NULL;
+    if (hsec_loader_load_file(&s, l, path))
+        fail_msg("%s: %s", path, hsec_loader_errmsg(l));
+    hsec_loader_free(l);
+    return s;
+}
+
 /* A message contains a fragment. */
 #define HAS(msg, frag)                                                        \
     do {                                                                      \

@@ -66,14 +66,14 @@ int main(void)
     for (int i = 0; i < 3; i++) {
         size_t k;
         hsec_compiled_find_node(&k, hsec_scenario_compiled(s), nodes[i]);
-        const double *o = hsec_result_orders(r) + 4 * k;
+        const double *o = hsec_result_orders(r) + HSEC_ORDER_COUNT * k;
         printf("%s q=%.17g orders=%.17g %.17g %.17g %.17g\n", nodes[i], hsec_result_q(r)[k],
                o[0], o[1], o[2], o[3]);
     }
     for (size_t g = 0; g < 2; g++) {
         double h;
         uint64_t step;
-        hsec_result_group(&step, &h, NULL, r, g, HSEC_AT_PEAK);
+        hsec_result_group(&step, &h, NULL, 0, r, g, HSEC_AT_PEAK);
         printf("group %zu peak index=%.17g at step %llu\n", g, h, (unsigned long long)step);
     }
     double total, prop;
