@@ -508,17 +508,15 @@ static void test_optimize_vs_exhaustive(void **state)
     }
 }
 
-/* Greedy by hand: per unit cost first, then while anything still fits. */
-static void test_optimize_greedy_by_hand(void **state)
+/* One group of 700 persons with 0.5 on every dimension (static), and
+ * three shields m0, m1, m2 on food, health and economic with fractions f
+ * and costs `cost`: each averts 700 (1/7) 0.5 f = 50 f, independently. */
+static hsec_scenario *three_shields(const double f[3], const double cost[3])
 {
-    (void)state;
-    hsec_model *m = one_group(700);
-    hsec_scenario *s = scenario_of(m);
+    hsec_scenario *s = scenario_of(one_group(700));
     OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
-    OK(hsec_scenario_add_threat_target(s, "t", "g", 0.5)); /* 0.5 on every dimension */
-    /* shields on single dimensions: each averts 700 * (1/7) * 0.5 * f */
+    OK(hsec_scenario_add_threat_target(s, "t", "g", 0.5));
     const char *dims[3] = {"g.food", "g.health", "g.economic"};
-    const double f[3] = {1.0, 0.6, 0.9}, cost[3] = {10, 3, 6};
     for (int i = 0; i < 3; i++) {
         char id[16];
         sprintf(id, "m%d", i);
@@ -526,6 +524,15 @@ static void test_optimize_greedy_by_hand(void **state)
         OK(hsec_scenario_add_measure_target(s, id, dims[i]));
         OK(hsec_scenario_set_measure(s, id, HSEC_TIMING_COST, cost[i]));
     }
+    return s;
+}
+
+/* Greedy by hand: per unit cost first, then while anything still fits. */
+static void test_optimize_greedy_by_hand(void **state)
+{
+    (void)state;
+    const double f[3] = {1.0, 0.6, 0.9}, cost[3] = {10, 3, 6};
+    hsec_scenario *s = three_shields(f, cost);
     unsigned char chosen[3];
     double av, c;
     /* per cost: m1 10/unit, m2 7.5, m0 5: with 10, m1 then m2 (9), m0 no longer fits */
@@ -570,19 +577,8 @@ static void test_optimize_greedy_by_hand(void **state)
 static void test_optimize_exact_beats_greedy(void **state)
 {
     (void)state;
-    hsec_model *m = one_group(700);
-    hsec_scenario *s = scenario_of(m);
-    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
-    OK(hsec_scenario_add_threat_target(s, "t", "g", 0.5));
-    const char *dims[3] = {"g.food", "g.health", "g.economic"};
     const double f[3] = {1.0, 0.6, 0.1}, cost[3] = {10, 5, 6};
-    for (int i = 0; i < 3; i++) {
-        char id[16];
-        sprintf(id, "m%d", i);
-        OK(hsec_scenario_add_measure(s, id, HSEC_PROTECTION, HSEC_SHIELD, HSEC_BY_NGO, f[i]));
-        OK(hsec_scenario_add_measure_target(s, id, dims[i]));
-        OK(hsec_scenario_set_measure(s, id, HSEC_TIMING_COST, cost[i]));
-    }
+    hsec_scenario *s = three_shields(f, cost);
     const unsigned char none[3] = {0, 0, 0};
     double base = burden_with(s, none);
     NEAR(base, 700 * 0.5, 1e-12);
