@@ -8,7 +8,6 @@
 
 #include <pthread.h>
 
-
 typedef struct pool {
     ctx *x;
     pthread_mutex_t mu;
