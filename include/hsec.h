@@ -758,6 +758,9 @@ HSEC_API int hsec_result_mode(const hsec_result *r);
 /* Steps run (dynamic) or iterations used (static bounded; 0 for linear). */
 HSEC_API uint64_t hsec_result_steps(const hsec_result *r);
 HSEC_API size_t hsec_result_node_count(const hsec_result *r);
+/* Groups and threats the run reported on (those of its scenario when it ran). */
+HSEC_API size_t hsec_result_group_count(const hsec_result *r);
+HSEC_API size_t hsec_result_threat_count(const hsec_result *r);
 /* Every node's q: the equilibrium (static) or the last step (dynamic);
  * node_count values, borrowed. */
 HSEC_API const double *hsec_result_q(const hsec_result *r);

@@ -67,7 +67,7 @@ printf '{"hsec": 1, "services": [{"id": "a", "kind": "water"}, {"id": "b", "kind
 check run-diverge 1 "$hsec" run "$tmp/diverge.json" -o "$tmp/keep.json"
 contains run-diverge "$tmp/err" "spectral radius"
 contains run-diverge-keeps "$tmp/keep.json" "precious"
-[ "$(ls "$tmp" | grep -c tmp-)" -eq 0 ] && passes=$((passes + 1)) || { echo "FAIL: temporary left behind"; fails=$((fails + 1)); }
+[ "$(ls -A "$tmp" | grep -c '^\.hsec-.*\.tmp$')" -eq 0 ] && passes=$((passes + 1)) || { echo "FAIL: temporary left behind"; fails=$((fails + 1)); }
 check run-unwritable 1 "$hsec" run "$examples/energy-cascade.json" -o "$tmp/no/such/dir/out.json"
 
 check compare-text 0 "$hsec" compare --format text "$examples/energy-cascade.json"
@@ -171,6 +171,10 @@ contains ensemble-no-package "$tmp/err" "no package \"nothing\""
 check ensemble-zero 1 "$hsec" ensemble --members 0 "$examples/energy-cascade.json"
 contains ensemble-zero "$tmp/err" "uncertainty.members: 0"
 check ensemble-threads 1 "$hsec" ensemble --threads 1000 "$examples/energy-cascade.json"
+check ensemble-negative 1 "$hsec" ensemble --members -5 "$examples/energy-cascade.json"
+contains ensemble-negative "$tmp/err" "uncertainty.members: -5"
+check ensemble-negative-threads 1 "$hsec" ensemble --threads -7 "$examples/energy-cascade.json"
+contains ensemble-negative-threads "$tmp/err" "uncertainty.threads: -7"
 check ensemble-bad 2 "$hsec" ensemble --members many "$examples/energy-cascade.json"
 
 check convert-cbor 0 "$hsec" convert "$examples/energy-cascade.json" "$tmp/e.cbor"

@@ -2,7 +2,9 @@
  * message naming the field and the value, and a handle that stays usable. */
 #include "util.h"
 
+#include <math.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #define FAILS(expr, code, frag, msgfn, h)          \
     do {                                           \
@@ -546,6 +548,69 @@ static void test_templates(void **state)
     hsec_scenario_free(s);
 }
 
+/* Misuse that once passed unnoticed: each is refused, or written, with a
+ * message that names what is wrong, in the right place. */
+static void test_misuse_messages(void **state)
+{
+    (void)state;
+    hsec_scenario *s = scenario_of(services("a b"));
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_add_threat_target(s, "t", "a", 0.5));
+    hsec_result *r = run_ok(s);
+    char *doc = NULL;
+    size_t len = 0;
+
+    /* a result and a scenario that no longer match: refused, not garbage */
+    OK(hsec_scenario_add_threat(s, "later", HSEC_THREAT_NATURAL));
+    assert_int_equal(hsec_doc_results_json(&doc, &len, r, s), HSEC_EINVAL);
+    assert_null(doc);
+    assert_non_null(strstr(hsec_last_errmsg(), "not a run of this scenario"));
+    assert_int_equal(hsec_doc_save_results("/tmp/hsec-never-written.json", r, s,
+                                           HSEC_FORMAT_JSON), HSEC_EINVAL);
+    assert_int_equal(access("/tmp/hsec-never-written.json", F_OK), -1);
+
+    /* JSON has no NaN: a NaN marginal burden is written as null */
+    double u[2] = {NAN, 1}, z[2] = {0, 0};
+    OK(hsec_doc_rank_json(&doc, &len, u, z, z, z, z, 2, s, 0));
+    assert_non_null(strstr(doc, "\"marginal_burden\": null"));
+    assert_true(strstr(doc, "\"b\"") < strstr(doc, "\"a\"")); /* NaN ranks last */
+    hsec_free_string(doc);
+
+    /* a missing out-parameter on a scenario: the scenario's message says so */
+    OK(hsec_scenario_set_option(s, HSEC_OPT_STEPS, 3));
+    assert_int_equal(hsec_scenario_set_option(s, HSEC_OPT_STEPS, 0.5), HSEC_EINVAL);
+    assert_int_equal(hsec_scenario_run(NULL, s), HSEC_EINVAL);
+    assert_string_equal(hsec_scenario_errmsg(s), "run: out is NULL");
+    assert_int_equal(hsec_scenario_rank(NULL, 2, s), HSEC_EINVAL);
+    assert_string_equal(hsec_scenario_errmsg(s), "rank: out is NULL");
+
+    /* messages name the value, exactly */
+    assert_int_equal(hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, 1000000001), HSEC_EINVAL);
+    assert_non_null(strstr(hsec_scenario_errmsg(s), "1000000001 is not a whole number"));
+    double lo, hi;
+    assert_int_equal(hsec_option_bounds(&lo, &hi, (hsec_option)HSEC_OPTION_COUNT), HSEC_EINVAL);
+    assert_non_null(strstr(hsec_last_errmsg(), "run option 15 is unknown"));
+    int v;
+    assert_int_equal(hsec_enum_value(&v, HSEC_ENUM_DIMENSION, "wealth"), HSEC_ENOTFOUND);
+    assert_non_null(strstr(hsec_last_errmsg(), "\"wealth\""));
+    assert_int_equal(hsec_enum_value(&v, (hsec_enum)-1, "food"), HSEC_EINVAL);
+    size_t nodes[1];
+    assert_int_equal(hsec_scenario_threat_targets(nodes, NULL, 1, NULL, 0), HSEC_EINVAL);
+    assert_non_null(strstr(hsec_last_errmsg(), "the scenario is NULL"));
+
+    /* a size limit of "no limit" does not wrap around */
+    hsec_loader *l = NULL;
+    OK(hsec_loader_new(&l, NULL));
+    OK(hsec_loader_set_limit(l, HSEC_LIMIT_SIZE, UINT64_MAX));
+    hsec_scenario *t = NULL;
+    OK(hsec_loader_load(&t, l, "{\"hsec\": 1}", 11));
+    hsec_scenario_free(t);
+    hsec_loader_free(l);
+
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_last_errmsg),
         cmocka_unit_test(test_stale_scenario_message),
         cmocka_unit_test(test_errmsg_per_thread),
+        cmocka_unit_test(test_misuse_messages),
         cmocka_unit_test(test_model_bad_values),
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_scenario_bad_values),

@@ -13,7 +13,7 @@ static char dir[] = "/tmp/hsec-formats-XXXXXX";
 
 static char *path_of(const char *name)
 {
-    static char buf[4][256];
+    static char buf[4][512];
     static int k;
     k = (k + 1) % 4;
     snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
@@ -434,8 +434,25 @@ static void test_atomic_write(void **state)
     assert_int_equal(hsec_write_file(path_of("adir"), "x", 1), HSEC_EIO);
     assert_int_equal(hsec_write_file(path_of("no/such/dir/f"), "x", 1), HSEC_EIO);
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "ls %s | grep -c tmp- > /dev/null", dir);
+    snprintf(cmd, sizeof cmd, "ls -A %s | grep -c '^\\.hsec-.*\\.tmp$' > /dev/null", dir);
     assert_int_not_equal(system(cmd), 0); /* no temporary file remains */
+    /* only regular files are replaced: a pipe or a link stays what it is */
+    assert_int_equal(mkfifo(path_of("fifo"), 0600), 0);
+    assert_int_equal(hsec_write_file(path_of("fifo"), "x", 1), HSEC_EIO);
+    assert_non_null(strstr(hsec_last_errmsg(), "not a regular file"));
+    struct stat st;
+    assert_int_equal(lstat(path_of("fifo"), &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    assert_int_equal(symlink("adir", path_of("link")), 0);
+    assert_int_equal(hsec_write_file(path_of("link"), "x", 1), HSEC_EIO);
+    assert_int_equal(lstat(path_of("link"), &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    /* a name as long as the file system takes (255 bytes) is written */
+    char longname[256];
+    memset(longname, 'a', 255);
+    longname[255] = '\0';
+    OK(hsec_write_file(path_of(longname), "long", 4));
+    assert_int_equal(system(cmd) == 0, 0);
     assert_int_equal(hsec_write_file(NULL, "x", 1), HSEC_EINVAL);
     /* a failed conversion leaves the old output untouched */
     hsec_loader *l = loader();

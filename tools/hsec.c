@@ -16,6 +16,7 @@
 #include "text.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -407,7 +408,7 @@ static int cmd_optimize(int argc, char **argv)
 }
 
 typedef struct ensemble_opts {
-    double members, threads;
+    double members, threads; /* NaN: not given */
     const char *package;
 } ensemble_opts;
 
@@ -431,17 +432,15 @@ static int ensemble_option(void *ctx, int argc, char **argv, int i)
 static int cmd_ensemble(int argc, char **argv)
 {
     opts o;
-    ensemble_opts eo = {-1, -1, NULL};
+    ensemble_opts eo = {NAN, NAN, NULL};
     hsec_scenario *s = NULL;
     int rc = start(&o, "ensemble", argc, argv, ensemble_option, &eo, &s);
     if (rc)
         return rc;
     /* the command line overrides the document; the options check the values */
-    if ((eo.members >= 0 || eo.members != eo.members) &&
-        hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, eo.members))
+    if (!isnan(eo.members) && hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, eo.members))
         return run_failed(o.path, s);
-    if ((eo.threads >= 0 || eo.threads != eo.threads) &&
-        hsec_scenario_set_option(s, HSEC_OPT_THREADS, eo.threads))
+    if (!isnan(eo.threads) && hsec_scenario_set_option(s, HSEC_OPT_THREADS, eo.threads))
         return run_failed(o.path, s);
     size_t nm = hsec_scenario_measure_count(s), p = 0;
     unsigned char *mask = NULL; /* NULL: every measure, as the scenario is written */

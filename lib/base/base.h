@@ -69,6 +69,9 @@ void hx_copymsg(char *buf, size_t size, const char *msg);
         rc = (code);                      \
         goto done;                        \
     } while (0)
+/* Set the message on a handle (err, when not NULL) and this thread's, and
+ * return code: for a call on a mutable handle that misses an argument. */
+int hx_fail_on(char *err, int code, const char *fmt, ...) HX_PRINTF(3, 4);
 /* Set this thread's last message (hsec_last_errmsg) and return code. */
 int hx_fail(int code, const char *fmt, ...) HX_PRINTF(2, 3);
 

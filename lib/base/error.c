@@ -58,6 +58,17 @@ int hx_fail(int code, const char *fmt, ...)
     return code;
 }
 
+int hx_fail_on(char *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hx_vsetmsg(last, fmt, ap);
+    va_end(ap);
+    if (err)
+        hx_copymsg(err, HSEC_ERRMSG_MAX, last);
+    return code;
+}
+
 void hx_copymsg(char *buf, size_t size, const char *msg)
 {
     if (!buf || !size)

@@ -153,19 +153,29 @@ const char *hsec_enum_name(hsec_enum which, int value)
     return (t && value >= 0 && value < count) ? t[value] : NULL;
 }
 
+/* The value of a name in a table, or -1. */
+static int index_of(const char *const *t, int count, const char *name)
+{
+    for (int i = 0; i < count; i++)
+        if (strcmp(t[i], name) == 0)
+            return i;
+    return -1;
+}
+
 int hsec_enum_value(int *out, hsec_enum which, const char *name)
 {
     int count;
     const char *const *t = table(which, &count);
     if (!out || !name)
-        return hx_fail(HSEC_EINVAL, "enum_value: out or name is NULL");
-    for (int i = 0; i < count; i++) {
-        if (strcmp(t[i], name) == 0) {
-            *out = i;
-            return HSEC_OK;
-        }
-    }
-    return HSEC_ENOTFOUND;
+        return hx_fail(HSEC_EINVAL, "enum_value: %s is NULL", out ? "the name" : "out");
+    if (!t)
+        return hx_fail(HSEC_EINVAL, "enum_value: enumeration %d is unknown", (int)which);
+    int v = index_of(t, count, name);
+    if (v < 0)
+        return hx_fail(HSEC_ENOTFOUND, "\"%s\" is not a name of enumeration %d", name,
+                       (int)which);
+    *out = v;
+    return HSEC_OK;
 }
 
 hsec_phase hsec_phase_of(double y)
@@ -195,7 +205,7 @@ bool hx_split_node(const char *name, char ent[HX_ID_MAX + 1], int *dim)
         return false;
     *dim = -1;
     if (dot)
-        return hsec_enum_value(dim, HSEC_ENUM_DIMENSION, dot + 1) == HSEC_OK;
+        return (*dim = index_of(dims, HSEC_DIM_COUNT, dot + 1)) >= 0;
     return true;
 }
 

@@ -226,7 +226,8 @@ int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, const unsigned
                            size_t mask_len)
 {
     if (!out || !s)
-        return hx_fail(HSEC_EINVAL, "ensemble: %s is NULL", out ? "the scenario" : "out");
+        return hx_fail_on(s ? s->err : NULL, HSEC_EINVAL, "ensemble: %s is NULL",
+                          out ? "the scenario" : "out");
     *out = NULL;
     s->err[0] = '\0';
     if (!hx_mask_ok(s, "ensemble", mask, mask_len))
@@ -325,7 +326,8 @@ int hsec_ensemble_values(double *out, size_t count, const hsec_ensemble *e,
 {
     size_t col;
     if (!out || !e)
-        return hx_fail(HSEC_EINVAL, "ensemble_values: %s is NULL", out ? "the ensemble" : "out");
+        return hx_fail(HSEC_EINVAL, "ensemble_values: %s is NULL",
+                       out ? "the ensemble" : "out");
     if (count != e->members)
         return hx_fail(HSEC_EINVAL, "ensemble_values: count %zu is not the %llu members", count,
                        (unsigned long long)e->members);
@@ -347,7 +349,8 @@ int hsec_ensemble_quantile(double *out, const hsec_ensemble *e, hsec_quantity wh
 {
     size_t col;
     if (!out || !e)
-        return hx_fail(HSEC_EINVAL, "ensemble_quantile: %s is NULL", out ? "the ensemble" : "out");
+        return hx_fail(HSEC_EINVAL, "ensemble_quantile: %s is NULL",
+                       out ? "the ensemble" : "out");
     if (!(q >= 0 && q <= 1))
         return hx_fail(HSEC_EINVAL, "ensemble_quantile: q %g is not in [0,1]", q);
     if (column(e, what, index, sub, &col))

@@ -114,7 +114,8 @@ int hsec_scenario_optimize(unsigned char *chosen, double *averted, double *cost,
                            const unsigned char *candidates)
 {
     if (!chosen || !s)
-        return hx_fail(HSEC_EINVAL, "optimize: %s is NULL", chosen ? "the scenario" : "chosen");
+        return hx_fail_on(s ? s->err : NULL, HSEC_EINVAL, "optimize: %s is NULL",
+                          chosen ? "the scenario" : "chosen");
     if (count != s->nmeasure) {
         hx_setmsg(s->err, "optimize: count %zu is not the %zu measures", count, s->nmeasure);
         return HSEC_EINVAL;

@@ -10,7 +10,8 @@
 int hsec_scenario_rank(double *out, size_t count, hsec_scenario *s)
 {
     if (!out || !s)
-        return hx_fail(HSEC_EINVAL, "rank: %s is NULL", out ? "the scenario" : "out");
+        return hx_fail_on(s ? s->err : NULL, HSEC_EINVAL, "rank: %s is NULL",
+                          out ? "the scenario" : "out");
     s->err[0] = '\0';
     if (count != s->c->n) {
         hx_setmsg(s->err, "rank: count %zu is not the node count %zu", count, s->c->n);
@@ -97,7 +98,8 @@ int hsec_scenario_interdependency(double *out, hsec_scenario *s, size_t i, size_
                                   unsigned n)
 {
     if (!out || !s)
-        return hx_fail(HSEC_EINVAL, "interdependency: %s is NULL", out ? "the scenario" : "out");
+        return hx_fail_on(s ? s->err : NULL, HSEC_EINVAL, "interdependency: %s is NULL",
+                          out ? "the scenario" : "out");
     s->err[0] = '\0';
     int rc = HSEC_OK;
     hx_lin *l = NULL;

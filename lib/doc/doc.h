@@ -112,6 +112,9 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
                  const hd_limits *lim, char *msg);
 int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s);
 int hd_scenario_tree(hd **out, const hsec_scenario *s);
+/* HSEC_OK when r is a run of s (its nodes, groups and threats), else
+ * HSEC_EINVAL with the thread's message naming `what`. */
+int hd_result_matches(const hsec_result *r, const hsec_scenario *s, const char *what);
 /* The allocator of a scenario (the loaders' scenarios: the loader's). */
 hsec_allocator hd_allocator_of(const hsec_scenario *s);
 /* The run options that a document writes as plain numbers under `object`

@@ -80,9 +80,12 @@ int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len
     return HSEC_OK;
 }
 
-/* Whole numbers print as integers (they read back the same double). */
+/* Whole numbers print as integers (they read back the same double); JSON
+ * has no NaN or infinity, so those print as null (CBOR keeps them). */
 static json_t *num_json(double x)
 {
+    if (!isfinite(x))
+        return json_null();
     if (x == floor(x) && fabs(x) < 9007199254740992.0 && !signbit(x))
         return json_integer((json_int_t)x);
     return json_real(x);

@@ -96,9 +96,16 @@ int hsec_loader_get_limit(uint64_t *out, const hsec_loader *l, hsec_limit what)
         return hd_fail(HSEC_EINVAL, "loader_get_limit: out or the loader is NULL");
     uint64_t *slot = limit_slot((hd_limits *)(uintptr_t)&l->lim, what);
     if (!slot)
-        return hd_fail(HSEC_EINVAL, "loader_get_limit: slot is NULL");
+        return hd_fail(HSEC_EINVAL, "loader_get_limit: limit %d is unknown", (int)what);
     *out = *slot;
     return HSEC_OK;
+}
+
+/* The bytes a document of `size` may take in a file: a container adds its
+ * header (a limit near UINT64_MAX means no limit, not a wrapped one). */
+static uint64_t with_header(uint64_t size)
+{
+    return size > UINT64_MAX - HD_CONTAINER_HEADER ? UINT64_MAX : size + HD_CONTAINER_HEADER;
 }
 
 /* The document tree of any encoding. */
@@ -106,7 +113,7 @@ static int decode(hd **out, const hsec_allocator *a, const hd_limits *lim,
                   const unsigned char *data, size_t len, char *msg)
 {
     *out = NULL;
-    if (len > lim->size + (hd_is_container(data, len) ? HD_CONTAINER_HEADER : 0)) {
+    if (len > (hd_is_container(data, len) ? with_header(lim->size) : lim->size)) {
         hd_setmsg(msg, "document of %zu bytes (the limit is %llu)", len,
                   (unsigned long long)lim->size);
         return HSEC_EFORMAT;
@@ -127,8 +134,11 @@ static int decode(hd **out, const hsec_allocator *a, const hd_limits *lim,
 
 int hsec_loader_load(hsec_scenario **out, hsec_loader *l, const void *data, size_t len)
 {
-    if (!out)
-        return hd_fail(HSEC_EINVAL, "loader_load: out is NULL");
+    if (!out) {
+        if (l)
+            hd_setmsg(l->err, "load: out is NULL");
+        return hd_fail(HSEC_EINVAL, "load: out is NULL");
+    }
     *out = NULL;
     if (!l)
         return hd_fail(HSEC_EINVAL, "loader_load: the loader is NULL");
@@ -168,7 +178,8 @@ static int read_file(unsigned char **out, size_t *len, const hsec_allocator *a,
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
         if (n > max) {
-            hd_setmsg(msg, "%s: larger than %llu bytes (the loader's size limit)", path,
+            hd_setmsg(msg, "%s: larger than %llu bytes (the loader's size limit, and a "
+                      "container's header)", path,
                       (unsigned long long)max);
             rc = HSEC_EFORMAT;
             break;
@@ -203,14 +214,21 @@ static void name_file(char *msg, const char *path)
 
 int hsec_loader_load_file(hsec_scenario **out, hsec_loader *l, const char *path)
 {
-    if (!out)
-        return hd_fail(HSEC_EINVAL, "loader_load_file: out is NULL");
+    if (!out) {
+        if (l)
+            hd_setmsg(l->err, "load_file: out is NULL");
+        return hd_fail(HSEC_EINVAL, "load_file: out is NULL");
+    }
     *out = NULL;
-    if (!l || !path)
-        return hd_fail(HSEC_EINVAL, "loader_load_file: the loader or the path is NULL");
+    if (!l)
+        return hd_fail(HSEC_EINVAL, "load_file: the loader is NULL");
+    if (!path) {
+        hd_setmsg(l->err, "load_file: the path is NULL");
+        return hd_fail(HSEC_EINVAL, "load_file: the path is NULL");
+    }
     unsigned char *buf;
     size_t n;
-    int rc = read_file(&buf, &n, &l->a, path, l->lim.size + HD_CONTAINER_HEADER, l->err);
+    int rc = read_file(&buf, &n, &l->a, path, with_header(l->lim.size), l->err);
     if (rc)
         return rc;
     rc = hsec_loader_load(out, l, buf, n);
@@ -271,7 +289,7 @@ int hsec_loader_convert_file(hsec_loader *l, const char *in, const char *outp, h
     unsigned char *buf = NULL, *enc = NULL;
     size_t n = 0, m = 0;
     hd *doc = NULL;
-    int rc = read_file(&buf, &n, &l->a, in, l->lim.size + HD_CONTAINER_HEADER, l->err);
+    int rc = read_file(&buf, &n, &l->a, in, with_header(l->lim.size), l->err);
     if (!rc && (rc = decode(&doc, &l->a, &l->lim, buf, n, l->err)))
         name_file(l->err, in);
     if (!rc && (rc = encode(&enc, &m, &l->a, doc, to)))
@@ -284,16 +302,20 @@ int hsec_loader_convert_file(hsec_loader *l, const char *in, const char *outp, h
     return rc;
 }
 
-/* A temporary file next to path, created exclusively: its name in tmp
- * (size bytes), a descriptor, or -1 with errno. Its mode is 0666 less the
- * process's umask, which the kernel applies (reading the umask would
- * change it for every thread). */
+/* A temporary file in path's directory, created exclusively: its name in
+ * tmp (size bytes), a descriptor, or -1 with errno. The name is short, so
+ * that any name the file system takes for path works. Its mode is 0666
+ * less the process's umask, which the kernel applies (reading the umask
+ * would change it for every thread). */
 static int create_temp(char *tmp, size_t size, const char *path)
 {
     static atomic_uint counter;
+    const char *slash = strrchr(path, '/');
+    int dir = slash ? (int)(slash - path) + 1 : 0; /* keeps the slash */
     for (int attempt = 0; attempt < 100; attempt++) {
         unsigned k = atomic_fetch_add(&counter, 1);
-        if ((size_t)snprintf(tmp, size, "%s.tmp-%ld-%u", path, (long)getpid(), k) >= size) {
+        int n = snprintf(tmp, size, "%.*s.hsec-%ld-%u.tmp", dir, path, (long)getpid(), k);
+        if (n < 0 || (size_t)n >= size) {
             errno = ENAMETOOLONG;
             return -1;
         }
@@ -308,12 +330,19 @@ int hsec_write_file(const char *path, const void *data, size_t len)
 {
     if (!path || (!data && len))
         return hd_fail(HSEC_EINVAL, "write_file: %s is NULL", path ? "data" : "the path");
+    /* only a regular file is replaced: renaming over a device, a pipe or a
+     * link would put a file in its place */
+    struct stat st;
+    bool exists = lstat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode))
+        return hd_fail(HSEC_EIO, "%s: not a regular file (hsec replaces files whole, "
+                       "atomically; write to a file, then copy)", path);
     char tmp[4096]; /* no allocation: saving works when memory is short */
     int fd = create_temp(tmp, sizeof tmp, path);
     if (fd < 0)
         return hd_fail(HSEC_EIO, "%s: %s", path, strerror(errno));
-    struct stat st; /* a replaced file keeps its permissions */
-    bool ok = stat(path, &st) != 0 || !S_ISREG(st.st_mode) || fchmod(fd, st.st_mode & 07777) == 0;
+    /* a replaced file keeps its permissions */
+    bool ok = !exists || fchmod(fd, st.st_mode & 07777) == 0;
     const unsigned char *p = data;
     size_t left = len;
     while (ok && left) {
@@ -383,8 +412,8 @@ int hsec_doc_save_results(const char *path, const hsec_result *r, const hsec_sce
         return hd_fail(HSEC_EINVAL, "save_results: an argument is NULL");
     if ((int)format < 0 || (int)format >= HSEC_FORMAT_COUNT)
         return hd_fail(HSEC_EINVAL, "save_results: format %d is unknown", (int)format);
-    if (hsec_result_node_count(r) != hsec_compiled_node_count(hsec_scenario_compiled(s)))
-        return hd_fail(HSEC_EINVAL, "save_results: the result is not of this scenario's model");
+    if (hd_result_matches(r, s, "save_results"))
+        return HSEC_EINVAL;
     return save_tree(path, s, format, r);
 }
 

@@ -252,6 +252,26 @@ int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
     return HSEC_OK;
 }
 
+/* A writer's code, with the thread's message set for a failed allocation. */
+static int finish(int rc)
+{
+    return rc == HSEC_ENOMEM ? hd_fail(rc, "out of memory") : rc;
+}
+
+int hd_result_matches(const hsec_result *r, const hsec_scenario *s, const char *what)
+{
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    size_t n = hsec_compiled_node_count(c), g = hsec_compiled_group_count(c);
+    size_t h = hsec_scenario_threat_count(s);
+    if (hsec_result_node_count(r) == n && hsec_result_group_count(r) == g &&
+        hsec_result_threat_count(r) == h)
+        return HSEC_OK;
+    return hd_fail(HSEC_EINVAL, "%s: the result is not a run of this scenario (%zu nodes, %zu "
+                   "groups, %zu threats; the scenario has %zu, %zu, %zu)", what,
+                   hsec_result_node_count(r), hsec_result_group_count(r),
+                   hsec_result_threat_count(r), n, g, h);
+}
+
 int hsec_doc_results_json(char **out, size_t *len, const hsec_result *r,
                           const hsec_scenario *s)
 {
@@ -259,16 +279,17 @@ int hsec_doc_results_json(char **out, size_t *len, const hsec_result *r,
         return hd_fail(HSEC_EINVAL, "out is NULL");
     *out = NULL;
     if (!r || !s)
-        return hd_fail(HSEC_EINVAL, "results_json: %s is NULL", r ? "the scenario" : "the result");
-    if (hsec_result_node_count(r) != hsec_compiled_node_count(hsec_scenario_compiled(s)))
-        return hd_fail(HSEC_EINVAL, "results_json: the result is not of this scenario's model");
+        return hd_fail(HSEC_EINVAL, "results_json: %s is NULL",
+                       r ? "the scenario" : "the result");
+    if (hd_result_matches(r, s, "results_json"))
+        return HSEC_EINVAL;
     hsec_allocator al = hd_allocator_of(s);
     hd *doc;
     int rc = hd_results_tree(&doc, r, s);
     if (!rc)
         rc = hd_to_json(out, len, doc, &al);
     hd_free(&al, doc);
-    return rc;
+    return finish(rc);
 }
 
 /* ---- comparison document */
@@ -345,10 +366,12 @@ int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, 
         return hd_fail(HSEC_EINVAL, "compare_json: %zu results for 1 + %zu packages", count,
                        hsec_scenario_package_count(s));
     const hsec_compiled *c = hsec_scenario_compiled(s);
-    for (size_t i = 0; i < count; i++)
-        if (!results[i] || hsec_result_node_count(results[i]) != hsec_compiled_node_count(c))
-            return hd_fail(HSEC_EINVAL, "compare_json: result %zu is missing or of another "
-                           "model", i);
+    for (size_t i = 0; i < count; i++) {
+        if (!results[i])
+            return hd_fail(HSEC_EINVAL, "compare_json: result %zu is NULL", i);
+        if (hd_result_matches(results[i], s, "compare_json"))
+            return HSEC_EINVAL;
+    }
     hsec_allocator al = hd_allocator_of(s);
     size_t ng = hsec_compiled_group_count(c), nr = hsec_compiled_region_count(c);
     bool dynamic = hsec_result_mode(results[0]) == HSEC_MODE_DYNAMIC;
@@ -401,7 +424,7 @@ int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, 
     hd_release(&al, buf);
     int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
     hd_free(&al, doc);
-    return rc;
+    return finish(rc);
 }
 
 /* ---- ranking document */
@@ -446,7 +469,7 @@ int hsec_doc_rank_json(char **out, size_t *len, const double *marginal, const do
     int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
     hd_free(&al, doc);
     hd_release(&al, order);
-    return rc == HSEC_ENOMEM ? hd_fail(rc, "out of memory") : rc;
+    return finish(rc);
 }
 
 int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen, size_t count,
@@ -476,19 +499,22 @@ int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen, s
            cost > 0 ? hb_num(&b, averted / cost) : hb_new(&b, HD_NULL));
     int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
     hd_free(&al, doc);
-    return rc;
+    return finish(rc);
 }
 
 /* ---- ensemble document */
 
-static hd *quantiles(hb *b, const hsec_ensemble *e, hsec_quantity what, size_t index,
-                     size_t sub, const double *qs, size_t count)
+/* The quantiles of a quantity; *fail keeps the first failure's code (an
+ * ensemble of another scenario: HSEC_EINVAL). */
+static hd *quantiles(hb *b, int *fail, const hsec_ensemble *e, hsec_quantity what,
+                     size_t index, size_t sub, const double *qs, size_t count)
 {
     hd *arr = hb_new(b, HD_ARR);
     for (size_t i = 0; i < count; i++) {
         double x = 0;
-        if (hsec_ensemble_quantile(&x, e, what, index, sub, qs[i]))
-            b->oom = true;
+        int rc = hsec_ensemble_quantile(&x, e, what, index, sub, qs[i]);
+        if (rc && !*fail)
+            *fail = rc;
         hb_push(b, arr, hb_num(b, x));
     }
     return arr;
@@ -508,6 +534,7 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
             return hd_fail(HSEC_EINVAL, "ensemble_json: quantile %g is not in [0,1]", qs[i]);
     const hsec_compiled *c = hsec_scenario_compiled(s);
     hsec_allocator al = hd_allocator_of(s);
+    int fail = HSEC_OK;
     hb b = {&al, false};
     hd *doc = hb_new(&b, HD_OBJ);
     hb_set(&b, doc, "hsec", hb_num(&b, 1));
@@ -519,32 +546,34 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
     hd *bo = hb_new(&b, HD_OBJ);
     static const char *const single[] = {"total", "baseline", "propagated"};
     for (int i = 0; i < 3; i++)
-        hb_set(&b, bo, single[i], quantiles(&b, e, HSEC_QTY_BURDEN, (size_t)i, 0, qs, count));
+        hb_set(&b, bo, single[i],
+               quantiles(&b, &fail, e, HSEC_QTY_BURDEN, (size_t)i, 0, qs, count));
     hd *bands = hb_new(&b, HD_OBJ);
     for (size_t i = 0; i < HSEC_BAND_COUNT; i++)
         hb_set(&b, bands, band_names[i],
-               quantiles(&b, e, HSEC_QTY_BURDEN, HSEC_BURDEN_BAND, i, qs, count));
+               quantiles(&b, &fail, e, HSEC_QTY_BURDEN, HSEC_BURDEN_BAND, i, qs, count));
     hb_set(&b, bo, "bands", bands);
     hd *ords = hb_new(&b, HD_ARR);
     for (size_t i = 0; i < HSEC_ORDER_COUNT; i++)
-        hb_push(&b, ords, quantiles(&b, e, HSEC_QTY_BURDEN, HSEC_BURDEN_ORDER, i, qs, count));
+        hb_push(&b, ords,
+                quantiles(&b, &fail, e, HSEC_QTY_BURDEN, HSEC_BURDEN_ORDER, i, qs, count));
     hb_set(&b, bo, "orders", ords);
     hd *th = hb_new(&b, HD_OBJ);
     for (size_t h = 0; h < hsec_scenario_threat_count(s); h++)
         hb_set(&b, th, hsec_scenario_threat_id(s, h),
-               quantiles(&b, e, HSEC_QTY_BURDEN, HSEC_BURDEN_THREAT, h, qs, count));
+               quantiles(&b, &fail, e, HSEC_QTY_BURDEN, HSEC_BURDEN_THREAT, h, qs, count));
     hb_set(&b, bo, "threats", th);
     hd *gb = hb_new(&b, HD_OBJ);
     for (size_t g = 0; g < hsec_compiled_group_count(c); g++)
         hb_set(&b, gb, hsec_compiled_group_id(c, g),
-               quantiles(&b, e, HSEC_QTY_BURDEN, HSEC_BURDEN_GROUP, g, qs, count));
+               quantiles(&b, &fail, e, HSEC_QTY_BURDEN, HSEC_BURDEN_GROUP, g, qs, count));
     hb_set(&b, bo, "groups", gb);
     hb_set(&b, doc, "burden", bo);
     hd *groups = hb_new(&b, HD_OBJ);
     for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
         hd *o = hb_new(&b, HD_OBJ);
-        hb_set(&b, o, "peak", quantiles(&b, e, HSEC_QTY_GROUP_PEAK, g, 0, qs, count));
-        hb_set(&b, o, "last", quantiles(&b, e, HSEC_QTY_GROUP_LAST, g, 0, qs, count));
+        hb_set(&b, o, "peak", quantiles(&b, &fail, e, HSEC_QTY_GROUP_PEAK, g, 0, qs, count));
+        hb_set(&b, o, "last", quantiles(&b, &fail, e, HSEC_QTY_GROUP_LAST, g, 0, qs, count));
         hb_set(&b, groups, hsec_compiled_group_id(c, g), o);
     }
     hb_set(&b, doc, "groups", groups);
@@ -553,9 +582,16 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
     const size_t *rec = hsec_scenario_recorded(s, &nrec);
     for (size_t k = 0; k < nrec; k++)
         hb_set(&b, nodes, hsec_compiled_node_name(c, rec[k]),
-               quantiles(&b, e, HSEC_QTY_RECORDED, rec[k], 0, qs, count));
+               quantiles(&b, &fail, e, HSEC_QTY_RECORDED, rec[k], 0, qs, count));
     hb_set(&b, doc, "nodes", nodes);
+    if (fail == HSEC_EINVAL) {
+        hd_free(&al, doc);
+        return hd_fail(fail, "ensemble_json: the ensemble is not of this scenario (%s)",
+                       hsec_last_errmsg());
+    }
+    if (fail)
+        b.oom = true;
     int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
     hd_free(&al, doc);
-    return rc;
+    return finish(rc);
 }

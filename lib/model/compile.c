@@ -138,7 +138,8 @@ static int service_links(const hsec_allocator *a, const hsec_compiled *c,
 int hsec_model_compile(hsec_compiled **out, hsec_model *m)
 {
     if (!out || !m)
-        return hx_fail(HSEC_EINVAL, "model_compile: out or the model is NULL");
+        return hx_fail_on(m ? m->err : NULL, HSEC_EINVAL, "compile: %s is NULL",
+                          out ? "the model" : "out");
     *out = NULL;
     int rc = HSEC_OK;
     const hsec_allocator *a = &m->a;

@@ -11,7 +11,7 @@
 int hsec_scenario_run(hsec_result **out, hsec_scenario *s)
 {
     if (!out)
-        return hx_fail(HSEC_EINVAL, "scenario_run: out is NULL");
+        return hx_fail_on(s ? s->err : NULL, HSEC_EINVAL, "run: out is NULL");
     *out = NULL;
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_run: the scenario is NULL");
@@ -22,7 +22,7 @@ int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned c
                            size_t mask_len)
 {
     if (!out)
-        return hx_fail(HSEC_EINVAL, "scenario_run_with: out is NULL");
+        return hx_fail_on(s ? s->err : NULL, HSEC_EINVAL, "run: out is NULL");
     *out = NULL;
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_run_with: the scenario is NULL");
@@ -37,7 +37,8 @@ int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned c
 int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s)
 {
     if (!out || !s)
-        return hx_fail(HSEC_EINVAL, "compare: %s is NULL", out ? "the scenario" : "out");
+        return hx_fail_on(s ? s->err : NULL, HSEC_EINVAL, "compare: %s is NULL",
+                          out ? "the scenario" : "out");
     s->err[0] = '\0';
     for (size_t i = 0; i < count; i++)
         out[i] = NULL;
@@ -71,6 +72,8 @@ void hsec_result_free(hsec_result *r) { hx_result_free(r); }
 int hsec_result_mode(const hsec_result *r) { return r ? r->mode : -1; }
 uint64_t hsec_result_steps(const hsec_result *r) { return r ? r->steps : 0; }
 size_t hsec_result_node_count(const hsec_result *r) { return r ? r->n : 0; }
+size_t hsec_result_group_count(const hsec_result *r) { return r ? r->ngroup : 0; }
+size_t hsec_result_threat_count(const hsec_result *r) { return r ? r->nthreat : 0; }
 const double *hsec_result_q(const hsec_result *r) { return r ? r->q : NULL; }
 const double *hsec_result_orders(const hsec_result *r) { return r ? r->orders : NULL; }
 

@@ -55,7 +55,7 @@ int hsec_option_bounds(double *lo, double *hi, hsec_option opt)
 {
     const option_info *o = info(opt);
     if (!o)
-        return hx_fail(HSEC_EINVAL, "option_bounds: o is NULL");
+        return HSEC_EINVAL; /* info() said why */
     if (lo)
         *lo = o->lo;
     if (hi)
@@ -95,10 +95,10 @@ int hsec_scenario_set_option(hsec_scenario *s, hsec_option opt, double value)
     const option_info *o = &options[opt];
     if (!(value >= o->lo && value <= o->hi) || (o->whole && floor(value) != value)) {
         if (o->whole)
-            FAIL(HSEC_EINVAL, "%s: %g is not a whole number in [%g,%g]", o->key, value, o->lo,
-                 o->hi);
-        FAIL(HSEC_EINVAL, "%s: %g is not in %s", o->key, value,
-             opt == HSEC_OPT_RECOVERY_LAMBDA ? "(0,1)" : "[0,1]");
+            FAIL(HSEC_EINVAL, "%s: %.17g is not a whole number in [%.17g,%.17g]", o->key, value,
+                 o->lo, o->hi);
+        FAIL(HSEC_EINVAL, "%s: %.17g is not in %s", o->key, value,
+             opt == HSEC_OPT_RECOVERY_LAMBDA ? "(0,1) (from 1e-300 to 1 - 1e-16)" : "[0,1]");
     }
     s->opt[opt] = value;
     return HSEC_OK;

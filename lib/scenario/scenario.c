@@ -453,7 +453,7 @@ size_t hsec_scenario_threat_target_count(const hsec_scenario *s, size_t i)
 int hsec_scenario_threat_targets(size_t *nodes, double *magnitudes, size_t count,
                                  const hsec_scenario *s, size_t i)
 {
-    if (!gettable(s, s, "threat", i, s ? s->nthreat : 0))
+    if (!gettable("", s, "threat", i, s ? s->nthreat : 0))
         return HSEC_EINVAL;
     size_t n = hsec_scenario_threat_target_count(s, i);
     if (count != n)
@@ -482,7 +482,7 @@ int hsec_scenario_measure_kind(hsec_measure_kind *out, const hsec_scenario *s, s
 int hsec_scenario_measure_effect(hsec_effect *effect, hsec_measure_actor *actor,
                                  double *strength, const hsec_scenario *s, size_t i)
 {
-    if (!gettable(s, s, "measure", i, s ? s->nmeasure : 0))
+    if (!gettable("", s, "measure", i, s ? s->nmeasure : 0))
         return HSEC_EINVAL;
     const smeasure *m = &s->measures[i];
     if (effect)
@@ -528,7 +528,7 @@ size_t hsec_scenario_measure_target_count(const hsec_scenario *s, size_t i)
 int hsec_scenario_measure_targets(size_t *targets, size_t count, const hsec_scenario *s,
                                   size_t i)
 {
-    if (!gettable(s, s, "measure", i, s ? s->nmeasure : 0))
+    if (!gettable("", s, "measure", i, s ? s->nmeasure : 0))
         return HSEC_EINVAL;
     size_t n = hsec_scenario_measure_target_count(s, i);
     if (count != n)
@@ -590,7 +590,7 @@ size_t hsec_scenario_package_size(const hsec_scenario *s, size_t package)
 int hsec_scenario_package_measures(size_t *measures, size_t count, const hsec_scenario *s,
                                    size_t package)
 {
-    if (!gettable(measures, s, "package", package, s ? s->npackage : 0))
+    if (!gettable(measures || !count ? "" : NULL, s, "package", package, s ? s->npackage : 0))
         return HSEC_EINVAL;
     const spackage *p = &s->packages[package];
     if (count != p->n)
