@@ -75,6 +75,12 @@ int hx_fail_on(char *err, int code, const char *fmt, ...) HX_PRINTF(3, 4);
 /* Set this thread's last message (hsec_last_errmsg) and return code. */
 int hx_fail(int code, const char *fmt, ...) HX_PRINTF(2, 3);
 
+/* A getter's arguments: out set, the handle (named `kind` in the message)
+ * not NULL, and index i below n; false, with the thread's message naming
+ * `what`, when not. */
+bool hx_index_ok(const void *out, const void *handle, const char *kind, const char *what,
+                 size_t i, size_t n);
+
 /* ---- names (names.c) */
 /* Is s a valid id: [A-Za-z0-9_-]{1,64}? */
 bool hx_valid_id(const char *s);

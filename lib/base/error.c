@@ -69,6 +69,18 @@ int hx_fail_on(char *err, int code, const char *fmt, ...)
     return code;
 }
 
+bool hx_index_ok(const void *out, const void *handle, const char *kind, const char *what,
+                 size_t i, size_t n)
+{
+    if (!out)
+        hx_fail(HSEC_EINVAL, "%s: out is NULL", what);
+    else if (!handle)
+        hx_fail(HSEC_EINVAL, "%s: the %s is NULL", what, kind);
+    else if (i >= n)
+        hx_fail(HSEC_EINVAL, "%s %zu is out of range (%zu)", what, i, n);
+    return out && handle && i < n;
+}
+
 void hx_copymsg(char *buf, size_t size, const char *msg)
 {
     if (!buf || !size)

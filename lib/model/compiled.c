@@ -165,15 +165,7 @@ int hsec_compiled_find_node(size_t *out, const hsec_compiled *c, const char *nam
 /* Is i an index below n of a non-NULL model? Sets the message if not. */
 static bool in_range(const hsec_compiled *c, const char *what, size_t i, size_t n)
 {
-    if (!c) {
-        hx_fail(HSEC_EINVAL, "%s: the model is NULL", what);
-        return false;
-    }
-    if (i >= n) {
-        hx_fail(HSEC_EINVAL, "%s %zu is out of range (%zu)", what, i, n);
-        return false;
-    }
-    return true;
+    return hx_index_ok("", c, "model", what, i, n);
 }
 
 size_t hsec_compiled_region_count(const hsec_compiled *c) { return c ? c->nregion : 0; }

@@ -368,19 +368,7 @@ int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure, const 
 static bool gettable(const void *out, const hsec_scenario *s, const char *what, size_t i,
                      size_t n)
 {
-    if (!out) {
-        hx_fail(HSEC_EINVAL, "%s: out is NULL", what);
-        return false;
-    }
-    if (!s) {
-        hx_fail(HSEC_EINVAL, "%s: the scenario is NULL", what);
-        return false;
-    }
-    if (i >= n) {
-        hx_fail(HSEC_EINVAL, "%s %zu is out of range (%zu)", what, i, n);
-        return false;
-    }
-    return true;
+    return hx_index_ok(out, s, "scenario", what, i, n);
 }
 
 /* The target lists sorted, as runs and getters read them. */
