@@ -86,7 +86,7 @@ typedef struct hd_limits {
 } hd_limits;
 void hd_default_limits(hd_limits *l);
 
-/* CBOR (doc_cbor.c): *out allocated with a. */
+/* CBOR (cbor.c): *out allocated with a. */
 int hd_to_cbor(unsigned char **out, size_t *len, const hsec_allocator *a, const hd *d);
 int hd_from_cbor(hd **out, const hsec_allocator *a, const unsigned char *data, size_t len,
                  const hd_limits *lim, char *msg);
@@ -100,7 +100,7 @@ int hd_container_wrap(unsigned char **out, size_t *len, const hsec_allocator *a,
 int hd_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *a,
                         const unsigned char *data, size_t n, const hd_limits *lim, char *msg);
 
-/* JSON (doc_json.c). The reader fills msg (HSEC_ERRMSG_MAX) on failure. */
+/* JSON (json.c). The reader fills msg (HSEC_ERRMSG_MAX) on failure. */
 int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len,
                  const hd_limits *lim, char *msg);
 /* *out carries a header so that hsec_free_string frees it through a. */
