@@ -290,14 +290,19 @@ typedef enum hsec_param {
     HSEC_PARAM_RECOVERY_TIME = 2, /* steps tau > 0 to fall to recovery_lambda */
     HSEC_PARAM_WEIGHT = 3,        /* vital-core weight >= 0, groups only; normalised at compile */
     HSEC_PARAM_BASELINE = 4,      /* chronic insecurity in [0,1], groups only */
-    HSEC_PARAM_INITIAL = 5        /* degradation at step 0, in [0,1] */
+    HSEC_PARAM_INITIAL = 5,       /* degradation at step 0, in [0,1] */
+    HSEC_PARAM_ONSET = 6,         /* onset rate ko in (0,1]: how fast a rising node moves */
+    HSEC_PARAM_ONSET_TIME = 7     /* steps >= 0 to the onset rate, as a recovery time; 0:
+                                     immediate (rate 1) */
 } hsec_param;
-#define HSEC_PARAM_COUNT 6
+#define HSEC_PARAM_COUNT 8
 
 /*
  * Set a parameter of one node ("grid", "elderly.health") or of all seven
  * nodes of a group ("elderly"). RECOVERY and RECOVERY_TIME replace each
- * other. Fails with HSEC_ENOTFOUND for an unknown name, HSEC_EINVAL for a
+ * other, and so do ONSET and ONSET_TIME (doc/model.md §2: a rising node
+ * moves at its onset rate, a falling one at its recovery rate; without an
+ * onset, the onset rate is the node's recovery rate before measures). Fails with HSEC_ENOTFOUND for an unknown name, HSEC_EINVAL for a
  * value out of range or a parameter services do not have.
  */
 HSEC_API int hsec_model_set(hsec_model *m, const char *name, hsec_param param, double value);
@@ -390,7 +395,8 @@ HSEC_API int hsec_compiled_service(hsec_service_kind *kind, size_t *region, size
  * node_count values): VULNERABILITY, RECOVERY (the rate given; 1 when a
  * recovery time was given instead), RECOVERY_TIME (0 when a rate was
  * given), INITIAL; WEIGHT (as given, before normalising) and BASELINE on
- * the nodes of groups, NaN on services.
+ * the nodes of groups, NaN on services; ONSET and ONSET_TIME as given, NaN
+ * where none was given.
  */
 HSEC_API int hsec_compiled_params(double *out, size_t count, const hsec_compiled *c,
                                   hsec_param param);
@@ -608,6 +614,11 @@ HSEC_API int hsec_scenario_set_progress(hsec_scenario *s, hsec_progress_fn fn, v
 HSEC_API int hsec_scenario_operator(double *weight, double *perturbation, double *recovery,
                                     hsec_scenario *s, const unsigned char *mask,
                                     size_t mask_len, int64_t step);
+/* Every node's onset rate ko_i (count = node_count values): the rate at
+ * which a rising node moves in a dynamic run (doc/model.md §2), the same at
+ * every step and whatever measures are in force (recover measures change
+ * only the recovery rate that hsec_scenario_operator gives). */
+HSEC_API int hsec_scenario_onset_rates(double *out, size_t count, const hsec_scenario *s);
 
 /* -------------------------------------------------------------- decisions */
 

@@ -173,20 +173,21 @@ static int region_item(ld *l, const hd *o, char *where, size_t wsize)
     return rc ? rc : api(l, where, hsec_model_add_region(l->m, id, parent));
 }
 
-/* A group may give recovery rates for some dimensions and recovery times
- * for others, never both for one dimension. */
-static int recovery_both(ld *l, const char *where, const hd *o)
+/* A group may give a rate (recovery, onset) for some dimensions and a time
+ * (recovery_time, onset_time) for others, never both for one dimension. */
+static int rate_or_time(ld *l, const char *where, const hd *o, const char *rate,
+                        const char *time)
 {
-    const hd *r = hd_get(o, "recovery"), *t = hd_get(o, "recovery_time");
+    const hd *r = hd_get(o, rate), *t = hd_get(o, time);
     if (!r || !t)
         return HSEC_OK;
     if (r->t != HD_OBJ || t->t != HD_OBJ)
-        return fail(l, HSEC_EFORMAT, "%s: give recovery or recovery_time for each dimension, "
-                    "not both", where);
+        return fail(l, HSEC_EFORMAT, "%s: give %s or %s for each dimension, not both", where,
+                    rate, time);
     for (size_t i = 0; i < r->n; i++)
         if (hd_get(t, r->keys[i]))
-            return fail(l, HSEC_EFORMAT, "%s: dimension %s has both recovery and "
-                        "recovery_time", where, r->keys[i]);
+            return fail(l, HSEC_EFORMAT, "%s: dimension %s has both %s and %s", where,
+                        r->keys[i], rate, time);
     return HSEC_OK;
 }
 
@@ -209,13 +210,19 @@ static int group_item(ld *l, const hd *o, char *where, size_t wsize)
     if (!rc && flags)
         rc = api(l, where, hsec_model_set_group_flags(l->m, id, bits));
     if (!rc)
-        rc = recovery_both(l, where, o);
+        rc = rate_or_time(l, where, o, "recovery", "recovery_time");
+    if (!rc)
+        rc = rate_or_time(l, where, o, "onset", "onset_time");
     if (!rc)
         rc = per_dim(l, where, o, id, "vulnerability", HSEC_PARAM_VULNERABILITY);
     if (!rc)
         rc = per_dim(l, where, o, id, "recovery", HSEC_PARAM_RECOVERY);
     if (!rc)
         rc = per_dim(l, where, o, id, "recovery_time", HSEC_PARAM_RECOVERY_TIME);
+    if (!rc)
+        rc = per_dim(l, where, o, id, "onset", HSEC_PARAM_ONSET);
+    if (!rc)
+        rc = per_dim(l, where, o, id, "onset_time", HSEC_PARAM_ONSET_TIME);
     if (!rc)
         rc = per_dim(l, where, o, id, "baseline", HSEC_PARAM_BASELINE);
     if (!rc)
@@ -244,10 +251,14 @@ static int service_item(ld *l, const hd *o, char *where, size_t wsize)
     name_where(where, wsize, id);
     if (hd_get(o, "recovery") && hd_get(o, "recovery_time"))
         return fail(l, HSEC_EFORMAT, "%s: give recovery or recovery_time, not both", where);
-    static const char *const nums[] = {"recovery", "recovery_time", "initial"};
+    if (hd_get(o, "onset") && hd_get(o, "onset_time"))
+        return fail(l, HSEC_EFORMAT, "%s: give onset or onset_time, not both", where);
+    static const char *const nums[] = {"recovery", "recovery_time", "onset", "onset_time",
+                                       "initial"};
     static const hsec_param params[] = {HSEC_PARAM_RECOVERY, HSEC_PARAM_RECOVERY_TIME,
+                                        HSEC_PARAM_ONSET, HSEC_PARAM_ONSET_TIME,
                                         HSEC_PARAM_INITIAL};
-    for (int p = 0; p < 3 && !rc; p++) {
+    for (int p = 0; p < 5 && !rc; p++) {
         const hd *v = member(l, &rc, where, o, nums[p], HD_NUM, false);
         if (v)
             rc = api(l, where, hsec_model_set(l->m, id, params[p], v->num));
@@ -562,9 +573,10 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
     static const char *const region_keys[] = {"id", "parent", NULL};
     static const char *const group_keys[] = {
         "id",      "region",        "size",    "flags",    "vulnerability", "recovery",
-        "recovery_time", "weights", "baseline", "initial", NULL};
+        "recovery_time", "onset", "onset_time", "weights", "baseline", "initial", NULL};
     static const char *const service_keys[] = {"id",       "kind",          "region",
-                                               "recovery", "recovery_time", "initial", NULL};
+                                               "recovery", "recovery_time", "onset",
+                                               "onset_time", "initial", NULL};
     static const char *const link_keys[] = {"from", "to", "weight", "lag", NULL};
     static const char *const threat_keys[] = {"id",       "targets",    "actor", "start",
                                               "duration", "likelihood", NULL};

@@ -116,6 +116,35 @@ static void regions(hb *b, hd *doc, const hsec_compiled *c)
     hb_set(b, doc, "regions", arr);
 }
 
+/* Onset rates or times as given (NaN: not given), of a group's n = 7
+ * dimensions (an object of those given, or one number when all seven
+ * agree) or of a service (n = 1: the number). */
+static void onset_dims(hb *b, hd *o, const char *key, const double *x, int n)
+{
+    bool any = false, same = true;
+    for (int d = 0; d < n; d++) {
+        any = any || x[d] == x[d];
+        same = same && x[d] == x[0];
+    }
+    if (!any)
+        return;
+    if (same) {
+        hb_set(b, o, key, hb_num(b, x[0]));
+        return;
+    }
+    hd *obj = hb_new(b, HD_OBJ);
+    for (int d = 0; d < n; d++)
+        if (x[d] == x[d])
+            hb_set(b, obj, hsec_enum_name(HSEC_ENUM_DIMENSION, d), hb_num(b, x[d]));
+    hb_set(b, o, key, obj);
+}
+
+static void onset(hb *b, hd *o, const double *rate, const double *time, int n)
+{
+    onset_dims(b, o, "onset", rate, n);
+    onset_dims(b, o, "onset_time", time, n);
+}
+
 static void groups(hb *b, hd *doc, const model_view *m)
 {
     const hsec_compiled *c = m->c;
@@ -146,6 +175,7 @@ static void groups(hb *b, hd *doc, const model_view *m)
         per_dim(b, o, "vulnerability", par[HSEC_PARAM_VULNERABILITY] + i, 1, NULL);
         per_dim(b, o, "recovery", par[HSEC_PARAM_RECOVERY] + i, 1, rate);
         per_dim(b, o, "recovery_time", tau, 0, time);
+        onset(b, o, par[HSEC_PARAM_ONSET] + i, par[HSEC_PARAM_ONSET_TIME] + i, HSEC_DIM_COUNT);
         const double *wraw = par[HSEC_PARAM_WEIGHT] + i;
         if (!all_equal(wraw, 1)) { /* an object: the dimensions left out weigh 0 */
             hd *w = hb_new(b, HD_OBJ);
@@ -180,6 +210,7 @@ static void services(hb *b, hd *doc, const model_view *m)
             hb_set(b, o, "recovery_time", hb_num(b, tau));
         else if (k != 1)
             hb_set(b, o, "recovery", hb_num(b, k));
+        onset(b, o, &m->param[HSEC_PARAM_ONSET][i], &m->param[HSEC_PARAM_ONSET_TIME][i], 1);
         if (init != 0)
             hb_set(b, o, "initial", hb_num(b, init));
         hb_push(b, arr, o);

@@ -39,6 +39,7 @@ void hx_ctx_free(ctx *x)
     hx_free(x->a, x->gv2);
     hx_free(x->a, x->ring);
     hx_free(x->a, x->kb);
+    hx_free(x->a, x->ko);
     hx_free(x->a, x->mfac);
     hx_free(x->a, x->thr);
     hx_free(x->a, x->acc);
@@ -53,6 +54,18 @@ void hx_recovery_rates(const hsec_scenario *s, double *k)
         k[i] = c->k[i];
         if (c->tau[i] > 0) /* cannot fail: every value was checked */
             hsec_recovery_rate(&k[i], c->tau[i], s->opt[HSEC_OPT_RECOVERY_LAMBDA], c->selfw[i]);
+    }
+}
+
+void hx_onset_rates(const hsec_scenario *s, const double *k, double *ko)
+{
+    const hsec_compiled *c = s->c;
+    for (size_t i = 0; i < c->n; i++) {
+        ko[i] = c->ko[i] != HX_UNSET ? c->ko[i] : k[i];
+        if (c->tauo[i] == 0)
+            ko[i] = 1; /* immediate */
+        else if (c->tauo[i] > 0) /* cannot fail: every value was checked */
+            hsec_recovery_rate(&ko[i], c->tauo[i], s->opt[HSEC_OPT_RECOVERY_LAMBDA], c->selfw[i]);
     }
 }
 

@@ -95,6 +95,10 @@ typedef struct hx_opts {
 int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o);
 /* Recovery rates of every node after converting recovery times (n values). */
 void hx_recovery_rates(const hsec_scenario *s, double *k);
+/* Onset rates of every node (n values): the one given, an onset time
+ * converted, or the node's own rate k (before measures; drawn in an
+ * ensemble member). */
+void hx_onset_rates(const hsec_scenario *s, const double *k, double *ko);
 
 /* ---- A' as a linear operator (linop.c) */
 
@@ -133,6 +137,7 @@ typedef struct ctx {
     const double *w;   /* link weights in force: the model's or drawn */
     const double *mag; /* threat target magnitudes: the scenario's or drawn (NULL) */
     double *kb;   /* base recovery rate per node */
+    double *ko;   /* onset rate per node (dynamic runs) */
     double *mfac; /* measure strength * ramp at this step; 0 when not in force */
     double *thr;  /* threat likelihood at this step; 0 when not active */
     double *acc, *tg, *cbuf;

@@ -49,3 +49,15 @@ int hsec_scenario_operator(double *weight, double *perturbation, double *recover
     hx_ctx_free(&x);
     return HSEC_OK;
 }
+
+int hsec_scenario_onset_rates(double *out, size_t count, const hsec_scenario *s)
+{
+    if (!out || !s)
+        return hx_fail(HSEC_EINVAL, "onset_rates: %s is NULL", out ? "the scenario" : "out");
+    if (count != s->c->n)
+        return hx_fail(HSEC_EINVAL, "onset_rates: count %zu is not the node count %zu", count,
+                       s->c->n);
+    hx_recovery_rates(s, out); /* the node's own rates, then the onsets given */
+    hx_onset_rates(s, out, out);
+    return HSEC_OK;
+}

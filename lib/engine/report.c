@@ -18,7 +18,7 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
         thr[h] = r->threat[h];
     double init = r->initial, total_ = r->total, base = r->baseline, prop = r->propagated;
     double bandsum = band >= 0 ? r->band[band] : 0;
-    double frac[HSEC_DIM_COUNT], y7[HSEC_DIM_COUNT];
+    double frac[HSEC_DIM_COUNT], y7[HSEC_DIM_COUNT], po[HSEC_DIM_COUNT][HSEC_ORDER_COUNT];
     for (size_t g = 0; g < c->ngroup; g++) {
         const cgroup *cg = &c->groups[g];
         const double *qg = x->st + (size_t)cg->node * P;
@@ -30,8 +30,14 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
             double y = b + qt < 1 ? b + qt : 1;
             double p = y - b;
             double w = cg->w[d];
-            frac[d] = qt > 0 ? p / qt : 0;
+            frac[d] = qt > 0 ? p / qt : 0; /* threats' and initial parts: in proportion */
             y7[d] = y;
+            double left = p; /* orders: by precedence, order 1 first */
+            for (int o = 0; o < HSEC_ORDER_COUNT - 1; o++) {
+                po[d][o] = q[o] < left ? q[o] : left;
+                left -= po[d][o];
+            }
+            po[d][HSEC_ORDER_COUNT - 1] = left;
             Hg += w * y;
             Hb += w * b;
             Hp += w * p;
@@ -40,7 +46,7 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
             if (acc) {
                 double nwf = cg->size * w * frac[d];
                 for (int o = 0; o < HSEC_ORDER_COUNT; o++)
-                    ord[o] += nwf * q[o];
+                    ord[o] += cg->size * w * po[d][o];
                 for (size_t h = 0; h < H; h++)
                     thr[h] += nwf * q[4 + h];
                 if (x->has_init)
@@ -51,7 +57,6 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
             total_ += cg->size * Hg;
             base += cg->size * Hb;
             prop += cg->size * Hp;
-            r->region[cg->region] += cg->size * Hp;
             r->group[g] += cg->size * Hp;
             if (band >= 0)
                 bandsum += cg->size * Hp;
@@ -68,7 +73,7 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
         for (int d = 0; d < HSEC_DIM_COUNT; d++) {
             f->y[d] = y7[d];
             for (int o = 0; o < HSEC_ORDER_COUNT; o++) /* the orders' parts, only when kept */
-                f->p[d * HSEC_ORDER_COUNT + o] = frac[d] * qg[(size_t)d * P + (size_t)o];
+                f->p[d * HSEC_ORDER_COUNT + o] = po[d][o];
         }
         if (peak) {
             for (size_t h = 0; h < H; h++) { /* each threat's part of Hp */
@@ -99,6 +104,10 @@ void hx_summarise(const ctx *x, hsec_result *r)
 {
     const hsec_compiled *c = x->c;
     const hsec_scenario *s = x->s;
+    /* a region counts its own groups and those of every region below it */
+    for (size_t g = 0; g < c->ngroup; g++)
+        for (uint32_t reg = c->groups[g].region; reg != HX_NONE; reg = c->region_parent[reg])
+            r->region[reg] += r->group[g];
     r->crit = s->opt[HSEC_OPT_CRITICAL_SHARE];
     r->perv = s->opt[HSEC_OPT_PERVASIVE_SHARE];
     r->afk = s->opt[HSEC_OPT_AF_K];

@@ -48,12 +48,14 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     x.gv = hx_calloc(x.a, x.n, x.G * sizeof(double));
     x.gv2 = hx_calloc(x.a, x.n, x.G * sizeof(double));
     x.kb = hx_calloc(x.a, x.n, sizeof(double));
+    x.ko = hx_calloc(x.a, x.n, sizeof(double));
     x.mfac = hx_calloc(x.a, s->nmeasure, sizeof(double));
     x.thr = hx_calloc(x.a, x.H, sizeof(double));
     x.acc = hx_calloc(x.a, x.G, sizeof(double));
     x.tg = hx_calloc(x.a, x.P, sizeof(double));
     x.cbuf = hx_calloc(x.a, x.S + 1, sizeof(double));
-    if (!x.st || !x.gv || !x.gv2 || !x.kb || !x.mfac || !x.thr || !x.acc || !x.tg || !x.cbuf)
+    if (!x.st || !x.gv || !x.gv2 || !x.kb || !x.ko || !x.mfac || !x.thr || !x.acc || !x.tg ||
+        !x.cbuf)
         goto fail;
     if (x.uselag) {
         size_t per = c->nlagsrc * x.G;
@@ -79,6 +81,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         memcpy(x.kb, o->draw->k, x.n * sizeof *x.kb);
     else
         hx_recovery_rates(s, x.kb);
+    hx_onset_rates(s, x.kb, x.ko);
 
     if (x.dynamic) {
         for (size_t i = 0; i < x.n; i++) { /* q1(0) = q(0); the initial source too */

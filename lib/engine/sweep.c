@@ -64,16 +64,27 @@ static HX_INLINE double sweep_body(ctx *x, uint64_t t,
         for (size_t p = 3; p < G; p++)
             tg[p + 1] = vt * acc[p] + f * cbuf[p - 3];
         double *q = x->st + i * P;
-        if (x->dynamic && k != 1) /* static has K = I; k == 1 takes the target exactly */
-            HX_UNROLL
-            for (size_t p = 0; p < P; p++)
-                tg[p] = q[p] + k * (tg[p] - q[p]);
-        if (x->bounded) {
-            double tot = tg[0] + tg[1] + tg[2] + tg[3];
-            if (tot > 1) {
-                double sc = 1 / tot;
+        if (x->dynamic) { /* static has K = I */
+            /* rising: the onset rate; falling or still: the recovery rate */
+            if (tg[0] + tg[1] + tg[2] + tg[3] > q[0] + q[1] + q[2] + q[3])
+                k = x->ko[i];
+            if (k != 1) /* k == 1 takes the target exactly */
                 HX_UNROLL
                 for (size_t p = 0; p < P; p++)
+                    tg[p] = q[p] + k * (tg[p] - q[p]);
+        }
+        if (x->bounded) {
+            double tot = tg[0] + tg[1] + tg[2] + tg[3];
+            if (tot > 1) { /* the excess from order 4+ first, then 3, 2, 1 */
+                double ex = tot - 1;
+                for (int o = HSEC_ORDER_COUNT - 1; o >= 0 && ex > 0; o--) {
+                    double take = tg[o] < ex ? tg[o] : ex;
+                    tg[o] -= take;
+                    ex -= take;
+                }
+                double sc = 1 / tot; /* sources of harm keep their proportions */
+                HX_UNROLL
+                for (size_t p = HSEC_ORDER_COUNT; p < P; p++)
                     tg[p] *= sc;
             }
         }

@@ -188,9 +188,11 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
     c->tau = hx_calloc(a, n, sizeof *c->tau);
     c->init = hx_calloc(a, n, sizeof *c->init);
     c->selfw = hx_calloc(a, n, sizeof *c->selfw);
+    c->ko = hx_calloc(a, n, sizeof *c->ko);
+    c->tauo = hx_calloc(a, n, sizeof *c->tauo);
     c->names = hx_calloc(a, n, sizeof *c->names);
     if (!entity_node || !c->groups || !c->services || !c->v || !c->k || !c->tau ||
-        !c->init || !c->selfw || !c->names)
+        !c->init || !c->selfw || !c->ko || !c->tauo || !c->names)
         NOMEM();
     c->ngroup = m->ngroup;
     c->nservice = m->nservice;
@@ -237,6 +239,8 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
             c->k[i] = mg->k[d];
             c->tau[i] = mg->tau[d];
             c->init[i] = mg->init[d];
+            c->ko[i] = mg->ko[d];
+            c->tauo[i] = mg->tauo[d];
             c->names[i] = np;
             np += sprintf(np, "%s.%s", mg->id, hsec_enum_name(HSEC_ENUM_DIMENSION, d)) + 1;
         }
@@ -255,6 +259,8 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         c->k[i] = ms->k;
         c->tau[i] = ms->tau;
         c->init[i] = ms->init;
+        c->ko[i] = ms->ko;
+        c->tauo[i] = ms->tauo;
         c->names[i] = np;
         np += sprintf(np, "%s", ms->id) + 1;
     }

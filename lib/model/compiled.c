@@ -26,6 +26,8 @@ void hsec_compiled_free(hsec_compiled *c)
     hx_free(a, c->tau);
     hx_free(a, c->init);
     hx_free(a, c->selfw);
+    hx_free(a, c->ko);
+    hx_free(a, c->tauo);
     hx_free(a, c->names);
     hx_free(a, c->namepool);
     if (c->region_id)
@@ -259,6 +261,12 @@ int hsec_compiled_params(double *out, size_t count, const hsec_compiled *c, hsec
                                                                  : NULL;
     if (per_node) {
         memcpy(out, per_node, count * sizeof *out);
+        return HSEC_OK;
+    }
+    if (param == HSEC_PARAM_ONSET || param == HSEC_PARAM_ONSET_TIME) {
+        const double *given = param == HSEC_PARAM_ONSET ? c->ko : c->tauo;
+        for (size_t i = 0; i < count; i++)
+            out[i] = given[i] == HX_UNSET ? NAN : given[i];
         return HSEC_OK;
     }
     if (param != HSEC_PARAM_WEIGHT && param != HSEC_PARAM_BASELINE)

@@ -148,6 +148,7 @@ int hsec_model_add_group(hsec_model *m, const char *id, const char *region, doub
         g.v[d] = 1.0;
         g.k[d] = 1.0;
         g.w[d] = 1.0;
+        g.ko[d] = g.tauo[d] = HX_UNSET;
     }
     if (dup_opt(m, id, &g.id) || dup_opt(m, region, &g.region) ||
         hx_map_put(&m->a, &m->names, g.id, HX_REF(HX_GROUP, m->ngroup))) {
@@ -202,6 +203,7 @@ int hsec_model_add_service(hsec_model *m, const char *id, hsec_service_kind kind
     mservice s = {0};
     s.kind = (int)kind;
     s.k = 1.0;
+    s.ko = s.tauo = HX_UNSET;
     if (dup_opt(m, id, &s.id) || dup_opt(m, region, &s.region) ||
         hx_map_put(&m->a, &m->names, s.id, HX_REF(HX_SERVICE, m->nservice))) {
         hx_free(&m->a, s.id);
@@ -215,7 +217,8 @@ int hsec_model_add_service(hsec_model *m, const char *id, hsec_service_kind kind
 }
 
 static const char *const param_names[HSEC_PARAM_COUNT] = {
-    "vulnerability", "recovery", "recovery_time", "weight", "baseline", "initial"};
+    "vulnerability", "recovery", "recovery_time", "weight",
+    "baseline",      "initial",  "onset",         "onset_time"};
 
 /* Check a parameter's value; the message names it. */
 static int check_param(hsec_model *m, const char *name, hsec_param p, double x)
@@ -224,7 +227,9 @@ static int check_param(hsec_model *m, const char *name, hsec_param p, double x)
     switch (p) {
     case HSEC_PARAM_VULNERABILITY:
     case HSEC_PARAM_WEIGHT: ok = isfinite(x) && x >= 0; break;
-    case HSEC_PARAM_RECOVERY: ok = x > 0 && x <= 1; break;
+    case HSEC_PARAM_RECOVERY:
+    case HSEC_PARAM_ONSET: ok = x > 0 && x <= 1; break;
+    case HSEC_PARAM_ONSET_TIME: ok = isfinite(x) && x >= 0; break;
     case HSEC_PARAM_RECOVERY_TIME: ok = isfinite(x) && x > 0; break;
     case HSEC_PARAM_BASELINE:
     case HSEC_PARAM_INITIAL: ok = x >= 0 && x <= 1; break;
@@ -233,7 +238,8 @@ static int check_param(hsec_model *m, const char *name, hsec_param p, double x)
     if (!ok) {
         static const char *const range[HSEC_PARAM_COUNT] = {
             "a finite number >= 0", "in (0,1]", "a finite number > 0",
-            "a finite number >= 0", "in [0,1]",  "in [0,1]"};
+            "a finite number >= 0", "in [0,1]",  "in [0,1]",
+            "in (0,1]",             "a finite number >= 0"};
         FAIL(m, HSEC_EINVAL, "%s: %s %g is not %s", name, param_names[p], x, range[p]);
     }
     return HSEC_OK;
@@ -248,6 +254,8 @@ static void set_group_dim(mgroup *g, int d, hsec_param p, double x)
     case HSEC_PARAM_WEIGHT: g->w[d] = x; break;
     case HSEC_PARAM_BASELINE: g->base[d] = x; break;
     case HSEC_PARAM_INITIAL: g->init[d] = x; break;
+    case HSEC_PARAM_ONSET: g->ko[d] = x; g->tauo[d] = HX_UNSET; break;
+    case HSEC_PARAM_ONSET_TIME: g->tauo[d] = x; g->ko[d] = HX_UNSET; break;
     }
 }
 
@@ -269,6 +277,8 @@ int hsec_model_set(hsec_model *m, const char *name, hsec_param param, double val
         case HSEC_PARAM_RECOVERY: s->k = value; s->tau = 0; return HSEC_OK;
         case HSEC_PARAM_RECOVERY_TIME: s->tau = value; s->k = 1; return HSEC_OK;
         case HSEC_PARAM_INITIAL: s->init = value; return HSEC_OK;
+        case HSEC_PARAM_ONSET: s->ko = value; s->tauo = HX_UNSET; return HSEC_OK;
+        case HSEC_PARAM_ONSET_TIME: s->tauo = value; s->ko = HX_UNSET; return HSEC_OK;
         default:
             FAIL(m, HSEC_EINVAL, "service %s has no %s (groups only)", name,
                  param_names[param]);

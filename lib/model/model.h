@@ -18,13 +18,18 @@ typedef struct mgroup {
     unsigned flags;
     double v[HSEC_DIM_COUNT], k[HSEC_DIM_COUNT], tau[HSEC_DIM_COUNT];
     double w[HSEC_DIM_COUNT], base[HSEC_DIM_COUNT], init[HSEC_DIM_COUNT];
+    double ko[HSEC_DIM_COUNT], tauo[HSEC_DIM_COUNT]; /* onset: HX_UNSET when not given */
 } mgroup;
 
 typedef struct mservice {
     char *id, *region;
     int kind;
     double k, tau, init;
+    double ko, tauo;
 } mservice;
+
+/* An onset rate or time not given (the node's own rate is its onset rate). */
+#define HX_UNSET (-1.0)
 
 typedef struct mregion {
     char *id, *parent;
@@ -84,8 +89,8 @@ struct hsec_compiled {
     uint32_t maxlag;
     uint32_t *hidx; /* history slot of a lagged link's source, or HX_NONE */
     size_t nlagsrc;
-    /* per node, as given */
-    double *v, *k, *tau, *init, *selfw;
+    /* per node, as given (ko, tauo: HX_UNSET when not given) */
+    double *v, *k, *tau, *init, *selfw, *ko, *tauo;
     char **names;
     char *namepool;
     /* entities */
