@@ -20,7 +20,8 @@
  * Links with a lag read the gather vector of an earlier step from a ring
  * buffer kept only for the nodes that are sources of lagged links.
  *
- *   dynamic      q(t+1) = q + K (A' q_lag + c - q)
+ *   dynamic      q(t+1) = q + K (A' q_lag + c - q), K a node's onset rate
+ *                when its target is above q, else its recovery rate
  *   static       the same with K = I and no lags, iterated to its limit:
  *                bounded: until no part moves by more than HX_TOL_BOUNDED;
  *                linear:  until the residual of (I - A') q = c, which is
