@@ -11,7 +11,11 @@ ratios and the targets:
     tolerance 1e-10); q1 = c, q2 = A' c, q3 = A' q2, q4 = q - q1 - q2 - q3;
   * dynamic, bounded, with order tracking: one CSR product per lag with the
     gather vectors (q1, q2, q3 + q4 and each threat's part) as the columns
-    of one dense block, then the DIIM update and the bounded rescaling;
+    of one dense block, then the DIIM update (doc/model.md §4: a node whose
+    target is above its total moves at its onset rate, hsec_scenario_onset_rates,
+    any other at the step's recovery rate) and the bounded clamp (the excess
+    over 1 from order 4+ first, then 3, 2, 1; the threats' parts scaled by
+    1 / total);
   * adjoint: (I - A'^T) u = b with b = N_g w[g,d], spsolve or bicgstab.
 
     python3 bench/reference.py DIR     (DIR: what `bench --out DIR` wrote)
@@ -102,6 +106,37 @@ def agree(name, got, want):
     return ok
 
 
+def onset_rates(s, n):
+    """Every node's onset rate: the binding's accessor when it has one, else
+    hsec_scenario_onset_rates through the binding's loaded library."""
+    if hasattr(s, "onset_rates"):
+        return np.asarray(s.onset_rates(), dtype=float)
+    import ctypes
+    from hsec._lib import lib
+    ko = np.zeros(n)
+    f = lib.hsec_scenario_onset_rates
+    rc = f(ko.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), ctypes.c_size_t(n),
+           s._p if isinstance(s._p, ctypes.c_void_p) else ctypes.c_void_p(s._p))
+    if rc != 0:
+        raise RuntimeError(f"hsec_scenario_onset_rates failed ({rc})")
+    return ko
+
+
+def clamp(qs):
+    """The bounded clamp of doc/model.md §4, in place, on the rows of qs
+    (orders 1, 2, 3, 4+, then the threats' parts) whose total is above 1."""
+    tot = qs[:, 0:4].sum(axis=1)
+    over = np.nonzero(tot > 1)[0]
+    if over.size == 0:
+        return
+    ex = tot[over] - 1
+    for o in (3, 2, 1, 0):  # the excess from the highest order first
+        take = np.minimum(qs[over, o], ex)
+        qs[over, o] -= take
+        ex -= take
+    qs[over, 4:] /= tot[over, None]
+
+
 def main(out):
     lib_t = summary(os.path.join(out, "summary.txt"))
     n, steps = int(lib_t["nodes"]), int(lib_t["steps"])
@@ -163,6 +198,7 @@ def main(out):
                         o["perturbation"].sum(axis=1)))
             prev = o
         which.append(len(ops) - 1)
+    ko = onset_rates(s, n)
     G, P = 3 + H, 4 + H
     R = int(lags.max()) + 1
     hist = np.zeros((R, n, G))  # gather blocks of steps t-R+1 .. t, at [step % R]
@@ -180,10 +216,10 @@ def main(out):
         tg[:, 0] = ctot
         tg[:, 1:4] = y[:, 0:3]
         tg[:, 4:] = y[:, 3:] + pert
-        qs += k * (tg - qs)
-        tot = qs[:, 0:4].sum(axis=1)
-        over = tot > 1
-        qs[over] /= tot[over, None]
+        rising = tg[:, 0:4].sum(axis=1) > qs[:, 0:4].sum(axis=1)
+        rate = np.where(rising, ko, k[:, 0])
+        qs += rate[:, None] * (tg - qs)
+        clamp(qs)
         gnew = hist[(step + 1) % R]
         gnew[:, 0:2] = qs[:, 0:2]
         gnew[:, 2] = qs[:, 2] + qs[:, 3]

@@ -590,6 +590,55 @@ HSEC_API int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s,
 HSEC_API int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s);
 
 /*
+ * The measures a run had in force: mask (count = hsec_result_measure_count
+ * bytes) gets 1 for each measure of the scenario that was in force, 0 for
+ * the others (all 1 for hsec_scenario_run, the run_with mask otherwise).
+ */
+HSEC_API size_t hsec_result_measure_count(const hsec_result *r);
+HSEC_API int hsec_result_measures(unsigned char *mask, size_t count, const hsec_result *r);
+
+/* ------------------------------------------------------------- warnings */
+
+/*
+ * Warnings: what a scenario or a run says that is probably not meant,
+ * though nothing fails (a run with warnings succeeds). Stable codes, never
+ * renumbered. A scenario's warnings are found when it is prepared for a
+ * run (hsec_scenario_run, _run_with, _compare, _ensemble) and by
+ * hsec_scenario_diagnose; a run's are kept on its result. Each list is in
+ * a fixed order: by code, then in the order of the document (threats
+ * before measures, groups in the order added, recorded nodes in the order
+ * recorded).
+ */
+typedef enum hsec_warning {
+    HSEC_WARN_NEVER_IN_FORCE = 1, /* dynamic: a threat or measure that starts at or after
+                                     the horizon (start >= steps) or lasts 0 steps */
+    HSEC_WARN_UNREACHABLE = 2,    /* a measure acting only where no threat's degradation
+                                     arrives (doc/api.md, "Warnings") */
+    HSEC_WARN_EMPTY_GROUP = 3,    /* a group of size 0 */
+    HSEC_WARN_FLAT_SERIES = 4     /* a dynamic run whose recorded series are all 0 at every
+                                     step (on the result) */
+} hsec_warning;
+
+/* The document name of a warning code ("never_in_force", "unreachable",
+ * "empty_group", "flat_series"), static; NULL for an unknown code. */
+HSEC_API const char *hsec_warning_name(int code);
+/* Find the scenario's warnings now, replacing those kept (HSEC_ENOMEM
+ * leaves none). */
+HSEC_API int hsec_scenario_diagnose(hsec_scenario *s);
+/* How many warnings the scenario keeps from its last run or diagnosis. */
+HSEC_API size_t hsec_scenario_diagnostic_count(const hsec_scenario *s);
+/* Warning i: its code and its message naming the threat, measure or group
+ * (borrowed, valid until the scenario is next run, diagnosed or freed);
+ * either out-parameter may be NULL. */
+HSEC_API int hsec_scenario_diagnostic(hsec_warning *code, const char **message,
+                                      const hsec_scenario *s, size_t i);
+/* How many warnings a run found (HSEC_WARN_FLAT_SERIES). */
+HSEC_API size_t hsec_result_diagnostic_count(const hsec_result *r);
+/* Warning i of a run; the message lives as long as the result. */
+HSEC_API int hsec_result_diagnostic(hsec_warning *code, const char **message,
+                                    const hsec_result *r, size_t i);
+
+/*
  * Progress of long work (dynamic runs, optimisation, ensembles): fn is
  * called now and then with the work done and the total, in the
  * operation's own units; returning nonzero cancels the operation, which
@@ -632,6 +681,12 @@ HSEC_API int hsec_scenario_onset_rates(double *out, size_t count, const hsec_sce
  */
 HSEC_API int hsec_scenario_rank(double *out, size_t count, hsec_scenario *s);
 
+/* The same with only the measures of mask in force (mask_len =
+ * measure_count bytes, nonzero for a measure in force; NULL: every
+ * measure, as hsec_scenario_rank; all zero: none). */
+HSEC_API int hsec_scenario_rank_with(double *out, size_t count, hsec_scenario *s,
+                                     const unsigned char *mask, size_t mask_len);
+
 /*
  * Coupling indices of every node (arrays of count = node_count values; any
  * may be NULL), with n the node count and A' as for hsec_scenario_rank:
@@ -644,6 +699,13 @@ HSEC_API int hsec_scenario_rank(double *out, size_t count, hsec_scenario *s);
 HSEC_API int hsec_scenario_coupling(double *dependency, double *influence,
                                     double *overall_dependency, double *overall_influence,
                                     size_t count, hsec_scenario *s);
+
+/* The same with only the measures of mask in force (as hsec_scenario_rank_with). */
+HSEC_API int hsec_scenario_coupling_with(double *dependency, double *influence,
+                                         double *overall_dependency,
+                                         double *overall_influence, size_t count,
+                                         hsec_scenario *s, const unsigned char *mask,
+                                         size_t mask_len);
 
 /* The n-th order interdependency of node i on node j: entry [i,j] of A'^n
  * (n >= 1; n = 1 is a'_ij itself). */
@@ -727,6 +789,9 @@ HSEC_API int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s,
                                     const unsigned char *mask, size_t mask_len);
 HSEC_API void hsec_ensemble_free(hsec_ensemble *e);
 HSEC_API uint64_t hsec_ensemble_members(const hsec_ensemble *e);
+/* The measures the ensemble's members had in force: mask (count = the
+ * scenario's measure count when it ran) gets 1 for each, 0 for the others. */
+HSEC_API int hsec_ensemble_measures(unsigned char *mask, size_t count, const hsec_ensemble *e);
 
 /* What an ensemble keeps of each member. */
 typedef enum hsec_quantity {
@@ -946,6 +1011,17 @@ HSEC_API int hsec_doc_rank_json(char **out, size_t *len, const double *marginal,
                                 const double *overall_dependency,
                                 const double *overall_influence, size_t count,
                                 const hsec_scenario *s, size_t top);
+/* The same, listing only the nodes with a nonzero byte in `nodes` (count
+ * bytes; NULL: every node), the top `top` of them (0: all), and naming the
+ * measures of mask in force (mask_len = measure_count bytes; NULL: every
+ * measure), as the ranks were computed (hsec_scenario_rank_with). */
+HSEC_API int hsec_doc_rank_json_with(char **out, size_t *len, const double *marginal,
+                                     const double *dependency, const double *influence,
+                                     const double *overall_dependency,
+                                     const double *overall_influence, size_t count,
+                                     const hsec_scenario *s, size_t top,
+                                     const unsigned char *nodes, const unsigned char *mask,
+                                     size_t mask_len);
 /* The document of a choice of measures (hsec_scenario_optimize). */
 HSEC_API int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen,
                                   size_t count, double averted, double cost, double budget,

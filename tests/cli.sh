@@ -213,5 +213,137 @@ check validate-bad 1 "$hsec" validate "$tmp/bad.json"
 contains validate-bad "$tmp/err" "size -1"
 check validate-usage 2 "$hsec" validate
 
+# ---- the measures in force: --package, --measures, none, on run, ensemble and rank
+pycheck() { # name python-script args...
+    name=$1; shift
+    if python3 -c "$@" 2>"$tmp/pyerr"; then passes=$((passes + 1)); else
+        echo "FAIL $name"; cat "$tmp/pyerr"; fails=$((fails + 1)); fi
+}
+ex="$examples/energy-cascade.json"
+# the first package's id and measures, and every measure, from the scenario document
+pkg=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["packages"][0]["id"])' "$ex")
+pkgms=$(python3 -c 'import json,sys; print(",".join(json.load(open(sys.argv[1]))["packages"][0]["measures"]))' "$ex")
+allms=$(python3 -c 'import json,sys; print(",".join(m["id"] for m in json.load(open(sys.argv[1]))["measures"]))' "$ex")
+nms=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["measures"]))' "$ex")
+check run-all-text 0 "$hsec" run --format text "$ex"
+contains run-all-text "$tmp/out" "^measures in force: all $nms ($(echo "$allms" | sed 's/,/, /g'))\$"
+check run-package 0 "$hsec" run "$ex" --package "$pkg" -o "$tmp/rp.json"
+check run-measures 0 "$hsec" run "$ex" --measures "$pkgms" -o "$tmp/rm.json"
+cmp -s "$tmp/rp.json" "$tmp/rm.json" && passes=$((passes + 1)) || { echo "FAIL run: --package and the same --measures differ"; fails=$((fails + 1)); }
+pycheck run-package-doc 'import json,sys; d=json.load(open(sys.argv[1])); s=json.load(open(sys.argv[2])); assert d["measures"] == [m["id"] for m in s["measures"] if m["id"] in s["packages"][0]["measures"]], d["measures"]' "$tmp/rp.json" "$ex"
+check run-all 0 "$hsec" run "$ex" -o "$tmp/rall.json"
+check run-all-measures 0 "$hsec" run "$ex" --measures "$allms" -o "$tmp/rall2.json"
+cmp -s "$tmp/rall.json" "$tmp/rall2.json" && passes=$((passes + 1)) || { echo "FAIL run: every measure named differs from the default"; fails=$((fails + 1)); }
+check run-none 0 "$hsec" run "$ex" --package none -o "$tmp/rn.json"
+check run-none-measures 0 "$hsec" run "$ex" --measures "" -o "$tmp/rn2.json"
+cmp -s "$tmp/rn.json" "$tmp/rn2.json" && passes=$((passes + 1)) || { echo "FAIL run: --package none and --measures '' differ"; fails=$((fails + 1)); }
+# the baseline equals compare's, and a package's burden is compare's for it
+"$hsec" compare "$ex" -o "$tmp/cmp2.json" 2>/dev/null
+pycheck run-none-is-baseline 'import json,sys; n=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2])); c=json.load(open(sys.argv[3])); assert n["measures"] == []; assert n["burden"]["total"] == c["baseline"]["total"] and n["burden"]["propagated"] == c["baseline"]["propagated"]; k=list(c["packages"])[0]; assert p["burden"]["propagated"] == c["packages"][k]["burden"]["propagated"]' "$tmp/rn.json" "$tmp/rp.json" "$tmp/cmp2.json"
+check run-none-text 0 "$hsec" run --format text "$ex" --package none
+contains run-none-text "$tmp/out" "^measures in force: none of the $nms (the no-measure baseline)"
+check run-some-text 0 "$hsec" run --format text "$ex" --measures "$pkgms"
+contains run-some-text "$tmp/out" "^measures in force: $(echo "$pkgms" | tr , '\n' | wc -l | tr -d ' ') of $nms ("
+check run-unknown-measure 1 "$hsec" run "$ex" --measures "$pkgms,no_such_measure"
+contains run-unknown-measure "$tmp/err" 'no measure "no_such_measure"'
+check run-unknown-package 1 "$hsec" run "$ex" --package no_such_package
+contains run-unknown-package "$tmp/err" 'no package "no_such_package"'
+check run-both 2 "$hsec" run "$ex" --package "$pkg" --measures "$pkgms"
+contains run-both "$tmp/err" "exclude each other"
+check run-measures-missing 2 "$hsec" run "$ex" --measures
+check ensemble-measures 0 "$hsec" ensemble --members 10 --threads 1 "$ex" --measures "$pkgms" -o "$tmp/em.json"
+check ensemble-package2 0 "$hsec" ensemble --members 10 --threads 1 "$ex" --package "$pkg" -o "$tmp/ep.json"
+cmp -s "$tmp/em.json" "$tmp/ep.json" && passes=$((passes + 1)) || { echo "FAIL ensemble: --package and the same --measures differ"; fails=$((fails + 1)); }
+pycheck ensemble-measures-doc 'import json,sys; d=json.load(open(sys.argv[1])); assert d["measures"] == sys.argv[2].split(","), d["measures"]' "$tmp/em.json" "$pkgms"
+check ensemble-none-doc 0 "$hsec" ensemble --members 10 --threads 1 "$ex" --package none -o "$tmp/en.json"
+pycheck ensemble-none-doc 'import json,sys; d=json.load(open(sys.argv[1])); a=json.load(open(sys.argv[2])); assert d["measures"] == []; assert d["burden"]["propagated"] != a["burden"]["propagated"]' "$tmp/en.json" "$tmp/em.json"
+check ensemble-unknown-measure 1 "$hsec" ensemble --members 10 "$ex" --measures no_such_measure
+contains ensemble-unknown-measure "$tmp/err" 'no measure "no_such_measure"'
+check ensemble-text-measures 0 "$hsec" ensemble --format text --members 10 "$ex" --measures "$pkgms"
+contains ensemble-text-measures "$tmp/out" "^measures in force: "
+check rank-package 0 "$hsec" rank "$ex" --top 0 --package "$pkg" -o "$tmp/rkp.json"
+check rank-measures 0 "$hsec" rank "$ex" --top 0 --measures "$pkgms" -o "$tmp/rkm.json"
+cmp -s "$tmp/rkp.json" "$tmp/rkm.json" && passes=$((passes + 1)) || { echo "FAIL rank: --package and the same --measures differ"; fails=$((fails + 1)); }
+check rank-none 0 "$hsec" rank "$ex" --top 0 --package none -o "$tmp/rkn.json"
+check rank-all 0 "$hsec" rank "$ex" --top 0 -o "$tmp/rka.json"
+pycheck rank-measures-doc 'import json,sys; p,n,a=(json.load(open(f)) for f in sys.argv[1:4]); assert p["measures"] == sys.argv[4].split(","); assert n["measures"] == [] and a["measures"] == sys.argv[5].split(","); u=lambda d: {x["node"]: x["marginal_burden"] for x in d["rank"]}; assert u(n) != u(a) and u(p) != u(n)' "$tmp/rkp.json" "$tmp/rkn.json" "$tmp/rka.json" "$pkgms" "$allms"
+check rank-unknown-measure 1 "$hsec" rank "$ex" --measures no_such_measure
+contains rank-unknown-measure "$tmp/err" 'no measure "no_such_measure"'
+check rank-text-measures 0 "$hsec" rank --format text "$ex" --package none
+contains rank-text-measures "$tmp/out" "^measures in force: none of the $nms"
+
+# ---- rank where a planner can act: --kind and --region
+# the nodes each filter keeps, derived from the scenario document
+cat > "$tmp/select.py" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1])); kind = sys.argv[2] or None; region = sys.argv[3] or None
+dims = ["economic", "food", "health", "environmental", "personal", "community", "political"]
+parent = {r["id"]: r.get("parent") for r in doc.get("regions", [])}
+def within(r):
+    while r is not None:
+        if r == region: return True
+        r = parent[r]
+    return False
+keep = set()
+for s in doc.get("services", []):
+    if (kind in (None, "services", s["kind"])) and (region is None or within(s.get("region"))):
+        keep.add(s["id"])
+for g in doc.get("groups", []):
+    for d in dims:
+        if (kind in (None, "groups", d)) and (region is None or within(g["region"])):
+            keep.add(g["id"] + "." + d)
+print(" ".join(sorted(keep)))
+PY
+for sel in "energy:" "services:" "groups:" "health:" ":east" "services:east" "water:west" "groups:country" "health_care:"; do
+    k=${sel%%:*} r=${sel#*:}
+    set -- --top 0
+    [ -n "$k" ] && set -- "$@" --kind "$k"
+    [ -n "$r" ] && set -- "$@" --region "$r"
+    check "rank-select-$sel" 0 "$hsec" rank "$ex" "$@" -o "$tmp/sel.json"
+    want=$(python3 "$tmp/select.py" "$ex" "$k" "$r")
+    pycheck "rank-select-$sel-nodes" 'import json,sys; d=json.load(open(sys.argv[1])); a=json.load(open(sys.argv[3])); got=[x["node"] for x in d["rank"]]; assert sorted(got) == sorted(sys.argv[2].split()), (got, sys.argv[2]); full=[x["node"] for x in a["rank"] if x["node"] in got]; assert got == full' "$tmp/sel.json" "$want" "$tmp/rka.json"
+done
+pycheck rank-select-nonempty 'import sys; assert sys.argv[1] and sys.argv[2]' "$(python3 "$tmp/select.py" "$ex" energy "")" "$(python3 "$tmp/select.py" "$ex" "" east)"
+check rank-kind-text 0 "$hsec" rank --format text "$ex" --kind water --top 0
+# every water service, with its kind and region, and nothing else
+pycheck rank-kind-text-rows 'import json,sys; doc=json.load(open(sys.argv[2])); rows=[l.split() for l in open(sys.argv[1]) if l[:4].strip().isdigit()]; want={s["id"]: s.get("region") or "national" for s in doc["services"] if s["kind"] == "water"}; assert {r[1]: r[3] for r in rows} == want and all(r[2] == "water" for r in rows), rows' "$tmp/out" "$ex"
+contains rank-kind-text "$tmp/out" "of the .* nodes (--kind, --region)"
+check rank-region-text 0 "$hsec" rank --format text "$ex" --region west --kind groups --top 3
+pycheck rank-region-text-rows 'import json,sys; doc=json.load(open(sys.argv[2])); g={x["id"]: x["region"] for x in doc["groups"]}; rows=[l.split() for l in open(sys.argv[1]) if l[:4].strip().isdigit()]; assert len(rows) == 3 and all(r[2] == "group" and r[3] == "west" == g[r[1].split(".")[0]] for r in rows), rows' "$tmp/out" "$ex"
+contains rank-region-text "$tmp/out" "more nodes; --top 0 lists all"
+check rank-kind-json-fields 0 "$hsec" rank "$ex" --kind groups --top 0 -o "$tmp/kg.json"
+pycheck rank-kind-json-fields 'import json,sys; d=json.load(open(sys.argv[1])); doc=json.load(open(sys.argv[2])); g={x["id"]: x["region"] for x in doc["groups"]}; assert all(x["kind"] == "group" and x["region"] == g[x["group"]] and x["node"] == x["group"] + "." + x["dimension"] for x in d["rank"])' "$tmp/kg.json" "$ex"
+check rank-bad-kind 2 "$hsec" rank "$ex" --kind spaceships
+contains rank-bad-kind "$tmp/err" "spaceships"
+check rank-bad-region 1 "$hsec" rank "$ex" --region atlantis
+contains rank-bad-region "$tmp/err" 'no region "atlantis"'
+
+# ---- warnings: printed on stderr, in the documents, and the run succeeds
+cat > "$tmp/warn.json" <<'JSON'
+{"hsec": 1, "regions": [{"id": "r"}],
+ "groups": [{"id": "people", "region": "r", "size": 100}, {"id": "nobody", "region": "r", "size": 0}],
+ "services": [{"id": "grid", "kind": "energy", "region": "r"}, {"id": "well", "kind": "water", "region": "r"}],
+ "links": [{"from": "grid", "to": "people.health", "weight": 0.5}],
+ "threats": [{"id": "strike", "start": 50, "targets": [{"node": "grid", "magnitude": 0.5}]}],
+ "measures": [{"id": "pump", "kind": "protection", "effect": "recover", "delta": 0.1, "targets": [{"node": "well"}]},
+              {"id": "late", "kind": "empowerment", "effect": "recover", "delta": 0.1, "start": 99, "targets": [{"node": "grid"}]}],
+ "run": {"mode": "dynamic", "steps": 20, "record": ["grid"]}}
+JSON
+check warn-run 0 "$hsec" run "$tmp/warn.json" -o "$tmp/warn-out.json"
+pycheck warn-run-stderr 'import sys; lines=[l for l in open(sys.argv[1]) if l.startswith("hsec: warning: ")]; assert len(lines) == 5, lines; want=["\"strike\"", "\"late\"", "\"pump\"", "\"nobody\"", "(1 node: grid)"]; assert all(w in l for w, l in zip(want, lines)), lines' "$tmp/err"
+pycheck warn-run-doc 'import json,sys; d=json.load(open(sys.argv[1])); codes=[w["code"] for w in d["warnings"]]; assert codes == ["never_in_force", "never_in_force", "unreachable", "empty_group", "flat_series"], codes; assert "\"nobody\"" in d["warnings"][3]["message"]' "$tmp/warn-out.json"
+check warn-run-text 0 "$hsec" run --format text "$tmp/warn.json"
+contains warn-run-text "$tmp/out" "^WARNINGS"
+contains warn-run-text "$tmp/out" "empty_group: group \"nobody\""
+contains warn-run-text "$tmp/out" "flat_series: every recorded series is 0"
+check warn-validate 0 "$hsec" validate "$tmp/warn.json"
+contains warn-validate "$tmp/err" "hsec: warning: group \"nobody\" has size 0"
+check warn-rank 0 "$hsec" rank "$tmp/warn.json"
+contains warn-rank "$tmp/err" "hsec: warning: measure \"pump\""
+check warn-ensemble 0 "$hsec" ensemble --members 5 "$tmp/warn.json" -o "$tmp/warn-e.json"
+pycheck warn-ensemble-doc 'import json,sys; d=json.load(open(sys.argv[1])); assert [w["code"] for w in d["warnings"]] == ["never_in_force", "never_in_force", "unreachable", "empty_group"]' "$tmp/warn-e.json"
+check no-warnings 0 "$hsec" run "$ex" -o "$tmp/nw.json"
+pycheck no-warnings-doc 'import json,sys; d=json.load(open(sys.argv[1])); assert d["warnings"] == [], d["warnings"]; assert open(sys.argv[2]).read().count("warning") == 0' "$tmp/nw.json" "$tmp/err"
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

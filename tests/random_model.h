@@ -79,6 +79,27 @@ static inline void random_model(ref_model *M, unsigned *seed, double wmax, bool 
     }
 }
 
+/* Onset rates (a rate, or a time in steps, 0 among them) on about a share
+ * `p` of the nodes; the others keep their own rate. */
+static inline void random_onsets(ref_model *M, unsigned *seed, double p)
+{
+    for (int i = 0; i < M->n; i++) {
+        double u = urand(seed);
+        M->okind[i] = u < p / 2 ? REF_ONSET_RATE : u < p ? REF_ONSET_TIME : REF_ONSET_NONE;
+        if (M->okind[i] == REF_ONSET_RATE)
+            M->ko[i] = 0.05 + 0.95 * urand(seed);
+        else if (M->okind[i] == REF_ONSET_TIME)
+            M->ko[i] = urand(seed) < 0.2 ? 0 : (double)(int)(1 + 30 * urand(seed));
+    }
+}
+
+/* Baselines on some of the group's nodes. */
+static inline void random_baselines(ref_model *M, unsigned *seed)
+{
+    for (int i = 0; i < 7; i++)
+        M->base[i] = urand(seed) < 0.4 ? 0.9 * urand(seed) : 0;
+}
+
 static inline hsec_scenario *to_hsec(const ref_model *M)
 {
     char a[64], b[64];
@@ -91,6 +112,12 @@ static inline hsec_scenario *to_hsec(const ref_model *M)
             OK(hsec_model_set(m, a, HSEC_PARAM_VULNERABILITY, M->v[i]));
         OK(hsec_model_set(m, a, HSEC_PARAM_RECOVERY, M->k[i]));
         OK(hsec_model_set(m, a, HSEC_PARAM_INITIAL, M->init[i]));
+        if (M->okind[i] == REF_ONSET_RATE)
+            OK(hsec_model_set(m, a, HSEC_PARAM_ONSET, M->ko[i]));
+        if (M->okind[i] == REF_ONSET_TIME)
+            OK(hsec_model_set(m, a, HSEC_PARAM_ONSET_TIME, M->ko[i]));
+        if (i < 7 && M->base[i] > 0)
+            OK(hsec_model_set(m, a, HSEC_PARAM_BASELINE, M->base[i]));
     }
     for (int l = 0; l < M->nl; l++)
         OK(hsec_model_add_link(m, node_name(M->l[l].from, a), node_name(M->l[l].to, b),

@@ -625,24 +625,40 @@ static size_t region_of(const hsec_compiled *c, const char *id)
 }
 
 /*
- * Several groups in a region tree (country: east, west and a group of
- * its own; south apart): the burden by group adds up to the propagated
- * burden, and so does the burden by region, each region counting the
- * groups it holds itself (doc/model.md §5: not aggregated into parents);
- * static groups' burden is N_g H_g (no baseline). Static and dynamic,
- * every compared run.
+ * Several groups in a region tree three levels deep (country: east, west
+ * and a group of its own; hills inside east; south apart): the burden by
+ * group adds up to the propagated burden; a region counts its own groups
+ * and every region below it (doc/model.md §5, revised 2026-12), so a parent
+ * equals its children plus its own groups, and the regions without a
+ * parent add up to the propagated burden; static groups' burden is N_g H_g
+ * (no baseline). Static and dynamic, every compared run, and every member
+ * of an ensemble.
  */
+static void check_regions(const double *G, const double *R, double prop, size_t rc_, size_t re,
+                          size_t rh, size_t rw, size_t rs)
+{
+    NEAR(R[rh], G[1], 1e-12);
+    NEAR(R[re], G[0] + R[rh], 1e-12);
+    NEAR(R[re], G[0] + G[1], 1e-12);
+    NEAR(R[rw], G[2], 1e-12);
+    NEAR(R[rc_], G[3] + R[re] + R[rw], 1e-12);
+    NEAR(R[rs], G[4], 1e-12);
+    NEAR(R[rc_] + R[rs], prop, 1e-12);
+    assert_true(R[rc_] > R[re] && R[re] > R[rh]); /* every group has some burden */
+}
+
 static void test_group_and_region_sums(void **state)
 {
     (void)state;
     hsec_model *m = NULL;
     OK(hsec_model_new(&m, NULL));
     OK(hsec_model_add_region(m, "east", "country"));
+    OK(hsec_model_add_region(m, "hills", "east"));
     OK(hsec_model_add_region(m, "country", NULL));
     OK(hsec_model_add_region(m, "west", "country"));
     OK(hsec_model_add_region(m, "south", NULL));
     static const char *const gid[5] = {"e1", "e2", "w", "c", "s"};
-    static const char *const greg[5] = {"east", "east", "west", "country", "south"};
+    static const char *const greg[5] = {"east", "hills", "west", "country", "south"};
     static const double gsize[5] = {500, 300, 800, 200, 400};
     for (int g = 0; g < 5; g++)
         OK(hsec_model_add_group(m, gid[g], greg[g], gsize[g]));
@@ -664,8 +680,10 @@ static void test_group_and_region_sums(void **state)
     OK(hsec_scenario_add_package(s, "p"));
     OK(hsec_scenario_package_add(s, "p", "guard"));
     const hsec_compiled *c = hsec_scenario_compiled(s);
-    size_t rc_ = region_of(c, "country"), re = region_of(c, "east"), rw = region_of(c, "west"),
-           rs = region_of(c, "south");
+    size_t nreg = hsec_compiled_region_count(c);
+    assert_int_equal(nreg, 5);
+    size_t rc_ = region_of(c, "country"), re = region_of(c, "east"), rh = region_of(c, "hills"),
+           rw = region_of(c, "west"), rs = region_of(c, "south");
     for (int mode = 0; mode < 2; mode++) {
         if (mode)
             dynamic(s, 30);
@@ -673,7 +691,7 @@ static void test_group_and_region_sums(void **state)
         OK(hsec_scenario_compare(res, 2, s));
         for (int k = 0; k < 2; k++) {
             hsec_result *r = res[k];
-            double prop = burden_of(r, HSEC_BURDEN_PROPAGATED, 0), sum = 0, G[5];
+            double prop = burden_of(r, HSEC_BURDEN_PROPAGATED, 0), sum = 0, G[5], R[5];
             assert_true(prop > 0);
             for (size_t g = 0; g < 5; g++) {
                 G[g] = burden_of(r, HSEC_BURDEN_GROUP, g);
@@ -686,17 +704,34 @@ static void test_group_and_region_sums(void **state)
                 }
             }
             NEAR(sum, prop, 1e-12);
-            NEAR(burden_of(r, HSEC_BURDEN_REGION, re), G[0] + G[1], 1e-12);
-            NEAR(burden_of(r, HSEC_BURDEN_REGION, rw), G[2], 1e-12);
-            NEAR(burden_of(r, HSEC_BURDEN_REGION, rc_), G[3], 1e-12);
-            NEAR(burden_of(r, HSEC_BURDEN_REGION, rs), G[4], 1e-12);
-            double regions = 0;
-            for (size_t k2 = 0; k2 < hsec_compiled_region_count(c); k2++)
-                regions += burden_of(r, HSEC_BURDEN_REGION, k2);
-            NEAR(regions, prop, 1e-12);
+            for (size_t k2 = 0; k2 < nreg; k2++)
+                R[k2] = burden_of(r, HSEC_BURDEN_REGION, k2);
+            check_regions(G, R, prop, rc_, re, rh, rw, rs);
             hsec_result_free(r);
         }
     }
+    /* an ensemble's members, with drawn weights and rates */
+    OK(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_WEIGHTS, 0.5, 1, 1.5));
+    OK(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_RECOVERY, 0.5, 1, 1.5));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, 4));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_THREADS, 1));
+    hsec_ensemble *e = NULL;
+    OK(hsec_scenario_ensemble(&e, s, NULL, 0));
+    double G[5][4], R[5][4], P[4];
+    OK(hsec_ensemble_values(P, 4, e, HSEC_QTY_BURDEN, HSEC_BURDEN_PROPAGATED, 0));
+    for (size_t g = 0; g < 5; g++)
+        OK(hsec_ensemble_values(G[g], 4, e, HSEC_QTY_BURDEN, HSEC_BURDEN_GROUP, g));
+    for (size_t k2 = 0; k2 < nreg; k2++)
+        OK(hsec_ensemble_values(R[k2], 4, e, HSEC_QTY_BURDEN, HSEC_BURDEN_REGION, k2));
+    for (int mb = 0; mb < 4; mb++) {
+        double g5[5], r5[5];
+        for (int k2 = 0; k2 < 5; k2++) {
+            g5[k2] = G[k2][mb];
+            r5[k2] = R[k2][mb];
+        }
+        check_regions(g5, r5, P[mb], rc_, re, rh, rw, rs);
+    }
+    hsec_ensemble_free(e);
     hsec_scenario_free(s);
 }
 

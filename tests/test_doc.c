@@ -203,6 +203,28 @@ static const bad bads[] = {
     {HEAD GROUP(", \"recovery\": {\"food\": 0.5, \"health\": 0.2}, \"recovery_time\": "
                 "{\"economic\": 3, \"health\": 4}") "}", HSEC_EFORMAT,
      "groups[0] (g): dimension health has both recovery and recovery_time"},
+    /* onset and onset_time (doc/model.md §2): a rate or a time per
+     * dimension, never both for one dimension */
+    {HEAD GROUP(", \"onset\": {\"food\": 0.5, \"health\": 0.2}, \"onset_time\": "
+                "{\"economic\": 3, \"health\": 4}") "}", HSEC_EFORMAT,
+     "groups[0] (g): dimension health has both onset and onset_time"},
+    {HEAD GROUP(", \"onset_time\": {\"food\": 2}, \"onset\": {\"personal\": 0.9, \"food\": 1}")
+     "}", HSEC_EFORMAT, "dimension food has both onset and onset_time"},
+    {HEAD GROUP(", \"onset\": 0.5, \"onset_time\": {\"food\": 2}") "}", HSEC_EFORMAT,
+     "groups[0] (g): give onset or onset_time for each dimension, not both"},
+    {HEAD GROUP(", \"onset\": {\"food\": 0.5}, \"onset_time\": {\"health\": 0},"
+                " \"recovery\": {\"food\": 0.1}, \"recovery_time\": {\"health\": 9}") "}", 0,
+     NULL},
+    {HEAD GROUP(", \"onset\": {\"food\": 0}") "}", HSEC_EINVAL, "g.food: onset 0 is not in (0,1]"},
+    {HEAD GROUP(", \"onset_time\": -1") "}", HSEC_EINVAL, "onset_time -1 is not a finite number"},
+    {HEAD GROUP(", \"onset\": {\"wealth\": 0.5}") "}", HSEC_EFORMAT,
+     "groups[0] (g).onset: dimension \"wealth\""},
+    {HEAD "\"services\": [{\"id\": \"s\", \"kind\": \"water\", \"onset\": 0.5, "
+     "\"onset_time\": 2}]}", HSEC_EFORMAT, "services[0] (s): give onset or onset_time, not both"},
+    {HEAD "\"services\": [{\"id\": \"s\", \"kind\": \"water\", \"onset\": 1.5}]}", HSEC_EINVAL,
+     "s: onset 1.5 is not in (0,1]"},
+    {HEAD "\"services\": [{\"id\": \"s\", \"kind\": \"water\", \"onset\": \"fast\"}]}",
+     HSEC_EFORMAT, "\"onset\" must be a number"},
     {HEAD GROUP(", \"weights\": {\"food\": 0}") "}", HSEC_EINVAL, "weights sum to 0"},
     {HEAD GROUP(", \"weights\": 1") "}", HSEC_EFORMAT, "\"weights\" must be an object"},
     {HEAD GROUP("") ", \"services\": [{\"id\": \"g\", \"kind\": \"water\"}]}", HSEC_EEXIST,
@@ -351,6 +373,134 @@ static void test_deep_nesting_and_truncation(void **state)
     assert_true(hsec_last_errmsg()[0] != '\0');
 }
 
+/*
+ * onset and onset_time, per service and per group dimension, load into the
+ * rates doc/model.md §2 gives; hsec_doc_save_scenario writes them back
+ * (every encoding), and the reloaded scenario runs identically, bit for
+ * bit, in both modes.
+ */
+static const char *const with_onsets =
+    "{\"hsec\": 1, \"regions\": [{\"id\": \"r\"}],"
+    " \"groups\": [{\"id\": \"g\", \"region\": \"r\", \"size\": 700, \"recovery\": 0.1,"
+    "   \"onset\": {\"health\": 0.6, \"food\": 0.25}, \"onset_time\": {\"economic\": 0,"
+    "   \"personal\": 4}},"
+    "  {\"id\": \"h\", \"region\": \"r\", \"size\": 300, \"recovery_time\": 40,"
+    "   \"onset_time\": 3}],"
+    " \"services\": [{\"id\": \"grid\", \"kind\": \"energy\", \"region\": \"r\","
+    "   \"recovery_time\": 60, \"onset_time\": 0},"
+    "  {\"id\": \"water\", \"kind\": \"water\", \"region\": \"r\", \"recovery\": 0.3,"
+    "   \"onset\": 0.8}, {\"id\": \"clinic\", \"kind\": \"health_care\", \"region\": \"r\"}],"
+    " \"links\": [{\"from\": \"grid\", \"to\": \"water\", \"weight\": 0.6},"
+    "  {\"from\": \"grid\", \"to\": \"grid\", \"weight\": 0.2},"
+    "  {\"from\": \"water\", \"to\": \"g.health\", \"weight\": 0.5, \"lag\": 2},"
+    "  {\"from\": \"water\", \"to\": \"h.health\", \"weight\": 0.7},"
+    "  {\"from\": \"g.economic\", \"to\": \"g.food\", \"weight\": 0.4}],"
+    " \"threats\": [{\"id\": \"strike\", \"start\": 1, \"duration\": 12,"
+    "   \"targets\": [{\"node\": \"grid\", \"magnitude\": 0.8},"
+    "   {\"node\": \"g.economic\", \"magnitude\": 0.5}, {\"node\": \"g.personal\", \"magnitude\": 0.4}]}],"
+    " \"measures\": [{\"id\": \"fix\", \"kind\": \"protection\", \"actor\": \"military\","
+    "   \"effect\": \"recover\", \"delta\": 0.3, \"start\": 8,"
+    "   \"targets\": [{\"node\": \"grid\"}, {\"node\": \"g\"}]}],"
+    " \"run\": {\"mode\": \"dynamic\", \"steps\": 50, \"recovery_lambda\": 0.05,"
+    "   \"record\": [\"r\"]}}";
+
+static void same_runs(hsec_scenario *a, hsec_scenario *b)
+{
+    for (int mode = 0; mode < 2; mode++) {
+        OK(hsec_scenario_set_option(a, HSEC_OPT_MODE, mode));
+        OK(hsec_scenario_set_option(b, HSEC_OPT_MODE, mode));
+        hsec_result *ra = run_ok(a), *rb = run_ok(b);
+        size_t n = hsec_result_node_count(ra);
+        assert_int_equal(hsec_result_node_count(rb), n);
+        for (size_t i = 0; i < n; i++) { /* saved scenarios may number nodes anew */
+            const char *name = hsec_compiled_node_name(hsec_scenario_compiled(a), i);
+            size_t j = node_of(b, name);
+            assert_memory_equal(&hsec_result_q(ra)[i], &hsec_result_q(rb)[j], sizeof(double));
+            assert_memory_equal(hsec_result_orders(ra) + i * HSEC_ORDER_COUNT,
+                                hsec_result_orders(rb) + j * HSEC_ORDER_COUNT,
+                                HSEC_ORDER_COUNT * sizeof(double));
+            const double *sa, *sb;
+            size_t la, lb;
+            if (mode == HSEC_MODE_DYNAMIC) {
+                OK(hsec_result_series(&sa, &la, ra, i));
+                OK(hsec_result_series(&sb, &lb, rb, j));
+                assert_int_equal(la, lb);
+                assert_memory_equal(sa, sb, la * sizeof(double));
+            }
+        }
+        for (int part = HSEC_BURDEN_TOTAL; part <= HSEC_BURDEN_PROPAGATED; part++) {
+            double x = burden_of(ra, (hsec_burden)part, 0), y = burden_of(rb, (hsec_burden)part, 0);
+            assert_memory_equal(&x, &y, sizeof x);
+        }
+        for (size_t o = 0; o < HSEC_ORDER_COUNT; o++) {
+            double x = burden_of(ra, HSEC_BURDEN_ORDER, o), y = burden_of(rb, HSEC_BURDEN_ORDER, o);
+            assert_memory_equal(&x, &y, sizeof x);
+        }
+        hsec_result_free(ra);
+        hsec_result_free(rb);
+    }
+}
+
+static void test_onset_round_trip(void **state)
+{
+    (void)state;
+    hsec_scenario *s = load(with_onsets);
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    size_t n = hsec_compiled_node_count(c);
+    assert_int_equal(n, 17);
+    double ko[17], given[17], times[17];
+    OK(hsec_scenario_onset_rates(ko, n, s));
+    OK(hsec_compiled_params(given, n, c, HSEC_PARAM_ONSET));
+    OK(hsec_compiled_params(times, n, c, HSEC_PARAM_ONSET_TIME));
+    double kg = 0, kh = 0;
+    OK(hsec_recovery_rate(&kg, 3, 0.05, 0));
+    OK(hsec_recovery_rate(&kh, 4, 0.05, 0));
+    NEAR(ko[node_of(s, "g.health")], 0.6, 0);
+    NEAR(given[node_of(s, "g.health")], 0.6, 0);
+    NEAR(ko[node_of(s, "g.food")], 0.25, 0);
+    NEAR(ko[node_of(s, "g.economic")], 1, 0); /* onset_time 0: immediate */
+    NEAR(times[node_of(s, "g.economic")], 0, 0);
+    NEAR(ko[node_of(s, "g.personal")], kh, 0);
+    NEAR(ko[node_of(s, "g.political")], 0.1, 0); /* none given: the node's own rate */
+    assert_true(isnan(given[node_of(s, "g.political")]));
+    assert_true(isnan(times[node_of(s, "g.political")]));
+    NEAR(ko[node_of(s, "h.community")], kg, 0);
+    NEAR(ko[node_of(s, "grid")], 1, 0);
+    NEAR(ko[node_of(s, "water")], 0.8, 0);
+    NEAR(ko[node_of(s, "clinic")], 1, 0);
+    char dir[] = "/tmp/hsec-onset-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    for (int f = 0; f < HSEC_FORMAT_COUNT; f++) {
+        char path[64];
+        snprintf(path, sizeof path, "%s/s%d", dir, f);
+        OK(hsec_doc_save_scenario(path, s, (hsec_format)f));
+        hsec_scenario *t = load_path(path);
+        const hsec_compiled *ct = hsec_scenario_compiled(t);
+        double ko2[17], given2[17], times2[17];
+        OK(hsec_scenario_onset_rates(ko2, n, t));
+        OK(hsec_compiled_params(given2, n, ct, HSEC_PARAM_ONSET));
+        OK(hsec_compiled_params(times2, n, ct, HSEC_PARAM_ONSET_TIME));
+        for (size_t i = 0; i < n; i++) {
+            size_t j = node_of(t, hsec_compiled_node_name(c, i));
+            assert_memory_equal(&ko[i], &ko2[j], sizeof(double));
+            assert_true(isnan(given[i]) ? isnan(given2[j]) : given[i] == given2[j]);
+            assert_true(isnan(times[i]) ? isnan(times2[j]) : times[i] == times2[j]);
+        }
+        same_runs(s, t);
+        if (f == HSEC_FORMAT_JSON) { /* the saved text carries both keys */
+            size_t len;
+            unsigned char *text = read_file(path, &len);
+            assert_non_null(strstr((char *)text, "\"onset\""));
+            assert_non_null(strstr((char *)text, "\"onset_time\""));
+            free(text);
+        }
+        hsec_scenario_free(t);
+        remove(path);
+    }
+    remove(dir);
+    hsec_scenario_free(s);
+}
+
 static void test_load_file(void **state)
 {
     (void)state;
@@ -387,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_bad_documents),
         cmocka_unit_test(test_deep_nesting_and_truncation),
         cmocka_unit_test(test_load_file),
+        cmocka_unit_test(test_onset_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

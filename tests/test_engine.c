@@ -99,8 +99,105 @@ static void test_worked_dynamic(void **state)
     NEAR(o[node_of(s, "grid") * HSEC_ORDER_COUNT + 0], g[40], 1e-15);
     NEAR(o[node_of(s, "water") * HSEC_ORDER_COUNT + 1], w[40], 1e-15);
     NEAR(o[node_of(s, "elderly.health") * HSEC_ORDER_COUNT + 2], e[40], 1e-15);
+    /* the published DIIM has one rate: an onset equal to each node's own
+     * rate (grid 0.2, water 0.3, elderly 0.1) changes no bit */
+    {
+        hsec_model *m = NULL;
+        OK(hsec_model_new(&m, NULL));
+        OK(hsec_model_add_region(m, "east", NULL));
+        OK(hsec_model_add_group(m, "elderly", "east", 120000));
+        OK(hsec_model_set_group_flags(m, "elderly", HSEC_FLAG_ELDERLY | HSEC_FLAG_DISABLED));
+        OK(hsec_model_set(m, "elderly.health", HSEC_PARAM_VULNERABILITY, 1.5));
+        OK(hsec_model_set(m, "elderly", HSEC_PARAM_RECOVERY, 0.1));
+        OK(hsec_model_set(m, "elderly", HSEC_PARAM_ONSET, 0.1));
+        OK(hsec_model_add_service(m, "grid", HSEC_SERVICE_ENERGY, "east"));
+        OK(hsec_model_set(m, "grid", HSEC_PARAM_RECOVERY, 0.2));
+        OK(hsec_model_set(m, "grid", HSEC_PARAM_ONSET, 0.2));
+        OK(hsec_model_add_service(m, "water", HSEC_SERVICE_WATER, "east"));
+        OK(hsec_model_set(m, "water", HSEC_PARAM_RECOVERY, 0.3));
+        OK(hsec_model_set(m, "water", HSEC_PARAM_ONSET, 0.3));
+        OK(hsec_model_add_link(m, "grid", "water", 0.6, 0));
+        OK(hsec_model_add_link(m, "water", "elderly.health", 0.5, 2));
+        hsec_scenario *so = scenario_of(m);
+        OK(hsec_scenario_add_threat(so, "strike", HSEC_THREAT_ADVERSARY));
+        OK(hsec_scenario_set_threat(so, "strike", HSEC_TIMING_START, 1));
+        OK(hsec_scenario_set_threat(so, "strike", HSEC_TIMING_DURATION, 30));
+        OK(hsec_scenario_add_threat_target(so, "strike", "grid", 0.8));
+        dynamic(so, 40);
+        OK(hsec_scenario_record(so, "grid"));
+        OK(hsec_scenario_record(so, "water"));
+        OK(hsec_scenario_record(so, "elderly.health"));
+        hsec_result *ro = run_ok(so);
+        size_t n = hsec_result_node_count(r);
+        assert_memory_equal(hsec_result_q(ro), hsec_result_q(r), n * sizeof(double));
+        assert_memory_equal(hsec_result_orders(ro), hsec_result_orders(r),
+                            n * HSEC_ORDER_COUNT * sizeof(double));
+        const char *names[3] = {"grid", "water", "elderly.health"};
+        for (int k = 0; k < 3; k++) {
+            const double *x, *y;
+            size_t lx, ly;
+            OK(hsec_result_series(&x, &lx, r, node_of(s, names[k])));
+            OK(hsec_result_series(&y, &ly, ro, node_of(so, names[k])));
+            assert_int_equal(lx, ly);
+            assert_memory_equal(x, y, lx * sizeof(double));
+        }
+        for (int part = HSEC_BURDEN_TOTAL; part <= HSEC_BURDEN_PROPAGATED; part++) {
+            double x = burden_of(r, (hsec_burden)part, 0), y = burden_of(ro, (hsec_burden)part, 0);
+            assert_memory_equal(&x, &y, sizeof x);
+        }
+        hsec_result_free(ro);
+        hsec_scenario_free(so);
+    }
     hsec_result_free(r);
     assert_int_equal(hsec_result_series(&g, &len, NULL, 0), HSEC_EINVAL);
+    hsec_scenario_free(s);
+}
+
+/*
+ * An immediate onset (onset_time 0: rate 1) reaches the perturbed level in
+ * one step, and recovers at the recovery rate: a service with recovery
+ * time 120 (k = -ln(0.01) / 120 = 0.0383764) hit with 0.9 for 3 steps is
+ * at 0.9 from step 1 to 3, then 0.9 (1 - k), 0.9 (1 - k)^2. An onset time
+ * of 10 gives the rate -ln(0.01) / 10 = 0.460517, and with a self-link of
+ * 0.5 twice that (the conversion of a recovery time, §4).
+ */
+static void test_immediate_onset(void **state)
+{
+    (void)state;
+    hsec_model *m = services("a b c");
+    OK(hsec_model_set(m, "a", HSEC_PARAM_RECOVERY_TIME, 120));
+    OK(hsec_model_set(m, "a", HSEC_PARAM_ONSET_TIME, 0));
+    OK(hsec_model_set(m, "b", HSEC_PARAM_RECOVERY_TIME, 120));
+    OK(hsec_model_set(m, "b", HSEC_PARAM_ONSET_TIME, 10));
+    OK(hsec_model_set(m, "c", HSEC_PARAM_ONSET_TIME, 10));
+    OK(hsec_model_add_link(m, "c", "c", 0.5, 0));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_set_threat(s, "t", HSEC_TIMING_DURATION, 3));
+    OK(hsec_scenario_add_threat_target(s, "t", "a", 0.9));
+    OK(hsec_scenario_add_threat_target(s, "t", "b", 0.9));
+    dynamic(s, 5);
+    OK(hsec_scenario_record(s, "a"));
+    OK(hsec_scenario_record(s, "b"));
+    double k = -log(0.01) / 120, kb = -log(0.01) / 10, ko[3];
+    OK(hsec_scenario_onset_rates(ko, 3, s));
+    NEAR(ko[node_of(s, "a")], 1, 0);
+    NEAR(ko[node_of(s, "b")], kb, 1e-15);
+    NEAR(ko[node_of(s, "c")], 2 * kb, 1e-15); /* tau (1 - a_cc) = 5 */
+    hsec_result *r = run_ok(s);
+    const double *a, *b;
+    size_t len;
+    OK(hsec_result_series(&a, &len, r, node_of(s, "a")));
+    OK(hsec_result_series(&b, &len, r, node_of(s, "b")));
+    NEAR(a[1], 0.9, 0);
+    NEAR(a[2], 0.9, 0);
+    NEAR(a[3], 0.9, 0);
+    NEAR(a[4], 0.9 * (1 - k), 1e-15);
+    NEAR(a[5], 0.9 * (1 - k) * (1 - k), 1e-15);
+    NEAR(b[1], 0.9 * kb, 1e-15);
+    NEAR(b[2], 0.9 * kb + kb * (0.9 - 0.9 * kb), 1e-15);
+    NEAR(b[4], b[3] * (1 - k), 1e-15);
+    hsec_result_free(r);
     hsec_scenario_free(s);
 }
 
@@ -112,23 +209,28 @@ static void test_worked_dynamic(void **state)
  * nodes are 0..6 (1000 persons, weights 1/7), no baseline, so the
  * propagated part of a node is min(1, q) and each source's share of it is
  * its part of q (doc/model.md §5). The initial degradation's part is what
- * the threats' parts leave of q.
+ * the threats' parts leave of q. The burden by order splits the same
+ * propagated part by precedence, order 1 first (ref_split): in linear mode
+ * a node above 1 reports its first orders whole and cuts the later ones.
  */
 static void check_sources(const hsec_result *r, const ref_model *M, const ref_out *o, int steps)
 {
-    double want[REF_MAXT] = {0}, want_init = 0, want_prop = 0;
+    double want[REF_MAXT] = {0}, want_init = 0, want_prop = 0, want_ord[4] = {0};
     for (int t = 1; t <= steps; t++) {
         for (int i = 0; i < 7; i++) {
             double q = o->tot[t][i];
             if (!(q > 0))
                 continue;
-            double p = q < 1 ? q : 1, nw = 1000.0 / 7, rest = q;
+            double p = q < 1 ? q : 1, nw = 1000.0 / 7, rest = q, split[4];
             for (int h = 0; h < M->nt; h++) {
                 want[h] += nw * p * o->part[t][i][h] / q;
                 rest -= o->part[t][i][h];
             }
             want_init += nw * p * rest / q;
             want_prop += nw * p;
+            ref_split(o->q[t][i], q, 0, split);
+            for (int k = 0; k < 4; k++)
+                want_ord[k] += nw * split[k];
         }
     }
     double scale = want_prop > 1 ? want_prop : 1;
@@ -136,6 +238,11 @@ static void check_sources(const hsec_result *r, const ref_model *M, const ref_ou
         double got = burden_of(r, HSEC_BURDEN_THREAT, (size_t)h);
         if (!(fabs(got - want[h]) <= 1e-10 * scale))
             fail_msg("threat %d: burden %.17g, expected %.17g", h, got, want[h]);
+    }
+    for (int k = 0; k < 4; k++) {
+        double got = burden_of(r, HSEC_BURDEN_ORDER, (size_t)k);
+        if (!(fabs(got - want_ord[k]) <= 1e-10 * scale))
+            fail_msg("order %d: burden %.17g, expected %.17g", k + 1, got, want_ord[k]);
     }
     double got = burden_of(r, HSEC_BURDEN_INITIAL, 0);
     if (!(fabs(got - want_init) <= 1e-10 * scale))
@@ -149,11 +256,14 @@ static void test_random_dynamic(void **state)
     static ref_out o;
     unsigned seed = 12345;
     char a[64];
+    int ties = 0; /* runs whose parts turn on rounding at a tie (ref.h): totals only */
     for (int trial = 0; trial < 300; trial++) {
         ref_model M;
         bool bounded = trial % 2 == 0;
         bool init = trial % 3 == 0;
         random_model(&M, &seed, bounded ? 0.9 : 0.3, true, true, init);
+        if (trial % 5 < 3) /* onset rates and times apart from the recovery rates */
+            random_onsets(&M, &seed, 0.6);
         int steps = 10 + (int)(urand(&seed) * 60);
         ref_dynamic(&M, steps, bounded, &o);
         hsec_scenario *s = to_hsec(&M);
@@ -169,15 +279,20 @@ static void test_random_dynamic(void **state)
             assert_int_equal(len, (size_t)steps + 1);
             for (int t = 0; t <= steps; t++)
                 NEAR(ser[t], o.tot[t][i], 1e-12);
-            for (int r4 = 0; r4 < HSEC_ORDER_COUNT; r4++)
+            for (int r4 = 0; r4 < HSEC_ORDER_COUNT && !o.near_ties; r4++)
                 NEAR(hsec_result_orders(r)[node_of(s, node_name(i, a)) * HSEC_ORDER_COUNT +
                                            (size_t)r4],
                      o.q[steps][i][r4], 1e-12);
         }
-        check_sources(r, &M, &o, steps);
+        if (!o.near_ties)
+            check_sources(r, &M, &o, steps);
+        else
+            ties++;
         hsec_result_free(r);
         hsec_scenario_free(s);
     }
+    if (ties > 15)
+        fail_msg("%d runs of 300 compared by their totals only", ties);
 }
 
 static void test_random_static_linear(void **state)
@@ -214,10 +329,13 @@ static void test_random_static_bounded(void **state)
     for (int trial = 0; trial < 100; trial++) {
         ref_model M;
         random_model(&M, &seed, 0.6, false, true, false);
+        random_onsets(&M, &seed, 0.5); /* static ignores them: K = I */
         hsec_scenario *s = to_hsec(&M);
         hsec_result *r = run_ok(s);
-        for (int i = 0; i < M.n; i++) /* the same model at full strength, K = I */
+        for (int i = 0; i < M.n; i++) { /* the same model at full strength, K = I */
             M.k[i] = 1;
+            M.okind[i] = REF_ONSET_NONE;
+        }
         for (int h = 0; h < M.nt; h++) {
             M.t[h].start = 0;
             M.t[h].dur = -1;
@@ -240,11 +358,69 @@ static void test_random_static_bounded(void **state)
     }
 }
 
-/* Under a constant threat the dynamic run tends to the static solution. */
+/*
+ * The static bounded orders in closed form (doc/model.md §3): q1 = min(c, 1),
+ * q2 = min(A' q1, 1 - q1), q3 = min(A' q2, 1 - q1 - q2), q4 = q - q1 - q2 -
+ * q3, with q the least fixed point of q <- min(1, A' q + c) (ref.h), against
+ * the library's static bounded run on random cases where nodes are capped;
+ * compared norm-wise, max |a - b| <= 1e-10 max |b|.
+ */
+static void test_static_bounded_closed_form(void **state)
+{
+    (void)state;
+    unsigned seed = 1212;
+    char a[64];
+    int clamped = 0;
+    for (int trial = 0; trial < 150; trial++) {
+        ref_model M;
+        random_model(&M, &seed, 0.9, false, true, false);
+        for (int h = 0; h < M.nt; h++) { /* heavier hits than random_model's */
+            M.t[h].like = 1;
+            for (int i = 0; i < M.n; i++)
+                if (M.t[h].mag[i] > 0)
+                    M.t[h].mag[i] = 0.6 + 0.4 * M.t[h].mag[i];
+        }
+        double q[REF_MAXN], ord[REF_MAXN][4];
+        long it = ref_static_bounded(&M, q, ord, 5000000);
+        assert_true(it < 5000000);
+        hsec_scenario *s = to_hsec(&M);
+        hsec_result *r = run_ok(s);
+        double maxq = 0, maxo = 0, dq = 0, dord = 0;
+        bool capped = false;
+        for (int i = 0; i < M.n; i++) {
+            size_t k = node_of(s, node_name(i, a));
+            maxq = fmax(maxq, fabs(q[i]));
+            dq = fmax(dq, fabs(hsec_result_q(r)[k] - q[i]));
+            capped = capped || q[i] == 1;
+            for (int o = 0; o < HSEC_ORDER_COUNT; o++) {
+                maxo = fmax(maxo, fabs(ord[i][o]));
+                dord = fmax(dord, fabs(hsec_result_orders(r)[k * HSEC_ORDER_COUNT + (size_t)o] -
+                                       ord[i][o]));
+            }
+        }
+        if (!(dq <= 1e-10 * maxq) || !(dord <= 1e-10 * maxo))
+            fail_msg("trial %d: q off by %g (max %g), orders off by %g (max %g)", trial, dq, maxq,
+                     dord, maxo);
+        clamped += capped;
+        hsec_result_free(r);
+        hsec_scenario_free(s);
+    }
+    if (clamped < 100) /* most cases are capped somewhere */
+        fail_msg("only %d cases of 150 capped", clamped);
+}
+
+/*
+ * Under a constant threat the dynamic run tends to the static solution of
+ * the same mode, totals and orders: with one rate per node, and with onset
+ * rates apart from the recovery rates and a recover measure in force from
+ * the start (the rates set the path, not the limit).
+ */
 static void test_dynamic_converges_to_static(void **state)
 {
     (void)state;
-    for (int bounded = 0; bounded <= 1; bounded++) {
+    for (int variant = 0; variant < 4; variant++) {
+        int bounded = variant % 2;
+        bool onsets = variant >= 2;
         hsec_model *m = services("a b c");
         OK(hsec_model_add_link(m, "a", "b", bounded ? 0.9 : 0.5, 0));
         OK(hsec_model_add_link(m, "b", "c", 0.7, 0));
@@ -253,12 +429,22 @@ static void test_dynamic_converges_to_static(void **state)
         OK(hsec_model_set(m, "a", HSEC_PARAM_RECOVERY, 0.3));
         OK(hsec_model_set(m, "b", HSEC_PARAM_RECOVERY, 0.5));
         OK(hsec_model_set(m, "c", HSEC_PARAM_RECOVERY, 0.2));
+        if (onsets) {
+            OK(hsec_model_set(m, "a", HSEC_PARAM_ONSET_TIME, 0));
+            OK(hsec_model_set(m, "b", HSEC_PARAM_ONSET, 0.05));
+            OK(hsec_model_set(m, "c", HSEC_PARAM_ONSET_TIME, 7));
+        }
         hsec_scenario *s = scenario_of(m);
         OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
         OK(hsec_scenario_add_threat_target(s, "t", "a", 0.9));
+        if (onsets) {
+            OK(hsec_scenario_add_measure(s, "fix", HSEC_PROTECTION, HSEC_RECOVER,
+                                         HSEC_BY_HOST_GOVERNMENT, 0.4));
+            OK(hsec_scenario_add_measure_target(s, "fix", "r"));
+        }
         OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, bounded));
         hsec_result *st = run_ok(s);
-        dynamic(s, 2000);
+        dynamic(s, 3000);
         hsec_result *dy = run_ok(s);
         for (size_t i = 0; i < 3; i++) {
             NEAR(hsec_result_q(dy)[i], hsec_result_q(st)[i], 1e-9);
@@ -266,8 +452,11 @@ static void test_dynamic_converges_to_static(void **state)
                 NEAR(hsec_result_orders(dy)[i * HSEC_ORDER_COUNT + o],
                      hsec_result_orders(st)[i * HSEC_ORDER_COUNT + o], 1e-9);
         }
-        if (bounded)
+        if (bounded) {
             NEAR(hsec_result_q(st)[0], 1, 0); /* the bounded case is capped */
+            /* a keeps its direct 0.9 whole; the cascade fills the rest */
+            NEAR(hsec_result_orders(st)[0], 0.9, 1e-15);
+        }
         hsec_result_free(st);
         hsec_result_free(dy);
         hsec_scenario_free(s);
@@ -308,28 +497,100 @@ static void test_vulnerability_scaling(void **state)
     }
 }
 
-/* In bounded mode a capped node's orders and threat parts shrink by one
- * factor: they keep their proportions and sum to 1. */
-static void test_bounded_rescaling(void **state)
+/*
+ * In bounded mode a capped node gives up its excess by precedence, order
+ * 4+ first, then 3, 2, 1, while its threats' parts keep their proportions
+ * (doc/model.md §3, §4). Service a -> g.health with weight 1; threat x
+ * hits a with 0.9, threat y hits g.health with 0.6; group of 700 persons,
+ * weights 1/7, so N w = 100 on each dimension.
+ *
+ * Static: q_a = 0.9; g.health: c = 0.6, A'q = 0.9, total 1.5 -> 1. In
+ * closed form q1 = min(0.6, 1) = 0.6, q2 = min(0.9, 1 - 0.6) = 0.4, q3 =
+ * q4 = 0. The threats keep their proportions: y 0.6 / 1.5 = 0.4, x 0.9 /
+ * 1.5 = 0.6. Burden: order 1 = 60, order 2 = 40; y 40, x 60.
+ *
+ * Dynamic, 4 steps, k_a = 1, k = 0.5 on g.health (no onset: ko = k), the
+ * node rising every step (target 0.6, then 1.5, above its total):
+ *   q(1): q1 = 0.5 * 0.6 = 0.3, q2 = 0.5 * (1 * q_a(0) = 0) = 0;
+ *         parts y 0.3, x 0                                  total 0.3
+ *   q(2): q1 = 0.3 + 0.5 (0.6 - 0.3) = 0.45, q2 = 0.5 * 0.9 = 0.45;
+ *         parts y 0.45, x 0.45                              total 0.9
+ *   q(3): q1 = 0.45 + 0.5 * 0.15 = 0.525, q2 = 0.45 + 0.5 * 0.45 = 0.675,
+ *         total 1.2, the excess 0.2 from order 2: q2 = 0.475;
+ *         parts y 0.525 / 1.2 = 0.4375, x 0.675 / 1.2 = 0.5625  total 1
+ *   q(4): q1 = 0.525 + 0.5 * 0.075 = 0.5625, q2 = 0.475 + 0.5 * 0.425 =
+ *         0.6875, total 1.25, the excess 0.25 from order 2: q2 = 0.4375;
+ *         parts y 0.4375 + 0.5 * 0.1625 = 0.51875, x 0.5625 + 0.5 *
+ *         0.3375 = 0.73125, sum 1.25: y 0.415, x 0.585      total 1
+ * Burden over t = 1..4 (N w = 100): order 1 30 + 45 + 52.5 + 56.25 =
+ * 183.75, order 2 0 + 45 + 47.5 + 43.75 = 136.25; y 30 + 45 + 43.75 + 41.5 =
+ * 160.25, x 0 + 45 + 56.25 + 58.5 = 159.75; propagated 320.
+ */
+static void test_bounded_precedence(void **state)
 {
     (void)state;
-    hsec_model *m = services("a b");
-    OK(hsec_model_add_link(m, "a", "b", 1.0, 0));
+    hsec_model *m = one_group(700);
+    OK(hsec_model_add_service(m, "a", HSEC_SERVICE_OTHER, "r"));
+    OK(hsec_model_add_link(m, "a", "g.health", 1.0, 0));
+    OK(hsec_model_set(m, "g.health", HSEC_PARAM_RECOVERY, 0.5));
     hsec_scenario *s = scenario_of(m);
     OK(hsec_scenario_add_threat(s, "x", HSEC_THREAT_ADVERSARY));
     OK(hsec_scenario_add_threat(s, "y", HSEC_THREAT_NATURAL));
     OK(hsec_scenario_add_threat_target(s, "x", "a", 0.9));
-    OK(hsec_scenario_add_threat_target(s, "y", "b", 0.6));
+    OK(hsec_scenario_add_threat_target(s, "y", "g.health", 0.6));
+    size_t h = node_of(s, "g.health");
     hsec_result *r = run_ok(s);
-    /* b: first order 0.6 (y), second order 0.9 (x), total 1.5 -> 1 */
-    const double *o = hsec_result_orders(r) + node_of(s, "b") * HSEC_ORDER_COUNT;
-    NEAR(q_of(r, s, "b"), 1, 1e-15);
-    NEAR(o[0], 0.6 / 1.5, 1e-15);
-    NEAR(o[1], 0.9 / 1.5, 1e-15);
+    const double *o = hsec_result_orders(r) + h * HSEC_ORDER_COUNT;
+    NEAR(q_of(r, s, "g.health"), 1, 1e-15);
+    NEAR(o[0], 0.6, 1e-15);
+    NEAR(o[1], 0.4, 1e-15);
+    NEAR(o[2], 0, 1e-15);
+    NEAR(o[3], 0, 1e-15);
+    NEAR(burden_of(r, HSEC_BURDEN_ORDER, 0), 60, 1e-13);
+    NEAR(burden_of(r, HSEC_BURDEN_ORDER, 1), 40, 1e-13);
+    NEAR(burden_of(r, HSEC_BURDEN_THREAT, 0), 60, 1e-13); /* x */
+    NEAR(burden_of(r, HSEC_BURDEN_THREAT, 1), 40, 1e-13); /* y */
+    double p[HSEC_DIM_COUNT * HSEC_ORDER_COUNT];
+    OK(hsec_result_group_orders(p, HSEC_DIM_COUNT * HSEC_ORDER_COUNT, r, 0, HSEC_AT_LAST));
+    NEAR(p[HSEC_DIM_HEALTH * HSEC_ORDER_COUNT + 0], 0.6, 1e-15);
+    NEAR(p[HSEC_DIM_HEALTH * HSEC_ORDER_COUNT + 1], 0.4, 1e-15);
     hsec_result_free(r);
+
+    dynamic(s, 4);
+    OK(hsec_scenario_record(s, "g.health"));
+    r = run_ok(s);
+    const double *ser;
+    size_t len;
+    OK(hsec_result_series(&ser, &len, r, h));
+    const double want[5] = {0, 0.3, 0.9, 1, 1};
+    for (int t = 0; t <= 4; t++)
+        NEAR(ser[t], want[t], 1e-15);
+    o = hsec_result_orders(r) + h * HSEC_ORDER_COUNT;
+    NEAR(o[0], 0.5625, 1e-15);
+    NEAR(o[1], 0.4375, 1e-15);
+    NEAR(o[2], 0, 0);
+    NEAR(o[3], 0, 0);
+    NEAR(burden_of(r, HSEC_BURDEN_ORDER, 0), 183.75, 1e-13);
+    NEAR(burden_of(r, HSEC_BURDEN_ORDER, 1), 136.25, 1e-13);
+    NEAR(burden_of(r, HSEC_BURDEN_THREAT, 0), 159.75, 1e-13);
+    NEAR(burden_of(r, HSEC_BURDEN_THREAT, 1), 160.25, 1e-13);
+    NEAR(burden_of(r, HSEC_BURDEN_PROPAGATED, 0), 320, 1e-13);
+    double share = 0;
+    OK(hsec_result_threat_share(&share, NULL, r, 0, 0)); /* x at the peak, step 3 */
+    NEAR(share, 0.5625, 1e-13);
+    hsec_result_free(r);
+
+    /* linear: nothing is clamped; the reported split still caps p at 1,
+     * order 1 first: q = 0.6 + 0.9 = 1.5 reports 0.6 and 0.4 */
+    OK(hsec_scenario_set_option(s, HSEC_OPT_MODE, HSEC_MODE_STATIC));
     OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
     r = run_ok(s);
-    NEAR(q_of(r, s, "b"), 1.5, 1e-15);
+    o = hsec_result_orders(r) + h * HSEC_ORDER_COUNT;
+    NEAR(q_of(r, s, "g.health"), 1.5, 1e-15);
+    NEAR(o[0], 0.6, 1e-15);
+    NEAR(o[1], 0.9, 1e-15);
+    NEAR(burden_of(r, HSEC_BURDEN_ORDER, 0), 60, 1e-13);
+    NEAR(burden_of(r, HSEC_BURDEN_ORDER, 1), 40, 1e-13);
     hsec_result_free(r);
     hsec_scenario_free(s);
 }
@@ -399,10 +660,13 @@ static void test_many_sources(void **state)
     static ref_out o;
     unsigned seed = 31337;
     char a[64];
+    int ties = 0; /* runs whose parts turn on rounding at a tie (ref.h): totals only */
     for (int trial = 0; trial < 40; trial++) {
         ref_model M;
         bool bounded = trial % 2 == 0;
         random_model(&M, &seed, bounded ? 0.9 : 0.3, true, trial % 4 < 2, trial % 3 != 2);
+        if (trial % 3 == 1)
+            random_onsets(&M, &seed, 0.7);
         M.nt = 9 + trial % 4;
         for (int h = 0; h < M.nt; h++) {
             ref_threat *T = &M.t[h];
@@ -429,14 +693,19 @@ static void test_many_sources(void **state)
             OK(hsec_result_series(&ser, &len, r, k));
             for (int t = 0; t <= steps; t++)
                 NEAR(ser[t], o.tot[t][i], 1e-12);
-            for (int r4 = 0; r4 < HSEC_ORDER_COUNT; r4++)
+            for (int r4 = 0; r4 < HSEC_ORDER_COUNT && !o.near_ties; r4++)
                 NEAR(hsec_result_orders(r)[k * HSEC_ORDER_COUNT + (size_t)r4], o.q[steps][i][r4],
                      1e-12);
         }
-        check_sources(r, &M, &o, steps);
+        if (!o.near_ties)
+            check_sources(r, &M, &o, steps);
+        else
+            ties++;
         hsec_result_free(r);
         hsec_scenario_free(s);
     }
+    if (ties > 3)
+        fail_msg("%d runs of 40 compared by their totals only", ties);
 }
 
 /* The static iteration cap: a linear solve that needs more iterations
@@ -521,12 +790,14 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_haimes_jiang),
         cmocka_unit_test(test_worked_dynamic),
+        cmocka_unit_test(test_immediate_onset),
         cmocka_unit_test(test_random_dynamic),
         cmocka_unit_test(test_random_static_linear),
         cmocka_unit_test(test_random_static_bounded),
+        cmocka_unit_test(test_static_bounded_closed_form),
         cmocka_unit_test(test_dynamic_converges_to_static),
         cmocka_unit_test(test_vulnerability_scaling),
-        cmocka_unit_test(test_bounded_rescaling),
+        cmocka_unit_test(test_bounded_precedence),
         cmocka_unit_test(test_lag_before_start),
         cmocka_unit_test(test_recovery_time),
         cmocka_unit_test(test_many_sources),

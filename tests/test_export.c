@@ -371,8 +371,10 @@ static void operator_by_hand(void **state)
     hsec_scenario_free(s);
 }
 
-/* The DIIM stepped with the exported operator reproduces the library's
- * runs on every example, bounded and linear, lags included. */
+/* The DIIM stepped with the exported operator and onset rates reproduces
+ * the library's runs on every example, bounded and linear, lags included:
+ * a node whose target is above its total moves at its onset rate, any
+ * other at the recovery rate of the step (doc/model.md §4). */
 static void operator_replays_runs(void **state)
 {
     (void)state;
@@ -385,7 +387,9 @@ static void operator_replays_runs(void **state)
         uint64_t *lag = malloc(nnz * sizeof *lag);
         double *w = malloc(nnz * sizeof *w), *p = malloc((n * H + 1) * sizeof *p);
         double *k = malloc(n * sizeof *k), *hist = malloc((T + 1) * n * sizeof *hist);
+        double *ko = malloc(n * sizeof *ko);
         OK(hsec_compiled_links(rowp, from, NULL, lag, nnz, c));
+        OK(hsec_scenario_onset_rates(ko, n, s));
         for (int bounded = 0; bounded < 2; bounded++) {
             OK(hsec_scenario_set_option(s, HSEC_OPT_MODE, HSEC_MODE_DYNAMIC));
             OK(hsec_scenario_set_option(s, HSEC_OPT_STEPS, (double)T));
@@ -406,7 +410,8 @@ static void operator_replays_runs(void **state)
                     }
                     for (size_t hh = 0; hh < H; hh++)
                         target += p[i * H + hh];
-                    double v = q[i] + k[i] * (target - q[i]);
+                    double rate = target > q[i] ? ko[i] : k[i];
+                    double v = q[i] + rate * (target - q[i]);
                     qn[i] = bounded && v > 1 ? 1 : v;
                 }
             }
@@ -414,16 +419,17 @@ static void operator_replays_runs(void **state)
                 NEAR(hist[T * n + i], hsec_result_q(r)[i], 1e-12);
             hsec_result_free(r);
         }
-        free(rowp), free(from), free(lag), free(w), free(p), free(k), free(hist);
+        free(rowp), free(from), free(lag), free(w), free(p), free(k), free(hist), free(ko);
         hsec_scenario_free(s);
     }
 }
 
 /*
  * The exported operator against the dense reference (ref.h) on random
- * models with lags, ramps, timings and every measure effect, some masked
- * out: A'(t), c(t) per threat and K(t) at every step and at full strength;
- * and the DIIM stepped here with the exported operator reproduces the
+ * models with lags, ramps, timings, onsets and every measure effect, some
+ * masked out: A'(t), c(t) per threat and the recovery rates K(t) at every
+ * step and at full strength, the onset rates once; and the DIIM stepped
+ * here with the exported operator and onset rates reproduces the
  * reference's series, bounded and linear.
  */
 static void operator_against_reference(void **state)
@@ -438,6 +444,8 @@ static void operator_against_reference(void **state)
         ref_model M;
         bool bounded = trial % 2 == 0;
         random_model(&M, &seed, bounded ? 0.9 : 0.3, true, true, trial % 3 == 0);
+        if (trial % 4 < 2)
+            random_onsets(&M, &seed, 0.6);
         unsigned char mask[REF_MAXM];
         ref_model R = M; /* the reference holds only the measures in force */
         R.nm = 0;
@@ -458,8 +466,11 @@ static void operator_against_reference(void **state)
         size_t rowp[REF_MAXN + 1], from[REF_MAXL];
         uint64_t lag[REF_MAXL];
         OK(hsec_compiled_links(rowp, from, NULL, lag, nnz, cc));
-        double w[REF_MAXL], p[REF_MAXN * REF_MAXT], k[REF_MAXN];
+        double w[REF_MAXL], p[REF_MAXN * REF_MAXT], k[REF_MAXN], ko[REF_MAXN];
         static double hist[31][REF_MAXN];
+        OK(hsec_scenario_onset_rates(ko, n, s)); /* whatever the mask: recover never moves them */
+        for (int i = 0; i < M.n; i++)
+            NEAR(ko[id[i]], ref_onset(&M, i), 1e-15);
         for (int i = 0; i < M.n; i++)
             hist[0][id[i]] = M.init[i];
         for (int t = -1; t < T; t++) {
@@ -487,7 +498,8 @@ static void operator_against_reference(void **state)
                 }
                 for (size_t h = 0; h < H; h++)
                     target += p[i * H + h];
-                double v = hist[t][i] + k[i] * (target - hist[t][i]);
+                double rate = target > hist[t][i] ? ko[i] : k[i];
+                double v = hist[t][i] + rate * (target - hist[t][i]);
                 hist[t + 1][i] = bounded && v > 1 ? 1 : v;
             }
         }

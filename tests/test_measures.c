@@ -90,6 +90,15 @@ static void test_reduce_vulnerability(void **state)
     hsec_scenario_free(s);
 }
 
+/*
+ * A recover measure raises the recovery rate, used while the node falls,
+ * and never the onset rate, used while it rises (doc/model.md §2): a hit
+ * of 1 on a (k = 0.2) for two steps, then nothing.
+ *   rising, at the onset rate 0.2 with or without the measure:
+ *     q(1) = 0.2, q(2) = 0.2 + 0.2 (1 - 0.2) = 0.36
+ *   falling, at k = 0.2 + 0.3 = 0.5: q(3) = 0.36 (1 - 0.5) = 0.18,
+ *     q(4) = 0.09 (without the measure: 0.36 * 0.8 = 0.288, 0.2304)
+ */
 static void test_recover(void **state)
 {
     (void)state;
@@ -97,27 +106,44 @@ static void test_recover(void **state)
     OK(hsec_model_set(m, "a", HSEC_PARAM_RECOVERY, 0.2));
     hsec_scenario *s = scenario_of(m);
     OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_set_threat(s, "t", HSEC_TIMING_DURATION, 2));
     OK(hsec_scenario_add_threat_target(s, "t", "a", 1));
     OK(hsec_scenario_add_measure(s, "repair", HSEC_PROTECTION, HSEC_RECOVER,
                                  HSEC_BY_HOST_GOVERNMENT, 0.3));
     OK(hsec_scenario_add_measure_target(s, "repair", "a"));
-    dynamic(s, 2);
+    dynamic(s, 4);
     OK(hsec_scenario_record(s, "a"));
     hsec_result *r = run_ok(s);
     const double *a;
     size_t len;
     OK(hsec_result_series(&a, &len, r, 0));
-    NEAR(a[1], 0.5, 1e-15);             /* k = 0.2 + 0.3 */
-    NEAR(a[2], 0.5 + 0.5 * 0.5, 1e-15);
+    NEAR(a[1], 0.2, 1e-15);
+    NEAR(a[2], 0.36, 1e-15);
+    NEAR(a[3], 0.18, 1e-15);
+    NEAR(a[4], 0.09, 1e-15);
     hsec_result_free(r);
-    /* k is capped at 1 */
+    unsigned char none = 0;
+    OK(hsec_scenario_run_with(&r, s, &none, 1));
+    OK(hsec_result_series(&a, &len, r, 0));
+    NEAR(a[2], 0.36, 1e-15);
+    NEAR(a[3], 0.288, 1e-15);
+    NEAR(a[4], 0.2304, 1e-15);
+    hsec_result_free(r);
+    /* k is capped at 1: a falls to 0 in one step; its rise is unchanged */
     OK(hsec_scenario_add_measure(s, "more", HSEC_EMPOWERMENT, HSEC_RECOVER,
                                  HSEC_BY_COMMUNITY, 0.9));
     OK(hsec_scenario_add_measure_target(s, "more", "a"));
     r = run_ok(s);
     OK(hsec_result_series(&a, &len, r, 0));
-    NEAR(a[1], 1, 1e-15);
+    NEAR(a[1], 0.2, 1e-15);
+    NEAR(a[2], 0.36, 1e-15);
+    NEAR(a[3], 0, 0);
     hsec_result_free(r);
+    double k = 0, ko = 0;
+    OK(hsec_scenario_operator(NULL, NULL, &k, s, NULL, 0, 3));
+    OK(hsec_scenario_onset_rates(&ko, 1, s));
+    NEAR(k, 1, 0);
+    NEAR(ko, 0.2, 0);
     hsec_scenario_free(s);
 }
 
@@ -209,9 +235,16 @@ static void test_combination(void **state)
     dynamic(s, 1);
     OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
     hsec_result *r = run_ok(s);
-    double v = 1.6 * 0.75, k = 0.1 + 0.2;
+    /* g.food rises from 0, so it moves at its onset rate, its own k = 0.1:
+     * the recover measure's 0.2 counts only in the recovery rate 0.3 */
+    double v = 1.6 * 0.75, k = 0.1, kr = 0.1 + 0.2;
     double a = v * 0.6 * 0.5, c = v * 0.5 * 0.3;
     double want = k * (a * 0.4 + c); /* q(1) = q(0) + k (A' q(0) + c - q(0)), q(0) = 0 */
+    double rates[8], onsets[8];
+    OK(hsec_scenario_operator(NULL, NULL, rates, s, NULL, 0, 0));
+    OK(hsec_scenario_onset_rates(onsets, 8, s));
+    NEAR(rates[node_of(s, "g.food")], kr, 1e-15);
+    NEAR(onsets[node_of(s, "g.food")], k, 0);
     NEAR(q_of(r, s, "g.food"), want, 1e-15);
     const double *o = hsec_result_orders(r) + node_of(s, "g.food") * HSEC_ORDER_COUNT;
     NEAR(o[0], k * c, 1e-15);

@@ -92,7 +92,8 @@ static void test_static_burden(void **state)
 }
 
 /* The baseline caps what a threat can add: y = min(1, b + q), and the
- * propagated part p = y - b splits in proportion to q's orders. */
+ * propagated part p = y - b splits by order with precedence, order 1 first
+ * (doc/model.md §5), and by threat in proportion to q. */
 static void test_capped_by_baseline(void **state)
 {
     (void)state;
@@ -105,13 +106,19 @@ static void test_capped_by_baseline(void **state)
     OK(hsec_scenario_add_threat_target(s, "t", "g.health", 0.3));
     OK(hsec_scenario_add_threat_target(s, "t", "clinic", 0.6));
     hsec_result *r = run_ok(s);
-    /* q = 0.3 (1st) + 0.3 (2nd) = 0.6; y = 1; p = 0.4 split 0.2 / 0.2 */
+    /* q = 0.3 (1st) + 0.3 (2nd) = 0.6; y = 1; p = 0.4: p1 = min(0.3, 0.4) =
+     * 0.3, p2 = min(0.3, 0.4 - 0.3) = 0.1 */
     double y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * HSEC_ORDER_COUNT];
     OK(hsec_result_group(NULL, NULL, y, HSEC_DIM_COUNT, r, 0, HSEC_AT_LAST));
     NEAR(y[HSEC_DIM_HEALTH], 1, 0);
     OK(hsec_result_group_orders(p, HSEC_DIM_COUNT * HSEC_ORDER_COUNT, r, 0, HSEC_AT_LAST));
-    NEAR(p[HSEC_DIM_HEALTH * HSEC_ORDER_COUNT + 0], 0.2, 1e-15);
-    NEAR(p[HSEC_DIM_HEALTH * HSEC_ORDER_COUNT + 1], 0.2, 1e-15);
+    NEAR(p[HSEC_DIM_HEALTH * HSEC_ORDER_COUNT + 0], 0.3, 1e-15);
+    NEAR(p[HSEC_DIM_HEALTH * HSEC_ORDER_COUNT + 1], 0.1, 1e-15);
+    NEAR(p[HSEC_DIM_HEALTH * HSEC_ORDER_COUNT + 2], 0, 0);
+    NEAR(p[HSEC_DIM_HEALTH * HSEC_ORDER_COUNT + 3], 0, 1e-15);
+    NEAR(burden_of(r, HSEC_BURDEN_ORDER, 0), 100 * 0.3 / 7, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_ORDER, 1), 100 * 0.1 / 7, 1e-12);
+    NEAR(burden_of(r, HSEC_BURDEN_THREAT, 0), 100 * 0.4 / 7, 1e-12); /* the one threat: all */
     NEAR(burden_of(r, HSEC_BURDEN_PROPAGATED, 0), 100 * 0.4 / 7, 1e-12);
     NEAR(burden_of(r, HSEC_BURDEN_BASELINE, 0), 100 * 0.6 / 7, 1e-12);
     hsec_result_free(r);

@@ -1,16 +1,20 @@
 /*
  * hsec: the command-line program, a thin client of the library.
  *
- *   hsec run SCENARIO [--format json|text] [-o FILE]
+ *   hsec run SCENARIO [--package ID|none | --measures A,B] [--format json|text] [-o FILE]
  *   hsec compare SCENARIO [--format json|text] [-o FILE]
- *   hsec rank SCENARIO [--top N] [--format json|text] [-o FILE]
+ *   hsec rank SCENARIO [--top N] [--kind K] [--region R] [--package ID|none | --measures A,B]
+ *             [--format json|text] [-o FILE]
  *   hsec optimize SCENARIO --budget X [--exact] [--format json|text] [-o FILE]
- *   hsec ensemble SCENARIO [--members N] [--threads T] [--package ID|none] [--format json|text] [-o FILE]
+ *   hsec ensemble SCENARIO [--members N] [--threads T] [--package ID|none | --measures A,B]
+ *             [--format json|text] [-o FILE]
  *   hsec convert IN OUT [--to json|cbor|container|container-zlib]
  *   hsec validate SCENARIO
  *   hsec --version | --help
  *
- * Exit status: 0 ok, 1 bad input or a failed run, 2 usage error.
+ * Warnings (hsec_warning) go to standard error as "hsec: warning: ..."; they
+ * do not change the exit status: 0 ok, 1 bad input or a failed run, 2 usage
+ * error.
  */
 #include "hsec.h"
 #include "text.h"
@@ -27,12 +31,14 @@
 #define EXIT_USAGE 2
 
 static const char usage[] =
-    "usage: hsec run SCENARIO [--format json|text|cbor|container|container-zlib] [-o FILE]\n"
+    "usage: hsec run SCENARIO [--package ID|none | --measures A,B]\n"
+    "                [--format json|text|cbor|container|container-zlib] [-o FILE]\n"
     "       hsec compare SCENARIO [--format json|text] [-o FILE]\n"
-    "       hsec rank SCENARIO [--top N] [--format json|text] [-o FILE]\n"
+    "       hsec rank SCENARIO [--top N] [--kind K] [--region R]\n"
+    "                 [--package ID|none | --measures A,B] [--format json|text] [-o FILE]\n"
     "       hsec optimize SCENARIO --budget X [--exact] [--format json|text] [-o FILE]\n"
-    "       hsec ensemble SCENARIO [--members N] [--threads T] [--package ID|none]\n"
-    "                     [--format json|text] [-o FILE]\n"
+    "       hsec ensemble SCENARIO [--members N] [--threads T]\n"
+    "                     [--package ID|none | --measures A,B] [--format json|text] [-o FILE]\n"
     "       hsec convert IN OUT [--to json|cbor|container|container-zlib]\n"
     "       hsec validate SCENARIO\n"
     "       hsec --version\n"
@@ -46,15 +52,27 @@ static const char help[] =
     "commands:\n"
     "  run SCENARIO       run a scenario document (JSON) and write its results\n"
     "      --format json  the results document (default)\n"
-    "      --format text  a readable summary: insecurity, phase and orders of\n"
-    "                     effect per group and dimension; burden by actor\n"
+    "      --format text  a readable summary: the measures in force, warnings,\n"
+    "                     insecurity, phase and orders of effect per group and\n"
+    "                     dimension; burden by actor\n"
     "      -o FILE        write to FILE (replaced only when the run succeeds)\n"
+    "      --package ID   only that package's measures in force (none: no measure)\n"
+    "      --measures A,B only the measures with those ids in force (comma-separated;\n"
+    "                     an empty list: none); not with --package. Without either,\n"
+    "                     every measure of the scenario is in force\n"
     "  compare SCENARIO   run the no-measure baseline and each package of measures;\n"
     "                     the burden each package averts, by band, order, group and\n"
     "                     region, and per unit cost\n"
     "  rank SCENARIO      where to protect: the equilibrium burden one unit of\n"
     "                     degradation at each node causes (adjoint solve), with\n"
-    "                     dependency and influence indices; --top N (default 20, 0 all)\n"
+    "                     dependency and influence indices; --top N (default 20, 0 all);\n"
+    "                     --package ID|none or --measures A,B: the measures in force\n"
+    "                     (default: every measure); the list narrowed by\n"
+    "      --kind K       services, groups (every node of every group), a service kind\n"
+    "                     (energy, water, health_care, ...) or a dimension (economic,\n"
+    "                     food, health, ...: that dimension's node of every group)\n"
+    "      --region R     nodes in region R or a region below it (national services,\n"
+    "                     which have no region, are left out)\n"
     "  optimize SCENARIO  choose measures within --budget X to avert the most burden:\n"
     "                     greedy on averted burden per unit cost, checked by an exact\n"
     "                     search when there are 12 measures or fewer; --exact reports\n"
@@ -63,8 +81,7 @@ static const char help[] =
     "                     quantiles (default p5, p50, p95) of the burden, the groups'\n"
     "                     indices and the recorded nodes; --members N (default 100),\n"
     "                     --threads T (default one per processor; results do not\n"
-    "                     depend on it); --package ID: only that package's measures\n"
-    "                     in force (none: no measure; default: every measure)\n"
+    "                     depend on it); --package ID|none or --measures A,B as for run\n"
     "      --format cbor, container, container-zlib: the results document in CBOR or\n"
     "                     the checksummed container (needs -o FILE)\n"
     "  convert IN OUT     re-encode a document (scenario or results): JSON, CBOR, or\n"
@@ -73,6 +90,10 @@ static const char help[] =
     "  validate SCENARIO  check a scenario document without running it\n"
     "\n"
     "Every command reads SCENARIO in any encoding (JSON, CBOR, container).\n"
+    "Warnings (a threat or measure never in force within the horizon, a measure\n"
+    "where no threat's degradation arrives, a group of size 0, recorded series\n"
+    "that stay 0) are printed on standard error as \"hsec: warning: ...\"; they\n"
+    "are also in the results document and the text report, and do not fail.\n"
     "\n"
     "exit status: 0 ok, 1 bad input or failed run, 2 usage error\n";
 
@@ -233,6 +254,112 @@ static int run_failed(const char *path, hsec_scenario *s)
     return EXIT_BAD;
 }
 
+/* The warnings of a scenario and of a run (r may be NULL), on standard
+ * error; they never change the exit status. */
+static void print_warnings(const hsec_scenario *s, const hsec_result *r)
+{
+    const char *msg;
+    for (size_t i = 0; i < hsec_scenario_diagnostic_count(s); i++)
+        if (hsec_scenario_diagnostic(NULL, &msg, s, i) == HSEC_OK)
+            fprintf(stderr, "hsec: warning: %s\n", msg);
+    for (size_t i = 0; r && i < hsec_result_diagnostic_count(r); i++)
+        if (hsec_result_diagnostic(NULL, &msg, r, i) == HSEC_OK)
+            fprintf(stderr, "hsec: warning: %s\n", msg);
+}
+
+/* The scenario's warnings found now and printed (for commands that do not
+ * run it through hsec_scenario_run, which finds them itself). */
+static void diagnose_and_warn(hsec_scenario *s)
+{
+    if (hsec_scenario_diagnose(s) == HSEC_OK)
+        print_warnings(s, NULL);
+}
+
+/* Which measures are in force: --package ID|none or --measures A,B. */
+typedef struct force {
+    const char *package, *measures;
+} force;
+
+/* Take --package or --measures at argv[i]: 2 arguments used, 0 not one of
+ * them, -1 a usage error (reported). */
+static int force_option(force *f, const char *cmd, int argc, char **argv, int i)
+{
+    bool pkg = strcmp(argv[i], "--package") == 0;
+    if (!pkg && strcmp(argv[i], "--measures") != 0)
+        return 0;
+    if (i + 1 >= argc) {
+        fprintf(stderr, "hsec: %s: %s needs %s\n%s", cmd, argv[i],
+                pkg ? "a package id or none" : "measure ids, separated by commas", usage);
+        return -1;
+    }
+    if (pkg ? f->measures != NULL : f->package != NULL) {
+        fprintf(stderr, "hsec: %s: --package and --measures exclude each other\n%s", cmd,
+                usage);
+        return -1;
+    }
+    if (pkg)
+        f->package = argv[i + 1];
+    else
+        f->measures = argv[i + 1];
+    return 2;
+}
+
+/* The measures f puts in force on s, as a mask into *mask (NULL: every
+ * measure, neither option given): 0, or the exit status with the reason
+ * printed (an unknown package or measure, named). Free *mask. */
+static int force_mask(unsigned char **mask, const force *f, hsec_scenario *s, const char *path,
+                      const char *cmd)
+{
+    *mask = NULL;
+    if (!f->package && !f->measures)
+        return 0;
+    size_t nm = hsec_scenario_measure_count(s);
+    unsigned char *m = calloc(nm ? nm : 1, 1);
+    if (!m) {
+        fprintf(stderr, "hsec: out of memory\n");
+        return EXIT_BAD;
+    }
+    if (f->package) {
+        size_t p = 0, np = hsec_scenario_package_count(s);
+        while (p < np && strcmp(hsec_scenario_package_id(s, p), f->package) != 0)
+            p++;
+        if (p < np) {
+            hsec_scenario_package_mask(m, nm, s, p);
+        } else if (strcmp(f->package, "none") != 0) {
+            fprintf(stderr, "hsec: %s: %s: no package \"%s\" (or none, for no measure)\n",
+                    path, cmd, f->package);
+            free(m);
+            return EXIT_BAD;
+        }
+    } else {
+        for (const char *p = f->measures; *p;) {
+            size_t len = strcspn(p, ","), k = 0;
+            for (; len && k < nm; k++) {
+                const char *id = hsec_scenario_measure_id(s, k);
+                if (strlen(id) == len && strncmp(id, p, len) == 0)
+                    break;
+            }
+            if (len && k == nm) {
+                fprintf(stderr, "hsec: %s: %s: no measure \"%.*s\"\n", path, cmd, (int)len, p);
+                free(m);
+                return EXIT_BAD;
+            }
+            if (len)
+                m[k] = 1;
+            p += len;
+            if (*p == ',')
+                p++;
+        }
+    }
+    *mask = m;
+    return 0;
+}
+
+static int run_option(void *ctx, int argc, char **argv, int i)
+{
+    return force_option(ctx, "run", argc, argv, i);
+}
+
 /* A progress bar on standard error, when it is a terminal. */
 typedef struct bar {
     const char *label;
@@ -276,17 +403,25 @@ static void end_bar(const bar *b)
 static int cmd_run(int argc, char **argv)
 {
     opts o;
+    force f = {NULL, NULL};
     hsec_scenario *s = NULL;
-    int rc = start(&o, "run", argc, argv, NULL, NULL, &s);
+    int rc = start(&o, "run", argc, argv, run_option, &f, &s);
     if (rc)
         return rc;
+    unsigned char *mask = NULL;
+    if ((rc = force_mask(&mask, &f, s, o.path, "run"))) {
+        hsec_scenario_free(s);
+        return rc;
+    }
     hsec_result *r = NULL;
     bar b;
     progress_bar(s, &b, "run");
-    rc = hsec_scenario_run(&r, s);
+    rc = hsec_scenario_run_with(&r, s, mask, hsec_scenario_measure_count(s));
     end_bar(&b);
+    free(mask);
     if (rc)
         return run_failed(o.path, s);
+    print_warnings(s, r);
     int status;
     if (o.binary) {
         status = 0;
@@ -323,6 +458,7 @@ static int cmd_compare(int argc, char **argv)
         free(res);
         return run_failed(o.path, s);
     }
+    print_warnings(s, res[0]);
     char *doc = NULL;
     size_t len = 0;
     rc = o.text ? text_compare(&doc, &len, res, count, s)
@@ -367,6 +503,7 @@ static int cmd_optimize(int argc, char **argv)
         return rc;
     if (!(s = load(o.path)))
         return EXIT_BAD;
+    diagnose_and_warn(s);
     size_t nm = hsec_scenario_measure_count(s);
     unsigned char *chosen = calloc(nm ? nm : 1, 1), *exact = calloc(nm ? nm : 1, 1);
     double averted = 0, cost = 0, xav = 0, xcost = 0;
@@ -409,20 +546,15 @@ static int cmd_optimize(int argc, char **argv)
 
 typedef struct ensemble_opts {
     double members, threads; /* NaN: not given */
-    const char *package;
+    force f;
 } ensemble_opts;
 
 static int ensemble_option(void *ctx, int argc, char **argv, int i)
 {
     ensemble_opts *o = ctx;
-    if (strcmp(argv[i], "--package") == 0) {
-        if (i + 1 >= argc) {
-            fprintf(stderr, "hsec: ensemble: --package needs a package id or none\n%s", usage);
-            return -1;
-        }
-        o->package = argv[i + 1];
-        return 2;
-    }
+    int used = force_option(&o->f, "ensemble", argc, argv, i);
+    if (used)
+        return used;
     double *dst = strcmp(argv[i], "--members") == 0   ? &o->members
                   : strcmp(argv[i], "--threads") == 0 ? &o->threads
                                                       : NULL;
@@ -432,7 +564,7 @@ static int ensemble_option(void *ctx, int argc, char **argv, int i)
 static int cmd_ensemble(int argc, char **argv)
 {
     opts o;
-    ensemble_opts eo = {NAN, NAN, NULL};
+    ensemble_opts eo = {NAN, NAN, {NULL, NULL}};
     hsec_scenario *s = NULL;
     int rc = start(&o, "ensemble", argc, argv, ensemble_option, &eo, &s);
     if (rc)
@@ -442,26 +574,11 @@ static int cmd_ensemble(int argc, char **argv)
         return run_failed(o.path, s);
     if (!isnan(eo.threads) && hsec_scenario_set_option(s, HSEC_OPT_THREADS, eo.threads))
         return run_failed(o.path, s);
-    size_t nm = hsec_scenario_measure_count(s), p = 0;
+    size_t nm = hsec_scenario_measure_count(s);
     unsigned char *mask = NULL; /* NULL: every measure, as the scenario is written */
-    if (eo.package) {
-        if (!(mask = calloc(nm ? nm : 1, 1))) {
-            fprintf(stderr, "hsec: out of memory\n");
-            hsec_scenario_free(s);
-            return EXIT_BAD;
-        }
-        while (p < hsec_scenario_package_count(s) &&
-               strcmp(hsec_scenario_package_id(s, p), eo.package) != 0)
-            p++;
-        if (p < hsec_scenario_package_count(s)) {
-            hsec_scenario_package_mask(mask, nm, s, p);
-        } else if (strcmp(eo.package, "none") != 0) {
-            fprintf(stderr, "hsec: %s: ensemble: no package \"%s\" (or none, for no measure)\n",
-                    o.path, eo.package);
-            free(mask);
-            hsec_scenario_free(s);
-            return EXIT_BAD;
-        }
+    if ((rc = force_mask(&mask, &eo.f, s, o.path, "ensemble"))) {
+        hsec_scenario_free(s);
+        return rc;
     }
     hsec_ensemble *e = NULL;
     bar b;
@@ -471,6 +588,7 @@ static int cmd_ensemble(int argc, char **argv)
     free(mask);
     if (rc)
         return run_failed(o.path, s);
+    print_warnings(s, NULL);
     size_t nq;
     const double *qs = hsec_scenario_quantiles(s, &nq);
     char *doc = NULL;
@@ -483,14 +601,47 @@ static int cmd_ensemble(int argc, char **argv)
     return status;
 }
 
-static int top_option(void *ctx, int argc, char **argv, int i)
+typedef struct rank_opts {
+    size_t top;
+    const char *kind, *region;
+    force f;
+} rank_opts;
+
+/* Is name a --kind: services, groups, a service kind or a dimension? */
+static bool rank_kind_ok(const char *name)
 {
-    size_t *top = ctx;
+    int v;
+    return strcmp(name, "services") == 0 || strcmp(name, "groups") == 0 ||
+           hsec_enum_value(&v, HSEC_ENUM_SERVICE_KIND, name) == HSEC_OK ||
+           hsec_enum_value(&v, HSEC_ENUM_DIMENSION, name) == HSEC_OK;
+}
+
+static int rank_option(void *ctx, int argc, char **argv, int i)
+{
+    rank_opts *o = ctx;
+    int used = force_option(&o->f, "rank", argc, argv, i);
+    if (used)
+        return used;
+    if (strcmp(argv[i], "--kind") == 0 || strcmp(argv[i], "--region") == 0) {
+        bool kind = argv[i][2] == 'k';
+        if (i + 1 >= argc) {
+            fprintf(stderr, "hsec: rank: %s needs a value\n%s", argv[i], usage);
+            return -1;
+        }
+        if (kind && !rank_kind_ok(argv[i + 1])) {
+            fprintf(stderr, "hsec: rank: --kind %s is not services, groups, a service kind "
+                    "(energy, water, ...) or a dimension (economic, food, ...)\n%s",
+                    argv[i + 1], usage);
+            return -1;
+        }
+        *(kind ? &o->kind : &o->region) = argv[i + 1];
+        return 2;
+    }
     if (strcmp(argv[i], "--top") != 0)
         return 0;
     char *end = NULL;
     if (i + 1 >= argc || !*argv[i + 1] || argv[i + 1][0] == '-' ||
-        (errno = 0, *top = (size_t)strtoull(argv[i + 1], &end, 10), *end) || errno) {
+        (errno = 0, o->top = (size_t)strtoull(argv[i + 1], &end, 10), *end) || errno) {
         fprintf(stderr, "hsec: rank: --top needs a whole number, not %s\n%s",
                 i + 1 < argc ? argv[i + 1] : "nothing", usage);
         return -1;
@@ -498,28 +649,101 @@ static int top_option(void *ctx, int argc, char **argv, int i)
     return 2;
 }
 
+/* Is region r (HSEC_NO_INDEX: none) region anc or below it? */
+static bool within(const hsec_compiled *c, size_t r, size_t anc)
+{
+    for (size_t hops = 0; r != HSEC_NO_INDEX && hops <= hsec_compiled_region_count(c); hops++) {
+        if (r == anc)
+            return true;
+        if (hsec_compiled_region_parent(&r, c, r) != HSEC_OK)
+            return false;
+    }
+    return false;
+}
+
+/* The nodes --kind and --region select (n bytes), or NULL (every node):
+ * 0, or the exit status with the reason printed. */
+static int rank_select(unsigned char **sel, const rank_opts *ro, hsec_scenario *s,
+                       const char *path)
+{
+    *sel = NULL;
+    if (!ro->kind && !ro->region)
+        return 0;
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    size_t n = hsec_compiled_node_count(c), region = HSEC_NO_INDEX;
+    if (ro->region) {
+        size_t nr = hsec_compiled_region_count(c);
+        for (region = 0; region < nr; region++)
+            if (strcmp(hsec_compiled_region_id(c, region), ro->region) == 0)
+                break;
+        if (region == nr) {
+            fprintf(stderr, "hsec: %s: rank: no region \"%s\"\n", path, ro->region);
+            return EXIT_BAD;
+        }
+    }
+    const char *k = ro->kind;
+    bool services = k && strcmp(k, "services") == 0, groups = k && strcmp(k, "groups") == 0;
+    int kind = -1, dim = -1;
+    if (k && !services && !groups && hsec_enum_value(&kind, HSEC_ENUM_SERVICE_KIND, k))
+        hsec_enum_value(&dim, HSEC_ENUM_DIMENSION, k); /* rank_kind_ok: one of them */
+    unsigned char *m = calloc(n ? n : 1, 1);
+    if (!m) {
+        fprintf(stderr, "hsec: out of memory\n");
+        return EXIT_BAD;
+    }
+    for (size_t i = 0; i < hsec_compiled_service_count(c); i++) {
+        hsec_service_kind sk = HSEC_SERVICE_OTHER;
+        size_t reg = HSEC_NO_INDEX, node = 0;
+        if (hsec_compiled_service(&sk, &reg, &node, c, i) != HSEC_OK)
+            continue;
+        bool ok = !k || services || (kind >= 0 && (int)sk == kind);
+        m[node] = ok && (!ro->region || within(c, reg, region));
+    }
+    for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
+        bool here = !ro->region || within(c, hsec_compiled_group_region(c, g), region);
+        size_t node = hsec_compiled_group_node(c, g);
+        for (int d = 0; d < HSEC_DIM_COUNT; d++)
+            m[node + (size_t)d] = here && (!k || groups || d == dim);
+    }
+    *sel = m;
+    return 0;
+}
+
 static int cmd_rank(int argc, char **argv)
 {
     opts o;
-    size_t top = 20;
+    rank_opts ro = {20, NULL, NULL, {NULL, NULL}};
     hsec_scenario *s = NULL;
-    int rc = start(&o, "rank", argc, argv, top_option, &top, &s);
+    int rc = start(&o, "rank", argc, argv, rank_option, &ro, &s);
     if (rc)
         return rc;
+    unsigned char *mask = NULL, *sel = NULL;
+    if ((rc = force_mask(&mask, &ro.f, s, o.path, "rank")) ||
+        (rc = rank_select(&sel, &ro, s, o.path))) {
+        free(mask);
+        hsec_scenario_free(s);
+        return rc;
+    }
     size_t n = hsec_compiled_node_count(hsec_scenario_compiled(s));
+    size_t nm = hsec_scenario_measure_count(s);
     double *u = calloc(n ? 5 * n : 1, sizeof *u), *ix = u + n; /* marginal, then coupling */
-    if (!u || hsec_scenario_rank(u, n, s) ||
-        hsec_scenario_coupling(ix, ix + n, ix + 2 * n, ix + 3 * n, n, s)) {
+    if (!u || hsec_scenario_rank_with(u, n, s, mask, nm) ||
+        hsec_scenario_coupling_with(ix, ix + n, ix + 2 * n, ix + 3 * n, n, s, mask, nm)) {
         free(u);
+        free(mask);
+        free(sel);
         return run_failed(o.path, s);
     }
+    diagnose_and_warn(s);
     char *doc = NULL;
     size_t len = 0;
-    rc = o.text ? text_rank(&doc, &len, u, ix, n, s, top)
-                : hsec_doc_rank_json(&doc, &len, u, ix, ix + n, ix + 2 * n, ix + 3 * n, n, s,
-                                     top);
+    rc = o.text ? text_rank(&doc, &len, u, ix, n, s, ro.top, sel, mask)
+                : hsec_doc_rank_json_with(&doc, &len, u, ix, ix + n, ix + 2 * n, ix + 3 * n, n,
+                                          s, ro.top, sel, mask, nm);
     int status = emit(&o, rc, doc, len);
     free(u);
+    free(mask);
+    free(sel);
     hsec_scenario_free(s);
     return status;
 }
@@ -581,6 +805,7 @@ static int cmd_validate(int argc, char **argv)
            argv[0], hsec_compiled_region_count(c), hsec_compiled_group_count(c),
            hsec_compiled_node_count(c), hsec_compiled_link_count(c),
            hsec_scenario_threat_count(s), hsec_scenario_measure_count(s));
+    diagnose_and_warn(s);
     hsec_scenario_free(s);
     return 0;
 }

@@ -64,6 +64,56 @@ static double pct(double part, double whole)
     return whole > 0 ? 100 * part / whole : 0;
 }
 
+/* "measures in force: ..." for a mask (NULL: every measure). */
+static void measures_line(buf *b, const unsigned char *mask, const hsec_scenario *s)
+{
+    size_t nm = hsec_scenario_measure_count(s), on = 0;
+    for (size_t m = 0; m < nm; m++)
+        on += !mask || mask[m];
+    if (nm == 0) {
+        put(b, "measures in force: none (the scenario has no measures)\n");
+        return;
+    }
+    if (on == 0) {
+        put(b, "measures in force: none of the %zu (the no-measure baseline)\n", nm);
+        return;
+    }
+    if (on == nm)
+        put(b, "measures in force: all %zu (", nm);
+    else
+        put(b, "measures in force: %zu of %zu (", on, nm);
+    bool any = false;
+    for (size_t m = 0; m < nm; m++)
+        if (!mask || mask[m]) {
+            put(b, "%s%s", any ? ", " : "", hsec_scenario_measure_id(s, m));
+            any = true;
+        }
+    put(b, ")\n");
+}
+
+static void warning_line(buf *b, hsec_warning code, const char *msg)
+{
+    const char *name = hsec_warning_name((int)code);
+    put(b, "  %s: %s\n", name ? name : "warning", msg);
+}
+
+/* The scenario's warnings and the run's (r may be NULL), when there are any. */
+static void warnings(buf *b, const hsec_result *r, const hsec_scenario *s)
+{
+    size_t ns = hsec_scenario_diagnostic_count(s), nr = r ? hsec_result_diagnostic_count(r) : 0;
+    if (!ns && !nr)
+        return;
+    put(b, "\nWARNINGS (the run is complete; these are probably not meant)\n");
+    hsec_warning code;
+    const char *msg;
+    for (size_t i = 0; i < ns; i++)
+        if (hsec_scenario_diagnostic(&code, &msg, s, i) == HSEC_OK)
+            warning_line(b, code, msg);
+    for (size_t i = 0; i < nr; i++)
+        if (hsec_result_diagnostic(&code, &msg, r, i) == HSEC_OK)
+            warning_line(b, code, msg);
+}
+
 static void group_table(buf *b, const hsec_result *r, size_t g, hsec_at at)
 {
     double y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * HSEC_ORDER_COUNT];
@@ -97,8 +147,19 @@ int text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenar
     else
         put(&b, "hsec %s: static equilibrium (%s)\n", hsec_version_string(), mode);
     size_t ng = hsec_compiled_group_count(c), n = hsec_compiled_node_count(c);
-    put(&b, "%zu groups, %zu services, %zu nodes, %zu links\n\n", ng, n - ng * HSEC_DIM_COUNT,
+    put(&b, "%zu groups, %zu services, %zu nodes, %zu links\n", ng, n - ng * HSEC_DIM_COUNT,
         n, hsec_compiled_link_count(c));
+    size_t nm = hsec_result_measure_count(r);
+    unsigned char *mask = malloc(nm ? nm : 1);
+    if (!mask || hsec_result_measures(mask, nm, r) != HSEC_OK) {
+        free(mask);
+        free(b.p);
+        return mask ? HSEC_EINVAL : HSEC_ENOMEM;
+    }
+    measures_line(&b, mask, s);
+    free(mask);
+    warnings(&b, r, s);
+    put(&b, "\n");
 
     double total = burden(r, HSEC_BURDEN_TOTAL, 0);
     double prop = burden(r, HSEC_BURDEN_PROPAGATED, 0);
@@ -343,8 +404,33 @@ int text_compare(char **out, size_t *len, hsec_result *const *results, size_t co
     return HSEC_OK;
 }
 
+/* A node's kind in a ranking (a service's kind, or "group") and its
+ * region's id ("national" for a service without one). */
+static void node_place(const hsec_compiled *c, size_t node, const char **kind,
+                       const char **region)
+{
+    size_t reg = HSEC_NO_INDEX;
+    *kind = "group";
+    for (size_t k = 0; k < hsec_compiled_service_count(c); k++) {
+        hsec_service_kind sk;
+        size_t r, at;
+        if (hsec_compiled_service(&sk, &r, &at, c, k) == HSEC_OK && at == node) {
+            *kind = hsec_enum_name(HSEC_ENUM_SERVICE_KIND, (int)sk);
+            *region = r == HSEC_NO_INDEX ? "national" : hsec_compiled_region_id(c, r);
+            return;
+        }
+    }
+    for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
+        size_t first = hsec_compiled_group_node(c, g);
+        if (node >= first && node < first + HSEC_DIM_COUNT)
+            reg = hsec_compiled_group_region(c, g);
+    }
+    *region = reg == HSEC_NO_INDEX ? "-" : hsec_compiled_region_id(c, reg);
+}
+
 int text_rank(char **out, size_t *len, const double *u, const double *ix, size_t n,
-              const hsec_scenario *s, size_t top)
+              const hsec_scenario *s, size_t top, const unsigned char *sel,
+              const unsigned char *mask)
 {
     size_t *order = calloc(n ? n : 1, sizeof *order);
     buf b = {malloc(4096), 0, 4096, false};
@@ -358,18 +444,28 @@ int text_rank(char **out, size_t *len, const double *u, const double *ix, size_t
     put(&b, "marginal: the equilibrium burden (persons) that one unit of degradation at the\n"
             "node causes across all groups, with the scenario's measures in force.\n"
             "dependency / influence: how much a node takes from / gives to the others\n"
-            "directly; overall: through every path.\n\n");
-    put(&b, "%4s  %-30s %12s %11s %11s %11s %11s\n", "rank", "node", "marginal", "dependency",
-        "influence", "overall dep", "overall inf");
-    size_t shown = top && top < n ? top : n;
-    for (size_t k = 0; k < shown; k++) {
-        size_t i = order[k];
-        put(&b, "%4zu  %-30s %12.5g %11.4g %11.4g %11.4g %11.4g\n", k + 1,
-            hsec_compiled_node_name(c, i), u[i], ix[i], ix[n + i], ix[2 * n + i],
-            ix[3 * n + i]);
+            "directly; overall: through every path.\n");
+    measures_line(&b, mask, s);
+    size_t listed = 0;
+    for (size_t i = 0; i < n; i++)
+        listed += !sel || sel[i];
+    if (sel)
+        put(&b, "%zu of the %zu nodes (--kind, --region)\n", listed, n);
+    put(&b, "\n%4s  %-30s %-17s %-14s %12s %11s %11s %11s %11s\n", "rank", "node", "kind",
+        "region", "marginal", "dependency", "influence", "overall dep", "overall inf");
+    size_t shown = top && top < listed ? top : listed, k = 0;
+    for (size_t j = 0; j < n && k < shown; j++) {
+        size_t i = order[j];
+        if (sel && !sel[i])
+            continue;
+        const char *kind, *region;
+        node_place(c, i, &kind, &region);
+        put(&b, "%4zu  %-30s %-17s %-14s %12.5g %11.4g %11.4g %11.4g %11.4g\n", ++k,
+            hsec_compiled_node_name(c, i), kind, region, u[i], ix[i], ix[n + i],
+            ix[2 * n + i], ix[3 * n + i]);
     }
-    if (shown < n)
-        put(&b, "(%zu more nodes; --top 0 lists all)\n", n - shown);
+    if (shown < listed)
+        put(&b, "(%zu more nodes; --top 0 lists all)\n", listed - shown);
     rc = b.oom ? HSEC_ENOMEM : HSEC_OK;
 done:
     free(order);
@@ -468,8 +564,19 @@ int text_ensemble(char **out, size_t *len, const hsec_ensemble *e, const double 
     b.p[0] = '\0';
     const hsec_compiled *c = hsec_scenario_compiled(s);
     put(&b, "ENSEMBLE of %llu members (uncertain link weights, threat magnitudes and "
-            "recovery rates as the scenario gives them)\n\n",
+            "recovery rates as the scenario gives them)\n",
         (unsigned long long)hsec_ensemble_members(e));
+    size_t nm = hsec_scenario_measure_count(s);
+    unsigned char *mask = malloc(nm ? nm : 1);
+    if (!mask || hsec_ensemble_measures(mask, nm, e) != HSEC_OK) {
+        free(mask);
+        free(b.p);
+        return mask ? HSEC_EINVAL : HSEC_ENOMEM;
+    }
+    measures_line(&b, mask, s);
+    free(mask);
+    warnings(&b, NULL, s);
+    put(&b, "\n");
     put(&b, "  %-28s", "quantile");
     for (size_t i = 0; i < nq; i++)
         put(&b, "          p%-2g", 100 * qs[i]);

@@ -14,9 +14,12 @@ int text_compare(char **out, size_t *len, hsec_result *const *results, size_t co
 
 /* The ranking of nodes by marginal burden (u: node_count values n) with
  * their coupling indices (ix: dependency, influence, overall dependency,
- * overall influence, n values each, one after the other). */
+ * overall influence, n values each, one after the other), each node's kind
+ * and region; only the nodes sel marks (n bytes; NULL: all), the top `top`
+ * of them (0: all); mask the measures in force (NULL: all). */
 int text_rank(char **out, size_t *len, const double *u, const double *ix, size_t n,
-              const hsec_scenario *s, size_t top);
+              const hsec_scenario *s, size_t top, const unsigned char *sel,
+              const unsigned char *mask);
 
 /* A choice of measures under a budget; exact (may be NULL) the exact
  * search's choice, to compare with. */

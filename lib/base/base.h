@@ -81,6 +81,26 @@ int hx_fail(int code, const char *fmt, ...) HX_PRINTF(2, 3);
 bool hx_index_ok(const void *out, const void *handle, const char *kind, const char *what,
                  size_t i, size_t n);
 
+/* ---- warnings (diag.c): (code, message) lists, messages owned */
+typedef struct hx_diag {
+    int code; /* hsec_warning */
+    char *msg;
+} hx_diag;
+typedef struct hx_diags {
+    hx_diag *items;
+    size_t n, cap;
+} hx_diags;
+/* Append a warning; HSEC_ENOMEM (the list unchanged) when it cannot. */
+int hx_diag_add(const hsec_allocator *a, hx_diags *d, int code, const char *fmt, ...)
+    HX_PRINTF(4, 5);
+/* Forget every warning (the room stays); free releases the room too. */
+void hx_diag_clear(const hsec_allocator *a, hx_diags *d);
+void hx_diag_free(const hsec_allocator *a, hx_diags *d);
+/* Warning i into the out-parameters (either may be NULL, not both); the
+ * thread's message, naming `what`, on failure. */
+int hx_diag_get(hsec_warning *code, const char **message, const hx_diags *d, size_t i,
+                const char *what);
+
 /* ---- names (names.c) */
 /* Is s a valid id: [A-Za-z0-9_-]{1,64}? */
 bool hx_valid_id(const char *s);

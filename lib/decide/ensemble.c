@@ -22,6 +22,8 @@ struct hsec_ensemble {
     size_t nburden, ngroup, nrec, nthreat, nregion;
     size_t *rec;  /* recorded nodes */
     double *v;    /* members x width */
+    size_t nmeasure;
+    unsigned char *mask; /* nmeasure bytes: 1 for a measure in force */
 };
 
 /* Layout of a member's values: the burden parts, then the groups' peak and
@@ -214,12 +216,25 @@ void hsec_ensemble_free(hsec_ensemble *e)
     hsec_allocator a = e->a;
     hx_free(&a, e->rec);
     hx_free(&a, e->v);
+    hx_free(&a, e->mask);
     hx_free(&a, e);
 }
 
 uint64_t hsec_ensemble_members(const hsec_ensemble *e)
 {
     return e ? e->members : 0;
+}
+
+int hsec_ensemble_measures(unsigned char *mask, size_t count, const hsec_ensemble *e)
+{
+    if (!mask || !e)
+        return hx_fail(HSEC_EINVAL, "ensemble_measures: %s is NULL", e ? "mask" : "the ensemble");
+    if (count != e->nmeasure)
+        return hx_fail(HSEC_EINVAL, "ensemble_measures: count %zu is not the %zu measures",
+                       count, e->nmeasure);
+    if (count)
+        memcpy(mask, e->mask, count);
+    return HSEC_OK;
 }
 
 int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, const unsigned char *mask,
@@ -244,6 +259,9 @@ int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, const unsigned
     if ((uint64_t)threads > members)
         threads = (unsigned)members;
     hx_scenario_prepare(s);
+    int rc0 = hsec_scenario_diagnose(s);
+    if (rc0)
+        return rc0;
     const hsec_compiled *c = s->c;
     hsec_ensemble *e = hx_calloc(&s->a, 1, sizeof *e);
     if (!e) {
@@ -259,6 +277,10 @@ int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, const unsigned
     e->nburden = B_FIXED + e->nthreat + e->nregion + e->ngroup;
     e->width = e->nburden + 2 * e->ngroup + e->nrec;
     e->rec = hx_calloc(&s->a, e->nrec, sizeof *e->rec);
+    e->nmeasure = s->nmeasure;
+    e->mask = hx_calloc(&s->a, e->nmeasure ? e->nmeasure : 1, 1);
+    for (size_t m = 0; e->mask && m < e->nmeasure; m++)
+        e->mask[m] = (!mask || mask[m]) ? 1 : 0;
     e->v = members > SIZE_MAX / e->width ? NULL
                                          : hx_calloc(&s->a, (size_t)members * e->width,
                                                      sizeof *e->v);
@@ -268,7 +290,7 @@ int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, const unsigned
     j.e = e;
     j.mask = mask;
     j.k0 = hx_calloc(&s->a, c->n, sizeof *j.k0);
-    if (!e->rec || !e->v || !j.k0) {
+    if (!e->rec || !e->v || !j.k0 || !e->mask) {
         hx_free(&s->a, j.k0);
         hsec_ensemble_free(e);
         hx_setmsg(s->err, "out of memory");

@@ -9,10 +9,18 @@
 
 int hsec_scenario_rank(double *out, size_t count, hsec_scenario *s)
 {
+    return hsec_scenario_rank_with(out, count, s, NULL, 0);
+}
+
+int hsec_scenario_rank_with(double *out, size_t count, hsec_scenario *s,
+                            const unsigned char *mask, size_t mask_len)
+{
     if (!out || !s)
         return hx_fail_on(s ? s->err : NULL, HSEC_EINVAL, "rank: %s is NULL",
                           out ? "the scenario" : "out");
     s->err[0] = '\0';
+    if (!hx_mask_ok(s, "rank", mask, mask_len))
+        return HSEC_EINVAL;
     if (count != s->c->n) {
         hx_setmsg(s->err, "rank: count %zu is not the node count %zu", count, s->c->n);
         return HSEC_EINVAL;
@@ -21,7 +29,7 @@ int hsec_scenario_rank(double *out, size_t count, hsec_scenario *s)
     hx_lin *l = NULL;
     double *b = hx_calloc(&s->a, c->n, sizeof *b);
     int rc = HSEC_OK;
-    if (!b || hx_lin_open(&l, s))
+    if (!b || hx_lin_open_with(&l, s, mask))
         FAIL(HSEC_ENOMEM, "out of memory");
     for (size_t g = 0; g < c->ngroup; g++)
         for (int d = 0; d < HSEC_DIM_COUNT; d++)
@@ -36,9 +44,20 @@ done:
 int hsec_scenario_coupling(double *dependency, double *influence, double *overall_dependency,
                            double *overall_influence, size_t count, hsec_scenario *s)
 {
+    return hsec_scenario_coupling_with(dependency, influence, overall_dependency,
+                                       overall_influence, count, s, NULL, 0);
+}
+
+int hsec_scenario_coupling_with(double *dependency, double *influence,
+                                double *overall_dependency, double *overall_influence,
+                                size_t count, hsec_scenario *s, const unsigned char *mask,
+                                size_t mask_len)
+{
     if (!s)
         return hx_fail(HSEC_EINVAL, "coupling: the scenario is NULL");
     s->err[0] = '\0';
+    if (!hx_mask_ok(s, "coupling", mask, mask_len))
+        return HSEC_EINVAL;
     if (count != s->c->n) {
         hx_setmsg(s->err, "coupling: count %zu is not the node count %zu", count, s->c->n);
         return HSEC_EINVAL;
@@ -49,7 +68,7 @@ int hsec_scenario_coupling(double *dependency, double *influence, double *overal
     double *one = hx_calloc(&s->a, n, sizeof *one), *tmp = hx_calloc(&s->a, n, sizeof *tmp);
     double *diag = hx_calloc(&s->a, n, sizeof *diag), *e = hx_calloc(&s->a, n, sizeof *e);
     int rc = HSEC_OK;
-    if (!one || !tmp || !diag || !e || hx_lin_open(&l, s))
+    if (!one || !tmp || !diag || !e || hx_lin_open_with(&l, s, mask))
         FAIL(HSEC_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
         one[i] = 1;

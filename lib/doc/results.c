@@ -112,6 +112,40 @@ static double burden(const hsec_result *r, hsec_burden part, size_t i)
     return x;
 }
 
+/* The ids of the measures with a nonzero byte in mask (NULL: every one). */
+static hd *measures_in_force(hb *b, const unsigned char *mask, const hsec_scenario *s)
+{
+    hd *arr = hb_new(b, HD_ARR);
+    for (size_t m = 0; m < hsec_scenario_measure_count(s); m++)
+        if (!mask || mask[m])
+            hb_push(b, arr, hb_str(b, hsec_scenario_measure_id(s, m)));
+    return arr;
+}
+
+static void push_warning(hb *b, hd *arr, hsec_warning code, const char *message)
+{
+    hd *w = hb_new(b, HD_OBJ);
+    const char *name = hsec_warning_name((int)code);
+    hb_set(b, w, "code", hb_str(b, name ? name : "unknown"));
+    hb_set(b, w, "message", hb_str(b, message));
+    hb_push(b, arr, w);
+}
+
+/* The scenario's warnings, then the run's (r may be NULL), in their order. */
+static hd *warnings_tree(hb *b, const hsec_result *r, const hsec_scenario *s)
+{
+    hd *arr = hb_new(b, HD_ARR);
+    hsec_warning code;
+    const char *msg;
+    for (size_t i = 0; i < hsec_scenario_diagnostic_count(s); i++)
+        if (hsec_scenario_diagnostic(&code, &msg, s, i) == HSEC_OK)
+            push_warning(b, arr, code, msg);
+    for (size_t i = 0; r && i < hsec_result_diagnostic_count(r); i++)
+        if (hsec_result_diagnostic(&code, &msg, r, i) == HSEC_OK)
+            push_warning(b, arr, code, msg);
+    return arr;
+}
+
 static hd *burden_tree(hb *b, const hsec_result *r, const hsec_scenario *s)
 {
     const hsec_compiled *c = hsec_scenario_compiled(s);
@@ -179,6 +213,14 @@ int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
     } else if (bounded != 0) {
         hb_set(&b, doc, "iterations", hb_num(&b, (double)hsec_result_steps(r)));
     }
+
+    size_t nm = hsec_result_measure_count(r);
+    unsigned char *mask = hd_calloc(&al, nm ? nm : 1, 1);
+    if (!mask || hsec_result_measures(mask, nm, r))
+        b.oom = true;
+    hb_set(&b, doc, "measures", mask ? measures_in_force(&b, mask, s) : NULL);
+    hd_release(&al, mask);
+    hb_set(&b, doc, "warnings", warnings_tree(&b, r, s));
 
     hd *nodes = hb_new(&b, HD_OBJ);
     size_t nrec;
@@ -264,12 +306,14 @@ int hd_result_matches(const hsec_result *r, const hsec_scenario *s, const char *
     size_t n = hsec_compiled_node_count(c), g = hsec_compiled_group_count(c);
     size_t h = hsec_scenario_threat_count(s);
     if (hsec_result_node_count(r) == n && hsec_result_group_count(r) == g &&
-        hsec_result_threat_count(r) == h)
+        hsec_result_threat_count(r) == h &&
+        hsec_result_measure_count(r) == hsec_scenario_measure_count(s))
         return HSEC_OK;
     return hd_fail(HSEC_EINVAL, "%s: the result is not a run of this scenario (%zu nodes, %zu "
-                   "groups, %zu threats; the scenario has %zu, %zu, %zu)", what,
-                   hsec_result_node_count(r), hsec_result_group_count(r),
-                   hsec_result_threat_count(r), n, g, h);
+                   "groups, %zu threats, %zu measures; the scenario has %zu, %zu, %zu, %zu)",
+                   what, hsec_result_node_count(r), hsec_result_group_count(r),
+                   hsec_result_threat_count(r), hsec_result_measure_count(r), n, g, h,
+                   hsec_scenario_measure_count(s));
 }
 
 int hsec_doc_results_json(char **out, size_t *len, const hsec_result *r,
@@ -434,6 +478,42 @@ int hsec_doc_rank_json(char **out, size_t *len, const double *marginal, const do
                        const double *overall_influence, size_t count, const hsec_scenario *s,
                        size_t top)
 {
+    return hsec_doc_rank_json_with(out, len, marginal, dependency, influence,
+                                   overall_dependency, overall_influence, count, s, top, NULL,
+                                   NULL, 0);
+}
+
+/* A node's kind and region in a ranking: a service's kind, or "group" with
+ * the group and the dimension; the region's id, null for a national service. */
+static void node_place(hb *b, hd *o, const hsec_compiled *c, size_t node, const size_t *svc)
+{
+    size_t region = HSEC_NO_INDEX;
+    if (svc[node] != HSEC_NO_INDEX) {
+        hsec_service_kind kind = HSEC_SERVICE_OTHER;
+        hsec_compiled_service(&kind, &region, NULL, c, svc[node]);
+        hb_set(b, o, "kind", hb_str(b, hsec_enum_name(HSEC_ENUM_SERVICE_KIND, (int)kind)));
+    } else {
+        size_t g = 0, ng = hsec_compiled_group_count(c);
+        while (g + 1 < ng && hsec_compiled_group_node(c, g + 1) <= node)
+            g++;
+        hb_set(b, o, "kind", hb_str(b, "group"));
+        hb_set(b, o, "group", hb_str(b, hsec_compiled_group_id(c, g)));
+        hb_set(b, o, "dimension",
+               hb_str(b, hsec_enum_name(HSEC_ENUM_DIMENSION,
+                                        (int)(node - hsec_compiled_group_node(c, g)))));
+        region = hsec_compiled_group_region(c, g);
+    }
+    hb_set(b, o, "region", region == HSEC_NO_INDEX ? hb_new(b, HD_NULL)
+                                                   : hb_str(b, hsec_compiled_region_id(c, region)));
+}
+
+int hsec_doc_rank_json_with(char **out, size_t *len, const double *marginal,
+                            const double *dependency, const double *influence,
+                            const double *overall_dependency, const double *overall_influence,
+                            size_t count, const hsec_scenario *s, size_t top,
+                            const unsigned char *nodes, const unsigned char *mask,
+                            size_t mask_len)
+{
     if (!out)
         return hd_fail(HSEC_EINVAL, "rank_json: out is NULL");
     *out = NULL;
@@ -444,31 +524,51 @@ int hsec_doc_rank_json(char **out, size_t *len, const double *marginal, const do
     if (count != hsec_compiled_node_count(c))
         return hd_fail(HSEC_EINVAL, "rank_json: count %zu is not the node count %zu", count,
                        hsec_compiled_node_count(c));
+    if (mask && mask_len != hsec_scenario_measure_count(s))
+        return hd_fail(HSEC_EINVAL, "rank_json: the mask holds %zu bytes, not one for each of "
+                       "the %zu measures", mask_len, hsec_scenario_measure_count(s));
     hsec_allocator al = hd_allocator_of(s);
-    size_t *order = hd_calloc(&al, count, sizeof *order);
-    if (!order)
+    size_t *order = hd_calloc(&al, count ? count : 1, sizeof *order);
+    size_t *svc = hd_calloc(&al, count ? count : 1, sizeof *svc); /* node -> service */
+    if (!order || !svc) {
+        hd_release(&al, order);
+        hd_release(&al, svc);
         return hd_fail(HSEC_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < count; i++)
+        svc[i] = HSEC_NO_INDEX;
+    for (size_t k = 0; k < hsec_compiled_service_count(c); k++) {
+        size_t node = 0;
+        if (hsec_compiled_service(NULL, NULL, &node, c, k) == HSEC_OK && node < count)
+            svc[node] = k;
+    }
     hsec_rank_order(order, marginal, count);
     static const char *const keys[4] = {"dependency", "influence", "overall_dependency",
                                         "overall_influence"};
     hb b = {&al, false};
     hd *doc = hb_new(&b, HD_OBJ);
     hb_set(&b, doc, "hsec", hb_num(&b, 1));
+    hb_set(&b, doc, "measures", measures_in_force(&b, mask, s));
     hd *list = hb_new(&b, HD_ARR);
-    size_t n = top && top < count ? top : count;
-    for (size_t k = 0; k < n; k++) {
+    size_t listed = 0;
+    for (size_t k = 0; k < count && (!top || listed < top); k++) {
         size_t i = order[k];
+        if (nodes && !nodes[i])
+            continue;
         hd *o = hb_new(&b, HD_OBJ);
         hb_set(&b, o, "node", hb_str(&b, hsec_compiled_node_name(c, i)));
+        node_place(&b, o, c, i, svc);
         hb_set(&b, o, "marginal_burden", hb_num(&b, marginal[i]));
         for (size_t q = 0; q < 4; q++)
             hb_set(&b, o, keys[q], hb_num(&b, ix[q][i]));
         hb_push(&b, list, o);
+        listed++;
     }
     hb_set(&b, doc, "rank", list);
     int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
     hd_free(&al, doc);
     hd_release(&al, order);
+    hd_release(&al, svc);
     return finish(rc);
 }
 
@@ -539,6 +639,19 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
     hd *doc = hb_new(&b, HD_OBJ);
     hb_set(&b, doc, "hsec", hb_num(&b, 1));
     hb_set(&b, doc, "members", hb_num(&b, (double)hsec_ensemble_members(e)));
+    size_t nm = hsec_scenario_measure_count(s);
+    unsigned char *mask = hd_calloc(&al, nm ? nm : 1, 1);
+    if (!mask) {
+        b.oom = true;
+    } else if (hsec_ensemble_measures(mask, nm, e)) {
+        hd_release(&al, mask);
+        hd_free(&al, doc);
+        return hd_fail(HSEC_EINVAL, "ensemble_json: the ensemble is not of this scenario (%s)",
+                       hsec_last_errmsg());
+    }
+    hb_set(&b, doc, "measures", mask ? measures_in_force(&b, mask, s) : NULL);
+    hd_release(&al, mask);
+    hb_set(&b, doc, "warnings", warnings_tree(&b, NULL, s));
     hd *qa = hb_new(&b, HD_ARR);
     for (size_t i = 0; i < count; i++)
         hb_push(&b, qa, hb_num(&b, qs[i]));

@@ -66,6 +66,9 @@ struct hsec_result {
     double *score;       /* 2 * ngroup: Alkire-Foster scores at last, at peak */
     double af[2][HSEC_AF_COUNT]; /* H, A, M0 at last, at peak */
     double crit, perv, afk;
+    size_t nmeasure;
+    unsigned char *mask; /* nmeasure bytes: 1 for a measure in force in the run */
+    hx_diags diag;       /* the run's warnings (the results layer finds them) */
 };
 
 void hx_result_free(hsec_result *r);
@@ -106,6 +109,9 @@ void hx_onset_rates(const hsec_scenario *s, const double *k, double *ko);
 /* A' of a scenario at full strength (static), with its measures in force. */
 typedef struct hx_lin hx_lin;
 int hx_lin_open(hx_lin **out, hsec_scenario *s);
+/* The same with the measures of mask in force (NULL: all); mask must
+ * outlive the operator. */
+int hx_lin_open_with(hx_lin **out, hsec_scenario *s, const unsigned char *mask);
 void hx_lin_close(hx_lin *l);
 /* out = A' in, or A'^T in. */
 void hx_lin_apply(const hx_lin *l, bool transpose, const double *in, double *out);

@@ -21,13 +21,18 @@ void hx_lin_close(hx_lin *l)
 
 int hx_lin_open(hx_lin **out, hsec_scenario *s)
 {
+    return hx_lin_open_with(out, s, NULL);
+}
+
+int hx_lin_open_with(hx_lin **out, hsec_scenario *s, const unsigned char *mask)
+{
     *out = NULL;
     hx_scenario_prepare(s);
     hx_lin *l = hx_calloc(&s->a, 1, sizeof *l);
     if (!l)
         return HSEC_ENOMEM;
     l->s = s;
-    if (hx_coeff_open(&l->x, s, NULL, -1)) {
+    if (hx_coeff_open(&l->x, s, mask, -1)) {
         hx_lin_close(l);
         return HSEC_ENOMEM;
     }

@@ -167,8 +167,12 @@ hsec_result *hx_result_new(const ctx *x, uint64_t steps)
     r->peakthr = hx_calloc(a, c->ngroup, (x->H ? x->H : 1) * sizeof *r->peakthr);
     r->popshare = hx_calloc(a, x->H, sizeof *r->popshare);
     r->score = hx_calloc(a, c->ngroup, 2 * sizeof *r->score);
+    r->nmeasure = x->s->nmeasure;
+    r->mask = hx_calloc(a, r->nmeasure ? r->nmeasure : 1, 1);
+    for (size_t m = 0; r->mask && m < r->nmeasure; m++) /* the run's mask, remembered */
+        r->mask[m] = (!x->active || x->active[m]) ? 1 : 0;
     bool ok = r->q && r->orders && r->last && r->peak && r->threat && r->region && r->group &&
-              r->warn && r->peakthr && r->popshare && r->score;
+              r->warn && r->peakthr && r->popshare && r->score && r->mask;
     for (size_t i = 0; ok && i < c->ngroup * HSEC_DIM_COUNT; i++)
         r->warn[i] = -1;
     for (size_t h = 0; h < x->H; h++) {
@@ -223,6 +227,8 @@ void hx_result_free(hsec_result *r)
     hx_free(a, r->peakthr);
     hx_free(a, r->popshare);
     hx_free(a, r->score);
+    hx_free(a, r->mask);
+    hx_diag_free(a, &r->diag);
     hsec_allocator copy = r->a;
     hx_free(&copy, r);
 }

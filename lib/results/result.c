@@ -7,6 +7,36 @@
 #include "engine.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A run's warnings: a dynamic run whose recorded series are all 0 at
+ * every step recorded nothing worth reading (a threat that never starts,
+ * a record of nodes nothing reaches). */
+static int diagnose(hsec_result *r, const hsec_scenario *s)
+{
+    if (!r->series || !r->nrec)
+        return HSEC_OK;
+    size_t len = (size_t)r->steps + 1;
+    for (size_t i = 0; i < r->nrec * len; i++)
+        if (r->series[i] != 0)
+            return HSEC_OK;
+    char names[HSEC_ERRMSG_MAX / 2];
+    size_t used = 0, k = 0;
+    names[0] = '\0';
+    for (; k < r->nrec; k++) {
+        const char *name = s->c->names[r->rec[k]];
+        size_t need = strlen(name) + (k ? 2 : 0);
+        if (used + need + 8 >= sizeof names)
+            break;
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", k ? ", " : "", name);
+    }
+    if (k < r->nrec)
+        snprintf(names + used, sizeof names - used, ", ...");
+    return hx_diag_add(&r->a, &r->diag, HSEC_WARN_FLAT_SERIES,
+                       "every recorded series is 0 at every step (%zu node%s: %s)", r->nrec,
+                       r->nrec == 1 ? "" : "s", names);
+}
 
 int hsec_scenario_run(hsec_result **out, hsec_scenario *s)
 {
@@ -30,8 +60,18 @@ int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned c
     if (!hx_mask_ok(s, "run", mask, mask_len))
         return HSEC_EINVAL;
     hx_scenario_prepare(s);
+    int rc = hsec_scenario_diagnose(s);
+    if (rc)
+        return rc;
     hx_opts o = {mask, s->progress, s->progress_user, NULL, s->err, false};
-    return hx_run(out, s, &o);
+    if ((rc = hx_run(out, s, &o)))
+        return rc;
+    if ((rc = diagnose(*out, s))) {
+        hx_result_free(*out);
+        *out = NULL;
+        hx_setmsg(s->err, "out of memory");
+    }
+    return rc;
 }
 
 int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s)
@@ -68,6 +108,30 @@ int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s)
 }
 
 void hsec_result_free(hsec_result *r) { hx_result_free(r); }
+
+size_t hsec_result_measure_count(const hsec_result *r) { return r ? r->nmeasure : 0; }
+
+int hsec_result_measures(unsigned char *mask, size_t count, const hsec_result *r)
+{
+    if (!mask || !r)
+        return hx_fail(HSEC_EINVAL, "result_measures: %s is NULL", r ? "mask" : "the result");
+    if (count != r->nmeasure)
+        return hx_fail(HSEC_EINVAL, "result_measures: count %zu is not the run's %zu measures",
+                       count, r->nmeasure);
+    if (count)
+        memcpy(mask, r->mask, count);
+    return HSEC_OK;
+}
+
+size_t hsec_result_diagnostic_count(const hsec_result *r) { return r ? r->diag.n : 0; }
+
+int hsec_result_diagnostic(hsec_warning *code, const char **message, const hsec_result *r,
+                           size_t i)
+{
+    if (!r)
+        return hx_fail(HSEC_EINVAL, "result_diagnostic: the result is NULL");
+    return hx_diag_get(code, message, &r->diag, i, "result_diagnostic");
+}
 
 int hsec_result_mode(const hsec_result *r) { return r ? r->mode : -1; }
 uint64_t hsec_result_steps(const hsec_result *r) { return r ? r->steps : 0; }

@@ -56,6 +56,7 @@ void hsec_scenario_free(hsec_scenario *s)
     hx_free(a, s->packages);
     hx_free(a, s->tt);
     hx_set64_free(a, &s->ttseen);
+    hx_diag_free(a, &s->diag);
     for (int e = 0; e < HSEC_EFFECT_COUNT; e++)
         hx_free(a, s->mt[e]);
     hx_free(a, s->rec);

@@ -64,6 +64,7 @@ struct hsec_scenario {
     double unc[HSEC_UNCERTAIN_COUNT][3]; /* triangular low, mode, high factors */
     double qs[HX_MAX_QUANTILES];
     size_t nqs;
+    hx_diags diag; /* warnings of the last run or diagnosis (diagnose.c) */
 };
 
 /* Sort the target lists by node or link and drop repeated measure targets.

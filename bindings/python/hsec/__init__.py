@@ -628,15 +628,30 @@ class Scenario(_Handle, _ModelView):
         self._progress = PROGRESS(call)
         return self._do(lib.hsec_scenario_set_progress(self._p, self._progress, None))
 
-    def run(self, measures=None):
-        """Run with every measure, or only those named in `measures`."""
+    def run(self, measures=None, package=None):
+        """Run with every measure in force, or only those named in
+        `measures` (a list of ids, or one id as a string), or only those of
+        `package` (its id, or "none" for no measure); not both."""
+        mask = self._force(measures, package)
         p = vp()
-        if measures is None:
+        if mask is None:
             self._do(lib.hsec_scenario_run(ctypes.byref(p), self._p))
         else:
-            mask = self._mask(measures)
             self._do(lib.hsec_scenario_run_with(ctypes.byref(p), self._p, mask, len(mask)))
         return Results(p.value, self)
+
+    def diagnose(self):
+        """The scenario's warnings, found now: a list of (code, message),
+        code the warning's name ("never_in_force", "unreachable",
+        "empty_group"), in the library's order. A run finds them too."""
+        self._do(lib.hsec_scenario_diagnose(self._p))
+        return self.warnings
+
+    @property
+    def warnings(self):
+        """The warnings kept from the last run or diagnose()."""
+        return _warnings(lib.hsec_scenario_diagnostic_count, lib.hsec_scenario_diagnostic,
+                         self._p)
 
     def compare(self):
         """The comparison document (hsec compare's JSON) as a dict."""
@@ -660,11 +675,28 @@ class Scenario(_Handle, _ModelView):
         if measures is None:
             return None
         ids = self.measures
+        if isinstance(measures, (str, bytes)):  # one id, not a sequence of letters
+            measures = [measures.decode() if isinstance(measures, bytes) else measures]
         wanted = set(measures)
         unknown = wanted - set(ids)
         if unknown:
             raise BadInput(_E["enotfound"], f"no measure {sorted(unknown)[0]!r}")
         return bytes(1 if m in wanted else 0 for m in ids)
+
+    def _force(self, measures, package):
+        """The mask of `measures` or of `package` ("none": no measure);
+        None for every measure."""
+        if package is None:
+            return self._mask(measures)
+        if measures is not None:
+            raise BadInput(_E["einval"], "give measures or a package, not both")
+        n = len(self.measures)
+        if package == "none" and "none" not in self.packages:
+            return bytes(n)
+        i = _index(package, self.packages, "package")
+        buf = ctypes.create_string_buffer(max(n, 1))
+        _check(lib.hsec_scenario_package_mask(buf, n, self._p, i))
+        return buf.raw[:n]
 
     def save(self, path, format="json"):
         """Save as a scenario document: "json", "cbor", "container" or
@@ -690,13 +722,27 @@ class Scenario(_Handle, _ModelView):
                                             mask, 0 if mask is None else len(mask), int(step)))
         return {"weight": w, "perturbation": p, "recovery": k}
 
-    def rank(self):
-        """Marginal equilibrium burden of every node (numpy array); rank_order
-        gives the ranking."""
+    def rank(self, measures=None, package=None):
+        """Marginal equilibrium burden of every node (numpy array), with
+        every measure in force or only those of `measures` or `package` (as
+        run); rank_order gives the ranking."""
         n = lib.hsec_compiled_node_count(self._c)
         out = np.zeros(n)
-        self._do(lib.hsec_scenario_rank(out.ctypes.data_as(c_double_p), n, self._p))
+        mask = self._force(measures, package)
+        self._do(lib.hsec_scenario_rank_with(out.ctypes.data_as(c_double_p), n, self._p, mask,
+                                             0 if mask is None else len(mask)))
         return out
+
+
+def _warnings(count, get, p):
+    code = ctypes.c_int()
+    msg = ctypes.c_char_p()
+    out = []
+    for i in range(count(p)):
+        _check(get(ctypes.byref(code), ctypes.byref(msg), p, i))
+        name = lib.hsec_warning_name(code.value)
+        out.append((name.decode() if name else str(code.value), msg.value.decode()))
+    return out
 
 
 class Results(_Handle):
@@ -714,6 +760,15 @@ class Results(_Handle):
                        if n else np.zeros((0, ORDER_COUNT)))
         self.mode = "dynamic" if lib.hsec_result_mode(ptr) == K.MODE["dynamic"] else "static"
         self.steps = lib.hsec_result_steps(ptr)
+        nm = lib.hsec_result_measure_count(ptr)
+        buf = ctypes.create_string_buffer(max(nm, 1))
+        _check(lib.hsec_result_measures(buf, nm, ptr))
+        ids = scenario.measures
+        # the ids of the measures the run had in force, in the scenario's order
+        self.measures = [ids[m] for m in range(nm) if buf.raw[m]]
+        # the run's own warnings (flat_series): a list of (code, message)
+        self.warnings = _warnings(lib.hsec_result_diagnostic_count, lib.hsec_result_diagnostic,
+                                  ptr)
 
     def node(self, name):
         return self._scenario.node(name)

@@ -13,7 +13,7 @@ DIMENSION = {"economic": 0, "food": 1, "health": 2, "environmental": 3, "persona
 ENUM = {"dimension": 0, "flag": 1, "service_kind": 2, "threat_actor": 3, "measure_kind": 4,
         "measure_actor": 5, "effect": 6, "phase": 7}
 PARAM = {"vulnerability": 0, "recovery": 1, "recovery_time": 2, "weight": 3, "baseline": 4,
-         "initial": 5}
+         "initial": 5, "onset": 6, "onset_time": 7}
 TIMING = {"start": 0, "duration": 1, "likelihood": 2, "ramp": 3, "cost": 4}
 UNCERTAIN = {"weights": 0, "magnitudes": 1, "recovery": 2}
 AT = {"last": 0, "peak": 1}
@@ -21,6 +21,7 @@ BURDEN = {"total": 0, "baseline": 1, "propagated": 2, "band": 3, "order": 4, "th
           "actor": 6, "region": 7, "initial": 8, "group": 9}
 FORMAT = {"json": 0, "cbor": 1, "container": 2, "container-zlib": 3}
 LIMIT = {"nodes": 0, "links": 1, "string": 2, "depth": 3, "size": 4, "ratio": 5}
+WARNING = {"never_in_force": 1, "unreachable": 2, "empty_group": 3, "flat_series": 4}
 
 # C enumeration: (prefix of its enumerators, the binding's table)
 ENUMS = {
@@ -34,6 +35,7 @@ ENUMS = {
     "hsec_burden": ("HSEC_BURDEN_", BURDEN),
     "hsec_format": ("HSEC_FORMAT_", FORMAT),
     "hsec_limit": ("HSEC_LIMIT_", LIMIT),
+    "hsec_warning": ("HSEC_WARN_", WARNING),
 }
 
 MODE = {"static": 0, "dynamic": 1}
