@@ -124,8 +124,8 @@ static void group_table(buf *b, const hsec_result *r, size_t g, hsec_at at)
     for (int d = 0; d < HSEC_DIM_COUNT; d++) {
         put(b, "    %-14s %6.3f  %-11s %7.4f %7.4f %7.4f %7.4f\n",
             hsec_enum_name(HSEC_ENUM_DIMENSION, d), y[d],
-            hsec_enum_name(HSEC_ENUM_PHASE, (int)hsec_phase_of(y[d])), p[d * HSEC_ORDER_COUNT], p[d * HSEC_ORDER_COUNT + 1],
-            p[d * HSEC_ORDER_COUNT + 2], p[d * HSEC_ORDER_COUNT + 3]);
+            hsec_enum_name(HSEC_ENUM_PHASE, (int)hsec_phase_of(y[d])), p[d * HSEC_ORDER_COUNT],
+            p[d * HSEC_ORDER_COUNT + 1], p[d * HSEC_ORDER_COUNT + 2], p[d * HSEC_ORDER_COUNT + 3]);
     }
 }
 
@@ -202,7 +202,8 @@ int text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenar
             pct(x, prop), hsec_compiled_group_size(c, g) > 0 ? x / hsec_compiled_group_size(c, g)
                                                             : 0);
     }
-    put(&b, "  by region where people live:\n");
+    put(&b, "  by region where people live (a region includes the regions below it; only "
+            "regions without a parent add up to the total):\n");
     for (size_t i = 0; i < hsec_compiled_region_count(c); i++) {
         double x = burden(r, HSEC_BURDEN_REGION, i);
         if (x > 0)
@@ -356,13 +357,14 @@ int text_compare(char **out, size_t *len, hsec_result *const *results, size_t co
             put(&b, " %14s\n", "(no cost)");
     }
 
-    put(&b, "\nAverted by order of effect (share of the package's averted burden)\n");
+    put(&b, "\nAverted by order of effect (share of the package's averted burden; a measure "
+            "can move harm between orders, but never raises the total)\n");
     put(&b, "%-18s %9s %9s %9s %9s\n", "package", "1st", "2nd", "3rd", "4+");
     for (size_t p = 0; p + 1 < count; p++) {
         const hsec_result *r = results[1 + p];
         double av = bprop - burden(r, HSEC_BURDEN_PROPAGATED, 0);
         put(&b, "%-18s", hsec_scenario_package_id(s, p));
-        for (size_t o = 0; o < 4; o++)
+        for (size_t o = 0; o < HSEC_ORDER_COUNT; o++)
             put(&b, " %8.1f%%",
                 pct(burden(base, HSEC_BURDEN_ORDER, o) - burden(r, HSEC_BURDEN_ORDER, o), av));
         put(&b, "\n");
@@ -383,7 +385,7 @@ int text_compare(char **out, size_t *len, hsec_result *const *results, size_t co
         }
         put(&b, "\n");
     }
-    put(&b, "\nAverted by region where people live\n");
+    put(&b, "\nAverted by region where people live (a region includes the regions below it)\n");
     for (size_t i = 0; i < hsec_compiled_region_count(c); i++) {
         double br = burden(base, HSEC_BURDEN_REGION, i);
         if (br <= 0)
