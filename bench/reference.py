@@ -106,22 +106,6 @@ def agree(name, got, want):
     return ok
 
 
-def onset_rates(s, n):
-    """Every node's onset rate: the binding's accessor when it has one, else
-    hsec_scenario_onset_rates through the binding's loaded library."""
-    if hasattr(s, "onset_rates"):
-        return np.asarray(s.onset_rates(), dtype=float)
-    import ctypes
-    from hsec._lib import lib
-    ko = np.zeros(n)
-    f = lib.hsec_scenario_onset_rates
-    rc = f(ko.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), ctypes.c_size_t(n),
-           s._p if isinstance(s._p, ctypes.c_void_p) else ctypes.c_void_p(s._p))
-    if rc != 0:
-        raise RuntimeError(f"hsec_scenario_onset_rates failed ({rc})")
-    return ko
-
-
 def clamp(qs):
     """The bounded clamp of doc/model.md §4, in place, on the rows of qs
     (orders 1, 2, 3, 4+, then the threats' parts) whose total is above 1."""
@@ -198,7 +182,7 @@ def main(out):
                         o["perturbation"].sum(axis=1)))
             prev = o
         which.append(len(ops) - 1)
-    ko = onset_rates(s, n)
+    ko = s.onset_rates()
     G, P = 3 + H, 4 + H
     R = int(lags.max()) + 1
     hist = np.zeros((R, n, G))  # gather blocks of steps t-R+1 .. t, at [step % R]

@@ -172,10 +172,11 @@ func (s *Scenario) Services() ([]Service, error) {
 }
 
 // Params returns every node's value of a parameter ("vulnerability",
-// "recovery", "recovery_time", "weight", "baseline", "initial") as the
-// model gave it, in node order: "recovery" is 1 where a recovery time was
-// given, "recovery_time" 0 where a rate was; "weight" (before normalising)
-// and "baseline" are NaN on services.
+// "recovery", "recovery_time", "weight", "baseline", "initial", "onset",
+// "onset_time") as the model gave it, in node order: "recovery" is 1 where
+// a recovery time was given, "recovery_time" 0 where a rate was; "weight"
+// (before normalising) and "baseline" are NaN on services; "onset" and
+// "onset_time" are NaN where none was given.
 func (s *Scenario) Params(param string) ([]float64, error) {
 	if s.p == nil {
 		return nil, closed("scenario")
@@ -510,4 +511,23 @@ func (r *Results) GroupY(index int, peak bool) ([DimCount]float64, error) {
 	})
 	runtime.KeepAlive(r)
 	return y, err
+}
+
+// OnsetRates returns every node's onset rate, the rate at which a rising
+// node moves in a dynamic run (an onset given, an onset time converted, or
+// the node's recovery rate before measures).
+func (s *Scenario) OnsetRates() ([]float64, error) {
+	if s.p == nil {
+		return nil, closed("scenario")
+	}
+	defer runtime.KeepAlive(s)
+	n := int(C.hsec_compiled_node_count(s.compiled()))
+	out := make([]float64, n+1)
+	err := lastErrmsg(func() C.int {
+		return C.hsec_scenario_onset_rates((*C.double)(unsafe.Pointer(&out[0])), C.size_t(n), s.p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out[:n], nil
 }

@@ -403,3 +403,40 @@ func TestMessagesOfGoroutines(t *testing.T) {
 		}
 	}
 }
+
+// A struck bridge that fails at once (onset_time 0) is at the strike's
+// magnitude after one step; the onset rates say so.
+func TestOnset(t *testing.T) {
+	m, err := NewModel()
+	check(t, err)
+	defer m.Close()
+	check(t, m.AddRegion("r", ""))
+	check(t, m.AddService("bridge", "transport", "r"))
+	check(t, m.Set("bridge", "recovery_time", 120))
+	check(t, m.Set("bridge", "onset_time", 0))
+	s, err := m.Compile()
+	check(t, err)
+	defer s.Close()
+	check(t, s.AddThreat("strike", "adversary", map[string]float64{"bridge": 0.9}))
+	check(t, s.SetOption("mode", 1))
+	check(t, s.SetOption("steps", 2))
+	check(t, s.Record("bridge"))
+	r, err := s.Run()
+	check(t, err)
+	defer r.Close()
+	q, err := r.Series("bridge")
+	check(t, err)
+	if len(q) != 3 || q[1] != 0.9 || q[2] != 0.9 {
+		t.Fatalf("bridge series %v, want 0, 0.9, 0.9", q)
+	}
+	ko, err := s.OnsetRates()
+	check(t, err)
+	if len(ko) != 1 || ko[0] != 1 {
+		t.Fatalf("onset rates %v, want [1]", ko)
+	}
+	given, err := s.Params("onset_time")
+	check(t, err)
+	if given[0] != 0 {
+		t.Fatalf("onset_time as given %v, want 0", given[0])
+	}
+}

@@ -215,6 +215,7 @@ var params = map[string]C.hsec_param{
 	"vulnerability": C.HSEC_PARAM_VULNERABILITY, "recovery": C.HSEC_PARAM_RECOVERY,
 	"recovery_time": C.HSEC_PARAM_RECOVERY_TIME, "weight": C.HSEC_PARAM_WEIGHT,
 	"baseline": C.HSEC_PARAM_BASELINE, "initial": C.HSEC_PARAM_INITIAL,
+	"onset": C.HSEC_PARAM_ONSET, "onset_time": C.HSEC_PARAM_ONSET_TIME,
 }
 
 // Set sets a parameter ("vulnerability", "recovery", ...) of a node

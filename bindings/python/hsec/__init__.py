@@ -262,7 +262,8 @@ class Model(_Handle):
 
     def add_group(self, id, region, size, flags=(), **params):
         """A group; params are per-node parameters (vulnerability=1.5, or
-        vulnerability={"health": 1.5}, recovery=..., weights=..., baseline=...)."""
+        vulnerability={"health": 1.5}, recovery=..., onset=..., onset_time=...,
+        weights=..., baseline=...)."""
         self._do(lib.hsec_model_add_group(self._p, _b(id, "id"), _b(region, "region"),
                                           _f(size, "size")))
         if flags:
@@ -396,10 +397,11 @@ class _ModelView:
 
     def params(self, param):
         """Every node's value of a parameter ("vulnerability", "recovery",
-        "recovery_time", "weight", "baseline", "initial") as the model gave
-        it, a numpy array in node order: "recovery" is 1 where a recovery
-        time was given, "recovery_time" 0 where a rate was; "weight" (before
-        normalising) and "baseline" are NaN on services."""
+        "recovery_time", "weight", "baseline", "initial", "onset",
+        "onset_time") as the model gave it, a numpy array in node order:
+        "recovery" is 1 where a recovery time was given, "recovery_time" 0
+        where a rate was; "weight" (before normalising) and "baseline" are
+        NaN on services; "onset" and "onset_time" NaN where none was given."""
         c = self._c
         n = lib.hsec_compiled_node_count(c)
         out = np.zeros(n)
@@ -709,8 +711,9 @@ class Scenario(_Handle, _ModelView):
     def operator(self, step=-1, measures=None):
         """The operator of doc/model.md section 2 at a dynamic step (or -1:
         static, everything at full strength): a dict of "weight" (a'_ij per
-        link, in the order of links()), "perturbation" (nodes x threats) and
-        "recovery" (k_i per node), numpy arrays."""
+        link, in the order of links()), "perturbation" (nodes x threats),
+        "recovery" (kr_i per node: the rate of a falling node) and "onset"
+        (ko_i: the rate of a rising node), numpy arrays."""
         c = self._c
         n, nnz = lib.hsec_compiled_node_count(c), lib.hsec_compiled_link_count(c)
         h = lib.hsec_scenario_threat_count(self._p)
@@ -720,7 +723,15 @@ class Scenario(_Handle, _ModelView):
                                             p.ctypes.data_as(c_double_p),
                                             k.ctypes.data_as(c_double_p), self._p,
                                             mask, 0 if mask is None else len(mask), int(step)))
-        return {"weight": w, "perturbation": p, "recovery": k}
+        return {"weight": w, "perturbation": p, "recovery": k, "onset": self.onset_rates()}
+
+    def onset_rates(self):
+        """Every node's onset rate (numpy array): the rate at which a rising
+        node moves in a dynamic run, the same at every step."""
+        n = lib.hsec_compiled_node_count(self._c)
+        out = np.zeros(n)
+        _check(lib.hsec_scenario_onset_rates(out.ctypes.data_as(c_double_p), n, self._p))
+        return out
 
     def rank(self, measures=None, package=None):
         """Marginal equilibrium burden of every node (numpy array), with

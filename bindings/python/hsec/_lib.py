@@ -152,6 +152,7 @@ _SIGNATURES = {
     "hsec_rank_order": (i32, [c_size_p, c_double_p, size]),
     "hsec_scenario_operator": (i32, [c_double_p, c_double_p, c_double_p, vp, cstr, size,
                                      ctypes.c_int64]),
+    "hsec_scenario_onset_rates": (i32, [c_double_p, size, vp]),
     "hsec_result_free": (None, [vp]),
     "hsec_result_mode": (i32, [vp]),
     "hsec_result_steps": (ctypes.c_uint64, [vp]),

@@ -298,3 +298,32 @@ def test_load_bytes_in_any_encoding_and_limits(tmp_path):
     with pytest.raises(hsec.BadInput) as e:
         hsec.load(b"")
     assert e.value.code == -7
+
+
+def test_onset():
+    """A struck bridge that fails at once (onset_time 0) but takes 120 days
+    to recover is at the strike's magnitude after one step; without an
+    onset the rate is the recovery rate, ln(100) / 120."""
+    m = hsec.Model()
+    m.add_region("r")
+    m.add_service("bridge", "transport", "r", recovery_time=120, onset_time=0)
+    m.add_service("road", "transport", "r", recovery_time=120)
+    m.add_group("g", "r", 100, onset={"health": 0.5})
+    c = m.compile()
+    m.close()
+    s = c.scenario()
+    c.close()
+    s.add_threat("strike", {"bridge": 0.9, "road": 0.9}, actor="adversary")
+    s.set_option("mode", "dynamic").set_option("steps", 3)
+    s.record("bridge").record("road")
+    r = s.run()
+    assert list(r.series("bridge")) == [0, 0.9, 0.9, 0.9]
+    slow = math.log(100) / 120
+    assert abs(r.series("road")[1] - 0.9 * slow) < 1e-15
+    ko = s.onset_rates()
+    bridge, road, health = s.node("bridge"), s.node("road"), s.node("g.health")
+    assert ko[bridge] == 1 and abs(ko[road] - slow) < 1e-15 and ko[health] == 0.5
+    assert np.array_equal(s.operator(step=0)["onset"], ko)
+    given = s.params("onset_time")
+    assert given[bridge] == 0 and math.isnan(given[road])
+    assert s.params("onset")[health] == 0.5
