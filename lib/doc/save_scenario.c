@@ -9,6 +9,7 @@
  */
 #include "doc.h"
 
+#include <math.h>
 #include <string.h>
 
 static bool all_equal(const double *x, double v)
@@ -121,22 +122,15 @@ static void regions(hb *b, hd *doc, const hsec_compiled *c)
  * agree) or of a service (n = 1: the number). */
 static void onset_dims(hb *b, hd *o, const char *key, const double *x, int n)
 {
-    bool any = false, same = true;
-    for (int d = 0; d < n; d++) {
-        any = any || x[d] == x[d];
-        same = same && x[d] == x[0];
-    }
-    if (!any)
-        return;
-    if (same) {
-        hb_set(b, o, key, hb_num(b, x[0]));
+    if (n == 1) {
+        if (x[0] == x[0])
+            hb_set(b, o, key, hb_num(b, x[0]));
         return;
     }
-    hd *obj = hb_new(b, HD_OBJ);
-    for (int d = 0; d < n; d++)
-        if (x[d] == x[d])
-            hb_set(b, obj, hsec_enum_name(HSEC_ENUM_DIMENSION, d), hb_num(b, x[d]));
-    hb_set(b, o, key, obj);
+    bool given[HSEC_DIM_COUNT];
+    for (int d = 0; d < HSEC_DIM_COUNT; d++)
+        given[d] = x[d] == x[d];
+    per_dim(b, o, key, x, NAN, given);
 }
 
 static void onset(hb *b, hd *o, const double *rate, const double *time, int n)
