@@ -91,6 +91,21 @@ static void measures_line(buf *b, const unsigned char *mask, const hsec_scenario
     put(b, ")\n");
 }
 
+/* The "measures in force" line of a result's (or else an ensemble's) run. */
+static int in_force(buf *b, const hsec_result *r, const hsec_ensemble *e,
+                    const hsec_scenario *s)
+{
+    size_t nm = hsec_scenario_measure_count(s);
+    unsigned char *mask = malloc(nm ? nm : 1);
+    if (!mask)
+        return HSEC_ENOMEM;
+    int rc = r ? hsec_result_measures(mask, nm, r) : hsec_ensemble_measures(mask, nm, e);
+    if (!rc)
+        measures_line(b, mask, s);
+    free(mask);
+    return rc;
+}
+
 static void warning_line(buf *b, hsec_warning code, const char *msg)
 {
     const char *name = hsec_warning_name((int)code);
@@ -149,15 +164,11 @@ int text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenar
     size_t ng = hsec_compiled_group_count(c), n = hsec_compiled_node_count(c);
     put(&b, "%zu groups, %zu services, %zu nodes, %zu links\n", ng, n - ng * HSEC_DIM_COUNT,
         n, hsec_compiled_link_count(c));
-    size_t nm = hsec_result_measure_count(r);
-    unsigned char *mask = malloc(nm ? nm : 1);
-    if (!mask || hsec_result_measures(mask, nm, r) != HSEC_OK) {
-        free(mask);
+    int rc = in_force(&b, r, NULL, s);
+    if (rc) {
         free(b.p);
-        return mask ? HSEC_EINVAL : HSEC_ENOMEM;
+        return rc;
     }
-    measures_line(&b, mask, s);
-    free(mask);
     warnings(&b, r, s);
     put(&b, "\n");
 
@@ -568,15 +579,11 @@ int text_ensemble(char **out, size_t *len, const hsec_ensemble *e, const double 
     put(&b, "ENSEMBLE of %llu members (uncertain link weights, threat magnitudes and "
             "recovery rates as the scenario gives them)\n",
         (unsigned long long)hsec_ensemble_members(e));
-    size_t nm = hsec_scenario_measure_count(s);
-    unsigned char *mask = malloc(nm ? nm : 1);
-    if (!mask || hsec_ensemble_measures(mask, nm, e) != HSEC_OK) {
-        free(mask);
+    int rc = in_force(&b, NULL, e, s);
+    if (rc) {
         free(b.p);
-        return mask ? HSEC_EINVAL : HSEC_ENOMEM;
+        return rc;
     }
-    measures_line(&b, mask, s);
-    free(mask);
     warnings(&b, NULL, s);
     put(&b, "\n");
     put(&b, "  %-28s", "quantile");

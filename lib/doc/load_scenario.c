@@ -213,20 +213,15 @@ static int group_item(ld *l, const hd *o, char *where, size_t wsize)
         rc = rate_or_time(l, where, o, "recovery", "recovery_time");
     if (!rc)
         rc = rate_or_time(l, where, o, "onset", "onset_time");
-    if (!rc)
-        rc = per_dim(l, where, o, id, "vulnerability", HSEC_PARAM_VULNERABILITY);
-    if (!rc)
-        rc = per_dim(l, where, o, id, "recovery", HSEC_PARAM_RECOVERY);
-    if (!rc)
-        rc = per_dim(l, where, o, id, "recovery_time", HSEC_PARAM_RECOVERY_TIME);
-    if (!rc)
-        rc = per_dim(l, where, o, id, "onset", HSEC_PARAM_ONSET);
-    if (!rc)
-        rc = per_dim(l, where, o, id, "onset_time", HSEC_PARAM_ONSET_TIME);
-    if (!rc)
-        rc = per_dim(l, where, o, id, "baseline", HSEC_PARAM_BASELINE);
-    if (!rc)
-        rc = per_dim(l, where, o, id, "initial", HSEC_PARAM_INITIAL);
+    static const struct {
+        const char *key;
+        hsec_param param;
+    } dims[] = {{"vulnerability", HSEC_PARAM_VULNERABILITY}, {"recovery", HSEC_PARAM_RECOVERY},
+                {"recovery_time", HSEC_PARAM_RECOVERY_TIME}, {"onset", HSEC_PARAM_ONSET},
+                {"onset_time", HSEC_PARAM_ONSET_TIME},       {"baseline", HSEC_PARAM_BASELINE},
+                {"initial", HSEC_PARAM_INITIAL}};
+    for (size_t k = 0; k < sizeof dims / sizeof *dims && !rc; k++)
+        rc = per_dim(l, where, o, id, dims[k].key, dims[k].param);
     const hd *w = member(l, &rc, where, o, "weights", HD_OBJ, false);
     if (!rc && w) { /* named dimensions; the others weigh 0 */
         rc = api(l, where, hsec_model_set(l->m, id, HSEC_PARAM_WEIGHT, 0));
