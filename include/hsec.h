@@ -941,9 +941,10 @@ typedef enum hsec_limit {
     HSEC_LIMIT_STRING = 2, /* bytes of one string (default 1 MiB) */
     HSEC_LIMIT_DEPTH = 3,  /* nesting of arrays and objects (default 64) */
     HSEC_LIMIT_SIZE = 4,   /* bytes of a document, decompressed (default 2 GiB) */
-    HSEC_LIMIT_RATIO = 5   /* how many times a compressed payload may expand (default 200) */
+    HSEC_LIMIT_RATIO = 5,  /* how many times a compressed payload may expand (default 200) */
+    HSEC_LIMIT_MEMORY = 6  /* bytes the compiled model and a run of it may take (default 4 GiB) */
 } hsec_limit;
-#define HSEC_LIMIT_COUNT 6
+#define HSEC_LIMIT_COUNT 7
 
 /*
  * A loader reads documents in any encoding (detected: the container's

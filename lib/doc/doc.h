@@ -82,7 +82,7 @@ const char *hd_type_name(hd_type t);
 
 /* What a loader accepts (hsec_limit). */
 typedef struct hd_limits {
-    uint64_t nodes, links, string, depth, size, ratio;
+    uint64_t nodes, links, string, depth, size, ratio, memory;
 } hd_limits;
 void hd_default_limits(hd_limits *l);
 
