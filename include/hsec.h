@@ -51,12 +51,12 @@ extern "C" {
 /* ---------------------------------------------------------------- version */
 
 #define HSEC_VERSION_MAJOR 1
-#define HSEC_VERSION_MINOR 0
+#define HSEC_VERSION_MINOR 1
 #define HSEC_VERSION_PATCH 0
 /* MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define HSEC_VERSION_NUMBER \
     (HSEC_VERSION_MAJOR * 10000 + HSEC_VERSION_MINOR * 100 + HSEC_VERSION_PATCH)
-#define HSEC_VERSION_STRING "1.0.0"
+#define HSEC_VERSION_STRING "1.1.0"
 
 /* Version of the library actually linked (compare with HSEC_VERSION_NUMBER).
  * Within one major version (the soname's, libhsec.so.1) only additions are
@@ -78,11 +78,34 @@ typedef enum hsec_error {
     HSEC_EIO = -6,       /* a file could not be read or written */
     HSEC_EFORMAT = -7,   /* a document is malformed (syntax, type, key) */
     HSEC_ESTATE = -8,    /* the call does not fit the object's state */
-    HSEC_ECANCELED = -9  /* a progress callback asked to stop */
+    HSEC_ECANCELED = -9, /* a progress callback asked to stop */
+    HSEC_ELIMIT = -10    /* the work would exceed a limit the caller set (1.1) */
 } hsec_error;
 
 /* Static text for a code; never NULL ("unknown error" for unknown codes). */
 HSEC_API const char *hsec_strerror(int code);
+
+/*
+ * Limits on what input may ask for. A loader checks a document against all
+ * of them (hsec_loader_set_limit) and hands nodes, links and memory on to
+ * the model and scenario it builds; a model (hsec_model_set_limit: nodes,
+ * links, memory) checks them before compiling, template links included; a
+ * scenario (hsec_scenario_set_limit: memory) inherits its compiled model's
+ * memory limit and checks its target lists, runs and ensembles against it
+ * before allocating. A model or scenario built through the API has no
+ * limits until they are set. Exceeding one is HSEC_ELIMIT, with a message
+ * naming what is too large.
+ */
+typedef enum hsec_limit {
+    HSEC_LIMIT_NODES = 0,  /* nodes of the model (default 100,000,000) */
+    HSEC_LIMIT_LINKS = 1,  /* links, written and from templates (default 1,000,000,000) */
+    HSEC_LIMIT_STRING = 2, /* bytes of one string (default 1 MiB) */
+    HSEC_LIMIT_DEPTH = 3,  /* nesting of arrays and objects (default 64) */
+    HSEC_LIMIT_SIZE = 4,   /* bytes of a document, decompressed (default 2 GiB) */
+    HSEC_LIMIT_RATIO = 5,  /* how many times a compressed payload may expand (default 200) */
+    HSEC_LIMIT_MEMORY = 6  /* bytes of the compiled model, targets and a run (default 4 GiB) */
+} hsec_limit;
+#define HSEC_LIMIT_COUNT 7
 
 /* Longest message a handle keeps, terminating NUL included. */
 #define HSEC_ERRMSG_MAX 512
@@ -333,6 +356,12 @@ HSEC_API int hsec_model_use_template(hsec_model *m, const char *name);
  */
 HSEC_API int hsec_model_compile(hsec_compiled **out, hsec_model *m);
 
+/* The model's limits on nodes, links (written and from templates) and the
+ * memory its compiled form takes (HSEC_LIMIT_NODES, _LINKS, _MEMORY; 0 is
+ * refused); get gives UINT64_MAX for a limit not set. Since 1.1. */
+HSEC_API int hsec_model_set_limit(hsec_model *m, hsec_limit what, uint64_t value);
+HSEC_API int hsec_model_get_limit(uint64_t *out, const hsec_model *m, hsec_limit what);
+
 /* ---------------------------------------------------------- compiled model */
 
 /* Release a reference (scenarios hold their own). */
@@ -411,6 +440,17 @@ HSEC_API int hsec_compiled_params(double *out, size_t count, const hsec_compiled
 HSEC_API int hsec_scenario_new(hsec_scenario **out, const hsec_compiled *c);
 HSEC_API void hsec_scenario_free(hsec_scenario *s);
 HSEC_API const char *hsec_scenario_errmsg(const hsec_scenario *s);
+/* The scenario's memory limit (HSEC_LIMIT_MEMORY only; by default its
+ * compiled model's), checked before target lists grow and before a run,
+ * ensemble, comparison or search allocates. Since 1.1. */
+HSEC_API int hsec_scenario_set_limit(hsec_scenario *s, hsec_limit what, uint64_t value);
+HSEC_API int hsec_scenario_get_limit(uint64_t *out, const hsec_scenario *s, hsec_limit what);
+/* About the bytes the compiled model, the scenario's target lists and one
+ * run with its options take together: what is checked against the memory
+ * limit (an ensemble adds a run per thread and its members' figures).
+ * HSEC_ELIMIT, with *bytes set and hsec_last_errmsg naming the largest
+ * part, when that exceeds the scenario's memory limit. Since 1.1. */
+HSEC_API int hsec_scenario_memory(uint64_t *bytes, const hsec_scenario *s);
 /* The compiled model, borrowed. */
 HSEC_API const hsec_compiled *hsec_scenario_compiled(const hsec_scenario *s);
 /* The allocator the scenario uses (its model's), copied into *out. */
@@ -934,17 +974,7 @@ typedef enum hsec_format {
 } hsec_format;
 #define HSEC_FORMAT_COUNT 4
 
-/* What a loader accepts; set each with hsec_loader_set_limit. */
-typedef enum hsec_limit {
-    HSEC_LIMIT_NODES = 0,  /* nodes of the model (default 100,000,000) */
-    HSEC_LIMIT_LINKS = 1,  /* links written in the document (default 1,000,000,000) */
-    HSEC_LIMIT_STRING = 2, /* bytes of one string (default 1 MiB) */
-    HSEC_LIMIT_DEPTH = 3,  /* nesting of arrays and objects (default 64) */
-    HSEC_LIMIT_SIZE = 4,   /* bytes of a document, decompressed (default 2 GiB) */
-    HSEC_LIMIT_RATIO = 5,  /* how many times a compressed payload may expand (default 200) */
-    HSEC_LIMIT_MEMORY = 6  /* bytes the compiled model and a run of it may take (default 4 GiB) */
-} hsec_limit;
-#define HSEC_LIMIT_COUNT 7
+/* A loader's limits: hsec_limit, with the model's and the scenario's, above. */
 
 /*
  * A loader reads documents in any encoding (detected: the container's

@@ -18,6 +18,7 @@ const char *hsec_strerror(int code)
     case HSEC_EFORMAT: return "malformed document";
     case HSEC_ESTATE: return "call does not fit the object's state";
     case HSEC_ECANCELED: return "canceled";
+    case HSEC_ELIMIT: return "a limit would be exceeded";
     default: return "unknown error";
     }
 }

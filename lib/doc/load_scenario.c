@@ -564,6 +564,10 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
                     count_of(doc, "links"), (unsigned long long)lim->links);
     if ((rc = hsec_model_new(&l.m, a)))
         return fail(&l, rc, "out of memory");
+    static const hsec_limit handed[] = {HSEC_LIMIT_NODES, HSEC_LIMIT_LINKS, HSEC_LIMIT_MEMORY};
+    const uint64_t value[] = {lim->nodes, lim->links, lim->memory};
+    for (size_t i = 0; i < sizeof handed / sizeof *handed; i++)
+        hsec_model_set_limit(l.m, handed[i], value[i]); /* cannot fail: values checked */
     hsec_compiled *c = NULL;
     static const char *const region_keys[] = {"id", "parent", NULL};
     static const char *const group_keys[] = {
@@ -597,6 +601,9 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
         !(rc = each(&l, doc, "packages", package_keys, package_item)) &&
         !(rc = load_run(&l, doc)))
         rc = load_uncertainty(&l, doc);
+    uint64_t bytes;
+    if (!rc && (rc = hsec_scenario_memory(&bytes, l.s)))
+        rc = fail(&l, rc, "run: %s", hsec_last_errmsg());
     if (rc) {
         hsec_scenario_free(l.s);
         return rc;

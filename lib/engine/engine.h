@@ -223,7 +223,9 @@ static inline const double *hx_source(const ctx *x, size_t e, size_t tmod)
     const hsec_compiled *c = x->c;
     uint32_t j = c->col[e];
     if (x->uselag && c->lag[e]) {
-        size_t slot = tmod >= c->lag[e] ? tmod - c->lag[e] : tmod + x->R - c->lag[e];
+        /* a lag beyond the ring reads the initial state, as R - 1 does */
+        size_t lag = c->lag[e] < x->R ? c->lag[e] : x->R - 1;
+        size_t slot = tmod >= lag ? tmod - lag : tmod + x->R - lag;
         return x->ring + (slot * c->nlagsrc + c->hidx[j]) * x->G;
     }
     return x->gv + (size_t)j * x->G;
@@ -237,6 +239,22 @@ static inline double hx_total(const ctx *x, const double *q)
     return x->bounded && t > 1 ? 1 : t;
 }
 
+
+/* budget.c: the memory of a run, before it allocates */
+typedef struct hx_size {
+    uint64_t run;    /* one run's state and result */
+    uint64_t series; /* of which the recorded series */
+    uint64_t ring;   /* of which the history of lagged links */
+    uint64_t fixed;  /* the compiled model and the scenario's targets */
+} hx_size;
+/* Slots of the lag ring a run of `steps` steps needs: min(maxlag, steps) + 1. */
+uint64_t hx_ring_slots(const hsec_compiled *c, uint64_t steps);
+void hx_run_size(hx_size *z, const hsec_scenario *s);
+/* Do `runs` runs at once fit in the scenario's memory limit with the model
+ * and targets? When not, the message in err names `what` and the largest
+ * part, and HSEC_ELIMIT is returned. */
+int hx_run_fits(const hsec_scenario *s, const hx_size *z, uint64_t runs, const char *what,
+                char *err);
 
 /* coeffs.c */
 /* Strengths of measures and threats at step t (full strength when static). */

@@ -40,7 +40,14 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     x.P = 4 + x.S;
     x.G = 3 + x.S;
     x.uselag = x.dynamic && c->maxlag > 0;
-    x.R = x.uselag ? (size_t)c->maxlag + 1 : 0;
+    x.R = x.uselag ? (size_t)hx_ring_slots(c, steps) : 0;
+    {
+        hx_size z;
+        hx_run_size(&z, s);
+        int fit = hx_run_fits(s, &z, 1, "the run", err);
+        if (fit)
+            return fit;
+    }
 
     int rc = HSEC_ENOMEM;
     hsec_result *r = NULL;

@@ -148,6 +148,8 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
     uint32_t *entity_node = NULL, *stack = NULL;
     region_index ri = {0};
     m->err[0] = '\0';
+    if ((rc = hx_model_check_limits(m)))
+        return rc;
 
     hsec_compiled *c = hx_calloc(a, 1, sizeof *c);
     if (!c)
@@ -358,6 +360,9 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
                 c->hidx[links[l].from] = (uint32_t)c->nlagsrc++;
         }
     }
+
+    c->bytes = hx_compiled_bytes(m, n, nl);
+    c->memlimit = hx_limit(m->lim_memory);
 
 done:
     free_region_index(a, &ri);

@@ -59,6 +59,7 @@ struct hsec_model {
     size_t nlink, caplink;
     hx_map names;
     unsigned templates;
+    uint64_t lim_nodes, lim_links, lim_memory; /* 0: no limit (limits.c) */
 };
 
 /* ---- compiled model (compile.c, compiled.c) */
@@ -102,7 +103,21 @@ struct hsec_compiled {
     size_t nservice;
     cservice *services;
     hx_map map; /* ids -> HX_REF */
+    uint64_t bytes;    /* what the compiled model takes, about (limits.c) */
+    uint64_t memlimit; /* the model's memory limit when compiled (UINT64_MAX: none) */
 };
+
+/* ---- limits (limits.c) */
+/* A limit as stored (0: none) as its value (UINT64_MAX: none). */
+uint64_t hx_limit(uint64_t stored);
+/* Check the model against its limits before compiling: nodes, links
+ * written and expanded from templates, and the memory the compiled model
+ * takes; the message names what is too large. */
+int hx_model_check_limits(hsec_model *m);
+/* The bytes a compiled model of n nodes and nnz links takes, about. */
+uint64_t hx_compiled_bytes(const hsec_model *m, uint64_t n, uint64_t nnz);
+/* a * b + c, saturating at UINT64_MAX */
+uint64_t hx_mul_add(uint64_t a, uint64_t b, uint64_t c);
 
 /* Take a reference to a compiled model (hsec_compiled_free releases it). */
 void hx_compiled_ref(const hsec_compiled *c);

@@ -211,3 +211,60 @@ bool hx_mask_ok(hsec_scenario *s, const char *what, const unsigned char *mask, s
               mask_len, s->nmeasure);
     return false;
 }
+
+/* ---- the memory limit */
+
+uint64_t hx_memlimit(const hsec_scenario *s)
+{
+    return s->memlimit ? s->memlimit : s->c->memlimit;
+}
+
+/* A target as listed, and its entry in the set that finds repeats. */
+#define TARGET_BYTES (sizeof(starget) + 16)
+
+uint64_t hx_scenario_bytes(const hsec_scenario *s)
+{
+    uint64_t targets = s->ntt;
+    for (int e = 0; e < HSEC_EFFECT_COUNT; e++)
+        targets += s->nmt[e];
+    return hx_mul_add(targets, TARGET_BYTES, s->c->bytes);
+}
+
+int hx_targets_fit(hsec_scenario *s, const char *who, const char *name, size_t count)
+{
+    uint64_t lim = hx_memlimit(s), have = hx_scenario_bytes(s);
+    uint64_t want = hx_mul_add(count, TARGET_BYTES, have);
+    if (want <= lim)
+        return HSEC_OK;
+    FAIL(HSEC_ELIMIT,
+         "%s: target \"%s\" adds %zu targets; with the model and the targets before, the "
+         "scenario would take about %llu bytes (%.0f MiB), more than the memory limit of %llu "
+         "bytes (HSEC_LIMIT_MEMORY)",
+         who, hx_show(name), count, (unsigned long long)want, (double)want / 1048576.0,
+         (unsigned long long)lim);
+}
+
+int hsec_scenario_set_limit(hsec_scenario *s, hsec_limit what, uint64_t value)
+{
+    if (!s)
+        return hx_fail(HSEC_EINVAL, "scenario_set_limit: the scenario is NULL");
+    if (what != HSEC_LIMIT_MEMORY)
+        FAIL(HSEC_EINVAL, "scenario_set_limit: limit %d is not a scenario's (only "
+             "HSEC_LIMIT_MEMORY)", (int)what);
+    if (value == 0)
+        FAIL(HSEC_EINVAL, "scenario_set_limit: 0 would refuse everything");
+    s->memlimit = value;
+    return HSEC_OK;
+}
+
+int hsec_scenario_get_limit(uint64_t *out, const hsec_scenario *s, hsec_limit what)
+{
+    if (!out || !s)
+        return hx_fail(HSEC_EINVAL, "scenario_get_limit: %s is NULL",
+                       out ? "the scenario" : "out");
+    if (what != HSEC_LIMIT_MEMORY)
+        return hx_fail(HSEC_EINVAL, "scenario_get_limit: limit %d is not a scenario's",
+                       (int)what);
+    *out = hx_memlimit(s);
+    return HSEC_OK;
+}

@@ -43,8 +43,10 @@ void hsec_scenario_free(hsec_scenario *s)
     if (!s)
         return;
     const hsec_allocator *a = &s->a;
-    for (size_t i = 0; i < s->nthreat; i++)
+    for (size_t i = 0; i < s->nthreat; i++) {
         hx_free(a, s->threats[i].id);
+        hx_free(a, s->threats[i].reached);
+    }
     for (size_t i = 0; i < s->nmeasure; i++)
         hx_free(a, s->measures[i].id);
     for (size_t i = 0; i < s->npackage; i++) {
@@ -127,7 +129,7 @@ int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_threat_actor
     if (s->nthreat >= UINT32_MAX / 2 ||
         HX_RESERVE(&s->a, s->threats, s->capthreat, s->nthreat + 1))
         FAIL(HSEC_ENOMEM, "out of memory");
-    sthreat t = {NULL, (int)actor, 0, -1, 1.0};
+    sthreat t = {NULL, (int)actor, 0, -1, 1.0, 0, NULL};
     if (!(t.id = hx_strdup(&s->a, id)))
         FAIL(HSEC_ENOMEM, "out of memory");
     s->threats[s->nthreat++] = t;
@@ -174,12 +176,13 @@ int hsec_scenario_set_threat(hsec_scenario *s, const char *id, hsec_timing what,
 static int resolve(hsec_scenario *s, const char *who, const char *name, uint32_t **nodes,
                    size_t *n, size_t *cap)
 {
+    size_t before = *n;
     int rc = hx_resolve_nodes(s->c, name, nodes, n, cap);
     if (rc == HSEC_ENOTFOUND)
         FAIL(rc, "%s: target \"%s\" is not a node, group or region", who, hx_show(name));
     if (rc)
         FAIL(rc, "out of memory");
-    return HSEC_OK;
+    return hx_targets_fit(s, who, name, *n - before); /* before the lists grow */
 }
 
 static int add_targets(hsec_scenario *s, starget **list, size_t *count, size_t *cap,
@@ -211,25 +214,45 @@ int hsec_scenario_add_threat_target(hsec_scenario *s, const char *threat, const 
     uint32_t *nodes = NULL;
     size_t n = 0, cap = 0;
     int rc = resolve(s, who, name, &nodes, &n, &cap);
+    /* Repeats are found in a set of (threat, node) pairs, or, once a threat
+     * reaches more than one node in 256 (a region, say), in a bitmap of
+     * the nodes it reaches: both checked, since nodes reached before the
+     * bitmap stay in the set. */
+    sthreat *th = &s->threats[ti];
+    size_t N = s->c->n;
+    bool dense = th->reached || th->ntarget + n > N / 256;
+    if (!rc && dense && !th->reached &&
+        !(th->reached = hx_calloc(&s->a, (N + 63) / 64, sizeof *th->reached))) {
+        hx_setmsg(s->err, "out of memory");
+        rc = HSEC_ENOMEM;
+    }
     if (!rc && (HX_RESERVE(&s->a, s->tt, s->captt, s->ntt + n) ||
-                hx_set64_reserve(&s->a, &s->ttseen, n))) {
+                (!dense && hx_set64_reserve(&s->a, &s->ttseen, n)))) {
         hx_setmsg(s->err, "out of memory");
         rc = HSEC_ENOMEM;
     }
     /* a name resolves to distinct nodes: only earlier targets can clash */
     for (size_t i = 0; !rc && i < n; i++) {
-        if (hx_set64_has(&s->ttseen, (uint64_t)ti << 32 | nodes[i])) {
+        uint32_t v = nodes[i];
+        if ((th->reached && (th->reached[v / 64] >> (v % 64) & 1)) ||
+            (th->ntarget && hx_set64_has(&s->ttseen, (uint64_t)ti << 32 | v))) {
             hx_setmsg(s->err, "%s: node %s is reached twice (target %s)", who,
-                      s->c->names[nodes[i]], name);
+                      s->c->names[v], name);
             rc = HSEC_EEXIST;
         }
     }
     for (size_t i = 0; !rc && i < n; i++) {
-        hx_set64_put(&s->ttseen, (uint64_t)ti << 32 | nodes[i]);
-        starget t = {nodes[i], (uint32_t)ti, magnitude};
+        uint32_t v = nodes[i];
+        if (dense)
+            th->reached[v / 64] |= (uint64_t)1 << (v % 64);
+        else
+            hx_set64_put(&s->ttseen, (uint64_t)ti << 32 | v);
+        starget t = {v, (uint32_t)ti, magnitude};
         s->tt[s->ntt++] = t;
         s->sorted = false;
     }
+    if (!rc)
+        th->ntarget += n;
     hx_free(&s->a, nodes);
     return rc;
 }
@@ -345,6 +368,11 @@ int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure, const 
     uint32_t *nodes = NULL;
     size_t n = 0, cap = 0;
     int rc = resolve(s, who, to, &nodes, &n, &cap);
+    size_t in = 0; /* decoupling a node cuts each of its in-links */
+    for (size_t i = 0; !rc && i < n; i++)
+        in += c->rowp[nodes[i] + 1] - c->rowp[nodes[i]];
+    if (!rc)
+        rc = hx_targets_fit(s, who, to, in);
     for (size_t i = 0; !rc && i < n; i++) {
         size_t lo = c->rowp[nodes[i]], hi = c->rowp[nodes[i] + 1];
         if (HX_RESERVE(&s->a, *list, *capm, *count + (hi - lo))) {

@@ -13,6 +13,8 @@ typedef struct sthreat {
     int actor;
     int64_t start, dur; /* dur < 0: persistent */
     double like;
+    size_t ntarget;      /* nodes targeted so far */
+    uint64_t *reached;   /* n bits, once the threat targets many nodes (else NULL) */
 } sthreat;
 
 typedef struct smeasure {
@@ -65,7 +67,17 @@ struct hsec_scenario {
     double qs[HX_MAX_QUANTILES];
     size_t nqs;
     hx_diags diag; /* warnings of the last run or diagnosis (diagnose.c) */
+    uint64_t memlimit; /* 0: the compiled model's (options.c) */
 };
+
+/* The scenario's memory limit (UINT64_MAX: none). */
+uint64_t hx_memlimit(const hsec_scenario *s);
+/* About the bytes the compiled model and the scenario's target lists take. */
+uint64_t hx_scenario_bytes(const hsec_scenario *s);
+/* Can count more targets be added within the memory limit? Sets the
+ * message (naming who and the target's name) and returns HSEC_ELIMIT when
+ * not. */
+int hx_targets_fit(hsec_scenario *s, const char *who, const char *name, size_t count);
 
 /* Sort the target lists by node or link and drop repeated measure targets.
  * Only the order changes, so getters on a scenario (used by one thread at
