@@ -679,11 +679,15 @@ HSEC_API int hsec_result_diagnostic(hsec_warning *code, const char **message,
                                     const hsec_result *r, size_t i);
 
 /*
- * Progress of long work (dynamic runs, optimisation, ensembles): fn is
- * called now and then with the work done and the total, in the
- * operation's own units; returning nonzero cancels the operation, which
- * then fails with HSEC_ECANCELED and leaves nothing half-done. Ensembles
- * call it from their worker threads, one call at a time. fn NULL: none.
+ * Progress of long work: fn is called now and then with the work done and
+ * the total, in the operation's own units (dynamic runs: steps; static
+ * runs: iterations of at most run.max_iterations, after the spectral
+ * bound's power iterations in linear mode; linear solves of rankings and
+ * coupling: iterations; interdependency: products; optimisation: packages
+ * evaluated; ensembles: members); returning nonzero cancels the operation,
+ * which then fails with HSEC_ECANCELED and leaves nothing half-done.
+ * Ensembles call it from their worker threads, one call at a time. fn
+ * NULL: none.
  */
 typedef int (*hsec_progress_fn)(void *user, uint64_t done, uint64_t total);
 HSEC_API int hsec_scenario_set_progress(hsec_scenario *s, hsec_progress_fn fn, void *user);
@@ -748,7 +752,8 @@ HSEC_API int hsec_scenario_coupling_with(double *dependency, double *influence,
                                          size_t mask_len);
 
 /* The n-th order interdependency of node i on node j: entry [i,j] of A'^n
- * (n >= 1; n = 1 is a'_ij itself). */
+ * (1 <= n <= 10^9; n = 1 is a'_ij itself). Takes n sparse products: the
+ * progress callback is called before each and may cancel. */
 HSEC_API int hsec_scenario_interdependency(double *out, hsec_scenario *s, size_t i, size_t j,
                                            unsigned n);
 

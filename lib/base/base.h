@@ -17,6 +17,7 @@
 #define HX_NONE UINT32_MAX
 #define HX_ID_MAX 64
 #define HX_MAX_STEPS 10000000.0
+#define HX_MAX_ORDER 1000000000u /* the largest n of hsec_scenario_interdependency */
 #define HX_MAX_NODES ((size_t)UINT32_MAX - 1)
 
 /* The model's numbers, named once (doc/model.md). */

@@ -258,6 +258,26 @@ int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, const unsigned
         threads = HX_MAX_THREADS;
     if ((uint64_t)threads > members)
         threads = (unsigned)members;
+    /* memory before anything is allocated: the members' figures, and per
+     * thread a run and its drawn parameters; fewer threads when that fits
+     * (the figures do not depend on the thread count) */
+    {
+        const hsec_compiled *c = s->c;
+        uint64_t width = B_FIXED + s->nthreat + c->nregion + 3 * (uint64_t)c->ngroup + s->nrec;
+        hx_size z;
+        hx_run_size(&z, s);
+        z.run = hx_mul_add(c->nnz + s->ntt + c->n, sizeof(double), z.run);
+        z.fixed = hx_mul_add(hx_mul_add(members, width, 0), sizeof(double), z.fixed);
+        z.held = "the model, the targets and the members' figures";
+        uint64_t lim = hx_memlimit(s);
+        if (threads > 1 && hx_mul_add(z.run, threads, z.fixed) > lim && z.fixed < lim) {
+            uint64_t fit = (lim - z.fixed) / (z.run ? z.run : 1);
+            threads = fit < 1 ? 1 : fit < threads ? (unsigned)fit : threads;
+        }
+        int fits = hx_run_fits(s, &z, threads, "the ensemble", s->err);
+        if (fits)
+            return fits;
+    }
     hx_scenario_prepare(s);
     int rc0 = hsec_scenario_diagnose(s);
     if (rc0)

@@ -123,15 +123,17 @@ int hsec_scenario_interdependency(double *out, hsec_scenario *s, size_t i, size_
     int rc = HSEC_OK;
     hx_lin *l = NULL;
     double *v = NULL, *w = NULL;
-    if (i >= s->c->n || j >= s->c->n || n == 0)
-        FAIL(HSEC_EINVAL, "interdependency: nodes %zu, %zu of %zu, order %u (>= 1)", i, j,
-             s->c->n, n);
+    if (i >= s->c->n || j >= s->c->n || n == 0 || n > HX_MAX_ORDER)
+        FAIL(HSEC_EINVAL, "interdependency: nodes %zu, %zu of %zu, order %u (1 to %u)", i, j,
+             s->c->n, n, (unsigned)HX_MAX_ORDER);
     v = hx_calloc(&s->a, s->c->n, sizeof *v);
     w = hx_calloc(&s->a, s->c->n, sizeof *w);
     if (!v || !w || hx_lin_open(&l, s))
         FAIL(HSEC_ENOMEM, "out of memory");
     v[j] = 1; /* column j of A'^n */
     for (unsigned k = 0; k < n; k++) {
+        if (s->progress && s->progress(s->progress_user, k, n))
+            FAIL(HSEC_ECANCELED, "interdependency: canceled at power %u of %u", k, n);
         hx_lin_apply(l, false, v, w);
         double *t = v;
         v = w;

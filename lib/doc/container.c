@@ -187,7 +187,9 @@ int hd_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *
                   (unsigned long long)usize, (unsigned long long)stored);
         return HSEC_EFORMAT;
     }
-    if (z && usize > stored * lim->ratio && usize > 4096) {
+    /* usize > stored * ratio, without the product wrapping */
+    bool over = stored == 0 ? usize > 0 : (usize - 1) / stored >= lim->ratio;
+    if (z && over && usize > 4096) {
         hd_setmsg(msg, "container: %llu bytes expand to %llu, more than %llu-fold",
                   (unsigned long long)stored, (unsigned long long)usize,
                   (unsigned long long)lim->ratio);

@@ -157,7 +157,16 @@ int hsec_loader_load(hsec_scenario **out, hsec_loader *l, const void *data, size
     return rc;
 }
 
-/* Read a whole file, refusing one larger than max bytes. */
+/* JSON's white space. */
+static bool blank(unsigned char b)
+{
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+}
+
+/* Read a whole file, refusing one larger than max bytes before reading it
+ * when its size is known, and a stream (a pipe, a device) as soon as it
+ * passes max or does not start like a document; the buffer never grows
+ * past max and one read. */
 static int read_file(unsigned char **out, size_t *len, const hsec_allocator *a,
                      const char *path, uint64_t max, char *msg)
 {
@@ -168,14 +177,37 @@ static int read_file(unsigned char **out, size_t *len, const hsec_allocator *a,
         hd_setmsg(msg, "%s: %s", path, strerror(errno));
         return HSEC_EIO;
     }
+    struct stat st;
+    bool regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    if (regular && (uint64_t)st.st_size > max) {
+        fclose(f);
+        hd_setmsg(msg, "%s: %llu bytes, more than %llu (the loader's size limit, and a "
+                  "container's header)", path, (unsigned long long)st.st_size,
+                  (unsigned long long)max);
+        return HSEC_EFORMAT;
+    }
+    const size_t chunk = 65536;
+    /* a regular file's size, and one byte to see that it did not grow */
+    size_t hint = regular ? (size_t)st.st_size + 1 : chunk;
+    size_t ceiling = max > SIZE_MAX - chunk ? SIZE_MAX : (size_t)max + chunk;
     unsigned char *buf = NULL;
     size_t n = 0, cap = 0;
     int rc = HSEC_OK;
+    bool sniffed = false;
+    size_t lead = 0;
     for (;;) {
-        if (HD_RESERVE(a, buf, cap, n + 65536)) {
-            hd_setmsg(msg, "%s: out of memory", path);
-            rc = HSEC_ENOMEM;
-            break;
+        if (n == cap) {
+            size_t want = cap ? (cap < ceiling / 2 ? cap * 2 : ceiling) : hint;
+            unsigned char *p = want <= cap ? NULL
+                               : buf ? a->realloc(a->opaque, buf, want)
+                                     : hd_alloc(a, want);
+            if (!p) {
+                hd_setmsg(msg, "%s: out of memory", path);
+                rc = HSEC_ENOMEM;
+                break;
+            }
+            buf = p;
+            cap = want;
         }
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
@@ -185,6 +217,20 @@ static int read_file(unsigned char **out, size_t *len, const hsec_allocator *a,
                       (unsigned long long)max);
             rc = HSEC_EFORMAT;
             break;
+        }
+        /* the first byte that is not white space: JSON's '{', or at the
+         * very start a CBOR map or the container's magic */
+        while (!sniffed && lead < n && blank(buf[lead]))
+            lead++;
+        if (!sniffed && lead < n) {
+            unsigned char b = buf[lead];
+            sniffed = true;
+            if (b != '{' && (lead || !((b >= 0xa0 && b <= 0xbb) || b == 0xbf || b == 0x89))) {
+                hd_setmsg(msg, "%s: not a document (JSON, CBOR or the container): byte %zu "
+                          "is 0x%02x", path, lead, b);
+                rc = HSEC_EFORMAT;
+                break;
+            }
         }
         if (got == 0) {
             if (ferror(f)) {

@@ -40,11 +40,21 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
     z->run = b;
     z->ring = ring;
     z->fixed = hx_scenario_bytes(s);
+    z->held = "the model and the targets";
 }
 
-static double mib(uint64_t b)
+/* b bytes in the unit that reads best. */
+static void show(char *buf, size_t size, uint64_t b)
 {
-    return (double)b / 1048576.0;
+    double x = (double)b;
+    if (b < 1024)
+        snprintf(buf, size, "%llu bytes", (unsigned long long)b);
+    else if (b < (1u << 20))
+        snprintf(buf, size, "%.1f KiB", x / 1024);
+    else if (b < (1u << 30))
+        snprintf(buf, size, "%.1f MiB", x / 1048576);
+    else
+        snprintf(buf, size, "%.2f GiB", x / 1073741824);
 }
 
 int hx_run_fits(const hsec_scenario *s, const hx_size *z, uint64_t runs, const char *what,
@@ -54,23 +64,29 @@ int hx_run_fits(const hsec_scenario *s, const hx_size *z, uint64_t runs, const c
     uint64_t total = hx_mul_add(z->run, runs, z->fixed);
     if (total <= lim)
         return HSEC_OK;
-    char why[160] = "";
-    if (z->series > z->run / 2)
-        snprintf(why, sizeof why, "; %zu recorded series of %.17g steps take %.0f MiB of it",
-                 s->nrec, s->opt[HSEC_OPT_STEPS] + 1, mib(z->series));
-    else if (z->ring > z->run / 2)
-        snprintf(why, sizeof why, "; the history of lagged links (lags up to %u steps) takes "
-                 "%.0f MiB of it", (unsigned)s->c->maxlag, mib(z->ring));
-    else if (s->nthreat > 64)
-        snprintf(why, sizeof why, "; each of the %zu nodes keeps a part per threat (%zu threats)",
-                 s->c->n, s->nthreat);
+    char why[160] = "", all[32], fixed[32], one[32], part[32], limit[32];
+    if (z->series > z->run / 2) {
+        show(part, sizeof part, z->series);
+        snprintf(why, sizeof why, "; %zu recorded series of %.17g steps take %s of it",
+                 s->nrec, s->opt[HSEC_OPT_STEPS] + 1, part);
+    } else if (z->ring > z->run / 2) {
+        show(part, sizeof part, z->ring);
+        snprintf(why, sizeof why, "; the history of lagged links (lags up to %u steps) "
+                 "takes %s of it", (unsigned)s->c->maxlag, part);
+    } else if (s->nthreat > 64) {
+        snprintf(why, sizeof why, "; each of the %zu nodes keeps a part per threat (%zu "
+                 "threats)", s->c->n, s->nthreat);
+    }
+    show(all, sizeof all, total);
+    show(fixed, sizeof fixed, z->fixed);
+    show(one, sizeof one, z->run);
+    show(limit, sizeof limit, lim);
     hx_setmsg(err,
-              "%s would take about %llu bytes (%.0f MiB: the model and targets %.0f MiB, "
-              "%llu run%s of %.0f MiB each%s), more than the memory limit of %llu bytes "
-              "(HSEC_LIMIT_MEMORY)",
-              what, (unsigned long long)total, mib(total), mib(z->fixed),
-              (unsigned long long)runs, runs == 1 ? "" : "s", mib(z->run), why,
-              (unsigned long long)lim);
+              "%s would take about %s (%llu bytes): %s held throughout (%s), %llu run%s at "
+              "once of %s each%s; more than the memory limit of %s (%llu bytes, "
+              "HSEC_LIMIT_MEMORY)",
+              what, all, (unsigned long long)total, fixed, z->held, (unsigned long long)runs,
+              runs == 1 ? "" : "s", one, why, limit, (unsigned long long)lim);
     return HSEC_ELIMIT;
 }
 

@@ -154,7 +154,15 @@ typedef struct ctx {
     size_t *cut;
     walk *w0;
     struct pool *pool;
+    hsec_progress_fn fn; /* progress and cancel of long loops, or NULL */
+    void *user;
 } ctx;
+
+/* Report progress; true when the callback asks to stop. */
+static inline bool hx_canceled(const ctx *x, uint64_t done, uint64_t total)
+{
+    return x->fn && x->fn(x->user, done, total) != 0;
+}
 
 /* The largest part count whose scratch arrays live on a sweep's stack. */
 #define HX_GMAX 8
@@ -245,7 +253,8 @@ typedef struct hx_size {
     uint64_t run;    /* one run's state and result */
     uint64_t series; /* of which the recorded series */
     uint64_t ring;   /* of which the history of lagged links */
-    uint64_t fixed;  /* the compiled model and the scenario's targets */
+    uint64_t fixed;  /* held throughout: the compiled model and the scenario's targets */
+    const char *held; /* what `fixed` is, for messages */
 } hx_size;
 /* Slots of the lag ring a run of `steps` steps needs: min(maxlag, steps) + 1. */
 uint64_t hx_ring_slots(const hsec_compiled *c, uint64_t steps);

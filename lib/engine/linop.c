@@ -36,6 +36,8 @@ int hx_lin_open_with(hx_lin **out, hsec_scenario *s, const unsigned char *mask)
         hx_lin_close(l);
         return HSEC_ENOMEM;
     }
+    l->x.fn = s->progress; /* long solves report and may be canceled */
+    l->x.user = s->progress_user;
     *out = l;
     return HSEC_OK;
 }
@@ -86,6 +88,12 @@ int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *xv)
     uint64_t cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], it = 0;
     double ch = INFINITY, tol = HX_TOL_LINEAR * bmax;
     while (ch > tol && it++ < cap) {
+        if (hx_canceled(x, it - 1, cap)) {
+            hx_free(x->a, y);
+            hx_setmsg(s->err, "canceled at iteration %llu of a linear solve",
+                      (unsigned long long)(it - 1));
+            return HSEC_ECANCELED;
+        }
         hx_lin_apply(l, transpose, xv, y);
         ch = 0;
         for (size_t i = 0; i < x->n; i++) {

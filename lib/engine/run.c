@@ -23,6 +23,8 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     x.n = c->n;
     x.dynamic = s->opt[HSEC_OPT_MODE] == HSEC_MODE_DYNAMIC;
     x.bounded = s->opt[HSEC_OPT_BOUNDED] != 0;
+    x.fn = fn;
+    x.user = user;
     uint64_t steps = x.dynamic ? (uint64_t)s->opt[HSEC_OPT_STEPS] : 0;
     if (x.dynamic && steps == 0) {
         hx_setmsg(err, "run.steps is required in dynamic mode");
@@ -143,6 +145,11 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         }
         double ch = INFINITY;
         while (it < cap && ch > tol) {
+            if (hx_canceled(&x, it, cap)) {
+                hx_setmsg(err, "canceled at iteration %llu", (unsigned long long)it);
+                rc = HSEC_ECANCELED;
+                goto fail;
+            }
             ch = hx_sweep(&x, 0);
             it++;
         }

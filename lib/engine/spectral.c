@@ -67,7 +67,17 @@ int hx_check_spectral(ctx *x, char *err)
         upper = y[i] > upper ? y[i] : upper;
     if (upper < 1 || max_colsum(x, z) < 1)
         goto done;
+    /* the inverse exists for bounded runs too (coupling, ranking) */
+    bool bounded = x->s->opt[HSEC_OPT_BOUNDED] != 0;
+    const char *what = bounded ? "(I - A')^-1" : "linear mode";
+    const char *hint = bounded ? "weaken links or vulnerabilities"
+                               : "use bounded mode, or weaken links or vulnerabilities";
     for (int it = 1; it <= HX_SPECTRAL_ITERATIONS; it++) {
+        if (it % 10 == 0 && hx_canceled(x, (uint64_t)it, HX_SPECTRAL_ITERATIONS)) {
+            hx_setmsg(err, "canceled while bounding the spectral radius (iteration %d)", it);
+            rc = HSEC_ECANCELED;
+            goto done;
+        }
         double mx = 0;
         for (size_t i = 0; i < n; i++) {
             v[i] += y[i];
@@ -96,16 +106,16 @@ int hx_check_spectral(ctx *x, char *err)
             }
             lower = lo > lower ? lo : lower;
             if (lower >= 1) {
-                hx_setmsg(err, "linear mode: the spectral radius of A' is at least %.6g; it "
-                          "must be below 1 for the equilibrium to exist (use bounded mode, "
-                          "or weaken links or vulnerabilities)", lower);
+                hx_setmsg(err, "%s: the spectral radius of A' is at least %.6g; it must be "
+                          "below 1 for %s to exist (%s)", what, lower,
+                          bounded ? "the inverse" : "the equilibrium", hint);
                 rc = HSEC_ENOCONV;
                 goto done;
             }
         }
     }
-    hx_setmsg(err, "linear mode: cannot show that the spectral radius of A' (between %.6g "
-              "and %.6g) is below 1 (use bounded mode)", lower, upper);
+    hx_setmsg(err, "%s: cannot show that the spectral radius of A' (between %.6g and %.6g) "
+              "is below 1 (%s)", what, lower, upper, hint);
     rc = HSEC_ENOCONV;
 done:
     hx_free(x->a, v);

@@ -303,9 +303,9 @@ int hsec_model_add_link(hsec_model *m, const char *from, const char *to, double 
     if (!hx_split_node(to, ent, &dim))
         FAIL(m, HSEC_EINVAL, "link to \"%s\": not a node name", hx_show(to));
     if (!(weight >= 0 && weight <= 1))
-        FAIL(m, HSEC_EINVAL, "link %s -> %s: weight %g is not in [0,1]", from, to, weight);
+        FAIL(m, HSEC_EINVAL, "link %s -> %s: weight %.17g is not in [0,1]", from, to, weight);
     if (!(lag >= 0 && lag <= HX_MAX_STEPS && floor(lag) == lag))
-        FAIL(m, HSEC_EINVAL, "link %s -> %s: lag %g is not a whole number in [0,%g]", from,
+        FAIL(m, HSEC_EINVAL, "link %s -> %s: lag %.17g is not a whole number in [0,%.0f]", from,
              to, lag, HX_MAX_STEPS);
     if (m->nlink >= (size_t)UINT32_MAX)
         FAIL(m, HSEC_EINVAL, "link %s -> %s: too many links", from, to);

@@ -95,7 +95,7 @@ int hsec_scenario_set_option(hsec_scenario *s, hsec_option opt, double value)
     const option_info *o = &options[opt];
     if (!(value >= o->lo && value <= o->hi) || (o->whole && floor(value) != value)) {
         if (o->whole)
-            FAIL(HSEC_EINVAL, "%s: %.17g is not a whole number in [%.17g,%.17g]", o->key, value,
+            FAIL(HSEC_EINVAL, "%s: %.17g is not a whole number in [%.0f,%.0f]", o->key, value,
                  o->lo, o->hi);
         FAIL(HSEC_EINVAL, "%s: %.17g is not in %s", o->key, value,
              opt == HSEC_OPT_RECOVERY_LAMBDA ? "(0,1) (from 1e-300 to 1 - 1e-16)" : "[0,1]");

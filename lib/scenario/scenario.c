@@ -145,7 +145,7 @@ static int check_steps(hsec_scenario *s, const char *who, const char *what, doub
         return HSEC_OK;
     }
     if (!(x >= 0 && x <= HX_MAX_STEPS && floor(x) == x))
-        FAIL(HSEC_EINVAL, "%s: %s %g is not a whole number in [0,%g]%s", who, what, x,
+        FAIL(HSEC_EINVAL, "%s: %s %.17g is not a whole number in [0,%.0f]%s", who, what, x,
              HX_MAX_STEPS, persistent_ok ? " (or persistent)" : "");
     *out = (int64_t)x;
     return HSEC_OK;
