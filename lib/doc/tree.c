@@ -1,6 +1,8 @@
 /* The document tree. */
 #include "doc.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 hd *hb_new(hb *b, hd_type t)
@@ -94,6 +96,8 @@ void hb_set(hb *b, hd *obj, const char *key, hd *val)
         b->oom = true;
         return;
     }
+    hd_release(b->a, obj->index); /* a new key: the order is no longer known */
+    obj->index = NULL;
     obj->keys[obj->n] = k;
     obj->items[obj->n++] = val;
 }
@@ -109,6 +113,7 @@ void hd_free(const hsec_allocator *a, hd *d)
     hd_release(a, d->items);
     hd_release(a, d->keys);
     hd_release(a, d->nums);
+    hd_release(a, d->index);
     hd_release(a, d->str);
     hd_release(a, d);
 }
@@ -117,6 +122,20 @@ hd *hd_get(const hd *obj, const char *key)
 {
     if (!obj || obj->t != HD_OBJ)
         return NULL;
+    if (obj->index) { /* a reader's object: a lookup per key stays O(log n) */
+        size_t len = strlen(key), lo = 0, hi = obj->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2, at = obj->index[mid];
+            int c = hd_key_cmp(key, len, obj->keys[at], strlen(obj->keys[at]));
+            if (c == 0)
+                return obj->items[at];
+            if (c < 0)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        return NULL;
+    }
     for (size_t i = 0; i < obj->n; i++)
         if (strcmp(obj->keys[i], key) == 0)
             return obj->items[i];
@@ -126,6 +145,170 @@ hd *hd_get(const hd *obj, const char *key)
 const char *hd_type_name(hd_type t)
 {
     static const char *const names[] = {"null",  "a boolean", "a number", "a string",
-                                        "an array", "an object", "an array"};
+                                        "an array", "an object",
+                                        "a typed array of numbers"};
     return names[t];
+}
+
+int hd_key_cmp(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    return memcmp(a, b, la);
+}
+
+/* Merge the sorted runs v[lo, mid) and v[mid, hi) into out[lo, hi). */
+static void merge(size_t *out, const size_t *v, size_t lo, size_t mid, size_t hi,
+                  char *const *keys, const size_t *lens)
+{
+    size_t i = lo, j = mid, k = lo;
+    while (i < mid && j < hi) /* ties take the left run: stable */
+        out[k++] = hd_key_cmp(keys[v[j]], lens[v[j]], keys[v[i]], lens[v[i]]) < 0 ? v[j++]
+                                                                                : v[i++];
+    while (i < mid)
+        out[k++] = v[i++];
+    while (j < hi)
+        out[k++] = v[j++];
+}
+
+/* A bottom-up merge sort: n log n comparisons whatever the keys, and no
+ * allocation but the caller's (qsort may allocate on its own). */
+size_t *hd_key_order(const hsec_allocator *a, const hd *obj)
+{
+    size_t n = obj->n;
+    size_t *v = hd_calloc(a, n ? n : 1, sizeof *v);
+    size_t *tmp = hd_calloc(a, n ? n : 1, sizeof *tmp);
+    size_t *lens = hd_calloc(a, n ? n : 1, sizeof *lens);
+    if (!v || !tmp || !lens) {
+        hd_release(a, v);
+        hd_release(a, tmp);
+        hd_release(a, lens);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        v[i] = i;
+        lens[i] = strlen(obj->keys[i]);
+    }
+    for (size_t w = 1; w < n; w = w > n / 2 ? n : 2 * w) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = w < n - lo ? lo + w : n;
+            size_t hi = 2 * w < n - lo ? lo + 2 * w : n;
+            merge(tmp, v, lo, mid, hi, obj->keys, lens);
+        }
+        size_t *t = v;
+        v = tmp;
+        tmp = t;
+    }
+    hd_release(a, tmp);
+    hd_release(a, lens);
+    return v;
+}
+
+int hd_index(const hsec_allocator *a, hd *obj, size_t *dup)
+{
+    size_t *order = hd_key_order(a, obj);
+    if (!order)
+        return HSEC_ENOMEM;
+    size_t first = SIZE_MAX;
+    for (size_t i = 1; i < obj->n; i++) /* equal keys are neighbours, by position */
+        if (order[i] < first && strcmp(obj->keys[order[i - 1]], obj->keys[order[i]]) == 0)
+            first = order[i];
+    if (first != SIZE_MAX) {
+        hd_release(a, order);
+        *dup = first;
+        return HSEC_EEXIST;
+    }
+    hd_release(a, obj->index);
+    obj->index = order;
+    return HSEC_OK;
+}
+
+size_t hd_utf8_check(const char *str, size_t n, const char **why)
+{
+    static const char *const cut = "a sequence cut short", *over = "an overlong form",
+                             *high = "a code point above U+10FFFF";
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i], lo = 0x80, hi = 0xbf;
+        size_t len = 0;
+        const char *bad = NULL;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c < 0xc0)
+            bad = "a continuation byte that continues nothing";
+        else if (c < 0xc2)
+            bad = over;
+        else if (c < 0xe0)
+            len = 2;
+        else if (c < 0xf0)
+            len = 3, lo = c == 0xe0 ? 0xa0 : lo, hi = c == 0xed ? 0x9f : hi;
+        else if (c < 0xf5)
+            len = 4, lo = c == 0xf0 ? 0x90 : lo, hi = c == 0xf4 ? 0x8f : hi;
+        else
+            bad = c < 0xf8 ? high : "a byte that UTF-8 never uses";
+        for (size_t k = 1; !bad && k < len; k++) {
+            unsigned b = i + k < n ? s[i + k] : 0;
+            if (b < 0x80 || b > 0xbf)
+                bad = cut;
+            else if (k == 1 && (b < lo || b > hi))
+                bad = c == 0xed ? "a surrogate (U+D800 to U+DFFF)" : c == 0xf4 ? high : over;
+        }
+        if (bad) {
+            if (why)
+                *why = bad;
+            return i;
+        }
+        i += len;
+    }
+    return n;
+}
+
+size_t hd_path_add(char *path, size_t size, size_t len, const char *key, size_t i)
+{
+    if (!size)
+        return 0;
+    if (len >= size)
+        len = size - 1;
+    int n = key ? snprintf(path + len, size - len, "%s%s", len ? "." : "", key)
+                : snprintf(path + len, size - len, "[%zu]", i);
+    if (n < 0) {
+        path[len] = '\0';
+        return len;
+    }
+    if ((size_t)n < size - len)
+        return len + (size_t)n;
+    if (size > 3)
+        memcpy(path + size - 4, "...", 4);
+    return size - 1;
+}
+
+bool hd_find_nonfinite(const hd *d, char *path, size_t size, size_t len, double *x)
+{
+    switch (d->t) {
+    case HD_NUM:
+        *x = d->num;
+        return !isfinite(d->num);
+    case HD_NUMS:
+        for (size_t i = 0; i < d->n; i++) {
+            if (!isfinite(d->nums[i])) {
+                hd_path_add(path, size, len, NULL, i);
+                *x = d->nums[i];
+                return true;
+            }
+        }
+        return false;
+    case HD_ARR:
+    case HD_OBJ:
+        for (size_t i = 0; i < d->n; i++) {
+            size_t at = hd_path_add(path, size, len, d->t == HD_OBJ ? d->keys[i] : NULL, i);
+            if (hd_find_nonfinite(d->items[i], path, size, at, x))
+                return true;
+        }
+        if (len < size)
+            path[len] = '\0';
+        return false;
+    default: return false;
+    }
 }

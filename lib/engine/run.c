@@ -168,7 +168,11 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         memcpy(r->orders + i * HSEC_ORDER_COUNT, q, HSEC_ORDER_COUNT * sizeof *q);
         r->q[i] = hx_total(&x, q);
         if (!isfinite(r->q[i])) {
-            hx_setmsg(err, "linear mode: node %s diverged (q = %g)", c->names[i], r->q[i]);
+            hx_setmsg(err, "%s run: node %s %s (q = %g)",
+                      x.dynamic ? (x.bounded ? "dynamic bounded" : "dynamic linear")
+                                : (x.bounded ? "static bounded" : "static linear"),
+                      c->names[i], x.bounded ? "is not a finite number" : "diverged",
+                      r->q[i]);
             rc = HSEC_ENOCONV;
             goto fail;
         }
