@@ -28,22 +28,29 @@ func sizes(n int, get func(p *C.size_t) C.int) ([]int, error) {
 	return out, nil
 }
 
-// NodeCount returns the number of nodes of the compiled model.
+// NodeCount returns the number of nodes of the compiled model (0 once
+// the scenario is closed).
 func (s *Scenario) NodeCount() int {
-	if s.p == nil {
+	if s.hold() != nil {
 		return 0
 	}
+	defer s.mu.Unlock()
+	return s.nodeCount()
+}
+
+func (s *Scenario) nodeCount() int {
 	n := int(C.hsec_compiled_node_count(s.compiled()))
 	runtime.KeepAlive(s)
 	return n
 }
 
 // NodeName returns the name of a node ("grid", "elderly.health"), "" when
-// out of range.
+// out of range or once the scenario is closed.
 func (s *Scenario) NodeName(node int) string {
-	if s.p == nil || node < 0 {
+	if node < 0 || s.hold() != nil {
 		return ""
 	}
+	defer s.mu.Unlock()
 	name := C.GoString(C.hsec_compiled_node_name(s.compiled(), C.size_t(node)))
 	runtime.KeepAlive(s)
 	return name
@@ -53,9 +60,10 @@ func (s *Scenario) NodeName(node int) string {
 // links into node i are e = rowp[i] .. rowp[i+1]-1, each from node from[e]
 // with its weight as given and its lag in steps.
 func (s *Scenario) Links() (rowp, from []int, weight []float64, lag []uint64, err error) {
-	if s.p == nil {
-		return nil, nil, nil, nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, nil, nil, nil, err
 	}
+	defer s.mu.Unlock()
 	defer runtime.KeepAlive(s)
 	c := s.compiled()
 	n, nnz := int(C.hsec_compiled_node_count(c)), int(C.hsec_compiled_link_count(c))
@@ -88,9 +96,10 @@ type Region struct {
 
 // Regions returns the regions of the compiled model, in index order.
 func (s *Scenario) Regions() ([]Region, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
+	defer s.mu.Unlock()
 	defer runtime.KeepAlive(s)
 	c := s.compiled()
 	out := make([]Region, int(C.hsec_compiled_region_count(c)))
@@ -116,9 +125,10 @@ type Group struct {
 
 // Groups returns the groups of the compiled model, in index order.
 func (s *Scenario) Groups() ([]Group, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
+	defer s.mu.Unlock()
 	defer runtime.KeepAlive(s)
 	c := s.compiled()
 	out := make([]Group, int(C.hsec_compiled_group_count(c)))
@@ -152,9 +162,10 @@ type Service struct {
 
 // Services returns the services in the order they were added.
 func (s *Scenario) Services() ([]Service, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
+	defer s.mu.Unlock()
 	defer runtime.KeepAlive(s)
 	c := s.compiled()
 	out := make([]Service, int(C.hsec_compiled_service_count(c)))
@@ -178,9 +189,10 @@ func (s *Scenario) Services() ([]Service, error) {
 // (before normalising) and "baseline" are NaN on services; "onset" and
 // "onset_time" are NaN where none was given.
 func (s *Scenario) Params(param string) ([]float64, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
+	defer s.mu.Unlock()
 	p, ok := params[param]
 	if !ok {
 		return nil, &Error{ErrInvalid, fmt.Sprintf("parameter %q is unknown", param)}
@@ -198,11 +210,9 @@ func (s *Scenario) Params(param string) ([]float64, error) {
 	return out[:n], nil
 }
 
+// ids reads a list of ids (s.mu held).
 func (s *Scenario) ids(count func(*C.hsec_scenario) C.size_t,
 	id func(*C.hsec_scenario, C.size_t) *C.char) []string {
-	if s.p == nil {
-		return nil
-	}
 	out := make([]string, int(count(s.p)))
 	for i := range out {
 		out[i] = C.GoString(id(s.p, C.size_t(i)))
@@ -211,20 +221,38 @@ func (s *Scenario) ids(count func(*C.hsec_scenario) C.size_t,
 	return out
 }
 
-// Threats returns the ids of the scenario's threats, in index order.
-func (s *Scenario) Threats() []string {
+// locked runs get with the scenario held; nil once it is closed.
+func (s *Scenario) locked(get func() []string) []string {
+	if s.hold() != nil {
+		return nil
+	}
+	defer s.mu.Unlock()
+	return get()
+}
+
+// Threats returns the ids of the scenario's threats, in index order (nil
+// once the scenario is closed).
+func (s *Scenario) Threats() []string { return s.locked(s.threats) }
+
+// Measures returns the ids of the scenario's measures, in index order
+// (nil once the scenario is closed).
+func (s *Scenario) Measures() []string { return s.locked(s.measures) }
+
+// Packages returns the ids of the scenario's packages, in index order
+// (nil once the scenario is closed).
+func (s *Scenario) Packages() []string { return s.locked(s.packages) }
+
+func (s *Scenario) threats() []string {
 	return s.ids(func(p *C.hsec_scenario) C.size_t { return C.hsec_scenario_threat_count(p) },
 		func(p *C.hsec_scenario, i C.size_t) *C.char { return C.hsec_scenario_threat_id(p, i) })
 }
 
-// Measures returns the ids of the scenario's measures, in index order.
-func (s *Scenario) Measures() []string {
+func (s *Scenario) measures() []string {
 	return s.ids(func(p *C.hsec_scenario) C.size_t { return C.hsec_scenario_measure_count(p) },
 		func(p *C.hsec_scenario, i C.size_t) *C.char { return C.hsec_scenario_measure_id(p, i) })
 }
 
-// Packages returns the ids of the scenario's packages, in index order.
-func (s *Scenario) Packages() []string {
+func (s *Scenario) packages() []string {
 	return s.ids(func(p *C.hsec_scenario) C.size_t { return C.hsec_scenario_package_count(p) },
 		func(p *C.hsec_scenario, i C.size_t) *C.char { return C.hsec_scenario_package_id(p, i) })
 }
@@ -241,9 +269,10 @@ type ThreatInfo struct {
 
 // ThreatAt returns the threat of index i.
 func (s *Scenario) ThreatAt(i int) (ThreatInfo, error) {
-	if s.p == nil {
-		return ThreatInfo{}, closed("scenario")
+	if err := s.hold(); err != nil {
+		return ThreatInfo{}, err
 	}
+	defer s.mu.Unlock()
 	defer runtime.KeepAlive(s)
 	t := C.size_t(i)
 	var actor C.hsec_threat_actor
@@ -292,9 +321,10 @@ type MeasureInfo struct {
 
 // MeasureAt returns the measure of index i.
 func (s *Scenario) MeasureAt(i int) (MeasureInfo, error) {
-	if s.p == nil {
-		return MeasureInfo{}, closed("scenario")
+	if err := s.hold(); err != nil {
+		return MeasureInfo{}, err
 	}
+	defer s.mu.Unlock()
 	defer runtime.KeepAlive(s)
 	m := C.size_t(i)
 	var kind C.hsec_measure_kind
@@ -339,9 +369,10 @@ func (s *Scenario) MeasureAt(i int) (MeasureInfo, error) {
 // AddPackage adds a package, a named set of measures (a course of action
 // to compare), holding the measures named.
 func (s *Scenario) AddPackage(id string, measures ...string) error {
-	if s.p == nil {
-		return closed("scenario")
+	if err := s.hold(); err != nil {
+		return err
 	}
+	defer s.mu.Unlock()
 	i := cstr(id)
 	defer C.free(unsafe.Pointer(i))
 	if err := s.do(C.hsec_scenario_add_package(s.p, i)); err != nil {
@@ -367,9 +398,10 @@ type PackageInfo struct {
 
 // PackageAt returns the package of index i.
 func (s *Scenario) PackageAt(i int) (PackageInfo, error) {
-	if s.p == nil {
-		return PackageInfo{}, closed("scenario")
+	if err := s.hold(); err != nil {
+		return PackageInfo{}, err
 	}
+	defer s.mu.Unlock()
 	defer runtime.KeepAlive(s)
 	p := C.size_t(i)
 	n := int(C.hsec_scenario_package_size(s.p, p))
@@ -399,9 +431,10 @@ func uncertainKind(what string) (C.hsec_uncertain, error) {
 // multiplied by a factor drawn from the triangular distribution (low,
 // mode, high).
 func (s *Scenario) SetUncertainty(what string, low, mode, high float64) error {
-	if s.p == nil {
-		return closed("scenario")
+	if err := s.hold(); err != nil {
+		return err
 	}
+	defer s.mu.Unlock()
 	u, err := uncertainKind(what)
 	if err != nil {
 		return err
@@ -412,9 +445,10 @@ func (s *Scenario) SetUncertainty(what string, low, mode, high float64) error {
 
 // Uncertainty returns the triangular range of a kind of parameter.
 func (s *Scenario) Uncertainty(what string) (low, mode, high float64, err error) {
-	if s.p == nil {
-		return 0, 0, 0, closed("scenario")
+	if err := s.hold(); err != nil {
+		return 0, 0, 0, err
 	}
+	defer s.mu.Unlock()
 	u, err := uncertainKind(what)
 	if err != nil {
 		return 0, 0, 0, err
@@ -428,10 +462,11 @@ func (s *Scenario) Uncertainty(what string) (low, mode, high float64, err error)
 // Rank returns the marginal equilibrium burden of one unit of perturbation
 // at every node: where to protect (RankOrder gives the ranking).
 func (s *Scenario) Rank() ([]float64, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
-	n := s.NodeCount()
+	defer s.mu.Unlock()
+	n := s.nodeCount()
 	out := make([]float64, n+1)
 	if err := s.do(C.hsec_scenario_rank((*C.double)(unsafe.Pointer(&out[0])), C.size_t(n), s.p)); err != nil {
 		return nil, err
@@ -459,9 +494,10 @@ func when(peak bool) C.hsec_at {
 // (at its peak, or at the last step) split into orders 1, 2, 3, 4+.
 func (r *Results) GroupOrders(index int, peak bool) ([DimCount][OrderCount]float64, error) {
 	var p [DimCount][OrderCount]float64
-	if r.p == nil {
-		return p, closed("results")
+	if err := r.hold(); err != nil {
+		return p, err
 	}
+	defer r.mu.Unlock()
 	err := lastErrmsg(func() C.int {
 		return C.hsec_result_group_orders((*C.double)(unsafe.Pointer(&p[0][0])),
 			DimCount*OrderCount, r.p, C.size_t(index), when(peak))
@@ -474,9 +510,10 @@ func (r *Results) GroupOrders(index int, peak bool) ([DimCount][OrderCount]float
 // in dignity (higher is less free).
 func (r *Results) Freedoms(index int, peak bool) ([FreedomCount]float64, error) {
 	var f [FreedomCount]float64
-	if r.p == nil {
-		return f, closed("results")
+	if err := r.hold(); err != nil {
+		return f, err
 	}
+	defer r.mu.Unlock()
 	err := lastErrmsg(func() C.int {
 		return C.hsec_result_group_freedoms((*C.double)(unsafe.Pointer(&f[0])), FreedomCount,
 			r.p, C.size_t(index), when(peak))
@@ -488,9 +525,10 @@ func (r *Results) Freedoms(index int, peak bool) ([FreedomCount]float64, error) 
 // Multidimensional returns the Alkire-Foster figures H, A and M0 = H x A.
 func (r *Results) Multidimensional(peak bool) ([AFCount]float64, error) {
 	var out [AFCount]float64
-	if r.p == nil {
-		return out, closed("results")
+	if err := r.hold(); err != nil {
+		return out, err
 	}
+	defer r.mu.Unlock()
 	err := lastErrmsg(func() C.int {
 		return C.hsec_result_multidimensional((*C.double)(unsafe.Pointer(&out[0])), AFCount,
 			r.p, when(peak))
@@ -502,9 +540,10 @@ func (r *Results) Multidimensional(peak bool) ([AFCount]float64, error) {
 // GroupY returns the reported insecurity of each dimension of a group.
 func (r *Results) GroupY(index int, peak bool) ([DimCount]float64, error) {
 	var y [DimCount]float64
-	if r.p == nil {
-		return y, closed("results")
+	if err := r.hold(); err != nil {
+		return y, err
 	}
+	defer r.mu.Unlock()
 	err := lastErrmsg(func() C.int {
 		return C.hsec_result_group(nil, nil, (*C.double)(unsafe.Pointer(&y[0])), DimCount, r.p,
 			C.size_t(index), when(peak))
@@ -517,9 +556,10 @@ func (r *Results) GroupY(index int, peak bool) ([DimCount]float64, error) {
 // node moves in a dynamic run (an onset given, an onset time converted, or
 // the node's recovery rate before measures).
 func (s *Scenario) OnsetRates() ([]float64, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
+	defer s.mu.Unlock()
 	defer runtime.KeepAlive(s)
 	n := int(C.hsec_compiled_node_count(s.compiled()))
 	out := make([]float64, n+1)

@@ -9,6 +9,20 @@
 // loader's own, or for a read-only object (a compiled model, results) the
 // message the library keeps per thread.
 //
+// Goroutines: each Model, Scenario and Results has a mutex that every
+// method holds while it uses the library's handle, so calls on one value
+// from several goroutines run one after the other (each with its own
+// error message), and calls on different values run at once. Close waits
+// for a call running on the value, then frees it; closing twice does
+// nothing. The package calls no Go code back from the library, so no call
+// can come from inside another on the same value. Results keep their
+// scenario: a Scenario closed while Results of it are open refuses every
+// call at once, and is freed when the last of them is closed (or
+// finalized); until then the Results read names and write their document
+// as before. A call that takes two locks (Results.JSON) takes the
+// scenario's before its results'. Everything handed out (Q, Orders,
+// series, the getters' slices) is a Go copy, valid after Close.
+//
 // The package accepts any libhsec of the soname's major version, 1.x
 // (libhsec.so.1).
 package hsec
@@ -22,6 +36,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"sync"
 	"unsafe"
 )
 
@@ -36,6 +51,7 @@ const (
 	ErrFormat   = int(C.HSEC_EFORMAT)
 	ErrState    = int(C.HSEC_ESTATE)
 	ErrCanceled = int(C.HSEC_ECANCELED)
+	ErrLimit    = int(C.HSEC_ELIMIT)
 	ErrClosed   = 1
 )
 
@@ -107,7 +123,7 @@ func init() {
 	}
 }
 
-// Version of the linked library ("1.0.0").
+// Version of the linked library (e.g. "1.1.0").
 func Version() string { return C.GoString(C.hsec_version_string()) }
 
 // VersionNumber of the linked library: major * 10000 + minor * 100 + patch.
@@ -140,7 +156,10 @@ func index(i C.size_t) int {
 }
 
 // Model builds a population model, mirroring hsec_model_*.
-type Model struct{ p *C.hsec_model }
+type Model struct {
+	mu sync.Mutex // held by every call on p
+	p  *C.hsec_model
+}
 
 // NewModel returns an empty model.
 func NewModel() (*Model, error) {
@@ -152,12 +171,25 @@ func NewModel() (*Model, error) {
 	return m, nil
 }
 
-// Close frees the model; closing twice is fine.
+// Close frees the model, once a call running on it has returned; closing
+// twice is fine.
 func (m *Model) Close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if m.p != nil {
 		C.hsec_model_free(m.p)
 		m.p = nil
 	}
+}
+
+// hold locks the model for a call: on success the caller unlocks m.mu.
+func (m *Model) hold() error {
+	m.mu.Lock()
+	if m.p == nil {
+		m.mu.Unlock()
+		return closed("model")
+	}
+	return nil
 }
 
 func (m *Model) do(rc C.int) error {
@@ -168,9 +200,10 @@ func (m *Model) do(rc C.int) error {
 
 // AddRegion adds a region; parent may be "".
 func (m *Model) AddRegion(id, parent string) error {
-	if m.p == nil {
-		return closed("model")
+	if err := m.hold(); err != nil {
+		return err
 	}
+	defer m.mu.Unlock()
 	i := cstr(id)
 	defer C.free(unsafe.Pointer(i))
 	var p *C.char
@@ -183,9 +216,10 @@ func (m *Model) AddRegion(id, parent string) error {
 
 // AddGroup adds a population group of size persons in region.
 func (m *Model) AddGroup(id, region string, size float64) error {
-	if m.p == nil {
-		return closed("model")
+	if err := m.hold(); err != nil {
+		return err
 	}
+	defer m.mu.Unlock()
 	i, r := cstr(id), cstr(region)
 	defer C.free(unsafe.Pointer(i))
 	defer C.free(unsafe.Pointer(r))
@@ -194,9 +228,10 @@ func (m *Model) AddGroup(id, region string, size float64) error {
 
 // AddService adds a service of a kind ("energy", "water", ...); region may be "".
 func (m *Model) AddService(id, kind, region string) error {
-	if m.p == nil {
-		return closed("model")
+	if err := m.hold(); err != nil {
+		return err
 	}
+	defer m.mu.Unlock()
 	k, err := enum(C.HSEC_ENUM_SERVICE_KIND, kind)
 	if err != nil {
 		return err
@@ -221,9 +256,10 @@ var params = map[string]C.hsec_param{
 // Set sets a parameter ("vulnerability", "recovery", ...) of a node
 // ("elderly.health") or of a group's seven nodes ("elderly").
 func (m *Model) Set(name, param string, value float64) error {
-	if m.p == nil {
-		return closed("model")
+	if err := m.hold(); err != nil {
+		return err
 	}
+	defer m.mu.Unlock()
 	p, ok := params[param]
 	if !ok {
 		return &Error{ErrInvalid, fmt.Sprintf("parameter %q is unknown", param)}
@@ -235,9 +271,10 @@ func (m *Model) Set(name, param string, value float64) error {
 
 // AddLink adds the dependency from -> to with a weight in [0,1] and a lag in steps.
 func (m *Model) AddLink(from, to string, weight float64, lag int) error {
-	if m.p == nil {
-		return closed("model")
+	if err := m.hold(); err != nil {
+		return err
 	}
+	defer m.mu.Unlock()
 	f, t := cstr(from), cstr(to)
 	defer C.free(unsafe.Pointer(f))
 	defer C.free(unsafe.Pointer(t))
@@ -246,9 +283,10 @@ func (m *Model) AddLink(from, to string, weight float64, lag int) error {
 
 // Compile checks the whole model and returns a scenario on it.
 func (m *Model) Compile() (*Scenario, error) {
-	if m.p == nil {
-		return nil, closed("model")
+	if err := m.hold(); err != nil {
+		return nil, err
 	}
+	defer m.mu.Unlock()
 	var c *C.hsec_compiled
 	if err := m.do(C.hsec_model_compile(&c, m.p)); err != nil {
 		return nil, err
@@ -262,12 +300,52 @@ func (m *Model) Compile() (*Scenario, error) {
 }
 
 // Scenario holds threats, measures and run options on a compiled model.
-type Scenario struct{ p *C.hsec_scenario }
+type Scenario struct {
+	mu     sync.Mutex // held by every call on p
+	p      *C.hsec_scenario
+	closed bool // Close was called; written under mu and rmu
+
+	// The open Results of the scenario, which keep p after Close. rmu is
+	// taken last (inside mu, or inside a Results' lock), so that closing
+	// results never waits for a run of their scenario.
+	rmu     sync.Mutex
+	results int
+}
 
 func newScenario(p *C.hsec_scenario) *Scenario {
-	s := &Scenario{p}
+	s := &Scenario{p: p}
 	runtime.SetFinalizer(s, (*Scenario).Close)
 	return s
+}
+
+// hold locks the scenario for a call: on success the caller unlocks s.mu.
+func (s *Scenario) hold() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return closed("scenario")
+	}
+	return nil
+}
+
+// keep counts new results of the scenario (s.mu held).
+func (s *Scenario) keep() {
+	s.rmu.Lock()
+	s.results++
+	s.rmu.Unlock()
+}
+
+// forget counts results closed; the last results of a closed scenario free
+// it. No call can be running on it then: the scenario refuses them once
+// closed, and these results' own have returned.
+func (s *Scenario) forget() {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	s.results--
+	if s.closed && s.results == 0 && s.p != nil {
+		C.hsec_scenario_free(s.p)
+		s.p = nil
+	}
 }
 
 // Limits set what a loader accepts, by the names of hsec_limit ("nodes",
@@ -335,9 +413,10 @@ func LoadBytes(doc []byte) (*Scenario, error) {
 // "json", "cbor", "container" or "container-zlib". Every link is written
 // explicitly, and targets as the nodes and links they resolved to.
 func (s *Scenario) Save(path, format string) error {
-	if s.p == nil {
-		return closed("scenario")
+	if err := s.hold(); err != nil {
+		return err
 	}
+	defer s.mu.Unlock()
 	formats := map[string]C.hsec_format{"json": C.HSEC_FORMAT_JSON, "cbor": C.HSEC_FORMAT_CBOR,
 		"container": C.HSEC_FORMAT_CONTAINER, "container-zlib": C.HSEC_FORMAT_CONTAINER_ZLIB}
 	f, ok := formats[format]
@@ -351,9 +430,19 @@ func (s *Scenario) Save(path, format string) error {
 	return err
 }
 
-// Close frees the scenario; closing twice is fine.
+// Close frees the scenario, once a call running on it has returned, or,
+// while Results of it are open, when the last of them is closed: from now
+// on the scenario refuses every call. Closing twice is fine.
 func (s *Scenario) Close() {
-	if s.p != nil {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	if s.closed {
+		return
+	}
+	s.closed = true
+	if s.results == 0 {
 		C.hsec_scenario_free(s.p)
 		s.p = nil
 	}
@@ -368,9 +457,10 @@ func (s *Scenario) do(rc C.int) error {
 // AddThreat adds a threat by an actor ("adversary", "natural", ...) on
 // targets (node, group or region: magnitude).
 func (s *Scenario) AddThreat(id, actor string, targets map[string]float64) error {
-	if s.p == nil {
-		return closed("scenario")
+	if err := s.hold(); err != nil {
+		return err
 	}
+	defer s.mu.Unlock()
 	a, err := enum(C.HSEC_ENUM_THREAT_ACTOR, actor)
 	if err != nil {
 		return err
@@ -396,9 +486,10 @@ var timings = map[string]C.hsec_timing{"start": C.HSEC_TIMING_START,
 
 // SetThreat sets a threat's "start", "duration" or "likelihood".
 func (s *Scenario) SetThreat(id, what string, value float64) error {
-	if s.p == nil {
-		return closed("scenario")
+	if err := s.hold(); err != nil {
+		return err
 	}
+	defer s.mu.Unlock()
 	t, ok := timings[what]
 	if !ok {
 		return &Error{ErrInvalid, fmt.Sprintf("%q is not start, duration or likelihood", what)}
@@ -440,9 +531,10 @@ func option(name string) (C.hsec_option, error) {
 // "steps", "bounded" (0 or 1), "seed", "recovery_lambda", "bands[0]",
 // "uncertainty.members", ...
 func (s *Scenario) SetOption(name string, value float64) error {
-	if s.p == nil {
-		return closed("scenario")
+	if err := s.hold(); err != nil {
+		return err
 	}
+	defer s.mu.Unlock()
 	o, err := option(name)
 	if err != nil {
 		return err
@@ -452,9 +544,10 @@ func (s *Scenario) SetOption(name string, value float64) error {
 
 // Option returns a run option's value (named as for SetOption).
 func (s *Scenario) Option(name string) (float64, error) {
-	if s.p == nil {
-		return 0, closed("scenario")
+	if err := s.hold(); err != nil {
+		return 0, err
 	}
+	defer s.mu.Unlock()
 	o, err := option(name)
 	if err != nil {
 		return 0, err
@@ -500,9 +593,10 @@ func OptionWhole(name string) (bool, error) {
 
 // Record keeps the series of a node, or of every node of a group or region.
 func (s *Scenario) Record(name string) error {
-	if s.p == nil {
-		return closed("scenario")
+	if err := s.hold(); err != nil {
+		return err
 	}
+	defer s.mu.Unlock()
 	n := cstr(name)
 	defer C.free(unsafe.Pointer(n))
 	return s.do(C.hsec_scenario_record(s.p, n))
@@ -510,15 +604,25 @@ func (s *Scenario) Record(name string) error {
 
 // Node returns the index of a node by name.
 func (s *Scenario) Node(name string) (int, error) {
-	if s.p == nil {
-		return 0, closed("scenario")
+	if err := s.hold(); err != nil {
+		return 0, err
 	}
+	defer s.mu.Unlock()
+	return s.node(name)
+}
+
+func (s *Scenario) node(name string) (int, error) {
+	i, err := findNode(s.compiled(), name)
+	runtime.KeepAlive(s)
+	return i, err
+}
+
+// findNode finds a node of a compiled model by name.
+func findNode(c *C.hsec_compiled, name string) (int, error) {
 	n := cstr(name)
 	defer C.free(unsafe.Pointer(n))
 	var i C.size_t
-	err := lastErrmsg(func() C.int { return C.hsec_compiled_find_node(&i, C.hsec_scenario_compiled(s.p), n) })
-	runtime.KeepAlive(s)
-	if err != nil {
+	if err := lastErrmsg(func() C.int { return C.hsec_compiled_find_node(&i, c, n) }); err != nil {
 		return 0, err
 	}
 	return int(i), nil
@@ -526,9 +630,10 @@ func (s *Scenario) Node(name string) (int, error) {
 
 // Run runs the scenario with every measure it lists.
 func (s *Scenario) Run() (*Results, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
+	defer s.mu.Unlock()
 	var r *C.hsec_result
 	if err := s.do(C.hsec_scenario_run(&r, s.p)); err != nil {
 		return nil, err
@@ -536,17 +641,24 @@ func (s *Scenario) Run() (*Results, error) {
 	return newResults(r, s), nil
 }
 
-// Results is what one run computed. Q and Orders are copies.
+// Results is what one run computed. Q and Orders are copies. Until closed,
+// results keep their scenario (names and the results document need it),
+// even a closed one.
 type Results struct {
-	p      *C.hsec_result
-	s      *Scenario
-	Q      []float64             // every node's q
-	Orders [][OrderCount]float64 // every node's orders 1, 2, 3, 4+
+	mu       sync.Mutex // held by every call on p, inside the scenario's when both are
+	p        *C.hsec_result
+	s        *Scenario             // kept open for the document while p is
+	c        *C.hsec_compiled      // for names: read-only, kept by the scenario
+	measures []string              // the scenario's measures when it ran
+	Q        []float64             // every node's q
+	Orders   [][OrderCount]float64 // every node's orders 1, 2, 3, 4+
 }
 
+// newResults wraps what a run of s returned (s.mu held).
 func newResults(p *C.hsec_result, s *Scenario) *Results {
 	n := int(C.hsec_result_node_count(p))
-	r := &Results{p: p, s: s, Q: make([]float64, n), Orders: make([][OrderCount]float64, n)}
+	r := &Results{p: p, s: s, c: s.compiled(), measures: s.measures(), Q: make([]float64, n),
+		Orders: make([][OrderCount]float64, n)}
 	if n > 0 {
 		q := unsafe.Slice((*float64)(unsafe.Pointer(C.hsec_result_q(p))), n)
 		o := unsafe.Slice((*float64)(unsafe.Pointer(C.hsec_result_orders(p))), OrderCount*n)
@@ -555,24 +667,40 @@ func newResults(p *C.hsec_result, s *Scenario) *Results {
 			copy(r.Orders[i][:], o[OrderCount*i:OrderCount*(i+1)])
 		}
 	}
+	s.keep()
 	runtime.SetFinalizer(r, (*Results).Close)
 	return r
 }
 
-// Close frees the results; Q and Orders stay readable.
+// Close frees the results, once a call running on them has returned; Q
+// and Orders stay readable. Closing twice is fine.
 func (r *Results) Close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.p != nil {
 		C.hsec_result_free(r.p)
 		r.p = nil
+		r.s.forget()
 	}
+}
+
+// hold locks the results for a call: on success the caller unlocks r.mu.
+func (r *Results) hold() error {
+	r.mu.Lock()
+	if r.p == nil {
+		r.mu.Unlock()
+		return closed("results")
+	}
+	return nil
 }
 
 // Series returns q(0) .. q(steps) of a recorded node.
 func (r *Results) Series(node string) ([]float64, error) {
-	if r.p == nil {
-		return nil, closed("results")
+	if err := r.hold(); err != nil {
+		return nil, err
 	}
-	i, err := r.s.Node(node)
+	defer r.mu.Unlock()
+	i, err := findNode(r.c, node)
 	if err != nil {
 		return nil, err
 	}
@@ -603,9 +731,10 @@ const (
 
 // Burden returns one part of the burden.
 func (r *Results) Burden(part, index int) (float64, error) {
-	if r.p == nil {
-		return 0, closed("results")
+	if err := r.hold(); err != nil {
+		return 0, err
 	}
+	defer r.mu.Unlock()
 	var x C.double
 	err := lastErrmsg(func() C.int { return C.hsec_result_burden(&x, r.p, C.hsec_burden(part), C.size_t(index)) })
 	runtime.KeepAlive(r)
@@ -614,15 +743,18 @@ func (r *Results) Burden(part, index int) (float64, error) {
 
 // JSON returns the results document, as `hsec run` writes it.
 func (r *Results) JSON() ([]byte, error) {
-	if r.p == nil {
-		return nil, closed("results")
+	// The scenario's lock before the results', closed or not: its handle
+	// stays while the results are open.
+	s := r.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := r.hold(); err != nil {
+		return nil, err
 	}
-	if r.s.p == nil {
-		return nil, closed("scenario")
-	}
+	defer r.mu.Unlock()
 	var text *C.char
 	var n C.size_t
-	err := lastErrmsg(func() C.int { return C.hsec_doc_results_json(&text, &n, r.p, r.s.p) })
+	err := lastErrmsg(func() C.int { return C.hsec_doc_results_json(&text, &n, r.p, s.p) })
 	runtime.KeepAlive(r)
 	if err != nil {
 		return nil, err
@@ -643,9 +775,10 @@ func (r *Results) Document() (map[string]any, error) {
 
 // UseTemplate applies a default coupling template: "dimensions" or "services".
 func (m *Model) UseTemplate(name string) error {
-	if m.p == nil {
-		return closed("model")
+	if err := m.hold(); err != nil {
+		return err
 	}
+	defer m.mu.Unlock()
 	n := cstr(name)
 	defer C.free(unsafe.Pointer(n))
 	return m.do(C.hsec_model_use_template(m.p, n))
@@ -666,9 +799,10 @@ type Measure struct {
 
 // AddMeasure adds a measure; durations are persistent.
 func (s *Scenario) AddMeasure(id string, m Measure) error {
-	if s.p == nil {
-		return closed("scenario")
+	if err := s.hold(); err != nil {
+		return err
 	}
+	defer s.mu.Unlock()
 	kind, err := enum(C.HSEC_ENUM_MEASURE_KIND, m.Kind)
 	if err != nil {
 		return err
@@ -722,9 +856,10 @@ func (s *Scenario) AddMeasure(id string, m Measure) error {
 // Group returns a group's vital-core index at its peak (or at the last
 // step) and that step.
 func (r *Results) Group(index int, peak bool) (float64, uint64, error) {
-	if r.p == nil {
-		return 0, 0, closed("results")
+	if err := r.hold(); err != nil {
+		return 0, 0, err
 	}
+	defer r.mu.Unlock()
 	var h C.double
 	var step C.uint64_t
 	err := lastErrmsg(func() C.int {

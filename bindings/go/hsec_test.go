@@ -182,8 +182,12 @@ func TestErrors(t *testing.T) {
 	}
 	r := func() *Results { s.SetOption("bounded", 1); r, _ := s.Run(); return r }()
 	s.Close()
-	if _, err := r.JSON(); !errors.As(err, &e) || e.Code != ErrClosed {
-		t.Errorf("results of a closed scenario: %v", err)
+	if _, err := s.Run(); !errors.As(err, &e) || e.Code != ErrClosed ||
+		e.Message != "scenario is closed" {
+		t.Errorf("a closed scenario: %v", err)
+	}
+	if doc, err := r.JSON(); err != nil || len(doc) == 0 {
+		t.Errorf("results keep their closed scenario: %v", err)
 	}
 	r.Close()
 	if _, err := r.Series("a"); !errors.As(err, &e) || e.Code != ErrClosed {

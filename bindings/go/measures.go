@@ -35,9 +35,9 @@ func WarningName(code int) string {
 }
 
 // maskOf returns the mask of the measures with these ids; an unknown id is
-// an *Error naming it.
+// an *Error naming it (s.mu held).
 func (s *Scenario) maskOf(ids []string) ([]byte, error) {
-	all := s.Measures()
+	all := s.measures()
 	mask := make([]byte, len(all)+1) // &mask[0] exists
 	for _, id := range ids {
 		found := false
@@ -54,11 +54,11 @@ func (s *Scenario) maskOf(ids []string) ([]byte, error) {
 }
 
 // packageMask returns the mask of a package's measures; "none" (when no
-// package has that id) is no measure.
+// package has that id) is no measure (s.mu held).
 func (s *Scenario) packageMask(id string) ([]byte, error) {
-	n := len(s.Measures())
+	n := len(s.measures())
 	mask := make([]byte, n+1)
-	for p, have := range s.Packages() {
+	for p, have := range s.packages() {
 		if have == id {
 			err := lastErrmsg(func() C.int {
 				return C.hsec_scenario_package_mask((*C.uchar)(unsafe.Pointer(&mask[0])), C.size_t(n), s.p, C.size_t(p))
@@ -73,10 +73,8 @@ func (s *Scenario) packageMask(id string) ([]byte, error) {
 	return nil, &Error{ErrNotFound, "no package \"" + id + "\" (or none, for no measure)"}
 }
 
+// runMask runs with the measures of mask in force (s.mu held).
 func (s *Scenario) runMask(mask []byte) (*Results, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
-	}
 	var r *C.hsec_result
 	buf := append(mask[:len(mask):len(mask)], 0)
 	if err := s.do(C.hsec_scenario_run_with(&r, s.p, (*C.uchar)(unsafe.Pointer(&buf[0])), C.size_t(len(mask)))); err != nil {
@@ -88,9 +86,10 @@ func (s *Scenario) runMask(mask []byte) (*Results, error) {
 // RunMeasures runs the scenario with only the measures of these ids in
 // force (none: the no-measure baseline).
 func (s *Scenario) RunMeasures(ids ...string) (*Results, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
+	defer s.mu.Unlock()
 	mask, err := s.maskOf(ids)
 	if err != nil {
 		return nil, err
@@ -101,9 +100,10 @@ func (s *Scenario) RunMeasures(ids ...string) (*Results, error) {
 // RunPackage runs the scenario with only a package's measures in force;
 // "none" runs it with no measure.
 func (s *Scenario) RunPackage(id string) (*Results, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
+	defer s.mu.Unlock()
 	mask, err := s.packageMask(id)
 	if err != nil {
 		return nil, err
@@ -111,11 +111,9 @@ func (s *Scenario) RunPackage(id string) (*Results, error) {
 	return s.runMask(mask)
 }
 
+// rankMask ranks with the measures of mask in force (s.mu held).
 func (s *Scenario) rankMask(mask []byte) ([]float64, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
-	}
-	n := s.NodeCount()
+	n := s.nodeCount()
 	out := make([]float64, n+1)
 	buf := append(mask[:len(mask):len(mask)], 0)
 	if err := s.do(C.hsec_scenario_rank_with((*C.double)(unsafe.Pointer(&out[0])), C.size_t(n), s.p,
@@ -127,9 +125,10 @@ func (s *Scenario) rankMask(mask []byte) ([]float64, error) {
 
 // RankMeasures is Rank with only the measures of these ids in force.
 func (s *Scenario) RankMeasures(ids ...string) ([]float64, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
+	defer s.mu.Unlock()
 	mask, err := s.maskOf(ids)
 	if err != nil {
 		return nil, err
@@ -139,9 +138,10 @@ func (s *Scenario) RankMeasures(ids ...string) ([]float64, error) {
 
 // RankPackage is Rank with only a package's measures in force ("none": no measure).
 func (s *Scenario) RankPackage(id string) ([]float64, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
+	defer s.mu.Unlock()
 	mask, err := s.packageMask(id)
 	if err != nil {
 		return nil, err
@@ -152,20 +152,26 @@ func (s *Scenario) RankPackage(id string) ([]float64, error) {
 // Diagnose finds the scenario's warnings now and returns them (a run finds
 // them too; Warnings returns those kept).
 func (s *Scenario) Diagnose() ([]Warning, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
+	defer s.mu.Unlock()
 	if err := s.do(C.hsec_scenario_diagnose(s.p)); err != nil {
 		return nil, err
 	}
-	return s.Warnings()
+	return s.warnings()
 }
 
 // Warnings returns the warnings kept from the scenario's last run or Diagnose.
 func (s *Scenario) Warnings() ([]Warning, error) {
-	if s.p == nil {
-		return nil, closed("scenario")
+	if err := s.hold(); err != nil {
+		return nil, err
 	}
+	defer s.mu.Unlock()
+	return s.warnings()
+}
+
+func (s *Scenario) warnings() ([]Warning, error) {
 	out := make([]Warning, int(C.hsec_scenario_diagnostic_count(s.p)))
 	for i := range out {
 		var code C.hsec_warning
@@ -181,9 +187,10 @@ func (s *Scenario) Warnings() ([]Warning, error) {
 
 // Warnings returns the run's own warnings (flat_series).
 func (r *Results) Warnings() ([]Warning, error) {
-	if r.p == nil {
-		return nil, closed("results")
+	if err := r.hold(); err != nil {
+		return nil, err
 	}
+	defer r.mu.Unlock()
 	out := make([]Warning, int(C.hsec_result_diagnostic_count(r.p)))
 	for i := range out {
 		var code C.hsec_warning
@@ -200,9 +207,10 @@ func (r *Results) Warnings() ([]Warning, error) {
 // Measures returns the ids of the measures the run had in force, in the
 // scenario's order.
 func (r *Results) Measures() ([]string, error) {
-	if r.p == nil {
-		return nil, closed("results")
+	if err := r.hold(); err != nil {
+		return nil, err
 	}
+	defer r.mu.Unlock()
 	n := int(C.hsec_result_measure_count(r.p))
 	mask := make([]byte, n+1)
 	if err := lastErrmsg(func() C.int {
@@ -211,7 +219,7 @@ func (r *Results) Measures() ([]string, error) {
 		return nil, err
 	}
 	runtime.KeepAlive(r)
-	ids := r.s.Measures()
+	ids := r.measures
 	out := []string{}
 	for m := 0; m < n && m < len(ids); m++ {
 		if mask[m] != 0 {

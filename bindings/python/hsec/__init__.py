@@ -3,11 +3,23 @@
 Every number comes from the C library; this module only converts. Handles
 are freed by close(), by a with block, or by the garbage collector. The GIL
 is released while the library works (ctypes.CDLL calls release it).
+
+Threads: every handle (Model, Compiled, Scenario, Results) has a lock, and
+each call on it holds that lock, so calls on one handle from several
+threads run one after the other and calls on different handles run at
+once. close() waits for a call running on the handle in another thread;
+from inside a call on it (its progress callback) it raises Busy, as does
+any other use of the handle there. Results keep their scenario: a scenario
+closed while results of it are open is freed when the last of them is
+closed. Arrays handed out are numpy copies, valid after close().
 """
+import contextlib
 import ctypes
+import functools
 import json
 import math
 import os
+import threading
 import weakref
 
 import numpy as np
@@ -18,7 +30,7 @@ from ._constants import SEARCH_CHECK_MAX, SEARCH_EXACT_MAX
 from ._lib import PROGRESS, c_double_p, c_size_p, c_uint64_p, lib, vp
 
 __all__ = ["Error", "BadInput", "NoConvergence", "OutOfMemory", "FileError", "Canceled",
-           "Closed", "Model", "Compiled", "Scenario", "Results", "load", "version",
+           "Closed", "Busy", "Model", "Compiled", "Scenario", "Results", "load", "version",
            "DIMENSIONS", "OPTIONS", "option_bounds", "option_default", "option_whole",
            "rank_order", "ORDER_COUNT", "BAND_COUNT", "FREEDOM_COUNT", "AF_COUNT",
            "SEARCH_EXACT_MAX", "SEARCH_CHECK_MAX"]
@@ -36,7 +48,8 @@ class Error(Exception):
 
 
 class BadInput(Error, ValueError):
-    """A bad value, name or document (EINVAL, ENOTFOUND, EEXIST, EFORMAT)."""
+    """A bad value, name or document (EINVAL, ENOTFOUND, EEXIST, EFORMAT), or
+    one asking for more than a limit set allows (ELIMIT)."""
 
 
 class NoConvergence(Error):
@@ -52,7 +65,8 @@ class FileError(Error, OSError):
 
 
 class Canceled(Error):
-    """A progress callback returned true."""
+    """A progress callback returned true, or raised (the exception is the
+    Canceled's __cause__)."""
 
 
 class Closed(Error):
@@ -62,10 +76,20 @@ class Closed(Error):
         super().__init__(0, f"{what} is closed")
 
 
+class Busy(Error):
+    """A handle used or closed from inside a call on it, in its progress
+    callback: the call holds the handle until it returns."""
+
+    def __init__(self, what, verb="used"):
+        super().__init__(K.ERROR["estate"], f"{what} cannot be {verb} from inside a call on it "
+                         "(its progress callback); the call holds it until it returns")
+
+
 _E = K.ERROR
 _CLASSES = {_E["einval"]: BadInput, _E["enomem"]: OutOfMemory, _E["enotfound"]: BadInput,
             _E["eexist"]: BadInput, _E["enoconv"]: NoConvergence, _E["eio"]: FileError,
-            _E["eformat"]: BadInput, _E["estate"]: Error, _E["ecanceled"]: Canceled}
+            _E["eformat"]: BadInput, _E["estate"]: Error, _E["ecanceled"]: Canceled,
+            _E["elimit"]: BadInput}
 
 
 def _raise(rc, message):
@@ -218,11 +242,46 @@ def rank_order(marginal):
 
 
 class _Handle:
+    """A C handle and the lock that serialises the calls on it.
+
+    Public methods take the lock (@_locked or `with self._call()`); the
+    private helpers they call expect it held and read the pointer as
+    self._p. _owner is the thread inside a call, so that a use of the handle
+    from that call's own callback, on the same thread, is refused (Busy)
+    rather than waiting for ever on the lock it holds. The progress callback
+    of the calls bound here runs on the calling thread.
+
+    Lock order, where a call takes two: a scenario's before its results'
+    (Results.to_dict; a progress callback reading results), and a
+    scenario's count of open results last of all.
+    """
+
     _kind = "handle"
 
     def __init__(self, ptr, free):
         self._ptr = ptr
         self._finalizer = weakref.finalize(self, free, ptr)
+        self._lock = threading.Lock()
+        self._owner = None
+        self._closed = False
+
+    def _busy(self):
+        return self._owner == threading.get_ident()
+
+    @contextlib.contextmanager
+    def _call(self, closed_ok=False):
+        """Hold the handle for a call. closed_ok: a closed handle whose C
+        handle is kept for its dependants (a scenario for its results)."""
+        if self._busy():
+            raise Busy(self._kind)
+        with self._lock:
+            if self._ptr is None or (self._closed and not closed_ok):
+                raise Closed(self._kind)
+            self._owner = threading.get_ident()
+            try:
+                yield self._ptr
+            finally:
+                self._owner = None
 
     @property
     def _p(self):
@@ -230,17 +289,40 @@ class _Handle:
             raise Closed(self._kind)
         return self._ptr
 
+    def _free(self):
+        """Free the C handle; the lock is held (or nothing can call any more)."""
+        self._finalizer()
+        self._ptr = None
+
+    def _release(self):
+        """What close() does with the lock held: free the C handle."""
+        self._free()
+
     def close(self):
-        """Free the handle now (the garbage collector would, later)."""
-        if self._ptr is not None:
-            self._finalizer()
-            self._ptr = None
+        """Free the handle now (the garbage collector would, later). Waits
+        for a call running on it in another thread; raises Busy from inside
+        a call on it (its progress callback). Closing twice does nothing."""
+        if self._busy():
+            raise Busy(self._kind, "closed")
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._release()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _locked(method):
+    """A public method that holds its handle's lock while it runs."""
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        with self._call():
+            return method(self, *args, **kwargs)
+    return call
 
 
 class Model(_Handle):
@@ -257,9 +339,11 @@ class Model(_Handle):
         _check(rc, lambda: lib.hsec_model_errmsg(self._p).decode())
         return self
 
+    @_locked
     def add_region(self, id, parent=None):
         return self._do(lib.hsec_model_add_region(self._p, _b(id, "id"), _bn(parent, "parent")))
 
+    @_locked
     def add_group(self, id, region, size, flags=(), **params):
         """A group; params are per-node parameters (vulnerability=1.5, or
         vulnerability={"health": 1.5}, recovery=..., onset=..., onset_time=...,
@@ -274,56 +358,75 @@ class Model(_Handle):
         for key, value in params.items():
             param = "weight" if key == "weights" else key
             if key == "weights":
-                self.set(id, "weight", 0)
+                self._set(id, "weight", 0)
             if isinstance(value, dict):
                 for dim, x in value.items():
-                    self.set(f"{id}.{dim}", param, x)
+                    self._set(f"{id}.{dim}", param, x)
             else:
-                self.set(id, param, value)
+                self._set(id, param, value)
         return self
 
+    @_locked
     def add_service(self, id, kind, region=None, **params):
         self._do(lib.hsec_model_add_service(self._p, _b(id, "id"), _enum("service_kind", kind),
                                             _bn(region, "region")))
         for key, value in params.items():
-            self.set(id, key, value)
+            self._set(id, key, value)
         return self
 
+    @_locked
     def set(self, name, param, value):
+        return self._set(name, param, value)
+
+    def _set(self, name, param, value):
         return self._do(lib.hsec_model_set(self._p, _b(name, "name"),
                                            _pick(K.PARAM, "parameter", param), _f(value, param)))
 
+    @_locked
     def add_link(self, frm, to, weight, lag=0):
         return self._do(lib.hsec_model_add_link(self._p, _b(frm, "from"), _b(to, "to"),
                                                 _f(weight, "weight"), _f(lag, "lag")))
 
+    @_locked
     def use_template(self, name):
         return self._do(lib.hsec_model_use_template(self._p, _b(name, "template")))
 
+    @_locked
     def compile(self):
         p = vp()
         self._do(lib.hsec_model_compile(ctypes.byref(p), self._p))
         return Compiled(p.value)
 
 
+def _find_node(c, name):
+    i = ctypes.c_size_t()
+    _check(lib.hsec_compiled_find_node(ctypes.byref(i), c, _b(name, "node")))
+    return i.value
+
+
 class _ModelView:
     """What a compiled model tells of itself; self._c is its pointer."""
 
     @property
+    @_locked
     def node_count(self):
         return lib.hsec_compiled_node_count(self._c)
 
+    @_locked
     def node_names(self):
         c = self._c
         return [lib.hsec_compiled_node_name(c, i).decode()
                 for i in range(lib.hsec_compiled_node_count(c))]
 
+    @_locked
     def node(self, name):
         """The index of a node ("grid", "elderly.health")."""
-        i = ctypes.c_size_t()
-        _check(lib.hsec_compiled_find_node(ctypes.byref(i), self._c, _b(name, "node")))
-        return i.value
+        return self._node(name)
 
+    def _node(self, name):
+        return _find_node(self._c, name)
+
+    @_locked
     def links(self):
         """The links in compressed sparse rows by target: (rowp, sources,
         weights, lags) as numpy arrays; the links into node i are
@@ -340,6 +443,7 @@ class _ModelView:
                                        lag.ctypes.data_as(c_uint64_p), nnz, c))
         return rowp, src, w, lag
 
+    @_locked
     def regions(self):
         """The regions: a dict of "id" and "parent" (the parent's index, None
         for a top region), lists in region order."""
@@ -352,6 +456,7 @@ class _ModelView:
             parents.append(_region(parent.value))
         return {"id": ids, "parent": parents}
 
+    @_locked
     def groups(self):
         """The groups: a dict of "id", "region" (its index), "node" (the first
         of its seven nodes), "size", "flags" (a tuple of flag names each),
@@ -378,6 +483,7 @@ class _ModelView:
                                   for i in range(g)]).reshape(g, d),
         }
 
+    @_locked
     def services(self):
         """The services in the order they were added: a dict of "id", "kind"
         (its document name), "region" (its index, None for a national
@@ -395,6 +501,7 @@ class _ModelView:
             out["node"][i] = node.value
         return out
 
+    @_locked
     def params(self, param):
         """Every node's value of a parameter ("vulnerability", "recovery",
         "recovery_time", "weight", "baseline", "initial", "onset",
@@ -422,7 +529,9 @@ class Compiled(_Handle, _ModelView):
     def _c(self):
         return self._p
 
+    @_locked
     def scenario(self):
+        """A new scenario on the model; it keeps its own reference to it."""
         p = vp()
         _check(lib.hsec_scenario_new(ctypes.byref(p), self._p))
         return Scenario(p.value)
@@ -430,15 +539,47 @@ class Compiled(_Handle, _ModelView):
 
 class Scenario(_Handle, _ModelView):
     """Threats, measures and run options on a compiled model; the compiled
-    model's getters (node, links, groups, ...) read the scenario's."""
+    model's getters (node, links, groups, ...) read the scenario's.
+
+    Its results keep it: close() makes it unusable at once, and frees it
+    then, or, while results of it are open, when the last of them is
+    closed (or collected with the scenario)."""
 
     _kind = "scenario"
 
     def __init__(self, ptr):
         super().__init__(ptr, lib.hsec_scenario_free)
         self._progress = None
+        self._progress_errors = []  # what the progress callback raised in the call
+        # The open results, which the C scenario outlives, under a lock of
+        # their own taken last (inside the scenario's or the results' lock),
+        # so that closing results never waits for a run of their scenario.
+        self._results = weakref.WeakSet()
+        self._results_lock = threading.Lock()
+
+    def _release(self):
+        with self._results_lock:
+            if self._ptr is not None and not self._results:
+                self._free()
+
+    def _keep(self, results):
+        with self._results_lock:
+            self._results.add(results)
+
+    def _forget(self, results):
+        """results, closed, no longer need the scenario: the last results of
+        a closed scenario free it (no call can run on it any more: the
+        scenario refuses them, and these results' own have ended)."""
+        with self._results_lock:
+            self._results.discard(results)
+            if self._closed and self._ptr is not None and not self._results:
+                self._free()
 
     def _do(self, rc):
+        errors = self._progress_errors[:]
+        self._progress_errors.clear()
+        if rc == _E["ecanceled"] and errors:
+            raise Canceled(rc, lib.hsec_scenario_errmsg(self._p).decode()) from errors[0]
         _check(rc, lambda: lib.hsec_scenario_errmsg(self._p).decode())
         return self
 
@@ -446,6 +587,7 @@ class Scenario(_Handle, _ModelView):
     def _c(self):
         return lib.hsec_scenario_compiled(self._p)
 
+    @_locked
     def add_threat(self, id, targets, actor="unknown", start=None, duration=None,
                    likelihood=None, persistent=False):
         """targets: {node, group or region: magnitude}."""
@@ -463,6 +605,7 @@ class Scenario(_Handle, _ModelView):
                                                          _f(mag, "magnitude")))
         return self
 
+    @_locked
     def add_measure(self, id, kind, effect, strength, targets=(), links=(), actor=None,
                     start=None, ramp=None, duration=None, cost=None):
         """targets: names (shield, recover, reduce_vulnerability); links:
@@ -486,6 +629,7 @@ class Scenario(_Handle, _ModelView):
                                                         _b(to, "to")))
         return self
 
+    @_locked
     def add_package(self, id, measures=()):
         """A package: a named set of measures, a course of action to compare."""
         p = self._p
@@ -494,6 +638,7 @@ class Scenario(_Handle, _ModelView):
             self._do(lib.hsec_scenario_package_add(p, id.encode(), _b(m, "measure")))
         return self
 
+    @_locked
     def set_option(self, name, value):
         """Set a run option, named by its place in a scenario document
         (hsec.OPTIONS: "run.steps", "run.bands[0]", "uncertainty.members";
@@ -503,6 +648,7 @@ class Scenario(_Handle, _ModelView):
             value = K.MODE.get(value, math.nan)
         return self._do(lib.hsec_scenario_set_option(self._p, opt, _f(value, name)))
 
+    @_locked
     def option(self, name):
         """A run option's value (named as for set_option)."""
         x = ctypes.c_double()
@@ -510,9 +656,11 @@ class Scenario(_Handle, _ModelView):
         _check(lib.hsec_scenario_get_option(ctypes.byref(x), self._p, opt))
         return x.value
 
+    @_locked
     def record(self, name):
         return self._do(lib.hsec_scenario_record(self._p, _b(name, "record")))
 
+    @_locked
     def set_uncertainty(self, what, low, mode, high):
         """Draw every parameter of a kind ("weights", "magnitudes",
         "recovery") times a factor from the triangular distribution (low,
@@ -521,6 +669,7 @@ class Scenario(_Handle, _ModelView):
             self._p, _pick(K.UNCERTAIN, "uncertain", what), _f(low, "low"), _f(mode, "mode"),
             _f(high, "high")))
 
+    @_locked
     def uncertainty(self, what):
         """The triangular range (low, mode, high) of a kind of parameter."""
         lo, mode, hi = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
@@ -529,33 +678,47 @@ class Scenario(_Handle, _ModelView):
                                                  _pick(K.UNCERTAIN, "uncertain", what)))
         return lo.value, mode.value, hi.value
 
+    def _ids(self, count, get):
+        p = self._p
+        return [get(p, i).decode() for i in range(count(p))]
+
+    def _threat_ids(self):
+        return self._ids(lib.hsec_scenario_threat_count, lib.hsec_scenario_threat_id)
+
+    def _measure_ids(self):
+        return self._ids(lib.hsec_scenario_measure_count, lib.hsec_scenario_measure_id)
+
+    def _package_ids(self):
+        return self._ids(lib.hsec_scenario_package_count, lib.hsec_scenario_package_id)
+
     @property
+    @_locked
     def threats(self):
-        return [lib.hsec_scenario_threat_id(self._p, i).decode()
-                for i in range(lib.hsec_scenario_threat_count(self._p))]
+        return self._threat_ids()
 
     @property
+    @_locked
     def measures(self):
-        return [lib.hsec_scenario_measure_id(self._p, i).decode()
-                for i in range(lib.hsec_scenario_measure_count(self._p))]
+        return self._measure_ids()
 
     @property
+    @_locked
     def packages(self):
-        return [lib.hsec_scenario_package_id(self._p, i).decode()
-                for i in range(lib.hsec_scenario_package_count(self._p))]
+        return self._package_ids()
 
     def _timing(self, get, i, what):
         x = ctypes.c_double()
         _check(get(ctypes.byref(x), self._p, i, K.TIMING[what]))
         return x.value
 
+    @_locked
     def threat(self, which):
         """A threat (by id or index) as the scenario holds it: a dict of "id",
         "actor", "start", "duration" (None: persistent), "likelihood", and
         "nodes" and "magnitudes", numpy arrays of the nodes it reaches
         (ascending) and its magnitude on each."""
         p = self._p
-        i = _index(which, self.threats, "threat")
+        i = _index(which, self._threat_ids(), "threat")
         actor = ctypes.c_int()
         _check(lib.hsec_scenario_threat_actor(ctypes.byref(actor), p, i))
         get = lib.hsec_scenario_threat_timing
@@ -571,6 +734,7 @@ class Scenario(_Handle, _ModelView):
                 "likelihood": self._timing(get, i, "likelihood"),
                 "nodes": nodes.astype(np.intp), "magnitudes": mags}
 
+    @_locked
     def measure(self, which):
         """A measure (by id or index) as the scenario holds it: a dict of
         "id", "kind", "effect", "actor", "strength", "start", "ramp",
@@ -578,7 +742,7 @@ class Scenario(_Handle, _ModelView):
         of the nodes it reaches or, for decouple, the links it cuts (their
         indices in the order of links()), ascending."""
         p = self._p
-        i = _index(which, self.measures, "measure")
+        i = _index(which, self._measure_ids(), "measure")
         kind, effect, actor = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
         strength = ctypes.c_double()
         _check(lib.hsec_scenario_measure_kind(ctypes.byref(kind), p, i))
@@ -600,11 +764,12 @@ class Scenario(_Handle, _ModelView):
                 "cost": self._timing(get, i, "cost"),
                 "targets": targets.astype(np.intp)}
 
+    @_locked
     def package(self, which):
         """A package (by id or index): a dict of "id", "measures" (their ids,
         in the order they were put in it) and "cost" (their sum)."""
         p = self._p
-        i = _index(which, self.packages, "package")
+        i = _index(which, self._package_ids(), "package")
         n = lib.hsec_scenario_package_size(p, i)
         idx = (ctypes.c_size_t * n)()
         _check(lib.hsec_scenario_package_measures(idx, n, p, i))
@@ -612,24 +777,33 @@ class Scenario(_Handle, _ModelView):
                 "measures": [lib.hsec_scenario_measure_id(p, m).decode() for m in idx],
                 "cost": lib.hsec_scenario_package_cost(p, i)}
 
+    @_locked
     def set_progress(self, fn):
-        """fn(done, total) -> truthy to cancel; None removes it."""
+        """fn(done, total) -> truthy to cancel; None removes it. fn runs on
+        the thread of the call (run, compare, rank), which holds the scenario:
+        there, using or closing the scenario raises Busy. An exception in
+        fn cancels the call, whose Canceled has it as __cause__."""
         if fn is None:
-            self._progress = None
             self._do(lib.hsec_scenario_set_progress(self._p, PROGRESS(), None))
+            self._progress = None
             return self
         if not callable(fn):
             raise TypeError("progress must be callable")
+        errors = self._progress_errors
 
         def call(user, done, total):
             try:
                 return 1 if fn(done, total) else 0
-            except BaseException:  # an exception in the callback cancels
+            except BaseException as e:  # an exception in the callback cancels
+                errors.append(e)
                 return 1
 
-        self._progress = PROGRESS(call)
-        return self._do(lib.hsec_scenario_set_progress(self._p, self._progress, None))
+        progress = PROGRESS(call)
+        self._do(lib.hsec_scenario_set_progress(self._p, progress, None))
+        self._progress = progress  # kept while the library may call it
+        return self
 
+    @_locked
     def run(self, measures=None, package=None):
         """Run with every measure in force, or only those named in
         `measures` (a list of ids, or one id as a string), or only those of
@@ -640,21 +814,29 @@ class Scenario(_Handle, _ModelView):
             self._do(lib.hsec_scenario_run(ctypes.byref(p), self._p))
         else:
             self._do(lib.hsec_scenario_run_with(ctypes.byref(p), self._p, mask, len(mask)))
-        return Results(p.value, self)
+        results = Results(p.value, self, self._measure_ids())
+        self._keep(results)
+        return results
 
+    @_locked
     def diagnose(self):
         """The scenario's warnings, found now: a list of (code, message),
         code the warning's name ("never_in_force", "unreachable",
         "empty_group"), in the library's order. A run finds them too."""
         self._do(lib.hsec_scenario_diagnose(self._p))
-        return self.warnings
+        return self._warnings()
 
     @property
+    @_locked
     def warnings(self):
         """The warnings kept from the last run or diagnose()."""
+        return self._warnings()
+
+    def _warnings(self):
         return _warnings(lib.hsec_scenario_diagnostic_count, lib.hsec_scenario_diagnostic,
                          self._p)
 
+    @_locked
     def compare(self):
         """The comparison document (hsec compare's JSON) as a dict."""
         n = 1 + lib.hsec_scenario_package_count(self._p)
@@ -676,7 +858,7 @@ class Scenario(_Handle, _ModelView):
     def _mask(self, measures):
         if measures is None:
             return None
-        ids = self.measures
+        ids = self._measure_ids()
         if isinstance(measures, (str, bytes)):  # one id, not a sequence of letters
             measures = [measures.decode() if isinstance(measures, bytes) else measures]
         wanted = set(measures)
@@ -692,14 +874,16 @@ class Scenario(_Handle, _ModelView):
             return self._mask(measures)
         if measures is not None:
             raise BadInput(_E["einval"], "give measures or a package, not both")
-        n = len(self.measures)
-        if package == "none" and "none" not in self.packages:
+        n = len(self._measure_ids())
+        packages = self._package_ids()
+        if package == "none" and "none" not in packages:
             return bytes(n)
-        i = _index(package, self.packages, "package")
+        i = _index(package, packages, "package")
         buf = ctypes.create_string_buffer(max(n, 1))
         _check(lib.hsec_scenario_package_mask(buf, n, self._p, i))
         return buf.raw[:n]
 
+    @_locked
     def save(self, path, format="json"):
         """Save as a scenario document: "json", "cbor", "container" or
         "container-zlib" (atomically; every link explicit)."""
@@ -708,6 +892,7 @@ class Scenario(_Handle, _ModelView):
                lambda: _last_errmsg() or f"cannot save {os.fspath(path)!r}")
         return self
 
+    @_locked
     def operator(self, step=-1, measures=None):
         """The operator of doc/model.md section 2 at a dynamic step (or -1:
         static, everything at full strength): a dict of "weight" (a'_ij per
@@ -723,16 +908,21 @@ class Scenario(_Handle, _ModelView):
                                             p.ctypes.data_as(c_double_p),
                                             k.ctypes.data_as(c_double_p), self._p,
                                             mask, 0 if mask is None else len(mask), int(step)))
-        return {"weight": w, "perturbation": p, "recovery": k, "onset": self.onset_rates()}
+        return {"weight": w, "perturbation": p, "recovery": k, "onset": self._onset_rates()}
 
+    @_locked
     def onset_rates(self):
         """Every node's onset rate (numpy array): the rate at which a rising
         node moves in a dynamic run, the same at every step."""
+        return self._onset_rates()
+
+    def _onset_rates(self):
         n = lib.hsec_compiled_node_count(self._c)
         out = np.zeros(n)
         _check(lib.hsec_scenario_onset_rates(out.ctypes.data_as(c_double_p), n, self._p))
         return out
 
+    @_locked
     def rank(self, measures=None, package=None):
         """Marginal equilibrium burden of every node (numpy array), with
         every measure in force or only those of `measures` or `package` (as
@@ -757,13 +947,17 @@ def _warnings(count, get, p):
 
 
 class Results(_Handle):
-    """What one run computed. Arrays are numpy copies, valid after close()."""
+    """What one run computed. Arrays are numpy copies, valid after close().
+    Until closed, results keep their scenario (names and the results
+    document need it), even a closed one."""
 
     _kind = "results"
 
-    def __init__(self, ptr, scenario):
+    def __init__(self, ptr, scenario, measure_ids):  # by a run, holding the scenario
         super().__init__(ptr, lib.hsec_result_free)
-        self._scenario = scenario  # names and the results document need it
+        self._scenario = scenario
+        # for names: read-only, shared, and kept by the scenario
+        self._compiled = lib.hsec_scenario_compiled(scenario._p)
         n = lib.hsec_result_node_count(ptr)
         self.q = np.ctypeslib.as_array(lib.hsec_result_q(ptr), shape=(n,)).copy() if n else np.zeros(0)
         self.orders = (np.ctypeslib.as_array(lib.hsec_result_orders(ptr),
@@ -774,29 +968,37 @@ class Results(_Handle):
         nm = lib.hsec_result_measure_count(ptr)
         buf = ctypes.create_string_buffer(max(nm, 1))
         _check(lib.hsec_result_measures(buf, nm, ptr))
-        ids = scenario.measures
         # the ids of the measures the run had in force, in the scenario's order
-        self.measures = [ids[m] for m in range(nm) if buf.raw[m]]
+        self.measures = [measure_ids[m] for m in range(nm) if buf.raw[m]]
         # the run's own warnings (flat_series): a list of (code, message)
         self.warnings = _warnings(lib.hsec_result_diagnostic_count, lib.hsec_result_diagnostic,
                                   ptr)
 
-    def node(self, name):
-        return self._scenario.node(name)
+    def _release(self):
+        self._free()
+        scenario, self._scenario = self._scenario, None
+        scenario._forget(self)
 
+    @_locked
+    def node(self, name):
+        return _find_node(self._compiled, name)
+
+    @_locked
     def series(self, node):
-        i = self.node(node) if isinstance(node, str) else int(node)
+        i = _find_node(self._compiled, node) if isinstance(node, str) else int(node)
         values = c_double_p()
         n = ctypes.c_size_t()
         _check(lib.hsec_result_series(ctypes.byref(values), ctypes.byref(n), self._p, i))
         return np.ctypeslib.as_array(values, shape=(n.value,)).copy()
 
+    @_locked
     def burden(self, part="total", index=0):
         x = ctypes.c_double()
         _check(lib.hsec_result_burden(ctypes.byref(x), self._p,
                                       _pick(K.BURDEN, "burden part", part), int(index)))
         return x.value
 
+    @_locked
     def group(self, index, at="last"):
         """(vital-core index, step) of group `index` at "last" or "peak";
         y, the seven dimensions' insecurity, as a numpy array."""
@@ -808,6 +1010,7 @@ class Results(_Handle):
                                      _pick(K.AT, "at", at)))
         return h.value, step.value, y
 
+    @_locked
     def group_orders(self, index, at="last"):
         """The propagated part of each dimension of a group split into orders
         1, 2, 3, 4+: a numpy array of 7 x ORDER_COUNT."""
@@ -816,6 +1019,7 @@ class Results(_Handle):
                                             int(index), _pick(K.AT, "at", at)))
         return p
 
+    @_locked
     def freedoms(self, index, at="last"):
         """A group's freedom indices (from fear, from want, to live in
         dignity; higher is less free), a numpy array of FREEDOM_COUNT."""
@@ -824,6 +1028,7 @@ class Results(_Handle):
                                               self._p, int(index), _pick(K.AT, "at", at)))
         return out
 
+    @_locked
     def multidimensional(self, at="last"):
         """Alkire-Foster counting: (H, A, M0), a numpy array of AF_COUNT."""
         out = np.zeros(AF_COUNT)
@@ -835,8 +1040,13 @@ class Results(_Handle):
         """The results document, the same as `hsec run` writes."""
         text = ctypes.c_void_p()
         size = ctypes.c_size_t()
-        _check(lib.hsec_doc_results_json(ctypes.byref(text), ctypes.byref(size), self._p,
-                                         self._scenario._p))
+        scenario = self._scenario
+        if scenario is None:
+            raise Closed(self._kind)
+        # The scenario's lock before the results': the order of a call on the
+        # scenario whose progress callback reads results.
+        with scenario._call(closed_ok=True) as sp, self._call() as rp:
+            _check(lib.hsec_doc_results_json(ctypes.byref(text), ctypes.byref(size), rp, sp))
         try:
             return json.loads(ctypes.string_at(text, size.value))
         finally:

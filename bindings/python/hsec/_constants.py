@@ -7,7 +7,7 @@ ways, against include/hsec.h, so that a renumbering cannot go unnoticed.
 import ctypes
 
 ERROR = {"ok": 0, "einval": -1, "enomem": -2, "enotfound": -3, "eexist": -4, "enoconv": -5,
-         "eio": -6, "eformat": -7, "estate": -8, "ecanceled": -9}
+         "eio": -6, "eformat": -7, "estate": -8, "ecanceled": -9, "elimit": -10}
 DIMENSION = {"economic": 0, "food": 1, "health": 2, "environmental": 3, "personal": 4,
              "community": 5, "political": 6}
 ENUM = {"dimension": 0, "flag": 1, "service_kind": 2, "threat_actor": 3, "measure_kind": 4,
@@ -20,7 +20,8 @@ AT = {"last": 0, "peak": 1}
 BURDEN = {"total": 0, "baseline": 1, "propagated": 2, "band": 3, "order": 4, "threat": 5,
           "actor": 6, "region": 7, "initial": 8, "group": 9}
 FORMAT = {"json": 0, "cbor": 1, "container": 2, "container-zlib": 3}
-LIMIT = {"nodes": 0, "links": 1, "string": 2, "depth": 3, "size": 4, "ratio": 5}
+LIMIT = {"nodes": 0, "links": 1, "string": 2, "depth": 3, "size": 4, "ratio": 5,
+         "memory": 6}
 WARNING = {"never_in_force": 1, "unreachable": 2, "empty_group": 3, "flat_series": 4}
 
 # C enumeration: (prefix of its enumerators, the binding's table)
