@@ -349,13 +349,13 @@ func (s *Scenario) forget() {
 }
 
 // Limits set what a loader accepts, by the names of hsec_limit ("nodes",
-// "links", "string", "depth", "size", "ratio"); the others keep their
+// "links", "string", "depth", "size", "ratio", "memory"); the others keep their
 // defaults.
 type Limits map[string]uint64
 
 var limits = map[string]C.hsec_limit{"nodes": C.HSEC_LIMIT_NODES, "links": C.HSEC_LIMIT_LINKS,
 	"string": C.HSEC_LIMIT_STRING, "depth": C.HSEC_LIMIT_DEPTH, "size": C.HSEC_LIMIT_SIZE,
-	"ratio": C.HSEC_LIMIT_RATIO}
+	"ratio": C.HSEC_LIMIT_RATIO, "memory": C.HSEC_LIMIT_MEMORY}
 
 // withLoader runs load on a new loader under lim; its failures carry the
 // loader's message.

@@ -1057,7 +1057,7 @@ def load(source, limits=None):
     """A scenario from a document: a path to a file, the document's bytes
     (JSON, CBOR or the container, told apart by their content) or a dict.
     limits sets what the loader accepts: {"nodes", "links", "string",
-    "depth", "size", "ratio": value}."""
+    "depth", "size", "ratio", "memory": value}."""
     if isinstance(source, dict):
         data = json.dumps(source).encode()
     elif isinstance(source, (bytes, bytearray, memoryview)):
