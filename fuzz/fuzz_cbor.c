@@ -15,6 +15,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         return 0;
     }
     check_cbor_identity(&a, tree, &lim);
+    check_json_identity(&a, tree, &lim);
     check_runs(&a, tree, &lim);
     hd_free(&a, tree);
     return 0;

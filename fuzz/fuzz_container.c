@@ -27,6 +27,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     hd *tree = NULL;
     if (hd_from_cbor(&tree, &a, cbor, n, &lim, msg) == HSEC_OK) {
         check_cbor_identity(&a, tree, &lim);
+        check_json_identity(&a, tree, &lim);
         check_runs(&a, tree, &lim);
         hd_free(&a, tree);
     }

@@ -15,6 +15,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         return 0;
     }
     check_cbor_identity(&a, tree, &lim);
+    check_json_identity(&a, tree, &lim);
     /* JSON -> JSON -> tree: the same CBOR (every double kept) */
     char *text = NULL;
     size_t n = 0;

@@ -1003,10 +1003,23 @@ HSEC_API int hsec_loader_load_file(hsec_scenario **out, hsec_loader *l, const ch
 HSEC_API int hsec_loader_convert_file(hsec_loader *l, const char *in, const char *out,
                                       hsec_format to);
 
-/* Write len bytes to path atomically: a temporary file in the same
- * directory, flushed to disk, renamed over path; a new file gets the
- * process's default permissions, a replaced one keeps its own. On failure
- * path is untouched, no temporary is left, and hsec_last_errmsg says why. */
+/*
+ * Write len bytes to path. A file (new, or a regular file replaced) is
+ * written atomically: a temporary ".NAME.tmp-XXXXXX" created exclusively
+ * beside it, flushed to disk, renamed over it. A new file gets 0666 less
+ * the umask; a replaced one keeps its permissions and, where the process
+ * may set them, its owner and group. A temporary that a crashed save of
+ * the same file left (a regular file of this user, so named, that no save
+ * holds locked) is removed; nothing else is. A symbolic link is followed
+ * and the file it names replaced, the link kept (a dangling one: that file
+ * created), except one in a sticky world-writable directory that belongs
+ * to neither this user nor the directory's owner. A device or a named pipe
+ * is written directly (nothing created, truncated or renamed; a pipe waits
+ * for a reader), and /dev/stdout, /dev/stderr, /dev/fd/N name the
+ * process's own descriptors. A directory or a socket is refused
+ * (HSEC_EIO). On failure a file is untouched, no temporary is left, and
+ * hsec_last_errmsg says why.
+ */
 HSEC_API int hsec_write_file(const char *path, const void *data, size_t len);
 
 /* The results document of a run in any encoding, saved atomically

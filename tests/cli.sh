@@ -67,8 +67,85 @@ printf '{"hsec": 1, "services": [{"id": "a", "kind": "water"}, {"id": "b", "kind
 check run-diverge 1 "$hsec" run "$tmp/diverge.json" -o "$tmp/keep.json"
 contains run-diverge "$tmp/err" "spectral radius"
 contains run-diverge-keeps "$tmp/keep.json" "precious"
-[ "$(ls -A "$tmp" | grep -c '^\.hsec-.*\.tmp$')" -eq 0 ] && passes=$((passes + 1)) || { echo "FAIL: temporary left behind"; fails=$((fails + 1)); }
+[ "$(ls -A "$tmp" | grep -c '\.tmp-')" -eq 0 ] && passes=$((passes + 1)) || { echo "FAIL: temporary left behind"; fails=$((fails + 1)); }
 check run-unwritable 1 "$hsec" run "$examples/energy-cascade.json" -o "$tmp/no/such/dir/out.json"
+
+# -o onto what is not a new or regular file: a device or a pipe is written
+# as it is, standard output through its descriptor, a directory refused, a
+# link followed and kept
+isjson() { # name file
+    python3 -m json.tool "$2" >/dev/null 2>&1 && passes=$((passes + 1)) || { echo "FAIL $1: $2 is not JSON"; fails=$((fails + 1)); }
+}
+check run-devnull 0 "$hsec" run "$examples/energy-cascade.json" -o /dev/null
+[ -c /dev/null ] && passes=$((passes + 1)) || { echo "FAIL run-devnull: /dev/null replaced"; fails=$((fails + 1)); }
+check run-stdout 0 "$hsec" run "$examples/energy-cascade.json" -o /dev/stdout
+isjson run-stdout "$tmp/out"
+"$hsec" run "$examples/energy-cascade.json" -o /dev/stdout 2>"$tmp/err" | cat > "$tmp/piped.json"
+isjson run-stdout-pipe "$tmp/piped.json"
+printf 'kept\n' > "$tmp/appended.log"
+"$hsec" run "$examples/energy-cascade.json" --format text -o /dev/stdout >> "$tmp/appended.log" 2>"$tmp/err"
+[ "$(head -n 1 "$tmp/appended.log")" = kept ] && grep -q "MULTIDIMENSIONAL" "$tmp/appended.log" \
+    && passes=$((passes + 1)) || { echo "FAIL run-stdout-append: not appended"; fails=$((fails + 1)); }
+mkfifo "$tmp/fifo"
+timeout 60 cat "$tmp/fifo" > "$tmp/fifo.out" &
+reader=$!
+check run-fifo 0 "$hsec" run "$examples/energy-cascade.json" -o "$tmp/fifo"
+wait "$reader"
+isjson run-fifo "$tmp/fifo.out"
+[ -p "$tmp/fifo" ] && passes=$((passes + 1)) || { echo "FAIL run-fifo: the pipe was replaced"; fails=$((fails + 1)); }
+mkdir "$tmp/outdir"
+check run-directory 1 "$hsec" run "$examples/energy-cascade.json" -o "$tmp/outdir"
+contains run-directory "$tmp/err" "outdir: is a directory"
+printf 'old\n' > "$tmp/target.json"
+ln -s target.json "$tmp/link.json"
+check run-link 0 "$hsec" run "$examples/energy-cascade.json" -o "$tmp/link.json"
+[ -L "$tmp/link.json" ] && [ "$(readlink "$tmp/link.json")" = target.json ] && passes=$((passes + 1)) || { echo "FAIL run-link: the link was replaced"; fails=$((fails + 1)); }
+isjson run-link "$tmp/target.json"
+check convert-link 0 "$hsec" convert "$examples/energy-cascade.json" "$tmp/link.json" --to json
+[ -L "$tmp/link.json" ] && passes=$((passes + 1)) || { echo "FAIL convert-link: the link was replaced"; fails=$((fails + 1)); }
+# a temporary a killed save left beside the file goes with the next save of it
+printf 'half' > "$tmp/.target.json.tmp-Crash1"
+printf 'not ours to remove' > "$tmp/.target.json.tmp-Crash"
+check run-stale 0 "$hsec" run "$examples/energy-cascade.json" -o "$tmp/target.json"
+[ ! -e "$tmp/.target.json.tmp-Crash1" ] && [ -e "$tmp/.target.json.tmp-Crash" ] && passes=$((passes + 1)) || { echo "FAIL run-stale: temporaries"; ls -A "$tmp"; fails=$((fails + 1)); }
+rm -f "$tmp/.target.json.tmp-Crash"
+
+# control characters from a document or the command line reach no message raw
+no_controls() { # name file: no byte below 0x20 (newlines aside) or 0x7f
+    if LC_ALL=C tr -d '\n' < "$2" | od -An -v -tx1 | grep -Eq ' (0[0-9a-f]|1[0-9a-f]|7f)'; then
+        echo "FAIL $1: a raw control character in $2:"; od -c "$2" | sed -n 1,10p; fails=$((fails + 1))
+    else passes=$((passes + 1)); fi
+}
+printf '{"hsec": 1, "regions": [{"id": "r"}], "groups": [{"id": "a\\u001b]0;owned\\u0007b", "region": "r", "size": 1}]}' > "$tmp/esc-id.json"
+check escape-id 1 "$hsec" validate "$tmp/esc-id.json"
+contains escape-id "$tmp/err" 'a\\x1b]0;owned\\x07b'
+no_controls escape-id "$tmp/err"
+printf '{"hsec": 1, "\\u001b[2J\\u009b": 1}' > "$tmp/esc-key.json"
+check escape-key 1 "$hsec" run "$tmp/esc-key.json"
+contains escape-key "$tmp/err" '\\x1b\[2J\\xc2\\x9b'
+no_controls escape-key "$tmp/err"
+printf '{"hsec": 1, "name": "raw \033[31m"}' > "$tmp/esc-raw.json"
+check escape-raw 1 "$hsec" run "$tmp/esc-raw.json"
+no_controls escape-raw "$tmp/err"
+esc=$(printf 'e\033]0;t\007')
+check escape-format 2 "$hsec" run "$examples/energy-cascade.json" --format "$esc"
+contains escape-format "$tmp/err" 'e\\x1b]0;t\\x07'
+no_controls escape-format "$tmp/err"
+check escape-option 2 "$hsec" run "$examples/energy-cascade.json" "--$esc"
+no_controls escape-option "$tmp/err"
+check escape-members 2 "$hsec" ensemble "$examples/energy-cascade.json" --members "$esc"
+no_controls escape-members "$tmp/err"
+check escape-package 1 "$hsec" run "$examples/energy-cascade.json" --package "$esc"
+no_controls escape-package "$tmp/err"
+check escape-measures 1 "$hsec" run "$examples/energy-cascade.json" --measures "$esc,a"
+no_controls escape-measures "$tmp/err"
+check escape-path 1 "$hsec" validate "$tmp/$esc.json"
+contains escape-path "$tmp/err" 'e\\x1b]0;t\\x07.json'
+no_controls escape-path "$tmp/err"
+check escape-extra 2 "$hsec" validate "$examples/energy-cascade.json" "$esc"
+no_controls escape-extra "$tmp/err"
+check escape-command 2 "$hsec" "$esc"
+no_controls escape-command "$tmp/err"
 
 check compare-text 0 "$hsec" compare --format text "$examples/energy-cascade.json"
 contains compare-text "$tmp/out" "per 1M cost"
@@ -151,9 +228,12 @@ check optimize-json 0 "$hsec" optimize "$examples/energy-cascade.json" --budget 
 python3 "$tmp/choose.py" "$hsec" "$examples/energy-cascade.json" "$tmp" 1e8 exact > "$tmp/exact.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); w=json.load(open(sys.argv[2])); assert sorted(d["measures"]) == w["measures"] and d["cost"] == w["cost"] and d["cost"] <= d["budget"] == 1e8 and abs(d["averted"] - w["averted"]) <= 1e-9 * abs(w["averted"])' "$tmp/out" "$tmp/exact.json" \
     && passes=$((passes + 1)) || { echo "FAIL optimize-json: not the best subset"; cat "$tmp/out" "$tmp/exact.json"; fails=$((fails + 1)); }
-check optimize-negative 1 "$hsec" optimize "$examples/energy-cascade.json" --budget -1
-contains optimize-negative "$tmp/err" "budget -1 is not a number >= 0"
-check optimize-nan 1 "$hsec" optimize "$examples/energy-cascade.json" --budget nan
+check optimize-negative 2 "$hsec" optimize "$examples/energy-cascade.json" --budget -1
+contains optimize-negative "$tmp/err" "budget -1: not a number >= 0"
+check optimize-nan 2 "$hsec" optimize "$examples/energy-cascade.json" --budget nan
+contains optimize-nan "$tmp/err" "budget nan: not a number"
+check optimize-inf 2 "$hsec" optimize "$examples/energy-cascade.json" --budget inf
+check optimize-budget-missing 2 "$hsec" optimize "$examples/energy-cascade.json" --budget
 check optimize-no-budget 2 "$hsec" optimize "$examples/energy-cascade.json"
 check optimize-bad-budget 2 "$hsec" optimize "$examples/energy-cascade.json" --budget lots
 
@@ -168,14 +248,45 @@ check ensemble-package 0 "$hsec" ensemble --members 20 --package protection --fo
 check ensemble-none 0 "$hsec" ensemble --members 20 --package none "$examples/energy-cascade.json"
 check ensemble-no-package 1 "$hsec" ensemble --members 20 --package nothing "$examples/energy-cascade.json"
 contains ensemble-no-package "$tmp/err" "no package \"nothing\""
-check ensemble-zero 1 "$hsec" ensemble --members 0 "$examples/energy-cascade.json"
-contains ensemble-zero "$tmp/err" "uncertainty.members: 0"
-check ensemble-threads 1 "$hsec" ensemble --threads 1000 "$examples/energy-cascade.json"
-check ensemble-negative 1 "$hsec" ensemble --members -5 "$examples/energy-cascade.json"
-contains ensemble-negative "$tmp/err" "uncertainty.members: -5"
-check ensemble-negative-threads 1 "$hsec" ensemble --threads -7 "$examples/energy-cascade.json"
-contains ensemble-negative-threads "$tmp/err" "uncertainty.threads: -7"
-check ensemble-bad 2 "$hsec" ensemble --members many "$examples/energy-cascade.json"
+# numeric options: negative, fractional, out of range or not numbers are
+# usage errors naming the option and the value
+for bad in "members -5" "members 1.5" "members abc" "members 0" "members 1000000001" \
+           "members 1e3" "members +5" "members ''" "members 18446744073709551617" \
+           "threads -7" "threads 2.5" "threads 1000" "threads x"; do
+    opt=${bad%% *} val=${bad#* }
+    [ "$val" = "''" ] && val=
+    check "ensemble-$opt-$val" 2 "$hsec" ensemble --"$opt" "$val" "$examples/energy-cascade.json"
+    contains "ensemble-$opt-$val" "$tmp/err" "^hsec: ensemble: --$opt $val: not a whole number from "
+done
+check ensemble-members-missing 2 "$hsec" ensemble "$examples/energy-cascade.json" --members
+contains ensemble-members-missing "$tmp/err" "members needs a value"
+check ensemble-members-max 0 "$hsec" ensemble --members 3 --threads 0 --format text "$examples/energy-cascade.json"
+contains ensemble-members-max "$tmp/out" "ENSEMBLE of 3 members"
+for bad in -1 1.5 x 1e2; do
+    check "rank-top-$bad" 2 "$hsec" rank "$examples/energy-cascade.json" --top "$bad"
+    contains "rank-top-$bad" "$tmp/err" "^hsec: rank: --top $bad: not a whole number >= 0"
+done
+
+# --max-memory BYTES, before or after the command: K, M, G, T are powers of 1024
+for good in 1000000 16G 16g 512M 1T 64KiB 18446744073709551615; do
+    check "max-memory-$good" 0 "$hsec" --max-memory "$good" validate "$examples/energy-cascade.json"
+done
+check max-memory-after 0 "$hsec" run "$examples/energy-cascade.json" --max-memory 1G -o "$tmp/mm.json"
+check max-memory-equals 0 "$hsec" validate --max-memory=2G "$examples/energy-cascade.json"
+check max-memory-convert 0 "$hsec" convert --max-memory 1G "$examples/energy-cascade.json" "$tmp/mm.cbor"
+for bad in 0 -1 1.5 16X 16GB G "" 18446744073709551616 17179869184T; do
+    check "max-memory-bad-$bad" 2 "$hsec" --max-memory "$bad" validate "$examples/energy-cascade.json"
+    contains "max-memory-bad-$bad" "$tmp/err" "^hsec: --max-memory $bad: not a number of bytes"
+done
+check max-memory-bad-after 2 "$hsec" ensemble "$examples/energy-cascade.json" --max-memory lots
+check max-memory-missing 2 "$hsec" run "$examples/energy-cascade.json" --max-memory
+check max-memory-no-command 2 "$hsec" --max-memory 1G
+# a limit smaller than the model: refused (exit 1), saying so
+check max-memory-small 1 "$hsec" --max-memory 1K run "$examples/energy-cascade.json" -o "$tmp/small.json"
+contains max-memory-small "$tmp/err" "limit"
+[ ! -e "$tmp/small.json" ] && passes=$((passes + 1)) || { echo "FAIL max-memory-small: wrote output"; fails=$((fails + 1)); }
+check help-max-memory 0 "$hsec" --help
+contains help-max-memory "$tmp/out" "--max-memory BYTES"
 
 check convert-cbor 0 "$hsec" convert "$examples/energy-cascade.json" "$tmp/e.cbor"
 check convert-hsec 0 "$hsec" convert "$tmp/e.cbor" "$tmp/e.hsec"

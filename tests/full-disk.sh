@@ -14,7 +14,7 @@ fail=0
 [ "$rc" -eq 1 ] || { echo "FAIL: exit $rc, expected 1"; fail=1; }
 grep -q "No space left on device" "$dir/err" || { echo "FAIL: message:"; cat "$dir/err"; fail=1; }
 [ "$(cat "$dir/r.json")" = "old results" ] || { echo "FAIL: the old file changed"; fail=1; }
-[ "$(ls -A "$dir" | grep -c '^\.hsec-.*\.tmp$')" -eq 0 ] || { echo "FAIL: a temporary file is left"; fail=1; }
+[ "$(ls -A "$dir" | grep -c '\.tmp-')" -eq 0 ] || { echo "FAIL: a temporary file is left"; fail=1; }
 rm -f "$dir/err"
 [ "$fail" -eq 0 ] && echo "1 passed, 0 failed"
 exit "$fail"

@@ -11,17 +11,22 @@
  *   hsec convert IN OUT [--to json|cbor|container|container-zlib]
  *   hsec validate SCENARIO
  *   hsec --version | --help
+ * and, before or after any command, --max-memory BYTES.
  *
  * Warnings (hsec_warning) go to standard error as "hsec: warning: ..."; they
  * do not change the exit status: 0 ok, 1 bad input or a failed run, 2 usage
- * error.
+ * error, 130 interrupted (SIGINT, Ctrl-C) before the output was written.
+ * Whatever a message echoes (arguments, a document's text) is shown with
+ * its control characters escaped (text_shown).
  */
 #include "hsec.h"
 #include "text.h"
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +34,7 @@
 
 #define EXIT_BAD 1
 #define EXIT_USAGE 2
+#define EXIT_INTERRUPTED 130 /* 128 + SIGINT, as a shell reports a Ctrl-C */
 
 static const char usage[] =
     "usage: hsec run SCENARIO [--package ID|none | --measures A,B]\n"
@@ -42,7 +48,8 @@ static const char usage[] =
     "       hsec convert IN OUT [--to json|cbor|container|container-zlib]\n"
     "       hsec validate SCENARIO\n"
     "       hsec --version\n"
-    "       hsec --help\n";
+    "       hsec --help\n"
+    "any command also takes --max-memory BYTES (K, M, G, T: powers of 1024)\n";
 
 static const char help[] =
     "hsec: human security analysis. Shows how threats cascade through the\n"
@@ -87,7 +94,25 @@ static const char help[] =
     "  convert IN OUT     re-encode a document (scenario or results): JSON, CBOR, or\n"
     "                     the container, by --to or OUT's extension (.json, .cbor,\n"
     "                     .hsec: compressed container); OUT is replaced atomically\n"
-    "  validate SCENARIO  check a scenario document without running it\n"
+    "  validate SCENARIO  check a scenario document without running it\n";
+
+/* (a second string: C limits one literal's length) */
+static const char help_more[] =
+    "\n"
+    "global option (before or after the command):\n"
+    "  --max-memory BYTES the most memory a scenario may take: its compiled model,\n"
+    "                     its targets and a run (an ensemble: a run per thread and\n"
+    "                     its members' figures); a whole number of bytes, or with K,\n"
+    "                     M, G or T for powers of 1024 (16G); default 4G. A scenario\n"
+    "                     or run that would take more fails (exit status 1), naming\n"
+    "                     what is too large\n"
+    "\n"
+    "-o FILE: a file is replaced atomically, only when the command succeeds (a\n"
+    "symbolic link stays a link, the file it names replaced); a device or a pipe\n"
+    "(/dev/null, /dev/stdout) is written directly; a directory is refused.\n"
+    "Ctrl-C (SIGINT) stops a command before it writes its output: exit status\n"
+    "130, nothing written; once the output is being written, it stops at once,\n"
+    "and a file being replaced is left whole, old or new.\n"
     "\n"
     "Every command reads SCENARIO in any encoding (JSON, CBOR, container).\n"
     "Warnings (a threat or measure never in force within the horizon, a measure\n"
@@ -95,24 +120,151 @@ static const char help[] =
     "that stay 0) are printed on standard error as \"hsec: warning: ...\"; they\n"
     "are also in the results document and the text report, and do not fail.\n"
     "\n"
-    "exit status: 0 ok, 1 bad input or failed run, 2 usage error\n";
+    "exit status: 0 ok, 1 bad input or failed run, 2 usage error, 130 interrupted\n";
 
+/* fmt's one %s is arg (from the command line: shown escaped). */
 static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "hsec: ");
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, fmt, text_shown(arg));
     fprintf(stderr, "\n%s", usage);
     return EXIT_USAGE;
 }
 
-static hsec_scenario *load(const char *path)
+/* ---- Ctrl-C: a flag the progress callback turns into a cancel */
+
+static volatile sig_atomic_t interrupted;
+static bool catching; /* the handler is installed */
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* Catch SIGINT, once (SA_RESETHAND: a second Ctrl-C stops at once), unless
+ * whoever started the program ignores it (a background job): then it
+ * stays ignored. No SA_RESTART: a blocked read or write returns. */
+static void catch_interrupt(void)
+{
+    struct sigaction sa, old;
+    if (sigaction(SIGINT, NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+        return;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    catching = sigaction(SIGINT, &sa, NULL) == 0;
+}
+
+/* The output is about to be written: was the command interrupted before?
+ * From now on SIGINT has its default effect, which stops the program at
+ * once; a file being saved stays whole (hsec_write_file), and no Ctrl-C
+ * can come after this check and yet go unheeded. */
+static bool interrupted_before_output(void)
+{
+    if (catching) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        catching = false;
+    }
+    return interrupted != 0;
+}
+
+static int stopped(void)
+{
+    fprintf(stderr, "hsec: interrupted; nothing written\n");
+    return EXIT_INTERRUPTED;
+}
+
+/* ---- --max-memory BYTES, for every loader */
+
+static uint64_t max_memory; /* 0: the loader's default */
+
+/* A whole number of bytes, with K, M, G or T (powers of 1024, "KiB" too),
+ * at least 1 and at most 2^64 - 1, into *out: false when text is not one. */
+static bool parse_bytes(uint64_t *out, const char *text)
+{
+    uint64_t v = 0;
+    const char *p = text;
+    if (*p < '0' || *p > '9')
+        return false;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    static const char units[] = "KMGT";
+    const char *u = *p ? strchr(units, *p >= 'a' ? *p - 'a' + 'A' : *p) : NULL;
+    if (u && *u) {
+        for (int k = 0; k <= u - units; k++) {
+            if (v > UINT64_MAX / 1024)
+                return false;
+            v *= 1024;
+        }
+        p++;
+        if (strcmp(p, "iB") == 0)
+            p += 2;
+    }
+    if (*p || v == 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Take --max-memory BYTES (or --max-memory=BYTES) at argv[i]: arguments
+ * used (1 or 2), 0 not it, -1 a usage error (reported). */
+static int memory_option(int argc, char **argv, int i)
+{
+    const char *v;
+    int used;
+    if (strcmp(argv[i], "--max-memory") == 0) {
+        v = i + 1 < argc ? argv[i + 1] : NULL;
+        used = 2;
+    } else if (strncmp(argv[i], "--max-memory=", 13) == 0) {
+        v = argv[i] + 13;
+        used = 1;
+    } else {
+        return 0;
+    }
+    if (!v) {
+        fprintf(stderr, "hsec: --max-memory needs a number of bytes\n%s", usage);
+        return -1;
+    }
+    if (!parse_bytes(&max_memory, v)) {
+        fprintf(stderr, "hsec: --max-memory %s: not a number of bytes from 1 (K, M, G, T: "
+                "powers of 1024, as in 16G)\n%s", text_shown(v), usage);
+        return -1;
+    }
+    return used;
+}
+
+/* A loader with the command line's limits, or NULL (the reason printed). */
+static hsec_loader *new_loader(void)
 {
     hsec_loader *l = NULL;
-    hsec_scenario *s = NULL;
     if (hsec_loader_new(&l, NULL)) {
         fprintf(stderr, "hsec: %s\n", hsec_last_errmsg());
         return NULL;
     }
+    if (max_memory && hsec_loader_set_limit(l, HSEC_LIMIT_MEMORY, max_memory)) {
+        fprintf(stderr, "hsec: --max-memory: %s\n", hsec_loader_errmsg(l));
+        hsec_loader_free(l);
+        return NULL;
+    }
+    return l;
+}
+
+static hsec_scenario *load(const char *path)
+{
+    hsec_scenario *s = NULL;
+    hsec_loader *l = new_loader();
+    if (!l)
+        return NULL;
     if (hsec_loader_load_file(&s, l, path))
         fprintf(stderr, "hsec: %s\n", hsec_loader_errmsg(l));
     hsec_loader_free(l);
@@ -155,7 +307,9 @@ static int parse(opts *o, const char *cmd, int argc, char **argv,
     o->path = o->out = NULL;
     o->format = "json";
     for (int i = 0; i < argc; i++) {
-        int used = extra ? extra(ctx, argc, argv, i) : 0;
+        int used = memory_option(argc, argv, i);
+        if (!used && extra)
+            used = extra(ctx, argc, argv, i);
         if (used < 0)
             return EXIT_USAGE;
         if (used > 0) {
@@ -170,11 +324,11 @@ static int parse(opts *o, const char *cmd, int argc, char **argv,
         } else if (strncmp(argv[i], "--format=", 9) == 0) {
             o->format = argv[i] + 9;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "hsec: %s: unknown option %s\n%s", cmd, argv[i], usage);
+            fprintf(stderr, "hsec: %s: unknown option %s\n%s", cmd, text_shown(argv[i]), usage);
             return EXIT_USAGE;
         } else if (o->path) {
             fprintf(stderr, "hsec: %s: one scenario at a time (extra argument %s)\n%s", cmd,
-                    argv[i], usage);
+                    text_shown(argv[i]), usage);
             return EXIT_USAGE;
         } else {
             o->path = argv[i];
@@ -187,13 +341,14 @@ static int parse(opts *o, const char *cmd, int argc, char **argv,
     o->text = strcmp(o->format, "text") == 0;
     o->binary = strcmp(cmd, "run") == 0 && format_of(o->format) > HSEC_FORMAT_JSON;
     if (!o->text && !o->binary && strcmp(o->format, "json") != 0) {
-        fprintf(stderr, "hsec: %s: --format %s is not json or text%s\n%s", cmd, o->format,
+        fprintf(stderr, "hsec: %s: --format %s is not json or text%s\n%s", cmd,
+                text_shown(o->format),
                 strcmp(cmd, "run") == 0 ? " (or cbor, container, container-zlib)" : "", usage);
         return EXIT_USAGE;
     }
     if (o->binary && !o->out) {
         fprintf(stderr, "hsec: %s: --format %s writes a binary file: give -o FILE\n%s", cmd,
-                o->format, usage);
+                text_shown(o->format), usage);
         return EXIT_USAGE;
     }
     return 0;
@@ -204,7 +359,9 @@ static int parse(opts *o, const char *cmd, int argc, char **argv,
 static int emit(const opts *o, int rc, char *doc, size_t len)
 {
     int status = 0;
-    if (rc) {
+    if (interrupted_before_output() || rc == HSEC_ECANCELED) {
+        status = stopped();
+    } else if (rc) {
         fprintf(stderr, "hsec: writing the results: %s\n",
                 o->text ? hsec_strerror(rc) : hsec_last_errmsg());
         status = EXIT_BAD;
@@ -232,24 +389,43 @@ static int start(opts *o, const char *cmd, int argc, char **argv,
     if (rc)
         return rc;
     *s = load(o->path);
-    return *s ? 0 : EXIT_BAD;
+    return *s ? 0 : interrupted ? stopped() : EXIT_BAD;
 }
 
-/* The number after option argv[i] into *out: 2 arguments used, or -1. */
-static int number_option(const char *cmd, int argc, char **argv, int i, double *out)
+/* The value of option argv[i] into *out: a whole number from lo to hi
+ * (decimal digits only), or with whole false a finite number from lo to
+ * hi. 2 arguments used, or -1 (a usage error, reported naming both). */
+static int number_option(const char *cmd, int argc, char **argv, int i, double *out, bool whole,
+                         double lo, double hi)
 {
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     char *end = NULL;
-    if (i + 1 >= argc || (*out = strtod(argv[i + 1], &end), !*argv[i + 1] || *end)) {
-        fprintf(stderr, "hsec: %s: %s needs a number, not %s\n%s", cmd, argv[i],
-                i + 1 < argc ? argv[i + 1] : "nothing", usage);
+    bool ok = v && *v && (!whole || strspn(v, "0123456789") == strlen(v));
+    double x = ok ? strtod(v, &end) : NAN;
+    if (!ok || *end || !isfinite(x) || x < lo || x > hi) {
+        char range[80];
+        if (hi >= 9007199254740992.0)
+            snprintf(range, sizeof range, ">= %.15g", lo);
+        else
+            snprintf(range, sizeof range, "from %.15g to %.15g", lo, hi);
+        if (!v)
+            fprintf(stderr, "hsec: %s: %s needs a value\n%s", cmd, argv[i], usage);
+        else
+            fprintf(stderr, "hsec: %s: %s %s: not a %s %s\n%s", cmd, argv[i], text_shown(v),
+                    whole ? "whole number" : "number", range, usage);
         return -1;
     }
+    *out = x;
     return 2;
 }
 
 static int run_failed(const char *path, hsec_scenario *s)
 {
-    fprintf(stderr, "hsec: %s: %s\n", path, hsec_scenario_errmsg(s));
+    if (interrupted) { /* whatever failed, the user asked to stop */
+        hsec_scenario_free(s);
+        return stopped();
+    }
+    fprintf(stderr, "hsec: %s: %s\n", text_shown(path), hsec_scenario_errmsg(s));
     hsec_scenario_free(s);
     return EXIT_BAD;
 }
@@ -261,10 +437,10 @@ static void print_warnings(const hsec_scenario *s, const hsec_result *r)
     const char *msg;
     for (size_t i = 0; i < hsec_scenario_diagnostic_count(s); i++)
         if (hsec_scenario_diagnostic(NULL, &msg, s, i) == HSEC_OK)
-            fprintf(stderr, "hsec: warning: %s\n", msg);
+            fprintf(stderr, "hsec: warning: %s\n", text_shown(msg));
     for (size_t i = 0; r && i < hsec_result_diagnostic_count(r); i++)
         if (hsec_result_diagnostic(NULL, &msg, r, i) == HSEC_OK)
-            fprintf(stderr, "hsec: warning: %s\n", msg);
+            fprintf(stderr, "hsec: warning: %s\n", text_shown(msg));
 }
 
 /* The scenario's warnings found now and printed (for commands that do not
@@ -327,7 +503,7 @@ static int force_mask(unsigned char **mask, const force *f, hsec_scenario *s, co
             hsec_scenario_package_mask(m, nm, s, p);
         } else if (strcmp(f->package, "none") != 0) {
             fprintf(stderr, "hsec: %s: %s: no package \"%s\" (or none, for no measure)\n",
-                    path, cmd, f->package);
+                    text_shown(path), cmd, text_shown(f->package));
             free(m);
             return EXIT_BAD;
         }
@@ -340,7 +516,8 @@ static int force_mask(unsigned char **mask, const force *f, hsec_scenario *s, co
                     break;
             }
             if (len && k == nm) {
-                fprintf(stderr, "hsec: %s: %s: no measure \"%.*s\"\n", path, cmd, (int)len, p);
+                fprintf(stderr, "hsec: %s: %s: no measure \"%s\"\n", text_shown(path), cmd,
+                        text_shown_n(p, len));
                 free(m);
                 return EXIT_BAD;
             }
@@ -360,15 +537,21 @@ static int run_option(void *ctx, int argc, char **argv, int i)
     return force_option(ctx, "run", argc, argv, i);
 }
 
-/* A progress bar on standard error, when it is a terminal. */
+/* Progress: a bar on standard error when it is a terminal, and always the
+ * way a Ctrl-C reaches the library (nonzero: cancel). */
 typedef struct bar {
     const char *label;
     int shown; /* last percentage drawn, -1 before the first */
+    bool draw;
 } bar;
 
 static int draw_bar(void *user, uint64_t done, uint64_t total)
 {
     bar *b = user;
+    if (interrupted)
+        return 1;
+    if (!b->draw)
+        return 0;
     int pct = total ? (int)(100 * done / total) : 100;
     if (pct == b->shown)
         return 0;
@@ -389,8 +572,8 @@ static void progress_bar(hsec_scenario *s, bar *b, const char *label)
 {
     b->label = label;
     b->shown = -1;
-    if (isatty(STDERR_FILENO))
-        hsec_scenario_set_progress(s, draw_bar, b);
+    b->draw = isatty(STDERR_FILENO) != 0;
+    hsec_scenario_set_progress(s, draw_bar, b);
 }
 
 /* Finish a bar that was cut short (an error), so messages start a line. */
@@ -425,7 +608,10 @@ static int cmd_run(int argc, char **argv)
     int status;
     if (o.binary) {
         status = 0;
-        if ((rc = hsec_doc_save_results(o.out, r, s, (hsec_format)format_of(o.format)))) {
+        if (interrupted_before_output()) {
+            status = stopped();
+        } else if ((rc = hsec_doc_save_results(o.out, r, s,
+                                               (hsec_format)format_of(o.format)))) {
             fprintf(stderr, "hsec: %s\n", hsec_last_errmsg());
             status = EXIT_BAD;
         }
@@ -449,12 +635,17 @@ static int cmd_compare(int argc, char **argv)
         return rc;
     size_t count = 1 + hsec_scenario_package_count(s);
     if (count == 1) {
-        fprintf(stderr, "hsec: %s: compare: the scenario has no packages\n", o.path);
+        fprintf(stderr, "hsec: %s: compare: the scenario has no packages\n",
+                text_shown(o.path));
         hsec_scenario_free(s);
         return EXIT_BAD;
     }
     hsec_result **res = calloc(count, sizeof *res);
-    if (!res || hsec_scenario_compare(res, count, s)) {
+    bar b;
+    progress_bar(s, &b, "compare");
+    rc = res ? hsec_scenario_compare(res, count, s) : HSEC_ENOMEM;
+    end_bar(&b);
+    if (rc) {
         free(res);
         return run_failed(o.path, s);
     }
@@ -486,7 +677,7 @@ static int optimize_option(void *ctx, int argc, char **argv, int i)
     if (strcmp(argv[i], "--budget") != 0)
         return 0;
     o->have_budget = true;
-    return number_option("optimize", argc, argv, i, &o->budget);
+    return number_option("optimize", argc, argv, i, &o->budget, false, 0, HUGE_VAL);
 }
 
 static int cmd_optimize(int argc, char **argv)
@@ -502,7 +693,7 @@ static int cmd_optimize(int argc, char **argv)
     if (rc)
         return rc;
     if (!(s = load(o.path)))
-        return EXIT_BAD;
+        return interrupted ? stopped() : EXIT_BAD;
     diagnose_and_warn(s);
     size_t nm = hsec_scenario_measure_count(s);
     unsigned char *chosen = calloc(nm ? nm : 1, 1), *exact = calloc(nm ? nm : 1, 1);
@@ -555,10 +746,14 @@ static int ensemble_option(void *ctx, int argc, char **argv, int i)
     int used = force_option(&o->f, "ensemble", argc, argv, i);
     if (used)
         return used;
-    double *dst = strcmp(argv[i], "--members") == 0   ? &o->members
-                  : strcmp(argv[i], "--threads") == 0 ? &o->threads
-                                                      : NULL;
-    return dst ? number_option("ensemble", argc, argv, i, dst) : 0;
+    hsec_option opt = strcmp(argv[i], "--members") == 0   ? HSEC_OPT_MEMBERS
+                      : strcmp(argv[i], "--threads") == 0 ? HSEC_OPT_THREADS
+                                                          : HSEC_OPTION_COUNT;
+    double lo, hi;
+    if (opt == HSEC_OPTION_COUNT || hsec_option_bounds(&lo, &hi, opt) != HSEC_OK)
+        return 0;
+    return number_option("ensemble", argc, argv, i,
+                         opt == HSEC_OPT_MEMBERS ? &o->members : &o->threads, true, lo, hi);
 }
 
 static int cmd_ensemble(int argc, char **argv)
@@ -569,7 +764,7 @@ static int cmd_ensemble(int argc, char **argv)
     int rc = start(&o, "ensemble", argc, argv, ensemble_option, &eo, &s);
     if (rc)
         return rc;
-    /* the command line overrides the document; the options check the values */
+    /* the command line overrides the document (in the options' bounds) */
     if (!isnan(eo.members) && hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, eo.members))
         return run_failed(o.path, s);
     if (!isnan(eo.threads) && hsec_scenario_set_option(s, HSEC_OPT_THREADS, eo.threads))
@@ -631,7 +826,7 @@ static int rank_option(void *ctx, int argc, char **argv, int i)
         if (kind && !rank_kind_ok(argv[i + 1])) {
             fprintf(stderr, "hsec: rank: --kind %s is not services, groups, a service kind "
                     "(energy, water, ...) or a dimension (economic, food, ...)\n%s",
-                    argv[i + 1], usage);
+                    text_shown(argv[i + 1]), usage);
             return -1;
         }
         *(kind ? &o->kind : &o->region) = argv[i + 1];
@@ -639,14 +834,11 @@ static int rank_option(void *ctx, int argc, char **argv, int i)
     }
     if (strcmp(argv[i], "--top") != 0)
         return 0;
-    char *end = NULL;
-    if (i + 1 >= argc || !*argv[i + 1] || argv[i + 1][0] == '-' ||
-        (errno = 0, o->top = (size_t)strtoull(argv[i + 1], &end, 10), *end) || errno) {
-        fprintf(stderr, "hsec: rank: --top needs a whole number, not %s\n%s",
-                i + 1 < argc ? argv[i + 1] : "nothing", usage);
-        return -1;
-    }
-    return 2;
+    double top; /* up to 2^53: every count a model can have */
+    used = number_option("rank", argc, argv, i, &top, true, 0, 9007199254740992.0);
+    if (used > 0)
+        o->top = top < (double)SIZE_MAX ? (size_t)top : SIZE_MAX;
+    return used;
 }
 
 /* Is region r (HSEC_NO_INDEX: none) region anc or below it? */
@@ -677,7 +869,8 @@ static int rank_select(unsigned char **sel, const rank_opts *ro, hsec_scenario *
             if (strcmp(hsec_compiled_region_id(c, region), ro->region) == 0)
                 break;
         if (region == nr) {
-            fprintf(stderr, "hsec: %s: rank: no region \"%s\"\n", path, ro->region);
+            fprintf(stderr, "hsec: %s: rank: no region \"%s\"\n", text_shown(path),
+                    text_shown(ro->region));
             return EXIT_BAD;
         }
     }
@@ -727,8 +920,13 @@ static int cmd_rank(int argc, char **argv)
     size_t n = hsec_compiled_node_count(hsec_scenario_compiled(s));
     size_t nm = hsec_scenario_measure_count(s);
     double *u = calloc(n ? 5 * n : 1, sizeof *u), *ix = u + n; /* marginal, then coupling */
-    if (!u || hsec_scenario_rank_with(u, n, s, mask, nm) ||
-        hsec_scenario_coupling_with(ix, ix + n, ix + 2 * n, ix + 3 * n, n, s, mask, nm)) {
+    bar b;
+    progress_bar(s, &b, "rank");
+    rc = !u ? HSEC_ENOMEM : hsec_scenario_rank_with(u, n, s, mask, nm);
+    if (!rc)
+        rc = hsec_scenario_coupling_with(ix, ix + n, ix + 2 * n, ix + 3 * n, n, s, mask, nm);
+    end_bar(&b);
+    if (rc) {
         free(u);
         free(mask);
         free(sel);
@@ -752,7 +950,12 @@ static int cmd_convert(int argc, char **argv)
 {
     const char *in = NULL, *outp = NULL, *to = NULL;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--to") == 0) {
+        int used = memory_option(argc, argv, i);
+        if (used < 0)
+            return EXIT_USAGE;
+        if (used) {
+            i += used - 1;
+        } else if (strcmp(argv[i], "--to") == 0) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", argv[i]);
             to = argv[++i];
@@ -780,10 +983,14 @@ static int cmd_convert(int argc, char **argv)
     if (f < 0)
         return usage_error("convert: --to %s is not json, cbor, container or container-zlib",
                            to);
-    hsec_loader *l = NULL;
-    if (hsec_loader_new(&l, NULL)) {
-        fprintf(stderr, "hsec: out of memory\n");
+    hsec_loader *l = new_loader();
+    if (!l)
         return EXIT_BAD;
+    /* one call reads and writes: a Ctrl-C during it stops the program, and
+     * OUT stays as it was */
+    if (interrupted_before_output()) {
+        hsec_loader_free(l);
+        return stopped();
     }
     int rc = hsec_loader_convert_file(l, in, outp, (hsec_format)f);
     if (rc)
@@ -794,15 +1001,31 @@ static int cmd_convert(int argc, char **argv)
 
 static int cmd_validate(int argc, char **argv)
 {
-    if (argc != 1)
+    const char *path = NULL;
+    for (int i = 0; i < argc; i++) {
+        int used = memory_option(argc, argv, i);
+        if (used < 0)
+            return EXIT_USAGE;
+        if (used)
+            i += used - 1;
+        else if (path || (argv[i][0] == '-' && argv[i][1]))
+            return usage_error("validate: exactly one SCENARIO file is required (%s)", argv[i]);
+        else
+            path = argv[i];
+    }
+    if (!path)
         return usage_error("validate: %s", "exactly one SCENARIO file is required");
-    hsec_scenario *s = load(argv[0]);
+    hsec_scenario *s = load(path);
     if (!s)
-        return EXIT_BAD;
+        return interrupted ? stopped() : EXIT_BAD;
+    if (interrupted_before_output()) {
+        hsec_scenario_free(s);
+        return stopped();
+    }
     const hsec_compiled *c = hsec_scenario_compiled(s);
     printf("%s: valid: %zu regions, %zu groups, %zu nodes, %zu links, %zu threats, "
            "%zu measures\n",
-           argv[0], hsec_compiled_region_count(c), hsec_compiled_group_count(c),
+           text_shown(path), hsec_compiled_region_count(c), hsec_compiled_group_count(c),
            hsec_compiled_node_count(c), hsec_compiled_link_count(c),
            hsec_scenario_threat_count(s), hsec_scenario_measure_count(s));
     diagnose_and_warn(s);
@@ -812,9 +1035,18 @@ static int cmd_validate(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    int first = 1; /* the command, after the global options */
+    for (int used; first < argc && (used = memory_option(argc, argv, first)) != 0;)
+        if (used < 0)
+            return EXIT_USAGE;
+        else
+            first += used;
+    argc -= first - 1;
+    argv += first - 1;
     if (argc < 2)
         return usage_error("%s", "a command is required");
     const char *cmd = argv[1];
+    catch_interrupt();
     if (strcmp(cmd, "--version") == 0) {
         printf("hsec %s\n", hsec_version_string());
         return 0;
@@ -823,6 +1055,7 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         fputs("\n", stdout);
         fputs(help, stdout);
+        fputs(help_more, stdout);
         return 0;
     }
     if (strcmp(cmd, "run") == 0)

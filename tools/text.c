@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,72 @@ static void put(buf *b, const char *fmt, ...)
         b->p = p;
         b->cap = cap;
     }
+}
+
+/* Bytes of the UTF-8 character at s (n left), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0], lo = 0x80, hi = 0xbf;
+    size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+                 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (c == 0xe0 || c == 0xf0)
+        lo = c == 0xe0 ? 0xa0 : 0x90; /* not overlong */
+    if (c == 0xed || c == 0xf4)
+        hi = c == 0xed ? 0x9f : 0x8f; /* no surrogate, nothing above U+10FFFF */
+    if (len > n)
+        return 0;
+    for (size_t k = 1; k < len; k++)
+        if (s[k] < (k == 1 ? lo : 0x80) || s[k] > (k == 1 ? hi : 0xbf))
+            return 0;
+    return len;
+}
+
+const char *text_shown_n(const char *s, size_t len)
+{
+    static char *ring[8];
+    static size_t next;
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    if (len > (SIZE_MAX - 1) / 4) /* \xNN: four bytes for one */
+        return "(too long to show)";
+    char *out = realloc(ring[next], 4 * len + 1), *o = out;
+    if (!out)
+        return "(out of memory)";
+    ring[next] = out;
+    next = (next + 1) % 8;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_len(u + i, len - i);
+        bool c1 = n == 2 && u[i] == 0xc2 && u[i + 1] < 0xa0;
+        if (n == 1 && (u[i] < 0x20 || u[i] == 0x7f)) {
+            *o++ = '\\';
+            if (u[i] == '\n' || u[i] == '\t' || u[i] == '\r') {
+                *o++ = u[i] == '\n' ? 'n' : u[i] == '\t' ? 't' : 'r';
+            } else {
+                *o++ = 'x';
+                *o++ = hex[u[i] >> 4];
+                *o++ = hex[u[i] & 15];
+            }
+            i++;
+        } else if (n == 0 || c1) {
+            for (size_t k = 0; k < (c1 ? 2u : 1u); k++, i++) {
+                *o++ = '\\';
+                *o++ = 'x';
+                *o++ = hex[u[i] >> 4];
+                *o++ = hex[u[i] & 15];
+            }
+        } else {
+            memcpy(o, u + i, n);
+            o += n;
+            i += n;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *text_shown(const char *s)
+{
+    return s ? text_shown_n(s, strlen(s)) : "(null)";
 }
 
 static double burden(const hsec_result *r, hsec_burden part, size_t i)
@@ -109,7 +176,7 @@ static int in_force(buf *b, const hsec_result *r, const hsec_ensemble *e,
 static void warning_line(buf *b, hsec_warning code, const char *msg)
 {
     const char *name = hsec_warning_name((int)code);
-    put(b, "  %s: %s\n", name ? name : "warning", msg);
+    put(b, "  %s: %s\n", name ? name : "warning", text_shown(msg));
 }
 
 /* The scenario's warnings and the run's (r may be NULL), when there are any. */

@@ -5,6 +5,13 @@
 
 #include <stdbool.h>
 
+/* s (len bytes; text_shown: to its NUL) safe to print on a terminal:
+ * control characters (below 0x20, 0x7f, U+0080..U+009F) and bytes that
+ * are not UTF-8 shown as \n, \t, \r or \xNN, as the library's messages
+ * show them. The text lives until eight more calls (one thread). */
+const char *text_shown(const char *s);
+const char *text_shown_n(const char *s, size_t len);
+
 /* A readable summary of a run; *out is malloc'd, NUL-terminated. */
 int text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenario *s);
 

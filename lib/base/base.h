@@ -108,20 +108,40 @@ bool hx_valid_id(const char *s);
 /* Text for a name in messages: the name, or "(null)". */
 const char *hx_show(const char *s);
 
-/* Open-addressing map from a string (not copied) to a 32-bit value. */
+/* ---- keyed hashing (siphash.c) */
+/* SipHash-1-3 of n bytes under the key (k0, k1). */
+uint64_t hx_siphash(uint64_t k0, uint64_t k1, const void *data, size_t n);
+/* A key of its own for one table (whose address is given): from the
+ * system's entropy, else from what differs between tables and runs. */
+void hx_hash_key(uint64_t key[2], const void *table);
+
+/* Steps of the searches whose length an input decides (probes of the maps
+ * and sets below, walks over regions, scans of target lists), counted per
+ * thread and only ever added to: a test reads the difference to check that
+ * doubling an input no more than doubles the work, about. Nothing in the
+ * library reads it. */
+extern _Thread_local uint64_t hx_steps;
+
+/* Open-addressing map from a string (not copied) to a 32-bit value. Keys
+ * are hashed under the map's own key, drawn when it takes its first entry,
+ * so ids chosen to collide cannot make long probe chains; since the slots'
+ * order then differs from run to run, nothing may be read in slot order. */
 typedef struct hx_map {
     const char **keys;
     uint32_t *vals;
     size_t cap, count;
+    uint64_t key[2]; /* the hash key */
 } hx_map;
 int hx_map_put(const hsec_allocator *a, hx_map *m, const char *key, uint32_t val);
 bool hx_map_get(const hx_map *m, const char *key, uint32_t *val);
 void hx_map_free(const hsec_allocator *a, hx_map *m);
 
-/* Open-addressing set of 64-bit keys (any value but UINT64_MAX). */
+/* Open-addressing set of 64-bit keys (any value but UINT64_MAX), hashed
+ * under a key of its own like the map. */
 typedef struct hx_set64 {
     uint64_t *keys;
     size_t cap, count;
+    uint64_t key[2]; /* the hash key */
 } hx_set64;
 /* Room for count more keys, so that hx_set64_put cannot fail. */
 int hx_set64_reserve(const hsec_allocator *a, hx_set64 *s, size_t count);

@@ -1,7 +1,6 @@
 /* Warnings: lists of (code, message) kept on scenarios and results. */
 #include "base.h"
 
-#include <stdio.h>
 #include <string.h>
 
 const char *hsec_warning_name(int code)
@@ -17,10 +16,10 @@ const char *hsec_warning_name(int code)
 
 int hx_diag_add(const hsec_allocator *a, hx_diags *d, int code, const char *fmt, ...)
 {
-    char msg[HSEC_ERRMSG_MAX];
+    char msg[HSEC_ERRMSG_MAX]; /* its ids' control characters escaped, as in messages */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    hx_vsetmsg(msg, fmt, ap);
     va_end(ap);
     if (HX_RESERVE(a, d->items, d->cap, d->n + 1))
         return HSEC_ENOMEM;

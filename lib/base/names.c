@@ -24,23 +24,18 @@ const char *hx_show(const char *s)
     return s ? s : "(null)";
 }
 
-/* FNV-1a, 64 bits. */
-static uint64_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
+_Thread_local uint64_t hx_steps;
 
+/* The slot of key, or the empty slot where it would go (linear probing). */
 static size_t slot_of(const hx_map *m, const char *key)
 {
-    size_t mask = m->cap - 1;
-    size_t i = (size_t)hash(key) & mask;
-    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+    size_t mask = m->cap - 1, probes = 1;
+    size_t i = (size_t)hx_siphash(m->key[0], m->key[1], key, strlen(key)) & mask;
+    while (m->keys[i] && strcmp(m->keys[i], key) != 0) {
         i = (i + 1) & mask;
+        probes++;
+    }
+    hx_steps += probes;
     return i;
 }
 
@@ -48,6 +43,10 @@ static int grow(const hsec_allocator *a, hx_map *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : 16;
     hx_map n = {0};
+    if (!m->cap)
+        hx_hash_key(m->key, m);
+    n.key[0] = m->key[0];
+    n.key[1] = m->key[1];
     n.keys = hx_calloc(a, ncap, sizeof *n.keys);
     n.vals = hx_calloc(a, ncap, sizeof *n.vals);
     if (!n.keys || !n.vals) {
@@ -211,10 +210,16 @@ bool hx_split_node(const char *name, char ent[HX_ID_MAX + 1], int *dim)
 
 static size_t slot64(const hx_set64 *s, uint64_t key)
 {
-    size_t mask = s->cap - 1;
-    size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & mask;
-    while (s->keys[i] != UINT64_MAX && s->keys[i] != key)
+    size_t mask = s->cap - 1, probes = 1;
+    unsigned char bytes[8]; /* little-endian, so that the hash is the same everywhere */
+    for (int b = 0; b < 8; b++)
+        bytes[b] = (unsigned char)(key >> (8 * b));
+    size_t i = (size_t)hx_siphash(s->key[0], s->key[1], bytes, sizeof bytes) & mask;
+    while (s->keys[i] != UINT64_MAX && s->keys[i] != key) {
         i = (i + 1) & mask;
+        probes++;
+    }
+    hx_steps += probes;
     return i;
 }
 
@@ -228,7 +233,9 @@ int hx_set64_reserve(const hsec_allocator *a, hx_set64 *s, size_t count)
     }
     if (ncap == s->cap)
         return HSEC_OK;
-    hx_set64 n = {hx_calloc(a, ncap, sizeof(uint64_t)), ncap, s->count};
+    if (!s->cap)
+        hx_hash_key(s->key, s);
+    hx_set64 n = {hx_calloc(a, ncap, sizeof(uint64_t)), ncap, s->count, {s->key[0], s->key[1]}};
     if (!n.keys)
         return HSEC_ENOMEM;
     memset(n.keys, 0xff, ncap * sizeof(uint64_t));

@@ -7,6 +7,10 @@
  * keys), numbers in the shortest of integer, single or double that keeps
  * them exactly, and numeric series as RFC 8746 typed arrays (tag 86,
  * float64 little endian).
+ *
+ * The tree holds numbers as doubles, so the reader refuses an integer that
+ * no double holds exactly (2^64 - 1, 2^53 + 1) rather than round it, and a
+ * text string that is not UTF-8, which JSON could not carry.
  */
 #include "doc.h"
 
@@ -48,6 +52,9 @@ static void emit_bytes(out *o, const void *b, size_t n)
     }
 }
 
+/* Whole numbers in [-2^64, 2^64) as CBOR integers: x = -1 - v for a
+ * negative one, v computed in integers (in doubles, -x - 1 rounds to -x
+ * beyond 2^53, and -2^64 - 1 overflows). */
 static void emit_num(out *o, double x)
 {
     unsigned char *d = room(o, 9);
@@ -56,7 +63,8 @@ static void emit_num(out *o, double x)
     if (x == floor(x) && fabs(x) < 18446744073709551616.0 && !signbit(x)) {
         o->len += cbor_encode_uint((uint64_t)x, d, 9);
     } else if (x == floor(x) && x >= -18446744073709551616.0 && x < 0) {
-        o->len += cbor_encode_negint((uint64_t)(-x - 1), d, 9);
+        uint64_t v = x == -18446744073709551616.0 ? UINT64_MAX : (uint64_t)-x - 1;
+        o->len += cbor_encode_negint(v, d, 9);
     } else if ((double)(float)x == x) {
         o->len += cbor_encode_single((float)x, d, 9);
     } else {
@@ -71,16 +79,6 @@ static void emit_str(out *o, const char *s)
     if (d)
         o->len += cbor_encode_string_start(n, d, 9);
     emit_bytes(o, s, n);
-}
-
-/* Keys in the bytewise order of their encodings: shorter strings first
- * (their headers are smaller), then by bytes. */
-static int key_cmp(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la != lb)
-        return la < lb ? -1 : 1;
-    return memcmp(a, b, la);
 }
 
 static void encode(out *o, const hd *d)
@@ -125,20 +123,19 @@ static void encode(out *o, const hd *d)
     case HD_OBJ: {
         if ((b = room(o, 9)))
             o->len += cbor_encode_map_start(d->n, b, 9);
-        /* selection of the next key in order: maps are small */
-        const char *prev = NULL;
-        for (size_t k = 0; k < d->n; k++) {
-            size_t best = SIZE_MAX;
-            for (size_t i = 0; i < d->n; i++) {
-                if (prev && key_cmp(d->keys[i], prev) <= 0)
-                    continue;
-                if (best == SIZE_MAX || key_cmp(d->keys[i], d->keys[best]) < 0)
-                    best = i;
-            }
-            emit_str(o, d->keys[best]);
-            encode(o, d->items[best]);
-            prev = d->keys[best];
+        /* keys in the bytewise order of their encodings (hd_key_cmp): a
+         * reader's object knows it, a writer's is sorted once here */
+        size_t *order = d->index ? d->index : o->oom ? NULL : hd_key_order(o->a, d);
+        if (!order) {
+            o->oom = true;
+            return;
         }
+        for (size_t k = 0; k < d->n && !o->oom; k++) {
+            emit_str(o, d->keys[order[k]]);
+            encode(o, d->items[order[k]]);
+        }
+        if (order != d->index)
+            hd_release(o->a, order);
         return;
     }
     }
@@ -163,6 +160,9 @@ typedef struct frame {
     hd *node;
     uint64_t left;     /* items still to come (a map counts keys and values) */
     char *key;         /* a map's pending key */
+    /* a map's keys' offsets, to name a duplicate: the first ones, the rest */
+    size_t first[HD_SMALL_OBJECT];
+    size_t *offs, offcap;
 } frame;
 
 typedef struct dec {
@@ -185,6 +185,93 @@ static void dfail(dec *d, int rc, const char *what)
         return;
     d->rc = rc;
     hd_setmsg(d->msg, "CBOR byte %zu: %s", d->at, what);
+}
+
+/* The place of the item being read ("groups[2].size", "" for the document
+ * itself); *is_key when the item is a key of the map at that place. */
+static void place(const dec *d, char *path, size_t size, bool *is_key)
+{
+    size_t len = 0;
+    path[0] = '\0';
+    *is_key = false;
+    for (size_t i = 0; i < d->depth; i++) {
+        const frame *f = &d->stack[i];
+        if (f->node->t == HD_ARR) {
+            len = hd_path_add(path, size, len, NULL, f->node->n);
+        } else if (f->key) {
+            len = hd_path_add(path, size, len, f->key, 0);
+        } else {
+            *is_key = true;
+            return;
+        }
+    }
+}
+
+/* A failure that names the place of the item being read. */
+static void dfail_at(dec *d, int rc, const char *fmt, ...) HD_PRINTF(3, 4);
+static void dfail_at(dec *d, int rc, const char *fmt, ...)
+{
+    if (d->rc)
+        return;
+    char path[160], what[256], why[HSEC_ERRMSG_MAX];
+    bool is_key;
+    place(d, path, sizeof path, &is_key);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (is_key)
+        snprintf(why, sizeof why, "a key of %s: %s", path[0] ? path : "the document", what);
+    else if (path[0])
+        snprintf(why, sizeof why, "%s: %s", path, what);
+    else
+        snprintf(why, sizeof why, "%s", what);
+    dfail(d, rc, why);
+}
+
+/* Inside the value of an "x-" key: an extension, kept as it is, which no
+ * reader of the document checks. */
+static bool in_extension(const dec *d)
+{
+    for (size_t i = 0; i < d->depth; i++) {
+        const char *k = d->stack[i].key;
+        if (d->stack[i].node->t == HD_OBJ && k && strncmp(k, "x-", 2) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* JSON has no NaN or infinity: an extension holding one could not be
+ * converted, and no loader check would say so. */
+static bool finite_here(dec *d, double x, size_t i, bool in_array)
+{
+    if (isfinite(x) || !in_extension(d))
+        return true;
+    char path[160], why[HSEC_ERRMSG_MAX];
+    bool is_key;
+    place(d, path, sizeof path, &is_key);
+    if (in_array)
+        hd_path_add(path, sizeof path, strlen(path), NULL, i);
+    snprintf(why, sizeof why, "%s%s is %s: extension values (x-) hold finite numbers only",
+             is_key ? "a key of " : "", path, isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+    dfail(d, HSEC_EFORMAT, why);
+    return false;
+}
+
+/* A map is complete: index it for lookups, which finds a key given twice. */
+static bool close_map(dec *d, frame *f)
+{
+    size_t dup = 0;
+    int rc = hd_index(d->a, f->node, &dup);
+    if (rc == HSEC_EEXIST) {
+        char why[HD_ID_MAX + 64];
+        snprintf(why, sizeof why, "duplicate map key \"%.64s\"", f->node->keys[dup]);
+        d->at = dup < HD_SMALL_OBJECT ? f->first[dup] : f->offs[dup - HD_SMALL_OBJECT];
+        dfail(d, HSEC_EFORMAT, why);
+    } else if (rc) {
+        dfail(d, HSEC_ENOMEM, "out of memory");
+    }
+    return rc == HSEC_OK;
 }
 
 /* Attach a finished item to its parent (or make it the root), then close
@@ -223,12 +310,17 @@ static void attach(dec *d, hd *item)
                 dfail(d, HSEC_EFORMAT, "a map key must be a text string");
                 return;
             }
-            if (hd_get(f->node, item->str)) {
-                char why[HD_ID_MAX + 64];
-                snprintf(why, sizeof why, "duplicate map key \"%.64s\"", item->str);
+            /* duplicates are found once the map is complete (close_map):
+             * a lookup per key would make a map of n keys cost n^2 */
+            size_t k = f->node->n;
+            if (k < HD_SMALL_OBJECT) {
+                f->first[k] = d->at;
+            } else if (HD_RESERVE(d->a, f->offs, f->offcap, k - HD_SMALL_OBJECT + 1)) {
                 hd_free(d->a, item);
-                dfail(d, HSEC_EFORMAT, why);
+                dfail(d, HSEC_ENOMEM, "out of memory");
                 return;
+            } else {
+                f->offs[k - HD_SMALL_OBJECT] = d->at;
             }
             f->key = item->str; /* take the string */
             item->str = NULL;
@@ -244,7 +336,10 @@ static void attach(dec *d, hd *item)
         }
         if (--f->left > 0)
             return;
+        if (f->node->t == HD_OBJ && !close_map(d, f))
+            return; /* the frame is freed with the others */
         item = f->node; /* the container is complete: attach it in turn */
+        hd_release(d->a, f->offs);
         d->depth--;
     }
 }
@@ -288,12 +383,43 @@ static void open_container(dec *d, hd_type t, uint64_t count)
         dfail(d, HSEC_ENOMEM, "out of memory");
         return;
     }
-    frame f = {node, items, NULL};
+    frame f = {.node = node, .left = items};
     d->stack[d->depth++] = f;
 }
 
-static void on_uint(dec *d, uint64_t v) { attach(d, hb_num(&d->b, (double)v)); }
-static void on_neg(dec *d, uint64_t v) { attach(d, hb_num(&d->b, -1.0 - (double)v)); }
+/* A magnitude that a double holds exactly: at most 53 significant bits. */
+static bool exact(uint64_t m)
+{
+    while (m && !(m & 1))
+        m >>= 1;
+    return m < (UINT64_C(1) << 53);
+}
+
+static void inexact(dec *d, const char *sign, uint64_t m, double nearest)
+{
+    dfail_at(d, HSEC_EFORMAT, "the integer %s%llu is not a double (numbers are IEEE 754 "
+             "doubles; the nearest is %.0f): write it as a string", sign,
+             (unsigned long long)m, nearest);
+}
+
+static void on_uint(dec *d, uint64_t v)
+{
+    if (exact(v))
+        attach(d, hb_num(&d->b, (double)v));
+    else
+        inexact(d, "", v, (double)v);
+}
+
+/* -1 - v, in [-2^64, -1] */
+static void on_neg(dec *d, uint64_t v)
+{
+    if (v == UINT64_MAX)
+        attach(d, hb_num(&d->b, -18446744073709551616.0));
+    else if (exact(v + 1))
+        attach(d, hb_num(&d->b, -(double)(v + 1)));
+    else
+        inexact(d, "-", v + 1, -(double)(v + 1));
+}
 static void cb_u8(void *c, uint8_t v) { on_uint(c, v); }
 static void cb_u16(void *c, uint16_t v) { on_uint(c, v); }
 static void cb_u32(void *c, uint32_t v) { on_uint(c, v); }
@@ -302,8 +428,12 @@ static void cb_n8(void *c, uint8_t v) { on_neg(c, v); }
 static void cb_n16(void *c, uint16_t v) { on_neg(c, v); }
 static void cb_n32(void *c, uint32_t v) { on_neg(c, v); }
 static void cb_n64(void *c, uint64_t v) { on_neg(c, v); }
-static void cb_f4(void *c, float v) { attach(c, hb_num(&((dec *)c)->b, (double)v)); }
-static void cb_f8(void *c, double v) { attach(c, hb_num(&((dec *)c)->b, v)); }
+static void cb_f8(void *c, double v)
+{
+    if (finite_here(c, v, 0, false))
+        attach(c, hb_num(&((dec *)c)->b, v));
+}
+static void cb_f4(void *c, float v) { cb_f8(c, (double)v); }
 static void cb_null(void *c) { attach(c, hb_new(&((dec *)c)->b, HD_NULL)); }
 static void cb_bool(void *c, bool v) { attach(c, hb_bool(&((dec *)c)->b, v)); }
 static void cb_array(void *c, size_t n) { open_container(c, HD_ARR, n); }
@@ -323,6 +453,12 @@ static void cb_string(void *c, cbor_data s, size_t n)
     }
     if (memchr(s, 0, n)) {
         dfail(d, HSEC_EFORMAT, "a string holds a NUL byte");
+        return;
+    }
+    const char *why = NULL;
+    size_t bad = hd_utf8_check((const char *)s, n, &why);
+    if (bad < n) {
+        dfail_at(d, HSEC_EFORMAT, "a text string is not UTF-8: %s at its byte %zu", why, bad);
         return;
     }
     hd *item = hb_new(&d->b, HD_STR);
@@ -376,6 +512,10 @@ static void cb_bytes(void *c, cbor_data s, size_t n)
                 u |= (uint64_t)s[i * 8 + (size_t)k] << shift;
             }
             memcpy(&item->nums[i], &u, 8);
+            if (!finite_here(d, item->nums[i], i, true)) {
+                hd_free(d->a, item);
+                return;
+            }
         }
     }
     attach(d, item);
@@ -449,6 +589,7 @@ int hd_from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *data, 
     }
     for (size_t i = 0; i < d.depth; i++) { /* open containers are not attached yet */
         hd_release(a, d.stack[i].key);
+        hd_release(a, d.stack[i].offs);
         hd_free(a, d.stack[i].node);
     }
     hd_release(a, d.stack);

@@ -58,6 +58,7 @@ struct hd {
     char **keys;  /* object keys */
     double *nums; /* HD_NUMS: a numeric array (series) */
     size_t n, cap;
+    size_t *index; /* HD_OBJ of a reader: positions of the keys in hd_key_cmp order */
 };
 
 /* A builder with a sticky out-of-memory flag: calls after a failure do
@@ -77,8 +78,35 @@ void hb_push(hb *b, hd *arr, hd *item);
 void hb_set(hb *b, hd *obj, const char *key, hd *val);
 
 void hd_free(const hsec_allocator *a, hd *d);
+/* The value of key in obj, or NULL: a binary search when obj is indexed
+ * (hd_index), else a scan. */
 hd *hd_get(const hd *obj, const char *key);
 const char *hd_type_name(hd_type t);
+
+/* The order of keys in deterministic CBOR (RFC 8949 §4.2.1, bytewise order
+ * of the encoded keys): shorter first, then by bytes. */
+int hd_key_cmp(const char *a, size_t la, const char *b, size_t lb);
+/* The positions of obj's keys in hd_key_cmp order, equal keys by position
+ * (obj->n of them, allocated with a; NULL when out of memory). */
+size_t *hd_key_order(const hsec_allocator *a, const hd *obj);
+/* Index an object that a reader built (hb_set drops the index; one of at
+ * most HD_SMALL_OBJECT keys is only checked): HSEC_OK, HSEC_ENOMEM, or
+ * HSEC_EEXIST with *dup the position of the first key, in the object's
+ * order, that repeats an earlier one. */
+#define HD_SMALL_OBJECT 16
+int hd_index(const hsec_allocator *a, hd *obj, size_t *dup);
+/* Well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code
+ * points above U+10FFFF): n when s[0..n) is, else the offset of the first
+ * bad sequence, with *why saying what is wrong with it. */
+size_t hd_utf8_check(const char *s, size_t n, const char **why);
+/* Extend a place in a document ("groups[2].size"), path holding len bytes of
+ * at most size: ".key" ("key" at the start), or "[i]" when key is NULL.
+ * Returns the new length; a place too long for path ends in "...". */
+size_t hd_path_add(char *path, size_t size, size_t len, const char *key, size_t i);
+/* The first number of d, depth first, that is not finite: true, with its
+ * place in path (size bytes, starting from the first len of them) and its
+ * value in *x. */
+bool hd_find_nonfinite(const hd *d, char *path, size_t size, size_t len, double *x);
 
 /* What a loader accepts (hsec_limit). */
 typedef struct hd_limits {

@@ -7,6 +7,22 @@
 
 static const char *const band_names[HSEC_BAND_COUNT] = {"short", "medium", "long"};
 
+/* Every figure of a document is finite, or the document is not written:
+ * JSON has no infinity, and null or a CBOR infinity would hide that the
+ * figures overflowed. HSEC_EINVAL with the thread's message naming the
+ * figure ("results: burden.total is inf (...)"). */
+static int finite_figures(const hd *doc, const char *what)
+{
+    char path[160] = "";
+    double x = 0;
+    if (!doc || !hd_find_nonfinite(doc, path, sizeof path, 0, &x))
+        return HSEC_OK;
+    return hd_fail(HSEC_EINVAL, "%s: %s is %s", what, path[0] ? path : "the document",
+                   isnan(x) ? "nan (not a number: the figures overflow a double, or a NaN was given)"
+                            : x > 0 ? "inf (the figures overflow a double)"
+                                    : "-inf (the figures overflow a double)");
+}
+
 static hd *orders4(hb *b, const double *x)
 {
     hd *arr = hb_new(b, HD_ARR);
@@ -285,10 +301,11 @@ int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
     hb_set(&b, af, "peak", af_tree(&b, r, HSEC_AT_PEAK));
     hb_set(&b, doc, "multidimensional", af);
     hb_set(&b, doc, "burden", burden_tree(&b, r, s));
-    if (b.oom) {
+    int rc = b.oom ? HSEC_ENOMEM : finite_figures(doc, "results");
+    if (rc) {
         hd_free(&al, doc);
         *out = NULL;
-        return HSEC_ENOMEM;
+        return rc;
     }
     *out = doc;
     return HSEC_OK;
@@ -466,7 +483,9 @@ int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, 
     hb_set(&b, doc, "packages", packages);
     hd_release(&al, mask);
     hd_release(&al, buf);
-    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
+    int rc = b.oom ? HSEC_ENOMEM : finite_figures(doc, "compare");
+    if (!rc)
+        rc = hd_to_json(out, len, doc, &al);
     hd_free(&al, doc);
     return finish(rc);
 }
@@ -565,7 +584,9 @@ int hsec_doc_rank_json_with(char **out, size_t *len, const double *marginal,
         listed++;
     }
     hb_set(&b, doc, "rank", list);
-    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
+    int rc = b.oom ? HSEC_ENOMEM : finite_figures(doc, "rank");
+    if (!rc)
+        rc = hd_to_json(out, len, doc, &al);
     hd_free(&al, doc);
     hd_release(&al, order);
     hd_release(&al, svc);
@@ -597,7 +618,9 @@ int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen, s
     hb_set(&b, doc, "averted", hb_num(&b, averted));
     hb_set(&b, doc, "averted_per_cost",
            cost > 0 ? hb_num(&b, averted / cost) : hb_new(&b, HD_NULL));
-    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
+    int rc = b.oom ? HSEC_ENOMEM : finite_figures(doc, "optimize");
+    if (!rc)
+        rc = hd_to_json(out, len, doc, &al);
     hd_free(&al, doc);
     return finish(rc);
 }
@@ -704,7 +727,9 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
     }
     if (fail)
         b.oom = true;
-    int rc = b.oom ? HSEC_ENOMEM : hd_to_json(out, len, doc, &al);
+    int rc = b.oom ? HSEC_ENOMEM : finite_figures(doc, "ensemble");
+    if (!rc)
+        rc = hd_to_json(out, len, doc, &al);
     hd_free(&al, doc);
     return finish(rc);
 }

@@ -231,7 +231,7 @@ static void links(hb *b, hd *doc, const model_view *m)
 /* start, duration (null: persistent), as the getter `timing` gives them */
 static void timing(hb *b, hd *o, double start, double dur)
 {
-    if (start)
+    if (start != 0)
         hb_set(b, o, "start", hb_num(b, start));
     if (dur != HSEC_PERSISTENT)
         hb_set(b, o, "duration", hb_num(b, dur));
@@ -297,7 +297,7 @@ static void measures(hb *b, hd *doc, const hsec_scenario *s, const model_view *m
         hb_set(b, o, "actor", hb_str(b, hsec_enum_name(HSEC_ENUM_MEASURE_ACTOR, (int)actor)));
         hb_set(b, o, effect == HSEC_RECOVER ? "delta" : "fraction", hb_num(b, strength));
         timing(b, o, start, dur);
-        if (ramp)
+        if (ramp != 0)
             hb_set(b, o, "ramp", hb_num(b, ramp));
         if (cost != 0)
             hb_set(b, o, "cost", hb_num(b, cost));

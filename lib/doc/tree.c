@@ -176,15 +176,14 @@ static void merge(size_t *out, const size_t *v, size_t lo, size_t mid, size_t hi
 size_t *hd_key_order(const hsec_allocator *a, const hd *obj)
 {
     size_t n = obj->n;
-    size_t *v = hd_calloc(a, n ? n : 1, sizeof *v);
-    size_t *tmp = hd_calloc(a, n ? n : 1, sizeof *tmp);
-    size_t *lens = hd_calloc(a, n ? n : 1, sizeof *lens);
-    if (!v || !tmp || !lens) {
-        hd_release(a, v);
-        hd_release(a, tmp);
-        hd_release(a, lens);
+    size_t *order = hd_calloc(a, n ? n : 1, sizeof *order);
+    size_t *work = n <= SIZE_MAX / 2 ? hd_calloc(a, n ? 2 * n : 1, sizeof *work) : NULL;
+    if (!order || !work) {
+        hd_release(a, order);
+        hd_release(a, work);
         return NULL;
     }
+    size_t *v = order, *tmp = work, *lens = work + n;
     for (size_t i = 0; i < n; i++) {
         v[i] = i;
         lens[i] = strlen(obj->keys[i]);
@@ -199,13 +198,27 @@ size_t *hd_key_order(const hsec_allocator *a, const hd *obj)
         v = tmp;
         tmp = t;
     }
-    hd_release(a, tmp);
-    hd_release(a, lens);
-    return v;
+    if (v != order)
+        memcpy(order, v, n * sizeof *order);
+    hd_release(a, work);
+    return order;
 }
 
 int hd_index(const hsec_allocator *a, hd *obj, size_t *dup)
 {
+    if (obj->n <= HD_SMALL_OBJECT) { /* a scan is as quick: no index */
+        for (size_t j = 1; j < obj->n; j++) {
+            for (size_t i = 0; i < j; i++) {
+                if (strcmp(obj->keys[i], obj->keys[j]) == 0) {
+                    *dup = j;
+                    return HSEC_EEXIST;
+                }
+            }
+        }
+        hd_release(a, obj->index);
+        obj->index = NULL;
+        return HSEC_OK;
+    }
     size_t *order = hd_key_order(a, obj);
     if (!order)
         return HSEC_ENOMEM;

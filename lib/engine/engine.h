@@ -35,6 +35,7 @@
 #define HSEC_ENGINE_H
 
 #include "scenario.h"
+#include <time.h>
 
 /* ---- what a run computed (report.c fills it; the results layer reads it) */
 typedef struct gfig {
@@ -157,6 +158,14 @@ typedef struct ctx {
     hsec_progress_fn fn; /* progress and cancel of long loops, or NULL */
     void *user;
 } ctx;
+
+/* A monotonic clock in seconds (for pacing progress calls only). */
+static inline double hx_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 /* Report progress; true when the callback asks to stop. */
 static inline bool hx_canceled(const ctx *x, uint64_t done, uint64_t total)

@@ -110,9 +110,15 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         uint64_t bm = (uint64_t)s->opt[HSEC_OPT_BAND_MEDIUM];
         hx_record(&x, r, 0, steps);
         hx_report(&x, r, 0, -2, false);
+        /* progress at every 1% of the steps, and at least ten times a second
+         * when steps are slow (a large model), so that cancelling is prompt */
         uint64_t every = steps / 100 ? steps / 100 : 1;
+        double last = fn ? hx_seconds() : 0;
         for (uint64_t t = 0; t < steps; t++) {
-            if (fn && t % every == 0 && fn(user, t, steps)) {
+            bool due = fn && (t % every == 0 || hx_seconds() - last >= 0.1);
+            if (due)
+                last = hx_seconds();
+            if (due && fn(user, t, steps)) {
                 hx_setmsg(err, "canceled at step %llu of %llu", (unsigned long long)t,
                           (unsigned long long)steps);
                 rc = HSEC_ECANCELED;

@@ -46,59 +46,126 @@ static int put_link(const hsec_allocator *a, clink **v, size_t *n, size_t *cap, 
     return HSEC_OK;
 }
 
-/* Groups of each region (CSR by region), for the services template. */
-typedef struct region_index {
-    size_t *gstart;   /* nregion + 1 */
-    uint32_t *groups; /* ngroup */
-    size_t *cstart;   /* nregion + 1 */
-    uint32_t *child;  /* nregion */
-} region_index;
-
-static int build_region_index(const hsec_allocator *a, const hsec_compiled *c,
-                              region_index *ri)
+/* Stop at the first region (in the order added) whose chain of parents
+ * loops. Each region is walked up once: a walk stops at a region already
+ * known to end at a root, then marks its path so. */
+static bool region_loop(const hsec_allocator *a, const hsec_compiled *c, size_t *at, int *rc)
 {
-    size_t R = c->nregion;
-    ri->gstart = hx_calloc(a, R + 1, sizeof *ri->gstart);
-    ri->groups = hx_calloc(a, c->ngroup, sizeof *ri->groups);
-    ri->cstart = hx_calloc(a, R + 1, sizeof *ri->cstart);
-    ri->child = hx_calloc(a, R, sizeof *ri->child);
-    if (!ri->gstart || !ri->groups || !ri->cstart || !ri->child)
-        return HSEC_ENOMEM;
-    for (size_t g = 0; g < c->ngroup; g++)
-        ri->gstart[c->groups[g].region + 1]++;
-    for (size_t r = 0; r < R; r++)
-        if (c->region_parent[r] != HX_NONE)
-            ri->cstart[c->region_parent[r] + 1]++;
-    for (size_t r = 0; r < R; r++) {
-        ri->gstart[r + 1] += ri->gstart[r];
-        ri->cstart[r + 1] += ri->cstart[r];
+    enum { UNSEEN, ON_PATH, ENDS };
+    unsigned char *state = hx_calloc(a, c->nregion ? c->nregion : 1, 1);
+    if (!state) {
+        *rc = HSEC_ENOMEM;
+        return false;
     }
-    size_t *gpos = hx_calloc(a, R + 1, sizeof *gpos);
-    if (!gpos)
-        return HSEC_ENOMEM;
-    memcpy(gpos, ri->gstart, (R + 1) * sizeof *gpos);
-    for (size_t g = 0; g < c->ngroup; g++)
-        ri->groups[gpos[c->groups[g].region]++] = (uint32_t)g;
-    memcpy(gpos, ri->cstart, (R + 1) * sizeof *gpos);
+    bool loop = false;
+    uint64_t steps = 0;
+    for (size_t r = 0; r < c->nregion && !loop; r++) {
+        uint32_t p = (uint32_t)r;
+        for (; p != HX_NONE && state[p] == UNSEEN; p = c->region_parent[p], steps++)
+            state[p] = ON_PATH;
+        /* regions before r all end at a root, so a region on the path
+         * met again closes a loop that r's chain runs into */
+        if (p != HX_NONE && state[p] == ON_PATH) {
+            loop = true;
+            *at = r;
+        }
+        for (p = (uint32_t)r; p != HX_NONE && state[p] == ON_PATH; p = c->region_parent[p])
+            state[p] = ENDS;
+    }
+    hx_steps += steps;
+    hx_free(a, state);
+    return loop;
+}
+
+/* Number the region tree in a depth-first preorder, and sort the groups and
+ * the services with a region by their region's number, so that the groups
+ * and services in and below a region are one range of each (model.h). The
+ * chains of parents have no loops. */
+static int region_tree(const hsec_allocator *a, hsec_compiled *c)
+{
+    const size_t R = c->nregion;
+    int rc = HSEC_ENOMEM;
+    size_t *cstart = hx_calloc(a, R + 1, sizeof *cstart);
+    uint32_t *child = hx_calloc(a, R ? R : 1, sizeof *child);
+    uint32_t *stack = hx_calloc(a, R ? R : 1, sizeof *stack);
+    uint32_t *order = hx_calloc(a, R ? R : 1, sizeof *order);
+    c->region_pre = hx_calloc(a, R ? R : 1, sizeof *c->region_pre);
+    c->region_end = hx_calloc(a, R ? R : 1, sizeof *c->region_end);
+    c->gbypre = hx_calloc(a, c->ngroup ? c->ngroup : 1, sizeof *c->gbypre);
+    c->gfirst = hx_calloc(a, R + 1, sizeof *c->gfirst);
+    c->sbypre = hx_calloc(a, c->nservice ? c->nservice : 1, sizeof *c->sbypre);
+    c->sfirst = hx_calloc(a, R + 1, sizeof *c->sfirst);
+    if (!cstart || !child || !stack || !order || !c->region_pre || !c->region_end ||
+        !c->gbypre || !c->gfirst || !c->sbypre || !c->sfirst)
+        goto done;
+    /* children by parent (counting sort) */
     for (size_t r = 0; r < R; r++)
         if (c->region_parent[r] != HX_NONE)
-            ri->child[gpos[c->region_parent[r]]++] = (uint32_t)r;
-    hx_free(a, gpos);
-    return HSEC_OK;
+            cstart[c->region_parent[r] + 1]++;
+    for (size_t r = 0; r < R; r++)
+        cstart[r + 1] += cstart[r];
+    for (size_t r = 0; r < R; r++) { /* stack: each parent's fill position */
+        uint32_t p = c->region_parent[r];
+        if (p != HX_NONE)
+            child[cstart[p] + stack[p]++] = (uint32_t)r;
+    }
+    /* preorder from each root; then the subtrees' sizes, children first */
+    uint32_t next = 0;
+    for (size_t root = 0; root < R; root++) {
+        if (c->region_parent[root] != HX_NONE)
+            continue;
+        size_t top = 0;
+        stack[top++] = (uint32_t)root;
+        while (top) {
+            uint32_t x = stack[--top];
+            order[next] = x;
+            c->region_pre[x] = next++;
+            for (size_t i = cstart[x]; i < cstart[x + 1]; i++)
+                stack[top++] = child[i];
+        }
+    }
+    for (size_t r = 0; r < R; r++)
+        c->region_end[r] = 1;
+    for (size_t k = R; k-- > 0;) {
+        uint32_t x = order[k], p = c->region_parent[x];
+        if (p != HX_NONE)
+            c->region_end[p] += c->region_end[x];
+    }
+    for (size_t r = 0; r < R; r++)
+        c->region_end[r] += c->region_pre[r];
+    hx_steps += 2 * (uint64_t)R;
+    /* groups and services by their region's number (counting sort, stable) */
+    for (size_t g = 0; g < c->ngroup; g++)
+        c->gfirst[c->region_pre[c->groups[g].region] + 1]++;
+    for (size_t s = 0; s < c->nservice; s++)
+        if (c->services[s].region != HX_NONE)
+            c->sfirst[c->region_pre[c->services[s].region] + 1]++;
+    for (size_t r = 0; r < R; r++) {
+        c->gfirst[r + 1] += c->gfirst[r];
+        c->sfirst[r + 1] += c->sfirst[r];
+    }
+    size_t *pos = cstart; /* free again; R + 1 entries */
+    for (size_t r = 0; r <= R; r++)
+        pos[r] = c->gfirst[r];
+    for (size_t g = 0; g < c->ngroup; g++)
+        c->gbypre[pos[c->region_pre[c->groups[g].region]]++] = (uint32_t)g;
+    for (size_t r = 0; r <= R; r++)
+        pos[r] = c->sfirst[r];
+    for (size_t s = 0; s < c->nservice; s++)
+        if (c->services[s].region != HX_NONE)
+            c->sbypre[pos[c->region_pre[c->services[s].region]]++] = (uint32_t)s;
+    rc = HSEC_OK;
+done:
+    hx_free(a, cstart);
+    hx_free(a, child);
+    hx_free(a, stack);
+    hx_free(a, order);
+    return rc;
 }
 
-static void free_region_index(const hsec_allocator *a, region_index *ri)
-{
-    hx_free(a, ri->gstart);
-    hx_free(a, ri->groups);
-    hx_free(a, ri->cstart);
-    hx_free(a, ri->child);
-}
-
-/* Template links from one service to the groups of region r and below
- * (every group when r is HX_NONE). stack holds nregion entries. */
-static int service_links(const hsec_allocator *a, const hsec_compiled *c,
-                         const region_index *ri, uint32_t *stack, const cservice *s,
+/* Template links from one service to the groups of its region and below
+ * (every group when it has no region). */
+static int service_links(const hsec_allocator *a, const hsec_compiled *c, const cservice *s,
                          clink **v, size_t *n, size_t *cap)
 {
     size_t first = 0, count = 0;
@@ -110,27 +177,17 @@ static int service_links(const hsec_allocator *a, const hsec_compiled *c,
         count++;
     if (!count)
         return HSEC_OK;
-    size_t top = 0;
-    if (s->region == HX_NONE) {
-        for (size_t r = 0; r < c->nregion; r++)
-            if (c->region_parent[r] == HX_NONE)
-                stack[top++] = (uint32_t)r;
-    } else {
-        stack[top++] = s->region;
-    }
-    while (top) {
-        uint32_t r = stack[--top];
-        for (size_t i = ri->gstart[r]; i < ri->gstart[r + 1]; i++) {
-            const cgroup *g = &c->groups[ri->groups[i]];
-            for (size_t t = first; t < first + count; t++) {
-                clink l = {g->node + (uint32_t)hx_template_services[t].to, s->node, 0,
-                           HX_NONE, hx_template_services[t].w};
-                if (put_link(a, v, n, cap, l))
-                    return HSEC_ENOMEM;
-            }
+    bool all = s->region == HX_NONE;
+    size_t lo = all ? 0 : c->gfirst[c->region_pre[s->region]];
+    size_t hi = all ? c->ngroup : c->gfirst[c->region_end[s->region]];
+    for (size_t i = lo; i < hi; i++) {
+        const cgroup *g = &c->groups[all ? i : c->gbypre[i]];
+        for (size_t t = first; t < first + count; t++) {
+            clink l = {g->node + (uint32_t)hx_template_services[t].to, s->node, 0, HX_NONE,
+                       hx_template_services[t].w};
+            if (put_link(a, v, n, cap, l))
+                return HSEC_ENOMEM;
         }
-        for (size_t i = ri->cstart[r]; i < ri->cstart[r + 1]; i++)
-            stack[top++] = ri->child[i];
     }
     return HSEC_OK;
 }
@@ -145,8 +202,7 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
     const hsec_allocator *a = &m->a;
     clink *links = NULL;
     size_t nl = 0, capl = 0;
-    uint32_t *entity_node = NULL, *stack = NULL;
-    region_index ri = {0};
+    uint32_t *entity_node = NULL;
     m->err[0] = '\0';
     if ((rc = hx_model_check_limits(m)))
         return rc;
@@ -172,12 +228,11 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
             FAIL(HSEC_ENOTFOUND, "region %s: parent \"%s\" is not a region", mr->id,
                  mr->parent);
     }
-    for (size_t r = 0; r < m->nregion; r++) {
-        uint32_t p = c->region_parent[r];
-        for (size_t hops = 0; p != HX_NONE; hops++, p = c->region_parent[p])
-            if (hops >= m->nregion)
-                FAIL(HSEC_EINVAL, "region %s: its chain of parents loops", m->regions[r].id);
-    }
+    size_t looped = 0;
+    if (region_loop(a, c, &looped, &rc))
+        FAIL(HSEC_EINVAL, "region %s: its chain of parents loops", m->regions[looped].id);
+    if (rc)
+        NOMEM();
 
     /* nodes, numbered in the order groups and services were added */
     size_t n = m->nservice + m->ngroup * HSEC_DIM_COUNT;
@@ -267,6 +322,9 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         np += sprintf(np, "%s", ms->id) + 1;
     }
 
+    if (region_tree(a, c))
+        NOMEM();
+
     /* the id map, keyed by the compiled model's own strings */
     for (size_t r = 0; r < c->nregion; r++)
         if (hx_map_put(a, &c->map, c->region_id[r], HX_REF(HX_REGION, r)))
@@ -304,14 +362,10 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
             }
         }
     }
-    if (m->templates & HX_TEMPLATE_SERVICES) {
-        stack = hx_calloc(a, c->nregion, sizeof *stack);
-        if (!stack || build_region_index(a, c, &ri))
-            NOMEM();
+    if (m->templates & HX_TEMPLATE_SERVICES)
         for (size_t s = 0; s < c->nservice; s++)
-            if (service_links(a, c, &ri, stack, &c->services[s], &links, &nl, &capl))
+            if (service_links(a, c, &c->services[s], &links, &nl, &capl))
                 NOMEM();
-    }
     if (nl)
         qsort(links, nl, sizeof *links, clink_cmp);
 
@@ -365,8 +419,6 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
     c->memlimit = hx_limit(m->lim_memory);
 
 done:
-    free_region_index(a, &ri);
-    hx_free(a, stack);
     hx_free(a, links);
     hx_free(a, entity_node);
     if (rc) {

@@ -3,6 +3,7 @@
 #include "model.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void hx_compiled_ref(const hsec_compiled *c)
@@ -35,6 +36,12 @@ void hsec_compiled_free(hsec_compiled *c)
             hx_free(a, c->region_id[i]);
     hx_free(a, c->region_id);
     hx_free(a, c->region_parent);
+    hx_free(a, c->region_pre);
+    hx_free(a, c->region_end);
+    hx_free(a, c->gbypre);
+    hx_free(a, c->gfirst);
+    hx_free(a, c->sbypre);
+    hx_free(a, c->sfirst);
     if (c->groups)
         for (size_t i = 0; i < c->ngroup; i++)
             hx_free(a, c->groups[i].id);
@@ -48,10 +55,14 @@ void hsec_compiled_free(hsec_compiled *c)
 
 bool hx_region_within(const hsec_compiled *c, uint32_t r, uint32_t anc)
 {
-    for (; r != HX_NONE; r = c->region_parent[r])
-        if (r == anc)
-            return true;
-    return false;
+    return r != HX_NONE && c->region_pre[anc] <= c->region_pre[r] &&
+           c->region_pre[r] < c->region_end[anc];
+}
+
+static int index_cmp(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return (a > b) - (a < b);
 }
 
 /* The node of an entity and a dimension: a service's own node without
@@ -91,21 +102,39 @@ int hx_resolve_nodes(const hsec_compiled *c, const char *name, uint32_t **out, s
         (*out)[(*n)++] = node;
         return HSEC_OK;
     }
-    for (size_t s = 0; s < c->nservice; s++) {
-        if (kind == HX_REGION && hx_region_within(c, c->services[s].region, idx)) {
-            if (HX_RESERVE(&c->a, *out, *cap, *n + 1))
-                return HSEC_ENOMEM;
-            (*out)[(*n)++] = c->services[s].node;
-        }
+    if (kind == HX_GROUP) {
+        if (HX_RESERVE(&c->a, *out, *cap, *n + HSEC_DIM_COUNT))
+            return HSEC_ENOMEM;
+        for (uint32_t d = 0; d < HSEC_DIM_COUNT; d++)
+            (*out)[(*n)++] = c->groups[idx].node + d;
+        return HSEC_OK;
     }
-    for (size_t g = 0; g < c->ngroup; g++) {
-        if (kind == HX_GROUP ? g == idx : hx_region_within(c, c->groups[g].region, idx)) {
-            if (HX_RESERVE(&c->a, *out, *cap, *n + HSEC_DIM_COUNT))
-                return HSEC_ENOMEM;
+    /* a region: its services, then its groups, and those of the regions
+     * below, each in the order added (a range of the preorder, sorted) */
+    uint32_t lo = c->region_pre[idx], hi = c->region_end[idx];
+    size_t ns = c->sfirst[hi] - c->sfirst[lo], ng = c->gfirst[hi] - c->gfirst[lo];
+    uint32_t *tmp = ng ? hx_alloc(&c->a, ng * sizeof *tmp) : NULL;
+    if ((ng && !tmp) || HX_RESERVE(&c->a, *out, *cap, *n + ns + ng * HSEC_DIM_COUNT)) {
+        hx_free(&c->a, tmp);
+        return HSEC_ENOMEM;
+    }
+    if (ns) {
+        uint32_t *sv = *out + *n;
+        memcpy(sv, c->sbypre + c->sfirst[lo], ns * sizeof *sv);
+        qsort(sv, ns, sizeof *sv, index_cmp);
+        for (size_t i = 0; i < ns; i++)
+            sv[i] = c->services[sv[i]].node;
+        *n += ns;
+    }
+    if (ng) {
+        memcpy(tmp, c->gbypre + c->gfirst[lo], ng * sizeof *tmp);
+        qsort(tmp, ng, sizeof *tmp, index_cmp);
+        for (size_t i = 0; i < ng; i++)
             for (uint32_t d = 0; d < HSEC_DIM_COUNT; d++)
-                (*out)[(*n)++] = c->groups[g].node + d;
-        }
+                (*out)[(*n)++] = c->groups[tmp[i]].node + d;
     }
+    hx_free(&c->a, tmp);
+    hx_steps += ns + ng;
     return HSEC_OK;
 }
 

@@ -98,6 +98,13 @@ struct hsec_compiled {
     size_t nregion;
     char **region_id;
     uint32_t *region_parent;
+    /* the region tree in a depth-first preorder (compile.c): the regions in
+     * region r's subtree are numbered region_pre[r] .. region_end[r] - 1 */
+    uint32_t *region_pre, *region_end;
+    /* groups, and services with a region, by their region's preorder
+     * number, then by index: those whose region is numbered p .. q - 1 are
+     * gbypre[gfirst[p] .. gfirst[q] - 1] (sbypre, sfirst alike) */
+    uint32_t *gbypre, *gfirst, *sbypre, *sfirst;
     size_t ngroup;
     cgroup *groups;
     size_t nservice;
@@ -121,7 +128,7 @@ uint64_t hx_mul_add(uint64_t a, uint64_t b, uint64_t c);
 
 /* Take a reference to a compiled model (hsec_compiled_free releases it). */
 void hx_compiled_ref(const hsec_compiled *c);
-/* Is region r equal to or inside region anc? */
+/* Is region r equal to or inside region anc (in constant time)? */
 bool hx_region_within(const hsec_compiled *c, uint32_t r, uint32_t anc);
 /* The node a name denotes, a service ("grid") or a group's dimension
  * ("elderly.health"); HX_NONE when it denotes none. */

@@ -58,6 +58,14 @@ void hsec_scenario_free(hsec_scenario *s)
     hx_free(a, s->packages);
     hx_free(a, s->tt);
     hx_set64_free(a, &s->ttseen);
+    hx_map_free(a, &s->threat_ids);
+    hx_map_free(a, &s->measure_ids);
+    hx_map_free(a, &s->package_ids);
+    hx_set64_free(a, &s->inpackage);
+    hx_free(a, s->ttfirst);
+    hx_free(a, s->ttpos);
+    hx_free(a, s->mtfirst);
+    hx_free(a, s->mtpos);
     hx_diag_free(a, &s->diag);
     for (int e = 0; e < HSEC_EFFECT_COUNT; e++)
         hx_free(a, s->mt[e]);
@@ -86,23 +94,16 @@ int hsec_scenario_allocator(hsec_allocator *out, const hsec_scenario *s)
     return HSEC_OK;
 }
 
-_Static_assert(offsetof(sthreat, id) == 0 && offsetof(smeasure, id) == 0 &&
-                   offsetof(spackage, id) == 0,
-               "find_id reads the id as the first member");
-
-/* Index of the entry whose id (its first member) is `id`, or (size_t)-1. */
-static size_t find_id(const void *items, size_t count, size_t stride, const char *id)
+/* Index of the entry with that id in an id map, or (size_t)-1. */
+static size_t find_id(const hx_map *ids, const char *id)
 {
-    const char *p = items;
-    for (size_t i = 0; id && i < count; i++, p += stride)
-        if (strcmp(*(char *const *)(const void *)p, id) == 0)
-            return i;
-    return (size_t)-1;
+    uint32_t i;
+    return hx_map_get(ids, id, &i) ? i : (size_t)-1;
 }
 
 static sthreat *find_threat(const hsec_scenario *s, const char *id, size_t *idx)
 {
-    size_t i = find_id(s->threats, s->nthreat, sizeof *s->threats, id);
+    size_t i = find_id(&s->threat_ids, id);
     if (idx)
         *idx = i;
     return i == (size_t)-1 ? NULL : &s->threats[i];
@@ -110,7 +111,7 @@ static sthreat *find_threat(const hsec_scenario *s, const char *id, size_t *idx)
 
 static smeasure *find_measure(const hsec_scenario *s, const char *id, size_t *idx)
 {
-    size_t i = find_id(s->measures, s->nmeasure, sizeof *s->measures, id);
+    size_t i = find_id(&s->measure_ids, id);
     if (idx)
         *idx = i;
     return i == (size_t)-1 ? NULL : &s->measures[i];
@@ -130,9 +131,13 @@ int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_threat_actor
         HX_RESERVE(&s->a, s->threats, s->capthreat, s->nthreat + 1))
         FAIL(HSEC_ENOMEM, "out of memory");
     sthreat t = {NULL, (int)actor, 0, -1, 1.0, 0, NULL};
-    if (!(t.id = hx_strdup(&s->a, id)))
+    if (!(t.id = hx_strdup(&s->a, id)) ||
+        hx_map_put(&s->a, &s->threat_ids, t.id, (uint32_t)s->nthreat)) {
+        hx_free(&s->a, t.id);
         FAIL(HSEC_ENOMEM, "out of memory");
+    }
     s->threats[s->nthreat++] = t;
+    s->byowner = false;
     return HSEC_OK;
 }
 
@@ -280,9 +285,13 @@ int hsec_scenario_add_measure(hsec_scenario *s, const char *id, hsec_measure_kin
         HX_RESERVE(&s->a, s->measures, s->capmeasure, s->nmeasure + 1))
         FAIL(HSEC_ENOMEM, "out of memory");
     smeasure m = {NULL, (int)kind, (int)effect, (int)actor, strength, 0, 0, -1, 0};
-    if (!(m.id = hx_strdup(&s->a, id)))
+    if (!(m.id = hx_strdup(&s->a, id)) ||
+        hx_map_put(&s->a, &s->measure_ids, m.id, (uint32_t)s->nmeasure)) {
+        hx_free(&s->a, m.id);
         FAIL(HSEC_ENOMEM, "out of memory");
+    }
     s->measures[s->nmeasure++] = m;
+    s->byowner = false;
     return HSEC_OK;
 }
 
@@ -400,13 +409,6 @@ static bool gettable(const void *out, const hsec_scenario *s, const char *what, 
     return hx_index_ok(out, s, "scenario", what, i, n);
 }
 
-/* The target lists sorted, as runs and getters read them. */
-static const hsec_scenario *prepared(const hsec_scenario *s)
-{
-    hx_scenario_prepare((hsec_scenario *)(uintptr_t)s);
-    return s;
-}
-
 size_t hsec_scenario_threat_count(const hsec_scenario *s) { return s ? s->nthreat : 0; }
 
 const char *hsec_scenario_threat_id(const hsec_scenario *s, size_t i)
@@ -441,7 +443,8 @@ int hsec_scenario_threat_timing(double *out, const hsec_scenario *s, size_t i, h
 }
 
 /* Entries of a sorted target list that belong to `who`, into the arrays
- * (any may be NULL) when count is their number; returns their number. */
+ * (any may be NULL) when count is their number; returns their number. The
+ * way without the lists by owner (when there was no memory for them). */
 static size_t targets_of(const starget *l, size_t n, uint32_t who, size_t *at, double *mag,
                          size_t count)
 {
@@ -457,13 +460,83 @@ static size_t targets_of(const starget *l, size_t n, uint32_t who, size_t *at, d
         }
         k++;
     }
+    hx_steps += n;
     return k;
+}
+
+/* The owners' counts in first[1 .. owners] into where each owner's entries
+ * start, first[0 .. owners - 1]. */
+static void starts(size_t *first, size_t owners)
+{
+    for (size_t i = 0; i < owners; i++)
+        first[i + 1] += first[i];
+}
+
+/* Filling moved each first[i] on to first[i + 1]: moved back. */
+static void restart(size_t *first, size_t owners)
+{
+    for (size_t i = owners; i > 0; i--)
+        first[i] = first[i - 1];
+    first[0] = 0;
+}
+
+/* The target lists sorted, and by owner (a stable counting sort, so each
+ * owner's entries stay in node or link order): what the getters read, so
+ * that reading every threat's or measure's targets takes time linear in the
+ * lists rather than a scan of them per owner. False (the lists sorted all
+ * the same) when there is no memory for them. */
+static bool by_owner(const hsec_scenario *cs)
+{
+    hsec_scenario *s = (hsec_scenario *)(uintptr_t)cs; /* getters may prepare (scenario.h) */
+    hx_scenario_prepare(s);
+    if (s->byowner)
+        return true;
+    const hsec_allocator *a = &s->a;
+    size_t nm = 0;
+    for (int e = 0; e < HSEC_EFFECT_COUNT; e++)
+        nm += s->nmt[e];
+    hx_free(a, s->ttfirst);
+    hx_free(a, s->ttpos);
+    hx_free(a, s->mtfirst);
+    hx_free(a, s->mtpos);
+    s->ttfirst = hx_calloc(a, s->nthreat + 1, sizeof *s->ttfirst);
+    s->ttpos = hx_calloc(a, s->ntt ? s->ntt : 1, sizeof *s->ttpos);
+    s->mtfirst = hx_calloc(a, s->nmeasure + 1, sizeof *s->mtfirst);
+    s->mtpos = hx_calloc(a, nm ? nm : 1, sizeof *s->mtpos);
+    if (!s->ttfirst || !s->ttpos || !s->mtfirst || !s->mtpos) {
+        hx_free(a, s->ttfirst);
+        hx_free(a, s->ttpos);
+        hx_free(a, s->mtfirst);
+        hx_free(a, s->mtpos);
+        s->ttfirst = s->ttpos = s->mtfirst = s->mtpos = NULL;
+        return false;
+    }
+    for (size_t k = 0; k < s->ntt; k++)
+        s->ttfirst[s->tt[k].who + 1]++;
+    starts(s->ttfirst, s->nthreat);
+    for (size_t k = 0; k < s->ntt; k++)
+        s->ttpos[s->ttfirst[s->tt[k].who]++] = k;
+    restart(s->ttfirst, s->nthreat);
+    /* a measure's targets are all in the list of its effect */
+    for (int e = 0; e < HSEC_EFFECT_COUNT; e++)
+        for (size_t k = 0; k < s->nmt[e]; k++)
+            s->mtfirst[s->mt[e][k].who + 1]++;
+    starts(s->mtfirst, s->nmeasure);
+    for (int e = 0; e < HSEC_EFFECT_COUNT; e++)
+        for (size_t k = 0; k < s->nmt[e]; k++)
+            s->mtpos[s->mtfirst[s->mt[e][k].who]++] = k;
+    restart(s->mtfirst, s->nmeasure);
+    hx_steps += s->ntt + nm;
+    s->byowner = true;
+    return true;
 }
 
 size_t hsec_scenario_threat_target_count(const hsec_scenario *s, size_t i)
 {
     if (!s || i >= s->nthreat)
         return 0;
+    if (by_owner(s))
+        return s->ttfirst[i + 1] - s->ttfirst[i];
     return targets_of(s->tt, s->ntt, (uint32_t)i, NULL, NULL, 0);
 }
 
@@ -476,8 +549,18 @@ int hsec_scenario_threat_targets(size_t *nodes, double *magnitudes, size_t count
     if (count != n)
         return hx_fail(HSEC_EINVAL, "threat %s: count %zu is not its %zu targets",
                        s->threats[i].id, count, n);
-    prepared(s);
-    targets_of(s->tt, s->ntt, (uint32_t)i, nodes, magnitudes, count);
+    if (!s->byowner) {
+        targets_of(s->tt, s->ntt, (uint32_t)i, nodes, magnitudes, count);
+        return HSEC_OK;
+    }
+    for (size_t k = 0; k < n; k++) {
+        const starget *t = &s->tt[s->ttpos[s->ttfirst[i] + k]];
+        if (nodes)
+            nodes[k] = t->at;
+        if (magnitudes)
+            magnitudes[k] = t->mag;
+    }
+    hx_steps += n;
     return HSEC_OK;
 }
 
@@ -537,8 +620,9 @@ size_t hsec_scenario_measure_target_count(const hsec_scenario *s, size_t i)
 {
     if (!s || i >= s->nmeasure)
         return 0;
+    if (by_owner(s)) /* sorted: repeated targets count once */
+        return s->mtfirst[i + 1] - s->mtfirst[i];
     int e = s->measures[i].effect;
-    prepared(s); /* repeated targets count once */
     return targets_of(s->mt[e], s->nmt[e], (uint32_t)i, NULL, NULL, 0);
 }
 
@@ -552,7 +636,13 @@ int hsec_scenario_measure_targets(size_t *targets, size_t count, const hsec_scen
         return hx_fail(HSEC_EINVAL, "measure %s: count %zu is not its %zu targets",
                        s->measures[i].id, count, n);
     int e = s->measures[i].effect;
-    targets_of(s->mt[e], s->nmt[e], (uint32_t)i, targets, NULL, count);
+    if (!s->byowner) {
+        targets_of(s->mt[e], s->nmt[e], (uint32_t)i, targets, NULL, count);
+        return HSEC_OK;
+    }
+    for (size_t k = 0; targets && k < n; k++)
+        targets[k] = s->mt[e][s->mtpos[s->mtfirst[i] + k]].at;
+    hx_steps += n;
     return HSEC_OK;
 }
 
@@ -562,13 +652,17 @@ int hsec_scenario_add_package(hsec_scenario *s, const char *id)
         return hx_fail(HSEC_EINVAL, "scenario_add_package: the scenario is NULL");
     if (!hx_valid_id(id))
         FAIL(HSEC_EINVAL, "package id \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(id));
-    if (find_id(s->packages, s->npackage, sizeof *s->packages, id) != (size_t)-1)
+    if (find_id(&s->package_ids, id) != (size_t)-1)
         FAIL(HSEC_EEXIST, "package id \"%s\" is already used", id);
-    if (HX_RESERVE(&s->a, s->packages, s->cappackage, s->npackage + 1))
+    if (s->npackage >= UINT32_MAX / 2 ||
+        HX_RESERVE(&s->a, s->packages, s->cappackage, s->npackage + 1))
         FAIL(HSEC_ENOMEM, "out of memory");
     spackage p = {NULL, NULL, 0, 0};
-    if (!(p.id = hx_strdup(&s->a, id)))
+    if (!(p.id = hx_strdup(&s->a, id)) ||
+        hx_map_put(&s->a, &s->package_ids, p.id, (uint32_t)s->npackage)) {
+        hx_free(&s->a, p.id);
         FAIL(HSEC_ENOMEM, "out of memory");
+    }
     s->packages[s->npackage++] = p;
     return HSEC_OK;
 }
@@ -577,17 +671,19 @@ int hsec_scenario_package_add(hsec_scenario *s, const char *package, const char 
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_package_add: the scenario is NULL");
-    size_t pi = find_id(s->packages, s->npackage, sizeof *s->packages, package), mi;
+    size_t pi = find_id(&s->package_ids, package), mi;
     if (pi == (size_t)-1)
         FAIL(HSEC_ENOTFOUND, "no package \"%s\"", hx_show(package));
     spackage *p = &s->packages[pi];
     if (!find_measure(s, measure, &mi))
         FAIL(HSEC_ENOTFOUND, "package %s: no measure \"%s\"", package, hx_show(measure));
-    for (size_t i = 0; i < p->n; i++)
-        if (p->measures[i] == mi)
-            FAIL(HSEC_EEXIST, "package %s: measure %s is already in it", package, measure);
-    if (HX_RESERVE(&s->a, p->measures, p->cap, p->n + 1))
+    uint64_t pair = (uint64_t)pi << 32 | mi;
+    if (hx_set64_has(&s->inpackage, pair))
+        FAIL(HSEC_EEXIST, "package %s: measure %s is already in it", package, measure);
+    if (HX_RESERVE(&s->a, p->measures, p->cap, p->n + 1) ||
+        hx_set64_reserve(&s->a, &s->inpackage, 1))
         FAIL(HSEC_ENOMEM, "out of memory");
+    hx_set64_put(&s->inpackage, pair);
     p->measures[p->n++] = (uint32_t)mi;
     return HSEC_OK;
 }
@@ -690,6 +786,7 @@ void hx_scenario_prepare(hsec_scenario *s)
 {
     if (s->sorted)
         return;
+    s->byowner = false;
     if (s->ntt)
         qsort(s->tt, s->ntt, sizeof *s->tt, target_cmp);
     for (int e = 0; e < HSEC_EFFECT_COUNT; e++) {

@@ -56,6 +56,13 @@ struct hsec_scenario {
     starget *mt[HSEC_EFFECT_COUNT]; /* measure targets: nodes, links for decouple */
     size_t nmt[HSEC_EFFECT_COUNT], capmt[HSEC_EFFECT_COUNT];
     bool sorted; /* target lists sorted and deduplicated */
+    hx_map threat_ids, measure_ids, package_ids; /* id -> index (scenario.c) */
+    hx_set64 inpackage; /* (package << 32 | measure) pairs of the packages */
+    /* the sorted target lists by owner, for the getters (scenario.c): threat
+     * i's targets are tt[ttpos[k]] for k in ttfirst[i] .. ttfirst[i+1]-1,
+     * measure i's mt[its effect][mtpos[k]] alike; valid while byowner */
+    size_t *ttfirst, *ttpos, *mtfirst, *mtpos;
+    bool byowner;
     double opt[HSEC_OPTION_COUNT];
     char unit[HX_ID_MAX + 1];
     size_t *rec;
