@@ -36,6 +36,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"sort"
 	"sync"
 	"unsafe"
 )
@@ -359,13 +360,25 @@ var limits = map[string]C.hsec_limit{"nodes": C.HSEC_LIMIT_NODES, "links": C.HSE
 
 // withLoader runs load on a new loader under lim; its failures carry the
 // loader's message.
+// sortedKeys returns a map's keys in order: Go's map order is random, and
+// the library's lists (and which error is reported first) follow the calls.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 func withLoader(lim Limits, load func(l *C.hsec_loader, out **C.hsec_scenario) C.int) (*Scenario, error) {
 	var l *C.hsec_loader
 	if err := lastErrmsg(func() C.int { return C.hsec_loader_new(&l, nil) }); err != nil {
 		return nil, err
 	}
 	defer C.hsec_loader_free(l)
-	for name, value := range lim {
+	for _, name := range sortedKeys(lim) { // the same error whatever Go's map order
+		value := lim[name]
 		what, ok := limits[name]
 		if !ok {
 			return nil, &Error{ErrInvalid, fmt.Sprintf("limit %q is unknown", name)}
@@ -470,7 +483,8 @@ func (s *Scenario) AddThreat(id, actor string, targets map[string]float64) error
 	if err := s.do(C.hsec_scenario_add_threat(s.p, i, C.hsec_threat_actor(a))); err != nil {
 		return err
 	}
-	for name, mag := range targets {
+	for _, name := range sortedKeys(targets) { // targets in a fixed order
+		mag := targets[name]
 		n := cstr(name)
 		err := s.do(C.hsec_scenario_add_threat_target(s.p, i, n, C.double(mag)))
 		C.free(unsafe.Pointer(n))

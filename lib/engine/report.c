@@ -104,10 +104,15 @@ void hx_summarise(const ctx *x, hsec_result *r)
 {
     const hsec_compiled *c = x->c;
     const hsec_scenario *s = x->s;
-    /* a region counts its own groups and those of every region below it */
+    /* a region counts its own groups and those of every region below it:
+     * children before parents (the preorder backwards), linear in regions */
     for (size_t g = 0; g < c->ngroup; g++)
-        for (uint32_t reg = c->groups[g].region; reg != HX_NONE; reg = c->region_parent[reg])
-            r->region[reg] += r->group[g];
+        r->region[c->groups[g].region] += r->group[g];
+    for (size_t k = c->nregion; k-- > 0;) {
+        uint32_t reg = c->region_order[k], p = c->region_parent[reg];
+        if (p != HX_NONE)
+            r->region[p] += r->region[reg];
+    }
     r->crit = s->opt[HSEC_OPT_CRITICAL_SHARE];
     r->perv = s->opt[HSEC_OPT_PERVASIVE_SHARE];
     r->afk = s->opt[HSEC_OPT_AF_K];

@@ -88,7 +88,7 @@ static int region_tree(const hsec_allocator *a, hsec_compiled *c)
     size_t *cstart = hx_calloc(a, R + 1, sizeof *cstart);
     uint32_t *child = hx_calloc(a, R ? R : 1, sizeof *child);
     uint32_t *stack = hx_calloc(a, R ? R : 1, sizeof *stack);
-    uint32_t *order = hx_calloc(a, R ? R : 1, sizeof *order);
+    uint32_t *order = c->region_order = hx_calloc(a, R ? R : 1, sizeof *order);
     c->region_pre = hx_calloc(a, R ? R : 1, sizeof *c->region_pre);
     c->region_end = hx_calloc(a, R ? R : 1, sizeof *c->region_end);
     c->gbypre = hx_calloc(a, c->ngroup ? c->ngroup : 1, sizeof *c->gbypre);
@@ -159,7 +159,6 @@ done:
     hx_free(a, cstart);
     hx_free(a, child);
     hx_free(a, stack);
-    hx_free(a, order);
     return rc;
 }
 

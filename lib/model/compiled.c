@@ -38,6 +38,7 @@ void hsec_compiled_free(hsec_compiled *c)
     hx_free(a, c->region_parent);
     hx_free(a, c->region_pre);
     hx_free(a, c->region_end);
+    hx_free(a, c->region_order);
     hx_free(a, c->gbypre);
     hx_free(a, c->gfirst);
     hx_free(a, c->sbypre);

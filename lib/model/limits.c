@@ -66,7 +66,8 @@ uint64_t hx_compiled_bytes(const hsec_model *m, uint64_t n, uint64_t nnz)
     b = hx_mul_add(nnz, LINK_BYTES, b);
     b = hx_mul_add(m->ngroup, sizeof(cgroup) + HSEC_DIM_COUNT * 24 + 32, b);
     b = hx_mul_add(m->nservice, sizeof(cservice) + 48, b);
-    b = hx_mul_add(m->nregion, 64, b);
+    b = hx_mul_add(m->nregion, 64 + 20, b);
+    b = hx_mul_add(m->ngroup + m->nservice, 4, b); /* their order by region */
     return b;
 }
 

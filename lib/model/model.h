@@ -99,8 +99,10 @@ struct hsec_compiled {
     char **region_id;
     uint32_t *region_parent;
     /* the region tree in a depth-first preorder (compile.c): the regions in
-     * region r's subtree are numbered region_pre[r] .. region_end[r] - 1 */
-    uint32_t *region_pre, *region_end;
+     * region r's subtree are numbered region_pre[r] .. region_end[r] - 1;
+     * region_order[p] is the region numbered p (so a parent comes before
+     * its children, and a walk backwards sums subtrees in linear time) */
+    uint32_t *region_pre, *region_end, *region_order;
     /* groups, and services with a region, by their region's preorder
      * number, then by index: those whose region is numbered p .. q - 1 are
      * gbypre[gfirst[p] .. gfirst[q] - 1] (sbypre, sfirst alike) */

@@ -219,15 +219,19 @@ uint64_t hx_memlimit(const hsec_scenario *s)
     return s->memlimit ? s->memlimit : s->c->memlimit;
 }
 
-/* A target as listed, and its entry in the set that finds repeats. */
-#define TARGET_BYTES (sizeof(starget) + 16)
+/* A target as listed, its entry in the set that finds repeats, and in the
+ * index of targets by threat or measure. */
+#define TARGET_BYTES (sizeof(starget) + 16 + 8)
+/* A threat or measure: its entry, its id and its place in the id map. */
+#define ENTITY_BYTES (sizeof(smeasure) + 32 + 16)
 
 uint64_t hx_scenario_bytes(const hsec_scenario *s)
 {
     uint64_t targets = s->ntt;
     for (int e = 0; e < HSEC_EFFECT_COUNT; e++)
         targets += s->nmt[e];
-    return hx_mul_add(targets, TARGET_BYTES, s->c->bytes);
+    uint64_t b = hx_mul_add(targets, TARGET_BYTES, s->c->bytes);
+    return hx_mul_add(s->nthreat + s->nmeasure + s->npackage, ENTITY_BYTES, b);
 }
 
 int hx_targets_fit(hsec_scenario *s, const char *who, const char *name, size_t count)
