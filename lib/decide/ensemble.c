@@ -406,7 +406,10 @@ int hsec_ensemble_quantile(double *out, const hsec_ensemble *e, hsec_quantity wh
     double h = (double)(e->members - 1) * q;
     size_t lo = (size_t)h;
     double frac = h - (double)lo;
-    *out = lo + 1 < e->members ? x[lo] + frac * (x[lo + 1] - x[lo]) : x[lo];
+    /* between two members; at a member, or between equal ones, that value
+     * (so that infinite members do not turn into inf - inf) */
+    bool between = lo + 1 < e->members && frac != 0 && x[lo + 1] != x[lo];
+    *out = between ? x[lo] + frac * (x[lo + 1] - x[lo]) : x[lo];
     hx_free(&e->a, x);
     return HSEC_OK;
 }

@@ -341,7 +341,8 @@ int hsec_loader_convert_file(hsec_loader *l, const char *in, const char *outp, h
     if (!rc && (rc = decode(&doc, &l->a, &l->lim, buf, n, l->err)))
         name_file(l->err, in);
     if (!rc && (rc = encode(&enc, &m, &l->a, doc, to)))
-        hd_setmsg(l->err, "convert: out of memory");
+        hd_setmsg(l->err, "convert: %s", rc == HSEC_ENOMEM ? "out of memory"
+                                                           : hsec_last_errmsg());
     if (!rc && (rc = hsec_write_file(outp, enc, m)))
         hd_copymsg(l->err, HSEC_ERRMSG_MAX, hsec_last_errmsg());
     hd_release(&l->a, buf);
