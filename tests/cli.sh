@@ -456,5 +456,19 @@ pycheck warn-ensemble-doc 'import json,sys; d=json.load(open(sys.argv[1])); asse
 check no-warnings 0 "$hsec" run "$ex" -o "$tmp/nw.json"
 pycheck no-warnings-doc 'import json,sys; d=json.load(open(sys.argv[1])); assert d["warnings"] == [], d["warnings"]; assert open(sys.argv[2]).read().count("warning") == 0' "$tmp/nw.json" "$tmp/err"
 
+# figures that overflow a double are refused by name, in text as in JSON
+cat > "$tmp/inf.json" <<'JSON'
+{"hsec": 1, "regions": [{"id": "r"}],
+ "groups": [{"id": "g", "region": "r", "size": 1.5e308}, {"id": "h", "region": "r", "size": 1.6e308}],
+ "threats": [{"id": "t", "targets": [{"node": "g.health", "magnitude": 0.5},
+                                     {"node": "h.health", "magnitude": 0.5}]}]}
+JSON
+for fmt in json text; do
+    check "overflow-$fmt" 1 "$hsec" run "$tmp/inf.json" --format "$fmt" -o "$tmp/inf-$fmt.out"
+    contains "overflow-$fmt-named" "$tmp/err" "the figures overflow a double"
+    [ ! -e "$tmp/inf-$fmt.out" ] && passes=$((passes + 1)) ||
+        { echo "FAIL overflow-$fmt: a file was written"; fails=$((fails + 1)); }
+done
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

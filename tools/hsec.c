@@ -354,7 +354,11 @@ static int parse(opts *o, const char *cmd, int argc, char **argv,
     return 0;
 }
 
-/* Write a rendered document to -o FILE or standard output and free it
+/* Text reports are rendered after the document they summarise has been
+ * built and dropped: a figure the document refuses (one that overflows a
+ * double) is refused in text too, never printed as inf.
+ *
+ * Write a rendered document to -o FILE or standard output and free it
  * (text: malloc'd; JSON: hsec_free_string). rc is the renderer's code. */
 static int emit(const opts *o, int rc, char *doc, size_t len)
 {
@@ -362,8 +366,10 @@ static int emit(const opts *o, int rc, char *doc, size_t len)
     if (interrupted_before_output() || rc == HSEC_ECANCELED) {
         status = stopped();
     } else if (rc) {
+        /* a text report's renderer fails only for memory; the document's
+         * writer says which figure it refused */
         fprintf(stderr, "hsec: writing the results: %s\n",
-                o->text ? hsec_strerror(rc) : hsec_last_errmsg());
+                rc == HSEC_ENOMEM ? hsec_strerror(rc) : hsec_last_errmsg());
         status = EXIT_BAD;
     } else if (o->out) {
         status = write_file(o->out, doc, len);
@@ -618,7 +624,9 @@ static int cmd_run(int argc, char **argv)
     } else {
         char *doc = NULL;
         size_t len = 0;
-        rc = o.text ? text_report(&doc, &len, r, s) : hsec_doc_results_json(&doc, &len, r, s);
+        rc = hsec_doc_results_json(&doc, &len, r, s);
+        if (!rc && o.text && (hsec_free_string(doc), 1))
+            rc = text_report(&doc, &len, r, s);
         status = emit(&o, rc, doc, len);
     }
     hsec_result_free(r);
@@ -652,8 +660,9 @@ static int cmd_compare(int argc, char **argv)
     print_warnings(s, res[0]);
     char *doc = NULL;
     size_t len = 0;
-    rc = o.text ? text_compare(&doc, &len, res, count, s)
-                : hsec_doc_compare_json(&doc, &len, res, count, s);
+    rc = hsec_doc_compare_json(&doc, &len, res, count, s);
+    if (!rc && o.text && (hsec_free_string(doc), 1))
+        rc = text_compare(&doc, &len, res, count, s);
     int status = emit(&o, rc, doc, len);
     for (size_t i = 0; i < count; i++)
         hsec_result_free(res[i]);
@@ -725,9 +734,10 @@ static int cmd_optimize(int argc, char **argv)
     }
     char *doc = NULL;
     size_t len = 0;
-    rc = o.text ? text_choice(&doc, &len, chosen, averted, cost, oo.budget, oo.exact,
-                                   exact, xav, xcost, s)
-                : hsec_doc_choice_json(&doc, &len, chosen, nm, averted, cost, oo.budget, s);
+    rc = hsec_doc_choice_json(&doc, &len, chosen, nm, averted, cost, oo.budget, s);
+    if (!rc && o.text && (hsec_free_string(doc), 1))
+        rc = text_choice(&doc, &len, chosen, averted, cost, oo.budget, oo.exact, exact, xav,
+                         xcost, s);
     int status = emit(&o, rc, doc, len);
     free(chosen);
     free(exact);
@@ -788,8 +798,9 @@ static int cmd_ensemble(int argc, char **argv)
     const double *qs = hsec_scenario_quantiles(s, &nq);
     char *doc = NULL;
     size_t len = 0;
-    rc = o.text ? text_ensemble(&doc, &len, e, qs, nq, s)
-                : hsec_doc_ensemble_json(&doc, &len, e, qs, nq, s);
+    rc = hsec_doc_ensemble_json(&doc, &len, e, qs, nq, s);
+    if (!rc && o.text && (hsec_free_string(doc), 1))
+        rc = text_ensemble(&doc, &len, e, qs, nq, s);
     int status = emit(&o, rc, doc, len);
     hsec_ensemble_free(e);
     hsec_scenario_free(s);
@@ -935,9 +946,10 @@ static int cmd_rank(int argc, char **argv)
     diagnose_and_warn(s);
     char *doc = NULL;
     size_t len = 0;
-    rc = o.text ? text_rank(&doc, &len, u, ix, n, s, ro.top, sel, mask)
-                : hsec_doc_rank_json_with(&doc, &len, u, ix, ix + n, ix + 2 * n, ix + 3 * n, n,
-                                          s, ro.top, sel, mask, nm);
+    rc = hsec_doc_rank_json_with(&doc, &len, u, ix, ix + n, ix + 2 * n, ix + 3 * n, n, s,
+                                 ro.top, sel, mask, nm);
+    if (!rc && o.text && (hsec_free_string(doc), 1))
+        rc = text_rank(&doc, &len, u, ix, n, s, ro.top, sel, mask);
     int status = emit(&o, rc, doc, len);
     free(u);
     free(mask);
