@@ -172,16 +172,25 @@ func (s *Scenario) Warnings() ([]Warning, error) {
 }
 
 func (s *Scenario) warnings() ([]Warning, error) {
-	out := make([]Warning, int(C.hsec_scenario_diagnostic_count(s.p)))
+	out, err := collectWarnings(int(C.hsec_scenario_diagnostic_count(s.p)),
+		func(code *C.hsec_warning, msg **C.char, i C.size_t) C.int {
+			return C.hsec_scenario_diagnostic(code, msg, s.p, i)
+		})
+	runtime.KeepAlive(s)
+	return out, err
+}
+
+// collectWarnings reads n warnings through get (a scenario's or a run's).
+func collectWarnings(n int, get func(*C.hsec_warning, **C.char, C.size_t) C.int) ([]Warning, error) {
+	out := make([]Warning, n)
 	for i := range out {
 		var code C.hsec_warning
 		var msg *C.char
-		if err := lastErrmsg(func() C.int { return C.hsec_scenario_diagnostic(&code, &msg, s.p, C.size_t(i)) }); err != nil {
+		if err := lastErrmsg(func() C.int { return get(&code, &msg, C.size_t(i)) }); err != nil {
 			return nil, err
 		}
 		out[i] = Warning{WarningName(int(code)), C.GoString(msg)}
 	}
-	runtime.KeepAlive(s)
 	return out, nil
 }
 
@@ -191,17 +200,12 @@ func (r *Results) Warnings() ([]Warning, error) {
 		return nil, err
 	}
 	defer r.mu.Unlock()
-	out := make([]Warning, int(C.hsec_result_diagnostic_count(r.p)))
-	for i := range out {
-		var code C.hsec_warning
-		var msg *C.char
-		if err := lastErrmsg(func() C.int { return C.hsec_result_diagnostic(&code, &msg, r.p, C.size_t(i)) }); err != nil {
-			return nil, err
-		}
-		out[i] = Warning{WarningName(int(code)), C.GoString(msg)}
-	}
+	out, err := collectWarnings(int(C.hsec_result_diagnostic_count(r.p)),
+		func(code *C.hsec_warning, msg **C.char, i C.size_t) C.int {
+			return C.hsec_result_diagnostic(code, msg, r.p, i)
+		})
 	runtime.KeepAlive(r)
-	return out, nil
+	return out, err
 }
 
 // Measures returns the ids of the measures the run had in force, in the
