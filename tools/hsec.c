@@ -354,6 +354,15 @@ static int parse(opts *o, const char *cmd, int argc, char **argv,
     return 0;
 }
 
+/* Drop the document a text report was checked against (see emit): freed,
+ * and NULL, so that a renderer failing before it sets it frees nothing. */
+static bool drop(char **doc)
+{
+    hsec_free_string(*doc);
+    *doc = NULL;
+    return true;
+}
+
 /* Text reports are rendered after the document they summarise has been
  * built and dropped: a figure the document refuses (one that overflows a
  * double) is refused in text too, never printed as inf.
@@ -625,7 +634,7 @@ static int cmd_run(int argc, char **argv)
         char *doc = NULL;
         size_t len = 0;
         rc = hsec_doc_results_json(&doc, &len, r, s);
-        if (!rc && o.text && (hsec_free_string(doc), 1))
+        if (!rc && o.text && drop(&doc))
             rc = text_report(&doc, &len, r, s);
         status = emit(&o, rc, doc, len);
     }
@@ -661,7 +670,7 @@ static int cmd_compare(int argc, char **argv)
     char *doc = NULL;
     size_t len = 0;
     rc = hsec_doc_compare_json(&doc, &len, res, count, s);
-    if (!rc && o.text && (hsec_free_string(doc), 1))
+    if (!rc && o.text && drop(&doc))
         rc = text_compare(&doc, &len, res, count, s);
     int status = emit(&o, rc, doc, len);
     for (size_t i = 0; i < count; i++)
@@ -735,7 +744,7 @@ static int cmd_optimize(int argc, char **argv)
     char *doc = NULL;
     size_t len = 0;
     rc = hsec_doc_choice_json(&doc, &len, chosen, nm, averted, cost, oo.budget, s);
-    if (!rc && o.text && (hsec_free_string(doc), 1))
+    if (!rc && o.text && drop(&doc))
         rc = text_choice(&doc, &len, chosen, averted, cost, oo.budget, oo.exact, exact, xav,
                          xcost, s);
     int status = emit(&o, rc, doc, len);
@@ -799,7 +808,7 @@ static int cmd_ensemble(int argc, char **argv)
     char *doc = NULL;
     size_t len = 0;
     rc = hsec_doc_ensemble_json(&doc, &len, e, qs, nq, s);
-    if (!rc && o.text && (hsec_free_string(doc), 1))
+    if (!rc && o.text && drop(&doc))
         rc = text_ensemble(&doc, &len, e, qs, nq, s);
     int status = emit(&o, rc, doc, len);
     hsec_ensemble_free(e);
@@ -948,7 +957,7 @@ static int cmd_rank(int argc, char **argv)
     size_t len = 0;
     rc = hsec_doc_rank_json_with(&doc, &len, u, ix, ix + n, ix + 2 * n, ix + 3 * n, n, s,
                                  ro.top, sel, mask, nm);
-    if (!rc && o.text && (hsec_free_string(doc), 1))
+    if (!rc && o.text && drop(&doc))
         rc = text_rank(&doc, &len, u, ix, n, s, ro.top, sel, mask);
     int status = emit(&o, rc, doc, len);
     free(u);
