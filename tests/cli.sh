@@ -268,7 +268,7 @@ for bad in -1 1.5 x 1e2; do
 done
 
 # --max-memory BYTES, before or after the command: K, M, G, T are powers of 1024
-for good in 1000000 16G 16g 512M 1T 64KiB 18446744073709551615; do
+for good in 1000000 16G 16g 512M 1T 4096KiB 18446744073709551615; do
     check "max-memory-$good" 0 "$hsec" --max-memory "$good" validate "$examples/energy-cascade.json"
 done
 check max-memory-after 0 "$hsec" run "$examples/energy-cascade.json" --max-memory 1G -o "$tmp/mm.json"

@@ -322,6 +322,35 @@ static void runs_counted(void **state)
     hsec_scenario_free(s);
 }
 
+/* The documents written from a run (its results, a comparison) count too:
+ * refused at load when they would not fit, and by the writer. */
+static void documents_counted(void **state)
+{
+    (void)state;
+    capped cap;
+    char msg[HSEC_ERRMSG_MAX];
+    hsec_scenario *s = NULL;
+    const char *doc = "{\"hsec\":1,\"regions\":[{\"id\":\"r\"}],"
+                      "\"groups\":[{\"id\":\"g\",\"region\":\"r\",\"size\":10}],"
+                      "\"threats\":[{\"id\":\"t\",\"targets\":[{\"node\":\"g.health\","
+                      "\"magnitude\":0.5}]}],"
+                      "\"run\":{\"mode\":\"dynamic\",\"steps\":200000,\"record\":[\"g\"]}}";
+    /* the run takes about 11 MB, its results document about 140 MB */
+    assert_int_equal(load_capped(&s, &cap, doc, msg, (uint64_t)64 << 20), HSEC_ELIMIT);
+    assert_non_null(strstr(msg, "results: the document would take"));
+    assert_null(s);
+    OK(load_capped(&s, &cap, doc, msg, (uint64_t)1 << 30));
+    hsec_result *r = run_ok(s);
+    OK(hsec_scenario_set_limit(s, HSEC_LIMIT_MEMORY, (uint64_t)64 << 20));
+    char *json = NULL;
+    size_t len = 0;
+    assert_int_equal(hsec_doc_results_json(&json, &len, r, s), HSEC_ELIMIT);
+    assert_null(json);
+    assert_non_null(strstr(hsec_last_errmsg(), "HSEC_LIMIT_MEMORY"));
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
 /* A stream that is not a document is refused at its first byte; a
  * regular file larger than the limit before it is read. */
 static void streams_sniffed(void **state)
@@ -452,6 +481,7 @@ int main(void)
         cmocka_unit_test(template_links_counted),
         cmocka_unit_test(region_targets_counted),
         cmocka_unit_test(runs_counted),
+        cmocka_unit_test(documents_counted),
         cmocka_unit_test(streams_sniffed),
         cmocka_unit_test(long_loops_cancel),
         cmocka_unit_test(messages_exact),

@@ -114,6 +114,11 @@ typedef struct hd_limits {
 } hd_limits;
 void hd_default_limits(hd_limits *l);
 
+/* Would the results and comparison documents of the scenario's runs fit
+ * in its memory limit beside it (results.c)? HSEC_ELIMIT with the thread's
+ * message naming the document when not. */
+int hd_documents_fit(const hsec_scenario *s);
+
 /* CBOR (cbor.c): *out allocated with a. */
 int hd_to_cbor(unsigned char **out, size_t *len, const hsec_allocator *a, const hd *d);
 int hd_from_cbor(hd **out, const hsec_allocator *a, const unsigned char *data, size_t len,

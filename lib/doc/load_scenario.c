@@ -604,6 +604,8 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
     uint64_t bytes;
     if (!rc && (rc = hsec_scenario_memory(&bytes, l.s)))
         rc = fail(&l, rc, "run: %s", hsec_last_errmsg());
+    if (!rc && (rc = hd_documents_fit(l.s)))
+        rc = fail(&l, rc, "run: %s", hsec_last_errmsg());
     if (rc) {
         hsec_scenario_free(l.s);
         return rc;

@@ -211,8 +211,90 @@ static hd *burden_tree(hb *b, const hsec_result *r, const hsec_scenario *s)
     return o;
 }
 
+/* a * b + c, saturating */
+static uint64_t mul_add(uint64_t a, uint64_t b, uint64_t c)
+{
+    if (a && b > UINT64_MAX / a)
+        return UINT64_MAX;
+    return a * b > UINT64_MAX - c ? UINT64_MAX : a * b + c;
+}
+
+/*
+ * A document is built whole (its tree, then its encoder's objects and
+ * text) before it is written, on top of the scenario and its results: its
+ * size counts against the scenario's memory limit, before anything is
+ * built. About 100 bytes per number and 400 per object at the peak of
+ * writing JSON (CBOR takes less).
+ */
+static int doc_fits(const hsec_scenario *s, const char *what, uint64_t numbers,
+                    uint64_t objects)
+{
+    uint64_t lim = UINT64_MAX, held = 0;
+    hsec_scenario_get_limit(&lim, s, HSEC_LIMIT_MEMORY);
+    if (lim == UINT64_MAX)
+        return HSEC_OK;
+    hsec_scenario_memory(&held, s); /* the run fitted: an estimate, set either way */
+    uint64_t bytes = mul_add(numbers, 100, mul_add(objects, 400, 0));
+    if (held <= lim && bytes <= lim - held)
+        return HSEC_OK;
+    return hd_fail(HSEC_ELIMIT,
+                   "%s: the document would take about %.0f MiB (%llu numbers, %llu objects) "
+                   "on top of the scenario's %.0f MiB, more than the memory limit of %.0f MiB "
+                   "(HSEC_LIMIT_MEMORY)",
+                   what, (double)bytes / 1048576.0, (unsigned long long)numbers,
+                   (unsigned long long)objects, (double)held / 1048576.0,
+                   (double)lim / 1048576.0);
+}
+
+/* The numbers and objects of a results document: every node's figures
+ * and `series` recorded values, every group's figures with a share per
+ * threat. */
+static int results_fit(const hsec_scenario *s, uint64_t series)
+{
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    uint64_t n = hsec_compiled_node_count(c), g = hsec_compiled_group_count(c);
+    uint64_t h = hsec_scenario_threat_count(s), reg = hsec_compiled_region_count(c);
+    uint64_t numbers = mul_add(n, 6, mul_add(g, 100 + 2 * h, mul_add(h + reg, 8, series)));
+    uint64_t objects = mul_add(n, 1, mul_add(g, 6 + h, h + reg));
+    return doc_fits(s, "results", numbers, objects);
+}
+
+/* The comparison document: per run, parts for every group, region and
+ * threat. */
+static int compare_fit(const hsec_scenario *s, uint64_t runs)
+{
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    uint64_t per = hsec_compiled_group_count(c) + hsec_compiled_region_count(c) +
+                   hsec_scenario_threat_count(s) + 4;
+    uint64_t entries = mul_add(runs, per, 0);
+    return doc_fits(s, "compare", mul_add(entries, 12, 0), entries);
+}
+
+int hd_documents_fit(const hsec_scenario *s)
+{
+    double mode = 0, steps = 0;
+    hsec_scenario_get_option(&mode, s, HSEC_OPT_MODE);
+    hsec_scenario_get_option(&steps, s, HSEC_OPT_STEPS);
+    size_t nrec = 0;
+    hsec_scenario_recorded(s, &nrec);
+    uint64_t series = mode == HSEC_MODE_DYNAMIC ? mul_add(nrec, (uint64_t)steps + 1, 0) : 0;
+    int rc = results_fit(s, series);
+    return rc ? rc : compare_fit(s, 1 + hsec_scenario_package_count(s));
+}
+
 int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
 {
+    *out = NULL;
+    uint64_t series = 0;
+    for (size_t i = 0, n = hsec_compiled_node_count(hsec_scenario_compiled(s)); i < n; i++) {
+        const double *x;
+        size_t len = 0;
+        if (hsec_result_series(&x, &len, r, i) == HSEC_OK)
+            series += len;
+    }
+    int fit = results_fit(s, series);
+    if (fit)
+        return fit;
     hsec_allocator al = hd_allocator_of(s);
     hb b = {&al, false};
     const hsec_compiled *c = hsec_scenario_compiled(s);
@@ -435,6 +517,9 @@ int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, 
     }
     hsec_allocator al = hd_allocator_of(s);
     size_t ng = hsec_compiled_group_count(c), nr = hsec_compiled_region_count(c);
+    int fit = compare_fit(s, count);
+    if (fit)
+        return fit;
     bool dynamic = hsec_result_mode(results[0]) == HSEC_MODE_DYNAMIC;
     hb b = {&al, false};
     parts base, pk, av;

@@ -262,6 +262,7 @@ typedef struct hx_size {
     uint64_t run;    /* one run's state and result */
     uint64_t series; /* of which the recorded series */
     uint64_t ring;   /* of which the history of lagged links */
+    uint64_t result; /* of which the result (kept after the run) */
     uint64_t fixed;  /* held throughout: the compiled model and the scenario's targets */
     const char *held; /* what `fixed` is, for messages */
 } hx_size;

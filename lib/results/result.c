@@ -87,6 +87,14 @@ int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s)
                   s->npackage);
         return HSEC_EINVAL;
     }
+    /* every run's result is kept until the end, the last run's state too */
+    hx_size z;
+    hx_run_size(&z, s);
+    z.fixed = hx_mul_add(z.result, count - 1, z.fixed);
+    z.held = "the model, the targets and the results of the runs before";
+    int fit = hx_run_fits(s, &z, 1, "the comparison", s->err);
+    if (fit)
+        return fit;
     unsigned char *mask = hx_calloc(&s->a, s->nmeasure, 1);
     if (!mask) {
         hx_setmsg(s->err, "out of memory");
