@@ -353,6 +353,26 @@ static void test_random_static_bounded(void **state)
             NEAR(hsec_result_q(r)[k], o.tot[REF_MAXSTEPS][i], 1e-9);
             assert_true(hsec_result_q(r)[k] <= 1);
         }
+        /* each threat's part of the burden: its parts of the group's nodes
+         * (p_h = S (c_h + A' p_h), the limit of the iteration's scaled
+         * parts), weighted; they add up to the propagated burden */
+        const hsec_compiled *cm = hsec_scenario_compiled(s);
+        double sum = 0, prop = 0;
+        for (int h = 0; h < M.nt; h++) {
+            double want = 0, got = 0;
+            for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+                double qt = o.tot[REF_MAXSTEPS][d], y = fmin(1, M.base[d] + qt);
+                double frac = qt > 0 ? (y - M.base[d]) / qt : 0;
+                want += 1000 * hsec_compiled_group_weight(cm, 0, (hsec_dimension)d) * frac *
+                        o.part[REF_MAXSTEPS][d][h];
+            }
+            OK(hsec_result_burden(&got, r, HSEC_BURDEN_THREAT, (size_t)h));
+            NEAR(got, want, 1e-8 * (1 + want));
+            sum += got;
+        }
+        OK(hsec_result_burden(&prop, r, HSEC_BURDEN_PROPAGATED, 0));
+        if (M.nt)
+            NEAR(sum, prop, 1e-9 * (1 + prop));
         hsec_result_free(r);
         hsec_scenario_free(s);
     }

@@ -8,6 +8,7 @@
  *   spectral.c  showing the spectral radius of A' below 1 (linear mode)
  *   report.c    group figures, burden, summaries: the run's hsec_result
  *   linop.c     A' as a linear operator (ranking, coupling)
+ *   solve.c     static solves: block Gauss-Seidel, orders in closed form
  *   operator.c  the operator exported to callers
  *   run.c       one run, start to end
  *
@@ -22,12 +23,10 @@
  *
  *   dynamic      q(t+1) = q + K (A' q_lag + c - q), K a node's onset rate
  *                when its target is above q, else its recovery rate
- *   static       the same with K = I and no lags, iterated to its limit:
- *                bounded: until no part moves by more than HX_TOL_BOUNDED;
- *                linear:  until the residual of (I - A') q = c, which is
- *                         the change of a Jacobi step, is below
- *                         HX_TOL_LINEAR ||c||, after the spectral radius of
- *                         A' is shown below 1.
+ *   static       q = min(1, A' q + c) (bounded) or q = A' q + c (linear),
+ *                solved by block Gauss-Seidel on A' assembled once
+ *                (solve.c); the orders and the threats' parts follow
+ *                from two sparse products and one more solve.
  *
  * Nothing is allocated inside the time loop. Above scenario; below results.
  */
@@ -304,6 +303,51 @@ void hx_matvec(const ctx *x, const double *in, double *out);
 /* HSEC_OK when the spectral radius of A' is shown below 1, HSEC_ENOCONV
  * (with the message in err) when not, HSEC_ENOMEM. */
 int hx_check_spectral(ctx *x, char *err);
+
+/* solve.c: static solves by block Gauss-Seidel */
+/* A' at full strength assembled: val aligned with the compiled rows, the
+ * perturbation b = c and its parts bh (n x H, node major); the transpose
+ * (trowp, tcol, tval: rows by source) on demand. */
+typedef struct hx_mat {
+    const hsec_allocator *a;
+    const hsec_compiled *c;
+    size_t n, H;
+    const size_t *rowp;
+    const uint32_t *col;
+    double *val, *b, *bh;
+    size_t *trowp;
+    uint32_t *tcol;
+    double *tval;
+} hx_mat;
+/* Assemble A' and c from a context whose coefficients are set (static). */
+int hx_mat_assemble(hx_mat *m, const ctx *x);
+int hx_mat_transpose(hx_mat *m);
+void hx_mat_free(hx_mat *m);
+/* out = A' in (or A'^T in), for W interleaved vectors. */
+void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, double *out);
+/* A solve of x = S (rhs + A' x) (S = I when scale is NULL), for W
+ * interleaved right-hand sides, each stopped at its own tolerance (of the
+ * change, then of the residual; clamp: x = min(1, .), W = 1, stopped when
+ * nothing moves by more than tol). x holds the start and the solution. */
+typedef struct hx_gs {
+    const hx_mat *m;
+    bool transpose, clamp;
+    size_t W;
+    const double *rhs;   /* n x W */
+    const double *scale; /* n, or NULL */
+    const double *tol;   /* W, each > 0 */
+    uint64_t cap;        /* sweeps at most */
+    const char *what;    /* for messages */
+    uint64_t iterations; /* out: sweeps done */
+    double change;       /* out: the last change when the cap stopped it */
+    double *scratch;
+} hx_gs;
+/* HSEC_OK; HSEC_ENOCONV at the cap or on NaN; HSEC_ECANCELED through cx's
+ * progress (cx may be NULL); HSEC_ENOMEM. Messages go to err, except at the
+ * cap (the caller words it). */
+int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err);
+/* The static run's state (x->st): every node's orders and threats' parts. */
+int hx_static(ctx *x, uint64_t *iterations, char *err);
 
 /* report.c */
 hsec_result *hx_result_new(const ctx *x, uint64_t steps);

@@ -137,34 +137,9 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         }
     } else {
         hx_coefficients(&x, 0);
-        uint64_t cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], it = 0;
-        double tol = HX_TOL_BOUNDED;
-        if (!x.bounded) {
-            if ((rc = hx_check_spectral(&x, err)))
-                goto fail;
-            double cmax = 0; /* ||c||: one sweep from 0 gives q1 = c */
-            hx_sweep(&x, 0);
-            it = 1;
-            for (size_t i = 0; i < x.n; i++)
-                cmax = x.st[i * x.P] > cmax ? x.st[i * x.P] : cmax;
-            tol = HX_TOL_LINEAR * cmax;
-        }
-        double ch = INFINITY;
-        while (it < cap && ch > tol) {
-            if (hx_canceled(&x, it, cap)) {
-                hx_setmsg(err, "canceled at iteration %llu", (unsigned long long)it);
-                rc = HSEC_ECANCELED;
-                goto fail;
-            }
-            ch = hx_sweep(&x, 0);
-            it++;
-        }
-        if (!x.bounded && ch > tol) {
-            hx_setmsg(err, "linear mode: no convergence in %llu iterations (change %g; "
-                      "raise run.max_iterations)", (unsigned long long)it, ch);
-            rc = HSEC_ENOCONV;
+        uint64_t it = 0;
+        if ((rc = hx_static(&x, &it, err)))
             goto fail;
-        }
         r->steps = x.bounded ? it : 0;
         hx_report(&x, r, 0, -1, true);
     }

@@ -1,0 +1,459 @@
+/*
+ * Static solves by block Gauss-Seidel (doc/model.md §3, doc/performance.md).
+ *
+ * A' is assembled once (its values aligned with the compiled rows), then
+ * (I - A') x = b, or x = min(1, A' x + b), or x = S (b + A' x), is solved
+ * by sweeps over a fixed partition of the nodes into blocks, in a fixed
+ * order: every service alone, then the seven nodes of each group, whose
+ * links among themselves (the spectral radius of A' is mostly theirs) are
+ * solved by a few inner passes before the sweep moves on. A block reads
+ * the values its predecessors computed in the same sweep. The transpose
+ * runs the blocks in the reverse order, since its information flows from
+ * groups to services. Several right-hand sides (a node's total and each
+ * threat's part) are carried interleaved, so that one pass over the matrix
+ * serves all of them. Nothing depends on the thread count.
+ *
+ * Linear solves converge for rho(A') < 1 (Stein-Rosenberg: Gauss-Seidel of
+ * a regular splitting converges at least as fast as Jacobi); the projected
+ * sweep from 0 climbs monotonically to the least fixed point.
+ */
+#include "engine.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+/* The largest number of nodes in a block (a group's dimensions). */
+#define BMAX HSEC_DIM_COUNT
+/* Inner passes over a block's own links per sweep, at most. */
+#define INNER 8
+/* Sweeps of the threats' parts in a static bounded run at least. */
+#define HX_PARTS_ITERATIONS 100000
+
+int hx_mat_assemble(hx_mat *m, const ctx *x)
+{
+    const hsec_compiled *c = x->c;
+    const hsec_scenario *s = x->s;
+    memset(m, 0, sizeof *m);
+    m->n = x->n;
+    m->rowp = c->rowp;
+    m->col = c->col;
+    m->a = x->a;
+    m->c = c;
+    m->val = hx_calloc(x->a, c->nnz ? c->nnz : 1, sizeof *m->val);
+    m->b = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->b);
+    m->H = x->H;
+    m->bh = hx_calloc(x->a, x->n && x->H ? x->n * x->H : 1, sizeof *m->bh);
+    if (!m->val || !m->b || !m->bh)
+        return HSEC_ENOMEM;
+    walk w = {0};
+    for (size_t i = 0; i < x->n; i++) {
+        size_t e0 = c->rowp[i], e1 = c->rowp[i + 1];
+        for (size_t e = e0; e < e1; e++)
+            m->val[e] = x->w[e] * hx_link_pass(x, &w, e);
+        double vt, pass, k;
+        hx_node_coeffs(x, &w, i, &vt, &pass, &k);
+        for (size_t e = e0; e < e1; e++)
+            m->val[e] *= vt;
+        double f = vt * pass, ctot = 0;
+        for (; w.tt < s->ntt && s->tt[w.tt].at == i; w.tt++) {
+            double val = x->thr[s->tt[w.tt].who] * (x->mag ? x->mag[w.tt] : s->tt[w.tt].mag);
+            m->bh[i * x->H + s->tt[w.tt].who] = f * val;
+            ctot += val;
+        }
+        m->b[i] = f * ctot;
+    }
+    return HSEC_OK;
+}
+
+int hx_mat_transpose(hx_mat *m)
+{
+    if (m->trowp)
+        return HSEC_OK;
+    size_t n = m->n, nnz = m->rowp[n];
+    m->trowp = hx_calloc(m->a, n + 1, sizeof *m->trowp);
+    m->tcol = hx_calloc(m->a, nnz ? nnz : 1, sizeof *m->tcol);
+    m->tval = hx_calloc(m->a, nnz ? nnz : 1, sizeof *m->tval);
+    size_t *pos = hx_calloc(m->a, n + 1, sizeof *pos);
+    if (!m->trowp || !m->tcol || !m->tval || !pos) {
+        hx_free(m->a, pos);
+        return HSEC_ENOMEM;
+    }
+    for (size_t e = 0; e < nnz; e++) /* counting sort by source: rows ascending within */
+        m->trowp[m->col[e] + 1]++;
+    for (size_t j = 0; j < n; j++)
+        m->trowp[j + 1] += m->trowp[j];
+    memcpy(pos, m->trowp, (n + 1) * sizeof *pos);
+    for (size_t i = 0; i < n; i++)
+        for (size_t e = m->rowp[i]; e < m->rowp[i + 1]; e++) {
+            size_t at = pos[m->col[e]]++;
+            m->tcol[at] = (uint32_t)i;
+            m->tval[at] = m->val[e];
+        }
+    hx_free(m->a, pos);
+    return HSEC_OK;
+}
+
+void hx_mat_free(hx_mat *m)
+{
+    if (!m->a)
+        return;
+    hx_free(m->a, m->val);
+    hx_free(m->a, m->b);
+    hx_free(m->a, m->bh);
+    hx_free(m->a, m->trowp);
+    hx_free(m->a, m->tcol);
+    hx_free(m->a, m->tval);
+    memset(m, 0, sizeof *m);
+}
+
+void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, double *out)
+{
+    const size_t *rp = transpose ? m->trowp : m->rowp;
+    const uint32_t *col = transpose ? m->tcol : m->col;
+    const double *val = transpose ? m->tval : m->val;
+    for (size_t i = 0; i < m->n; i++) {
+        for (size_t k = 0; k < W; k++)
+            out[i * W + k] = 0;
+        for (size_t e = rp[i]; e < rp[i + 1]; e++)
+            for (size_t k = 0; k < W; k++)
+                out[i * W + k] += val[e] * in[(size_t)col[e] * W + k];
+    }
+}
+
+/* Block k of the sweep's order: nodes b0 .. b1 - 1. */
+static inline void block(const hsec_compiled *c, size_t k, bool reverse, size_t *b0,
+                         size_t *b1)
+{
+    size_t nb = c->nservice + c->ngroup;
+    if (reverse)
+        k = nb - 1 - k;
+    if (k < c->nservice) {
+        *b0 = c->services[k].node;
+        *b1 = *b0 + 1;
+    } else {
+        *b0 = c->groups[k - c->nservice].node;
+        *b1 = *b0 + BMAX;
+    }
+}
+
+/* The largest change of each right-hand side in a sweep goes to ch[0..W-1]
+ * (NaN when any value is not a number). */
+static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const size_t W)
+{
+    const hsec_compiled *c = g->m->c;
+    const size_t *rp = g->transpose ? g->m->trowp : g->m->rowp;
+    const uint32_t *col = g->transpose ? g->m->tcol : g->m->col;
+    const double *val = g->transpose ? g->m->tval : g->m->val;
+    const size_t nb = c->nservice + c->ngroup;
+    double ext[BMAX * HX_GMAX], old[BMAX * HX_GMAX], t[HX_GMAX];
+    double *E = W <= HX_GMAX ? ext : g->scratch, *O = W <= HX_GMAX ? old : g->scratch + BMAX * W;
+    double *T = W <= HX_GMAX ? t : g->scratch + 2 * BMAX * W;
+    for (size_t k = 0; k < W; k++)
+        ch[k] = 0;
+    for (size_t k = 0; k < nb; k++) {
+        size_t b0, b1;
+        block(c, k, g->transpose, &b0, &b1);
+        const size_t m = b1 - b0;
+        bool inner = false;
+        /* what the block's inputs from outside give it */
+        for (size_t i = b0; i < b1; i++) {
+            double *e_ = E + (i - b0) * W;
+            for (size_t r = 0; r < W; r++) {
+                e_[r] = g->rhs[i * W + r];
+                O[(i - b0) * W + r] = x[i * W + r];
+            }
+            for (size_t e = rp[i]; e < rp[i + 1]; e++) {
+                size_t j = col[e];
+                if (j - b0 < m) {
+                    inner = true;
+                    continue;
+                }
+                const double *src = x + j * W;
+                for (size_t r = 0; r < W; r++)
+                    e_[r] += val[e] * src[r];
+            }
+        }
+        /* its own links, by passes until they settle */
+        for (int pass = 0; pass < INNER; pass++) {
+            double pch = 0;
+            for (size_t i = b0; i < b1; i++) {
+                const double *e_ = E + (i - b0) * W;
+                for (size_t r = 0; r < W; r++)
+                    T[r] = e_[r];
+                if (inner)
+                    for (size_t e = rp[i]; e < rp[i + 1]; e++) {
+                        size_t j = col[e];
+                        if (j - b0 >= m)
+                            continue;
+                        const double *src = x + j * W;
+                        for (size_t r = 0; r < W; r++)
+                            T[r] += val[e] * src[r];
+                    }
+                if (g->scale)
+                    for (size_t r = 0; r < W; r++)
+                        T[r] *= g->scale[i];
+                if (g->clamp && T[0] > 1)
+                    T[0] = 1;
+                double *xi = x + i * W;
+                for (size_t r = 0; r < W; r++) {
+                    /* equal values (an overflow to inf too) have not moved */
+                    double d = T[r] == xi[r] ? 0 : fabs(T[r] - xi[r]) / g->tol[r];
+                    if (d > pch || d != d)
+                        pch = d;
+                    xi[r] = T[r];
+                }
+            }
+            if (!inner || !(pch > 0.5))
+                break;
+        }
+        for (size_t i = b0; i < b1; i++)
+            for (size_t r = 0; r < W; r++) {
+                double a = x[i * W + r], b = O[(i - b0) * W + r];
+                double d = a == b ? 0 : fabs(a - b);
+                if (d > ch[r] || d != d)
+                    ch[r] = d;
+            }
+    }
+}
+
+static void sweep(const hx_gs *g, double *x, double *ch)
+{
+    switch (g->W) {
+    case 1: sweep_body(g, x, ch, 1); break;
+    case 2: sweep_body(g, x, ch, 2); break;
+    case 3: sweep_body(g, x, ch, 3); break;
+    case 4: sweep_body(g, x, ch, 4); break;
+    default: sweep_body(g, x, ch, g->W); break;
+    }
+}
+
+/* The largest residual |S (b + A' x) - x| of each right-hand side. */
+static void residual(const hx_gs *g, const double *x, double *res)
+{
+    const size_t W = g->W;
+    const size_t *rp = g->transpose ? g->m->trowp : g->m->rowp;
+    const uint32_t *col = g->transpose ? g->m->tcol : g->m->col;
+    const double *val = g->transpose ? g->m->tval : g->m->val;
+    double *T = g->scratch + 2 * BMAX * W;
+    for (size_t r = 0; r < W; r++)
+        res[r] = 0;
+    for (size_t i = 0; i < g->m->n; i++) {
+        for (size_t r = 0; r < W; r++)
+            T[r] = g->rhs[i * W + r];
+        for (size_t e = rp[i]; e < rp[i + 1]; e++)
+            for (size_t r = 0; r < W; r++)
+                T[r] += val[e] * x[(size_t)col[e] * W + r];
+        for (size_t r = 0; r < W; r++) {
+            double v = g->scale ? T[r] * g->scale[i] : T[r];
+            double d = v == x[i * W + r] ? 0 : fabs(v - x[i * W + r]);
+            if (d > res[r] || d != d)
+                res[r] = d;
+        }
+    }
+}
+
+int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
+{
+    const size_t W = g->W;
+    int rc = HSEC_OK;
+    g->scratch = hx_calloc(g->m->a, 3 * BMAX * W + 2 * W, sizeof(double));
+    if (!g->scratch) {
+        hx_setmsg(err, "out of memory");
+        return HSEC_ENOMEM;
+    }
+    double *ch = g->scratch + 3 * BMAX * W, *res = ch + W;
+    g->iterations = 0;
+    for (;;) {
+        if (g->iterations >= g->cap) {
+            rc = HSEC_ENOCONV;
+            break;
+        }
+        if (cx && hx_canceled(cx, g->iterations, g->cap)) {
+            hx_setmsg(err, "canceled at iteration %llu of %s",
+                      (unsigned long long)g->iterations, g->what);
+            rc = HSEC_ECANCELED;
+            break;
+        }
+        sweep(g, x, ch);
+        g->iterations++;
+        bool small = true, nan = false;
+        for (size_t r = 0; r < W; r++) {
+            small = small && ch[r] <= g->tol[r];
+            nan = nan || ch[r] != ch[r];
+        }
+        if (nan) {
+            hx_setmsg(err, "%s: a value is not a number after %llu iterations", g->what,
+                      (unsigned long long)g->iterations);
+            rc = HSEC_ENOCONV;
+            break;
+        }
+        if (!small)
+            continue;
+        if (g->clamp) /* the projected sweep: nothing moved by more than the tolerance */
+            break;
+        residual(g, x, res); /* a small change need not be a small residual */
+        bool done = true;
+        for (size_t r = 0; r < W; r++)
+            done = done && res[r] <= g->tol[r];
+        if (done)
+            break;
+    }
+    if (rc == HSEC_ENOCONV && g->iterations >= g->cap) {
+        double worst = 0;
+        for (size_t r = 0; r < W; r++)
+            worst = ch[r] > worst ? ch[r] : worst;
+        g->change = worst;
+    }
+    hx_free(g->m->a, g->scratch);
+    g->scratch = NULL;
+    return rc;
+}
+
+static double maxabs(const double *v, size_t n, size_t stride)
+{
+    double mx = 0;
+    for (size_t i = 0; i < n; i++) {
+        double a = fabs(v[i * stride]);
+        mx = a > mx ? a : mx;
+    }
+    return mx;
+}
+
+/* A tolerance relative to max |b|, never 0 (a zero right-hand side keeps a
+ * zero start exactly, and its changes compare as 0 <= tol). */
+static double tol_of(double rel, double bmax)
+{
+    double t = rel * bmax;
+    return t > DBL_MIN ? t : DBL_MIN;
+}
+
+/*
+ * The static state (doc/model.md §3). Linear: q and every threat's part
+ * solve (I - A') x = c (c_h) together; q1 = c, q2 = A' q1, q3 = A' q2,
+ * q4 = q - q1 - q2 - q3. Bounded: q is the least fixed point of
+ * q = min(1, A' q + c), reached by the projected sweep from 0; the orders
+ * follow in closed form, q1 = min(c, 1), q2 = min(A' q1, 1 - q1),
+ * q3 = min(A' q2, 1 - q1 - q2), q4 the rest; each threat's part solves
+ * p_h = S (c_h + A' p_h) with s_i = q_i / (c_i + (A' q)_i) (1 where that
+ * is 0). The iterations reported are the sweeps that found q.
+ */
+int hx_static(ctx *x, uint64_t *iterations, char *err)
+{
+    const size_t n = x->n, H = x->H, P = x->P;
+    const bool bounded = x->bounded;
+    const uint64_t cap = (uint64_t)x->s->opt[HSEC_OPT_MAX_ITERATIONS];
+    hx_mat m;
+    int rc;
+    double *sol = NULL, *rhs = NULL, *y = NULL, *o = NULL, *scale = NULL, *tol = NULL;
+    size_t W = bounded ? 1 : 1 + H;
+    if (!bounded && (rc = hx_check_spectral(x, err)))
+        return rc;
+    if ((rc = hx_mat_assemble(&m, x)))
+        goto nomem;
+    sol = hx_calloc(x->a, n ? n : 1, W * sizeof *sol);
+    rhs = hx_calloc(x->a, n ? n : 1, W * sizeof *rhs);
+    y = hx_calloc(x->a, n ? n : 1, 2 * sizeof *y);
+    o = hx_calloc(x->a, n ? n : 1, 3 * sizeof *o);
+    tol = hx_calloc(x->a, 1 + H, sizeof *tol);
+    if (!sol || !rhs || !y || !o || !tol)
+        goto nomem;
+    for (size_t i = 0; i < n; i++) {
+        rhs[i * W] = m.b[i];
+        for (size_t h = 0; h < H && !bounded; h++)
+            rhs[i * W + 1 + h] = m.bh[i * H + h];
+    }
+    tol[0] = bounded ? HX_TOL_BOUNDED : tol_of(HX_TOL_LINEAR, maxabs(m.b, n, 1));
+    for (size_t h = 0; h < H && !bounded; h++)
+        tol[1 + h] = tol_of(HX_TOL_LINEAR, maxabs(m.bh + h, n, H));
+    hx_gs g = {.m = &m, .clamp = bounded, .W = W, .rhs = rhs, .tol = tol, .cap = cap,
+               .what = bounded ? "the static bounded solve" : "the static linear solve"};
+    rc = hx_gs_solve(&g, sol, x, err);
+    *iterations = g.iterations;
+    if (rc == HSEC_ENOCONV && g.iterations >= cap) {
+        if (bounded) /* the cap ends a bounded iteration where it is */
+            rc = HSEC_OK;
+        else
+            hx_setmsg(err, "linear mode: no convergence in %llu iterations (change %g; "
+                      "raise run.max_iterations)", (unsigned long long)cap, g.change);
+    }
+    if (rc)
+        goto done;
+
+    /* orders: q1, then A' q1 and A' q2 */
+    for (size_t i = 0; i < n; i++)
+        o[i * 3] = bounded && m.b[i] > 1 ? 1 : m.b[i];
+    for (int r = 1; r < 3; r++) {
+        for (size_t i = 0; i < n; i++)
+            y[i] = o[i * 3 + (size_t)r - 1];
+        hx_mat_apply(&m, false, 1, y, y + n);
+        for (size_t i = 0; i < n; i++) {
+            double v = y[n + i];
+            if (bounded) {
+                double room = 1 - o[i * 3];
+                if (r == 2)
+                    room -= o[i * 3 + 1];
+                v = v < room ? v : room;
+                v = v > 0 ? v : 0;
+            }
+            o[i * 3 + (size_t)r] = v;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        double *st = x->st + i * P, q = sol[i * W];
+        st[0] = o[i * 3];
+        st[1] = o[i * 3 + 1];
+        st[2] = o[i * 3 + 2];
+        st[3] = q - st[0] - st[1] - st[2];
+        if (bounded && st[3] < 0) /* a rounding error below the closed form's sum */
+            st[3] = 0;
+        for (size_t h = 0; h < H && !bounded; h++)
+            st[4 + h] = sol[i * W + 1 + h];
+    }
+    if (bounded && H) { /* threats' parts: p_h = S (c_h + A' p_h) */
+        double *q = y, *aq = y + n;
+        for (size_t i = 0; i < n; i++)
+            q[i] = sol[i];
+        hx_mat_apply(&m, false, 1, q, aq);
+        hx_free(x->a, sol);
+        hx_free(x->a, rhs);
+        rhs = NULL;
+        sol = hx_calloc(x->a, n ? n : 1, H * sizeof *sol);
+        scale = hx_calloc(x->a, n ? n : 1, sizeof *scale);
+        if (!sol || !scale)
+            goto nomem;
+        for (size_t i = 0; i < n; i++) {
+            double d = m.b[i] + aq[i];
+            scale[i] = d > 0 ? q[i] / d : 1;
+        }
+        for (size_t h = 0; h < H; h++)
+            tol[h] = tol_of(HX_TOL_LINEAR, maxabs(m.bh + h, n, H));
+        /* an attribution of the q found, even when the cap stopped it there */
+        uint64_t pcap = cap > HX_PARTS_ITERATIONS ? cap : HX_PARTS_ITERATIONS;
+        hx_gs gp = {.m = &m, .W = H, .rhs = m.bh, .scale = scale, .tol = tol, .cap = pcap,
+                    .what = "the threats' parts of a static bounded run"};
+        rc = hx_gs_solve(&gp, sol, x, err);
+        if (rc == HSEC_ENOCONV && gp.iterations >= cap)
+            hx_setmsg(err, "static bounded: the threats' parts did not converge in %llu "
+                      "iterations (change %g; raise run.max_iterations)",
+                      (unsigned long long)pcap, gp.change);
+        if (rc)
+            goto done;
+        for (size_t i = 0; i < n; i++)
+            for (size_t h = 0; h < H; h++)
+                x->st[i * P + 4 + h] = sol[i * H + h];
+    }
+    goto done;
+nomem:
+    hx_setmsg(err, "out of memory");
+    rc = HSEC_ENOMEM;
+done:
+    hx_mat_free(&m);
+    hx_free(x->a, sol);
+    hx_free(x->a, rhs);
+    hx_free(x->a, y);
+    hx_free(x->a, o);
+    hx_free(x->a, scale);
+    hx_free(x->a, tol);
+    return rc;
+}
