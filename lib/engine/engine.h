@@ -340,7 +340,9 @@ typedef struct hx_gs {
     const char *what;    /* for messages */
     uint64_t iterations; /* out: sweeps done */
     double change;       /* out: the last change when the cap stopped it */
+    int inner;           /* inner passes over a block at most (0: the default) */
     double *scratch;
+    uint32_t *ilo, *ihi;
 } hx_gs;
 /* HSEC_OK; HSEC_ENOCONV at the cap or on NaN; HSEC_ECANCELED through cx's
  * progress (cx may be NULL); HSEC_ENOMEM. Messages go to err, except at the

@@ -6,7 +6,7 @@
  * by sweeps over a fixed partition of the nodes into blocks, in a fixed
  * order: every service alone, then the seven nodes of each group, whose
  * links among themselves (the spectral radius of A' is mostly theirs) are
- * solved by a few inner passes before the sweep moves on. A block reads
+ * solved by up to three inner passes before the sweep moves on. A block reads
  * the values its predecessors computed in the same sweep. The transpose
  * runs the blocks in the reverse order, since its information flows from
  * groups to services. Several right-hand sides (a node's total and each
@@ -25,8 +25,10 @@
 
 /* The largest number of nodes in a block (a group's dimensions). */
 #define BMAX HSEC_DIM_COUNT
-/* Inner passes over a block's own links per sweep, at most. */
-#define INNER 8
+/* Inner passes over a block's own links per sweep, at most: three took
+ * the fewest sweeps for their cost on the benchmark's models (eight to ten
+ * sweeps; one pass takes twice as many, more passes do not save sweeps). */
+#define INNER 3
 /* Sweeps of the threats' parts in a static bounded run at least. */
 #define HX_PARTS_ITERATIONS 100000
 
@@ -42,8 +44,8 @@ int hx_mat_assemble(hx_mat *m, const ctx *x)
     m->c = c;
     m->val = hx_calloc(x->a, c->nnz ? c->nnz : 1, sizeof *m->val);
     m->b = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->b);
-    m->H = x->H;
-    m->bh = hx_calloc(x->a, x->n && x->H ? x->n * x->H : 1, sizeof *m->bh);
+    const size_t H = m->H = s->nthreat;
+    m->bh = hx_calloc(x->a, x->n && H ? x->n * H : 1, sizeof *m->bh);
     if (!m->val || !m->b || !m->bh)
         return HSEC_ENOMEM;
     walk w = {0};
@@ -58,7 +60,7 @@ int hx_mat_assemble(hx_mat *m, const ctx *x)
         double f = vt * pass, ctot = 0;
         for (; w.tt < s->ntt && s->tt[w.tt].at == i; w.tt++) {
             double val = x->thr[s->tt[w.tt].who] * (x->mag ? x->mag[w.tt] : s->tt[w.tt].mag);
-            m->bh[i * x->H + s->tt[w.tt].who] = f * val;
+            m->bh[i * H + s->tt[w.tt].who] = f * val;
             ctot += val;
         }
         m->b[i] = f * ctot;
@@ -137,6 +139,35 @@ static inline void block(const hsec_compiled *c, size_t k, bool reverse, size_t 
     }
 }
 
+/* Where each row's links from its own block lie: links ilo[i] .. ihi[i] - 1
+ * past the row's start (columns are ascending within a row, and a block's
+ * nodes are consecutive). */
+static int inner_ranges(const hx_mat *m, bool transpose, uint32_t **plo, uint32_t **phi)
+{
+    const hsec_compiled *c = m->c;
+    const size_t *rp = transpose ? m->trowp : m->rowp;
+    const uint32_t *col = transpose ? m->tcol : m->col;
+    uint32_t *lo = *plo = hx_calloc(m->a, m->n ? m->n : 1, sizeof *lo);
+    uint32_t *hi = *phi = hx_calloc(m->a, m->n ? m->n : 1, sizeof *hi);
+    if (!lo || !hi)
+        return HSEC_ENOMEM;
+    const size_t nb = c->nservice + c->ngroup;
+    for (size_t k = 0; k < nb; k++) {
+        size_t b0, b1;
+        block(c, k, false, &b0, &b1);
+        for (size_t i = b0; i < b1; i++) {
+            size_t e = rp[i], end = rp[i + 1];
+            while (e < end && col[e] < b0)
+                e++;
+            lo[i] = (uint32_t)(e - rp[i]);
+            while (e < end && col[e] < b1)
+                e++;
+            hi[i] = (uint32_t)(e - rp[i]);
+        }
+    }
+    return HSEC_OK;
+}
+
 /* The largest change of each right-hand side in a sweep goes to ch[0..W-1]
  * (NaN when any value is not a number). */
 static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const size_t W)
@@ -145,6 +176,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
     const size_t *rp = g->transpose ? g->m->trowp : g->m->rowp;
     const uint32_t *col = g->transpose ? g->m->tcol : g->m->col;
     const double *val = g->transpose ? g->m->tval : g->m->val;
+    const uint32_t *ilo = g->ilo, *ihi = g->ihi;
     const size_t nb = c->nservice + c->ngroup;
     double ext[BMAX * HX_GMAX], old[BMAX * HX_GMAX], t[HX_GMAX];
     double *E = W <= HX_GMAX ? ext : g->scratch, *O = W <= HX_GMAX ? old : g->scratch + BMAX * W;
@@ -154,7 +186,6 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
     for (size_t k = 0; k < nb; k++) {
         size_t b0, b1;
         block(c, k, g->transpose, &b0, &b1);
-        const size_t m = b1 - b0;
         bool inner = false;
         /* what the block's inputs from outside give it */
         for (size_t i = b0; i < b1; i++) {
@@ -163,33 +194,31 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
                 e_[r] = g->rhs[i * W + r];
                 O[(i - b0) * W + r] = x[i * W + r];
             }
-            for (size_t e = rp[i]; e < rp[i + 1]; e++) {
-                size_t j = col[e];
-                if (j - b0 < m) {
-                    inner = true;
-                    continue;
-                }
-                const double *src = x + j * W;
+            size_t r0 = rp[i], r1 = rp[i + 1], l0 = r0 + ilo[i], l1 = r0 + ihi[i];
+            inner = inner || l1 > l0;
+            for (size_t e = r0; e < l0; e++) {
+                const double *src = x + (size_t)col[e] * W;
+                for (size_t r = 0; r < W; r++)
+                    e_[r] += val[e] * src[r];
+            }
+            for (size_t e = l1; e < r1; e++) {
+                const double *src = x + (size_t)col[e] * W;
                 for (size_t r = 0; r < W; r++)
                     e_[r] += val[e] * src[r];
             }
         }
         /* its own links, by passes until they settle */
-        for (int pass = 0; pass < INNER; pass++) {
+        for (int pass = 0; pass < g->inner; pass++) {
             double pch = 0;
             for (size_t i = b0; i < b1; i++) {
                 const double *e_ = E + (i - b0) * W;
                 for (size_t r = 0; r < W; r++)
                     T[r] = e_[r];
-                if (inner)
-                    for (size_t e = rp[i]; e < rp[i + 1]; e++) {
-                        size_t j = col[e];
-                        if (j - b0 >= m)
-                            continue;
-                        const double *src = x + j * W;
-                        for (size_t r = 0; r < W; r++)
-                            T[r] += val[e] * src[r];
-                    }
+                for (size_t e = rp[i] + ilo[i]; e < rp[i] + ihi[i]; e++) {
+                    const double *src = x + (size_t)col[e] * W;
+                    for (size_t r = 0; r < W; r++)
+                        T[r] += val[e] * src[r];
+                }
                 if (g->scale)
                     for (size_t r = 0; r < W; r++)
                         T[r] *= g->scale[i];
@@ -264,6 +293,15 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     }
     double *ch = g->scratch + 3 * BMAX * W, *res = ch + W;
     g->iterations = 0;
+    if (!g->inner)
+        g->inner = INNER;
+    if (inner_ranges(g->m, g->transpose, &g->ilo, &g->ihi)) {
+        hx_free(g->m->a, g->scratch);
+        hx_free(g->m->a, g->ilo);
+        hx_free(g->m->a, g->ihi);
+        hx_setmsg(err, "out of memory");
+        return HSEC_ENOMEM;
+    }
     for (;;) {
         if (g->iterations >= g->cap) {
             rc = HSEC_ENOCONV;
@@ -306,7 +344,10 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         g->change = worst;
     }
     hx_free(g->m->a, g->scratch);
+    hx_free(g->m->a, g->ilo);
+    hx_free(g->m->a, g->ihi);
     g->scratch = NULL;
+    g->ilo = g->ihi = NULL;
     return rc;
 }
 
