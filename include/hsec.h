@@ -51,12 +51,12 @@ extern "C" {
 /* ---------------------------------------------------------------- version */
 
 #define HSEC_VERSION_MAJOR 1
-#define HSEC_VERSION_MINOR 1
+#define HSEC_VERSION_MINOR 2
 #define HSEC_VERSION_PATCH 0
 /* MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define HSEC_VERSION_NUMBER \
     (HSEC_VERSION_MAJOR * 10000 + HSEC_VERSION_MINOR * 100 + HSEC_VERSION_PATCH)
-#define HSEC_VERSION_STRING "1.1.0"
+#define HSEC_VERSION_STRING "1.2.0"
 
 /* Version of the library actually linked (compare with HSEC_VERSION_NUMBER).
  * Within one major version (the soname's, libhsec.so.1) only additions are
@@ -336,6 +336,36 @@ HSEC_API int hsec_model_set(hsec_model *m, const char *name, hsec_param param, d
  * ends is refused by hsec_model_compile. */
 HSEC_API int hsec_model_add_link(hsec_model *m, const char *from, const char *to,
                                  double weight, double lag);
+
+/*
+ * Links in bulk (since 1.2): link i joins from[i] -> to[i] with weight[i]
+ * and lag[i] (lag may be NULL: every lag 0), checked as hsec_model_add_link
+ * checks one, in order; the first link that fails is named by its index
+ * in the arrays ("links[12]: link a -> b: weight -0.2 is not in [0,1]"),
+ * and the batch is then added not at all. The arrays are borrowed for the
+ * call only (the names are copied). count 0 adds nothing (the arrays may
+ * then be NULL); a NULL array otherwise is HSEC_EINVAL. A batch that would
+ * take the links written past HSEC_LIMIT_LINKS is refused before anything
+ * is allocated (HSEC_ELIMIT); templates' links count at compile, as ever.
+ * As with one link, names that are no node are found by
+ * hsec_model_compile.
+ */
+HSEC_API int hsec_model_add_links(hsec_model *m, const char *const *from,
+                                  const char *const *to, const double *weight,
+                                  const double *lag, size_t count);
+/*
+ * The same, with the ends given as indices into a table of names: link i
+ * joins names[from[i]] -> names[to[i]]. Each name is checked and kept
+ * once, however many links use it, so that a loader or a binding with a
+ * million links to a hundred thousand nodes hands over columns of numbers
+ * without a lookup of two strings per link. Names no link of the batch
+ * uses are neither checked nor kept. An index not below name_count is
+ * HSEC_EINVAL, naming the link. Since 1.2.
+ */
+HSEC_API int hsec_model_add_links_indexed(hsec_model *m, const char *const *names,
+                                          size_t name_count, const uint32_t *from,
+                                          const uint32_t *to, const double *weight,
+                                          const double *lag, size_t count);
 
 /*
  * Apply a default coupling template at compile: "dimensions" (links between

@@ -124,7 +124,7 @@ func init() {
 	}
 }
 
-// Version of the linked library (e.g. "1.1.0").
+// Version of the linked library (e.g. "1.2.0").
 func Version() string { return C.GoString(C.hsec_version_string()) }
 
 // VersionNumber of the linked library: major * 10000 + minor * 100 + patch.

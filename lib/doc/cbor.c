@@ -114,6 +114,9 @@ static void encode(out *o, const hd *d)
             o->len += d->n * 8;
         }
         return;
+    case HD_LINKS: /* a loader's alone: never written */
+        o->oom = true;
+        return;
     case HD_ARR:
         if ((b = room(o, 9)))
             o->len += cbor_encode_array_start(d->n, b, 9);
@@ -177,6 +180,7 @@ typedef struct dec {
     int rc;
     char *msg;
     size_t at;         /* offset of the current item */
+    bool columns;      /* the document's "links" as columns (hd_from_cbor_links) */
 } dec;
 
 static void dfail(dec *d, int rc, const char *what)
@@ -196,7 +200,7 @@ static void place(const dec *d, char *path, size_t size, bool *is_key)
     *is_key = false;
     for (size_t i = 0; i < d->depth; i++) {
         const frame *f = &d->stack[i];
-        if (f->node->t == HD_ARR) {
+        if (f->node->t == HD_ARR || f->node->t == HD_LINKS) {
             len = hd_path_add(path, size, len, NULL, f->node->n);
         } else if (f->key) {
             len = hd_path_add(path, size, len, f->key, 0);
@@ -274,6 +278,20 @@ static bool close_map(dec *d, frame *f)
     return rc == HSEC_OK;
 }
 
+/* An item of the links that is not a plain link, kept as a tree at its
+ * position (its entry in the columns unset). */
+static bool keep_odd(const hsec_allocator *a, hd *node, hd *item)
+{
+    hd_links *l = node->links;
+    if (HD_RESERVE(a, l->odd, l->capodd, l->nodd + 1) || hd_links_grow(a, l, 0)) {
+        hd_free(a, item);
+        return false;
+    }
+    l->odd[l->nodd].at = node->n++;
+    l->odd[l->nodd++].item = item;
+    return true;
+}
+
 /* Attach a finished item to its parent (or make it the root), then close
  * every container that this completes. */
 static void attach(dec *d, hd *item)
@@ -304,6 +322,11 @@ static void attach(dec *d, hd *item)
         frame *f = &d->stack[d->depth - 1];
         if (f->node->t == HD_ARR) {
             hb_push(&d->b, f->node, item);
+        } else if (f->node->t == HD_LINKS) {
+            if (!keep_odd(d->a, f->node, item)) {
+                dfail(d, HSEC_ENOMEM, "out of memory");
+                return;
+            }
         } else if (!f->key) {
             if (item->t != HD_STR) {
                 hd_free(d->a, item);
@@ -362,7 +385,14 @@ static void open_container(dec *d, hd_type t, uint64_t count)
         dfail(d, HSEC_EFORMAT, why);
         return;
     }
-    hd *node = hb_new(&d->b, t);
+    /* the document's links, as columns */
+    bool links = d->columns && t == HD_ARR && d->depth == 1 && d->stack[0].key &&
+                 strcmp(d->stack[0].key, "links") == 0;
+    hd *node = hb_new(&d->b, links ? HD_LINKS : t);
+    if (node && links && !(node->links = hd_calloc(d->a, 1, sizeof *node->links))) {
+        hd_free(d->a, node);
+        node = NULL;
+    }
     if (!node) {
         dfail(d, HSEC_ENOMEM, "out of memory");
         return;
@@ -532,8 +562,154 @@ static void cb_half(void *c, float v)
     cb_f4(c, v);
 }
 
-int hd_from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *data, size_t len,
-                 const hd_limits *lim, char *msg)
+/* ---- the links as columns */
+
+/* The head of a CBOR item at p[0..len): its major type, and its argument
+ * in *v (a count, a length, an integer); false when cut short or of a kind
+ * the plain path leaves to the general reader (indefinite lengths, simple
+ * values and floats: *v then holds the first byte's low bits). */
+static bool head(const unsigned char *p, size_t len, size_t *at, int *major, uint64_t *v)
+{
+    if (*at >= len)
+        return false;
+    unsigned b = p[(*at)++], low = b & 31;
+    *major = (int)(b >> 5);
+    if (low < 24) {
+        *v = low;
+        return true;
+    }
+    if (low > 27 || *major == 7)
+        return *v = low, *major == 7 && (low == 26 || low == 27) && len - *at >= (low == 26 ? 4u : 8u);
+    size_t n = (size_t)1 << (low - 24);
+    if (len - *at < n)
+        return false;
+    uint64_t x = 0;
+    for (size_t k = 0; k < n; k++)
+        x = (x << 8) | p[(*at)++];
+    *v = x;
+    return true;
+}
+
+/* A number of a plain link (an unsigned integer a double holds exactly, a
+ * single or a double); false for anything else. */
+static bool plain_number(const unsigned char *p, size_t len, size_t *at, double *x)
+{
+    int major;
+    uint64_t v;
+    if (!head(p, len, at, &major, &v))
+        return false;
+    if (major == 0) {
+        *x = (double)v;
+        return exact(v);
+    }
+    if (major != 7)
+        return false;
+    size_t n = v == 26 ? 4 : 8; /* head() took only these */
+    uint64_t bits = 0;
+    for (size_t k = 0; k < n; k++)
+        bits = (bits << 8) | p[(*at)++];
+    if (n == 4) {
+        uint32_t b32 = (uint32_t)bits;
+        float f;
+        memcpy(&f, &b32, 4);
+        *x = (double)f;
+    } else {
+        memcpy(x, &bits, 8);
+    }
+    return true;
+}
+
+/* The items still to come in the innermost container. */
+static size_t f_left(const dec *d)
+{
+    uint64_t left = d->stack[d->depth - 1].left;
+    return left > SIZE_MAX ? SIZE_MAX : (size_t)left;
+}
+
+/* A link item {"from", "to", "weight"[, "lag"]} (in any order) read
+ * straight into the columns of node: the bytes it took, or 0 when it is
+ * anything else, which the general reader then reads as a tree (and judges
+ * as it judges any: an item it accepts here it would accept there, with
+ * the same values). Names must be printable ASCII here. */
+static size_t plain_link(dec *d, hd *node, const unsigned char *p, size_t len)
+{
+    static const char *const keys[4] = {"from", "to", "weight", "lag"};
+    size_t at = 0;
+    int major;
+    uint64_t pairs;
+    if (d->depth >= d->lim->depth || !head(p, len, &at, &major, &pairs) || major != 5 ||
+        pairs < 3 || pairs > 4)
+        return 0;
+    unsigned seen = 0;
+    uint32_t name[2] = {0, 0};
+    double num[2] = {0, 0};
+    hd_links *l = node->links;
+    for (uint64_t k = 0; k < pairs; k++) {
+        uint64_t klen;
+        if (!head(p, len, &at, &major, &klen) || major != 3 || klen > 6 || len - at < klen)
+            return 0;
+        int key = klen == 4 ? 0 : klen == 2 ? 1 : klen == 6 ? 2 : klen == 3 ? 3 : 4;
+        if (key == 4 || memcmp(p + at, keys[key], (size_t)klen) != 0 || (seen >> key & 1))
+            return 0;
+        at += (size_t)klen;
+        seen |= 1u << key;
+        if (key >= 2) {
+            if (!plain_number(p, len, &at, &num[key - 2]))
+                return 0;
+            continue;
+        }
+        uint64_t n;
+        if (!head(p, len, &at, &major, &n) || major != 3 || n > d->lim->string ||
+            len - at < n || n == 0)
+            return 0;
+        for (size_t i = 0; i < n; i++)
+            if (p[at + i] < 0x21 || p[at + i] > 0x7e)
+                return 0;
+        name[key] = hd_links_intern(d->a, l, (const char *)p + at, (size_t)n, key);
+        if (name[key] == HD_LINK_UNSET) {
+            dfail(d, HSEC_ENOMEM, "out of memory");
+            return 0;
+        }
+        at += (size_t)n;
+    }
+    if ((seen & 7) != 7)
+        return 0;
+    /* a plain link takes 21 bytes at least: room for as many as could follow */
+    if (hd_links_grow(d->a, l, f_left(d) < (len + 20) / 21 ? f_left(d) : (len + 20) / 21)) {
+        dfail(d, HSEC_ENOMEM, "out of memory");
+        return 0;
+    }
+    size_t i = node->n++;
+    l->from[i] = name[0];
+    l->to[i] = name[1];
+    l->w[i] = num[0];
+    l->lag[i] = num[1];
+    return at;
+}
+
+/* At an item of the links' array, read a plain link into the columns,
+ * closing the array after its last: true when it did. */
+static bool read_plain_link(dec *d, const unsigned char *p, size_t len, size_t *pos)
+{
+    frame *f = d->depth ? &d->stack[d->depth - 1] : NULL;
+    if (!f || f->node->t != HD_LINKS || d->tag)
+        return false;
+    size_t used = plain_link(d, f->node, p + *pos, len - *pos);
+    if (!used)
+        return false;
+    *pos += used;
+    if (--f->left == 0) { /* the array is complete: attach it in turn */
+        hd *node = f->node;
+        hd_release(d->a, f->offs);
+        d->depth--;
+        attach(d, node);
+    }
+    return true;
+}
+
+static int from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *data, size_t len,
+                     const hd_limits *lim, char *msg, bool columns)
+
 {
     *outp = NULL;
     struct cbor_callbacks cb = cbor_empty_callbacks;
@@ -567,10 +743,15 @@ int hd_from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *data, 
     d.b.a = a;
     d.lim = lim;
     d.msg = msg;
+    d.columns = columns;
     size_t pos = 0;
     while (!d.rc && pos < len && !d.root) {
         d.at = pos;
         d.remaining = len - pos;
+        if (columns && read_plain_link(&d, data, len, &pos))
+            continue;
+        if (d.rc)
+            break;
         struct cbor_decoder_result r = cbor_stream_decode(data + pos, len - pos, &cb, &d);
         if (r.status == CBOR_DECODER_NEDATA)
             dfail(&d, HSEC_EFORMAT, "truncated");
@@ -599,4 +780,16 @@ int hd_from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *data, 
     }
     *outp = d.root;
     return HSEC_OK;
+}
+
+int hd_from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *data, size_t len,
+                 const hd_limits *lim, char *msg)
+{
+    return from_cbor(outp, a, data, len, lim, msg, false);
+}
+
+int hd_from_cbor_links(hd **outp, const hsec_allocator *a, const unsigned char *data,
+                       size_t len, const hd_limits *lim, char *msg)
+{
+    return from_cbor(outp, a, data, len, lim, msg, true);
 }

@@ -46,7 +46,52 @@ void hd_copymsg(char *buf, size_t size, const char *msg);
 /* The thread's message (hsec_last_errmsg) set from a format; returns code. */
 int hd_fail(int code, const char *fmt, ...) HD_PRINTF(2, 3);
 
-typedef enum hd_type { HD_NULL, HD_BOOL, HD_NUM, HD_STR, HD_ARR, HD_OBJ, HD_NUMS } hd_type;
+typedef enum hd_type { HD_NULL, HD_BOOL, HD_NUM, HD_STR, HD_ARR, HD_OBJ, HD_NUMS, HD_LINKS } hd_type;
+
+/* A scenario's links as columns (tree.c), as a loader's CBOR reader
+ * leaves them (HD_LINKS): link i joins names[from[i]] -> names[to[i]] with
+ * weight w[i] and lag lag[i] (0 when not given), each name kept once. An
+ * item the reader could not take as a plain link (an extension, a key
+ * missing, twice or unknown, a value of another type) is kept as a tree,
+ * odd[k].item at position odd[k].at (ascending), its entry in the columns unset,
+ * for the loader to judge as it judges any item. */
+#define HD_LINK_UNSET UINT32_MAX
+typedef struct hd_odd {
+    size_t at;
+    struct hd *item;
+} hd_odd;
+typedef struct hd_links {
+    size_t n, cap;
+    uint32_t *from, *to;
+    double *w, *lag;
+    hd_odd *odd;
+    size_t nodd, capodd;
+    char **names; /* NUL-terminated, in the pool's chunks */
+    size_t nnames, capnames;
+    /* hash table of names: the hash's high half, and the index + 1 (0:
+     * empty) */
+    uint64_t *slots;
+    size_t nslots;
+    uint64_t key[2];
+    char **chunks;
+    size_t nchunk, capchunk, used, room;
+    /* per cache (a link's from, its to), the last name interned: a document
+     * sorted by target gives the same target to a row of links */
+    const char *last[2];
+    size_t lastlen[2];
+    uint32_t lastidx[2];
+} hd_links;
+
+/* Room for one more link (its entry unset); HSEC_ENOMEM when none. The
+ * first room taken is for `hint` links (the items an array says it has,
+ * as far as its bytes could hold them). */
+int hd_links_grow(const hsec_allocator *a, hd_links *l, size_t hint);
+/* The index of the name s[0..n) (no NUL inside), interned on first use,
+ * its last result kept in cache 0 or 1 (-1: none); HD_LINK_UNSET when out
+ * of memory. */
+uint32_t hd_links_intern(const hsec_allocator *a, hd_links *l, const char *s, size_t n,
+                         int cache);
+void hd_links_clear(const hsec_allocator *a, hd_links *l);
 
 typedef struct hd hd;
 struct hd {
@@ -59,6 +104,7 @@ struct hd {
     double *nums; /* HD_NUMS: a numeric array (series) */
     size_t n, cap;
     size_t *index; /* HD_OBJ of a reader: positions of the keys in hd_key_cmp order */
+    hd_links *links; /* HD_LINKS (n: its items) */
 };
 
 /* A builder with a sticky out-of-memory flag: calls after a failure do
@@ -123,6 +169,12 @@ int hd_documents_fit(const hsec_scenario *s);
 int hd_to_cbor(unsigned char **out, size_t *len, const hsec_allocator *a, const hd *d);
 int hd_from_cbor(hd **out, const hsec_allocator *a, const unsigned char *data, size_t len,
                  const hd_limits *lim, char *msg);
+/* The same for the scenario loader alone: the document's "links" array is
+ * read into columns (an HD_LINKS node), not a tree per link, which a
+ * national model's millions of links would make the most of its time. The
+ * same checks, in the same order, with the same messages. */
+int hd_from_cbor_links(hd **out, const hsec_allocator *a, const unsigned char *data,
+                       size_t len, const hd_limits *lim, char *msg);
 
 /* The container (container.c): magic, version, flags, CRC-32, sizes, and
  * the CBOR payload, optionally zlib-compressed. */

@@ -261,6 +261,8 @@ static json_t *to_json(wctx *w, const hd *d, size_t len)
                 return nomem(w);
             }
         return j;
+    case HD_LINKS: /* a loader's alone: never written */
+        return nomem(w);
     case HD_ARR:
         if (!(j = json_array()))
             return nomem(w);

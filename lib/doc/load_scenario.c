@@ -261,15 +261,73 @@ static int service_item(ld *l, const hd *o, char *where, size_t wsize)
     return rc;
 }
 
-static int link_item(ld *l, const hd *o, char *where, size_t wsize)
+/* The links, in one call of hsec_model_add_links_indexed: the columns a
+ * CBOR reader left (HD_LINKS), or, from JSON, an array of trees. Each item
+ * kept as a tree is checked here as before, in order, and put into the
+ * columns; the call then checks the values of the links before the first
+ * that failed, so that the first fault in the document's order is the one
+ * reported, with the message it always had ("links[12]: link a -> b:
+ * weight ..."). */
+static int load_links(ld *l, const hd *doc, const hsec_allocator *a)
 {
-    (void)wsize;
+    static const char *const keys[] = {"from", "to", "weight", "lag", NULL};
+    const hd *v = hd_get(doc, "links");
+    if (!v)
+        return HSEC_OK;
+    if (v->t != HD_ARR && v->t != HD_LINKS)
+        return fail(l, HSEC_EFORMAT, "document: \"links\" must be %s, not %s",
+                    hd_type_name(HD_ARR), hd_type_name(v->t));
+    hd_links own, *cols = v->t == HD_LINKS ? v->links : &own;
+    memset(&own, 0, sizeof own);
+    size_t trees = v->t == HD_LINKS ? cols->nodd : v->n;
     int rc = HSEC_OK;
-    const char *from = str_of(l, &rc, where, o, "from", true);
-    const char *to = str_of(l, &rc, where, o, "to", true);
-    const hd *w = member(l, &rc, where, o, "weight", HD_NUM, true);
-    const hd *lag = member(l, &rc, where, o, "lag", HD_NUM, false);
-    return rc ? rc : api(l, where, hsec_model_add_link(l->m, from, to, w->num, lag ? lag->num : 0));
+    for (size_t k = 0; k < trees && !rc; k++) { /* every item an object, first */
+        size_t at = v->t == HD_LINKS ? cols->odd[k].at : k;
+        const hd *o = v->t == HD_LINKS ? cols->odd[k].item : v->items[k];
+        if (o->t != HD_OBJ)
+            rc = fail(l, HSEC_EFORMAT, "document.links[%zu] must be %s, not %s", at,
+                      hd_type_name(HD_OBJ), hd_type_name(o->t));
+    }
+    for (size_t i = 0; v->t == HD_ARR && i < v->n && !rc; i++)
+        if (hd_links_grow(a, cols, v->n))
+            rc = fail(l, HSEC_ENOMEM, "links: out of memory");
+    size_t bad = v->n; /* the first item kept as a tree that fails, and why */
+    int badrc = HSEC_OK;
+    for (size_t k = 0; k < trees && !rc; k++) {
+        size_t at = v->t == HD_LINKS ? cols->odd[k].at : k;
+        const hd *o = v->t == HD_LINKS ? cols->odd[k].item : v->items[k];
+        char where[48];
+        snprintf(where, sizeof where, "links[%zu]", at);
+        int r = check_keys(l, where, o, keys);
+        const char *from = r ? NULL : str_of(l, &r, where, o, "from", true);
+        const char *to = str_of(l, &r, where, o, "to", true);
+        const hd *w = member(l, &r, where, o, "weight", HD_NUM, true);
+        const hd *lag = member(l, &r, where, o, "lag", HD_NUM, false);
+        if (r) {
+            bad = at;
+            badrc = r;
+            break;
+        }
+        cols->from[at] = hd_links_intern(a, cols, from, strlen(from), 0);
+        cols->to[at] = hd_links_intern(a, cols, to, strlen(to), 1);
+        cols->w[at] = w->num;
+        cols->lag[at] = lag ? lag->num : 0;
+        if (cols->from[at] == HD_LINK_UNSET || cols->to[at] == HD_LINK_UNSET)
+            rc = fail(l, HSEC_ENOMEM, "links: out of memory");
+    }
+    if (!rc) {
+        int r = hsec_model_add_links_indexed(l->m, (const char *const *)cols->names,
+                                             cols->nnames, cols->from, cols->to, cols->w,
+                                             cols->lag, bad);
+        if (r == HSEC_ENOMEM)
+            rc = fail(l, r, "links: out of memory");
+        else if (r)
+            rc = fail(l, r, "%s", hsec_model_errmsg(l->m));
+        else
+            rc = badrc; /* its message is set */
+    }
+    hd_links_clear(a, &own);
+    return rc;
 }
 
 static int load_templates(ld *l, const hd *doc)
@@ -527,7 +585,7 @@ static int load_uncertainty(ld *l, const hd *doc)
 static size_t count_of(const hd *doc, const char *key)
 {
     const hd *v = hd_get(doc, key);
-    return v && v->t == HD_ARR ? v->n : 0;
+    return v && (v->t == HD_ARR || v->t == HD_LINKS) ? v->n : 0;
 }
 
 int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
@@ -576,7 +634,6 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
     static const char *const service_keys[] = {"id",       "kind",          "region",
                                                "recovery", "recovery_time", "onset",
                                                "onset_time", "initial", NULL};
-    static const char *const link_keys[] = {"from", "to", "weight", "lag", NULL};
     static const char *const threat_keys[] = {"id",       "targets",    "actor", "start",
                                               "duration", "likelihood", NULL};
     static const char *const measure_keys[] = {"id",    "kind",     "effect", "targets",
@@ -586,7 +643,7 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
     if (!(rc = each(&l, doc, "regions", region_keys, region_item)) &&
         !(rc = each(&l, doc, "groups", group_keys, group_item)) &&
         !(rc = each(&l, doc, "services", service_keys, service_item)) &&
-        !(rc = each(&l, doc, "links", link_keys, link_item)) && !(rc = load_templates(&l, doc)))
+        !(rc = load_links(&l, doc, a)) && !(rc = load_templates(&l, doc)))
         rc = api(&l, "model", hsec_model_compile(&c, l.m));
     hsec_model_free(l.m);
     l.m = NULL;

@@ -110,10 +110,13 @@ static uint64_t with_header(uint64_t size)
     return size > UINT64_MAX - HD_CONTAINER_HEADER ? UINT64_MAX : size + HD_CONTAINER_HEADER;
 }
 
-/* The document tree of any encoding. */
+/* The document tree of any encoding; for a loader (columns), a CBOR
+ * document's links as columns (hd_from_cbor_links). */
 static int decode(hd **out, const hsec_allocator *a, const hd_limits *lim,
-                  const unsigned char *data, size_t len, char *msg)
+                  const unsigned char *data, size_t len, char *msg, bool columns)
 {
+    int (*from_cbor)(hd **, const hsec_allocator *, const unsigned char *, size_t,
+                     const hd_limits *, char *) = columns ? hd_from_cbor_links : hd_from_cbor;
     *out = NULL;
     if (len > (hd_is_container(data, len) ? with_header(lim->size) : lim->size)) {
         hd_setmsg(msg, "document of %zu bytes (the limit is %llu)", len,
@@ -125,12 +128,12 @@ static int decode(hd **out, const hsec_allocator *a, const hd_limits *lim,
         size_t n = 0;
         int rc = hd_container_unwrap(&cbor, &n, a, data, len, lim, msg);
         if (!rc)
-            rc = hd_from_cbor(out, a, cbor, n, lim, msg);
+            rc = from_cbor(out, a, cbor, n, lim, msg);
         hd_release(a, cbor);
         return rc;
     }
     if (len && ((data[0] >= 0xa0 && data[0] <= 0xbb) || data[0] == 0xbf)) /* a CBOR map */
-        return hd_from_cbor(out, a, data, len, lim, msg);
+        return from_cbor(out, a, data, len, lim, msg);
     return hd_from_json(out, a, (const char *)data, len, lim, msg);
 }
 
@@ -150,7 +153,7 @@ int hsec_loader_load(hsec_scenario **out, hsec_loader *l, const void *data, size
         return HSEC_EINVAL;
     }
     hd *doc = NULL;
-    int rc = decode(&doc, &l->a, &l->lim, data, len, l->err);
+    int rc = decode(&doc, &l->a, &l->lim, data, len, l->err, true);
     if (!rc)
         rc = hd_load_tree(out, doc, &l->a, &l->lim, l->err);
     hd_free(&l->a, doc);
@@ -338,7 +341,7 @@ int hsec_loader_convert_file(hsec_loader *l, const char *in, const char *outp, h
     size_t n = 0, m = 0;
     hd *doc = NULL;
     int rc = read_file(&buf, &n, &l->a, in, with_header(l->lim.size), l->err);
-    if (!rc && (rc = decode(&doc, &l->a, &l->lim, buf, n, l->err)))
+    if (!rc && (rc = decode(&doc, &l->a, &l->lim, buf, n, l->err, false)))
         name_file(l->err, in);
     if (!rc && (rc = encode(&enc, &m, &l->a, doc, to)))
         hd_setmsg(l->err, "convert: %s", rc == HSEC_ENOMEM ? "out of memory"

@@ -4,6 +4,14 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+#if defined(__has_include)
+#if __has_include(<sys/random.h>)
+#include <sys/random.h>
+#define HD_HAVE_SYS_RANDOM 1
+#endif
+#endif
 
 hd *hb_new(hb *b, hd_type t)
 {
@@ -115,6 +123,10 @@ void hd_free(const hsec_allocator *a, hd *d)
     hd_release(a, d->nums);
     hd_release(a, d->index);
     hd_release(a, d->str);
+    if (d->links) {
+        hd_links_clear(a, d->links);
+        hd_release(a, d->links);
+    }
     hd_release(a, d);
 }
 
@@ -146,7 +158,8 @@ const char *hd_type_name(hd_type t)
 {
     static const char *const names[] = {"null",  "a boolean", "a number", "a string",
                                         "an array", "an object",
-                                        "a typed array of numbers"};
+                                        "a typed array of numbers",
+                                        "an array" /* of links, as columns */};
     return names[t];
 }
 
@@ -322,6 +335,196 @@ bool hd_find_nonfinite(const hd *d, char *path, size_t size, size_t len, double 
         if (len < size)
             path[len] = '\0';
         return false;
-    default: return false;
+    default: return false; /* HD_LINKS: a loader's alone, never written */
     }
+}
+
+/* ---- links as columns */
+
+/* SipHash-1-3 (Aumasson and Bernstein; public domain), as the library's
+ * own maps hash their keys: under a key drawn for each table, names chosen
+ * to collide cannot turn the table into a list. */
+static uint64_t rotl(uint64_t x, int b)
+{
+    return (x << b) | (x >> (64 - b));
+}
+
+#define SIPROUND                                                                           \
+    do {                                                                                   \
+        v0 += v1, v1 = rotl(v1, 13) ^ v0, v0 = rotl(v0, 32), v2 += v3, v3 = rotl(v3, 16) ^ v2; \
+        v0 += v3, v3 = rotl(v3, 21) ^ v0, v2 += v1, v1 = rotl(v1, 17) ^ v2, v2 = rotl(v2, 32); \
+    } while (0)
+
+static uint64_t load_le(const unsigned char *p, size_t n)
+{
+    uint64_t x = 0;
+    for (size_t i = n; i-- > 0;)
+        x = (x << 8) | p[i];
+    return x;
+}
+
+static uint64_t siphash(const uint64_t k[2], const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    uint64_t v0 = 0x736f6d6570736575ull ^ k[0], v1 = 0x646f72616e646f6dull ^ k[1];
+    uint64_t v2 = 0x6c7967656e657261ull ^ k[0], v3 = 0x7465646279746573ull ^ k[1];
+    size_t whole = n - n % 8;
+    for (size_t i = 0; i < whole; i += 8) {
+        uint64_t m = load_le(p + i, 8);
+        v3 ^= m;
+        SIPROUND;
+        v0 ^= m;
+    }
+    uint64_t last = ((uint64_t)n << 56) | load_le(p + whole, n % 8);
+    v3 ^= last;
+    SIPROUND;
+    v0 ^= last;
+    v2 ^= 0xff;
+    SIPROUND;
+    SIPROUND;
+    SIPROUND;
+    return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/* A key of the table's own: from the system's entropy, else from what
+ * differs between tables and runs (addresses that randomisation moves, the
+ * clock), as the library's maps draw theirs. */
+static void hash_key(uint64_t key[2], const void *table)
+{
+#if defined(HD_HAVE_SYS_RANDOM) && defined(GRND_NONBLOCK)
+    if (getrandom(key, 2 * sizeof *key, GRND_NONBLOCK) == (ssize_t)(2 * sizeof *key))
+        return;
+#elif defined(HD_HAVE_SYS_RANDOM)
+    if (getentropy(key, 2 * sizeof *key) == 0)
+        return;
+#endif
+    struct timespec ts = {0, 0};
+    (void)timespec_get(&ts, TIME_UTC);
+    uint64_t seed[4] = {(uint64_t)(uintptr_t)table, (uint64_t)(uintptr_t)&ts,
+                        (uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec};
+    static const uint64_t fixed[2] = {0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull};
+    key[0] = siphash(fixed, seed, sizeof seed);
+    key[1] = siphash(key, seed, sizeof seed);
+}
+
+int hd_links_grow(const hsec_allocator *a, hd_links *l, size_t hint)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap / 2 * 3 : hint > 1024 ? hint : 1024;
+        if (cap <= l->cap || cap > SIZE_MAX / sizeof(double))
+            return HSEC_ENOMEM;
+        void **old[4] = {(void **)&l->from, (void **)&l->to, (void **)&l->w, (void **)&l->lag};
+        size_t elem[4] = {sizeof *l->from, sizeof *l->to, sizeof *l->w, sizeof *l->lag};
+        for (int k = 0; k < 4; k++) {
+            void *p = *old[k] ? a->realloc(a->opaque, *old[k], cap * elem[k])
+                              : hd_alloc(a, cap * elem[k]);
+            if (!p)
+                return HSEC_ENOMEM; /* those already grown stay grown */
+            *old[k] = p;
+        }
+        l->cap = cap;
+    }
+    l->from[l->n] = l->to[l->n] = HD_LINK_UNSET;
+    l->w[l->n] = l->lag[l->n] = 0;
+    l->n++;
+    return HSEC_OK;
+}
+
+static bool same_name(const char *x, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != s[i])
+            return false;
+    return x[n] == '\0';
+}
+
+/* The slot of s[0..n) under hash h: where it is, or the empty one where it
+ * would go (linear probing). */
+static size_t name_slot(const hd_links *l, const char *s, size_t n, uint64_t h)
+{
+    size_t mask = l->nslots - 1, i = (size_t)h & mask;
+    uint64_t tag = h >> 32 << 32;
+    for (; l->slots[i]; i = (i + 1) & mask) {
+        uint64_t v = l->slots[i];
+        if ((v >> 32 << 32) == tag && same_name(l->names[(uint32_t)v - 1], s, n))
+            return i;
+    }
+    return i;
+}
+
+static char *pool_copy(const hsec_allocator *a, hd_links *l, const char *s, size_t n)
+{
+    if (!l->nchunk || l->room - l->used < n + 1) {
+        size_t room = n + 1 > 65536 ? n + 1 : 65536;
+        char *chunk = NULL;
+        if (HD_RESERVE(a, l->chunks, l->capchunk, l->nchunk + 1) || !(chunk = hd_alloc(a, room)))
+            return NULL;
+        l->chunks[l->nchunk++] = chunk;
+        l->used = 0;
+        l->room = room;
+    }
+    char *d = l->chunks[l->nchunk - 1] + l->used;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    l->used += n + 1;
+    return d;
+}
+
+uint32_t hd_links_intern(const hsec_allocator *a, hd_links *l, const char *s, size_t n,
+                         int cache)
+{
+    if (cache >= 0 && l->last[cache] && n == l->lastlen[cache] && same_name(l->last[cache], s, n))
+        return l->lastidx[cache];
+    if ((l->nnames + 1) * 4 > l->nslots * 3) { /* at most 3/4 full */
+        size_t cap = l->nslots ? 2 * l->nslots : 1024;
+        uint64_t *slots = cap > SIZE_MAX / sizeof *slots ? NULL : hd_calloc(a, cap, sizeof *slots);
+        if (!slots || l->nnames >= UINT32_MAX - 1) {
+            hd_release(a, slots);
+            return HD_LINK_UNSET;
+        }
+        if (!l->nslots)
+            hash_key(l->key, l);
+        hd_release(a, l->slots);
+        l->slots = slots;
+        l->nslots = cap;
+        for (size_t k = 0; k < l->nnames; k++) {
+            const char *x = l->names[k];
+            size_t len = strlen(x);
+            uint64_t h = siphash(l->key, x, len);
+            l->slots[name_slot(l, x, len, h)] = (h >> 32 << 32) | (k + 1);
+        }
+    }
+    uint64_t h = siphash(l->key, s, n);
+    size_t i = name_slot(l, s, n, h);
+    if (!l->slots[i]) {
+        char *copy = NULL;
+        if (HD_RESERVE(a, l->names, l->capnames, l->nnames + 1) || !(copy = pool_copy(a, l, s, n)))
+            return HD_LINK_UNSET;
+        l->names[l->nnames++] = copy;
+        l->slots[i] = (h >> 32 << 32) | l->nnames;
+    }
+    uint32_t k = (uint32_t)l->slots[i] - 1;
+    if (cache >= 0) {
+        l->last[cache] = l->names[k];
+        l->lastlen[cache] = n;
+        l->lastidx[cache] = k;
+    }
+    return k;
+}
+
+void hd_links_clear(const hsec_allocator *a, hd_links *l)
+{
+    for (size_t k = 0; k < l->nodd; k++)
+        hd_free(a, l->odd[k].item);
+    for (size_t k = 0; k < l->nchunk; k++)
+        hd_release(a, l->chunks[k]);
+    hd_release(a, l->odd);
+    hd_release(a, l->from);
+    hd_release(a, l->to);
+    hd_release(a, l->w);
+    hd_release(a, l->lag);
+    hd_release(a, l->names);
+    hd_release(a, l->slots);
+    hd_release(a, l->chunks);
+    memset(l, 0, sizeof *l);
 }

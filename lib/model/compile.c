@@ -9,24 +9,61 @@
 
 #define FAIL(code, ...) HX_FAIL_DONE(m->err, code, __VA_ARGS__)
 #define NOMEM() FAIL(HSEC_ENOMEM, "out of memory")
+#define UNRESOLVED (HX_NONE - 1)
 
-/* A link being compiled. */
+/* A link being compiled: an entry of a row being sorted. */
 typedef struct clink {
-    uint32_t to, from, lag;
+    uint32_t from, lag;
     uint32_t src; /* explicit link index, or HX_NONE for a template link */
     double w;
 } clink;
 
-static int clink_cmp(const void *pa, const void *pb)
+/* The order of links in a row: by source, explicit links (smaller index)
+ * before templates' (HX_NONE) for the same source. */
+static HX_INLINE int clink_cmp(const clink *a, const clink *b)
 {
-    const clink *a = pa, *b = pb;
-    if (a->to != b->to)
-        return a->to < b->to ? -1 : 1;
     if (a->from != b->from)
         return a->from < b->from ? -1 : 1;
-    if (a->src != b->src) /* explicit links (smaller index) before templates */
+    if (a->src != b->src)
         return a->src < b->src ? -1 : 1;
     return 0;
+}
+
+static int clink_qcmp(const void *pa, const void *pb)
+{
+    return clink_cmp(pa, pb);
+}
+
+/* The links being laid out in rows by target: counted per row first
+ * (rowp[to + 1]), then placed (pos[to], the row's next free entry). */
+typedef struct lay {
+    size_t *rowp, *pos;
+    uint32_t *col, *lag, *src;
+    double *w;
+    bool fill;
+} lay;
+
+static HX_INLINE void emit(lay *L, uint32_t to, uint32_t from, uint32_t lag, uint32_t src,
+                           double w)
+{
+    if (!L->fill) {
+        L->rowp[to + 1]++;
+        return;
+    }
+    size_t k = L->pos[to]++;
+    L->col[k] = from;
+    L->lag[k] = lag;
+    L->src[k] = src;
+    L->w[k] = w;
+}
+
+/* s and then end, copied to np: where the next name goes. */
+static char *put_name(char *np, const char *s, char end)
+{
+    size_t n = strlen(s);
+    memcpy(np, s, n);
+    np[n] = end;
+    return np + n + 1;
 }
 
 /* Region index of a name, or HX_NONE. */
@@ -36,14 +73,6 @@ static uint32_t region_of(const hsec_model *m, const char *name)
     if (!name || !hx_map_get(&m->names, name, &ref) || HX_REF_KIND(ref) != HX_REGION)
         return HX_NONE;
     return HX_REF_INDEX(ref);
-}
-
-static int put_link(const hsec_allocator *a, clink **v, size_t *n, size_t *cap, clink l)
-{
-    if (HX_RESERVE(a, *v, *cap, *n + 1))
-        return HSEC_ENOMEM;
-    (*v)[(*n)++] = l;
-    return HSEC_OK;
 }
 
 /* Stop at the first region (in the order added) whose chain of parents
@@ -164,8 +193,7 @@ done:
 
 /* Template links from one service to the groups of its region and below
  * (every group when it has no region). */
-static int service_links(const hsec_allocator *a, const hsec_compiled *c, const cservice *s,
-                         clink **v, size_t *n, size_t *cap)
+static void service_links(lay *L, const hsec_compiled *c, const cservice *s)
 {
     size_t first = 0, count = 0;
     for (; first < hx_template_services_count; first++)
@@ -175,20 +203,75 @@ static int service_links(const hsec_allocator *a, const hsec_compiled *c, const 
            hx_template_services[first + count].from == s->kind)
         count++;
     if (!count)
-        return HSEC_OK;
+        return;
     bool all = s->region == HX_NONE;
     size_t lo = all ? 0 : c->gfirst[c->region_pre[s->region]];
     size_t hi = all ? c->ngroup : c->gfirst[c->region_end[s->region]];
     for (size_t i = lo; i < hi; i++) {
         const cgroup *g = &c->groups[all ? i : c->gbypre[i]];
-        for (size_t t = first; t < first + count; t++) {
-            clink l = {g->node + (uint32_t)hx_template_services[t].to, s->node, 0, HX_NONE,
-                       hx_template_services[t].w};
-            if (put_link(a, v, n, cap, l))
-                return HSEC_ENOMEM;
+        for (size_t t = first; t < first + count; t++)
+            emit(L, g->node + (uint32_t)hx_template_services[t].to, s->node, 0, HX_NONE,
+                 hx_template_services[t].w);
+    }
+}
+
+/* Every link, explicit ones first (resolved through lnode), then the
+ * templates'. */
+static void lay_links(lay *L, const hsec_model *m, const hsec_compiled *c,
+                      const uint32_t *lnode)
+{
+    for (size_t l = 0; l < m->nlink; l++) {
+        const mlink *ml = &m->links[l];
+        emit(L, lnode[ml->to], lnode[ml->from], ml->lag, (uint32_t)l, ml->w);
+    }
+    if (m->templates & HX_TEMPLATE_DIMENSIONS) {
+        for (size_t g = 0; g < c->ngroup; g++) {
+            uint32_t base = c->groups[g].node;
+            for (size_t t = 0; t < hx_template_dimensions_count; t++) {
+                const hx_tlink *tl = &hx_template_dimensions[t];
+                emit(L, base + (uint32_t)tl->to, base + (uint32_t)tl->from, 0, HX_NONE, tl->w);
+            }
         }
     }
-    return HSEC_OK;
+    if (m->templates & HX_TEMPLATE_SERVICES)
+        for (size_t s = 0; s < c->nservice; s++)
+            service_links(L, c, &c->services[s]);
+}
+
+/* Sort row [lo, hi) of L by source (clink_cmp): rows are short, a handful
+ * of links, and sorted in place by insertion; a long one through tmp
+ * (room for the longest row). */
+static void sort_row(lay *L, size_t lo, size_t hi, clink *tmp)
+{
+    if (hi - lo > 24) {
+        for (size_t k = lo; k < hi; k++)
+            tmp[k - lo] = (clink){L->col[k], L->lag[k], L->src[k], L->w[k]};
+        qsort(tmp, hi - lo, sizeof *tmp, clink_qcmp);
+        for (size_t k = lo; k < hi; k++) {
+            L->col[k] = tmp[k - lo].from;
+            L->lag[k] = tmp[k - lo].lag;
+            L->src[k] = tmp[k - lo].src;
+            L->w[k] = tmp[k - lo].w;
+        }
+        return;
+    }
+    for (size_t k = lo + 1; k < hi; k++) {
+        clink x = {L->col[k], L->lag[k], L->src[k], L->w[k]};
+        size_t j = k;
+        for (; j > lo; j--) {
+            clink y = {L->col[j - 1], L->lag[j - 1], L->src[j - 1], L->w[j - 1]};
+            if (clink_cmp(&y, &x) <= 0)
+                break;
+            L->col[j] = y.from;
+            L->lag[j] = y.lag;
+            L->src[j] = y.src;
+            L->w[j] = y.w;
+        }
+        L->col[j] = x.from;
+        L->lag[j] = x.lag;
+        L->src[j] = x.src;
+        L->w[j] = x.w;
+    }
 }
 
 int hsec_model_compile(hsec_compiled **out, hsec_model *m)
@@ -199,9 +282,9 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
     *out = NULL;
     int rc = HSEC_OK;
     const hsec_allocator *a = &m->a;
-    clink *links = NULL;
-    size_t nl = 0, capl = 0;
-    uint32_t *entity_node = NULL;
+    uint32_t *entity_node = NULL, *lnode = NULL, *src = NULL;
+    size_t *pos = NULL;
+    clink *tmp = NULL;
     m->err[0] = '\0';
     if ((rc = hx_model_check_limits(m)))
         return rc;
@@ -297,8 +380,9 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
             c->init[i] = mg->init[d];
             c->ko[i] = mg->ko[d];
             c->tauo[i] = mg->tauo[d];
-            c->names[i] = np;
-            np += sprintf(np, "%s.%s", mg->id, hsec_enum_name(HSEC_ENUM_DIMENSION, d)) + 1;
+            c->names[i] = np; /* "id.dimension" */
+            np = put_name(put_name(np, mg->id, '.'), hsec_enum_name(HSEC_ENUM_DIMENSION, d),
+                          '\0');
         }
     }
     for (size_t s = 0; s < m->nservice; s++) {
@@ -318,7 +402,7 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         c->ko[i] = ms->ko;
         c->tauo[i] = ms->tauo;
         c->names[i] = np;
-        np += sprintf(np, "%s", ms->id) + 1;
+        np = put_name(np, ms->id, '\0');
     }
 
     if (region_tree(a, c))
@@ -335,90 +419,110 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         if (hx_map_put(a, &c->map, c->names[c->services[s].node], HX_REF(HX_SERVICE, s)))
             NOMEM();
 
-    /* links: explicit ones, then the templates' */
+    /* each name of a link's end resolved once (UNRESOLVED until used) */
+    lnode = hx_alloc(a, (m->nlname ? m->nlname : 1) * sizeof *lnode);
+    if (!lnode)
+        NOMEM();
+    for (size_t k = 0; k < m->nlname; k++)
+        lnode[k] = UNRESOLVED;
     for (size_t l = 0; l < m->nlink; l++) {
         const mlink *ml = &m->links[l];
-        clink cl = {hx_node_of(c, ml->to), hx_node_of(c, ml->from), ml->lag, (uint32_t)l,
-                    ml->w};
-        if (cl.from == HX_NONE)
-            FAIL(HSEC_ENOTFOUND, "link %zu (%s -> %s): from \"%s\" is not a node", l,
-                 ml->from, ml->to, ml->from);
-        if (cl.to == HX_NONE)
-            FAIL(HSEC_ENOTFOUND, "link %zu (%s -> %s): to \"%s\" is not a node", l, ml->from,
-                 ml->to, ml->to);
-        if (put_link(a, &links, &nl, &capl, cl))
-            NOMEM();
+        const char *from = m->lname[ml->from], *to = m->lname[ml->to];
+        if (lnode[ml->from] == UNRESOLVED)
+            lnode[ml->from] = hx_node_of(c, from);
+        if (lnode[ml->from] == HX_NONE)
+            FAIL(HSEC_ENOTFOUND, "link %zu (%s -> %s): from \"%s\" is not a node", l, from,
+                 to, from);
+        if (lnode[ml->to] == UNRESOLVED)
+            lnode[ml->to] = hx_node_of(c, to);
+        if (lnode[ml->to] == HX_NONE)
+            FAIL(HSEC_ENOTFOUND, "link %zu (%s -> %s): to \"%s\" is not a node", l, from, to,
+                 to);
     }
-    if (m->templates & HX_TEMPLATE_DIMENSIONS) {
-        for (size_t g = 0; g < c->ngroup; g++) {
-            for (size_t t = 0; t < hx_template_dimensions_count; t++) {
-                const hx_tlink *tl = &hx_template_dimensions[t];
-                uint32_t base = c->groups[g].node;
-                clink cl = {base + (uint32_t)tl->to, base + (uint32_t)tl->from, 0, HX_NONE,
-                            tl->w};
-                if (put_link(a, &links, &nl, &capl, cl))
-                    NOMEM();
-            }
-        }
-    }
-    if (m->templates & HX_TEMPLATE_SERVICES)
-        for (size_t s = 0; s < c->nservice; s++)
-            if (service_links(a, c, &c->services[s], &links, &nl, &capl))
-                NOMEM();
-    if (nl)
-        qsort(links, nl, sizeof *links, clink_cmp);
 
-    /* an explicit link replaces a template's; two explicit ones clash */
-    size_t kept = 0;
-    for (size_t l = 0; l < nl; l++) {
-        if (kept && links[kept - 1].to == links[l].to && links[kept - 1].from == links[l].from) {
-            if (links[l].src != HX_NONE) {
-                const mlink *x = &m->links[links[kept - 1].src];
-                FAIL(HSEC_EEXIST, "links %u and %u both join %s -> %s", links[kept - 1].src,
-                     links[l].src, x->from, x->to);
-            }
-            continue;
-        }
-        links[kept++] = links[l];
-    }
-    nl = kept;
-
-    /* compressed sparse rows by target */
-    c->nnz = nl;
-    c->rowp = hx_calloc(a, n + 1, sizeof *c->rowp);
-    c->col = hx_calloc(a, nl, sizeof *c->col);
-    c->w = hx_calloc(a, nl, sizeof *c->w);
-    c->hidx = hx_calloc(a, n, sizeof *c->hidx);
-    if (!c->rowp || !c->col || !c->w || !c->hidx)
+    /* compressed sparse rows by target, by counting: the links counted
+     * per row, then placed, explicit ones first, so that each row is then
+     * sorted by source on its own (the order qsort of the whole list by
+     * target, source and explicit index gave, entry for entry) */
+    lay L = {0};
+    L.rowp = c->rowp = hx_calloc(a, n + 1, sizeof *c->rowp);
+    c->hidx = hx_calloc(a, n ? n : 1, sizeof *c->hidx);
+    if (!c->rowp || !c->hidx)
         NOMEM();
-    for (size_t l = 0; l < nl; l++) {
-        c->rowp[links[l].to + 1]++;
-        c->col[l] = links[l].from;
-        c->w[l] = links[l].w;
-        if (links[l].from == links[l].to)
-            c->selfw[links[l].to] = links[l].w;
-        if (links[l].lag > c->maxlag)
-            c->maxlag = links[l].lag;
-    }
+    lay_links(&L, m, c, lnode);
+    size_t longest = 0;
     for (size_t i = 0; i < n; i++) {
-        c->rowp[i + 1] += c->rowp[i];
+        if (L.rowp[i + 1] > longest)
+            longest = L.rowp[i + 1];
+        L.rowp[i + 1] += L.rowp[i];
+    }
+    size_t total = L.rowp[n];
+    L.pos = hx_alloc(a, (n ? n : 1) * sizeof *L.pos);
+    L.col = c->col = hx_alloc(a, (total ? total : 1) * sizeof *c->col);
+    L.w = c->w = hx_alloc(a, (total ? total : 1) * sizeof *c->w);
+    L.lag = c->lag = hx_alloc(a, (total ? total : 1) * sizeof *c->lag);
+    L.src = hx_alloc(a, (total ? total : 1) * sizeof *L.src);
+    tmp = longest > 24 ? hx_alloc(a, longest * sizeof *tmp) : NULL;
+    pos = L.pos;
+    src = L.src;
+    if (!L.pos || !L.col || !L.w || !L.lag || !L.src || (longest > 24 && !tmp))
+        NOMEM();
+    if (n)
+        memcpy(L.pos, L.rowp, n * sizeof *L.pos);
+    L.fill = true;
+    lay_links(&L, m, c, lnode);
+
+    /* each row by source; then an explicit link replaces a template's for
+     * the same pair, and two explicit ones clash */
+    size_t nl = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = L.rowp[i], hi = L.rowp[i + 1];
+        sort_row(&L, lo, hi, tmp);
+        L.rowp[i] = nl;
+        for (size_t k = lo; k < hi; k++) {
+            if (nl > L.rowp[i] && L.col[nl - 1] == L.col[k]) {
+                if (L.src[k] != HX_NONE) {
+                    const mlink *x = &m->links[L.src[nl - 1]];
+                    FAIL(HSEC_EEXIST, "links %u and %u both join %s -> %s", L.src[nl - 1],
+                         L.src[k], m->lname[x->from], m->lname[x->to]);
+                }
+                continue;
+            }
+            L.col[nl] = L.col[k];
+            L.w[nl] = L.w[k];
+            L.lag[nl] = L.lag[k];
+            L.src[nl] = L.src[k];
+            nl++;
+        }
+    }
+    L.rowp[n] = nl;
+    c->nnz = nl;
+    for (size_t i = 0; i < n; i++) {
         c->hidx[i] = HX_NONE;
+        for (size_t e = L.rowp[i]; e < L.rowp[i + 1]; e++) {
+            if (L.col[e] == i)
+                c->selfw[i] = L.w[e];
+            if (L.lag[e] > c->maxlag)
+                c->maxlag = L.lag[e];
+        }
     }
     if (c->maxlag) {
-        if (!(c->lag = hx_calloc(a, nl, sizeof *c->lag)))
-            NOMEM();
-        for (size_t l = 0; l < nl; l++) {
-            c->lag[l] = links[l].lag;
-            if (links[l].lag && c->hidx[links[l].from] == HX_NONE)
-                c->hidx[links[l].from] = (uint32_t)c->nlagsrc++;
-        }
+        for (size_t e = 0; e < nl; e++)
+            if (L.lag[e] && c->hidx[L.col[e]] == HX_NONE)
+                c->hidx[L.col[e]] = (uint32_t)c->nlagsrc++;
+    } else {
+        hx_free(a, c->lag); /* every lag 0 */
+        c->lag = NULL;
     }
 
     c->bytes = hx_compiled_bytes(m, n, nl);
     c->memlimit = hx_limit(m->lim_memory);
 
 done:
-    hx_free(a, links);
+    hx_free(a, lnode);
+    hx_free(a, pos);
+    hx_free(a, src);
+    hx_free(a, tmp);
     hx_free(a, entity_node);
     if (rc) {
         hsec_compiled_free(c);

@@ -2,6 +2,7 @@
 #include "model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define FAIL(m, code, ...)                  \
@@ -43,10 +44,11 @@ void hsec_model_free(hsec_model *m)
         hx_free(a, m->services[i].id);
         hx_free(a, m->services[i].region);
     }
-    for (size_t i = 0; i < m->nlink; i++) {
-        hx_free(a, m->links[i].from);
-        hx_free(a, m->links[i].to);
-    }
+    for (size_t i = 0; i < m->pool.nchunk; i++)
+        hx_free(a, m->pool.chunks[i]);
+    hx_free(a, m->pool.chunks);
+    hx_free(a, m->lname);
+    hx_map_free(a, &m->lnames);
     hx_free(a, m->regions);
     hx_free(a, m->groups);
     hx_free(a, m->services);
@@ -291,35 +293,217 @@ int hsec_model_set(hsec_model *m, const char *name, hsec_param param, double val
     return HSEC_OK;
 }
 
+/* ---- links */
+
+/* A copy of s (n bytes and its NUL) in the model's pool; NULL when out of
+ * memory. The pool's chunks never move: the map of names keys on them. */
+static char *pool_copy(hsec_model *m, const char *s, size_t n)
+{
+    mpool *p = &m->pool;
+    if (!p->nchunk || p->room - p->used < n + 1) {
+        size_t room = n + 1 > 65536 ? n + 1 : 65536;
+        char *chunk = NULL;
+        if (HX_RESERVE(&m->a, p->chunks, p->capchunk, p->nchunk + 1) ||
+            !(chunk = hx_alloc(&m->a, room)))
+            return NULL;
+        p->chunks[p->nchunk++] = chunk;
+        p->used = 0;
+        p->room = room;
+    }
+    char *d = p->chunks[p->nchunk - 1] + p->used;
+    memcpy(d, s, n + 1);
+    p->used += n + 1;
+    return d;
+}
+
+/* The index of a link end's name in lname, interned on its first use by
+ * hsec_model_add_link or hsec_model_add_links; HX_NONE when out of
+ * memory. */
+static uint32_t intern(hsec_model *m, const char *name)
+{
+    uint32_t k;
+    if (hx_map_get(&m->lnames, name, &k))
+        return k;
+    char *copy;
+    if (m->nlname >= (size_t)HX_NONE - 1 ||
+        HX_RESERVE(&m->a, m->lname, m->caplname, m->nlname + 1) ||
+        !(copy = pool_copy(m, name, strlen(name))) ||
+        hx_map_put(&m->a, &m->lnames, copy, (uint32_t)m->nlname))
+        return HX_NONE; /* a copy already made stays in the pool, unused */
+    m->lname[m->nlname] = copy;
+    return (uint32_t)m->nlname++;
+}
+
+static bool node_name(const char *name)
+{
+    char ent[HX_ID_MAX + 1];
+    int dim;
+    return hx_split_node(name, ent, &dim);
+}
+
+/* Every check of one link, in hsec_model_add_link's order (its names, its
+ * weight, its lag, the count of links), for a link at index `at` of the
+ * model; the message starts with pre (a batch's "links[3]: "). */
+static int check_link(hsec_model *m, const char *pre, const char *from, const char *to,
+                      double weight, double lag, size_t at)
+{
+    if (!node_name(from))
+        FAIL(m, HSEC_EINVAL, "%slink from \"%s\": not a node name", pre, hx_show(from));
+    if (!node_name(to))
+        FAIL(m, HSEC_EINVAL, "%slink to \"%s\": not a node name", pre, hx_show(to));
+    if (!(weight >= 0 && weight <= 1))
+        FAIL(m, HSEC_EINVAL, "%slink %s -> %s: weight %.17g is not in [0,1]", pre, from, to,
+             weight);
+    if (!(lag >= 0 && lag <= HX_MAX_STEPS && floor(lag) == lag))
+        FAIL(m, HSEC_EINVAL, "%slink %s -> %s: lag %.17g is not a whole number in [0,%.0f]",
+             pre, from, to, lag, HX_MAX_STEPS);
+    if (at >= (size_t)UINT32_MAX)
+        FAIL(m, HSEC_EINVAL, "%slink %s -> %s: too many links", pre, from, to);
+    return HSEC_OK;
+}
+
+/* The same checks of a batch's link i, its names aside: true when it
+ * passes (quick: the message is only written for a link that fails). */
+static bool values_ok(const hsec_model *m, double weight, double lag, size_t i)
+{
+    return weight >= 0 && weight <= 1 && lag >= 0 && lag <= HX_MAX_STEPS &&
+           floor(lag) == lag && m->nlink + i < (size_t)UINT32_MAX;
+}
+
+/* A batch's link i failed a check: its message, "links[i]: " first. */
+static int batch_fail(hsec_model *m, size_t i, const char *from, const char *to, double weight,
+                      double lag)
+{
+    char pre[48];
+    snprintf(pre, sizeof pre, "links[%zu]: ", i);
+    int rc = check_link(m, pre, from, to, weight, lag, m->nlink + i);
+    return rc ? rc : HSEC_EINVAL;
+}
+
 int hsec_model_add_link(hsec_model *m, const char *from, const char *to, double weight,
                         double lag)
 {
     if (!m)
         return hx_fail(HSEC_EINVAL, "model_add_link: the model is NULL");
-    char ent[HX_ID_MAX + 1];
-    int dim;
-    if (!hx_split_node(from, ent, &dim))
-        FAIL(m, HSEC_EINVAL, "link from \"%s\": not a node name", hx_show(from));
-    if (!hx_split_node(to, ent, &dim))
-        FAIL(m, HSEC_EINVAL, "link to \"%s\": not a node name", hx_show(to));
-    if (!(weight >= 0 && weight <= 1))
-        FAIL(m, HSEC_EINVAL, "link %s -> %s: weight %.17g is not in [0,1]", from, to, weight);
-    if (!(lag >= 0 && lag <= HX_MAX_STEPS && floor(lag) == lag))
-        FAIL(m, HSEC_EINVAL, "link %s -> %s: lag %.17g is not a whole number in [0,%.0f]", from,
-             to, lag, HX_MAX_STEPS);
-    if (m->nlink >= (size_t)UINT32_MAX)
-        FAIL(m, HSEC_EINVAL, "link %s -> %s: too many links", from, to);
+    int rc = check_link(m, "", from, to, weight, lag, m->nlink);
+    if (rc)
+        return rc;
     if (HX_RESERVE(&m->a, m->links, m->caplink, m->nlink + 1))
         FAIL(m, HSEC_ENOMEM, "out of memory");
-    mlink l = {0};
-    l.w = weight;
-    l.lag = (uint32_t)lag;
-    if (!(l.from = hx_strdup(&m->a, from)) || !(l.to = hx_strdup(&m->a, to))) {
-        hx_free(&m->a, l.from);
+    mlink l = {intern(m, from), intern(m, to), (uint32_t)lag, weight};
+    if (l.from == HX_NONE || l.to == HX_NONE)
         FAIL(m, HSEC_ENOMEM, "out of memory");
-    }
     m->links[m->nlink++] = l;
     return HSEC_OK;
+}
+
+/* What a batch needs before any link is checked: a model, its arrays, and
+ * room within the limit on links; then room for them. */
+static int batch_start(hsec_model *m, const char *fn, const void *from, const void *to,
+                       const double *weight, size_t count)
+{
+    if (!m)
+        return hx_fail(HSEC_EINVAL, "%s: the model is NULL", fn);
+    if (count && (!from || !to || !weight))
+        return hx_fail_on(m->err, HSEC_EINVAL, "%s: %s is NULL", fn,
+                          !from ? "from" : !to ? "to" : "weight");
+    uint64_t limit = hx_limit(m->lim_links);
+    if (count > limit || m->nlink > limit - count)
+        return hx_fail_on(m->err, HSEC_ELIMIT,
+                          "%s: %zu more links would make %llu written, more than the limit "
+                          "of %llu (HSEC_LIMIT_LINKS)", fn, count,
+                          (unsigned long long)hx_mul_add(1, m->nlink, count),
+                          (unsigned long long)limit);
+    if (count > SIZE_MAX - m->nlink || HX_RESERVE(&m->a, m->links, m->caplink, m->nlink + count))
+        FAIL(m, HSEC_ENOMEM, "out of memory");
+    return HSEC_OK;
+}
+
+int hsec_model_add_links(hsec_model *m, const char *const *from, const char *const *to,
+                         const double *weight, const double *lag, size_t count)
+{
+    int rc = batch_start(m, "model_add_links", from, to, weight, count);
+    if (rc)
+        return rc;
+    /* links are written past the end and counted once all are good */
+    for (size_t i = 0; i < count; i++) {
+        double g = lag ? lag[i] : 0;
+        if (!node_name(from[i]) || !node_name(to[i]) || !values_ok(m, weight[i], g, i))
+            return batch_fail(m, i, from[i], to[i], weight[i], g);
+        mlink l = {intern(m, from[i]), intern(m, to[i]), (uint32_t)g, weight[i]};
+        if (l.from == HX_NONE || l.to == HX_NONE)
+            FAIL(m, HSEC_ENOMEM, "out of memory");
+        m->links[m->nlink + i] = l;
+    }
+    m->nlink += count;
+    return HSEC_OK;
+}
+
+/* A name of a batch's table, as lname's index: checked and copied on its
+ * first use (state[k]: HX_NONE unseen, BAD_NAME not a node name). The
+ * table names each once, so its names need no lookup among the model's:
+ * one that another call gave too is kept twice, and compile resolves both
+ * to the one node. */
+#define BAD_NAME (HX_NONE - 1)
+static uint32_t table_name(hsec_model *m, uint32_t *state, const char *const *names, uint32_t k)
+{
+    if (state[k] != HX_NONE)
+        return state[k];
+    if (!node_name(names[k]))
+        return state[k] = BAD_NAME;
+    char *copy;
+    if (m->nlname >= (size_t)BAD_NAME - 1 ||
+        HX_RESERVE(&m->a, m->lname, m->caplname, m->nlname + 1) ||
+        !(copy = pool_copy(m, names[k], strlen(names[k]))))
+        return HX_NONE; /* out of memory: tried again on the next use */
+    m->lname[m->nlname] = copy;
+    return state[k] = (uint32_t)m->nlname++;
+}
+
+int hsec_model_add_links_indexed(hsec_model *m, const char *const *names, size_t name_count,
+                                 const uint32_t *from, const uint32_t *to,
+                                 const double *weight, const double *lag, size_t count)
+{
+    const char *fn = "model_add_links_indexed";
+    int rc = batch_start(m, fn, from, to, weight, count);
+    if (rc)
+        return rc;
+    if (count && name_count && !names)
+        return hx_fail_on(m->err, HSEC_EINVAL, "%s: names is NULL", fn);
+    if (!count)
+        return HSEC_OK;
+    uint32_t *state = name_count > SIZE_MAX / sizeof *state
+                          ? NULL
+                          : hx_alloc(&m->a, (name_count ? name_count : 1) * sizeof *state);
+    if (!state)
+        FAIL(m, HSEC_ENOMEM, "out of memory");
+    memset(state, 0xff, name_count * sizeof *state); /* HX_NONE: unseen */
+    for (size_t i = 0; i < count; i++) {
+        uint32_t f = from[i], t = to[i];
+        if (f >= name_count || t >= name_count) {
+            hx_setmsg(m->err, "links[%zu]: %s %u is not an index of the %zu names", i,
+                      f >= name_count ? "from" : "to", f >= name_count ? f : t, name_count);
+            rc = HSEC_EINVAL;
+            break;
+        }
+        uint32_t lf = table_name(m, state, names, f), lt = table_name(m, state, names, t);
+        double g = lag ? lag[i] : 0;
+        if (lf == BAD_NAME || lt == BAD_NAME || !values_ok(m, weight[i], g, i)) {
+            rc = batch_fail(m, i, names[f], names[t], weight[i], g);
+            break;
+        }
+        if (lf == HX_NONE || lt == HX_NONE) {
+            hx_setmsg(m->err, "out of memory");
+            rc = HSEC_ENOMEM;
+            break;
+        }
+        mlink l = {lf, lt, (uint32_t)g, weight[i]};
+        m->links[m->nlink + i] = l;
+    }
+    hx_free(&m->a, state);
+    if (!rc)
+        m->nlink += count;
+    return rc;
 }
 
 int hsec_model_use_template(hsec_model *m, const char *name)

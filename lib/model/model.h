@@ -35,11 +35,21 @@ typedef struct mregion {
     char *id, *parent;
 } mregion;
 
+/* A link as written: its ends are names interned once (hsec_model's
+ * lname), so that a million links to a thousand nodes keep a thousand
+ * strings, and compile resolves each name once. */
 typedef struct mlink {
-    char *from, *to;
-    double w;
+    uint32_t from, to; /* indices into lname */
     uint32_t lag;
+    double w;
 } mlink;
+
+/* Strings copied into chunks that never move (the interned names). */
+typedef struct mpool {
+    char **chunks;
+    size_t nchunk, capchunk;
+    size_t used, room; /* of the last chunk */
+} mpool;
 
 #define HX_TEMPLATE_DIMENSIONS 1u
 #define HX_TEMPLATE_SERVICES 2u
@@ -57,6 +67,12 @@ struct hsec_model {
     size_t norder, caporder;
     mlink *links;
     size_t nlink, caplink;
+    /* the names of links' ends: once for all hsec_model_add_link(s) calls
+     * (lnames finds them), once per hsec_model_add_links_indexed call */
+    char **lname;
+    size_t nlname, caplname;
+    hx_map lnames; /* name -> index into lname */
+    mpool pool;    /* their bytes */
     hx_map names;
     unsigned templates;
     uint64_t lim_nodes, lim_links, lim_memory; /* 0: no limit (limits.c) */
