@@ -7,9 +7,10 @@
 uint64_t hx_ring_slots(const hsec_compiled *c, uint64_t steps)
 {
     /* a link of lag L >= steps only ever reads the initial state, as a
-     * link of lag `steps` does: the ring never needs more than steps + 1 */
+     * link of lag `steps` does; one slot more than the longest lag read,
+     * since a step writes its new values while other rows still read */
     uint64_t lag = c->maxlag < steps ? c->maxlag : steps;
-    return lag + 1;
+    return lag + 2;
 }
 
 void hx_run_size(hx_size *z, const hsec_scenario *s)
@@ -26,6 +27,11 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
         ring = hx_mul_add(hx_mul_add(hx_ring_slots(c, steps), c->nlagsrc, 0), G * sizeof(double),
                           0);
     b = hx_mul_add(1, ring, b);
+    /* a static solve: A' assembled, the solutions and right-hand sides of
+     * the total and each threat's part, the orders' products */
+    if (!dynamic)
+        b = hx_mul_add(c->nnz, sizeof(double),
+                       hx_mul_add(c->n, (2 * (1 + H) + 8) * sizeof(double), b));
     /* the result: totals and orders per node, figures per group, threat
      * shares, and the recorded series */
     uint64_t before = b;

@@ -32,8 +32,11 @@ void hx_coefficients(ctx *x, uint64_t t)
 void hx_ctx_free(ctx *x)
 {
     hx_pool_stop(x);
-    hx_free(x->a, x->cut);
-    hx_free(x->a, x->w0);
+    hx_free(x->a, x->crow);
+    hx_free(x->a, x->cgrp);
+    hx_free(x->a, x->cw);
+    hx_free(x->a, x->part);
+    hx_free(x->a, x->acc_sum);
     hx_free(x->a, x->st);
     hx_free(x->a, x->gv);
     hx_free(x->a, x->gv2);

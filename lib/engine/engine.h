@@ -148,12 +148,23 @@ typedef struct ctx {
     double *mfac; /* measure strength * ramp at this step; 0 when not in force */
     double *thr;  /* threat likelihood at this step; 0 when not active */
     double *acc, *tg, *cbuf;
-    /* rows split among T threads: thread k sweeps rows cut[k] .. cut[k+1]-1,
-     * starting its walk of the target lists at w0[k] */
+    /* A step is done in chunks of rows, fixed whatever the thread count,
+     * that never split a group: chunk k sweeps rows crow[k] .. crow[k+1]-1
+     * (its walk of the target lists starting at cw[k]), then reports the
+     * groups cgrp[k] .. cgrp[k+1]-1 into its own partial sums, part +
+     * k * npart, which are added in chunk order once every chunk is done.
+     * T threads take chunks from a shared counter. */
+    size_t nchunk, npart;
+    size_t *crow, *cgrp;
+    walk *cw;
+    double *part, *acc_sum; /* acc_sum: npart values, a step's sums */
     size_t T;
-    size_t *cut;
-    walk *w0;
     struct pool *pool;
+    /* the step the chunks do: t -> t + 1, reported into res with band, last */
+    uint64_t t;
+    hsec_result *res;
+    int band;
+    bool last;
     hsec_progress_fn fn; /* progress and cancel of long loops, or NULL */
     void *user;
 } ctx;
@@ -239,8 +250,8 @@ static inline const double *hx_source(const ctx *x, size_t e, size_t tmod)
     const hsec_compiled *c = x->c;
     uint32_t j = c->col[e];
     if (x->uselag && c->lag[e]) {
-        /* a lag beyond the ring reads the initial state, as R - 1 does */
-        size_t lag = c->lag[e] < x->R ? c->lag[e] : x->R - 1;
+        /* a lag beyond the ring reads the initial state, as R - 2 does */
+        size_t lag = c->lag[e] < x->R - 1 ? c->lag[e] : x->R - 2;
         size_t slot = tmod >= lag ? tmod - lag : tmod + x->R - lag;
         return x->ring + (slot * c->nlagsrc + c->hidx[j]) * x->G;
     }
@@ -284,17 +295,20 @@ void hx_coefficients(ctx *x, uint64_t t);
 int hx_coeff_open(ctx *x, hsec_scenario *s, const unsigned char *mask, int64_t step);
 void hx_ctx_free(ctx *x);
 
-/* sweep.c: one step t -> t+1 (static: one iteration) of thread k's rows,
- * or of every row, then the gather vectors swapped and the lagged sources'
- * kept; both return the largest change of any part (static only). */
-double hx_sweep_rows(ctx *x, uint64_t t, size_t k);
-double hx_sweep(ctx *x, uint64_t t);
+/* sweep.c: the chunks (HSEC_ENOMEM, or HSEC_OK); chunk k of the step in
+ * x->t, x->res, x->band, x->last: its rows swept (the lagged sources' new
+ * values written to the ring as they are made), its groups reported; one
+ * dynamic step t -> t + 1 of every chunk, on the pool's threads, then the
+ * gather vectors swapped, the partial sums added, the series recorded. */
+int hx_chunks(ctx *x);
+void hx_step_chunk(ctx *x, size_t k);
+void hx_step(ctx *x, hsec_result *r, uint64_t t, int band, bool last);
 
-/* pool.c: split the rows among `want` threads (fewer when the model is
- * small or a thread cannot be started); HSEC_ENOMEM on allocation failure,
- * nothing else fails. hx_pool_sweep runs one step on every thread. */
+/* pool.c: `want` threads (fewer when there are fewer chunks or a thread
+ * cannot be started) share each step's chunks; HSEC_ENOMEM on allocation
+ * failure, nothing else fails. hx_pool_step does x's step on every thread. */
 int hx_pool_start(ctx *x, size_t want);
-double hx_pool_sweep(ctx *x, uint64_t t);
+void hx_pool_step(ctx *x);
 void hx_pool_stop(ctx *x);
 
 /* spectral.c */
@@ -355,7 +369,11 @@ int hx_static(ctx *x, uint64_t *iterations, char *err);
 hsec_result *hx_result_new(const ctx *x, uint64_t steps);
 void hx_record(const ctx *x, hsec_result *r, uint64_t t, uint64_t steps);
 /* Group figures of the current state; burden accumulated when band >= -1
- * (-1: static, no band). */
+ * (-1: static, no band). hx_report_chunk reports chunk k's groups into its
+ * partial sums; hx_report_sum adds the chunks' sums in chunk order;
+ * hx_report does both for every chunk. */
+void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int band, bool last);
+void hx_report_sum(const ctx *x, hsec_result *r, int band);
 void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last);
 /* Critical and pervasive threats, and Alkire-Foster counting, once the run is over. */
 void hx_summarise(const ctx *x, hsec_result *r);

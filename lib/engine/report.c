@@ -3,26 +3,32 @@
 
 #include <string.h>
 
-/* Group figures of the current state; burden accumulated when band >= -1
- * (-1: static, no band). */
-void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
+/* Where a chunk's partial sums lie in its npart values. */
+enum { PART_ORDER = 0, PART_THREAT = HSEC_ORDER_COUNT };
+#define PART_INIT(H) (PART_THREAT + (H))
+#define PART_TOTAL(H) (PART_INIT(H) + 1)
+#define PART_BASE(H) (PART_INIT(H) + 2)
+#define PART_PROP(H) (PART_INIT(H) + 3)
+#define PART_BAND(H) (PART_INIT(H) + 4)
+
+/* Group figures of chunk k's groups in the current state; the chunk's
+ * sums of the burden when band >= -1 (-1: static, no band). */
+void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int band, bool last)
 {
     const hsec_compiled *c = x->c;
     const size_t P = x->P, H = x->H;
     const bool acc = band >= -1, warn = band != -1;
-    /* the run's sums kept in locals for the pass, added in the same order */
-    double ord[HSEC_ORDER_COUNT] = {r->order[0], r->order[1], r->order[2], r->order[3]};
-    double thr_local[HX_GMAX];
-    double *thr = H <= HX_GMAX ? thr_local : r->threat;
-    for (size_t h = 0; h < H && thr == thr_local; h++)
-        thr[h] = r->threat[h];
-    double init = r->initial, total_ = r->total, base = r->baseline, prop = r->propagated;
-    double bandsum = band >= 0 ? r->band[band] : 0;
+    double *sum = x->part + k * x->npart;
+    double ord[HSEC_ORDER_COUNT] = {0, 0, 0, 0};
+    double *thr = sum + PART_THREAT;
+    for (size_t h = 0; h < H; h++)
+        thr[h] = 0;
+    double init = 0, total_ = 0, base = 0, prop = 0, bandsum = 0;
     double frac[HSEC_DIM_COUNT], y7[HSEC_DIM_COUNT], po[HSEC_DIM_COUNT][HSEC_ORDER_COUNT];
-    for (size_t g = 0; g < c->ngroup; g++) {
+    for (size_t g = x->cgrp[k]; g < x->cgrp[k + 1]; g++) {
         const cgroup *cg = &c->groups[g];
         const double *qg = x->st + (size_t)cg->node * P;
-        double Hg = 0, Hb = 0, Hp = 0;
+        double Hg = 0, Hb = 0, Hp = 0, o0 = 0, o1 = 0, o2 = 0, o3 = 0, gi = 0;
         for (int d = 0; d < HSEC_DIM_COUNT; d++) {
             const double *q = qg + (size_t)d * P;
             double qt = hx_total(x, q);
@@ -43,23 +49,29 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
             Hp += w * p;
             if (warn && y >= HX_PHASE_CRISIS && r->warn[g * HSEC_DIM_COUNT + (size_t)d] < 0)
                 r->warn[g * HSEC_DIM_COUNT + (size_t)d] = (int64_t)t;
-            if (acc) {
-                double nwf = cg->size * w * frac[d];
-                for (int o = 0; o < HSEC_ORDER_COUNT; o++)
-                    ord[o] += cg->size * w * po[d][o];
+            if (acc) { /* the group's own sums first, in registers */
+                double wf = w * frac[d];
+                o0 += w * po[d][0];
+                o1 += w * po[d][1];
+                o2 += w * po[d][2];
+                o3 += w * po[d][3];
                 for (size_t h = 0; h < H; h++)
-                    thr[h] += nwf * q[4 + h];
+                    thr[h] += cg->size * (wf * q[4 + h]);
                 if (x->has_init)
-                    init += nwf * q[4 + H];
+                    gi += wf * q[4 + H];
             }
         }
         if (acc) {
+            ord[0] += cg->size * o0;
+            ord[1] += cg->size * o1;
+            ord[2] += cg->size * o2;
+            ord[3] += cg->size * o3;
+            init += cg->size * gi;
             total_ += cg->size * Hg;
             base += cg->size * Hb;
             prop += cg->size * Hp;
             r->group[g] += cg->size * Hp;
-            if (band >= 0)
-                bandsum += cg->size * Hp;
+            bandsum += cg->size * Hp;
         }
         bool peak = t == 0 || Hg > r->peak[g].H;
         if (!peak && !last)
@@ -87,15 +99,43 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
             r->last[g] = *f;
     }
     for (int o = 0; o < HSEC_ORDER_COUNT; o++)
-        r->order[o] = ord[o];
-    for (size_t h = 0; h < H && thr == thr_local; h++)
-        r->threat[h] = thr[h];
-    r->initial = init;
-    r->total = total_;
-    r->baseline = base;
-    r->propagated = prop;
+        sum[PART_ORDER + o] = ord[o];
+    sum[PART_INIT(H)] = init;
+    sum[PART_TOTAL(H)] = total_;
+    sum[PART_BASE(H)] = base;
+    sum[PART_PROP(H)] = prop;
+    sum[PART_BAND(H)] = bandsum;
+}
+
+/* The chunks' sums of a step, added in chunk order, then to the run's. */
+void hx_report_sum(const ctx *x, hsec_result *r, int band)
+{
+    if (band < -1)
+        return;
+    const size_t H = x->H, np = x->npart;
+    double *step = x->acc_sum;
+    for (size_t p = 0; p < np; p++)
+        step[p] = 0;
+    for (size_t k = 0; k < x->nchunk; k++)
+        for (size_t p = 0; p < np; p++)
+            step[p] += x->part[k * np + p];
+    for (int o = 0; o < HSEC_ORDER_COUNT; o++)
+        r->order[o] += step[PART_ORDER + o];
+    for (size_t h = 0; h < H; h++)
+        r->threat[h] += step[PART_THREAT + h];
+    r->initial += step[PART_INIT(H)];
+    r->total += step[PART_TOTAL(H)];
+    r->baseline += step[PART_BASE(H)];
+    r->propagated += step[PART_PROP(H)];
     if (band >= 0)
-        r->band[band] = bandsum;
+        r->band[band] += step[PART_BAND(H)];
+}
+
+void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
+{
+    for (size_t k = 0; k < x->nchunk; k++)
+        hx_report_chunk(x, r, k, t, band, last);
+    hx_report_sum(x, r, band);
 }
 
 /* Critical and pervasive threats, and Alkire-Foster counting, from the

@@ -73,9 +73,9 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         if (!(x.ring = hx_calloc(x.a, x.R * per, sizeof(double))))
             goto fail;
     }
-    if (!(r = hx_result_new(&x, steps)))
+    if (!(r = hx_result_new(&x, steps)) || hx_chunks(&x))
         goto fail;
-    {
+    if (x.dynamic) {
         double want = o->one_thread ? 1 : s->opt[HSEC_OPT_RUN_THREADS];
         if (want == 0) {
             long np = sysconf(_SC_NPROCESSORS_ONLN);
@@ -125,9 +125,8 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
                 goto fail;
             }
             hx_coefficients(&x, t);
-            hx_sweep(&x, t);
+            hx_step(&x, r, t, t + 1 <= bs ? 0 : t + 1 <= bm ? 1 : 2, t + 1 == steps);
             hx_record(&x, r, t + 1, steps);
-            hx_report(&x, r, t + 1, t + 1 <= bs ? 0 : t + 1 <= bm ? 1 : 2, t + 1 == steps);
         }
         r->steps = steps;
         if (fn && fn(user, steps, steps)) {

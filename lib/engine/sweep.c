@@ -4,12 +4,11 @@
 #include <math.h>
 #include <string.h>
 
-/* One step t -> t+1 (static: one iteration). Returns the largest change of
- * any part of any node (static only; 0 in dynamic runs). Instantiated (see
- * sweep) with G, and whether any link has a lag or a decouple measure, known
- * at compile time: the loops over a node's parts unroll, and links skip the
- * tests they do not need. The arithmetic is the same, in the same order, in
- * every instance. */
+/* One dynamic step t -> t+1 of rows i0 .. i1 - 1. Instantiated (see
+ * HX_SWEEP_CASES) with G, and whether any link has a lag or a decouple
+ * measure, known at compile time: the loops over a node's parts unroll,
+ * and links skip the tests they do not need. The arithmetic is the same,
+ * in the same order, in every instance. */
 #if defined(__clang__)
 #define HX_UNROLL _Pragma("unroll 9")
 #elif defined(__GNUC__)
@@ -18,10 +17,13 @@
 #define HX_UNROLL
 #endif
 
-static HX_INLINE double sweep_body(ctx *x, uint64_t t,
-                                                                size_t i0, size_t i1, walk w,
-                                                                const size_t G, const bool dec,
-                                                                const bool lag)
+/* How many links ahead a sweep asks for a source's values. */
+#ifndef HX_AHEAD
+#define HX_AHEAD 8
+#endif
+
+static HX_INLINE void sweep_body(ctx *x, uint64_t t, size_t i0, size_t i1, walk w,
+                                 const size_t G, const bool dec, const bool lag)
 {
     const hsec_compiled *c = x->c;
     const hsec_scenario *s = x->s;
@@ -32,13 +34,20 @@ static HX_INLINE double sweep_body(ctx *x, uint64_t t,
     double *cbuf = G <= HX_GMAX ? cbuf_local : x->cbuf;
     const double *wts = x->w;
     const uint32_t *col = c->col;
-    double maxch = 0;
+    const size_t nnz = c->nnz;
     size_t tmod = x->R ? (size_t)(t % x->R) : 0;
+    /* the ring slot of step t + 1: no link reads it during this step */
+    double *ring1 = lag ? x->ring + (size_t)((t + 1) % x->R) * c->nlagsrc * G : NULL;
     for (size_t i = i0; i < i1; i++) {
         HX_UNROLL
         for (size_t p = 0; p < G; p++)
             acc[p] = 0;
         for (size_t e = c->rowp[i]; e < c->rowp[i + 1]; e++) {
+#if defined(__GNUC__)
+            /* the sources' values are scattered: ask for one a few links ahead */
+            if (e + HX_AHEAD < nnz)
+                __builtin_prefetch(x->gv + (size_t)col[e + HX_AHEAD] * G);
+#endif
             double a = dec ? wts[e] * hx_link_pass(x, &w, e) : wts[e] * 1.0;
             const double *src = lag ? hx_source(x, e, tmod) : x->gv + (size_t)col[e] * G;
             HX_UNROLL
@@ -64,15 +73,13 @@ static HX_INLINE double sweep_body(ctx *x, uint64_t t,
         for (size_t p = 3; p < G; p++)
             tg[p + 1] = vt * acc[p] + f * cbuf[p - 3];
         double *q = x->st + i * P;
-        if (x->dynamic) { /* static has K = I */
-            /* rising: the onset rate; falling or still: the recovery rate */
-            if (tg[0] + tg[1] + tg[2] + tg[3] > q[0] + q[1] + q[2] + q[3])
-                k = x->ko[i];
-            if (k != 1) /* k == 1 takes the target exactly */
-                HX_UNROLL
-                for (size_t p = 0; p < P; p++)
-                    tg[p] = q[p] + k * (tg[p] - q[p]);
-        }
+        /* rising: the onset rate; falling or still: the recovery rate */
+        if (tg[0] + tg[1] + tg[2] + tg[3] > q[0] + q[1] + q[2] + q[3])
+            k = x->ko[i];
+        if (k != 1) /* k == 1 takes the target exactly */
+            HX_UNROLL
+            for (size_t p = 0; p < P; p++)
+                tg[p] = q[p] + k * (tg[p] - q[p]);
         if (x->bounded) {
             double tot = tg[0] + tg[1] + tg[2] + tg[3];
             if (tot > 1) { /* the excess from order 4+ first, then 3, 2, 1 */
@@ -88,12 +95,6 @@ static HX_INLINE double sweep_body(ctx *x, uint64_t t,
                     tg[p] *= sc;
             }
         }
-        if (!x->dynamic) /* only a static iteration needs to know how far it moved */
-            for (size_t p = 0; p < P; p++) {
-                double d = fabs(tg[p] - q[p]);
-                if (d > maxch || d != d)
-                    maxch = d;
-            }
         HX_UNROLL
         for (size_t p = 0; p < P; p++)
             q[p] = tg[p];
@@ -104,51 +105,97 @@ static HX_INLINE double sweep_body(ctx *x, uint64_t t,
         HX_UNROLL
         for (size_t p = 3; p < G; p++)
             g[p] = tg[p + 1];
+        if (lag && c->hidx[i] != HX_NONE) { /* kept for the links that read it later */
+            double *rg = ring1 + (size_t)c->hidx[i] * G;
+            HX_UNROLL
+            for (size_t p = 0; p < G; p++)
+                rg[p] = g[p];
+        }
     }
-    return maxch;
 }
 
 #define HX_SWEEP_CASES(G)                                                  \
     case G:                                                                \
-        if (dec)                                                           \
-            return lag ? sweep_body(x, t, i0, i1, w, G, true, true)        \
-                       : sweep_body(x, t, i0, i1, w, G, true, false);      \
-        return lag ? sweep_body(x, t, i0, i1, w, G, false, true)           \
-                   : sweep_body(x, t, i0, i1, w, G, false, false);
+        if (dec) {                                                         \
+            if (lag)                                                       \
+                sweep_body(x, t, i0, i1, w, G, true, true);                \
+            else                                                           \
+                sweep_body(x, t, i0, i1, w, G, true, false);               \
+        } else if (lag)                                                    \
+            sweep_body(x, t, i0, i1, w, G, false, true);                   \
+        else                                                               \
+            sweep_body(x, t, i0, i1, w, G, false, false);                  \
+        break;
 
-/* Thread k's rows of one step. */
-double hx_sweep_rows(ctx *x, uint64_t t, size_t k)
+/* The rows per chunk, about: small enough for two threads to share a
+ * step evenly, large enough that handing chunks out costs nothing. */
+#define HX_CHUNK_ROWS 4096
+
+int hx_chunks(ctx *x)
+{
+    const hsec_compiled *c = x->c;
+    const size_t n = x->n, cap = n / HX_CHUNK_ROWS + 2;
+    x->npart = HSEC_ORDER_COUNT + x->H + 5;
+    x->crow = hx_calloc(x->a, cap + 1, sizeof *x->crow);
+    x->cgrp = hx_calloc(x->a, cap + 1, sizeof *x->cgrp);
+    x->cw = hx_calloc(x->a, cap, sizeof *x->cw);
+    x->part = hx_calloc(x->a, cap, x->npart * sizeof *x->part);
+    x->acc_sum = hx_calloc(x->a, x->npart, sizeof *x->acc_sum);
+    if (!x->crow || !x->cgrp || !x->cw || !x->part || !x->acc_sum)
+        return HSEC_ENOMEM;
+    /* groups' nodes ascend with their index (model.h), so a boundary
+     * inside a group moves to the group's end */
+    size_t k = 0, g = 0, row = 0;
+    while (row < n || k == 0) {
+        x->crow[k] = row;
+        while (g < c->ngroup && c->groups[g].node < row)
+            g++;
+        x->cgrp[k] = g;
+        x->cw[k] = hx_walk_at(x, row);
+        size_t end = row + HX_CHUNK_ROWS < n ? row + HX_CHUNK_ROWS : n;
+        size_t gg = g;
+        while (gg < c->ngroup && (size_t)c->groups[gg].node + HSEC_DIM_COUNT <= end)
+            gg++;
+        if (gg < c->ngroup && c->groups[gg].node < end)
+            end = (size_t)c->groups[gg].node + HSEC_DIM_COUNT;
+        row = end;
+        k++;
+    }
+    x->nchunk = k;
+    x->crow[k] = n;
+    x->cgrp[k] = c->ngroup;
+    return HSEC_OK;
+}
+
+void hx_step_chunk(ctx *x, size_t k)
 {
     bool dec = x->s->nmt[HSEC_DECOUPLE] > 0, lag = x->uselag;
-    bool split = x->T > 1;
-    size_t i0 = split ? x->cut[k] : 0, i1 = split ? x->cut[k + 1] : x->n;
-    walk w = split ? x->w0[k] : hx_walk_at(x, 0);
+    size_t i0 = x->crow[k], i1 = x->crow[k + 1];
+    walk w = x->cw[k];
+    uint64_t t = x->t;
     switch (x->G) {
         HX_SWEEP_CASES(3)
         HX_SWEEP_CASES(4)
         HX_SWEEP_CASES(5)
         HX_SWEEP_CASES(6)
-    default: return sweep_body(x, t, i0, i1, w, x->G, dec, lag);
+    default: sweep_body(x, t, i0, i1, w, x->G, dec, lag); break;
     }
+    hx_report_chunk(x, x->res, k, t + 1, x->band, x->last);
 }
 
-/* One step t -> t+1 on every row (static: one iteration), then the
- * gather vectors swapped and the lagged sources' kept. Returns the largest
- * change (static). */
-double hx_sweep(ctx *x, uint64_t t)
+void hx_step(ctx *x, hsec_result *r, uint64_t t, int band, bool last)
 {
-    const hsec_compiled *c = x->c;
-    double maxch = x->T <= 1 ? hx_sweep_rows(x, t, 0) : hx_pool_sweep(x, t);
+    x->t = t;
+    x->res = r;
+    x->band = band;
+    x->last = last;
+    if (x->T > 1)
+        hx_pool_step(x);
+    else
+        for (size_t k = 0; k < x->nchunk; k++)
+            hx_step_chunk(x, k);
     double *tmp = x->gv;
     x->gv = x->gv2;
     x->gv2 = tmp;
-    if (x->uselag) { /* keep the new gather vectors of lagged sources */
-        size_t slot = (size_t)((t + 1) % x->R), G = x->G;
-        for (size_t i = 0; i < x->n; i++)
-            if (c->hidx[i] != HX_NONE)
-                memcpy(x->ring + (slot * c->nlagsrc + c->hidx[i]) * G, x->gv + i * G,
-                       G * sizeof(double));
-    }
-    return maxch;
+    hx_report_sum(x, r, band);
 }
-
