@@ -382,7 +382,10 @@ HSEC_API int hsec_model_use_template(hsec_model *m, const char *name);
  * all-zero weights), number the nodes (services and groups in the order
  * they were added, seven nodes per group) and lay the links out in
  * compressed sparse rows. The model is unchanged and may be compiled again.
- * Free *out with hsec_compiled_free.
+ * Free *out with hsec_compiled_free. Inside, the engine orders the nodes
+ * its own way (by region, then by id: a function of the model alone), so
+ * the order a model lists things in changes no result, not even in the
+ * last bit; every index the API takes or gives is the numbering above.
  */
 HSEC_API int hsec_model_compile(hsec_compiled **out, hsec_model *m);
 

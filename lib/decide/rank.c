@@ -34,7 +34,8 @@ int hsec_scenario_rank_with(double *out, size_t count, hsec_scenario *s,
     for (size_t g = 0; g < c->ngroup; g++)
         for (int d = 0; d < HSEC_DIM_COUNT; d++)
             b[c->groups[g].node + (size_t)d] = c->groups[g].size * c->groups[g].w[d];
-    rc = hx_lin_solve(l, true, b, out);
+    if (!(rc = hx_lin_solve(l, true, b, out)))
+        hx_nodes_to_api(c, out, b);
 done:
     hx_lin_close(l);
     hx_free(&s->a, b);
@@ -86,23 +87,27 @@ int hsec_scenario_coupling_with(double *dependency, double *influence,
         hx_lin_apply(l, false, one, tmp);
         for (size_t i = 0; i < n; i++)
             dependency[i] = (tmp[i] - diag[i]) / denom;
+        hx_nodes_to_api(s->c, dependency, tmp);
     }
     if (influence) {
         hx_lin_apply(l, true, one, tmp);
         for (size_t i = 0; i < n; i++)
             influence[i] = (tmp[i] - diag[i]) / denom;
+        hx_nodes_to_api(s->c, influence, tmp);
     }
     if (overall_dependency) {
         if ((rc = hx_lin_solve(l, false, one, tmp)))
             goto done;
         for (size_t i = 0; i < n; i++)
             overall_dependency[i] = (tmp[i] - 1) / denom;
+        hx_nodes_to_api(s->c, overall_dependency, tmp);
     }
     if (overall_influence) {
         if ((rc = hx_lin_solve(l, true, one, tmp)))
             goto done;
         for (size_t i = 0; i < n; i++)
             overall_influence[i] = (tmp[i] - 1) / denom;
+        hx_nodes_to_api(s->c, overall_influence, tmp);
     }
 done:
     hx_lin_close(l);
@@ -130,7 +135,7 @@ int hsec_scenario_interdependency(double *out, hsec_scenario *s, size_t i, size_
     w = hx_calloc(&s->a, s->c->n, sizeof *w);
     if (!v || !w || hx_lin_open(&l, s))
         FAIL(HSEC_ENOMEM, "out of memory");
-    v[j] = 1; /* column j of A'^n */
+    v[s->c->nid[j]] = 1; /* column j of A'^n */
     for (unsigned k = 0; k < n; k++) {
         if (s->progress && s->progress(s->progress_user, k, n))
             FAIL(HSEC_ECANCELED, "interdependency: canceled at power %u of %u", k, n);
@@ -139,7 +144,7 @@ int hsec_scenario_interdependency(double *out, hsec_scenario *s, size_t i, size_
         v = w;
         w = t;
     }
-    *out = v[i];
+    *out = v[s->c->nid[i]];
 done:
     hx_lin_close(l);
     hx_free(&s->a, v);

@@ -151,7 +151,7 @@ typedef struct ctx {
     /* A step is done in chunks of rows, fixed whatever the thread count,
      * that never split a group: chunk k sweeps rows crow[k] .. crow[k+1]-1
      * (its walk of the target lists starting at cw[k]), then reports the
-     * groups cgrp[k] .. cgrp[k+1]-1 into its own partial sums, part +
+     * groups gord[cgrp[k] .. cgrp[k+1]-1] into its own partial sums, part +
      * k * npart, which are added in chunk order once every chunk is done.
      * T threads take chunks from a shared counter. */
     size_t nchunk, npart;

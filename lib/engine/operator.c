@@ -26,6 +26,16 @@ int hsec_scenario_operator(double *weight, double *perturbation, double *recover
         return HSEC_ENOMEM;
     }
     const size_t H = s->nthreat;
+    /* computed inside, then handed out as the API numbers nodes and links */
+    double *wi = weight ? hx_alloc(x.a, (c->nnz ? c->nnz : 1) * sizeof *wi) : NULL;
+    size_t *byuser = weight ? hx_alloc(x.a, (c->nnz ? c->nnz : 1) * sizeof *byuser) : NULL;
+    if (weight && (!wi || !byuser || hx_link_order(c, byuser, NULL))) {
+        hx_free(x.a, wi);
+        hx_free(x.a, byuser);
+        hx_ctx_free(&x);
+        hx_setmsg(s->err, "out of memory");
+        return HSEC_ENOMEM;
+    }
     if (perturbation)
         memset(perturbation, 0, x.n * H * sizeof *perturbation);
     walk w = {0};
@@ -38,14 +48,19 @@ int hsec_scenario_operator(double *weight, double *perturbation, double *recover
         hx_node_coeffs(&x, &w, i, &vt, &pass, &k);
         if (weight)
             for (size_t e = e0; e < e1; e++)
-                weight[e] = vt * (c->w[e] * hx_link_pass(&x, &w0, e));
+                wi[e] = vt * (c->w[e] * hx_link_pass(&x, &w0, e));
+        size_t u = c->uid[i];
         for (; w.tt < s->ntt && s->tt[w.tt].at == i; w.tt++)
             if (perturbation)
-                perturbation[i * H + s->tt[w.tt].who] =
+                perturbation[u * H + s->tt[w.tt].who] =
                     vt * pass * (x.thr[s->tt[w.tt].who] * s->tt[w.tt].mag);
         if (recovery)
-            recovery[i] = x.dynamic ? k : 1;
+            recovery[u] = x.dynamic ? k : 1;
     }
+    for (size_t e = 0; weight && e < c->nnz; e++)
+        weight[e] = wi[byuser[e]];
+    hx_free(x.a, wi);
+    hx_free(x.a, byuser);
     hx_ctx_free(&x);
     return HSEC_OK;
 }
@@ -57,7 +72,12 @@ int hsec_scenario_onset_rates(double *out, size_t count, const hsec_scenario *s)
     if (count != s->c->n)
         return hx_fail(HSEC_EINVAL, "onset_rates: count %zu is not the node count %zu", count,
                        s->c->n);
+    double *tmp = hx_alloc(&s->a, (count ? count : 1) * sizeof *tmp);
+    if (!tmp)
+        return hx_fail(HSEC_ENOMEM, "onset_rates: out of memory");
     hx_recovery_rates(s, out); /* the node's own rates, then the onsets given */
     hx_onset_rates(s, out, out);
+    hx_nodes_to_api(s->c, out, tmp);
+    hx_free(&s->a, tmp);
     return HSEC_OK;
 }

@@ -25,7 +25,8 @@ void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int ban
         thr[h] = 0;
     double init = 0, total_ = 0, base = 0, prop = 0, bandsum = 0;
     double frac[HSEC_DIM_COUNT], y7[HSEC_DIM_COUNT], po[HSEC_DIM_COUNT][HSEC_ORDER_COUNT];
-    for (size_t g = x->cgrp[k]; g < x->cgrp[k + 1]; g++) {
+    for (size_t gk = x->cgrp[k]; gk < x->cgrp[k + 1]; gk++) {
+        const size_t g = c->gord[gk];
         const cgroup *cg = &c->groups[g];
         const double *qg = x->st + (size_t)cg->node * P;
         double Hg = 0, Hb = 0, Hp = 0, o0 = 0, o1 = 0, o2 = 0, o3 = 0, gi = 0;
@@ -146,8 +147,9 @@ void hx_summarise(const ctx *x, hsec_result *r)
     const hsec_scenario *s = x->s;
     /* a region counts its own groups and those of every region below it:
      * children before parents (the preorder backwards), linear in regions */
-    for (size_t g = 0; g < c->ngroup; g++)
-        r->region[c->groups[g].region] += r->group[g];
+    /* groups in node order: the sums are the model's, not its listing's */
+    for (size_t gk = 0; gk < c->ngroup; gk++)
+        r->region[c->groups[c->gord[gk]].region] += r->group[c->gord[gk]];
     for (size_t k = c->nregion; k-- > 0;) {
         uint32_t reg = c->region_order[k], p = c->region_parent[reg];
         if (p != HX_NONE)
@@ -157,11 +159,12 @@ void hx_summarise(const ctx *x, hsec_result *r)
     r->perv = s->opt[HSEC_OPT_PERVASIVE_SHARE];
     r->afk = s->opt[HSEC_OPT_AF_K];
     double z = s->opt[HSEC_OPT_AF_CUTOFF], pop = 0;
-    for (size_t g = 0; g < c->ngroup; g++)
-        pop += c->groups[g].size;
+    for (size_t gk = 0; gk < c->ngroup; gk++)
+        pop += c->groups[c->gord[gk]].size;
     for (size_t h = 0; h < x->H; h++) {
         double in = 0;
-        for (size_t g = 0; g < c->ngroup; g++) {
+        for (size_t gk = 0; gk < c->ngroup; gk++) {
+            size_t g = c->gord[gk];
             double hp = r->peak[g].Hp;
             if (hp > 0 && r->peakthr[g * x->H + h] / hp >= r->crit)
                 in += c->groups[g].size;
@@ -171,7 +174,8 @@ void hx_summarise(const ctx *x, hsec_result *r)
     for (int at = 0; at < 2; at++) {
         const gfig *f = at == 0 ? r->last : r->peak;
         double poor = 0, sum = 0;
-        for (size_t g = 0; g < c->ngroup; g++) {
+        for (size_t gk = 0; gk < c->ngroup; gk++) {
+            size_t g = c->gord[gk];
             double score = 0;
             for (int d = 0; d < HSEC_DIM_COUNT; d++)
                 if (f[g].y[d] >= z)
@@ -248,7 +252,7 @@ hsec_result *hx_result_new(const ctx *x, uint64_t steps)
 void hx_record(const ctx *x, hsec_result *r, uint64_t t, uint64_t steps)
 {
     for (size_t k = 0; k < r->nrec; k++) {
-        const double *q = x->st + r->rec[k] * x->P;
+        const double *q = x->st + (size_t)x->c->nid[r->rec[k]] * x->P;
         r->series[k * (size_t)(steps + 1) + (size_t)t] = hx_total(x, q);
     }
 }

@@ -143,16 +143,17 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         hx_report(&x, r, 0, -1, true);
     }
 
-    for (size_t i = 0; i < x.n; i++) {
+    for (size_t i = 0; i < x.n; i++) { /* handed out as the API numbers nodes */
         const double *q = x.st + i * x.P;
-        memcpy(r->orders + i * HSEC_ORDER_COUNT, q, HSEC_ORDER_COUNT * sizeof *q);
-        r->q[i] = hx_total(&x, q);
-        if (!isfinite(r->q[i])) {
+        size_t u = c->uid[i];
+        memcpy(r->orders + u * HSEC_ORDER_COUNT, q, HSEC_ORDER_COUNT * sizeof *q);
+        r->q[u] = hx_total(&x, q);
+        if (!isfinite(r->q[u])) {
             hx_setmsg(err, "%s run: node %s %s (q = %g)",
                       x.dynamic ? (x.bounded ? "dynamic bounded" : "dynamic linear")
                                 : (x.bounded ? "static bounded" : "static linear"),
                       c->names[i], x.bounded ? "is not a finite number" : "diverged",
-                      r->q[i]);
+                      r->q[u]);
             rc = HSEC_ENOCONV;
             goto fail;
         }

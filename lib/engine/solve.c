@@ -130,11 +130,11 @@ static inline void block(const hsec_compiled *c, size_t k, bool reverse, size_t 
     size_t nb = c->nservice + c->ngroup;
     if (reverse)
         k = nb - 1 - k;
-    if (k < c->nservice) {
-        *b0 = c->services[k].node;
+    if (k < c->nservice) { /* services, then groups, each by node */
+        *b0 = c->services[c->sord[k]].node;
         *b1 = *b0 + 1;
     } else {
-        *b0 = c->groups[k - c->nservice].node;
+        *b0 = c->groups[c->gord[k - c->nservice]].node;
         *b1 = *b0 + BMAX;
     }
 }

@@ -106,6 +106,47 @@ static bool region_loop(const hsec_allocator *a, const hsec_compiled *c, size_t 
     return loop;
 }
 
+/* An index and the id that orders it. */
+typedef struct byname {
+    const char *id;
+    uint32_t idx;
+} byname;
+
+static int byname_cmp(const void *pa, const void *pb)
+{
+    return strcmp(((const byname *)pa)->id, ((const byname *)pb)->id);
+}
+
+/* Sort v[0..n) (indices of regions, groups or services) by their ids,
+ * id(c, v[i]). Ids are unique, so the order is total. HSEC_ENOMEM on
+ * allocation failure. */
+static int by_id(const hsec_allocator *a, const hsec_compiled *c, uint32_t *v, size_t n,
+                 const char *(*id)(const hsec_compiled *, uint32_t))
+{
+    if (n < 2)
+        return HSEC_OK;
+    byname *t = hx_alloc(a, n * sizeof *t);
+    if (!t)
+        return HSEC_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        t[i].id = id(c, v[i]);
+        t[i].idx = v[i];
+    }
+    qsort(t, n, sizeof *t, byname_cmp);
+    for (size_t i = 0; i < n; i++)
+        v[i] = t[i].idx;
+    hx_free(a, t);
+    hx_steps += n;
+    return HSEC_OK;
+}
+
+static const char *region_name(const hsec_compiled *c, uint32_t r) { return c->region_id[r]; }
+static const char *group_name(const hsec_compiled *c, uint32_t g) { return c->groups[g].id; }
+static const char *service_name(const hsec_compiled *c, uint32_t s)
+{
+    return c->names[c->services[s].node];
+}
+
 /* Number the region tree in a depth-first preorder, and sort the groups and
  * the services with a region by their region's number, so that the groups
  * and services in and below a region are one range of each (model.h). The
@@ -138,20 +179,29 @@ static int region_tree(const hsec_allocator *a, hsec_compiled *c)
         if (p != HX_NONE)
             child[cstart[p] + stack[p]++] = (uint32_t)r;
     }
+    /* each parent's children, and the roots, in the order of their ids,
+     * so that the numbering is the model's, not the order regions were
+     * added in */
+    for (size_t r = 0; r < R; r++)
+        if (by_id(a, c, child + cstart[r], cstart[r + 1] - cstart[r], region_name))
+            goto done;
+    size_t nroot = 0;
+    uint32_t *roots = order; /* free until the preorder fills it */
+    for (size_t r = 0; r < R; r++)
+        if (c->region_parent[r] == HX_NONE)
+            roots[nroot++] = (uint32_t)r;
+    if (by_id(a, c, roots, nroot, region_name))
+        goto done;
     /* preorder from each root; then the subtrees' sizes, children first */
     uint32_t next = 0;
-    for (size_t root = 0; root < R; root++) {
-        if (c->region_parent[root] != HX_NONE)
-            continue;
-        size_t top = 0;
-        stack[top++] = (uint32_t)root;
-        while (top) {
-            uint32_t x = stack[--top];
-            order[next] = x;
-            c->region_pre[x] = next++;
-            for (size_t i = cstart[x]; i < cstart[x + 1]; i++)
-                stack[top++] = child[i];
-        }
+    for (size_t k = nroot; k-- > 0;) /* the roots on the stack, the first on top */
+        stack[k] = roots[nroot - 1 - k];
+    for (size_t top = nroot; top;) {
+        uint32_t x = stack[--top];
+        order[next] = x;
+        c->region_pre[x] = next++;
+        for (size_t i = cstart[x + 1]; i-- > cstart[x];) /* the first child on top */
+            stack[top++] = child[i];
     }
     for (size_t r = 0; r < R; r++)
         c->region_end[r] = 1;
@@ -188,6 +238,91 @@ done:
     hx_free(a, cstart);
     hx_free(a, child);
     hx_free(a, stack);
+    return rc;
+}
+
+/* A node array in the API's numbering (*v, n values of `size` bytes)
+ * renumbered by nid. */
+static int renumber(const hsec_allocator *a, void **v, size_t size, const uint32_t *nid,
+                    size_t n)
+{
+    unsigned char *to = hx_alloc(a, (n ? n : 1) * size);
+    if (!to)
+        return HSEC_ENOMEM;
+    const unsigned char *from = *v;
+    for (size_t u = 0; u < n; u++)
+        memcpy(to + (size_t)nid[u] * size, from + u * size, size);
+    hx_free(a, *v);
+    *v = to;
+    return HSEC_OK;
+}
+
+/*
+ * Number the nodes canonically, a function of the model alone and not of
+ * the order it lists things in, and near what they exchange with: the
+ * national services by id, then each region in the preorder (children by
+ * id): its own services by id, then its own groups by id, each group's
+ * seven nodes together. The nodes arrive numbered as the API numbers them
+ * (groups and services in the order added); c->uid and c->nid map between
+ * the two, and the node arrays and the entities' nodes are renumbered.
+ */
+static int number_nodes(const hsec_allocator *a, hsec_compiled *c)
+{
+    const size_t n = c->n, R = c->nregion;
+    c->uid = hx_alloc(a, (n ? n : 1) * sizeof *c->uid);
+    c->nid = hx_alloc(a, (n ? n : 1) * sizeof *c->nid);
+    c->gord = hx_alloc(a, (c->ngroup ? c->ngroup : 1) * sizeof *c->gord);
+    c->sord = hx_alloc(a, (c->nservice ? c->nservice : 1) * sizeof *c->sord);
+    uint32_t *nat = hx_alloc(a, (c->nservice ? c->nservice : 1) * sizeof *nat);
+    int rc = HSEC_ENOMEM;
+    if (!c->uid || !c->nid || !c->gord || !c->sord || !nat)
+        goto done;
+    size_t nn = 0;
+    for (size_t s = 0; s < c->nservice; s++)
+        if (c->services[s].region == HX_NONE)
+            nat[nn++] = (uint32_t)s;
+    if (by_id(a, c, nat, nn, service_name))
+        goto done;
+    for (size_t p = 0; p < R; p++)
+        if (by_id(a, c, c->sbypre + c->sfirst[p], c->sfirst[p + 1] - c->sfirst[p],
+                  service_name) ||
+            by_id(a, c, c->gbypre + c->gfirst[p], c->gfirst[p + 1] - c->gfirst[p], group_name))
+            goto done;
+    uint32_t next = 0;
+    size_t gi = 0, si = 0;
+    for (size_t p = 0; p <= R; p++) { /* p = 0: the national services first */
+        const uint32_t *sv = p == 0 ? nat : c->sbypre + c->sfirst[p - 1];
+        size_t ns = p == 0 ? nn : c->sfirst[p] - c->sfirst[p - 1];
+        for (size_t k = 0; k < ns; k++) {
+            uint32_t u = c->services[sv[k]].node;
+            c->nid[u] = next;
+            c->uid[next++] = u;
+            c->sord[si++] = sv[k];
+        }
+        for (size_t k = p == 0 ? 0 : c->gfirst[p - 1]; p > 0 && k < c->gfirst[p]; k++) {
+            uint32_t g = c->gbypre[k], u = c->groups[g].node;
+            for (uint32_t d = 0; d < HSEC_DIM_COUNT; d++) {
+                c->nid[u + d] = next;
+                c->uid[next++] = u + d;
+            }
+            c->gord[gi++] = g;
+        }
+    }
+    void **arrays[] = {(void **)&c->v,  (void **)&c->k,  (void **)&c->tau, (void **)&c->init,
+                       (void **)&c->ko, (void **)&c->tauo};
+    for (size_t k = 0; k < sizeof arrays / sizeof *arrays; k++)
+        if (renumber(a, arrays[k], sizeof(double), c->nid, n))
+            goto done;
+    if (renumber(a, (void **)&c->names, sizeof *c->names, c->nid, n))
+        goto done;
+    for (size_t g = 0; g < c->ngroup; g++)
+        c->groups[g].node = c->nid[c->groups[g].node];
+    for (size_t s = 0; s < c->nservice; s++)
+        c->services[s].node = c->nid[c->services[s].node];
+    hx_steps += n;
+    rc = HSEC_OK;
+done:
+    hx_free(a, nat);
     return rc;
 }
 
@@ -294,6 +429,7 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         NOMEM();
     c->a = *a;
     atomic_init(&c->refs, 1);
+    atomic_init(&c->touser, NULL);
 
     /* regions: parents resolved, chains checked for loops */
     c->nregion = m->nregion;
@@ -316,7 +452,8 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
     if (rc)
         NOMEM();
 
-    /* nodes, numbered in the order groups and services were added */
+    /* nodes, numbered first as the API numbers them: in the order groups
+     * and services were added (number_nodes renumbers them) */
     size_t n = m->nservice + m->ngroup * HSEC_DIM_COUNT;
     c->n = n;
     entity_node = hx_calloc(a, m->ngroup + m->nservice, sizeof *entity_node);
@@ -405,7 +542,7 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         np = put_name(np, ms->id, '\0');
     }
 
-    if (region_tree(a, c))
+    if (region_tree(a, c) || number_nodes(a, c))
         NOMEM();
 
     /* the id map, keyed by the compiled model's own strings */

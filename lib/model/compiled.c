@@ -48,6 +48,11 @@ void hsec_compiled_free(hsec_compiled *c)
             hx_free(a, c->groups[i].id);
     hx_free(a, c->groups);
     hx_free(a, c->services);
+    hx_free(a, atomic_load(&c->touser));
+    hx_free(a, c->uid);
+    hx_free(a, c->nid);
+    hx_free(a, c->gord);
+    hx_free(a, c->sord);
     hx_map_free(a, &c->map);
     hsec_allocator copy = c->a;
     hx_free(&copy, c);
@@ -152,6 +157,81 @@ size_t hx_find_link(const hsec_compiled *c, uint32_t from, uint32_t to)
     return (lo < c->rowp[to + 1] && c->col[lo] == from) ? lo : (size_t)-1;
 }
 
+/* ---- the API's numbering */
+
+typedef struct keyed {
+    uint32_t key;
+    size_t e;
+} keyed;
+
+static int keyed_cmp(const void *pa, const void *pb)
+{
+    const keyed *a = pa, *b = pb;
+    return (a->key > b->key) - (a->key < b->key);
+}
+
+int hx_link_order(const hsec_compiled *c, size_t *byuser, size_t *urowp)
+{
+    size_t longest = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->rowp[i + 1] - c->rowp[i] > longest)
+            longest = c->rowp[i + 1] - c->rowp[i];
+    keyed *t = hx_alloc(&c->a, (longest ? longest : 1) * sizeof *t);
+    if (!t)
+        return HSEC_ENOMEM;
+    size_t k = 0;
+    for (size_t u = 0; u < c->n; u++) {
+        size_t i = c->nid[u], lo = c->rowp[i], len = c->rowp[i + 1] - lo;
+        if (urowp)
+            urowp[u] = k;
+        for (size_t e = 0; e < len; e++) {
+            t[e].key = c->uid[c->col[lo + e]];
+            t[e].e = lo + e;
+        }
+        if (len > 1) /* sources are unique within a row: the order is total */
+            qsort(t, len, sizeof *t, keyed_cmp);
+        for (size_t e = 0; e < len; e++)
+            byuser[k++] = t[e].e;
+    }
+    if (urowp)
+        urowp[c->n] = k;
+    hx_free(&c->a, t);
+    hx_steps += c->nnz + c->n;
+    return HSEC_OK;
+}
+
+const size_t *hx_link_touser(const hsec_compiled *c)
+{
+    hsec_compiled *m = (hsec_compiled *)(uintptr_t)c;
+    size_t *t = atomic_load(&m->touser);
+    if (t)
+        return t;
+    size_t nnz = c->nnz ? c->nnz : 1;
+    size_t *byuser = hx_alloc(&c->a, nnz * sizeof *byuser);
+    t = hx_alloc(&c->a, nnz * sizeof *t);
+    if (!byuser || !t || hx_link_order(c, byuser, NULL)) {
+        hx_free(&c->a, byuser);
+        hx_free(&c->a, t);
+        return NULL;
+    }
+    for (size_t k = 0; k < c->nnz; k++)
+        t[byuser[k]] = k;
+    hx_free(&c->a, byuser);
+    size_t *none = NULL; /* another thread may have made it first: keep one */
+    if (!atomic_compare_exchange_strong(&m->touser, &none, t)) {
+        hx_free(&c->a, t);
+        t = none;
+    }
+    return t;
+}
+
+void hx_nodes_to_api(const hsec_compiled *c, double *v, double *tmp)
+{
+    for (size_t i = 0; i < c->n; i++)
+        tmp[c->uid[i]] = v[i];
+    memcpy(v, tmp, c->n * sizeof *v);
+}
+
 /* ---- public getters */
 
 size_t hsec_compiled_node_count(const hsec_compiled *c) { return c ? c->n : 0; }
@@ -165,22 +245,28 @@ int hsec_compiled_links(size_t *rowp, size_t *from, double *weight, uint64_t *la
     if (count != c->nnz)
         return hx_fail(HSEC_EINVAL, "links: count %zu is not the link count %zu", count,
                        c->nnz);
-    if (rowp)
-        memcpy(rowp, c->rowp, (c->n + 1) * sizeof *rowp);
-    for (size_t e = 0; e < c->nnz; e++) {
-        if (from)
-            from[e] = c->col[e];
-        if (weight)
-            weight[e] = c->w[e];
-        if (lag)
-            lag[e] = c->lag ? c->lag[e] : 0;
+    /* rows and sources in the API's numbering, each row by source */
+    size_t *byuser = hx_alloc(&c->a, (c->nnz ? c->nnz : 1) * sizeof *byuser);
+    if (!byuser || hx_link_order(c, byuser, rowp)) {
+        hx_free(&c->a, byuser);
+        return hx_fail(HSEC_ENOMEM, "links: out of memory");
     }
+    for (size_t k = 0; k < c->nnz; k++) {
+        size_t e = byuser[k];
+        if (from)
+            from[k] = c->uid[c->col[e]];
+        if (weight)
+            weight[k] = c->w[e];
+        if (lag)
+            lag[k] = c->lag ? c->lag[e] : 0;
+    }
+    hx_free(&c->a, byuser);
     return HSEC_OK;
 }
 
 const char *hsec_compiled_node_name(const hsec_compiled *c, size_t node)
 {
-    return c && node < c->n ? c->names[node] : NULL;
+    return c && node < c->n ? c->names[c->nid[node]] : NULL;
 }
 
 int hsec_compiled_find_node(size_t *out, const hsec_compiled *c, const char *name)
@@ -190,7 +276,7 @@ int hsec_compiled_find_node(size_t *out, const hsec_compiled *c, const char *nam
     uint32_t node = hx_node_of(c, name);
     if (node == HX_NONE)
         return hx_fail(HSEC_ENOTFOUND, "no node \"%s\"", hx_show(name));
-    *out = node;
+    *out = c->uid[node];
     return HSEC_OK;
 }
 
@@ -229,7 +315,7 @@ size_t hsec_compiled_group_region(const hsec_compiled *c, size_t g)
 
 size_t hsec_compiled_group_node(const hsec_compiled *c, size_t g)
 {
-    return c && g < c->ngroup ? c->groups[g].node : HSEC_NO_INDEX;
+    return c && g < c->ngroup ? c->uid[c->groups[g].node] : HSEC_NO_INDEX;
 }
 
 double hsec_compiled_group_size(const hsec_compiled *c, size_t g)
@@ -274,7 +360,7 @@ int hsec_compiled_service(hsec_service_kind *kind, size_t *region, size_t *node,
     if (region)
         *region = cs->region == HX_NONE ? HSEC_NO_INDEX : cs->region;
     if (node)
-        *node = cs->node;
+        *node = c->uid[cs->node];
     return HSEC_OK;
 }
 
@@ -290,13 +376,14 @@ int hsec_compiled_params(double *out, size_t count, const hsec_compiled *c, hsec
                              : param == HSEC_PARAM_INITIAL       ? c->init
                                                                  : NULL;
     if (per_node) {
-        memcpy(out, per_node, count * sizeof *out);
+        for (size_t u = 0; u < count; u++)
+            out[u] = per_node[c->nid[u]];
         return HSEC_OK;
     }
     if (param == HSEC_PARAM_ONSET || param == HSEC_PARAM_ONSET_TIME) {
         const double *given = param == HSEC_PARAM_ONSET ? c->ko : c->tauo;
-        for (size_t i = 0; i < count; i++)
-            out[i] = given[i] == HX_UNSET ? NAN : given[i];
+        for (size_t u = 0; u < count; u++)
+            out[u] = given[c->nid[u]] == HX_UNSET ? NAN : given[c->nid[u]];
         return HSEC_OK;
     }
     if (param != HSEC_PARAM_WEIGHT && param != HSEC_PARAM_BASELINE)
@@ -306,7 +393,8 @@ int hsec_compiled_params(double *out, size_t count, const hsec_compiled *c, hsec
     for (size_t g = 0; g < c->ngroup; g++) {
         const cgroup *cg = &c->groups[g];
         for (int d = 0; d < HSEC_DIM_COUNT; d++)
-            out[cg->node + (size_t)d] = param == HSEC_PARAM_WEIGHT ? cg->wraw[d] : cg->base[d];
+            out[c->uid[cg->node] + (size_t)d] =
+                param == HSEC_PARAM_WEIGHT ? cg->wraw[d] : cg->base[d];
     }
     return HSEC_OK;
 }

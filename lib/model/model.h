@@ -127,6 +127,17 @@ struct hsec_compiled {
     cgroup *groups;
     size_t nservice;
     cservice *services;
+    /* Nodes are numbered canonically inside (compile.c: by region, each
+     * group's seven together, a function of the model and not of the order
+     * it lists things in), and as the API numbers them outside (groups and
+     * services in the order added, seven nodes per group): uid[i] is the
+     * API's number of node i, nid[u] the node the API numbers u. Every
+     * array and index above and below is the inside numbering, except
+     * where said. gord and sord are the groups and services by node. */
+    uint32_t *uid, *nid, *gord, *sord;
+    /* the API's number of each link (hx_link_touser), made when first
+     * asked for: the one other field that changes after compile */
+    _Atomic(size_t *) touser;
     hx_map map; /* ids -> HX_REF */
     uint64_t bytes;    /* what the compiled model takes, about (limits.c) */
     uint64_t memlimit; /* the model's memory limit when compiled (UINT64_MAX: none) */
@@ -155,6 +166,16 @@ uint32_t hx_node_of(const hsec_compiled *c, const char *name);
  * (count *n, capacity *cap). HSEC_ENOTFOUND when unknown. */
 int hx_resolve_nodes(const hsec_compiled *c, const char *name, uint32_t **out, size_t *n,
                      size_t *cap);
+/* The links in the API's order (rows by the API's node numbers, each row
+ * by source): byuser[k] (nnz values) is the link the API numbers k; urowp
+ * (n + 1 values, or NULL) the API's row pointers. HSEC_ENOMEM. */
+int hx_link_order(const hsec_compiled *c, size_t *byuser, size_t *urowp);
+/* touser[e] (nnz values): the API's number of link e; made once, shared;
+ * NULL when out of memory. */
+const size_t *hx_link_touser(const hsec_compiled *c);
+/* v (n values, inside numbering) renumbered as the API numbers nodes,
+ * through tmp (n values). */
+void hx_nodes_to_api(const hsec_compiled *c, double *v, double *tmp);
 /* Index of link from -> to, or (size_t)-1. */
 size_t hx_find_link(const hsec_compiled *c, uint32_t from, uint32_t to);
 

@@ -25,7 +25,7 @@ static int diagnose(hsec_result *r, const hsec_scenario *s)
     size_t used = 0, k = 0;
     names[0] = '\0';
     for (; k < r->nrec; k++) {
-        const char *name = s->c->names[r->rec[k]];
+        const char *name = s->c->names[s->c->nid[r->rec[k]]];
         size_t need = strlen(name) + (k ? 2 : 0);
         if (used + need + 8 >= sizeof names)
             break;

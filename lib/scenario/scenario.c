@@ -540,6 +540,70 @@ size_t hsec_scenario_threat_target_count(const hsec_scenario *s, size_t i)
     return targets_of(s->tt, s->ntt, (uint32_t)i, NULL, NULL, 0);
 }
 
+typedef struct apitarget {
+    size_t at;
+    double mag;
+} apitarget;
+
+static int apitarget_cmp(const void *pa, const void *pb)
+{
+    const apitarget *a = pa, *b = pb;
+    return (a->at > b->at) - (a->at < b->at);
+}
+
+/* Targets t[0..n) (nodes, or links when `links`) renumbered as the API
+ * numbers them and sorted by that number. HSEC_ENOMEM. */
+static int api_targets(const hsec_compiled *c, apitarget *t, size_t n, bool links)
+{
+    if (links) {
+        const size_t *touser = hx_link_touser(c);
+        if (!touser)
+            return HSEC_ENOMEM;
+        for (size_t k = 0; k < n; k++)
+            t[k].at = touser[t[k].at];
+    } else {
+        for (size_t k = 0; k < n; k++)
+            t[k].at = c->uid[t[k].at];
+    }
+    qsort(t, n, sizeof *t, apitarget_cmp);
+    return HSEC_OK;
+}
+
+/* Owner `who`'s targets in list l (sorted by node or link), into at and
+ * mag (either may be NULL) in the API's numbering and order. */
+static int targets_api(const hsec_scenario *s, const starget *l, size_t nl, const size_t *pos,
+                       size_t first, size_t n, uint32_t who, bool links, size_t *at,
+                       double *mag)
+{
+    apitarget *t = hx_alloc(&s->a, (n ? n : 1) * sizeof *t);
+    if (!t)
+        return hx_fail(HSEC_ENOMEM, "targets: out of memory");
+    size_t k = 0;
+    for (size_t i = 0; pos && k < n; k++, i++) {
+        t[k].at = l[pos[first + i]].at;
+        t[k].mag = l[pos[first + i]].mag;
+    }
+    for (size_t i = 0; !pos && i < nl && k < n; i++)
+        if (l[i].who == who) {
+            t[k].at = l[i].at;
+            t[k].mag = l[i].mag;
+            k++;
+        }
+    if (api_targets(s->c, t, n, links)) {
+        hx_free(&s->a, t);
+        return hx_fail(HSEC_ENOMEM, "targets: out of memory");
+    }
+    for (k = 0; k < n; k++) {
+        if (at)
+            at[k] = t[k].at;
+        if (mag)
+            mag[k] = t[k].mag;
+    }
+    hx_free(&s->a, t);
+    hx_steps += pos ? n : nl;
+    return HSEC_OK;
+}
+
 int hsec_scenario_threat_targets(size_t *nodes, double *magnitudes, size_t count,
                                  const hsec_scenario *s, size_t i)
 {
@@ -549,19 +613,8 @@ int hsec_scenario_threat_targets(size_t *nodes, double *magnitudes, size_t count
     if (count != n)
         return hx_fail(HSEC_EINVAL, "threat %s: count %zu is not its %zu targets",
                        s->threats[i].id, count, n);
-    if (!s->byowner) {
-        targets_of(s->tt, s->ntt, (uint32_t)i, nodes, magnitudes, count);
-        return HSEC_OK;
-    }
-    for (size_t k = 0; k < n; k++) {
-        const starget *t = &s->tt[s->ttpos[s->ttfirst[i] + k]];
-        if (nodes)
-            nodes[k] = t->at;
-        if (magnitudes)
-            magnitudes[k] = t->mag;
-    }
-    hx_steps += n;
-    return HSEC_OK;
+    return targets_api(s, s->tt, s->ntt, s->byowner ? s->ttpos : NULL,
+                       s->byowner ? s->ttfirst[i] : 0, n, (uint32_t)i, false, nodes, magnitudes);
 }
 
 size_t hsec_scenario_measure_count(const hsec_scenario *s) { return s ? s->nmeasure : 0; }
@@ -636,14 +689,9 @@ int hsec_scenario_measure_targets(size_t *targets, size_t count, const hsec_scen
         return hx_fail(HSEC_EINVAL, "measure %s: count %zu is not its %zu targets",
                        s->measures[i].id, count, n);
     int e = s->measures[i].effect;
-    if (!s->byowner) {
-        targets_of(s->mt[e], s->nmt[e], (uint32_t)i, targets, NULL, count);
-        return HSEC_OK;
-    }
-    for (size_t k = 0; targets && k < n; k++)
-        targets[k] = s->mt[e][s->mtpos[s->mtfirst[i] + k]].at;
-    hx_steps += n;
-    return HSEC_OK;
+    return targets_api(s, s->mt[e], s->nmt[e], s->byowner ? s->mtpos : NULL,
+                       s->byowner ? s->mtfirst[i] : 0, n, (uint32_t)i, e == HSEC_DECOUPLE,
+                       targets, NULL);
 }
 
 int hsec_scenario_add_package(hsec_scenario *s, const char *id)
@@ -753,10 +801,10 @@ int hsec_scenario_record(hsec_scenario *s, const char *name)
         hx_setmsg(s->err, "out of memory");
         rc = HSEC_ENOMEM;
     }
-    for (size_t i = 0; !rc && i < n; i++) {
+    for (size_t i = 0; !rc && i < n; i++) { /* kept as the API numbers them */
         if (!s->recmark[nodes[i]]) {
             s->recmark[nodes[i]] = 1;
-            s->rec[s->nrec++] = nodes[i];
+            s->rec[s->nrec++] = s->c->uid[nodes[i]];
         }
     }
     hx_free(&s->a, nodes);

@@ -65,7 +65,7 @@ struct hsec_scenario {
     bool byowner;
     double opt[HSEC_OPTION_COUNT];
     char unit[HX_ID_MAX + 1];
-    size_t *rec;
+    size_t *rec; /* recorded nodes, as the API numbers them */
     size_t nrec, caprec;
     unsigned char *recmark; /* n bytes: node recorded */
     hsec_progress_fn progress;
