@@ -54,6 +54,7 @@ struct hsec_result {
     size_t *rec;
     double *series; /* nrec * (steps + 1) in dynamic mode */
     size_t ngroup;
+    uint32_t *gnid; /* the group the API numbers g: the per-group arrays are by node */
     gfig *last, *peak;
     double total, baseline, propagated, initial;
     double band[HSEC_BAND_COUNT], order[HSEC_ORDER_COUNT], actor[HSEC_THREAT_ACTOR_COUNT];
@@ -151,7 +152,7 @@ typedef struct ctx {
     /* A step is done in chunks of rows, fixed whatever the thread count,
      * that never split a group: chunk k sweeps rows crow[k] .. crow[k+1]-1
      * (its walk of the target lists starting at cw[k]), then reports the
-     * groups gord[cgrp[k] .. cgrp[k+1]-1] into its own partial sums, part +
+     * groups cgrp[k] .. cgrp[k+1]-1 into its own partial sums, part +
      * k * npart, which are added in chunk order once every chunk is done.
      * T threads take chunks from a shared counter. */
     size_t nchunk, npart;

@@ -25,8 +25,7 @@ void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int ban
         thr[h] = 0;
     double init = 0, total_ = 0, base = 0, prop = 0, bandsum = 0;
     double frac[HSEC_DIM_COUNT], y7[HSEC_DIM_COUNT], po[HSEC_DIM_COUNT][HSEC_ORDER_COUNT];
-    for (size_t gk = x->cgrp[k]; gk < x->cgrp[k + 1]; gk++) {
-        const size_t g = c->gord[gk];
+    for (size_t g = x->cgrp[k]; g < x->cgrp[k + 1]; g++) {
         const cgroup *cg = &c->groups[g];
         const double *qg = x->st + (size_t)cg->node * P;
         double Hg = 0, Hb = 0, Hp = 0, o0 = 0, o1 = 0, o2 = 0, o3 = 0, gi = 0;
@@ -147,9 +146,9 @@ void hx_summarise(const ctx *x, hsec_result *r)
     const hsec_scenario *s = x->s;
     /* a region counts its own groups and those of every region below it:
      * children before parents (the preorder backwards), linear in regions */
-    /* groups in node order: the sums are the model's, not its listing's */
-    for (size_t gk = 0; gk < c->ngroup; gk++)
-        r->region[c->groups[c->gord[gk]].region] += r->group[c->gord[gk]];
+    /* groups (in node order: the sums are the model's, not its listing's) */
+    for (size_t g = 0; g < c->ngroup; g++)
+        r->region[c->groups[g].region] += r->group[g];
     for (size_t k = c->nregion; k-- > 0;) {
         uint32_t reg = c->region_order[k], p = c->region_parent[reg];
         if (p != HX_NONE)
@@ -159,12 +158,11 @@ void hx_summarise(const ctx *x, hsec_result *r)
     r->perv = s->opt[HSEC_OPT_PERVASIVE_SHARE];
     r->afk = s->opt[HSEC_OPT_AF_K];
     double z = s->opt[HSEC_OPT_AF_CUTOFF], pop = 0;
-    for (size_t gk = 0; gk < c->ngroup; gk++)
-        pop += c->groups[c->gord[gk]].size;
+    for (size_t g = 0; g < c->ngroup; g++)
+        pop += c->groups[g].size;
     for (size_t h = 0; h < x->H; h++) {
         double in = 0;
-        for (size_t gk = 0; gk < c->ngroup; gk++) {
-            size_t g = c->gord[gk];
+        for (size_t g = 0; g < c->ngroup; g++) {
             double hp = r->peak[g].Hp;
             if (hp > 0 && r->peakthr[g * x->H + h] / hp >= r->crit)
                 in += c->groups[g].size;
@@ -174,8 +172,7 @@ void hx_summarise(const ctx *x, hsec_result *r)
     for (int at = 0; at < 2; at++) {
         const gfig *f = at == 0 ? r->last : r->peak;
         double poor = 0, sum = 0;
-        for (size_t gk = 0; gk < c->ngroup; gk++) {
-            size_t g = c->gord[gk];
+        for (size_t g = 0; g < c->ngroup; g++) {
             double score = 0;
             for (int d = 0; d < HSEC_DIM_COUNT; d++)
                 if (f[g].y[d] >= z)
@@ -207,6 +204,9 @@ hsec_result *hx_result_new(const ctx *x, uint64_t steps)
     r->nregion = c->nregion;
     r->q = hx_calloc(a, c->n, sizeof *r->q);
     r->orders = hx_calloc(a, c->n, HSEC_ORDER_COUNT * sizeof *r->orders);
+    r->gnid = hx_alloc(a, (c->ngroup ? c->ngroup : 1) * sizeof *r->gnid);
+    if (r->gnid && c->ngroup)
+        memcpy(r->gnid, c->gnid, c->ngroup * sizeof *r->gnid);
     r->last = hx_calloc(a, c->ngroup, sizeof *r->last);
     r->peak = hx_calloc(a, c->ngroup, sizeof *r->peak);
     r->threat = hx_calloc(a, x->H, sizeof *r->threat);
@@ -220,7 +220,7 @@ hsec_result *hx_result_new(const ctx *x, uint64_t steps)
     r->mask = hx_calloc(a, r->nmeasure ? r->nmeasure : 1, 1);
     for (size_t m = 0; r->mask && m < r->nmeasure; m++) /* the run's mask, remembered */
         r->mask[m] = (!x->active || x->active[m]) ? 1 : 0;
-    bool ok = r->q && r->orders && r->last && r->peak && r->threat && r->region && r->group &&
+    bool ok = r->q && r->orders && r->gnid && r->last && r->peak && r->threat && r->region && r->group &&
               r->warn && r->peakthr && r->popshare && r->score && r->mask;
     for (size_t i = 0; ok && i < c->ngroup * HSEC_DIM_COUNT; i++)
         r->warn[i] = -1;
@@ -267,6 +267,7 @@ void hx_result_free(hsec_result *r)
     hx_free(a, r->orders);
     hx_free(a, r->rec);
     hx_free(a, r->series);
+    hx_free(a, r->gnid);
     hx_free(a, r->last);
     hx_free(a, r->peak);
     hx_free(a, r->threat);

@@ -134,7 +134,7 @@ static inline void block(const hsec_compiled *c, size_t k, bool reverse, size_t 
         *b0 = c->services[c->sord[k]].node;
         *b1 = *b0 + 1;
     } else {
-        *b0 = c->groups[c->gord[k - c->nservice]].node;
+        *b0 = c->groups[k - c->nservice].node;
         *b1 = *b0 + BMAX;
     }
 }

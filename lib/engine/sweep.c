@@ -143,22 +143,21 @@ int hx_chunks(ctx *x)
     x->acc_sum = hx_calloc(x->a, x->npart, sizeof *x->acc_sum);
     if (!x->crow || !x->cgrp || !x->cw || !x->part || !x->acc_sum)
         return HSEC_ENOMEM;
-    /* the groups by node (gord); a boundary inside a group moves to the
-     * group's end */
-    const uint32_t *go = c->gord;
+    /* groups are in the order of their nodes (model.h); a boundary inside
+     * a group moves to the group's end */
     size_t k = 0, g = 0, row = 0;
     while (row < n || k == 0) {
         x->crow[k] = row;
-        while (g < c->ngroup && c->groups[go[g]].node < row)
+        while (g < c->ngroup && c->groups[g].node < row)
             g++;
         x->cgrp[k] = g;
         x->cw[k] = hx_walk_at(x, row);
         size_t end = row + HX_CHUNK_ROWS < n ? row + HX_CHUNK_ROWS : n;
         size_t gg = g;
-        while (gg < c->ngroup && (size_t)c->groups[go[gg]].node + HSEC_DIM_COUNT <= end)
+        while (gg < c->ngroup && (size_t)c->groups[gg].node + HSEC_DIM_COUNT <= end)
             gg++;
-        if (gg < c->ngroup && c->groups[go[gg]].node < end)
-            end = (size_t)c->groups[go[gg]].node + HSEC_DIM_COUNT;
+        if (gg < c->ngroup && c->groups[gg].node < end)
+            end = (size_t)c->groups[gg].node + HSEC_DIM_COUNT;
         row = end;
         k++;
     }

@@ -112,13 +112,51 @@ typedef struct byname {
     uint32_t idx;
 } byname;
 
+/* Ids in natural order: runs of digits compare as numbers ("d9" before
+ * "d10"), so that numbered districts and groups, whose neighbours are
+ * usually near in number, stay near; ids equal as numbers ("d07", "d7")
+ * fall back to their bytes, so the order stays total. */
+static int natural_cmp(const char *a, const char *b)
+{
+    const char *x = a, *y = b;
+    while (*x && *y) {
+        bool dx = *x >= '0' && *x <= '9', dy = *y >= '0' && *y <= '9';
+        if (dx && dy) {
+            while (*x == '0')
+                x++;
+            while (*y == '0')
+                y++;
+            size_t nx = 0, ny = 0;
+            while (x[nx] >= '0' && x[nx] <= '9')
+                nx++;
+            while (y[ny] >= '0' && y[ny] <= '9')
+                ny++;
+            if (nx != ny)
+                return nx < ny ? -1 : 1;
+            int d = memcmp(x, y, nx);
+            if (d)
+                return d;
+            x += nx;
+            y += ny;
+            continue;
+        }
+        if (*x != *y)
+            return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
+        x++;
+        y++;
+    }
+    if (*x || *y)
+        return *x ? 1 : -1;
+    return strcmp(a, b);
+}
+
 static int byname_cmp(const void *pa, const void *pb)
 {
-    return strcmp(((const byname *)pa)->id, ((const byname *)pb)->id);
+    return natural_cmp(((const byname *)pa)->id, ((const byname *)pb)->id);
 }
 
 /* Sort v[0..n) (indices of regions, groups or services) by their ids,
- * id(c, v[i]). Ids are unique, so the order is total. HSEC_ENOMEM on
+ * id(c, v[i]), in natural order. Ids are unique, so the order is total. HSEC_ENOMEM on
  * allocation failure. */
 static int by_id(const hsec_allocator *a, const hsec_compiled *c, uint32_t *v, size_t n,
                  const char *(*id)(const hsec_compiled *, uint32_t))
@@ -262,20 +300,23 @@ static int renumber(const hsec_allocator *a, void **v, size_t size, const uint32
  * the order it lists things in, and near what they exchange with: the
  * national services by id, then each region in the preorder (children by
  * id): its own services by id, then its own groups by id, each group's
- * seven nodes together. The nodes arrive numbered as the API numbers them
- * (groups and services in the order added); c->uid and c->nid map between
- * the two, and the node arrays and the entities' nodes are renumbered.
+ * seven nodes together (ids in natural order: natural_cmp). The nodes
+ * arrive numbered as the API numbers them (groups and services in the
+ * order added); c->uid and c->nid map between the two, and the node arrays
+ * and the entities' nodes are renumbered. The groups are put in the order
+ * of their nodes too (c->guid and c->gnid map their numbers).
  */
 static int number_nodes(const hsec_allocator *a, hsec_compiled *c)
 {
     const size_t n = c->n, R = c->nregion;
     c->uid = hx_alloc(a, (n ? n : 1) * sizeof *c->uid);
     c->nid = hx_alloc(a, (n ? n : 1) * sizeof *c->nid);
-    c->gord = hx_alloc(a, (c->ngroup ? c->ngroup : 1) * sizeof *c->gord);
+    c->guid = hx_alloc(a, (c->ngroup ? c->ngroup : 1) * sizeof *c->guid);
+    c->gnid = hx_alloc(a, (c->ngroup ? c->ngroup : 1) * sizeof *c->gnid);
     c->sord = hx_alloc(a, (c->nservice ? c->nservice : 1) * sizeof *c->sord);
     uint32_t *nat = hx_alloc(a, (c->nservice ? c->nservice : 1) * sizeof *nat);
     int rc = HSEC_ENOMEM;
-    if (!c->uid || !c->nid || !c->gord || !c->sord || !nat)
+    if (!c->uid || !c->nid || !c->guid || !c->gnid || !c->sord || !nat)
         goto done;
     size_t nn = 0;
     for (size_t s = 0; s < c->nservice; s++)
@@ -305,7 +346,7 @@ static int number_nodes(const hsec_allocator *a, hsec_compiled *c)
                 c->nid[u + d] = next;
                 c->uid[next++] = u + d;
             }
-            c->gord[gi++] = g;
+            c->guid[gi++] = g;
         }
     }
     void **arrays[] = {(void **)&c->v,  (void **)&c->k,  (void **)&c->tau, (void **)&c->init,
@@ -319,7 +360,19 @@ static int number_nodes(const hsec_allocator *a, hsec_compiled *c)
         c->groups[g].node = c->nid[c->groups[g].node];
     for (size_t s = 0; s < c->nservice; s++)
         c->services[s].node = c->nid[c->services[s].node];
-    hx_steps += n;
+    /* the groups themselves by node: the report walks them with the rows */
+    cgroup *byn = hx_alloc(a, (c->ngroup ? c->ngroup : 1) * sizeof *byn);
+    if (!byn)
+        goto done;
+    for (size_t k = 0; k < c->ngroup; k++) {
+        byn[k] = c->groups[c->guid[k]];
+        c->gnid[c->guid[k]] = (uint32_t)k;
+    }
+    hx_free(a, c->groups);
+    c->groups = byn;
+    for (size_t k = 0; k < c->ngroup; k++)
+        c->gbypre[k] = c->gnid[c->gbypre[k]];
+    hx_steps += n + c->ngroup;
     rc = HSEC_OK;
 done:
     hx_free(a, nat);

@@ -51,7 +51,8 @@ void hsec_compiled_free(hsec_compiled *c)
     hx_free(a, atomic_load(&c->touser));
     hx_free(a, c->uid);
     hx_free(a, c->nid);
-    hx_free(a, c->gord);
+    hx_free(a, c->guid);
+    hx_free(a, c->gnid);
     hx_free(a, c->sord);
     hx_map_free(a, &c->map);
     hsec_allocator copy = c->a;
@@ -132,12 +133,13 @@ int hx_resolve_nodes(const hsec_compiled *c, const char *name, uint32_t **out, s
             sv[i] = c->services[sv[i]].node;
         *n += ns;
     }
-    if (ng) {
-        memcpy(tmp, c->gbypre + c->gfirst[lo], ng * sizeof *tmp);
+    if (ng) { /* in the order added: by the API's numbers */
+        for (size_t i = 0; i < ng; i++)
+            tmp[i] = c->guid[c->gbypre[c->gfirst[lo] + i]];
         qsort(tmp, ng, sizeof *tmp, index_cmp);
         for (size_t i = 0; i < ng; i++)
             for (uint32_t d = 0; d < HSEC_DIM_COUNT; d++)
-                (*out)[(*n)++] = c->groups[tmp[i]].node + d;
+                (*out)[(*n)++] = c->groups[c->gnid[tmp[i]]].node + d;
     }
     hx_free(&c->a, tmp);
     hx_steps += ns + ng;
@@ -305,41 +307,43 @@ size_t hsec_compiled_group_count(const hsec_compiled *c) { return c ? c->ngroup 
 
 const char *hsec_compiled_group_id(const hsec_compiled *c, size_t g)
 {
-    return c && g < c->ngroup ? c->groups[g].id : NULL;
+    return c && g < c->ngroup ? c->groups[c->gnid[g]].id : NULL;
 }
 
 size_t hsec_compiled_group_region(const hsec_compiled *c, size_t g)
 {
-    return c && g < c->ngroup ? c->groups[g].region : HSEC_NO_INDEX;
+    return c && g < c->ngroup ? c->groups[c->gnid[g]].region : HSEC_NO_INDEX;
 }
 
 size_t hsec_compiled_group_node(const hsec_compiled *c, size_t g)
 {
-    return c && g < c->ngroup ? c->uid[c->groups[g].node] : HSEC_NO_INDEX;
+    return c && g < c->ngroup ? c->uid[c->groups[c->gnid[g]].node] : HSEC_NO_INDEX;
 }
 
 double hsec_compiled_group_size(const hsec_compiled *c, size_t g)
 {
-    return c && g < c->ngroup ? c->groups[g].size : NAN;
+    return c && g < c->ngroup ? c->groups[c->gnid[g]].size : NAN;
 }
 
 int hsec_compiled_group_flags(unsigned *out, const hsec_compiled *c, size_t g)
 {
     if (!out || !in_range(c, "group", g, c ? c->ngroup : 0))
         return out ? HSEC_EINVAL : hx_fail(HSEC_EINVAL, "group_flags: out is NULL");
-    *out = c->groups[g].flags;
+    *out = c->groups[c->gnid[g]].flags;
     return HSEC_OK;
 }
 
 double hsec_compiled_group_weight(const hsec_compiled *c, size_t g, hsec_dimension d)
 {
-    return c && g < c->ngroup && (int)d >= 0 && d < HSEC_DIM_COUNT ? c->groups[g].w[d] : NAN;
+    return c && g < c->ngroup && (int)d >= 0 && d < HSEC_DIM_COUNT ? c->groups[c->gnid[g]].w[d]
+                                                                  : NAN;
 }
 
 double hsec_compiled_group_baseline(const hsec_compiled *c, size_t g, hsec_dimension d)
 {
-    return c && g < c->ngroup && (int)d >= 0 && d < HSEC_DIM_COUNT ? c->groups[g].base[d]
-                                                                  : NAN;
+    return c && g < c->ngroup && (int)d >= 0 && d < HSEC_DIM_COUNT
+               ? c->groups[c->gnid[g]].base[d]
+               : NAN;
 }
 
 size_t hsec_compiled_service_count(const hsec_compiled *c) { return c ? c->nservice : 0; }

@@ -131,10 +131,12 @@ struct hsec_compiled {
      * group's seven together, a function of the model and not of the order
      * it lists things in), and as the API numbers them outside (groups and
      * services in the order added, seven nodes per group): uid[i] is the
-     * API's number of node i, nid[u] the node the API numbers u. Every
-     * array and index above and below is the inside numbering, except
-     * where said. gord and sord are the groups and services by node. */
-    uint32_t *uid, *nid, *gord, *sord;
+     * API's number of node i, nid[u] the node the API numbers u. Groups are
+     * kept in the order of their nodes inside: guid[g] is the API's number
+     * of group g, gnid[u] the group the API numbers u. Every array and index
+     * above and below is the inside numbering, except where said. sord: the
+     * services by node (services keep the API's numbers). */
+    uint32_t *uid, *nid, *guid, *gnid, *sord;
     /* the API's number of each link (hx_link_touser), made when first
      * asked for: the one other field that changes after compile */
     _Atomic(size_t *) touser;

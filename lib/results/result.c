@@ -178,9 +178,9 @@ static const gfig *fig(const hsec_result *r, size_t g, hsec_at at)
         return NULL;
     }
     if (at == HSEC_AT_LAST)
-        return &r->last[g];
+        return &r->last[r->gnid[g]];
     if (at == HSEC_AT_PEAK)
-        return &r->peak[g];
+        return &r->peak[r->gnid[g]];
     hx_fail(HSEC_EINVAL, "at %d is neither HSEC_AT_LAST nor HSEC_AT_PEAK", (int)at);
     return NULL;
 }
@@ -247,7 +247,7 @@ int hsec_result_warning(int64_t *step, int64_t *lead, const hsec_result *r, size
         return HSEC_EINVAL;
     if ((int)d < 0 || d >= HSEC_DIM_COUNT)
         return hx_fail(HSEC_EINVAL, "warning: dimension %d is unknown", (int)d);
-    int64_t w = r->warn[group * HSEC_DIM_COUNT + (size_t)d];
+    int64_t w = r->warn[(size_t)r->gnid[group] * HSEC_DIM_COUNT + (size_t)d];
     if (step)
         *step = w;
     if (lead)
@@ -262,8 +262,9 @@ int hsec_result_threat_share(double *share, int *critical, const hsec_result *r,
         return HSEC_EINVAL;
     if (threat >= r->nthreat)
         return hx_fail(HSEC_EINVAL, "threat %zu is out of range (%zu)", threat, r->nthreat);
-    double hp = r->peak[group].Hp;
-    double x = hp > 0 ? r->peakthr[group * r->nthreat + threat] / hp : 0;
+    size_t g = r->gnid[group];
+    double hp = r->peak[g].Hp;
+    double x = hp > 0 ? r->peakthr[g * r->nthreat + threat] / hp : 0;
     if (share)
         *share = x;
     if (critical)
@@ -303,7 +304,7 @@ int hsec_result_group_score(double *score, int *insecure, const hsec_result *r, 
 {
     if (!fig(r, group, at))
         return HSEC_EINVAL;
-    double x = r->score[(size_t)at * r->ngroup + group];
+    double x = r->score[(size_t)at * r->ngroup + r->gnid[group]];
     if (score)
         *score = x;
     if (insecure)
@@ -335,7 +336,9 @@ int hsec_result_burden(double *out, const hsec_result *r, hsec_burden part, size
     case HSEC_BURDEN_THREAT: return entry(out, r->threat, index, r->nthreat, "threat");
     case HSEC_BURDEN_ACTOR: return entry(out, r->actor, index, HSEC_THREAT_ACTOR_COUNT, "actor");
     case HSEC_BURDEN_REGION: return entry(out, r->region, index, r->nregion, "region");
-    case HSEC_BURDEN_GROUP: return entry(out, r->group, index, r->ngroup, "group");
+    case HSEC_BURDEN_GROUP:
+        return entry(out, r->group, index < r->ngroup ? r->gnid[index] : index, r->ngroup,
+                     "group");
     }
     return hx_fail(HSEC_EINVAL, "burden: part %d is unknown", (int)part);
 }

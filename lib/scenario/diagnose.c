@@ -152,11 +152,13 @@ static int empty_groups(hsec_scenario *s)
 {
     const hsec_compiled *c = s->c;
     int rc = HSEC_OK;
-    for (size_t g = 0; !rc && g < c->ngroup; g++)
-        if (c->groups[g].size == 0)
+    for (size_t u = 0; !rc && u < c->ngroup; u++) { /* in the order added */
+        const cgroup *g = &c->groups[c->gnid[u]];
+        if (g->size == 0)
             rc = hx_diag_add(&s->a, &s->diag, HSEC_WARN_EMPTY_GROUP,
                              "group \"%s\" has size 0: it counts for nothing in the burden",
-                             c->groups[g].id);
+                             g->id);
+    }
     return rc;
 }
 
