@@ -19,13 +19,13 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
     bool dynamic = s->opt[HSEC_OPT_MODE] == HSEC_MODE_DYNAMIC;
     uint64_t steps = dynamic ? (uint64_t)s->opt[HSEC_OPT_STEPS] : 0;
     uint64_t H = s->nthreat, S = H + 1, P = 4 + S, G = 3 + S; /* S: with an initial part */
-    /* state, two gather vectors, recovery and onset rates */
-    uint64_t b = hx_mul_add(c->n, (P + 2 * G + 2) * sizeof(double), 0);
+    /* the state, twice in a dynamic run; recovery and onset rates */
+    uint64_t b = hx_mul_add(c->n, ((dynamic ? 2 : 1) * P + 2) * sizeof(double), 0);
     /* the lag ring, for the sources of lagged links */
     uint64_t ring = 0;
-    if (dynamic && c->maxlag)
+    if (dynamic && c->maxlag) /* and the list of lagged links */
         ring = hx_mul_add(hx_mul_add(hx_ring_slots(c, steps), c->nlagsrc, 0), G * sizeof(double),
-                          0);
+                          hx_mul_add(c->nlagged, sizeof(hx_lagged), 0));
     b = hx_mul_add(1, ring, b);
     /* a static solve: A' assembled, the solutions and right-hand sides of
      * the total and each threat's part, the orders' products */

@@ -38,9 +38,9 @@ void hx_ctx_free(ctx *x)
     hx_free(x->a, x->part);
     hx_free(x->a, x->acc_sum);
     hx_free(x->a, x->st);
-    hx_free(x->a, x->gv);
-    hx_free(x->a, x->gv2);
+    hx_free(x->a, x->nx);
     hx_free(x->a, x->ring);
+    hx_free(x->a, x->lagged);
     hx_free(x->a, x->kb);
     hx_free(x->a, x->ko);
     hx_free(x->a, x->mfac);

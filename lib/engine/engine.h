@@ -16,10 +16,10 @@
  * (orders 1, 2, 3, 4+) and one part per source of degradation (each
  * threat, and the initial degradation in dynamic mode), so that the orders
  * and the per-threat split come out of a single pass over the matrix. A
- * source node exposes a "gather" vector (q1, q2, q3 + q4, parts...) that
- * its links read; it is double-buffered, since the update is a Jacobi step.
- * Links with a lag read the gather vector of an earlier step from a ring
- * buffer kept only for the nodes that are sources of lagged links.
+ * link reads its source's q1, q2, q3 + q4 and parts (the "gather" values)
+ * from the state, which is double-buffered, since the update is a Jacobi
+ * step. Links with a lag read the gather values of an earlier step from a
+ * ring buffer kept only for the nodes that are sources of lagged links.
  *
  *   dynamic      q(t+1) = q + K (A' q_lag + c - q), K a node's onset rate
  *                when its target is above q, else its recovery rate
@@ -126,7 +126,14 @@ int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *x);
 /* Pointers into the scenario's sorted target lists, advanced with the sweep. */
 typedef struct walk {
     size_t tt, dec, red, shd, rec;
+    size_t lg; /* the next lagged link (ctx.lagged) */
 } walk;
+
+/* A link with a lag, as a run reads it: link e, whose source's history is
+ * slot h of each step's ring, `lag` steps back (at most the ring's reach). */
+typedef struct hx_lagged {
+    uint32_t e, h, lag;
+} hx_lagged;
 
 struct pool;
 
@@ -138,10 +145,15 @@ typedef struct ctx {
     bool dynamic, bounded, uselag;
     size_t n, H, S, P, G;
     bool has_init;
-    double *st;       /* n * P */
-    double *gv, *gv2; /* n * G */
+    /* the state, n * P: st the current step's, nx the next one's while a
+     * step makes it (swapped after each step); rep the one reports read.
+     * A link reads its source's q1, q2, q3 + q4 and parts from st. */
+    double *st, *nx;
+    const double *rep;
     double *ring;     /* R * nlagsrc * G */
     size_t R;
+    hx_lagged *lagged; /* the links with a lag, by link (dynamic runs with lags) */
+    size_t nlagged;
     const double *w;   /* link weights in force: the model's or drawn */
     const double *mag; /* threat target magnitudes: the scenario's or drawn (NULL) */
     double *kb;   /* base recovery rate per node */
@@ -211,6 +223,15 @@ static inline walk hx_walk_at(const ctx *x, size_t i0)
     w.red = hx_lower(s->mt[HSEC_REDUCE_VULNERABILITY], s->nmt[HSEC_REDUCE_VULNERABILITY], i0);
     w.shd = hx_lower(s->mt[HSEC_SHIELD], s->nmt[HSEC_SHIELD], i0);
     w.rec = hx_lower(s->mt[HSEC_RECOVER], s->nmt[HSEC_RECOVER], i0);
+    size_t lo = 0, hi = x->nlagged, e0 = x->c->rowp[i0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->lagged[mid].e < e0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    w.lg = lo;
     return w;
 }
 
@@ -243,20 +264,6 @@ static inline void hx_node_coeffs(const ctx *x, walk *w, size_t i, double *vt, d
     *vt = v;
     *pass = p;
     *k = kk < 1 ? kk : 1;
-}
-
-/* The gather vector link e reads at step t; tmod = t mod R. */
-static inline const double *hx_source(const ctx *x, size_t e, size_t tmod)
-{
-    const hsec_compiled *c = x->c;
-    uint32_t j = c->col[e];
-    if (x->uselag && c->lag[e]) {
-        /* a lag beyond the ring reads the initial state, as R - 2 does */
-        size_t lag = c->lag[e] < x->R - 1 ? c->lag[e] : x->R - 2;
-        size_t slot = tmod >= lag ? tmod - lag : tmod + x->R - lag;
-        return x->ring + (slot * c->nlagsrc + c->hidx[j]) * x->G;
-    }
-    return x->gv + (size_t)j * x->G;
 }
 
 /* A node's total q; in bounded mode exactly within [0,1] (rescaled parts

@@ -27,7 +27,7 @@ void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int ban
     double frac[HSEC_DIM_COUNT], y7[HSEC_DIM_COUNT], po[HSEC_DIM_COUNT][HSEC_ORDER_COUNT];
     for (size_t g = x->cgrp[k]; g < x->cgrp[k + 1]; g++) {
         const cgroup *cg = &c->groups[g];
-        const double *qg = x->st + (size_t)cg->node * P;
+        const double *qg = x->rep + (size_t)cg->node * P;
         double Hg = 0, Hb = 0, Hp = 0, o0 = 0, o1 = 0, o2 = 0, o3 = 0, gi = 0;
         for (int d = 0; d < HSEC_DIM_COUNT; d++) {
             const double *q = qg + (size_t)d * P;

@@ -54,8 +54,8 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     int rc = HSEC_ENOMEM;
     hsec_result *r = NULL;
     x.st = hx_calloc(x.a, x.n, x.P * sizeof(double));
-    x.gv = hx_calloc(x.a, x.n, x.G * sizeof(double));
-    x.gv2 = hx_calloc(x.a, x.n, x.G * sizeof(double));
+    x.nx = x.dynamic ? hx_calloc(x.a, x.n, x.P * sizeof(double)) : NULL;
+    x.rep = x.st;
     x.kb = hx_calloc(x.a, x.n, sizeof(double));
     x.ko = hx_calloc(x.a, x.n, sizeof(double));
     x.mfac = hx_calloc(x.a, s->nmeasure, sizeof(double));
@@ -63,10 +63,26 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     x.acc = hx_calloc(x.a, x.G, sizeof(double));
     x.tg = hx_calloc(x.a, x.P, sizeof(double));
     x.cbuf = hx_calloc(x.a, x.S + 1, sizeof(double));
-    if (!x.st || !x.gv || !x.gv2 || !x.kb || !x.ko || !x.mfac || !x.thr || !x.acc || !x.tg ||
+    if (!x.st || (x.dynamic && !x.nx) || !x.kb || !x.ko || !x.mfac || !x.thr || !x.acc || !x.tg ||
         !x.cbuf)
         goto fail;
-    if (x.uselag) {
+    if (x.uselag) { /* the lagged links, their history slot and reach found once */
+        x.nlagged = c->nlagged;
+        if (c->nnz > UINT32_MAX) {
+            hx_setmsg(err, "a dynamic run with lags takes at most %u links; the model has %zu",
+                      (unsigned)UINT32_MAX, c->nnz);
+            rc = HSEC_ELIMIT;
+            goto fail;
+        }
+        if (!(x.lagged = hx_alloc(x.a, (x.nlagged ? x.nlagged : 1) * sizeof *x.lagged)))
+            goto fail;
+        for (size_t e = 0, k = 0; e < c->nnz; e++) {
+            if (!c->lag[e])
+                continue;
+            /* a lag beyond the ring reads the initial state, as R - 2 does */
+            size_t l = c->lag[e] < x.R - 1 ? c->lag[e] : x.R - 2;
+            x.lagged[k++] = (hx_lagged){(uint32_t)e, c->hidx[c->col[e]], (uint32_t)l};
+        }
         size_t per = c->nlagsrc * x.G;
         if (per && x.R > SIZE_MAX / per)
             goto fail;
@@ -95,17 +111,17 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     if (x.dynamic) {
         for (size_t i = 0; i < x.n; i++) { /* q1(0) = q(0); the initial source too */
             x.st[i * x.P] = c->init[i];
-            x.gv[i * x.G] = c->init[i];
-            if (x.has_init) {
+            if (x.has_init)
                 x.st[i * x.P + x.P - 1] = c->init[i];
-                x.gv[i * x.G + x.G - 1] = c->init[i];
-            }
         }
-        for (size_t slot = 0; slot < x.R; slot++)
+        for (size_t slot = 0; slot < x.R; slot++) /* the history: q(0) throughout */
             for (size_t i = 0; i < x.n; i++)
-                if (c->hidx[i] != HX_NONE)
-                    memcpy(x.ring + (slot * c->nlagsrc + c->hidx[i]) * x.G, x.gv + i * x.G,
-                           x.G * sizeof(double));
+                if (c->hidx[i] != HX_NONE) {
+                    double *g = x.ring + (slot * c->nlagsrc + c->hidx[i]) * x.G;
+                    g[0] = c->init[i];
+                    if (x.has_init)
+                        g[x.G - 1] = c->init[i];
+                }
         uint64_t bs = (uint64_t)s->opt[HSEC_OPT_BAND_SHORT];
         uint64_t bm = (uint64_t)s->opt[HSEC_OPT_BAND_MEDIUM];
         hx_record(&x, r, 0, steps);

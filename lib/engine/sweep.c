@@ -32,10 +32,14 @@ static HX_INLINE void sweep_body(ctx *x, uint64_t t, size_t i0, size_t i1, walk 
     double acc_local[HX_GMAX], tg_local[HX_GMAX + 1], cbuf_local[HX_GMAX];
     double *acc = G <= HX_GMAX ? acc_local : x->acc, *tg = G <= HX_GMAX ? tg_local : x->tg;
     double *cbuf = G <= HX_GMAX ? cbuf_local : x->cbuf;
-    const double *wts = x->w;
+    const double *wts = x->w, *st = x->st; /* read: step t; written: nx, step t + 1 */
+    double *nx = x->nx;
     const uint32_t *col = c->col;
     const size_t nnz = c->nnz;
-    size_t tmod = x->R ? (size_t)(t % x->R) : 0;
+    const size_t R = x->R, tmod = R ? (size_t)(t % R) : 0, per = c->nlagsrc * G;
+    const hx_lagged *lg = x->lagged;
+    const size_t nlg = x->nlagged;
+    size_t li = w.lg, next = lag && li < nlg ? lg[li].e : SIZE_MAX;
     /* the ring slot of step t + 1: no link reads it during this step */
     double *ring1 = lag ? x->ring + (size_t)((t + 1) % x->R) * c->nlagsrc * G : NULL;
     for (size_t i = i0; i < i1; i++) {
@@ -46,13 +50,26 @@ static HX_INLINE void sweep_body(ctx *x, uint64_t t, size_t i0, size_t i1, walk 
 #if defined(__GNUC__)
             /* the sources' values are scattered: ask for one a few links ahead */
             if (e + HX_AHEAD < nnz)
-                __builtin_prefetch(x->gv + (size_t)col[e + HX_AHEAD] * G);
+                __builtin_prefetch(st + (size_t)col[e + HX_AHEAD] * P);
 #endif
             double a = dec ? wts[e] * hx_link_pass(x, &w, e) : wts[e] * 1.0;
-            const double *src = lag ? hx_source(x, e, tmod) : x->gv + (size_t)col[e] * G;
+            if (lag && e == next) { /* an earlier step's values, from the ring */
+                size_t l = lg[li].lag, slot = tmod >= l ? tmod - l : tmod + R - l;
+                const double *src = x->ring + slot * per + (size_t)lg[li].h * G;
+                next = ++li < nlg ? lg[li].e : SIZE_MAX;
+                HX_UNROLL
+                for (size_t p = 0; p < G; p++)
+                    acc[p] += a * src[p];
+                continue;
+            }
+            /* the source's state: orders 3 and 4+ propagate together */
+            const double *src = st + (size_t)col[e] * P;
+            acc[0] += a * src[0];
+            acc[1] += a * src[1];
+            acc[2] += a * (src[2] + src[3]);
             HX_UNROLL
-            for (size_t p = 0; p < G; p++)
-                acc[p] += a * src[p];
+            for (size_t p = 3; p < G; p++)
+                acc[p] += a * src[p + 1];
         }
         double vt, pass, k;
         hx_node_coeffs(x, &w, i, &vt, &pass, &k);
@@ -72,7 +89,7 @@ static HX_INLINE void sweep_body(ctx *x, uint64_t t, size_t i0, size_t i1, walk 
         HX_UNROLL
         for (size_t p = 3; p < G; p++)
             tg[p + 1] = vt * acc[p] + f * cbuf[p - 3];
-        double *q = x->st + i * P;
+        const double *q = st + i * P;
         /* rising: the onset rate; falling or still: the recovery rate */
         if (tg[0] + tg[1] + tg[2] + tg[3] > q[0] + q[1] + q[2] + q[3])
             k = x->ko[i];
@@ -95,21 +112,18 @@ static HX_INLINE void sweep_body(ctx *x, uint64_t t, size_t i0, size_t i1, walk 
                     tg[p] *= sc;
             }
         }
+        double *out = nx + i * P;
         HX_UNROLL
         for (size_t p = 0; p < P; p++)
-            q[p] = tg[p];
-        double *g = x->gv2 + i * G;
-        g[0] = tg[0];
-        g[1] = tg[1];
-        g[2] = tg[2] + tg[3];
-        HX_UNROLL
-        for (size_t p = 3; p < G; p++)
-            g[p] = tg[p + 1];
+            out[p] = tg[p];
         if (lag && c->hidx[i] != HX_NONE) { /* kept for the links that read it later */
             double *rg = ring1 + (size_t)c->hidx[i] * G;
+            rg[0] = tg[0];
+            rg[1] = tg[1];
+            rg[2] = tg[2] + tg[3];
             HX_UNROLL
-            for (size_t p = 0; p < G; p++)
-                rg[p] = g[p];
+            for (size_t p = 3; p < G; p++)
+                rg[p] = tg[p + 1];
         }
     }
 }
@@ -189,13 +203,15 @@ void hx_step(ctx *x, hsec_result *r, uint64_t t, int band, bool last)
     x->res = r;
     x->band = band;
     x->last = last;
+    x->rep = x->nx; /* the chunks report the state they make */
     if (x->T > 1)
         hx_pool_step(x);
     else
         for (size_t k = 0; k < x->nchunk; k++)
             hx_step_chunk(x, k);
-    double *tmp = x->gv;
-    x->gv = x->gv2;
-    x->gv2 = tmp;
+    double *tmp = x->st;
+    x->st = x->nx;
+    x->nx = tmp;
+    x->rep = x->st;
     hx_report_sum(x, r, band);
 }

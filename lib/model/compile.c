@@ -694,6 +694,7 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
                 c->selfw[i] = L.w[e];
             if (L.lag[e] > c->maxlag)
                 c->maxlag = L.lag[e];
+            c->nlagged += L.lag[e] != 0;
         }
     }
     if (c->maxlag) {

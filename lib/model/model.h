@@ -105,7 +105,7 @@ struct hsec_compiled {
     uint32_t *lag; /* NULL when every lag is 0 */
     uint32_t maxlag;
     uint32_t *hidx; /* history slot of a lagged link's source, or HX_NONE */
-    size_t nlagsrc;
+    size_t nlagsrc, nlagged; /* sources of lagged links; links with a lag */
     /* per node, as given (ko, tauo: HX_UNSET when not given) */
     double *v, *k, *tau, *init, *selfw, *ko, *tauo;
     char **names;
