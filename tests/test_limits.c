@@ -349,6 +349,24 @@ static void documents_counted(void **state)
     assert_non_null(strstr(hsec_last_errmsg(), "HSEC_LIMIT_MEMORY"));
     hsec_result_free(r);
     hsec_scenario_free(s);
+
+    /* a large model whose run fits but whose whole results document would
+     * not: it loads (the document grows with the model, not beyond it),
+     * runs, and only the writer refuses */
+    text t = {0};
+    put(&t, "{\"hsec\":1,\"regions\":[{\"id\":\"r\"}],\"groups\":[");
+    for (int g = 0; g < 3000; g++)
+        put(&t, "%s{\"id\":\"g%d\",\"region\":\"r\",\"size\":10}", g ? "," : "", g);
+    put(&t, "],\"threats\":[{\"id\":\"t\",\"targets\":[{\"node\":\"r\","
+            "\"magnitude\":0.5}]}]}");
+    OK(load_capped(&s, &cap, t.p, msg, (uint64_t)24 << 20));
+    r = run_ok(s);
+    assert_int_equal(hsec_doc_results_json(&json, &len, r, s), HSEC_ELIMIT);
+    assert_null(json);
+    assert_non_null(strstr(hsec_last_errmsg(), "results: the document would take"));
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+    free(t.p);
 }
 
 /* A stream that is not a document is refused at its first byte; a

@@ -270,6 +270,12 @@ static int compare_fit(const hsec_scenario *s, uint64_t runs)
     return doc_fits(s, "compare", mul_add(entries, 12, 0), entries);
 }
 
+/* At load, the parts of the documents that grow beyond the scenario's own
+ * size (the recorded series: steps times nodes; a comparison: packages
+ * times groups) are checked, so that a small document asking for a huge
+ * one is refused at once; the parts that grow with the model alone are
+ * left to the writers, which check the whole before building (a national
+ * model loads whether or not its results document would fit). */
 int hd_documents_fit(const hsec_scenario *s)
 {
     double mode = 0, steps = 0;
@@ -278,8 +284,9 @@ int hd_documents_fit(const hsec_scenario *s)
     size_t nrec = 0;
     hsec_scenario_recorded(s, &nrec);
     uint64_t series = mode == HSEC_MODE_DYNAMIC ? mul_add(nrec, (uint64_t)steps + 1, 0) : 0;
-    int rc = results_fit(s, series);
-    return rc ? rc : compare_fit(s, 1 + hsec_scenario_package_count(s));
+    int rc = doc_fits(s, "results", series, nrec);
+    size_t packages = hsec_scenario_package_count(s);
+    return rc || !packages ? rc : compare_fit(s, 1 + packages);
 }
 
 int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)

@@ -364,6 +364,7 @@ typedef struct hx_gs {
     double change;       /* out: the last change when the cap stopped it */
     int inner;           /* inner passes over a block at most (0: the default) */
     double *scratch;
+    const double *half;  /* half of each tolerance: an inner pass has settled */
     uint32_t *ilo, *ihi;
 } hx_gs;
 /* HSEC_OK; HSEC_ENOCONV at the cap or on NaN; HSEC_ECANCELED through cx's

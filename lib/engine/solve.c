@@ -177,6 +177,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
     const uint32_t *col = g->transpose ? g->m->tcol : g->m->col;
     const double *val = g->transpose ? g->m->tval : g->m->val;
     const uint32_t *ilo = g->ilo, *ihi = g->ihi;
+    const double *half = g->half;
     const size_t nb = c->nservice + c->ngroup;
     double ext[BMAX * HX_GMAX], old[BMAX * HX_GMAX], t[HX_GMAX];
     double *E = W <= HX_GMAX ? ext : g->scratch, *O = W <= HX_GMAX ? old : g->scratch + BMAX * W;
@@ -209,7 +210,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
         }
         /* its own links, by passes until they settle */
         for (int pass = 0; pass < g->inner; pass++) {
-            double pch = 0;
+            bool moved = false;
             for (size_t i = b0; i < b1; i++) {
                 const double *e_ = E + (i - b0) * W;
                 for (size_t r = 0; r < W; r++)
@@ -226,14 +227,12 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
                     T[0] = 1;
                 double *xi = x + i * W;
                 for (size_t r = 0; r < W; r++) {
-                    /* equal values (an overflow to inf too) have not moved */
-                    double d = T[r] == xi[r] ? 0 : fabs(T[r] - xi[r]) / g->tol[r];
-                    if (d > pch || d != d)
-                        pch = d;
+                    /* settled: within half the tolerance (NaN has not) */
+                    moved = moved || !(fabs(T[r] - xi[r]) <= half[r]);
                     xi[r] = T[r];
                 }
             }
-            if (!inner || !(pch > 0.5))
+            if (!inner || !moved)
                 break;
         }
         for (size_t i = b0; i < b1; i++)
@@ -286,12 +285,15 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
 {
     const size_t W = g->W;
     int rc = HSEC_OK;
-    g->scratch = hx_calloc(g->m->a, 3 * BMAX * W + 2 * W, sizeof(double));
+    g->scratch = hx_calloc(g->m->a, 3 * BMAX * W + 3 * W, sizeof(double));
     if (!g->scratch) {
         hx_setmsg(err, "out of memory");
         return HSEC_ENOMEM;
     }
-    double *ch = g->scratch + 3 * BMAX * W, *res = ch + W;
+    double *ch = g->scratch + 3 * BMAX * W, *res = ch + W, *half = res + W;
+    for (size_t r = 0; r < W; r++)
+        half[r] = 0.5 * g->tol[r];
+    g->half = half;
     g->iterations = 0;
     if (!g->inner)
         g->inner = INNER;
