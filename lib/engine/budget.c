@@ -35,14 +35,17 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
     /* the result: totals and orders per node, figures per group, threat
      * shares, and the recorded series */
     uint64_t before = b;
-    b = hx_mul_add(c->n, (1 + HSEC_ORDER_COUNT) * sizeof(double), b);
+    /* (in a dynamic run, totals and orders take over the spare state) */
+    uint64_t spare = dynamic ? hx_mul_add(c->n, P * sizeof(double), 0) : 0;
+    if (!dynamic)
+        b = hx_mul_add(c->n, (1 + HSEC_ORDER_COUNT) * sizeof(double), b);
     b = hx_mul_add(c->ngroup,
                    2 * sizeof(gfig) + (1 + HSEC_DIM_COUNT + 2 + (H ? H : 1)) * sizeof(double), b);
     b = hx_mul_add(H + c->nregion + s->nmeasure, 2 * sizeof(double), b);
     uint64_t series = dynamic ? hx_mul_add(s->nrec, hx_mul_add(steps, 1, 1), 0) : 0;
     z->series = hx_mul_add(series, sizeof(double), 0);
     b = hx_mul_add(1, z->series, b);
-    z->result = b - before;
+    z->result = hx_mul_add(1, spare, b - before);
     /* the diagnosis's reachability pass */
     b = hx_mul_add(hx_mul_add(c->n, 3, c->nnz + 1), sizeof(size_t), b);
     z->run = b;

@@ -202,8 +202,14 @@ hsec_result *hx_result_new(const ctx *x, uint64_t steps)
     r->ngroup = c->ngroup;
     r->nthreat = x->H;
     r->nregion = c->nregion;
-    r->q = hx_calloc(a, c->n, sizeof *r->q);
-    r->orders = hx_calloc(a, c->n, HSEC_ORDER_COUNT * sizeof *r->orders);
+    /* every node's orders, then its total, in one block (orders owns it);
+     * a dynamic run hands over its spare state buffer at the end instead
+     * (run.c), so that the two are never held at once */
+    size_t per = HSEC_ORDER_COUNT + 1;
+    if (!x->dynamic || x->P < per) {
+        r->orders = hx_calloc(a, c->n ? c->n : 1, per * sizeof *r->orders);
+        r->q = r->orders ? r->orders + HSEC_ORDER_COUNT * c->n : NULL;
+    }
     r->gnid = hx_alloc(a, (c->ngroup ? c->ngroup : 1) * sizeof *r->gnid);
     if (r->gnid && c->ngroup)
         memcpy(r->gnid, c->gnid, c->ngroup * sizeof *r->gnid);
@@ -220,7 +226,7 @@ hsec_result *hx_result_new(const ctx *x, uint64_t steps)
     r->mask = hx_calloc(a, r->nmeasure ? r->nmeasure : 1, 1);
     for (size_t m = 0; r->mask && m < r->nmeasure; m++) /* the run's mask, remembered */
         r->mask[m] = (!x->active || x->active[m]) ? 1 : 0;
-    bool ok = r->q && r->orders && r->gnid && r->last && r->peak && r->threat && r->region && r->group &&
+    bool ok = (r->orders || (x->dynamic && x->P >= per)) && r->gnid && r->last && r->peak && r->threat && r->region && r->group &&
               r->warn && r->peakthr && r->popshare && r->score && r->mask;
     for (size_t i = 0; ok && i < c->ngroup * HSEC_DIM_COUNT; i++)
         r->warn[i] = -1;
@@ -263,8 +269,7 @@ void hx_result_free(hsec_result *r)
     if (!r)
         return;
     const hsec_allocator *a = &r->a;
-    hx_free(a, r->q);
-    hx_free(a, r->orders);
+    hx_free(a, r->orders); /* r->q too */
     hx_free(a, r->rec);
     hx_free(a, r->series);
     hx_free(a, r->gnid);

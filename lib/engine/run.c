@@ -159,6 +159,11 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         hx_report(&x, r, 0, -1, true);
     }
 
+    if (!r->orders) { /* the spare state buffer becomes the result's (report.c) */
+        r->orders = x.nx;
+        r->q = x.nx + HSEC_ORDER_COUNT * x.n;
+        x.nx = NULL;
+    }
     for (size_t i = 0; i < x.n; i++) { /* handed out as the API numbers nodes */
         const double *q = x.st + i * x.P;
         size_t u = c->uid[i];
