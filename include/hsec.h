@@ -643,7 +643,9 @@ HSEC_API const size_t *hsec_scenario_recorded(const hsec_scenario *s, size_t *co
  * Run the scenario. Static mode solves the equilibrium (linear: refuses
  * with HSEC_ENOCONV when the spectral radius of A' is not below 1);
  * dynamic mode steps the DIIM. The scenario is unchanged and may be run
- * again. Free *out with hsec_result_free.
+ * again. Free *out with hsec_result_free; a result holds a reference to
+ * the compiled model, which lives until its last scenario and result are
+ * freed.
  */
 HSEC_API int hsec_scenario_run(hsec_result **out, hsec_scenario *s);
 /* Run with only some measures in force: mask holds mask_len =

@@ -55,7 +55,8 @@ struct hsec_result {
     double *series; /* nrec * (steps + 1) in dynamic mode */
     size_t ngroup;
     uint32_t *gnid; /* the group the API numbers g: the per-group arrays are by node */
-    gfig *last, *peak;
+    const hsec_compiled *c; /* a reference: the groups' figures at the last step */
+    gfig *peak;
     double total, baseline, propagated, initial;
     double band[HSEC_BAND_COUNT], order[HSEC_ORDER_COUNT], actor[HSEC_THREAT_ACTOR_COUNT];
     size_t nthreat, nregion;
@@ -386,5 +387,7 @@ void hx_report_sum(const ctx *x, hsec_result *r, int band);
 void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last);
 /* Critical and pervasive threats, and Alkire-Foster counting, once the run is over. */
 void hx_summarise(const ctx *x, hsec_result *r);
+/* Group g's figures (inside numbering) at the last step, from the result. */
+void hx_last_fig(const hsec_result *r, size_t g, gfig *f);
 
 #endif

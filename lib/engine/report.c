@@ -15,6 +15,7 @@ enum { PART_ORDER = 0, PART_THREAT = HSEC_ORDER_COUNT };
  * sums of the burden when band >= -1 (-1: static, no band). */
 void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int band, bool last)
 {
+    (void)last;
     const hsec_compiled *c = x->c;
     const size_t P = x->P, H = x->H;
     const bool acc = band >= -1, warn = band != -1;
@@ -74,11 +75,11 @@ void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int ban
             bandsum += cg->size * Hp;
         }
         bool peak = t == 0 || Hg > r->peak[g].H;
-        if (!peak && !last)
+        if (!peak) /* (the last step's figures follow from the result: hx_last_fig) */
             continue;
         /* the figures written in place (a copy of the whole struct each
          * step of a rise cost more than the rest of the report) */
-        gfig *f = peak ? &r->peak[g] : &r->last[g];
+        gfig *f = &r->peak[g];
         f->step = t;
         f->H = Hg;
         f->Hp = Hp;
@@ -87,16 +88,12 @@ void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int ban
             for (int o = 0; o < HSEC_ORDER_COUNT; o++) /* the orders' parts, only when kept */
                 f->p[d * HSEC_ORDER_COUNT + o] = po[d][o];
         }
-        if (peak) {
-            for (size_t h = 0; h < H; h++) { /* each threat's part of Hp */
-                double part = 0;
-                for (int d = 0; d < HSEC_DIM_COUNT; d++)
-                    part += cg->w[d] * frac[d] * qg[(size_t)d * P + 4 + h];
-                r->peakthr[g * H + h] = part;
-            }
+        for (size_t h = 0; h < H; h++) { /* each threat's part of Hp */
+            double part = 0;
+            for (int d = 0; d < HSEC_DIM_COUNT; d++)
+                part += cg->w[d] * frac[d] * qg[(size_t)d * P + 4 + h];
+            r->peakthr[g * H + h] = part;
         }
-        if (last && peak)
-            r->last[g] = *f;
     }
     for (int o = 0; o < HSEC_ORDER_COUNT; o++)
         sum[PART_ORDER + o] = ord[o];
@@ -138,6 +135,35 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
     hx_report_sum(x, r, band);
 }
 
+/* Group g's figures at the last step, from the result's totals and
+ * orders (in the API's numbering), by the arithmetic of hx_report_chunk,
+ * so that they are what a report of the last step would have kept. */
+void hx_last_fig(const hsec_result *r, size_t g, gfig *f)
+{
+    const hsec_compiled *c = r->c;
+    const cgroup *cg = &c->groups[g];
+    double Hg = 0, Hp = 0;
+    for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+        size_t u = c->uid[cg->node + (size_t)d];
+        const double *q = r->orders + u * HSEC_ORDER_COUNT;
+        double qt = r->q[u], b = cg->base[d];
+        double y = b + qt < 1 ? b + qt : 1;
+        double p = y - b, w = cg->w[d];
+        double left = p; /* orders: by precedence, order 1 first */
+        for (int o = 0; o < HSEC_ORDER_COUNT - 1; o++) {
+            f->p[d * HSEC_ORDER_COUNT + o] = q[o] < left ? q[o] : left;
+            left -= f->p[d * HSEC_ORDER_COUNT + o];
+        }
+        f->p[d * HSEC_ORDER_COUNT + HSEC_ORDER_COUNT - 1] = left;
+        f->y[d] = y;
+        Hg += w * y;
+        Hp += w * p;
+    }
+    f->step = r->mode == HSEC_MODE_DYNAMIC ? r->steps : 0;
+    f->H = Hg;
+    f->Hp = Hp;
+}
+
 /* Critical and pervasive threats, and Alkire-Foster counting, from the
  * group figures once the run is over. */
 void hx_summarise(const ctx *x, hsec_result *r)
@@ -170,12 +196,17 @@ void hx_summarise(const ctx *x, hsec_result *r)
         r->popshare[h] = pop > 0 ? in / pop : 0;
     }
     for (int at = 0; at < 2; at++) {
-        const gfig *f = at == 0 ? r->last : r->peak;
         double poor = 0, sum = 0;
         for (size_t g = 0; g < c->ngroup; g++) {
+            gfig last;
+            const gfig *f = &r->peak[g];
+            if (at == 0) {
+                hx_last_fig(r, g, &last);
+                f = &last;
+            }
             double score = 0;
             for (int d = 0; d < HSEC_DIM_COUNT; d++)
-                if (f[g].y[d] >= z)
+                if (f->y[d] >= z)
                     score += c->groups[g].w[d];
             r->score[(size_t)at * c->ngroup + g] = score;
             if (score >= r->afk - HX_AF_SLACK) {
@@ -213,7 +244,8 @@ hsec_result *hx_result_new(const ctx *x, uint64_t steps)
     r->gnid = hx_alloc(a, (c->ngroup ? c->ngroup : 1) * sizeof *r->gnid);
     if (r->gnid && c->ngroup)
         memcpy(r->gnid, c->gnid, c->ngroup * sizeof *r->gnid);
-    r->last = hx_calloc(a, c->ngroup, sizeof *r->last);
+    hx_compiled_ref(c); /* the last step's figures are read through it */
+    r->c = c;
     r->peak = hx_calloc(a, c->ngroup, sizeof *r->peak);
     r->threat = hx_calloc(a, x->H, sizeof *r->threat);
     r->region = hx_calloc(a, c->nregion, sizeof *r->region);
@@ -226,7 +258,7 @@ hsec_result *hx_result_new(const ctx *x, uint64_t steps)
     r->mask = hx_calloc(a, r->nmeasure ? r->nmeasure : 1, 1);
     for (size_t m = 0; r->mask && m < r->nmeasure; m++) /* the run's mask, remembered */
         r->mask[m] = (!x->active || x->active[m]) ? 1 : 0;
-    bool ok = (r->orders || (x->dynamic && x->P >= per)) && r->gnid && r->last && r->peak && r->threat && r->region && r->group &&
+    bool ok = (r->orders || (x->dynamic && x->P >= per)) && r->gnid && r->peak && r->threat && r->region && r->group &&
               r->warn && r->peakthr && r->popshare && r->score && r->mask;
     for (size_t i = 0; ok && i < c->ngroup * HSEC_DIM_COUNT; i++)
         r->warn[i] = -1;
@@ -273,7 +305,7 @@ void hx_result_free(hsec_result *r)
     hx_free(a, r->rec);
     hx_free(a, r->series);
     hx_free(a, r->gnid);
-    hx_free(a, r->last);
+    hsec_compiled_free((hsec_compiled *)(uintptr_t)r->c);
     hx_free(a, r->peak);
     hx_free(a, r->threat);
     hx_free(a, r->region);

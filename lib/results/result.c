@@ -166,8 +166,9 @@ int hsec_result_series(const double **values, size_t *len, const hsec_result *r,
                    r->series ? "" : " (no series: a static run)");
 }
 
-/* The figures of a group at `at`, or NULL with the thread's message. */
-static const gfig *fig(const hsec_result *r, size_t g, hsec_at at)
+/* The figures of a group at `at` into *out (the last step's computed from
+ * the result), or NULL with the thread's message. */
+static const gfig *fig(const hsec_result *r, size_t g, hsec_at at, gfig *out)
 {
     if (!r) {
         hx_fail(HSEC_EINVAL, "the result is NULL");
@@ -177,8 +178,10 @@ static const gfig *fig(const hsec_result *r, size_t g, hsec_at at)
         hx_fail(HSEC_EINVAL, "group %zu is out of range (%zu)", g, r->ngroup);
         return NULL;
     }
-    if (at == HSEC_AT_LAST)
-        return &r->last[r->gnid[g]];
+    if (at == HSEC_AT_LAST) {
+        hx_last_fig(r, r->gnid[g], out);
+        return out;
+    }
     if (at == HSEC_AT_PEAK)
         return &r->peak[r->gnid[g]];
     hx_fail(HSEC_EINVAL, "at %d is neither HSEC_AT_LAST nor HSEC_AT_PEAK", (int)at);
@@ -202,7 +205,8 @@ static bool fits(const char *what, const double *p, size_t count, size_t want)
 int hsec_result_group(uint64_t *step, double *index, double *y, size_t y_count,
                       const hsec_result *r, size_t group, hsec_at at)
 {
-    const gfig *f = fig(r, group, at);
+    gfig buf;
+    const gfig *f = fig(r, group, at, &buf);
     if (!f || (y && !fits("group", y, y_count, HSEC_DIM_COUNT)))
         return HSEC_EINVAL;
     if (step)
@@ -218,7 +222,8 @@ int hsec_result_group(uint64_t *step, double *index, double *y, size_t y_count,
 int hsec_result_group_orders(double *p, size_t count, const hsec_result *r, size_t group,
                              hsec_at at)
 {
-    const gfig *f = fig(r, group, at);
+    gfig buf;
+    const gfig *f = fig(r, group, at, &buf);
     if (!f || !fits("group_orders", p, count, HSEC_DIM_COUNT * HSEC_ORDER_COUNT))
         return HSEC_EINVAL;
     for (size_t i = 0; i < count; i++)
@@ -229,7 +234,8 @@ int hsec_result_group_orders(double *p, size_t count, const hsec_result *r, size
 int hsec_result_group_freedoms(double *out, size_t count, const hsec_result *r, size_t group,
                                hsec_at at)
 {
-    const gfig *f = fig(r, group, at);
+    gfig buf;
+    const gfig *f = fig(r, group, at, &buf);
     if (!f || !fits("group_freedoms", out, count, HSEC_FREEDOM_COUNT))
         return HSEC_EINVAL;
     const double *y = f->y;
@@ -243,7 +249,8 @@ int hsec_result_group_freedoms(double *out, size_t count, const hsec_result *r, 
 int hsec_result_warning(int64_t *step, int64_t *lead, const hsec_result *r, size_t group,
                         hsec_dimension d)
 {
-    if (!fig(r, group, HSEC_AT_LAST))
+    gfig buf;
+    if (!fig(r, group, HSEC_AT_LAST, &buf))
         return HSEC_EINVAL;
     if ((int)d < 0 || d >= HSEC_DIM_COUNT)
         return hx_fail(HSEC_EINVAL, "warning: dimension %d is unknown", (int)d);
@@ -258,7 +265,8 @@ int hsec_result_warning(int64_t *step, int64_t *lead, const hsec_result *r, size
 int hsec_result_threat_share(double *share, int *critical, const hsec_result *r, size_t group,
                              size_t threat)
 {
-    if (!fig(r, group, HSEC_AT_PEAK))
+    gfig buf;
+    if (!fig(r, group, HSEC_AT_PEAK, &buf))
         return HSEC_EINVAL;
     if (threat >= r->nthreat)
         return hx_fail(HSEC_EINVAL, "threat %zu is out of range (%zu)", threat, r->nthreat);
@@ -302,7 +310,8 @@ int hsec_result_multidimensional(double *out, size_t count, const hsec_result *r
 int hsec_result_group_score(double *score, int *insecure, const hsec_result *r, size_t group,
                             hsec_at at)
 {
-    if (!fig(r, group, at))
+    gfig buf;
+    if (!fig(r, group, at, &buf))
         return HSEC_EINVAL;
     double x = r->score[(size_t)at * r->ngroup + r->gnid[group]];
     if (score)
