@@ -75,8 +75,8 @@ int hsec_scenario_coupling_with(double *dependency, double *influence,
         one[i] = 1;
     if (dependency || influence) { /* the diagonal a'_ii, one unit vector at a time */
         for (size_t i = 0; i < n; i++) {
-            if (s->c->selfw[i] == 0)
-                continue;
+            if (hx_find_link(s->c, (uint32_t)i, (uint32_t)i) == (size_t)-1)
+                continue; /* no self-link */
             e[i] = 1;
             hx_lin_apply(l, false, e, tmp);
             diag[i] = tmp[i];

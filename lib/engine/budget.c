@@ -19,8 +19,10 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
     bool dynamic = s->opt[HSEC_OPT_MODE] == HSEC_MODE_DYNAMIC;
     uint64_t steps = dynamic ? (uint64_t)s->opt[HSEC_OPT_STEPS] : 0;
     uint64_t H = s->nthreat, S = H + 1, P = 4 + S, G = 3 + S; /* S: with an initial part */
-    /* the state, twice in a dynamic run; recovery and onset rates */
-    uint64_t b = hx_mul_add(c->n, ((dynamic ? 2 : 1) * P + 2) * sizeof(double), 0);
+    /* the state, twice in a dynamic run; recovery and onset rates (onset
+     * rates of their own when some node's is given) */
+    uint64_t rates = (c->ko || c->tauo) ? 2 : 1;
+    uint64_t b = hx_mul_add(c->n, ((dynamic ? 2 : 1) * P + rates) * sizeof(double), 0);
     /* the lag ring, for the sources of lagged links */
     uint64_t ring = 0;
     if (dynamic && c->maxlag) /* and the list of lagged links */

@@ -41,8 +41,9 @@ void hx_ctx_free(ctx *x)
     hx_free(x->a, x->nx);
     hx_free(x->a, x->ring);
     hx_free(x->a, x->lagged);
+    if (x->ko != x->kb) /* (the same rates when no node's onset is given) */
+        hx_free(x->a, x->ko);
     hx_free(x->a, x->kb);
-    hx_free(x->a, x->ko);
     hx_free(x->a, x->mfac);
     hx_free(x->a, x->thr);
     hx_free(x->a, x->acc);
@@ -55,8 +56,9 @@ void hx_recovery_rates(const hsec_scenario *s, double *k)
     const hsec_compiled *c = s->c;
     for (size_t i = 0; i < c->n; i++) {
         k[i] = c->k[i];
-        if (c->tau[i] > 0) /* cannot fail: every value was checked */
-            hsec_recovery_rate(&k[i], c->tau[i], s->opt[HSEC_OPT_RECOVERY_LAMBDA], c->selfw[i]);
+        if (hx_tau(c, i) > 0) /* cannot fail: every value was checked */
+            hsec_recovery_rate(&k[i], c->tau[i], s->opt[HSEC_OPT_RECOVERY_LAMBDA],
+                               hx_selfw(c, i));
     }
 }
 
@@ -64,11 +66,12 @@ void hx_onset_rates(const hsec_scenario *s, const double *k, double *ko)
 {
     const hsec_compiled *c = s->c;
     for (size_t i = 0; i < c->n; i++) {
-        ko[i] = c->ko[i] != HX_UNSET ? c->ko[i] : k[i];
-        if (c->tauo[i] == 0)
+        double given = hx_ko(c, i), tauo = hx_tauo(c, i);
+        ko[i] = given != HX_UNSET ? given : k[i];
+        if (tauo == 0)
             ko[i] = 1; /* immediate */
-        else if (c->tauo[i] > 0) /* cannot fail: every value was checked */
-            hsec_recovery_rate(&ko[i], c->tauo[i], s->opt[HSEC_OPT_RECOVERY_LAMBDA], c->selfw[i]);
+        else if (tauo > 0) /* cannot fail: every value was checked */
+            hsec_recovery_rate(&ko[i], tauo, s->opt[HSEC_OPT_RECOVERY_LAMBDA], hx_selfw(c, i));
     }
 }
 

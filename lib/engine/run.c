@@ -37,7 +37,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     }
     x.H = s->nthreat;
     for (size_t i = 0; x.dynamic && i < x.n && !x.has_init; i++)
-        x.has_init = c->init[i] > 0;
+        x.has_init = hx_init(c, i) > 0;
     x.S = x.H + (x.has_init ? 1 : 0);
     x.P = 4 + x.S;
     x.G = 3 + x.S;
@@ -57,13 +57,16 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     x.nx = x.dynamic ? hx_calloc(x.a, x.n, x.P * sizeof(double)) : NULL;
     x.rep = x.st;
     x.kb = hx_calloc(x.a, x.n, sizeof(double));
-    x.ko = hx_calloc(x.a, x.n, sizeof(double));
+    /* onset rates of their own only when some node's is given; else each
+     * node rises at its own recovery rate (doc/model.md §2) */
+    bool onsets = c->ko || c->tauo;
+    x.ko = onsets ? hx_calloc(x.a, x.n, sizeof(double)) : NULL;
     x.mfac = hx_calloc(x.a, s->nmeasure, sizeof(double));
     x.thr = hx_calloc(x.a, x.H, sizeof(double));
     x.acc = hx_calloc(x.a, x.G, sizeof(double));
     x.tg = hx_calloc(x.a, x.P, sizeof(double));
     x.cbuf = hx_calloc(x.a, x.S + 1, sizeof(double));
-    if (!x.st || (x.dynamic && !x.nx) || !x.kb || !x.ko || !x.mfac || !x.thr || !x.acc || !x.tg ||
+    if (!x.st || (x.dynamic && !x.nx) || !x.kb || (onsets && !x.ko) || !x.mfac || !x.thr || !x.acc || !x.tg ||
         !x.cbuf)
         goto fail;
     if (x.uselag) { /* the lagged links, their history slot and reach found once */
@@ -106,21 +109,24 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         memcpy(x.kb, o->draw->k, x.n * sizeof *x.kb);
     else
         hx_recovery_rates(s, x.kb);
-    hx_onset_rates(s, x.kb, x.ko);
+    if (onsets)
+        hx_onset_rates(s, x.kb, x.ko);
+    else
+        x.ko = x.kb; /* the same rates (hx_ctx_free frees them once) */
 
     if (x.dynamic) {
         for (size_t i = 0; i < x.n; i++) { /* q1(0) = q(0); the initial source too */
-            x.st[i * x.P] = c->init[i];
+            x.st[i * x.P] = hx_init(c, i);
             if (x.has_init)
-                x.st[i * x.P + x.P - 1] = c->init[i];
+                x.st[i * x.P + x.P - 1] = hx_init(c, i);
         }
         for (size_t slot = 0; slot < x.R; slot++) /* the history: q(0) throughout */
             for (size_t i = 0; i < x.n; i++)
                 if (c->hidx[i] != HX_NONE) {
                     double *g = x.ring + (slot * c->nlagsrc + c->hidx[i]) * x.G;
-                    g[0] = c->init[i];
+                    g[0] = hx_init(c, i);
                     if (x.has_init)
-                        g[x.G - 1] = c->init[i];
+                        g[x.G - 1] = hx_init(c, i);
                 }
         uint64_t bs = (uint64_t)s->opt[HSEC_OPT_BAND_SHORT];
         uint64_t bm = (uint64_t)s->opt[HSEC_OPT_BAND_MEDIUM];

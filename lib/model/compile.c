@@ -706,6 +706,25 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         c->lag = NULL;
     }
 
+    /* arrays in which every node has the default are not kept */
+    struct {
+        double **v, dflt;
+    } sparse[] = {{&c->tau, 0}, {&c->init, 0}, {&c->ko, HX_UNSET}, {&c->tauo, HX_UNSET},
+                  {&c->selfw, 0}};
+    for (size_t k = 0; k < sizeof sparse / sizeof *sparse; k++) {
+        bool all = true;
+        for (size_t i = 0; all && i < n; i++)
+            all = (*sparse[k].v)[i] == sparse[k].dflt;
+        if (all) {
+            hx_free(a, *sparse[k].v);
+            *sparse[k].v = NULL;
+        }
+    }
+    if (!c->tau && !c->tauo) { /* self-weights serve only the recovery times */
+        hx_free(a, c->selfw);
+        c->selfw = NULL;
+    }
+
     c->bytes = hx_compiled_bytes(m, n, nl);
     c->memlimit = hx_limit(m->lim_memory);
 

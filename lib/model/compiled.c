@@ -379,15 +379,16 @@ int hsec_compiled_params(double *out, size_t count, const hsec_compiled *c, hsec
                              : param == HSEC_PARAM_RECOVERY_TIME ? c->tau
                              : param == HSEC_PARAM_INITIAL       ? c->init
                                                                  : NULL;
-    if (per_node) {
-        for (size_t u = 0; u < count; u++)
-            out[u] = per_node[c->nid[u]];
+    if (per_node || param == HSEC_PARAM_RECOVERY_TIME || param == HSEC_PARAM_INITIAL) {
+        for (size_t u = 0; u < count; u++) /* (an array left out: every node's is 0) */
+            out[u] = per_node ? per_node[c->nid[u]] : 0;
         return HSEC_OK;
     }
     if (param == HSEC_PARAM_ONSET || param == HSEC_PARAM_ONSET_TIME) {
-        const double *given = param == HSEC_PARAM_ONSET ? c->ko : c->tauo;
-        for (size_t u = 0; u < count; u++)
-            out[u] = given[c->nid[u]] == HX_UNSET ? NAN : given[c->nid[u]];
+        for (size_t u = 0; u < count; u++) {
+            double v = param == HSEC_PARAM_ONSET ? hx_ko(c, c->nid[u]) : hx_tauo(c, c->nid[u]);
+            out[u] = v == HX_UNSET ? NAN : v;
+        }
         return HSEC_OK;
     }
     if (param != HSEC_PARAM_WEIGHT && param != HSEC_PARAM_BASELINE)

@@ -106,7 +106,9 @@ struct hsec_compiled {
     uint32_t maxlag;
     uint32_t *hidx; /* history slot of a lagged link's source, or HX_NONE */
     size_t nlagsrc, nlagged; /* sources of lagged links; links with a lag */
-    /* per node, as given (ko, tauo: HX_UNSET when not given) */
+    /* per node, as given (ko, tauo: HX_UNSET when not given); tau, init,
+     * ko, tauo and selfw are NULL when every node has the default (read
+     * them through hx_tau ... hx_selfw) */
     double *v, *k, *tau, *init, *selfw, *ko, *tauo;
     char **names;
     char *namepool;
@@ -144,6 +146,22 @@ struct hsec_compiled {
     uint64_t bytes;    /* what the compiled model takes, about (limits.c) */
     uint64_t memlimit; /* the model's memory limit when compiled (UINT64_MAX: none) */
 };
+
+/* Per-node values kept only when some node differs from the default. */
+static inline double hx_tau(const hsec_compiled *c, size_t i) { return c->tau ? c->tau[i] : 0; }
+static inline double hx_init(const hsec_compiled *c, size_t i) { return c->init ? c->init[i] : 0; }
+static inline double hx_ko(const hsec_compiled *c, size_t i)
+{
+    return c->ko ? c->ko[i] : HX_UNSET;
+}
+static inline double hx_tauo(const hsec_compiled *c, size_t i)
+{
+    return c->tauo ? c->tauo[i] : HX_UNSET;
+}
+static inline double hx_selfw(const hsec_compiled *c, size_t i)
+{
+    return c->selfw ? c->selfw[i] : 0;
+}
 
 /* ---- limits (limits.c) */
 /* A limit as stored (0: none) as its value (UINT64_MAX: none). */

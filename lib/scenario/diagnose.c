@@ -42,7 +42,7 @@ static int reach(const hsec_scenario *s, unsigned char *mark)
     for (size_t k = 0; k < s->ntt; k++)
         mark[s->tt[k].at] |= TARGETED;
     for (size_t i = 0; i < n; i++)
-        if ((mark[i] & TARGETED) || (dynamic && c->init[i] > 0)) {
+        if ((mark[i] & TARGETED) || (dynamic && hx_init(c, i) > 0)) {
             mark[i] |= REACHED;
             queue[tail++] = i;
         }
