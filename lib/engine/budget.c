@@ -21,7 +21,7 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
     uint64_t H = s->nthreat, S = H + 1, P = 4 + S, G = 3 + S; /* S: with an initial part */
     /* the state, twice in a dynamic run; recovery and onset rates (onset
      * rates of their own when some node's is given) */
-    uint64_t rates = (c->ko || c->tauo) ? 2 : 1;
+    uint64_t rates = (c->tau ? 1 : 0) + (dynamic && (c->ko || c->tauo) ? 1 : 0);
     uint64_t b = hx_mul_add(c->n, ((dynamic ? 2 : 1) * P + rates) * sizeof(double), 0);
     /* the lag ring, for the sources of lagged links */
     uint64_t ring = 0;
@@ -42,7 +42,8 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
     if (!dynamic)
         b = hx_mul_add(c->n, (1 + HSEC_ORDER_COUNT) * sizeof(double), b);
     b = hx_mul_add(c->ngroup,
-                   sizeof(gfig) + (1 + HSEC_DIM_COUNT + 2 + (H ? H : 1)) * sizeof(double), b);
+                   sizeof(gfig) + (1 + 2 + (H ? H : 1)) * sizeof(double) +
+                       HSEC_DIM_COUNT * sizeof(int32_t), b);
     b = hx_mul_add(H + c->nregion + s->nmeasure, 2 * sizeof(double), b);
     uint64_t series = dynamic ? hx_mul_add(s->nrec, hx_mul_add(steps, 1, 1), 0) : 0;
     z->series = hx_mul_add(series, sizeof(double), 0);

@@ -41,9 +41,8 @@ void hx_ctx_free(ctx *x)
     hx_free(x->a, x->nx);
     hx_free(x->a, x->ring);
     hx_free(x->a, x->lagged);
-    if (x->ko != x->kb) /* (the same rates when no node's onset is given) */
-        hx_free(x->a, x->ko);
-    hx_free(x->a, x->kb);
+    hx_free(x->a, x->ko_own);
+    hx_free(x->a, x->kb_own);
     hx_free(x->a, x->mfac);
     hx_free(x->a, x->thr);
     hx_free(x->a, x->acc);
@@ -60,6 +59,33 @@ void hx_recovery_rates(const hsec_scenario *s, double *k)
             hsec_recovery_rate(&k[i], c->tau[i], s->opt[HSEC_OPT_RECOVERY_LAMBDA],
                                hx_selfw(c, i));
     }
+}
+
+int hx_rates(ctx *x, const double *drawn, bool onsets)
+{
+    const hsec_scenario *s = x->s;
+    const hsec_compiled *c = s->c;
+    if (drawn)
+        x->kb = drawn;
+    else if (!c->tau) /* no recovery time to convert: the rates as given */
+        x->kb = c->k;
+    else {
+        if (!(x->kb_own = hx_calloc(x->a, x->n ? x->n : 1, sizeof(double))))
+            return HSEC_ENOMEM;
+        hx_recovery_rates(s, x->kb_own);
+        x->kb = x->kb_own;
+    }
+    /* onset rates of their own only when some node's is given; else each
+     * node rises at its own recovery rate (doc/model.md §2) */
+    if (onsets && (c->ko || c->tauo)) {
+        if (!(x->ko_own = hx_calloc(x->a, x->n ? x->n : 1, sizeof(double))))
+            return HSEC_ENOMEM;
+        hx_onset_rates(s, x->kb, x->ko_own);
+        x->ko = x->ko_own;
+    } else {
+        x->ko = x->kb;
+    }
+    return HSEC_OK;
 }
 
 void hx_onset_rates(const hsec_scenario *s, const double *k, double *ko)
@@ -91,10 +117,8 @@ int hx_coeff_open(ctx *x, hsec_scenario *s, const unsigned char *mask, int64_t s
     x->dynamic = step >= 0;
     x->mfac = hx_calloc(x->a, s->nmeasure, sizeof(double));
     x->thr = hx_calloc(x->a, s->nthreat, sizeof(double));
-    x->kb = hx_calloc(x->a, x->n, sizeof(double));
-    if (!x->mfac || !x->thr || !x->kb)
+    if (!x->mfac || !x->thr || hx_rates(x, NULL, false))
         return HSEC_ENOMEM;
-    hx_recovery_rates(s, x->kb);
     hx_coefficients(x, step >= 0 ? (uint64_t)step : 0);
     return HSEC_OK;
 }

@@ -61,7 +61,7 @@ struct hsec_result {
     double band[HSEC_BAND_COUNT], order[HSEC_ORDER_COUNT], actor[HSEC_THREAT_ACTOR_COUNT];
     size_t nthreat, nregion;
     double *threat, *region, *group;
-    int64_t *warn;       /* ngroup * 7: first step in crisis or worse, or -1 */
+    int32_t *warn;       /* ngroup * 7: first step in crisis or worse, or -1 */
     int64_t first_start; /* earliest threat start, or 0 without threats */
     double *peakthr;     /* ngroup * nthreat: threat parts of Hp at the peak */
     double *popshare;    /* nthreat: population in groups the threat is critical for */
@@ -157,8 +157,12 @@ typedef struct ctx {
     size_t nlagged;
     const double *w;   /* link weights in force: the model's or drawn */
     const double *mag; /* threat target magnitudes: the scenario's or drawn (NULL) */
-    double *kb;   /* base recovery rate per node */
-    double *ko;   /* onset rate per node (dynamic runs) */
+    /* base recovery and onset rates per node (the onset rates: dynamic
+     * runs); each is the model's own array, a member's drawn one or the
+     * recovery rates themselves when nothing differs, or its own copy
+     * (kb_own, ko_own, freed with the context) */
+    const double *kb, *ko;
+    double *kb_own, *ko_own;
     double *mfac; /* measure strength * ramp at this step; 0 when not in force */
     double *thr;  /* threat likelihood at this step; 0 when not active */
     double *acc, *tg, *cbuf;
@@ -295,6 +299,10 @@ int hx_run_fits(const hsec_scenario *s, const hx_size *z, uint64_t runs, const c
                 char *err);
 
 /* coeffs.c */
+/* x->kb and x->ko for the scenario's rates, or drawn ones (drawn: NULL for
+ * the model's; onsets: whether onset rates are wanted): the model's arrays
+ * themselves where nothing is converted. HSEC_ENOMEM. */
+int hx_rates(ctx *x, const double *drawn, bool onsets);
 /* Strengths of measures and threats at step t (full strength when static). */
 void hx_coefficients(ctx *x, uint64_t t);
 /* A context holding only the coefficients of A', c and K at step `step`

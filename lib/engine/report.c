@@ -49,7 +49,7 @@ void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int ban
             Hb += w * b;
             Hp += w * p;
             if (warn && y >= HX_PHASE_CRISIS && r->warn[g * HSEC_DIM_COUNT + (size_t)d] < 0)
-                r->warn[g * HSEC_DIM_COUNT + (size_t)d] = (int64_t)t;
+                r->warn[g * HSEC_DIM_COUNT + (size_t)d] = (int32_t)t; /* t <= 10^7 */
             if (acc) { /* the group's own sums first, in registers */
                 double wf = w * frac[d];
                 o0 += w * po[d][0];

@@ -56,17 +56,13 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     x.st = hx_calloc(x.a, x.n, x.P * sizeof(double));
     x.nx = x.dynamic ? hx_calloc(x.a, x.n, x.P * sizeof(double)) : NULL;
     x.rep = x.st;
-    x.kb = hx_calloc(x.a, x.n, sizeof(double));
-    /* onset rates of their own only when some node's is given; else each
-     * node rises at its own recovery rate (doc/model.md §2) */
-    bool onsets = c->ko || c->tauo;
-    x.ko = onsets ? hx_calloc(x.a, x.n, sizeof(double)) : NULL;
+
     x.mfac = hx_calloc(x.a, s->nmeasure, sizeof(double));
     x.thr = hx_calloc(x.a, x.H, sizeof(double));
     x.acc = hx_calloc(x.a, x.G, sizeof(double));
     x.tg = hx_calloc(x.a, x.P, sizeof(double));
     x.cbuf = hx_calloc(x.a, x.S + 1, sizeof(double));
-    if (!x.st || (x.dynamic && !x.nx) || !x.kb || (onsets && !x.ko) || !x.mfac || !x.thr || !x.acc || !x.tg ||
+    if (!x.st || (x.dynamic && !x.nx) || !x.mfac || !x.thr || !x.acc || !x.tg ||
         !x.cbuf)
         goto fail;
     if (x.uselag) { /* the lagged links, their history slot and reach found once */
@@ -79,12 +75,11 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         }
         if (!(x.lagged = hx_alloc(x.a, (x.nlagged ? x.nlagged : 1) * sizeof *x.lagged)))
             goto fail;
-        for (size_t e = 0, k = 0; e < c->nnz; e++) {
-            if (!c->lag[e])
-                continue;
+        for (size_t k = 0; k < c->nlagged; k++) {
+            size_t e = c->lags[k].e, l = c->lags[k].lag;
             /* a lag beyond the ring reads the initial state, as R - 2 does */
-            size_t l = c->lag[e] < x.R - 1 ? c->lag[e] : x.R - 2;
-            x.lagged[k++] = (hx_lagged){(uint32_t)e, c->hidx[c->col[e]], (uint32_t)l};
+            l = l < x.R - 1 ? l : x.R - 2;
+            x.lagged[k] = (hx_lagged){(uint32_t)e, c->hidx[c->col[e]], (uint32_t)l};
         }
         size_t per = c->nlagsrc * x.G;
         if (per && x.R > SIZE_MAX / per)
@@ -105,14 +100,8 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     }
 
     /* recovery times become rates: k = -ln(lambda) / (tau (1 - a_ii)) */
-    if (o->draw && o->draw->k)
-        memcpy(x.kb, o->draw->k, x.n * sizeof *x.kb);
-    else
-        hx_recovery_rates(s, x.kb);
-    if (onsets)
-        hx_onset_rates(s, x.kb, x.ko);
-    else
-        x.ko = x.kb; /* the same rates (hx_ctx_free frees them once) */
+    if (hx_rates(&x, o->draw ? o->draw->k : NULL, x.dynamic))
+        goto fail;
 
     if (x.dynamic) {
         for (size_t i = 0; i < x.n; i++) { /* q1(0) = q(0); the initial source too */

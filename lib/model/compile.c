@@ -470,7 +470,7 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
     *out = NULL;
     int rc = HSEC_OK;
     const hsec_allocator *a = &m->a;
-    uint32_t *entity_node = NULL, *lnode = NULL, *src = NULL;
+    uint32_t *entity_node = NULL, *lnode = NULL, *src = NULL, *lagtmp = NULL;
     size_t *pos = NULL;
     clink *tmp = NULL;
     m->err[0] = '\0';
@@ -562,7 +562,6 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         for (int d = 0; d < HSEC_DIM_COUNT; d++) {
             uint32_t i = cg->node + (uint32_t)d;
             cg->w[d] = mg->w[d] / wsum;
-            cg->wraw[d] = mg->w[d];
             cg->base[d] = mg->base[d];
             c->v[i] = mg->v[d];
             c->k[i] = mg->k[d];
@@ -597,6 +596,18 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
 
     if (region_tree(a, c) || number_nodes(a, c))
         NOMEM();
+    /* the weights as given, by group inside, kept only when one is not 1 */
+    bool plain = true;
+    for (size_t g = 0; plain && g < m->ngroup; g++)
+        for (int d = 0; d < HSEC_DIM_COUNT; d++)
+            plain = plain && m->groups[g].w[d] == 1.0;
+    if (!plain) {
+        if (!(c->wraw = hx_alloc(a, m->ngroup * HSEC_DIM_COUNT * sizeof *c->wraw)))
+            NOMEM();
+        for (size_t g = 0; g < m->ngroup; g++)
+            memcpy(c->wraw + g * HSEC_DIM_COUNT, m->groups[c->guid[g]].w,
+                   HSEC_DIM_COUNT * sizeof *c->wraw);
+    }
 
     /* the id map, keyed by the compiled model's own strings */
     for (size_t r = 0; r < c->nregion; r++)
@@ -650,7 +661,7 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
     L.pos = hx_alloc(a, (n ? n : 1) * sizeof *L.pos);
     L.col = c->col = hx_alloc(a, (total ? total : 1) * sizeof *c->col);
     L.w = c->w = hx_alloc(a, (total ? total : 1) * sizeof *c->w);
-    L.lag = c->lag = hx_alloc(a, (total ? total : 1) * sizeof *c->lag);
+    L.lag = lagtmp = hx_alloc(a, (total ? total : 1) * sizeof *L.lag);
     L.src = hx_alloc(a, (total ? total : 1) * sizeof *L.src);
     tmp = longest > 24 ? hx_alloc(a, longest * sizeof *tmp) : NULL;
     pos = L.pos;
@@ -697,13 +708,16 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
             c->nlagged += L.lag[e] != 0;
         }
     }
-    if (c->maxlag) {
-        for (size_t e = 0; e < nl; e++)
-            if (L.lag[e] && c->hidx[L.col[e]] == HX_NONE)
+    if (c->maxlag) { /* the lags kept for the lagged links alone */
+        if (!(c->lags = hx_alloc(a, c->nlagged * sizeof *c->lags)))
+            NOMEM();
+        for (size_t e = 0, k = 0; e < nl; e++) {
+            if (!L.lag[e])
+                continue;
+            c->lags[k++] = (hx_lag){e, L.lag[e]};
+            if (c->hidx[L.col[e]] == HX_NONE)
                 c->hidx[L.col[e]] = (uint32_t)c->nlagsrc++;
-    } else {
-        hx_free(a, c->lag); /* every lag 0 */
-        c->lag = NULL;
+        }
     }
 
     /* arrays in which every node has the default are not kept */
@@ -732,6 +746,7 @@ done:
     hx_free(a, lnode);
     hx_free(a, pos);
     hx_free(a, src);
+    hx_free(a, lagtmp);
     hx_free(a, tmp);
     hx_free(a, entity_node);
     if (rc) {

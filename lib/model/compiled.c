@@ -20,7 +20,7 @@ void hsec_compiled_free(hsec_compiled *c)
     hx_free(a, c->rowp);
     hx_free(a, c->col);
     hx_free(a, c->w);
-    hx_free(a, c->lag);
+    hx_free(a, c->lags);
     hx_free(a, c->hidx);
     hx_free(a, c->v);
     hx_free(a, c->k);
@@ -51,6 +51,7 @@ void hsec_compiled_free(hsec_compiled *c)
     hx_free(a, atomic_load(&c->touser));
     hx_free(a, c->uid);
     hx_free(a, c->nid);
+    hx_free(a, c->wraw);
     hx_free(a, c->guid);
     hx_free(a, c->gnid);
     hx_free(a, c->sord);
@@ -260,7 +261,19 @@ int hsec_compiled_links(size_t *rowp, size_t *from, double *weight, uint64_t *la
         if (weight)
             weight[k] = c->w[e];
         if (lag)
-            lag[k] = c->lag ? c->lag[e] : 0;
+            lag[k] = 0;
+    }
+    if (lag && c->nlagged) { /* the lagged links, where the API numbers them */
+        size_t *touser = hx_alloc(&c->a, (c->nnz ? c->nnz : 1) * sizeof *touser);
+        if (!touser) {
+            hx_free(&c->a, byuser);
+            return hx_fail(HSEC_ENOMEM, "links: out of memory");
+        }
+        for (size_t k = 0; k < c->nnz; k++)
+            touser[byuser[k]] = k;
+        for (size_t k = 0; k < c->nlagged; k++)
+            lag[touser[c->lags[k].e]] = c->lags[k].lag;
+        hx_free(&c->a, touser);
     }
     hx_free(&c->a, byuser);
     return HSEC_OK;
@@ -399,7 +412,9 @@ int hsec_compiled_params(double *out, size_t count, const hsec_compiled *c, hsec
         const cgroup *cg = &c->groups[g];
         for (int d = 0; d < HSEC_DIM_COUNT; d++)
             out[c->uid[cg->node] + (size_t)d] =
-                param == HSEC_PARAM_WEIGHT ? cg->wraw[d] : cg->base[d];
+                param != HSEC_PARAM_WEIGHT ? cg->base[d]
+                : c->wraw                  ? c->wraw[g * HSEC_DIM_COUNT + (size_t)d]
+                                           : 1.0;
     }
     return HSEC_OK;
 }

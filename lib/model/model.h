@@ -79,13 +79,18 @@ struct hsec_model {
 };
 
 /* ---- compiled model (compile.c, compiled.c) */
+/* A link with a lag: its index in the rows, and the lag. */
+typedef struct hx_lag {
+    size_t e;
+    uint32_t lag;
+} hx_lag;
+
 typedef struct cgroup {
     char *id;
     uint32_t region, node;
     double size;
     unsigned flags;
     double w[HSEC_DIM_COUNT], base[HSEC_DIM_COUNT];
-    double wraw[HSEC_DIM_COUNT]; /* the weights as given, before normalising */
 } cgroup;
 
 typedef struct cservice {
@@ -102,7 +107,7 @@ struct hsec_compiled {
     size_t *rowp;
     uint32_t *col;
     double *w;
-    uint32_t *lag; /* NULL when every lag is 0 */
+    hx_lag *lags; /* the links with a lag, by link (nlagged); NULL when none */
     uint32_t maxlag;
     uint32_t *hidx; /* history slot of a lagged link's source, or HX_NONE */
     size_t nlagsrc, nlagged; /* sources of lagged links; links with a lag */
@@ -139,6 +144,9 @@ struct hsec_compiled {
      * above and below is the inside numbering, except where said. sord: the
      * services by node (services keep the API's numbers). */
     uint32_t *uid, *nid, *guid, *gnid, *sord;
+    /* the groups' weights as given, before normalising (ngroup x 7), or NULL
+     * when every one is 1 */
+    double *wraw;
     /* the API's number of each link (hx_link_touser), made when first
      * asked for: the one other field that changes after compile */
     _Atomic(size_t *) touser;
