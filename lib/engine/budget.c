@@ -4,13 +4,9 @@
 
 #include <stdio.h>
 
-uint64_t hx_ring_slots(const hsec_compiled *c, uint64_t steps)
+uint64_t hx_ring_depth(uint32_t lag, uint64_t steps)
 {
-    /* a link of lag L >= steps only ever reads the initial state, as a
-     * link of lag `steps` does; one slot more than the longest lag read,
-     * since a step writes its new values while other rows still read */
-    uint64_t lag = c->maxlag < steps ? c->maxlag : steps;
-    return lag + 2;
+    return (lag < steps ? lag : steps) + 2;
 }
 
 void hx_run_size(hx_size *z, const hsec_scenario *s)
@@ -25,9 +21,14 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
     uint64_t b = hx_mul_add(c->n, ((dynamic ? 2 : 1) * P + rates) * sizeof(double), 0);
     /* the lag ring, for the sources of lagged links */
     uint64_t ring = 0;
-    if (dynamic && c->maxlag) /* and the list of lagged links */
-        ring = hx_mul_add(hx_mul_add(hx_ring_slots(c, steps), c->nlagsrc, 0), G * sizeof(double),
-                          hx_mul_add(c->nlagged, sizeof(hx_lagged), 0));
+    if (dynamic && c->maxlag) { /* each class as deep as its lag; the lagged links */
+        ring = hx_mul_add(c->nlagged, sizeof(hx_lagged),
+                          hx_mul_add(c->ndepth, sizeof(hx_rclass), 0));
+        for (size_t k = 0; k < c->ndepth; k++)
+            ring = hx_mul_add(hx_mul_add(hx_ring_depth(c->depth[k].lag, steps),
+                                         c->depth[k].count, 0),
+                              G * sizeof(double), ring);
+    }
     b = hx_mul_add(1, ring, b);
     /* a static solve: A' assembled, the solutions and right-hand sides of
      * the total and each threat's part, the orders' products */

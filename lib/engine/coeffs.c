@@ -40,6 +40,7 @@ void hx_ctx_free(ctx *x)
     hx_free(x->a, x->st);
     hx_free(x->a, x->nx);
     hx_free(x->a, x->ring);
+    hx_free(x->a, x->rc);
     hx_free(x->a, x->lagged);
     hx_free(x->a, x->ko_own);
     hx_free(x->a, x->kb_own);

@@ -130,11 +130,24 @@ typedef struct walk {
     size_t lg; /* the next lagged link (ctx.lagged) */
 } walk;
 
-/* A link with a lag, as a run reads it: link e, whose source's history is
- * slot h of each step's ring, `lag` steps back (at most the ring's reach). */
+/* A link with a lag, as a run reads it: link e, whose source is number
+ * pos of history class cls (ctx.rc), read `lag` steps back (at most the
+ * class's reach). */
 typedef struct hx_lagged {
-    uint32_t e, h, lag;
+    uint32_t e, cls, pos, lag;
 } hx_lagged;
+
+/* The history of the lagged sources whose longest lag is the same (the
+ * model's depth classes): `depth` slots (that lag, at most the steps, + 2)
+ * of its m sources' gather values, slot-major; tmod and wslot are the
+ * current step's t and t + 1 modulo depth: the slot a lag of l reads is
+ * tmod - l (mod depth), and the step's new values go to wslot, which no
+ * link reads during the step. */
+typedef struct hx_rclass {
+    double *base;
+    size_t depth, m;
+    size_t tmod, wslot;
+} hx_rclass;
 
 struct pool;
 
@@ -151,8 +164,9 @@ typedef struct ctx {
      * A link reads its source's q1, q2, q3 + q4 and parts from st. */
     double *st, *nx;
     const double *rep;
-    double *ring;     /* R * nlagsrc * G */
-    size_t R;
+    double *ring;      /* the histories of every class, one after the other */
+    hx_rclass *rc;
+    size_t nrc;
     hx_lagged *lagged; /* the links with a lag, by link (dynamic runs with lags) */
     size_t nlagged;
     const double *w;   /* link weights in force: the model's or drawn */
@@ -289,8 +303,10 @@ typedef struct hx_size {
     uint64_t fixed;  /* held throughout: the compiled model and the scenario's targets */
     const char *held; /* what `fixed` is, for messages */
 } hx_size;
-/* Slots of the lag ring a run of `steps` steps needs: min(maxlag, steps) + 1. */
-uint64_t hx_ring_slots(const hsec_compiled *c, uint64_t steps);
+/* Slots of a history class of longest lag `lag` in a run of `steps` steps:
+ * min(lag, steps) + 2 (a lag beyond the steps reads the initial state, as a
+ * lag of `steps` does; one slot more for the step being written). */
+uint64_t hx_ring_depth(uint32_t lag, uint64_t steps);
 void hx_run_size(hx_size *z, const hsec_scenario *s);
 /* Do `runs` runs at once fit in the scenario's memory limit with the model
  * and targets? When not, the message in err names `what` and the largest

@@ -42,7 +42,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     x.P = 4 + x.S;
     x.G = 3 + x.S;
     x.uselag = x.dynamic && c->maxlag > 0;
-    x.R = x.uselag ? (size_t)hx_ring_slots(c, steps) : 0;
+
     {
         hx_size z;
         hx_run_size(&z, s);
@@ -75,17 +75,31 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         }
         if (!(x.lagged = hx_alloc(x.a, (x.nlagged ? x.nlagged : 1) * sizeof *x.lagged)))
             goto fail;
+        /* each class's history as deep as its longest lag */
+        x.nrc = c->ndepth;
+        if (!(x.rc = hx_calloc(x.a, x.nrc ? x.nrc : 1, sizeof *x.rc)))
+            goto fail;
+        uint64_t total = 0; /* (saturating: no memory limit need hold it in) */
+        for (size_t k = 0; k < x.nrc; k++) {
+            x.rc[k].depth = (size_t)hx_ring_depth(c->depth[k].lag, steps);
+            x.rc[k].m = c->depth[k].count;
+            total = hx_mul_add(hx_mul_add(x.rc[k].depth, x.rc[k].m, 0), x.G, total);
+        }
+        if (total > SIZE_MAX / sizeof(double) ||
+            !(x.ring = hx_calloc(x.a, total ? (size_t)total : 1, sizeof(double))))
+            goto fail;
+        for (size_t k = 0, at = 0; k < x.nrc; k++) {
+            x.rc[k].base = x.ring + at;
+            at += x.rc[k].depth * x.rc[k].m * x.G;
+        }
         for (size_t k = 0; k < c->nlagged; k++) {
             size_t e = c->lags[k].e, l = c->lags[k].lag;
-            /* a lag beyond the ring reads the initial state, as R - 2 does */
-            l = l < x.R - 1 ? l : x.R - 2;
-            x.lagged[k] = (hx_lagged){(uint32_t)e, c->hidx[c->col[e]], (uint32_t)l};
+            uint32_t h = c->hidx[c->col[e]], cls = c->hcls[h];
+            /* a lag beyond the steps reads the initial state, as `steps` does */
+            if (l > x.rc[cls].depth - 2)
+                l = x.rc[cls].depth - 2;
+            x.lagged[k] = (hx_lagged){(uint32_t)e, cls, c->hpos[h], (uint32_t)l};
         }
-        size_t per = c->nlagsrc * x.G;
-        if (per && x.R > SIZE_MAX / per)
-            goto fail;
-        if (!(x.ring = hx_calloc(x.a, x.R * per, sizeof(double))))
-            goto fail;
     }
     if (!(r = hx_result_new(&x, steps)) || hx_chunks(&x))
         goto fail;
@@ -109,14 +123,17 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
             if (x.has_init)
                 x.st[i * x.P + x.P - 1] = hx_init(c, i);
         }
-        for (size_t slot = 0; slot < x.R; slot++) /* the history: q(0) throughout */
-            for (size_t i = 0; i < x.n; i++)
-                if (c->hidx[i] != HX_NONE) {
-                    double *g = x.ring + (slot * c->nlagsrc + c->hidx[i]) * x.G;
-                    g[0] = hx_init(c, i);
-                    if (x.has_init)
-                        g[x.G - 1] = hx_init(c, i);
-                }
+        for (size_t i = 0; x.uselag && i < x.n; i++) { /* the history: q(0) throughout */
+            if (c->hidx[i] == HX_NONE)
+                continue;
+            const hx_rclass *k = &x.rc[c->hcls[c->hidx[i]]];
+            for (size_t slot = 0; slot < k->depth; slot++) {
+                double *g = k->base + (slot * k->m + c->hpos[c->hidx[i]]) * x.G;
+                g[0] = hx_init(c, i);
+                if (x.has_init)
+                    g[x.G - 1] = hx_init(c, i);
+            }
+        }
         uint64_t bs = (uint64_t)s->opt[HSEC_OPT_BAND_SHORT];
         uint64_t bm = (uint64_t)s->opt[HSEC_OPT_BAND_MEDIUM];
         hx_record(&x, r, 0, steps);

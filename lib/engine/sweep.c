@@ -36,12 +36,11 @@ static HX_INLINE void sweep_body(ctx *x, uint64_t t, size_t i0, size_t i1, walk 
     double *nx = x->nx;
     const uint32_t *col = c->col;
     const size_t nnz = c->nnz;
-    const size_t R = x->R, tmod = R ? (size_t)(t % R) : 0, per = c->nlagsrc * G;
     const hx_lagged *lg = x->lagged;
+    const hx_rclass *rc = x->rc;
     const size_t nlg = x->nlagged;
     size_t li = w.lg, next = lag && li < nlg ? lg[li].e : SIZE_MAX;
-    /* the ring slot of step t + 1: no link reads it during this step */
-    double *ring1 = lag ? x->ring + (size_t)((t + 1) % x->R) * c->nlagsrc * G : NULL;
+    (void)t;
     for (size_t i = i0; i < i1; i++) {
         HX_UNROLL
         for (size_t p = 0; p < G; p++)
@@ -53,9 +52,11 @@ static HX_INLINE void sweep_body(ctx *x, uint64_t t, size_t i0, size_t i1, walk 
                 __builtin_prefetch(st + (size_t)col[e + HX_AHEAD] * P);
 #endif
             double a = dec ? wts[e] * hx_link_pass(x, &w, e) : wts[e] * 1.0;
-            if (lag && e == next) { /* an earlier step's values, from the ring */
-                size_t l = lg[li].lag, slot = tmod >= l ? tmod - l : tmod + R - l;
-                const double *src = x->ring + slot * per + (size_t)lg[li].h * G;
+            if (lag && e == next) { /* an earlier step's values, from the history */
+                const hx_rclass *hc = &rc[lg[li].cls];
+                size_t l = lg[li].lag;
+                size_t slot = hc->tmod >= l ? hc->tmod - l : hc->tmod + hc->depth - l;
+                const double *src = hc->base + (slot * hc->m + lg[li].pos) * G;
                 next = ++li < nlg ? lg[li].e : SIZE_MAX;
                 HX_UNROLL
                 for (size_t p = 0; p < G; p++)
@@ -117,7 +118,9 @@ static HX_INLINE void sweep_body(ctx *x, uint64_t t, size_t i0, size_t i1, walk 
         for (size_t p = 0; p < P; p++)
             out[p] = tg[p];
         if (lag && c->hidx[i] != HX_NONE) { /* kept for the links that read it later */
-            double *rg = ring1 + (size_t)c->hidx[i] * G;
+            uint32_t h = c->hidx[i];
+            const hx_rclass *hc = &rc[c->hcls[h]];
+            double *rg = hc->base + (hc->wslot * hc->m + c->hpos[h]) * G;
             rg[0] = tg[0];
             rg[1] = tg[1];
             rg[2] = tg[2] + tg[3];
@@ -200,6 +203,10 @@ void hx_step_chunk(ctx *x, size_t k)
 void hx_step(ctx *x, hsec_result *r, uint64_t t, int band, bool last)
 {
     x->t = t;
+    for (size_t k = 0; k < x->nrc; k++) { /* where each history is read and written */
+        x->rc[k].tmod = (size_t)(t % x->rc[k].depth);
+        x->rc[k].wslot = (size_t)((t + 1) % x->rc[k].depth);
+    }
     x->res = r;
     x->band = band;
     x->last = last;

@@ -379,6 +379,58 @@ done:
     return rc;
 }
 
+static int u32_cmp(const void *pa, const void *pb)
+{
+    uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
+    return (x > y) - (x < y);
+}
+
+/* The classes of lagged sources by their longest lag (model.h). */
+static int lag_depths(const hsec_allocator *a, hsec_compiled *c)
+{
+    const size_t ns = c->nlagsrc;
+    uint32_t *sorted = hx_alloc(a, (ns ? ns : 1) * sizeof *sorted);
+    c->hcls = hx_calloc(a, ns ? ns : 1, sizeof *c->hcls); /* first: each one's longest lag */
+    c->hpos = hx_calloc(a, ns ? ns : 1, sizeof *c->hpos);
+    int rc = HSEC_ENOMEM;
+    if (!sorted || !c->hcls || !c->hpos)
+        goto done;
+    for (size_t k = 0; k < c->nlagged; k++) {
+        uint32_t h = c->hidx[c->col[c->lags[k].e]];
+        if (c->lags[k].lag > c->hcls[h])
+            c->hcls[h] = c->lags[k].lag;
+    }
+    memcpy(sorted, c->hcls, ns * sizeof *sorted);
+    qsort(sorted, ns, sizeof *sorted, u32_cmp);
+    size_t nd = 0;
+    for (size_t k = 0; k < ns; k++)
+        nd += k == 0 || sorted[k] != sorted[k - 1];
+    if (!(c->depth = hx_calloc(a, nd ? nd : 1, sizeof *c->depth)))
+        goto done;
+    nd = 0;
+    for (size_t k = 0; k < ns; k++)
+        if (k == 0 || sorted[k] != sorted[k - 1])
+            c->depth[nd++].lag = sorted[k];
+    c->ndepth = nd;
+    for (size_t h = 0; h < ns; h++) { /* the class by its lag, then the place in it */
+        size_t lo = 0, hi = nd;
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (c->depth[mid].lag <= c->hcls[h])
+                lo = mid;
+            else
+                hi = mid;
+        }
+        c->hcls[h] = (uint32_t)lo;
+        c->hpos[h] = (uint32_t)c->depth[lo].count++;
+    }
+    hx_steps += ns + c->nlagged;
+    rc = HSEC_OK;
+done:
+    hx_free(a, sorted);
+    return rc;
+}
+
 /* Template links from one service to the groups of its region and below
  * (every group when it has no region). */
 static void service_links(lay *L, const hsec_compiled *c, const cservice *s)
@@ -718,6 +770,8 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
             if (c->hidx[L.col[e]] == HX_NONE)
                 c->hidx[L.col[e]] = (uint32_t)c->nlagsrc++;
         }
+        if (lag_depths(a, c))
+            NOMEM();
     }
 
     /* arrays in which every node has the default are not kept */

@@ -21,6 +21,9 @@ void hsec_compiled_free(hsec_compiled *c)
     hx_free(a, c->col);
     hx_free(a, c->w);
     hx_free(a, c->lags);
+    hx_free(a, c->depth);
+    hx_free(a, c->hcls);
+    hx_free(a, c->hpos);
     hx_free(a, c->hidx);
     hx_free(a, c->v);
     hx_free(a, c->k);

@@ -111,6 +111,16 @@ struct hsec_compiled {
     uint32_t maxlag;
     uint32_t *hidx; /* history slot of a lagged link's source, or HX_NONE */
     size_t nlagsrc, nlagged; /* sources of lagged links; links with a lag */
+    /* The sources of lagged links by the longest lag of their links: class
+     * k holds depth[k].count sources whose longest lag is depth[k].lag (the
+     * classes by lag, ascending); source h is number hpos[h] of class
+     * hcls[h]. A run keeps each class's history only as deep as its lag. */
+    struct hx_depth {
+        uint32_t lag;
+        size_t count;
+    } *depth;
+    size_t ndepth;
+    uint32_t *hcls, *hpos;
     /* per node, as given (ko, tauo: HX_UNSET when not given); tau, init,
      * ko, tauo and selfw are NULL when every node has the default (read
      * them through hx_tau ... hx_selfw) */
