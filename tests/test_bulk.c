@@ -310,8 +310,8 @@ static char *scenario_json(void)
         n += (size_t)snprintf(t + n, cap - n,
                               "%s{\"from\": \"%s\", \"to\": \"%s\", \"weight\": %.17g%s%s}",
                               i ? ", " : "", L.from[i], L.to[i], L.w[i],
-                              L.lag[i] || i % 5 == 0 ? ", \"lag\": " : "",
-                              L.lag[i] ? (L.lag[i] == 1 ? "1" : L.lag[i] == 2 ? "2" : "3")
+                              L.lag[i] != 0 || i % 5 == 0 ? ", \"lag\": " : "",
+                              L.lag[i] != 0 ? (L.lag[i] == 1 ? "1" : L.lag[i] == 2 ? "2" : "3")
                               : i % 5 == 0 ? "0" : "");
     n += (size_t)snprintf(t + n, cap - n,
                           ", {\"from\": \"s0\", \"to\": \"s24\", \"weight\": 0.125, \"x-note\": "
