@@ -192,11 +192,10 @@ typedef struct ctx {
     double *part, *acc_sum; /* acc_sum: npart values, a step's sums */
     size_t T;
     struct pool *pool;
-    /* the step the chunks do: t -> t + 1, reported into res with band, last */
+    /* the step the chunks do: t -> t + 1, reported into res with band */
     uint64_t t;
     hsec_result *res;
     int band;
-    bool last;
     hsec_progress_fn fn; /* progress and cancel of long loops, or NULL */
     void *user;
 } ctx;
@@ -329,13 +328,13 @@ int hx_coeff_open(ctx *x, hsec_scenario *s, const unsigned char *mask, int64_t s
 void hx_ctx_free(ctx *x);
 
 /* sweep.c: the chunks (HSEC_ENOMEM, or HSEC_OK); chunk k of the step in
- * x->t, x->res, x->band, x->last: its rows swept (the lagged sources' new
+ * x->t, x->res, x->band: its rows swept (the lagged sources' new
  * values written to the ring as they are made), its groups reported; one
  * dynamic step t -> t + 1 of every chunk, on the pool's threads, then the
  * gather vectors swapped, the partial sums added, the series recorded. */
 int hx_chunks(ctx *x);
 void hx_step_chunk(ctx *x, size_t k);
-void hx_step(ctx *x, hsec_result *r, uint64_t t, int band, bool last);
+void hx_step(ctx *x, hsec_result *r, uint64_t t, int band);
 
 /* pool.c: `want` threads (fewer when there are fewer chunks or a thread
  * cannot be started) share each step's chunks; HSEC_ENOMEM on allocation
@@ -406,9 +405,9 @@ void hx_record(const ctx *x, hsec_result *r, uint64_t t, uint64_t steps);
  * (-1: static, no band). hx_report_chunk reports chunk k's groups into its
  * partial sums; hx_report_sum adds the chunks' sums in chunk order;
  * hx_report does both for every chunk. */
-void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int band, bool last);
+void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int band);
 void hx_report_sum(const ctx *x, hsec_result *r, int band);
-void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last);
+void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band);
 /* Critical and pervasive threats, and Alkire-Foster counting, once the run is over. */
 void hx_summarise(const ctx *x, hsec_result *r);
 /* Group g's figures (inside numbering) at the last step, from the result. */

@@ -13,9 +13,8 @@ enum { PART_ORDER = 0, PART_THREAT = HSEC_ORDER_COUNT };
 
 /* Group figures of chunk k's groups in the current state; the chunk's
  * sums of the burden when band >= -1 (-1: static, no band). */
-void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int band, bool last)
+void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int band)
 {
-    (void)last;
     const hsec_compiled *c = x->c;
     const size_t P = x->P, H = x->H;
     const bool acc = band >= -1, warn = band != -1;
@@ -128,10 +127,10 @@ void hx_report_sum(const ctx *x, hsec_result *r, int band)
         r->band[band] += step[PART_BAND(H)];
 }
 
-void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band, bool last)
+void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band)
 {
     for (size_t k = 0; k < x->nchunk; k++)
-        hx_report_chunk(x, r, k, t, band, last);
+        hx_report_chunk(x, r, k, t, band);
     hx_report_sum(x, r, band);
 }
 

@@ -137,7 +137,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         uint64_t bs = (uint64_t)s->opt[HSEC_OPT_BAND_SHORT];
         uint64_t bm = (uint64_t)s->opt[HSEC_OPT_BAND_MEDIUM];
         hx_record(&x, r, 0, steps);
-        hx_report(&x, r, 0, -2, false);
+        hx_report(&x, r, 0, -2);
         /* progress at every 1% of the steps, and at least ten times a second
          * when steps are slow (a large model), so that cancelling is prompt */
         uint64_t every = steps / 100 ? steps / 100 : 1;
@@ -153,7 +153,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
                 goto fail;
             }
             hx_coefficients(&x, t);
-            hx_step(&x, r, t, t + 1 <= bs ? 0 : t + 1 <= bm ? 1 : 2, t + 1 == steps);
+            hx_step(&x, r, t, t + 1 <= bs ? 0 : t + 1 <= bm ? 1 : 2);
             hx_record(&x, r, t + 1, steps);
         }
         r->steps = steps;
@@ -168,7 +168,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         if ((rc = hx_static(&x, &it, err)))
             goto fail;
         r->steps = x.bounded ? it : 0;
-        hx_report(&x, r, 0, -1, true);
+        hx_report(&x, r, 0, -1);
     }
 
     if (!r->orders) { /* the spare state buffer becomes the result's (report.c) */

@@ -22,7 +22,7 @@
 #define HX_AHEAD 8
 #endif
 
-static HX_INLINE void sweep_body(ctx *x, uint64_t t, size_t i0, size_t i1, walk w,
+static HX_INLINE void sweep_body(ctx *x, size_t i0, size_t i1, walk w,
                                  const size_t G, const bool dec, const bool lag)
 {
     const hsec_compiled *c = x->c;
@@ -40,7 +40,6 @@ static HX_INLINE void sweep_body(ctx *x, uint64_t t, size_t i0, size_t i1, walk 
     const hx_rclass *rc = x->rc;
     const size_t nlg = x->nlagged;
     size_t li = w.lg, next = lag && li < nlg ? lg[li].e : SIZE_MAX;
-    (void)t;
     for (size_t i = i0; i < i1; i++) {
         HX_UNROLL
         for (size_t p = 0; p < G; p++)
@@ -135,13 +134,13 @@ static HX_INLINE void sweep_body(ctx *x, uint64_t t, size_t i0, size_t i1, walk 
     case G:                                                                \
         if (dec) {                                                         \
             if (lag)                                                       \
-                sweep_body(x, t, i0, i1, w, G, true, true);                \
+                sweep_body(x, i0, i1, w, G, true, true);                \
             else                                                           \
-                sweep_body(x, t, i0, i1, w, G, true, false);               \
+                sweep_body(x, i0, i1, w, G, true, false);               \
         } else if (lag)                                                    \
-            sweep_body(x, t, i0, i1, w, G, false, true);                   \
+            sweep_body(x, i0, i1, w, G, false, true);                   \
         else                                                               \
-            sweep_body(x, t, i0, i1, w, G, false, false);                  \
+            sweep_body(x, i0, i1, w, G, false, false);                  \
         break;
 
 /* The rows per chunk, about: small enough for two threads to share a
@@ -195,12 +194,12 @@ void hx_step_chunk(ctx *x, size_t k)
         HX_SWEEP_CASES(4)
         HX_SWEEP_CASES(5)
         HX_SWEEP_CASES(6)
-    default: sweep_body(x, t, i0, i1, w, x->G, dec, lag); break;
+    default: sweep_body(x, i0, i1, w, x->G, dec, lag); break;
     }
-    hx_report_chunk(x, x->res, k, t + 1, x->band, x->last);
+    hx_report_chunk(x, x->res, k, t + 1, x->band);
 }
 
-void hx_step(ctx *x, hsec_result *r, uint64_t t, int band, bool last)
+void hx_step(ctx *x, hsec_result *r, uint64_t t, int band)
 {
     x->t = t;
     for (size_t k = 0; k < x->nrc; k++) { /* where each history is read and written */
@@ -209,7 +208,6 @@ void hx_step(ctx *x, hsec_result *r, uint64_t t, int band, bool last)
     }
     x->res = r;
     x->band = band;
-    x->last = last;
     x->rep = x->nx; /* the chunks report the state they make */
     if (x->T > 1)
         hx_pool_step(x);
