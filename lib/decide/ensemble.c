@@ -279,7 +279,7 @@ int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, const unsigned
             return fits;
     }
     hx_scenario_prepare(s);
-    int rc0 = hsec_scenario_diagnose(s);
+    int rc0 = s->diagnosed ? HSEC_OK : hsec_scenario_diagnose(s);
     if (rc0)
         return rc0;
     const hsec_compiled *c = s->c;

@@ -343,13 +343,6 @@ int hx_pool_start(ctx *x, size_t want);
 void hx_pool_step(ctx *x);
 void hx_pool_stop(ctx *x);
 
-/* spectral.c */
-/* y = A' x at full strength (static). */
-void hx_matvec(const ctx *x, const double *in, double *out);
-/* HSEC_OK when the spectral radius of A' is shown below 1, HSEC_ENOCONV
- * (with the message in err) when not, HSEC_ENOMEM. */
-int hx_check_spectral(ctx *x, char *err);
-
 /* solve.c: static solves by block Gauss-Seidel */
 /* A' at full strength assembled: val aligned with the compiled rows, the
  * perturbation b = c and its parts bh (n x H, node major); the transpose
@@ -394,6 +387,10 @@ typedef struct hx_gs {
 /* HSEC_OK; HSEC_ENOCONV at the cap or on NaN; HSEC_ECANCELED through cx's
  * progress (cx may be NULL); HSEC_ENOMEM. Messages go to err, except at the
  * cap (the caller words it). */
+/* spectral.c: HSEC_OK when the spectral radius of the assembled A' is
+ * shown below 1, HSEC_ENOCONV (with the message in err) when not,
+ * HSEC_ENOMEM. */
+int hx_check_spectral(ctx *x, const hx_mat *m, char *err);
 int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err);
 /* The static run's state (x->st): every node's orders and threats' parts. */
 int hx_static(ctx *x, uint64_t *iterations, char *err);

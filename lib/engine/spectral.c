@@ -4,39 +4,14 @@
 #include <math.h>
 #include <string.h>
 
-/* y = A' x at full strength (static), for the spectral radius check. */
-void hx_matvec(const ctx *x, const double *in, double *out)
-{
-    const hsec_compiled *c = x->c;
-    walk w = {0};
-    for (size_t i = 0; i < x->n; i++) {
-        double sum = 0;
-        for (size_t e = c->rowp[i]; e < c->rowp[i + 1]; e++)
-            sum += x->w[e] * hx_link_pass(x, &w, e) * in[c->col[e]];
-        double vt, pass, k;
-        hx_node_coeffs(x, &w, i, &vt, &pass, &k);
-        out[i] = vt * sum;
-    }
-}
-
 /* Largest column sum of A'. */
-static double max_colsum(const ctx *x, double *cs)
+static double max_colsum(const hx_mat *m, double *cs)
 {
-    const hsec_compiled *c = x->c;
-    walk w = {0};
-    memset(cs, 0, x->n * sizeof *cs);
-    for (size_t i = 0; i < x->n; i++) {
-        size_t e0 = c->rowp[i], e1 = c->rowp[i + 1];
-        walk w0 = w;
-        double vt, pass, k;
-        for (size_t e = e0; e < e1; e++)
-            hx_link_pass(x, &w, e);
-        hx_node_coeffs(x, &w, i, &vt, &pass, &k);
-        for (size_t e = e0; e < e1; e++)
-            cs[c->col[e]] += vt * x->w[e] * hx_link_pass(x, &w0, e);
-    }
+    memset(cs, 0, m->n * sizeof *cs);
+    for (size_t e = 0; e < m->rowp[m->n]; e++)
+        cs[m->col[e]] += m->val[e];
     double mx = 0;
-    for (size_t i = 0; i < x->n; i++)
+    for (size_t i = 0; i < m->n; i++)
         mx = cs[i] > mx ? cs[i] : mx;
     return mx;
 }
@@ -48,7 +23,7 @@ static double max_colsum(const ctx *x, double *cs)
  * with Collatz-Wielandt bounds: for x > 0, max_i (A'x)_i / x_i >= rho; for
  * z >= 0, z != 0, with (A'z)_i >= L z_i wherever z_i > 0, rho >= L.
  */
-int hx_check_spectral(ctx *x, char *err)
+int hx_check_spectral(ctx *x, const hx_mat *m, char *err)
 {
     size_t n = x->n;
     int rc = HSEC_OK;
@@ -61,11 +36,11 @@ int hx_check_spectral(ctx *x, char *err)
     }
     for (size_t i = 0; i < n; i++)
         v[i] = 1;
-    hx_matvec(x, v, y);
+    hx_mat_apply(m, false, 1, v, y);
     double upper = 0, lower = 0;
     for (size_t i = 0; i < n; i++)
         upper = y[i] > upper ? y[i] : upper;
-    if (upper < 1 || max_colsum(x, z) < 1)
+    if (upper < 1 || max_colsum(m, z) < 1)
         goto done;
     /* the inverse exists for bounded runs too (coupling, ranking) */
     bool bounded = x->s->opt[HSEC_OPT_BOUNDED] != 0;
@@ -85,7 +60,7 @@ int hx_check_spectral(ctx *x, char *err)
         }
         for (size_t i = 0; i < n; i++)
             v[i] /= mx;
-        hx_matvec(x, v, y);
+        hx_mat_apply(m, false, 1, v, y);
         upper = 0;
         for (size_t i = 0; i < n; i++) {
             double r = y[i] / v[i];
@@ -96,7 +71,7 @@ int hx_check_spectral(ctx *x, char *err)
         if (it % 10 == 0) {
             for (size_t i = 0; i < n; i++)
                 z[i] = v[i] >= 1e-3 ? v[i] : 0;
-            hx_matvec(x, z, yz);
+            hx_mat_apply(m, false, 1, z, yz);
             double lo = INFINITY;
             for (size_t i = 0; i < n; i++) {
                 if (z[i] > 0) {

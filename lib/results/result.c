@@ -60,7 +60,7 @@ int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s, const unsigned c
     if (!hx_mask_ok(s, "run", mask, mask_len))
         return HSEC_EINVAL;
     hx_scenario_prepare(s);
-    int rc = hsec_scenario_diagnose(s);
+    int rc = s->diagnosed ? HSEC_OK : hsec_scenario_diagnose(s);
     if (rc)
         return rc;
     hx_opts o = {mask, s->progress, s->progress_user, NULL, s->err, false};

@@ -168,6 +168,7 @@ int hsec_scenario_diagnose(hsec_scenario *s)
         return hx_fail(HSEC_EINVAL, "diagnose: the scenario is NULL");
     s->err[0] = '\0';
     hx_scenario_prepare(s);
+    s->diagnosed = false;
     hx_diag_clear(&s->a, &s->diag);
     int rc = never_in_force(s);
     if (!rc)
@@ -178,6 +179,7 @@ int hsec_scenario_diagnose(hsec_scenario *s)
         hx_diag_clear(&s->a, &s->diag);
         hx_setmsg(s->err, "out of memory");
     }
+    s->diagnosed = rc == HSEC_OK;
     return rc;
 }
 

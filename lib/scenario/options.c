@@ -90,6 +90,7 @@ int hsec_scenario_set_option(hsec_scenario *s, hsec_option opt, double value)
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "set_option: the scenario is NULL");
+    s->diagnosed = false; /* what the warnings depend on may change */
     if ((int)opt < 0 || (int)opt >= HSEC_OPTION_COUNT)
         FAIL(HSEC_EINVAL, "run option %d is unknown", (int)opt);
     const option_info *o = &options[opt];

@@ -121,6 +121,7 @@ int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_threat_actor
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_threat: the scenario is NULL");
+    s->diagnosed = false; /* what the warnings depend on may change */
     if (!hx_valid_id(id))
         FAIL(HSEC_EINVAL, "threat id \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(id));
     if (find_threat(s, id, NULL))
@@ -160,6 +161,7 @@ int hsec_scenario_set_threat(hsec_scenario *s, const char *id, hsec_timing what,
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_threat: the scenario is NULL");
+    s->diagnosed = false; /* what the warnings depend on may change */
     sthreat *t = find_threat(s, id, NULL);
     if (!t)
         FAIL(HSEC_ENOTFOUND, "no threat \"%s\"", hx_show(id));
@@ -208,6 +210,7 @@ int hsec_scenario_add_threat_target(hsec_scenario *s, const char *threat, const 
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_threat_target: the scenario is NULL");
+    s->diagnosed = false; /* what the warnings depend on may change */
     size_t ti;
     if (!find_threat(s, threat, &ti))
         FAIL(HSEC_ENOTFOUND, "no threat \"%s\"", hx_show(threat));
@@ -267,6 +270,7 @@ int hsec_scenario_add_measure(hsec_scenario *s, const char *id, hsec_measure_kin
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_measure: the scenario is NULL");
+    s->diagnosed = false; /* what the warnings depend on may change */
     if (!hx_valid_id(id))
         FAIL(HSEC_EINVAL, "measure id \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(id));
     if (find_measure(s, id, NULL))
@@ -300,6 +304,7 @@ int hsec_scenario_set_measure(hsec_scenario *s, const char *id, hsec_timing what
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_measure: the scenario is NULL");
+    s->diagnosed = false; /* what the warnings depend on may change */
     smeasure *m = find_measure(s, id, NULL);
     if (!m)
         FAIL(HSEC_ENOTFOUND, "no measure \"%s\"", hx_show(id));
@@ -322,6 +327,7 @@ int hsec_scenario_add_measure_target(hsec_scenario *s, const char *measure, cons
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_measure_target: the scenario is NULL");
+    s->diagnosed = false; /* what the warnings depend on may change */
     size_t mi;
     smeasure *m = find_measure(s, measure, &mi);
     if (!m)
@@ -346,6 +352,7 @@ int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure, const 
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_measure_link: the scenario is NULL");
+    s->diagnosed = false; /* what the warnings depend on may change */
     size_t mi;
     smeasure *m = find_measure(s, measure, &mi);
     if (!m)

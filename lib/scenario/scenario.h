@@ -56,6 +56,7 @@ struct hsec_scenario {
     starget *mt[HSEC_EFFECT_COUNT]; /* measure targets: nodes, links for decouple */
     size_t nmt[HSEC_EFFECT_COUNT], capmt[HSEC_EFFECT_COUNT];
     bool sorted; /* target lists sorted and deduplicated */
+    bool diagnosed; /* diag holds the warnings of the scenario as it is */
     hx_map threat_ids, measure_ids, package_ids; /* id -> index (scenario.c) */
     hx_set64 inpackage; /* (package << 32 | measure) pairs of the packages */
     /* the sorted target lists by owner, for the getters (scenario.c): threat
