@@ -182,9 +182,10 @@ typedef enum hsec_service_kind {
     HSEC_SERVICE_POLICING_JUSTICE = 9,
     HSEC_SERVICE_GOVERNANCE = 10,
     HSEC_SERVICE_CULTURAL_PROPERTY = 11,
-    HSEC_SERVICE_OTHER = 12
+    HSEC_SERVICE_OTHER = 12,
+    HSEC_SERVICE_ECONOMIC_SECTOR = 13 /* a sector of an input-output table (since 1.3) */
 } hsec_service_kind;
-#define HSEC_SERVICE_KIND_COUNT 13
+#define HSEC_SERVICE_KIND_COUNT 14
 
 /* Who is behind a threat. */
 typedef enum hsec_threat_actor {
@@ -237,6 +238,36 @@ typedef enum hsec_phase {
 } hsec_phase;
 #define HSEC_PHASE_COUNT 5
 
+/* NATO's cross-cutting topics of human security (doc/model.md §11; bits,
+ * combined with |), which threats and measures may carry. Since 1.3. */
+#define HSEC_TOPIC_PROTECTION_OF_CIVILIANS        (1u << 0)
+#define HSEC_TOPIC_CONFLICT_RELATED_SEXUAL_VIOLENCE (1u << 1)
+#define HSEC_TOPIC_TRAFFICKING_IN_HUMAN_BEINGS    (1u << 2)
+#define HSEC_TOPIC_CHILDREN_AND_ARMED_CONFLICT    (1u << 3)
+#define HSEC_TOPIC_CULTURAL_PROPERTY_PROTECTION   (1u << 4)
+#define HSEC_TOPIC_COUNT 5
+
+/* The staff function that owns a measure (doc/model.md §11, after the
+ * MC2HS branch table); HSEC_BRANCH_NONE when none is given, distinct from
+ * HSEC_BRANCH_OTHER. Since 1.3. */
+typedef enum hsec_branch {
+    HSEC_BRANCH_NONE = 0,
+    HSEC_BRANCH_G1_PERSONNEL = 1,
+    HSEC_BRANCH_G2_INTELLIGENCE = 2,
+    HSEC_BRANCH_G3_OPERATIONS = 3,
+    HSEC_BRANCH_G4_LOGISTICS = 4,
+    HSEC_BRANCH_G5_PLANS = 5, /* G35 future operations included */
+    HSEC_BRANCH_G7_TRAINING = 6,
+    HSEC_BRANCH_G8_RESOURCES = 7,
+    HSEC_BRANCH_G9_CIMIC = 8,
+    HSEC_BRANCH_MILITARY_POLICE = 9,
+    HSEC_BRANCH_MEDICAL = 10,
+    HSEC_BRANCH_ENGINEERING = 11,
+    HSEC_BRANCH_INFORMATION_OPERATIONS = 12,
+    HSEC_BRANCH_OTHER = 13
+} hsec_branch;
+#define HSEC_BRANCH_COUNT 14
+
 /* Orders of effect a node's degradation is split into: 1st, 2nd, 3rd, 4th and later. */
 #define HSEC_ORDER_COUNT 4
 /* Time bands of a dynamic run's burden: short, medium, long. */
@@ -258,7 +289,9 @@ typedef enum hsec_enum {
     HSEC_ENUM_MEASURE_KIND = 4,
     HSEC_ENUM_MEASURE_ACTOR = 5,
     HSEC_ENUM_EFFECT = 6,
-    HSEC_ENUM_PHASE = 7
+    HSEC_ENUM_PHASE = 7,
+    HSEC_ENUM_TOPIC = 8, /* values are bit positions 0..4 (since 1.3) */
+    HSEC_ENUM_BRANCH = 9 /* since 1.3 */
 } hsec_enum;
 
 /* The document name of a value ("health", "energy", "adversary", ...),
@@ -287,7 +320,7 @@ HSEC_API const char *hsec_model_errmsg(const hsec_model *m);
 
 /*
  * Ids of regions, groups and services share one namespace and match
- * [A-Za-z0-9_-]{1,64}. Names used before they are defined (a region's parent,
+ * [A-Za-z0-9_:-]{1,64}. Names used before they are defined (a region's parent,
  * a group's region, a link's ends) are resolved by hsec_model_compile.
  */
 
@@ -305,6 +338,13 @@ HSEC_API int hsec_model_set_group_flags(hsec_model *m, const char *group, unsign
 /* A service of a kind; region may be NULL (national). */
 HSEC_API int hsec_model_add_service(hsec_model *m, const char *id, hsec_service_kind kind,
                                     const char *region);
+
+/* The longest label, in bytes. */
+#define HSEC_LABEL_MAX 1024
+/* A label for a region or service added before: free UTF-8 text for display
+ * (an imported sector's original name), at most HSEC_LABEL_MAX bytes, never
+ * used to resolve names; NULL removes it. Since 1.3. */
+HSEC_API int hsec_model_set_label(hsec_model *m, const char *id, const char *label);
 
 /* Per-node parameters, set with hsec_model_set. */
 typedef enum hsec_param {
@@ -425,6 +465,10 @@ HSEC_API int hsec_compiled_find_node(size_t *out, const hsec_compiled *c, const 
 
 HSEC_API size_t hsec_compiled_region_count(const hsec_compiled *c);
 HSEC_API const char *hsec_compiled_region_id(const hsec_compiled *c, size_t region);
+/* A region's or a service's label, borrowed; NULL when it has none or the
+ * index is out of range. Since 1.3. */
+HSEC_API const char *hsec_compiled_region_label(const hsec_compiled *c, size_t region);
+HSEC_API const char *hsec_compiled_service_label(const hsec_compiled *c, size_t service);
 /* The parent region's index into *out, or HSEC_NO_INDEX for a top region. */
 HSEC_API int hsec_compiled_region_parent(size_t *out, const hsec_compiled *c, size_t region);
 
@@ -492,7 +536,7 @@ HSEC_API int hsec_scenario_allocator(hsec_allocator *out, const hsec_scenario *s
 /* Duration of a threat or measure in force from its start to the end. */
 #define HSEC_PERSISTENT (-1.0)
 
-/* A threat (ids: own namespace, [A-Za-z0-9_-]{1,64}). Defaults: start 0,
+/* A threat (ids: own namespace, [A-Za-z0-9_:-]{1,64}). Defaults: start 0,
  * persistent, likelihood 1. */
 HSEC_API int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_threat_actor actor);
 
@@ -527,6 +571,23 @@ HSEC_API int hsec_scenario_add_measure_target(hsec_scenario *s, const char *meas
  * (a node, group or region) (decouple). */
 HSEC_API int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure,
                                             const char *from, const char *to);
+
+/* The cross-cutting topics (HSEC_TOPIC_* bits) a threat or measure touches,
+ * replacing those set before (0: none), and the branch that owns a measure.
+ * A measure's topics and branch are labels for reports and filters; they
+ * change nothing in a run. Since 1.3. */
+HSEC_API int hsec_scenario_set_threat_topics(hsec_scenario *s, const char *threat,
+                                             unsigned topics);
+HSEC_API int hsec_scenario_set_measure_topics(hsec_scenario *s, const char *measure,
+                                              unsigned topics);
+HSEC_API int hsec_scenario_set_measure_branch(hsec_scenario *s, const char *measure,
+                                              hsec_branch branch);
+/* Their values for threat or measure i. Since 1.3. */
+HSEC_API int hsec_scenario_threat_topics(unsigned *out, const hsec_scenario *s, size_t threat);
+HSEC_API int hsec_scenario_measure_topics(unsigned *out, const hsec_scenario *s,
+                                          size_t measure);
+HSEC_API int hsec_scenario_measure_branch(hsec_branch *out, const hsec_scenario *s,
+                                          size_t measure);
 
 /* Run options, enum-keyed; see hsec_option_bounds for each range and
  * hsec_option_key for each one's place in a scenario document. */
@@ -567,7 +628,7 @@ HSEC_API int hsec_option_whole(int *out, hsec_option opt);
 /* The option's place in a scenario document ("run.steps", "run.bands[0]",
  * "uncertainty.members"), static; NULL for an unknown option. */
 HSEC_API const char *hsec_option_key(hsec_option opt);
-/* Label of one step ("day" by default), [A-Za-z0-9_-]{1,64}. */
+/* Label of one step ("day" by default), [A-Za-z0-9_:-]{1,64}. */
 HSEC_API int hsec_scenario_set_step_unit(hsec_scenario *s, const char *unit);
 HSEC_API const char *hsec_scenario_step_unit(const hsec_scenario *s);
 /* Record the series of a node, or of every node of a group or region.
@@ -615,7 +676,7 @@ HSEC_API int hsec_scenario_measure_targets(size_t *targets, size_t count,
 
 /*
  * Packages: named sets of measures, courses of action to compare (ids: own
- * namespace, [A-Za-z0-9_-]{1,64}). A measure may belong to several.
+ * namespace, [A-Za-z0-9_:-]{1,64}). A measure may belong to several.
  */
 HSEC_API int hsec_scenario_add_package(hsec_scenario *s, const char *id);
 /* Put an existing measure in a package; HSEC_EEXIST when it is there. */
@@ -997,10 +1058,31 @@ typedef enum hsec_burden {
     HSEC_BURDEN_ACTOR = 6,      /* index: hsec_threat_actor */
     HSEC_BURDEN_REGION = 7,     /* index: region holding the group */
     HSEC_BURDEN_INITIAL = 8,    /* from initial degradation (dynamic); index ignored */
-    HSEC_BURDEN_GROUP = 9       /* index: group */
+    HSEC_BURDEN_GROUP = 9,      /* index: group */
+    /* since 1.3: */
+    HSEC_BURDEN_TOPIC = 10,     /* index: topic bit position 0..4, or HSEC_TOPIC_COUNT for
+                                   threats without a topic; the propagated parts of its
+                                   threats (topics overlap: they do not add up) */
+    HSEC_BURDEN_FLAG = 11,      /* index: flag bit position 0..7, or HSEC_FLAG_COUNT for the
+                                   whole population; the burden of the groups carrying it */
+    HSEC_BURDEN_FLAG_PROPAGATED = 12 /* the same, its propagated part */
 } hsec_burden;
 
 HSEC_API int hsec_result_burden(double *out, const hsec_result *r, hsec_burden part,
+                                size_t index);
+
+/*
+ * Differentiated impacts (doc/model.md §5): for the groups carrying a
+ * vulnerability flag (index: its bit position 0..7; HSEC_FLAG_COUNT: the
+ * whole population), out[0] their burden, out[1] its propagated part,
+ * out[2] their people (sum of sizes), out[3] the burden per person (NaN
+ * when they number 0), out[4] the ratio of that to the whole population's
+ * burden per person (NaN when either is undefined or the population's is
+ * 0); count = HSEC_IMPACT_COUNT values. A group counts under each of its
+ * flags. Since 1.3.
+ */
+#define HSEC_IMPACT_COUNT 5
+HSEC_API int hsec_result_impact(double *out, size_t count, const hsec_result *r,
                                 size_t index);
 
 /* -------------------------------------------------------------- documents */

@@ -281,7 +281,7 @@ static void test_model_bad_values(void **state)
     OK(hsec_model_add_group(m, "g", "east", 5));
     MFAIL(hsec_model_set_group_flags(m, "g", 1u << 9), HSEC_EINVAL, "unknown bits");
     MFAIL(hsec_model_set_group_flags(m, "nobody", 1), HSEC_ENOTFOUND, "nobody");
-    MFAIL(hsec_model_add_service(m, "s", (hsec_service_kind)13, NULL), HSEC_EINVAL, "kind 13");
+    MFAIL(hsec_model_add_service(m, "s", (hsec_service_kind)14, NULL), HSEC_EINVAL, "kind 14");
     OK(hsec_model_add_service(m, "s", HSEC_SERVICE_WATER, NULL));
     MFAIL(hsec_model_set(m, "g", HSEC_PARAM_VULNERABILITY, -1), HSEC_EINVAL,
           "vulnerability -1");

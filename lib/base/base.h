@@ -102,8 +102,14 @@ void hx_diag_free(const hsec_allocator *a, hx_diags *d);
 int hx_diag_get(hsec_warning *code, const char **message, const hx_diags *d, size_t i,
                 const char *what);
 
+/* Length of the UTF-8 sequence at s (n bytes left): 1 to 4 for a valid one
+ * (RFC 3629: no overlong form, surrogate or code point above U+10FFFF), 0
+ * for a byte that starts none, -1 for a valid start that n cuts short
+ * (error.c). */
+int hx_utf8_len(const unsigned char *s, size_t n);
+
 /* ---- names (names.c) */
-/* Is s a valid id: [A-Za-z0-9_-]{1,64}? */
+/* Is s a valid id: [A-Za-z0-9_:-]{1,64}? */
 bool hx_valid_id(const char *s);
 /* Text for a name in messages: the name, or "(null)". */
 const char *hx_show(const char *s);

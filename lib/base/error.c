@@ -25,7 +25,7 @@ const char *hsec_strerror(int code)
 
 /* Length of the UTF-8 sequence at s (n bytes left): 1 to 4 for a valid one,
  * 0 for a byte that starts none, -1 for a valid start that n cuts short. */
-static int utf8_len(const unsigned char *s, size_t n)
+int hx_utf8_len(const unsigned char *s, size_t n)
 {
     unsigned c = s[0], lo = 0x80, hi = 0xbf;
     int len;
@@ -77,7 +77,7 @@ static void escape(char *buf, size_t size, const char *src, size_t len, bool cut
         char unit[8];
         size_t n = 0, used;
         unsigned c = s[i];
-        int u = utf8_len(s + i, len - i);
+        int u = hx_utf8_len(s + i, len - i);
         if (c == '\\' && i + 3 < len && s[i + 1] == 'x' && is_hex(s[i + 2]) &&
             is_hex(s[i + 3])) {
             memcpy(unit, s + i, 4); /* an escape already made: kept whole */

@@ -12,7 +12,7 @@ bool hx_valid_id(const char *s)
     for (; s[n]; n++) {
         char ch = s[n];
         bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                  (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+                  (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == ':';
         if (!ok || n >= HX_ID_MAX)
             return false;
     }
@@ -113,7 +113,7 @@ static const char *const kinds[] = {"energy",           "water",          "healt
                                     "food_production",  "market",         "education",
                                     "shelter",          "communications", "transport",
                                     "policing_justice", "governance",     "cultural_property",
-                                    "other"};
+                                    "other",            "economic_sector"};
 static const char *const tactors[] = {"own",      "allied",  "adversary", "non_state_armed_group",
                                       "criminal", "natural", "unknown"};
 static const char *const mkinds[] = {"protection", "empowerment"};
@@ -122,6 +122,14 @@ static const char *const mactors[] = {"host_government", "international_organisa
                                       "community",       "private_sector"};
 static const char *const effects[] = {"shield", "decouple", "recover", "reduce_vulnerability"};
 static const char *const phases[] = {"minimal", "stressed", "crisis", "emergency", "catastrophe"};
+static const char *const topics[] = {"protection_of_civilians", "conflict_related_sexual_violence",
+                                     "trafficking_in_human_beings", "children_and_armed_conflict",
+                                     "cultural_property_protection"};
+static const char *const branches[] = {"none",           "g1_personnel",    "g2_intelligence",
+                                       "g3_operations",  "g4_logistics",    "g5_plans",
+                                       "g7_training",    "g8_resources",    "g9_cimic",
+                                       "military_police", "medical",        "engineering",
+                                       "information_operations", "other"};
 
 static const char *const *table(hsec_enum which, int *count)
 {
@@ -138,6 +146,8 @@ static const char *const *table(hsec_enum which, int *count)
     case HSEC_ENUM_MEASURE_KIND: T(mkinds);
     case HSEC_ENUM_MEASURE_ACTOR: T(mactors);
     case HSEC_ENUM_EFFECT: T(effects);
+    case HSEC_ENUM_TOPIC: T(topics);
+    case HSEC_ENUM_BRANCH: T(branches);
     case HSEC_ENUM_PHASE: T(phases);
     }
 #undef T

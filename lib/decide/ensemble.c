@@ -30,7 +30,8 @@ struct hsec_ensemble {
  * last indices, then the recorded nodes' final q. */
 enum { B_TOTAL, B_BASELINE, B_PROPAGATED, B_INITIAL, B_BAND,
        B_ORDER = B_BAND + HSEC_BAND_COUNT, B_ACTOR = B_ORDER + HSEC_ORDER_COUNT,
-       B_FIXED = B_ACTOR + HSEC_THREAT_ACTOR_COUNT };
+       B_TOPIC = B_ACTOR + HSEC_THREAT_ACTOR_COUNT, B_FLAG = B_TOPIC + HSEC_TOPIC_COUNT + 1,
+       B_FLAGP = B_FLAG + HSEC_FLAG_COUNT + 1, B_FIXED = B_FLAGP + HSEC_FLAG_COUNT + 1 };
 
 static size_t burden_slot(const hsec_ensemble *e, hsec_burden part, size_t i, bool *ok)
 {
@@ -43,6 +44,9 @@ static size_t burden_slot(const hsec_ensemble *e, hsec_burden part, size_t i, bo
     case HSEC_BURDEN_BAND: *ok = i < HSEC_BAND_COUNT; return B_BAND + i;
     case HSEC_BURDEN_ORDER: *ok = i < HSEC_ORDER_COUNT; return B_ORDER + i;
     case HSEC_BURDEN_ACTOR: *ok = i < HSEC_THREAT_ACTOR_COUNT; return B_ACTOR + i;
+    case HSEC_BURDEN_TOPIC: *ok = i <= HSEC_TOPIC_COUNT; return B_TOPIC + i;
+    case HSEC_BURDEN_FLAG: *ok = i <= HSEC_FLAG_COUNT; return B_FLAG + i;
+    case HSEC_BURDEN_FLAG_PROPAGATED: *ok = i <= HSEC_FLAG_COUNT; return B_FLAGP + i;
     case HSEC_BURDEN_THREAT: *ok = i < e->nthreat; return B_FIXED + i;
     case HSEC_BURDEN_REGION: *ok = i < e->nregion; return B_FIXED + e->nthreat + i;
     case HSEC_BURDEN_GROUP:
@@ -67,6 +71,12 @@ static void keep(const hsec_ensemble *e, const hsec_result *r, double *v)
         hsec_result_burden(&v[B_ORDER + i], r, HSEC_BURDEN_ORDER, i);
     for (size_t i = 0; i < HSEC_THREAT_ACTOR_COUNT; i++)
         hsec_result_burden(&v[B_ACTOR + i], r, HSEC_BURDEN_ACTOR, i);
+    for (size_t i = 0; i <= HSEC_TOPIC_COUNT; i++)
+        hsec_result_burden(&v[B_TOPIC + i], r, HSEC_BURDEN_TOPIC, i);
+    for (size_t i = 0; i <= HSEC_FLAG_COUNT; i++) {
+        hsec_result_burden(&v[B_FLAG + i], r, HSEC_BURDEN_FLAG, i);
+        hsec_result_burden(&v[B_FLAGP + i], r, HSEC_BURDEN_FLAG_PROPAGATED, i);
+    }
     double *p = v + B_FIXED;
     for (size_t i = 0; i < e->nthreat; i++)
         hsec_result_burden(p++, r, HSEC_BURDEN_THREAT, i);

@@ -61,6 +61,10 @@ struct hsec_result {
     double band[HSEC_BAND_COUNT], order[HSEC_ORDER_COUNT], actor[HSEC_THREAT_ACTOR_COUNT];
     size_t nthreat, nregion;
     double *threat, *region, *group;
+    /* by topic (the last: threats without one); by flag (the last: the
+     * whole population): burden, propagated part, people */
+    double topic[HSEC_TOPIC_COUNT + 1];
+    double flag[HSEC_FLAG_COUNT + 1], flagp[HSEC_FLAG_COUNT + 1], flagpop[HSEC_FLAG_COUNT + 1];
     int32_t *warn;       /* ngroup * 7: first step in crisis or worse, or -1 */
     int64_t first_start; /* earliest threat start, or 0 without threats */
     double *peakthr;     /* ngroup * nthreat: threat parts of Hp at the peak */

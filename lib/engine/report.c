@@ -185,6 +185,32 @@ void hx_summarise(const ctx *x, hsec_result *r)
     double z = s->opt[HSEC_OPT_AF_CUTOFF], pop = 0;
     for (size_t g = 0; g < c->ngroup; g++)
         pop += c->groups[g].size;
+    /* differentiated impacts: a group counts under each of its flags; its
+     * burden is its propagated part plus its baseline at every step reported */
+    double reported = x->dynamic ? (double)r->steps : 1;
+    for (size_t g = 0; g < c->ngroup; g++) {
+        const cgroup *cg = &c->groups[g];
+        double hb = 0;
+        for (int d = 0; d < HSEC_DIM_COUNT; d++)
+            hb += cg->w[d] * cg->base[d];
+        double prop = r->group[g], tot = prop + cg->size * hb * reported;
+        for (unsigned f = 0; f <= HSEC_FLAG_COUNT; f++) {
+            if (f < HSEC_FLAG_COUNT && !(cg->flags & (1u << f)))
+                continue;
+            r->flag[f] += tot;
+            r->flagp[f] += prop;
+            r->flagpop[f] += cg->size;
+        }
+    }
+    /* by topic: each threat's propagated part under each of its topics */
+    for (size_t h = 0; h < x->H; h++) {
+        unsigned tp = s->threats[h].topics;
+        if (!tp)
+            r->topic[HSEC_TOPIC_COUNT] += r->threat[h];
+        for (unsigned k = 0; k < HSEC_TOPIC_COUNT; k++)
+            if (tp & (1u << k))
+                r->topic[k] += r->threat[h];
+    }
     for (size_t h = 0; h < x->H; h++) {
         double in = 0;
         for (size_t g = 0; g < c->ngroup; g++) {

@@ -178,6 +178,17 @@ static int by_id(const hsec_allocator *a, const hsec_compiled *c, uint32_t *v, s
     return HSEC_OK;
 }
 
+/* Entity i's label into (*arr)[i], the array of count made on first use. */
+static int put_label(const hsec_allocator *a, char ***arr, size_t count, size_t i,
+                     const char *label)
+{
+    if (!label)
+        return HSEC_OK;
+    if (!*arr && !(*arr = hx_calloc(a, count, sizeof **arr)))
+        return HSEC_ENOMEM;
+    return ((*arr)[i] = hx_strdup(a, label)) ? HSEC_OK : HSEC_ENOMEM;
+}
+
 static const char *region_name(const hsec_compiled *c, uint32_t r) { return c->region_id[r]; }
 static const char *group_name(const hsec_compiled *c, uint32_t g) { return c->groups[g].id; }
 static const char *service_name(const hsec_compiled *c, uint32_t s)
@@ -577,6 +588,12 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         NOMEM();
     c->ngroup = m->ngroup;
     c->nservice = m->nservice;
+    for (size_t r = 0; r < m->nregion; r++)
+        if (put_label(a, &c->region_label, m->nregion, r, m->regions[r].label))
+            NOMEM();
+    for (size_t s = 0; s < m->nservice; s++)
+        if (put_label(a, &c->service_label, m->nservice, s, m->services[s].label))
+            NOMEM();
     size_t pool = 0;
     uint32_t next = 0;
     for (size_t o = 0; o < m->norder; o++) {

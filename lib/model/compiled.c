@@ -38,6 +38,12 @@ void hsec_compiled_free(hsec_compiled *c)
         for (size_t i = 0; i < c->nregion; i++)
             hx_free(a, c->region_id[i]);
     hx_free(a, c->region_id);
+    for (size_t i = 0; c->region_label && i < c->nregion; i++)
+        hx_free(a, c->region_label[i]);
+    hx_free(a, c->region_label);
+    for (size_t i = 0; c->service_label && i < c->nservice; i++)
+        hx_free(a, c->service_label[i]);
+    hx_free(a, c->service_label);
     hx_free(a, c->region_parent);
     hx_free(a, c->region_pre);
     hx_free(a, c->region_end);
@@ -309,6 +315,16 @@ size_t hsec_compiled_region_count(const hsec_compiled *c) { return c ? c->nregio
 const char *hsec_compiled_region_id(const hsec_compiled *c, size_t r)
 {
     return c && r < c->nregion ? c->region_id[r] : NULL;
+}
+
+const char *hsec_compiled_region_label(const hsec_compiled *c, size_t r)
+{
+    return c && r < c->nregion && c->region_label ? c->region_label[r] : NULL;
+}
+
+const char *hsec_compiled_service_label(const hsec_compiled *c, size_t s)
+{
+    return c && s < c->nservice && c->service_label ? c->service_label[s] : NULL;
 }
 
 int hsec_compiled_region_parent(size_t *out, const hsec_compiled *c, size_t r)

@@ -35,6 +35,7 @@ void hsec_model_free(hsec_model *m)
     for (size_t i = 0; i < m->nregion; i++) {
         hx_free(a, m->regions[i].id);
         hx_free(a, m->regions[i].parent);
+        hx_free(a, m->regions[i].label);
     }
     for (size_t i = 0; i < m->ngroup; i++) {
         hx_free(a, m->groups[i].id);
@@ -43,6 +44,7 @@ void hsec_model_free(hsec_model *m)
     for (size_t i = 0; i < m->nservice; i++) {
         hx_free(a, m->services[i].id);
         hx_free(a, m->services[i].region);
+        hx_free(a, m->services[i].label);
     }
     for (size_t i = 0; i < m->pool.nchunk; i++)
         hx_free(a, m->pool.chunks[i]);
@@ -68,7 +70,7 @@ const char *hsec_model_errmsg(const hsec_model *m)
 static int check_new_id(hsec_model *m, const char *what, const char *id)
 {
     if (!hx_valid_id(id))
-        FAIL(m, HSEC_EINVAL, "%s id \"%s\" is not [A-Za-z0-9_-]{1,64}", what, hx_show(id));
+        FAIL(m, HSEC_EINVAL, "%s id \"%s\" is not [A-Za-z0-9_:-]{1,64}", what, hx_show(id));
     if (hx_map_get(&m->names, id, NULL))
         FAIL(m, HSEC_EEXIST, "%s id \"%s\" is already used", what, id);
     return HSEC_OK;
@@ -77,7 +79,7 @@ static int check_new_id(hsec_model *m, const char *what, const char *id)
 static int check_ref_name(hsec_model *m, const char *what, const char *name)
 {
     if (name && !hx_valid_id(name))
-        FAIL(m, HSEC_EINVAL, "%s \"%s\" is not [A-Za-z0-9_-]{1,64}", what, name);
+        FAIL(m, HSEC_EINVAL, "%s \"%s\" is not [A-Za-z0-9_:-]{1,64}", what, name);
     return HSEC_OK;
 }
 
@@ -504,6 +506,41 @@ int hsec_model_add_links_indexed(hsec_model *m, const char *const *names, size_t
     if (!rc)
         m->nlink += count;
     return rc;
+}
+
+int hsec_model_set_label(hsec_model *m, const char *id, const char *label)
+{
+    if (!m)
+        return hx_fail(HSEC_EINVAL, "model_set_label: the model is NULL");
+    uint32_t ref;
+    if (!hx_valid_id(id))
+        FAIL(m, HSEC_EINVAL, "label: id \"%s\" is not [A-Za-z0-9_:-]{1,64}", hx_show(id));
+    if (!hx_map_get(&m->names, id, &ref))
+        FAIL(m, HSEC_ENOTFOUND, "label: no region or service \"%s\" (labels are set after "
+             "the region or service is added)", id);
+    if (HX_REF_KIND(ref) == HX_GROUP)
+        FAIL(m, HSEC_EINVAL, "label: \"%s\" is a group; regions and services carry labels",
+             id);
+    char *copy = NULL;
+    if (label) {
+        size_t n = strlen(label);
+        if (n > HSEC_LABEL_MAX)
+            FAIL(m, HSEC_EINVAL, "label of %s: %zu bytes, more than %d", id, n,
+                 HSEC_LABEL_MAX);
+        for (size_t i = 0; i < n;) {
+            int u = hx_utf8_len((const unsigned char *)label + i, n - i);
+            if (u <= 0)
+                FAIL(m, HSEC_EINVAL, "label of %s: byte %zu is not UTF-8", id, i);
+            i += (size_t)u;
+        }
+        if (!(copy = hx_strdup(&m->a, label)))
+            FAIL(m, HSEC_ENOMEM, "out of memory");
+    }
+    char **at = HX_REF_KIND(ref) == HX_REGION ? &m->regions[HX_REF_INDEX(ref)].label
+                                              : &m->services[HX_REF_INDEX(ref)].label;
+    hx_free(&m->a, *at);
+    *at = copy;
+    return HSEC_OK;
 }
 
 int hsec_model_use_template(hsec_model *m, const char *name)

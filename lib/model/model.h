@@ -22,7 +22,7 @@ typedef struct mgroup {
 } mgroup;
 
 typedef struct mservice {
-    char *id, *region;
+    char *id, *region, *label;
     int kind;
     double k, tau, init;
     double ko, tauo;
@@ -32,7 +32,7 @@ typedef struct mservice {
 #define HX_UNSET (-1.0)
 
 typedef struct mregion {
-    char *id, *parent;
+    char *id, *parent, *label;
 } mregion;
 
 /* A link as written: its ends are names interned once (hsec_model's
@@ -130,6 +130,9 @@ struct hsec_compiled {
     /* entities */
     size_t nregion;
     char **region_id;
+    /* labels by API number (NULL: none), each array NULL when no region or
+     * no service has one */
+    char **region_label, **service_label;
     uint32_t *region_parent;
     /* the region tree in a depth-first preorder (compile.c): the regions in
      * region r's subtree are numbered region_pre[r] .. region_end[r] - 1;

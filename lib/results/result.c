@@ -348,6 +348,29 @@ int hsec_result_burden(double *out, const hsec_result *r, hsec_burden part, size
     case HSEC_BURDEN_GROUP:
         return entry(out, r->group, index < r->ngroup ? r->gnid[index] : index, r->ngroup,
                      "group");
+    case HSEC_BURDEN_TOPIC: return entry(out, r->topic, index, HSEC_TOPIC_COUNT + 1, "topic");
+    case HSEC_BURDEN_FLAG: return entry(out, r->flag, index, HSEC_FLAG_COUNT + 1, "flag");
+    case HSEC_BURDEN_FLAG_PROPAGATED:
+        return entry(out, r->flagp, index, HSEC_FLAG_COUNT + 1, "flag");
     }
     return hx_fail(HSEC_EINVAL, "burden: part %d is unknown", (int)part);
+}
+
+int hsec_result_impact(double *out, size_t count, const hsec_result *r, size_t index)
+{
+    if (!r)
+        return hx_fail(HSEC_EINVAL, "impact: the result is NULL");
+    if (!fits("impact", out, count, HSEC_IMPACT_COUNT))
+        return HSEC_EINVAL;
+    if (index > HSEC_FLAG_COUNT)
+        return hx_fail(HSEC_EINVAL, "impact: flag %zu is out of range (0 to %d, %d: everyone)",
+                       index, HSEC_FLAG_COUNT - 1, HSEC_FLAG_COUNT);
+    double pop = r->flagpop[index], all = r->flagpop[HSEC_FLAG_COUNT];
+    double per = pop > 0 ? r->flag[index] / pop : NAN;
+    double perall = all > 0 ? r->flag[HSEC_FLAG_COUNT] / all : NAN;
+    double v[HSEC_IMPACT_COUNT] = {r->flag[index], r->flagp[index], pop, per,
+                                   perall > 0 ? per / perall : NAN};
+    for (size_t i = 0; i < HSEC_IMPACT_COUNT; i++)
+        out[i] = v[i];
+    return HSEC_OK;
 }

@@ -120,7 +120,7 @@ int hsec_scenario_set_step_unit(hsec_scenario *s, const char *unit)
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_step_unit: the scenario is NULL");
     if (!hx_valid_id(unit))
-        FAIL(HSEC_EINVAL, "run.step_unit \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(unit));
+        FAIL(HSEC_EINVAL, "run.step_unit \"%s\" is not [A-Za-z0-9_:-]{1,64}", hx_show(unit));
     strcpy(s->unit, unit);
     return HSEC_OK;
 }

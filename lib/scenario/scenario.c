@@ -123,7 +123,7 @@ int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_threat_actor
         return hx_fail(HSEC_EINVAL, "scenario_add_threat: the scenario is NULL");
     s->diagnosed = false; /* what the warnings depend on may change */
     if (!hx_valid_id(id))
-        FAIL(HSEC_EINVAL, "threat id \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(id));
+        FAIL(HSEC_EINVAL, "threat id \"%s\" is not [A-Za-z0-9_:-]{1,64}", hx_show(id));
     if (find_threat(s, id, NULL))
         FAIL(HSEC_EEXIST, "threat id \"%s\" is already used", id);
     if ((int)actor < 0 || (int)actor >= HSEC_THREAT_ACTOR_COUNT)
@@ -131,7 +131,7 @@ int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_threat_actor
     if (s->nthreat >= UINT32_MAX / 2 ||
         HX_RESERVE(&s->a, s->threats, s->capthreat, s->nthreat + 1))
         FAIL(HSEC_ENOMEM, "out of memory");
-    sthreat t = {NULL, (int)actor, 0, -1, 1.0, 0, NULL};
+    sthreat t = {NULL, (int)actor, 0, -1, 1.0, 0, 0, NULL};
     if (!(t.id = hx_strdup(&s->a, id)) ||
         hx_map_put(&s->a, &s->threat_ids, t.id, (uint32_t)s->nthreat)) {
         hx_free(&s->a, t.id);
@@ -272,7 +272,7 @@ int hsec_scenario_add_measure(hsec_scenario *s, const char *id, hsec_measure_kin
         return hx_fail(HSEC_EINVAL, "scenario_add_measure: the scenario is NULL");
     s->diagnosed = false; /* what the warnings depend on may change */
     if (!hx_valid_id(id))
-        FAIL(HSEC_EINVAL, "measure id \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(id));
+        FAIL(HSEC_EINVAL, "measure id \"%s\" is not [A-Za-z0-9_:-]{1,64}", hx_show(id));
     if (find_measure(s, id, NULL))
         FAIL(HSEC_EEXIST, "measure id \"%s\" is already used", id);
     if ((int)kind < 0 || (int)kind >= HSEC_MEASURE_KIND_COUNT)
@@ -288,7 +288,7 @@ int hsec_scenario_add_measure(hsec_scenario *s, const char *id, hsec_measure_kin
     if (s->nmeasure >= UINT32_MAX / 2 ||
         HX_RESERVE(&s->a, s->measures, s->capmeasure, s->nmeasure + 1))
         FAIL(HSEC_ENOMEM, "out of memory");
-    smeasure m = {NULL, (int)kind, (int)effect, (int)actor, strength, 0, 0, -1, 0};
+    smeasure m = {NULL, (int)kind, (int)effect, (int)actor, strength, 0, 0, -1, 0, 0, HSEC_BRANCH_NONE};
     if (!(m.id = hx_strdup(&s->a, id)) ||
         hx_map_put(&s->a, &s->measure_ids, m.id, (uint32_t)s->nmeasure)) {
         hx_free(&s->a, m.id);
@@ -706,7 +706,7 @@ int hsec_scenario_add_package(hsec_scenario *s, const char *id)
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_package: the scenario is NULL");
     if (!hx_valid_id(id))
-        FAIL(HSEC_EINVAL, "package id \"%s\" is not [A-Za-z0-9_-]{1,64}", hx_show(id));
+        FAIL(HSEC_EINVAL, "package id \"%s\" is not [A-Za-z0-9_:-]{1,64}", hx_show(id));
     if (find_id(&s->package_ids, id) != (size_t)-1)
         FAIL(HSEC_EEXIST, "package id \"%s\" is already used", id);
     if (s->npackage >= UINT32_MAX / 2 ||
@@ -855,4 +855,77 @@ void hx_scenario_prepare(hsec_scenario *s)
         s->nmt[e] = kept;
     }
     s->sorted = true;
+}
+
+/* ---- topics and branches (doc/model.md §11): labels, not in the computation */
+
+static int check_topics(hsec_scenario *s, const char *who, const char *id, unsigned topics)
+{
+    if (topics >> HSEC_TOPIC_COUNT)
+        FAIL(HSEC_EINVAL, "%s %s: topics 0x%x name no topic (bits 0 to %d)", who, id, topics,
+             HSEC_TOPIC_COUNT - 1);
+    return HSEC_OK;
+}
+
+int hsec_scenario_set_threat_topics(hsec_scenario *s, const char *threat, unsigned topics)
+{
+    if (!s)
+        return hx_fail(HSEC_EINVAL, "scenario_set_threat_topics: the scenario is NULL");
+    sthreat *t = find_threat(s, threat, NULL);
+    if (!t)
+        FAIL(HSEC_ENOTFOUND, "no threat \"%s\"", hx_show(threat));
+    int rc = check_topics(s, "threat", threat, topics);
+    if (!rc)
+        t->topics = topics;
+    return rc;
+}
+
+int hsec_scenario_set_measure_topics(hsec_scenario *s, const char *measure, unsigned topics)
+{
+    if (!s)
+        return hx_fail(HSEC_EINVAL, "scenario_set_measure_topics: the scenario is NULL");
+    smeasure *m = find_measure(s, measure, NULL);
+    if (!m)
+        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"", hx_show(measure));
+    int rc = check_topics(s, "measure", measure, topics);
+    if (!rc)
+        m->topics = topics;
+    return rc;
+}
+
+int hsec_scenario_set_measure_branch(hsec_scenario *s, const char *measure, hsec_branch branch)
+{
+    if (!s)
+        return hx_fail(HSEC_EINVAL, "scenario_set_measure_branch: the scenario is NULL");
+    smeasure *m = find_measure(s, measure, NULL);
+    if (!m)
+        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"", hx_show(measure));
+    if ((int)branch < 0 || (int)branch >= HSEC_BRANCH_COUNT)
+        FAIL(HSEC_EINVAL, "measure %s: branch %d is not a branch", measure, (int)branch);
+    m->branch = (int)branch;
+    return HSEC_OK;
+}
+
+int hsec_scenario_threat_topics(unsigned *out, const hsec_scenario *s, size_t i)
+{
+    if (!gettable(out, s, "threat", i, s ? s->nthreat : 0))
+        return HSEC_EINVAL;
+    *out = s->threats[i].topics;
+    return HSEC_OK;
+}
+
+int hsec_scenario_measure_topics(unsigned *out, const hsec_scenario *s, size_t i)
+{
+    if (!gettable(out, s, "measure", i, s ? s->nmeasure : 0))
+        return HSEC_EINVAL;
+    *out = s->measures[i].topics;
+    return HSEC_OK;
+}
+
+int hsec_scenario_measure_branch(hsec_branch *out, const hsec_scenario *s, size_t i)
+{
+    if (!gettable(out, s, "measure", i, s ? s->nmeasure : 0))
+        return HSEC_EINVAL;
+    *out = (hsec_branch)s->measures[i].branch;
+    return HSEC_OK;
 }

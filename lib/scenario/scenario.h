@@ -13,6 +13,7 @@ typedef struct sthreat {
     int actor;
     int64_t start, dur; /* dur < 0: persistent */
     double like;
+    unsigned topics;     /* HSEC_TOPIC_* */
     size_t ntarget;      /* nodes targeted so far */
     uint64_t *reached;   /* n bits, once the threat targets many nodes (else NULL) */
 } sthreat;
@@ -23,6 +24,8 @@ typedef struct smeasure {
     double strength;
     int64_t start, ramp, dur;
     double cost;
+    unsigned topics; /* HSEC_TOPIC_* */
+    int branch;      /* hsec_branch */
 } smeasure;
 
 typedef struct spackage {
