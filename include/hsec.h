@@ -51,12 +51,12 @@ extern "C" {
 /* ---------------------------------------------------------------- version */
 
 #define HSEC_VERSION_MAJOR 1
-#define HSEC_VERSION_MINOR 2
+#define HSEC_VERSION_MINOR 3
 #define HSEC_VERSION_PATCH 0
 /* MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define HSEC_VERSION_NUMBER \
     (HSEC_VERSION_MAJOR * 10000 + HSEC_VERSION_MINOR * 100 + HSEC_VERSION_PATCH)
-#define HSEC_VERSION_STRING "1.2.0"
+#define HSEC_VERSION_STRING "1.3.0"
 
 /* Version of the library actually linked (compare with HSEC_VERSION_NUMBER).
  * Within one major version (the soname's, libhsec.so.1) only additions are
@@ -345,6 +345,80 @@ HSEC_API int hsec_model_add_service(hsec_model *m, const char *id, hsec_service_
  * (an imported sector's original name), at most HSEC_LABEL_MAX bytes, never
  * used to resolve names; NULL removes it. Since 1.3. */
 HSEC_API int hsec_model_set_label(hsec_model *m, const char *id, const char *label);
+
+/*
+ * Input-output tables (doc/model.md, "Economies from input-output
+ * tables"). Since 1.3. The couplings of a table's sectors, from
+ * inter-industry flows Z (Z_ij: sales of sector i to sector j, money,
+ * every entry >= 0) and total output x, given or the row sums of Z plus
+ * those of final demand Y:
+ *   HSEC_IO_DEMAND (Santos & Haimes 2004): a*_ij = Z_ij / x_i, a link j -> i;
+ *     a shock of a fraction f of sector i's final demand is a perturbation
+ *     f * Y_i / x_i (Y_i: the row sum of Y; with x given, x_i - sum_j Z_ij);
+ *   HSEC_IO_SUPPLY (Leung, Haimes & Santos 2007): a*_ij = Z_ji / x_i, a
+ *     link j -> i; a shock of a fraction f of sector i's primary inputs is
+ *     f * v_i / x_i, with value added v_i = x_i - sum_j Z_ji.
+ */
+typedef enum hsec_io_model {
+    HSEC_IO_DEMAND = 0,
+    HSEC_IO_SUPPLY = 1
+} hsec_io_model;
+
+/* A table, borrowed for the call. version must be HSEC_IO_TABLE_VERSION,
+ * so that the struct can grow; set the fields not used to 0 / NULL. */
+#define HSEC_IO_TABLE_VERSION 1
+typedef struct hsec_io_table {
+    unsigned version;            /* HSEC_IO_TABLE_VERSION */
+    size_t n;                    /* sectors: rows and columns of Z, >= 1 */
+    const double *z;             /* n x n, row-major: z[i * n + j] = Z_ij */
+    const double *x;             /* n total outputs, or NULL (then y is given) */
+    const double *y;             /* n x k final demand, row-major, entries of any
+                                    sign (changes in inventories), or NULL (then
+                                    x is given) */
+    size_t k;                    /* columns of y (only their row sums count) */
+    const char *const *sectors;  /* n sector labels, UTF-8, at most HSEC_LABEL_MAX bytes */
+    const char *const *regions;  /* n region labels of a multi-regional table, or NULL */
+    const char *region;          /* a single-region table's region id, or NULL:
+                                    national services */
+    hsec_io_model model;         /* HSEC_IO_DEMAND or HSEC_IO_SUPPLY */
+    double min_weight;           /* coefficients below it make no link, in [0,1] */
+} hsec_io_table;
+
+/*
+ * Add a table's economy to m: a service of kind HSEC_SERVICE_ECONOMIC_SECTOR
+ * per sector, labelled with the sector's text, and a link per coefficient
+ * > 0 and >= min_weight (self-links included), with lag 0. A multi-
+ * regional table's sectors lie in regions made from their region labels
+ * (a region of that id is used, one missing is added with the label as
+ * its label); a single-region table's lie in `region` (added when
+ * missing), or are national. Ids: each label with every character outside
+ * [A-Za-z0-9_-] made '_', runs of '_' made one, '_' at either end dropped,
+ * cut to 30 characters ("sector" when nothing is left; a region label's
+ * "region"); a multi-regional table's services are "region:sector"; an id
+ * already used in the model or by an earlier sector gets "_2", "_3", ...
+ *
+ * A sector whose row and column of Z and row of final demand are all zero
+ * (with x given: whose x_i is 0 too) is dropped: no service, id[i] NULL,
+ * base[i] NaN. Refused with HSEC_EINVAL, naming the row and column labels
+ * and the value: n = 0, a NULL array or label, a label not UTF-8, a Z
+ * entry negative or not finite, a Y or x entry not finite, both or neither
+ * of x and y, a kept sector with x_i <= 0, a coefficient above 1 (a given
+ * x below an entry of its row, or column for HSEC_IO_SUPPLY). HSEC_ELIMIT
+ * when the links would pass the model's HSEC_LIMIT_LINKS. On any failure,
+ * HSEC_ENOMEM included, the model is as it was.
+ *
+ * Outputs (either may be NULL; count must then be n, as for both): id[i]
+ * the id given to sector i's service, borrowed from m (valid until m is
+ * freed), and base[i] the base of a shock on it: Y_i / x_i (demand) or
+ * v_i / x_i (supply), so that a shock of a fraction f is a threat target
+ * of magnitude f * base[i] on that service (it may be negative where final
+ * demand or value added is; a magnitude must lie in [0,1]). The services
+ * are added in the order of the sectors, so the k-th kept sector is the
+ * k-th service added by the call. Z is read three times where it lies
+ * and never copied: the call takes its links and O(n) besides.
+ */
+HSEC_API int hsec_model_add_io_table(const char **id, double *base, size_t count,
+                                     hsec_model *m, const hsec_io_table *table);
 
 /* Per-node parameters, set with hsec_model_set. */
 typedef enum hsec_param {
@@ -724,6 +798,19 @@ HSEC_API int hsec_scenario_run_with(hsec_result **out, hsec_scenario *s,
  * minus the package's, part by part.
  */
 HSEC_API int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s);
+
+/*
+ * What each staff branch contributes to package p (doc/model.md §11):
+ * averted[b] (count = HSEC_BRANCH_COUNT values, by hsec_branch) is the
+ * baseline's total burden minus that of a run with only the package's
+ * measures owned by branch b, one extra run per branch the package's
+ * measures name (HSEC_BRANCH_NONE for those without one); NaN for a branch
+ * with none of them. `baseline` is the no-measure run (out[0] of
+ * hsec_scenario_compare). Branch figures do not add up to the package's
+ * (measures combine as 1 - prod(1 - f), under the cap). Since 1.3.
+ */
+HSEC_API int hsec_scenario_compare_branches(double *averted, size_t count, hsec_scenario *s,
+                                            const hsec_result *baseline, size_t package);
 
 /*
  * The measures a run had in force: mask (count = hsec_result_measure_count
@@ -1121,6 +1208,21 @@ HSEC_API int hsec_loader_convert_file(hsec_loader *l, const char *in, const char
                                       hsec_format to);
 
 /*
+ * One scenario document from the `count` files `inputs` (any encoding,
+ * each read under the loader's limits), written to `out` as `to`
+ * (doc/format.md, "Merging"): the lists concatenated in the order of the
+ * files, an id of one kind or a link from -> to given twice refused
+ * (HSEC_EEXIST, naming it and both files) unless both are identical (then
+ * kept once, where it first appeared), templates united, and each of
+ * name, packages, run, uncertainty and an extension key taken from one
+ * file at most. The merged document must load; it is written atomically,
+ * and on any failure nothing is written. The message is on the loader
+ * (hsec_loader_errmsg). The caller keeps every argument. Since 1.3.
+ */
+HSEC_API int hsec_loader_merge_files(hsec_loader *l, const char *const *inputs, size_t count,
+                                     const char *out, hsec_format to);
+
+/*
  * Write len bytes to path. A file (new, or a regular file replaced) is
  * written atomically: a temporary ".NAME.tmp-XXXXXX" created exclusively
  * beside it, flushed to disk, renamed over it. A new file gets 0666 less
@@ -1200,6 +1302,13 @@ HSEC_API int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble
  * them, the baseline first). */
 HSEC_API int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results,
                                    size_t count, const hsec_scenario *s);
+/* The same with each package's averted burden by branch
+ * (hsec_scenario_compare_branches): branches holds (count - 1) x
+ * HSEC_BRANCH_COUNT values, package-major (branch_count of them), or is
+ * NULL (no branch figures). Since 1.3. */
+HSEC_API int hsec_doc_compare_json_with(char **out, size_t *len, hsec_result *const *results,
+                                        size_t count, const hsec_scenario *s,
+                                        const double *branches, size_t branch_count);
 
 #ifdef __cplusplus
 }

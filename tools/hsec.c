@@ -10,6 +10,7 @@
  *             [--format json|text] [-o FILE]
  *   hsec convert IN OUT [--to json|cbor|container|container-zlib]
  *   hsec validate SCENARIO
+ *   hsec merge IN... -o OUT [--to json|cbor|container|container-zlib]
  *   hsec --version | --help
  * and, before or after any command, --max-memory BYTES.
  *
@@ -47,6 +48,7 @@ static const char usage[] =
     "                     [--package ID|none | --measures A,B] [--format json|text] [-o FILE]\n"
     "       hsec convert IN OUT [--to json|cbor|container|container-zlib]\n"
     "       hsec validate SCENARIO\n"
+    "       hsec merge IN... -o OUT [--to json|cbor|container|container-zlib]\n"
     "       hsec --version\n"
     "       hsec --help\n"
     "any command also takes --max-memory BYTES (K, M, G, T: powers of 1024)\n";
@@ -94,7 +96,11 @@ static const char help[] =
     "  convert IN OUT     re-encode a document (scenario or results): JSON, CBOR, or\n"
     "                     the container, by --to or OUT's extension (.json, .cbor,\n"
     "                     .hsec: compressed container); OUT is replaced atomically\n"
-    "  validate SCENARIO  check a scenario document without running it\n";
+    "  validate SCENARIO  check a scenario document without running it\n"
+    "  merge IN... -o OUT one scenario from several documents (an economy, a population,\n"
+    "                     threats): lists concatenated, an id or link given twice\n"
+    "                     refused unless identical, each setting from one file; OUT\n"
+    "                     (by --to or its extension, default JSON) must load\n";
 
 /* (a second string: C limits one literal's length) */
 static const char help_more[] =
@@ -667,11 +673,26 @@ static int cmd_compare(int argc, char **argv)
         return run_failed(o.path, s);
     }
     print_warnings(s, res[0]);
+    /* each package's averted burden by branch: a run per branch it names */
+    double *branches = calloc((count - 1) * HSEC_BRANCH_COUNT, sizeof *branches);
+    rc = branches ? HSEC_OK : HSEC_ENOMEM;
+    for (size_t p = 0; !rc && p + 1 < count; p++)
+        rc = hsec_scenario_compare_branches(branches + p * HSEC_BRANCH_COUNT,
+                                            HSEC_BRANCH_COUNT, s, res[0], p);
+    if (rc) {
+        free(branches);
+        for (size_t i = 0; i < count; i++)
+            hsec_result_free(res[i]);
+        free(res);
+        return run_failed(o.path, s);
+    }
     char *doc = NULL;
     size_t len = 0;
-    rc = hsec_doc_compare_json(&doc, &len, res, count, s);
+    rc = hsec_doc_compare_json_with(&doc, &len, res, count, s, branches,
+                                    (count - 1) * HSEC_BRANCH_COUNT);
     if (!rc && o.text && drop(&doc))
-        rc = text_compare(&doc, &len, res, count, s);
+        rc = text_compare(&doc, &len, res, count, s, branches);
+    free(branches);
     int status = emit(&o, rc, doc, len);
     for (size_t i = 0; i < count; i++)
         hsec_result_free(res[i]);
@@ -1020,6 +1041,76 @@ static int cmd_convert(int argc, char **argv)
     return rc ? EXIT_BAD : 0;
 }
 
+/* --to's format, or OUT's extension's (.json, .cbor, .hsec), else JSON; -1 a
+ * usage error (reported). */
+static int output_format(const char *cmd, const char *to, const char *outp)
+{
+    if (!to) {
+        const char *dot = strrchr(outp, '.');
+        return dot && strcmp(dot, ".cbor") == 0   ? HSEC_FORMAT_CBOR
+               : dot && strcmp(dot, ".hsec") == 0 ? HSEC_FORMAT_CONTAINER_ZLIB
+                                                  : HSEC_FORMAT_JSON;
+    }
+    int f = format_of(to);
+    if (f < 0) {
+        fprintf(stderr, "hsec: %s: --to %s is not json, cbor, container or container-zlib\n%s",
+                cmd, text_shown(to), usage);
+        return -1;
+    }
+    return f;
+}
+
+/* hsec merge IN... -o OUT [--to F]: the library merges, reads and writes in
+ * one call. */
+static int cmd_merge(int argc, char **argv)
+{
+    const char *outp = NULL, *to = NULL;
+    const char **in = calloc((size_t)argc + 1, sizeof *in);
+    size_t n = 0;
+    if (!in) {
+        fprintf(stderr, "hsec: out of memory\n");
+        return EXIT_BAD;
+    }
+    int status = 0;
+    for (int i = 0; i < argc && !status; i++) {
+        int used = memory_option(argc, argv, i);
+        if (used < 0)
+            status = EXIT_USAGE;
+        else if (used)
+            i += used - 1;
+        else if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--to") == 0) {
+            if (i + 1 >= argc)
+                status = usage_error("merge: %s needs a value", argv[i]);
+            else if (argv[i][1] == 'o')
+                outp = argv[++i];
+            else
+                to = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            status = usage_error("merge: unknown option %s", argv[i]);
+        } else {
+            in[n++] = argv[i];
+        }
+    }
+    if (!status && (!n || !outp))
+        status = usage_error("merge: %s", !n ? "at least one input file is required"
+                                             : "-o OUT is required");
+    int f = status ? 0 : output_format("merge", to, outp);
+    if (f < 0)
+        status = EXIT_USAGE;
+    hsec_loader *l = status ? NULL : new_loader();
+    if (!status && !l)
+        status = EXIT_BAD;
+    if (!status && interrupted_before_output())
+        status = stopped();
+    if (!status && hsec_loader_merge_files(l, in, n, outp, (hsec_format)f)) {
+        fprintf(stderr, "hsec: %s\n", hsec_loader_errmsg(l));
+        status = EXIT_BAD;
+    }
+    hsec_loader_free(l);
+    free(in);
+    return status;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
     const char *path = NULL;
@@ -1093,5 +1184,7 @@ int main(int argc, char **argv)
         return cmd_convert(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc - 2, argv + 2);
     return usage_error("unknown command %s", cmd);
 }

@@ -1,6 +1,7 @@
 /* The text summary of a run, for a planner reading a terminal. */
 #include "text.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -158,6 +159,51 @@ static void measures_line(buf *b, const unsigned char *mask, const hsec_scenario
     put(b, ")\n");
 }
 
+/* The measures of mask (NULL: all) by the branch that owns them: a task
+ * list for a headquarters (doc/model.md §11), when any names a branch. */
+static void tasks(buf *b, const unsigned char *mask, const hsec_scenario *s, const char *indent)
+{
+    size_t nm = hsec_scenario_measure_count(s);
+    bool any = false;
+    for (size_t m = 0; m < nm; m++) {
+        hsec_branch br = HSEC_BRANCH_NONE;
+        hsec_scenario_measure_branch(&br, s, m);
+        any = any || ((!mask || mask[m]) && br != HSEC_BRANCH_NONE);
+    }
+    if (!any)
+        return;
+    put(b, "%stasks by branch:\n", indent);
+    for (int k = 1; k <= HSEC_BRANCH_COUNT; k++) { /* those without a branch last */
+        int want = k % HSEC_BRANCH_COUNT;
+        bool head = false;
+        for (size_t m = 0; m < nm; m++) {
+            hsec_branch br = HSEC_BRANCH_NONE;
+            hsec_scenario_measure_branch(&br, s, m);
+            if ((mask && !mask[m]) || (int)br != want)
+                continue;
+            if (!head)
+                put(b, "%s  %s:\n", indent,
+                    want ? hsec_enum_name(HSEC_ENUM_BRANCH, want) : "(no branch named)");
+            head = true;
+            hsec_measure_kind kind = HSEC_PROTECTION;
+            hsec_effect effect = HSEC_SHIELD;
+            hsec_measure_actor actor = HSEC_BY_HOST_GOVERNMENT;
+            double strength = 0, start = 0, dur = HSEC_PERSISTENT;
+            hsec_scenario_measure_kind(&kind, s, m);
+            hsec_scenario_measure_effect(&effect, &actor, &strength, s, m);
+            hsec_scenario_measure_timing(&start, s, m, HSEC_TIMING_START);
+            hsec_scenario_measure_timing(&dur, s, m, HSEC_TIMING_DURATION);
+            put(b, "%s    [ ] %s: %s (%s), by %s, from step %.0f", indent,
+                hsec_scenario_measure_id(s, m), hsec_enum_name(HSEC_ENUM_EFFECT, (int)effect),
+                hsec_enum_name(HSEC_ENUM_MEASURE_KIND, (int)kind),
+                hsec_enum_name(HSEC_ENUM_MEASURE_ACTOR, (int)actor), start);
+            if (dur >= 0)
+                put(b, " for %.0f steps", dur);
+            put(b, "\n");
+        }
+    }
+}
+
 /* The "measures in force" line of a result's (or else an ensemble's) run. */
 static int in_force(buf *b, const hsec_result *r, const hsec_ensemble *e,
                     const hsec_scenario *s)
@@ -167,8 +213,10 @@ static int in_force(buf *b, const hsec_result *r, const hsec_ensemble *e,
     if (!mask)
         return HSEC_ENOMEM;
     int rc = r ? hsec_result_measures(mask, nm, r) : hsec_ensemble_measures(mask, nm, e);
-    if (!rc)
+    if (!rc) {
         measures_line(b, mask, s);
+        tasks(b, mask, s, "  ");
+    }
     free(mask);
     return rc;
 }
@@ -194,6 +242,69 @@ static void warnings(buf *b, const hsec_result *r, const hsec_scenario *s)
     for (size_t i = 0; i < nr; i++)
         if (hsec_result_diagnostic(&code, &msg, r, i) == HSEC_OK)
             warning_line(b, code, msg);
+}
+
+/* The flags some group carries. */
+static unsigned flags_used(const hsec_compiled *c)
+{
+    unsigned used = 0;
+    for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
+        unsigned f = 0;
+        hsec_compiled_group_flags(&f, c, g);
+        used |= f;
+    }
+    return used;
+}
+
+/* Burden by topic (r alone), or averted by topic (base - r), when some
+ * threat carries a topic; shares of `whole`. */
+static void topics_lines(buf *b, const hsec_scenario *s, const hsec_result *r,
+                         const hsec_result *base, double whole)
+{
+    unsigned used = 0;
+    for (size_t h = 0; h < hsec_scenario_threat_count(s); h++) {
+        unsigned tp = 0;
+        hsec_scenario_threat_topics(&tp, s, h);
+        used |= tp ? tp : 1u << HSEC_TOPIC_COUNT;
+    }
+    if (!(used & ((1u << HSEC_TOPIC_COUNT) - 1)))
+        return;
+    put(b, "  %s by cross-cutting topic (a threat counts under each of its topics: they "
+        "overlap and do not add up):\n", base ? "averted" : "");
+    for (int k = 0; k <= HSEC_TOPIC_COUNT; k++) {
+        if (!(used & (1u << k)))
+            continue;
+        double x = burden(r, HSEC_BURDEN_TOPIC, (size_t)k);
+        if (base)
+            x = burden(base, HSEC_BURDEN_TOPIC, (size_t)k) - x;
+        put(b, "    %-34s %12.6g  %5.1f%%\n",
+            k < HSEC_TOPIC_COUNT ? hsec_enum_name(HSEC_ENUM_TOPIC, k) : "(no topic)", x,
+            pct(x, whole));
+    }
+}
+
+/* Differentiated impacts (doc/model.md §5): the burden of each flagged
+ * category per person, against the whole population's. */
+static void impacts(buf *b, const hsec_result *r, const hsec_compiled *c, const char *unit,
+                    bool dynamic)
+{
+    unsigned used = flags_used(c);
+    if (!used)
+        return;
+    double all[HSEC_IMPACT_COUNT];
+    hsec_result_impact(all, HSEC_IMPACT_COUNT, r, HSEC_FLAG_COUNT);
+    put(b, "\nDIFFERENTIATED IMPACTS (a group counts under each of its flags; burden per person "
+        "in person-%ss, and how many times the population's)\n", dynamic ? unit : "equivalent");
+    put(b, "  %-12s %12s %12s %12s %8s\n", "who", "people", "burden", "per person", "ratio");
+    put(b, "  %-12s %12.0f %12.6g %12.4g %8s\n", "everyone", all[2], all[0], all[3], "1");
+    for (int f = 0; f < HSEC_FLAG_COUNT; f++) {
+        if (!(used & (1u << f)))
+            continue;
+        double v[HSEC_IMPACT_COUNT];
+        hsec_result_impact(v, HSEC_IMPACT_COUNT, r, (size_t)f);
+        put(b, "  %-12s %12.0f %12.6g %12.4g %8.3g\n", hsec_enum_name(HSEC_ENUM_FLAG, f), v[2],
+            v[0], v[3], v[4]);
+    }
 }
 
 static void group_table(buf *b, const hsec_result *r, size_t g, hsec_at at)
@@ -273,6 +384,7 @@ int text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenar
         double x = burden(r, HSEC_BURDEN_THREAT, h);
         put(&b, "    %-20s %12.6g  %5.1f%%\n", hsec_scenario_threat_id(s, h), x, pct(x, prop));
     }
+    topics_lines(&b, s, r, NULL, prop);
     put(&b, "  by group:\n");
     for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
         double x = burden(r, HSEC_BURDEN_GROUP, g);
@@ -288,6 +400,7 @@ int text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenar
             put(&b, "    %-20s %12.6g  %5.1f%%\n", hsec_compiled_region_id(c, i), x,
                 pct(x, prop));
     }
+    impacts(&b, r, c, unit, dynamic);
     double z = 0, afk = 0, af[HSEC_AF_COUNT], afl[HSEC_AF_COUNT];
     hsec_scenario_get_option(&z, s, HSEC_OPT_AF_CUTOFF);
     hsec_scenario_get_option(&afk, s, HSEC_OPT_AF_K);
@@ -395,7 +508,7 @@ int text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenar
 
 /* A table of packages against the no-measure baseline. */
 int text_compare(char **out, size_t *len, hsec_result *const *results, size_t count,
-                      const hsec_scenario *s)
+                 const hsec_scenario *s, const double *branches)
 {
     buf b = {malloc(4096), 0, 4096, false};
     if (!b.p)
@@ -462,6 +575,73 @@ int text_compare(char **out, size_t *len, hsec_result *const *results, size_t co
             put(&b, " %12.4g %6.1f%%", av, pct(av, bg));
         }
         put(&b, "\n");
+    }
+    unsigned used = flags_used(c);
+    if (used) {
+        put(&b, "\nAverted per person, by who is hurt (a group counts under each of its flags)\n");
+        put(&b, "%-20s %12s", "who", "baseline");
+        for (size_t p = 0; p + 1 < count; p++)
+            put(&b, " %20s", hsec_scenario_package_id(s, p));
+        put(&b, "\n");
+        for (int f = HSEC_FLAG_COUNT; f >= 0; f--) {
+            if (f < HSEC_FLAG_COUNT && !(used & (1u << f)))
+                continue;
+            double v[HSEC_IMPACT_COUNT], w[HSEC_IMPACT_COUNT];
+            hsec_result_impact(v, HSEC_IMPACT_COUNT, base, (size_t)f);
+            put(&b, "%-20s %12.4g", f < HSEC_FLAG_COUNT ? hsec_enum_name(HSEC_ENUM_FLAG, f)
+                                                        : "everyone", v[3]);
+            for (size_t p = 0; p + 1 < count; p++) {
+                hsec_result_impact(w, HSEC_IMPACT_COUNT, results[1 + p], (size_t)f);
+                put(&b, " %12.4g %6.1f%%", v[3] - w[3], pct(v[3] - w[3], v[3]));
+            }
+            put(&b, "\n");
+        }
+    }
+    for (size_t p = 0; p + 1 < count; p++) {
+        buf t = {malloc(256), 0, 256, false}, k2 = {malloc(256), 0, 256, false};
+        if (!t.p || !k2.p) {
+            b.oom = true;
+            free(t.p);
+            free(k2.p);
+            break;
+        }
+        t.p[0] = k2.p[0] = '\0';
+        topics_lines(&t, s, results[1 + p], base, bprop);
+        bool br = false;
+        for (int k = 0; branches && k < HSEC_BRANCH_COUNT; k++)
+            br = br || !isnan(branches[p * HSEC_BRANCH_COUNT + (size_t)k]);
+        unsigned char *mask = malloc(hsec_scenario_measure_count(s) + 1);
+        if (!mask) {
+            b.oom = true;
+            free(t.p);
+            free(k2.p);
+            break;
+        }
+        hsec_scenario_package_mask(mask, hsec_scenario_measure_count(s), s, p);
+        tasks(&k2, mask, s, "  ");
+        free(mask);
+        if (t.len || br || k2.len) {
+            put(&b, "\nPackage %s\n", hsec_scenario_package_id(s, p));
+            if (t.len)
+                put(&b, "%s", t.p);
+            if (br) {
+                put(&b, "  averted by branch (each branch's measures of the package alone; "
+                        "they do not add up to the package's):\n");
+                for (int k = 1; k <= HSEC_BRANCH_COUNT; k++) {
+                    int want = k % HSEC_BRANCH_COUNT;
+                    double x = branches[p * HSEC_BRANCH_COUNT + (size_t)want];
+                    if (!isnan(x))
+                        put(&b, "    %-34s %12.6g  %5.1f%%\n",
+                            want ? hsec_enum_name(HSEC_ENUM_BRANCH, want) : "(no branch named)",
+                            x, pct(x, bprop));
+                }
+            }
+            if (k2.len)
+                put(&b, "%s", k2.p);
+        }
+        b.oom = b.oom || t.oom || k2.oom;
+        free(t.p);
+        free(k2.p);
     }
     put(&b, "\nAverted by region where people live (a region includes the regions below it)\n");
     for (size_t i = 0; i < hsec_compiled_region_count(c); i++) {

@@ -16,8 +16,10 @@ const char *text_shown_n(const char *s, size_t len);
 int text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenario *s);
 
 /* A readable comparison of packages (results[0] the baseline). */
+/* branches: each package's averted burden by branch (hsec_scenario_compare_branches),
+ * package-major, or NULL. */
 int text_compare(char **out, size_t *len, hsec_result *const *results, size_t count,
-                      const hsec_scenario *s);
+                 const hsec_scenario *s, const double *branches);
 
 /* The ranking of nodes by marginal burden (u: node_count values n) with
  * their coupling indices (ix: dependency, influence, overall dependency,

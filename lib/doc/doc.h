@@ -191,6 +191,19 @@ int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len
 /* *out carries a header so that hsec_free_string frees it through a. */
 int hd_to_json(char **out, size_t *len, const hd *d, const hsec_allocator *a);
 
+/* A loader's parts, for the layer's files beside loader.c (merge.c, csv.c):
+ * its allocator, its limits and its message buffer (HSEC_ERRMSG_MAX). */
+const hsec_allocator *hd_loader_allocator(const hsec_loader *l);
+const hd_limits *hd_loader_limits(const hsec_loader *l);
+char *hd_loader_msg(hsec_loader *l);
+/* The document tree of a file in any encoding, read and decoded under the
+ * loader's limits (links as plain objects); the loader's message names the
+ * file on failure. */
+int hd_read_tree(hd **out, hsec_loader *l, const char *path);
+/* A tree encoded as `to`; *out allocated with a. */
+int hd_encode(unsigned char **out, size_t *len, const hsec_allocator *a, const hd *doc,
+              hsec_format to);
+
 /* The scenario loader (load_scenario.c) and the writers of results
  * (results.c) and scenarios (save_scenario.c). */
 int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,

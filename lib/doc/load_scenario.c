@@ -170,7 +170,26 @@ static int region_item(ld *l, const hd *o, char *where, size_t wsize)
     int rc = HSEC_OK;
     const char *id = str_of(l, &rc, where, o, "id", true);
     const char *parent = str_of(l, &rc, where, o, "parent", false);
-    return rc ? rc : api(l, where, hsec_model_add_region(l->m, id, parent));
+    const char *label = str_of(l, &rc, where, o, "label", false);
+    if (!rc)
+        rc = api(l, where, hsec_model_add_region(l->m, id, parent));
+    if (!rc && label)
+        rc = api(l, where, hsec_model_set_label(l->m, id, label));
+    return rc;
+}
+
+/* A list of topics (names of HSEC_ENUM_TOPIC) as bits into *bits; absent: 0. */
+static int topics_of(ld *l, const char *where, const hd *o, unsigned *bits)
+{
+    int rc = HSEC_OK;
+    *bits = 0;
+    const hd *list = list_of(l, &rc, where, o, "topics", false, HD_STR);
+    for (size_t i = 0; list && !rc && i < list->n; i++) {
+        int bit;
+        if (!(rc = enum_of(l, &bit, where, "topic", HSEC_ENUM_TOPIC, list->items[i]->str)))
+            *bits |= 1u << bit;
+    }
+    return rc;
 }
 
 /* A group may give a rate (recovery, onset) for some dimensions and a time
@@ -237,6 +256,7 @@ static int service_item(ld *l, const hd *o, char *where, size_t wsize)
     const char *id = str_of(l, &rc, where, o, "id", true);
     const char *kind = str_of(l, &rc, where, o, "kind", true);
     const char *region = str_of(l, &rc, where, o, "region", false);
+    const char *label = str_of(l, &rc, where, o, "label", false);
     int k = 0;
     if (!rc)
         rc = enum_of(l, &k, where, "kind", HSEC_ENUM_SERVICE_KIND, kind);
@@ -244,6 +264,8 @@ static int service_item(ld *l, const hd *o, char *where, size_t wsize)
                                                          region))))
         return rc;
     name_where(where, wsize, id);
+    if (label && (rc = api(l, where, hsec_model_set_label(l->m, id, label))))
+        return rc;
     if (hd_get(o, "recovery") && hd_get(o, "recovery_time"))
         return fail(l, HSEC_EFORMAT, "%s: give recovery or recovery_time, not both", where);
     if (hd_get(o, "onset") && hd_get(o, "onset_time"))
@@ -371,6 +393,10 @@ static int threat_item(ld *l, const hd *o, char *where, size_t wsize)
     if (rc || (rc = api(l, where, hsec_scenario_add_threat(l->s, id, (hsec_threat_actor)a))))
         return rc;
     name_where(where, wsize, id);
+    unsigned topics;
+    if ((rc = topics_of(l, where, o, &topics)) ||
+        (topics && (rc = api(l, where, hsec_scenario_set_threat_topics(l->s, id, topics)))))
+        return rc;
     if (!rc)
         rc = timing(l, where, o, id, "start", HSEC_TIMING_START, hsec_scenario_set_threat);
     if (!rc)
@@ -424,6 +450,16 @@ static int measure_item(ld *l, const hd *o, char *where, size_t wsize)
                                       (hsec_measure_actor)a, strength->num))))
         return rc;
     name_where(where, wsize, id);
+    unsigned topics;
+    if ((rc = topics_of(l, where, o, &topics)) ||
+        (topics && (rc = api(l, where, hsec_scenario_set_measure_topics(l->s, id, topics)))))
+        return rc;
+    const char *branch = str_of(l, &rc, where, o, "branch", false);
+    int b = HSEC_BRANCH_NONE;
+    if (!rc && branch && !(rc = enum_of(l, &b, where, "branch", HSEC_ENUM_BRANCH, branch)))
+        rc = api(l, where, hsec_scenario_set_measure_branch(l->s, id, (hsec_branch)b));
+    if (rc)
+        return rc;
     static const char *const tk[] = {"start", "ramp", "duration", "cost"};
     static const hsec_timing tw[] = {HSEC_TIMING_START, HSEC_TIMING_RAMP,
                                      HSEC_TIMING_DURATION, HSEC_TIMING_COST};
@@ -627,18 +663,19 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
     for (size_t i = 0; i < sizeof handed / sizeof *handed; i++)
         hsec_model_set_limit(l.m, handed[i], value[i]); /* cannot fail: values checked */
     hsec_compiled *c = NULL;
-    static const char *const region_keys[] = {"id", "parent", NULL};
+    static const char *const region_keys[] = {"id", "parent", "label", NULL};
     static const char *const group_keys[] = {
         "id",      "region",        "size",    "flags",    "vulnerability", "recovery",
         "recovery_time", "onset", "onset_time", "weights", "baseline", "initial", NULL};
     static const char *const service_keys[] = {"id",       "kind",          "region",
                                                "recovery", "recovery_time", "onset",
-                                               "onset_time", "initial", NULL};
+                                               "onset_time", "initial", "label", NULL};
     static const char *const threat_keys[] = {"id",       "targets",    "actor", "start",
-                                              "duration", "likelihood", NULL};
+                                              "duration", "likelihood", "topics", NULL};
     static const char *const measure_keys[] = {"id",    "kind",     "effect", "targets",
                                                "actor", "fraction", "delta",  "start",
-                                               "ramp",  "duration", "cost",   NULL};
+                                               "ramp",  "duration", "cost",   "topics",
+                                               "branch", NULL};
     static const char *const package_keys[] = {"id", "measures", NULL};
     if (!(rc = each(&l, doc, "regions", region_keys, region_item)) &&
         !(rc = each(&l, doc, "groups", group_keys, group_item)) &&

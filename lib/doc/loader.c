@@ -395,3 +395,38 @@ int hsec_doc_save_scenario(const char *path, const hsec_scenario *s, hsec_format
         return hd_fail(HSEC_EINVAL, "save_scenario: format %d is unknown", (int)format);
     return save_tree(path, s, format, NULL);
 }
+
+/* For the layer's other files (merge.c, csv.c): a loader's allocator,
+ * limits and message, and its way of reading and writing documents. */
+const hsec_allocator *hd_loader_allocator(const hsec_loader *l)
+{
+    return &l->a;
+}
+
+const hd_limits *hd_loader_limits(const hsec_loader *l)
+{
+    return &l->lim;
+}
+
+char *hd_loader_msg(hsec_loader *l)
+{
+    return l->err;
+}
+
+int hd_read_tree(hd **out, hsec_loader *l, const char *path)
+{
+    unsigned char *buf = NULL;
+    size_t n = 0;
+    *out = NULL;
+    int rc = read_file(&buf, &n, &l->a, path, with_header(l->lim.size), l->err);
+    if (!rc && (rc = decode(out, &l->a, &l->lim, buf, n, l->err, false)))
+        name_file(l->err, path);
+    hd_release(&l->a, buf);
+    return rc;
+}
+
+int hd_encode(unsigned char **out, size_t *len, const hsec_allocator *a, const hd *doc,
+              hsec_format to)
+{
+    return encode(out, len, a, doc, to);
+}

@@ -138,6 +138,38 @@ static hd *measures_in_force(hb *b, const unsigned char *mask, const hsec_scenar
     return arr;
 }
 
+/* The measures of mask (NULL: all) by the branch that owns them, a task
+ * list for a headquarters (doc/model.md §11); NULL when none names a branch. */
+static hd *by_branch(hb *b, const unsigned char *mask, const hsec_scenario *s)
+{
+    size_t nm = hsec_scenario_measure_count(s);
+    bool any = false;
+    for (size_t m = 0; m < nm && !any; m++) {
+        hsec_branch br = HSEC_BRANCH_NONE;
+        hsec_scenario_measure_branch(&br, s, m);
+        any = (!mask || mask[m]) && br != HSEC_BRANCH_NONE;
+    }
+    if (!any)
+        return NULL;
+    hd *o = hb_new(b, HD_OBJ);
+    for (int k = 1; k <= HSEC_BRANCH_COUNT; k++) { /* "none" last */
+        int want = k % HSEC_BRANCH_COUNT;
+        hd *arr = NULL;
+        for (size_t m = 0; m < nm; m++) {
+            hsec_branch br = HSEC_BRANCH_NONE;
+            hsec_scenario_measure_branch(&br, s, m);
+            if ((mask && !mask[m]) || (int)br != want)
+                continue;
+            if (!arr)
+                arr = hb_new(b, HD_ARR);
+            hb_push(b, arr, hb_str(b, hsec_scenario_measure_id(s, m)));
+        }
+        if (arr)
+            hb_set(b, o, hsec_enum_name(HSEC_ENUM_BRANCH, want), arr);
+    }
+    return o;
+}
+
 static void push_warning(hb *b, hd *arr, hsec_warning code, const char *message)
 {
     hd *w = hb_new(b, HD_OBJ);
@@ -160,6 +192,84 @@ static hd *warnings_tree(hb *b, const hsec_result *r, const hsec_scenario *s)
         if (hsec_result_diagnostic(&code, &msg, r, i) == HSEC_OK)
             push_warning(b, arr, code, msg);
     return arr;
+}
+
+/* The topics the scenario's threats carry (bits; HSEC_TOPIC_COUNT's bit:
+ * some threat carries none), and the flags its groups carry. */
+static unsigned topics_used(const hsec_scenario *s)
+{
+    unsigned used = 0;
+    for (size_t h = 0; h < hsec_scenario_threat_count(s); h++) {
+        unsigned tp = 0;
+        hsec_scenario_threat_topics(&tp, s, h);
+        used |= tp ? tp : 1u << HSEC_TOPIC_COUNT;
+    }
+    return used;
+}
+
+static unsigned flags_used(const hsec_compiled *c)
+{
+    unsigned used = 0;
+    for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
+        unsigned f = 0;
+        hsec_compiled_group_flags(&f, c, g);
+        used |= f;
+    }
+    return used;
+}
+
+static const char *topic_name(int k)
+{
+    return k < HSEC_TOPIC_COUNT ? hsec_enum_name(HSEC_ENUM_TOPIC, k) : "none";
+}
+
+static const char *flag_name(int f)
+{
+    return f < HSEC_FLAG_COUNT ? hsec_enum_name(HSEC_ENUM_FLAG, f) : "population";
+}
+
+/* x / d, or null when d is 0 (or either is not finite: a ratio of nothing). */
+static hd *ratio_or_null(hb *b, double x, double d)
+{
+    double q = x / d;
+    return d != 0 && isfinite(q) ? hb_num(b, q) : hb_new(b, HD_NULL);
+}
+
+/* By topic, when some threat carries one: the propagated parts of its
+ * threats (a threat under each of its topics; "none": threats without). */
+static void topics_tree(hb *b, hd *o, const hsec_scenario *s, const double *by)
+{
+    unsigned used = topics_used(s);
+    if (!(used & ((1u << HSEC_TOPIC_COUNT) - 1)))
+        return;
+    hd *t = hb_new(b, HD_OBJ);
+    for (int k = 0; k <= HSEC_TOPIC_COUNT; k++)
+        if (used & (1u << k))
+            hb_set(b, t, topic_name(k), hb_num(b, by[k]));
+    hb_set(b, o, "topics", t);
+}
+
+/* Differentiated impacts (doc/model.md §5): for the whole population and
+ * each flag some group carries. */
+static void impacts_tree(hb *b, hd *o, const hsec_result *r, const hsec_compiled *c)
+{
+    unsigned used = flags_used(c) | 1u << HSEC_FLAG_COUNT;
+    hd *fl = hb_new(b, HD_OBJ);
+    for (int f = HSEC_FLAG_COUNT; f >= 0; f--) { /* the population first */
+        if (!(used & (1u << f)))
+            continue;
+        double v[HSEC_IMPACT_COUNT];
+        hsec_result_impact(v, HSEC_IMPACT_COUNT, r, (size_t)f);
+        hd *e = hb_new(b, HD_OBJ);
+        hb_set(b, e, "burden", hb_num(b, v[0]));
+        hb_set(b, e, "propagated", hb_num(b, v[1]));
+        hb_set(b, e, "people", hb_num(b, v[2]));
+        hb_set(b, e, "per_capita", isfinite(v[3]) ? hb_num(b, v[3]) : hb_new(b, HD_NULL));
+        if (f < HSEC_FLAG_COUNT)
+            hb_set(b, e, "ratio", isfinite(v[4]) ? hb_num(b, v[4]) : hb_new(b, HD_NULL));
+        hb_set(b, fl, flag_name(f), e);
+    }
+    hb_set(b, o, "flags", fl);
 }
 
 static hd *burden_tree(hb *b, const hsec_result *r, const hsec_scenario *s)
@@ -208,6 +318,11 @@ static hd *burden_tree(hb *b, const hsec_result *r, const hsec_scenario *s)
     hb_set(b, o, "groups", groups);
     if (dynamic)
         hb_set(b, o, "initial", hb_num(b, burden(r, HSEC_BURDEN_INITIAL, 0)));
+    double by[HSEC_TOPIC_COUNT + 1];
+    for (size_t k = 0; k <= HSEC_TOPIC_COUNT; k++)
+        by[k] = burden(r, HSEC_BURDEN_TOPIC, k);
+    topics_tree(b, o, s, by);
+    impacts_tree(b, o, r, c);
     return o;
 }
 
@@ -324,6 +439,9 @@ int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
     if (!mask || hsec_result_measures(mask, nm, r))
         b.oom = true;
     hb_set(&b, doc, "measures", mask ? measures_in_force(&b, mask, s) : NULL);
+    hd *tasks = mask ? by_branch(&b, mask, s) : NULL;
+    if (tasks)
+        hb_set(&b, doc, "measures_by_branch", tasks);
     hd_release(&al, mask);
     hb_set(&b, doc, "warnings", warnings_tree(&b, r, s));
 
@@ -377,6 +495,15 @@ int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
         hb_set(&b, t, "actor", hb_str(&b, hsec_enum_name(HSEC_ENUM_THREAT_ACTOR, (int)actor)));
         hb_set(&b, t, "population_share", hb_num(&b, pop));
         hb_set(&b, t, "pervasive", hb_bool(&b, pervasive != 0));
+        unsigned tp = 0;
+        hsec_scenario_threat_topics(&tp, s, h);
+        if (tp) {
+            hd *names = hb_new(&b, HD_ARR);
+            for (int k = 0; k < HSEC_TOPIC_COUNT; k++)
+                if (tp & (1u << k))
+                    hb_push(&b, names, hb_str(&b, topic_name(k)));
+            hb_set(&b, t, "topics", names);
+        }
         hb_set(&b, threats, hsec_scenario_threat_id(s, h), t);
     }
     hb_set(&b, doc, "threats", threats);
@@ -447,6 +574,7 @@ int hsec_doc_results_json(char **out, size_t *len, const hsec_result *r,
 /* A result's burden parts, or a difference of two. */
 typedef struct parts {
     double total, baseline, propagated, band[HSEC_BAND_COUNT], order[HSEC_ORDER_COUNT];
+    double topic[HSEC_TOPIC_COUNT + 1], flag[HSEC_FLAG_COUNT + 1], people[HSEC_FLAG_COUNT + 1];
     double *group, *region;
 } parts;
 
@@ -459,6 +587,14 @@ static void parts_of(parts *p, const hsec_result *r, size_t ng, size_t nr)
         p->band[i] = burden(r, HSEC_BURDEN_BAND, i);
     for (size_t i = 0; i < HSEC_ORDER_COUNT; i++)
         p->order[i] = burden(r, HSEC_BURDEN_ORDER, i);
+    for (size_t i = 0; i <= HSEC_TOPIC_COUNT; i++)
+        p->topic[i] = burden(r, HSEC_BURDEN_TOPIC, i);
+    for (size_t i = 0; i <= HSEC_FLAG_COUNT; i++) {
+        double v[HSEC_IMPACT_COUNT];
+        hsec_result_impact(v, HSEC_IMPACT_COUNT, r, i);
+        p->flag[i] = v[0];
+        p->people[i] = v[2];
+    }
     for (size_t i = 0; i < ng; i++)
         p->group[i] = burden(r, HSEC_BURDEN_GROUP, i);
     for (size_t i = 0; i < nr; i++)
@@ -475,14 +611,21 @@ static void parts_sub(parts *p, const parts *a, const parts *b, size_t ng, size_
         p->band[i] = a->band[i] - b->band[i];
     for (size_t i = 0; i < HSEC_ORDER_COUNT; i++)
         p->order[i] = a->order[i] - b->order[i];
+    for (size_t i = 0; i <= HSEC_TOPIC_COUNT; i++)
+        p->topic[i] = a->topic[i] - b->topic[i];
+    for (size_t i = 0; i <= HSEC_FLAG_COUNT; i++) {
+        p->flag[i] = a->flag[i] - b->flag[i];
+        p->people[i] = a->people[i];
+    }
     for (size_t i = 0; i < ng; i++)
         p->group[i] = a->group[i] - b->group[i];
     for (size_t i = 0; i < nr; i++)
         p->region[i] = a->region[i] - b->region[i];
 }
 
-static hd *parts_tree(hb *b, const parts *p, const hsec_compiled *c, bool dynamic)
+static hd *parts_tree(hb *b, const parts *p, const hsec_scenario *s, bool dynamic)
 {
+    const hsec_compiled *c = hsec_scenario_compiled(s);
     hd *o = hb_new(b, HD_OBJ);
     hb_set(b, o, "total", hb_num(b, p->total));
     hb_set(b, o, "propagated", hb_num(b, p->propagated));
@@ -501,11 +644,29 @@ static hd *parts_tree(hb *b, const parts *p, const hsec_compiled *c, bool dynami
     for (size_t i = 0; i < hsec_compiled_region_count(c); i++)
         hb_set(b, regions, hsec_compiled_region_id(c, i), hb_num(b, p->region[i]));
     hb_set(b, o, "regions", regions);
+    topics_tree(b, o, s, p->topic);
+    unsigned used = flags_used(c) | 1u << HSEC_FLAG_COUNT;
+    hd *fl = hb_new(b, HD_OBJ);
+    for (int f = HSEC_FLAG_COUNT; f >= 0; f--) /* the population first */
+        if (used & (1u << f)) {
+            hd *e = hb_new(b, HD_OBJ);
+            hb_set(b, e, "burden", hb_num(b, p->flag[f]));
+            hb_set(b, e, "per_capita", ratio_or_null(b, p->flag[f], p->people[f]));
+            hb_set(b, fl, flag_name(f), e);
+        }
+    hb_set(b, o, "flags", fl);
     return o;
 }
 
 int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, size_t count,
                           const hsec_scenario *s)
+{
+    return hsec_doc_compare_json_with(out, len, results, count, s, NULL, 0);
+}
+
+int hsec_doc_compare_json_with(char **out, size_t *len, hsec_result *const *results,
+                               size_t count, const hsec_scenario *s, const double *branches,
+                               size_t branch_count)
 {
     if (!out)
         return hd_fail(HSEC_EINVAL, "out is NULL");
@@ -515,6 +676,9 @@ int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, 
     if (count != 1 + hsec_scenario_package_count(s))
         return hd_fail(HSEC_EINVAL, "compare_json: %zu results for 1 + %zu packages", count,
                        hsec_scenario_package_count(s));
+    if (branches && branch_count != (count - 1) * HSEC_BRANCH_COUNT)
+        return hd_fail(HSEC_EINVAL, "compare_json: %zu branch figures for %zu packages of %d "
+                       "branches", branch_count, count - 1, HSEC_BRANCH_COUNT);
     const hsec_compiled *c = hsec_scenario_compiled(s);
     for (size_t i = 0; i < count; i++) {
         if (!results[i])
@@ -548,7 +712,7 @@ int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, 
         hb_set(&b, doc, "steps", hb_num(&b, (double)hsec_result_steps(results[0])));
         hb_set(&b, doc, "step_unit", hb_str(&b, hsec_scenario_step_unit(s)));
     }
-    hb_set(&b, doc, "baseline", parts_tree(&b, &base, c, dynamic));
+    hb_set(&b, doc, "baseline", parts_tree(&b, &base, s, dynamic));
     hd *packages = hb_new(&b, HD_OBJ);
     size_t nm = hsec_scenario_measure_count(s);
     unsigned char *mask = hd_calloc(&al, nm, 1);
@@ -565,11 +729,23 @@ int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results, 
             if (mask[m])
                 hb_push(&b, ms, hb_str(&b, hsec_scenario_measure_id(s, m)));
         hb_set(&b, o, "measures", ms);
+        hd *tasks = by_branch(&b, mask, s);
+        if (tasks)
+            hb_set(&b, o, "measures_by_branch", tasks);
         hb_set(&b, o, "cost", hb_num(&b, cost));
-        hb_set(&b, o, "burden", parts_tree(&b, &pk, c, dynamic));
-        hb_set(&b, o, "averted", parts_tree(&b, &av, c, dynamic));
+        hb_set(&b, o, "burden", parts_tree(&b, &pk, s, dynamic));
+        hb_set(&b, o, "averted", parts_tree(&b, &av, s, dynamic));
         hb_set(&b, o, "averted_per_cost",
                cost > 0 ? hb_num(&b, av.total / cost) : hb_new(&b, HD_NULL));
+        if (branches) { /* by branch: each its own run (doc/model.md §11) */
+            hd *by = hb_new(&b, HD_OBJ);
+            for (int k = 0; k < HSEC_BRANCH_COUNT; k++) {
+                double v = branches[p * HSEC_BRANCH_COUNT + (size_t)k];
+                if (!isnan(v))
+                    hb_set(&b, by, hsec_enum_name(HSEC_ENUM_BRANCH, k), hb_num(&b, v));
+            }
+            hb_set(&b, o, "averted_by_branch", by);
+        }
         hb_set(&b, packages, hsec_scenario_package_id(s, p), o);
     }
     hb_set(&b, doc, "packages", packages);
@@ -706,6 +882,9 @@ int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *chosen, s
         if (chosen[m])
             hb_push(&b, ms, hb_str(&b, hsec_scenario_measure_id(s, m)));
     hb_set(&b, doc, "measures", ms);
+    hd *tasks = by_branch(&b, chosen, s);
+    if (tasks)
+        hb_set(&b, doc, "measures_by_branch", tasks);
     hb_set(&b, doc, "cost", hb_num(&b, cost));
     hb_set(&b, doc, "averted", hb_num(&b, averted));
     hb_set(&b, doc, "averted_per_cost",
@@ -765,6 +944,9 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
                        hsec_last_errmsg());
     }
     hb_set(&b, doc, "measures", mask ? measures_in_force(&b, mask, s) : NULL);
+    hd *tasks = mask ? by_branch(&b, mask, s) : NULL;
+    if (tasks)
+        hb_set(&b, doc, "measures_by_branch", tasks);
     hd_release(&al, mask);
     hb_set(&b, doc, "warnings", warnings_tree(&b, NULL, s));
     hd *qa = hb_new(&b, HD_ARR);

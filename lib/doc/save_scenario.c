@@ -112,6 +112,8 @@ static void regions(hb *b, hd *doc, const hsec_compiled *c)
         hsec_compiled_region_parent(&parent, c, r);
         if (parent != HSEC_NO_INDEX)
             hb_set(b, o, "parent", hb_str(b, hsec_compiled_region_id(c, parent)));
+        if (hsec_compiled_region_label(c, r))
+            hb_set(b, o, "label", hb_str(b, hsec_compiled_region_label(c, r)));
         hb_push(b, arr, o);
     }
     hb_set(b, doc, "regions", arr);
@@ -198,6 +200,8 @@ static void services(hb *b, hd *doc, const model_view *m)
         hb_set(b, o, "kind", hb_str(b, hsec_enum_name(HSEC_ENUM_SERVICE_KIND, (int)kind)));
         if (region != HSEC_NO_INDEX)
             hb_set(b, o, "region", hb_str(b, hsec_compiled_region_id(c, region)));
+        if (hsec_compiled_service_label(c, s))
+            hb_set(b, o, "label", hb_str(b, hsec_compiled_service_label(c, s)));
         double tau = m->param[HSEC_PARAM_RECOVERY_TIME][i], k = m->param[HSEC_PARAM_RECOVERY][i];
         double init = m->param[HSEC_PARAM_INITIAL][i];
         if (tau > 0)
@@ -237,6 +241,18 @@ static void timing(hb *b, hd *o, double start, double dur)
         hb_set(b, o, "duration", hb_num(b, dur));
 }
 
+/* A threat's or measure's topics, by name, when it has any. */
+static void topics(hb *b, hd *o, unsigned bits)
+{
+    if (!bits)
+        return;
+    hd *arr = hb_new(b, HD_ARR);
+    for (int k = 0; k < HSEC_TOPIC_COUNT; k++)
+        if (bits & (1u << k))
+            hb_push(b, arr, hb_str(b, hsec_enum_name(HSEC_ENUM_TOPIC, k)));
+    hb_set(b, o, "topics", arr);
+}
+
 static void threats(hb *b, hd *doc, const hsec_scenario *s, const hsec_allocator *a)
 {
     const hsec_compiled *c = hsec_scenario_compiled(s);
@@ -254,6 +270,9 @@ static void threats(hb *b, hd *doc, const hsec_scenario *s, const hsec_allocator
         timing(b, o, start, dur);
         if (like != 1)
             hb_set(b, o, "likelihood", hb_num(b, like));
+        unsigned tp = 0;
+        hsec_scenario_threat_topics(&tp, s, h);
+        topics(b, o, tp);
         size_t n = hsec_scenario_threat_target_count(s, h);
         size_t *nodes = hd_calloc(a, n, sizeof *nodes);
         double *mag = hd_calloc(a, n, sizeof *mag);
@@ -301,6 +320,13 @@ static void measures(hb *b, hd *doc, const hsec_scenario *s, const model_view *m
             hb_set(b, o, "ramp", hb_num(b, ramp));
         if (cost != 0)
             hb_set(b, o, "cost", hb_num(b, cost));
+        unsigned tp = 0;
+        hsec_branch branch = HSEC_BRANCH_NONE;
+        hsec_scenario_measure_topics(&tp, s, m);
+        hsec_scenario_measure_branch(&branch, s, m);
+        topics(b, o, tp);
+        if (branch != HSEC_BRANCH_NONE)
+            hb_set(b, o, "branch", hb_str(b, hsec_enum_name(HSEC_ENUM_BRANCH, (int)branch)));
         size_t n = hsec_scenario_measure_target_count(s, m);
         size_t *at = hd_calloc(a, n, sizeof *at);
         if (!at || hsec_scenario_measure_targets(at, n, s, m))

@@ -115,6 +115,60 @@ int hsec_scenario_compare(hsec_result **out, size_t count, hsec_scenario *s)
     return rc;
 }
 
+int hsec_scenario_compare_branches(double *averted, size_t count, hsec_scenario *s,
+                                   const hsec_result *baseline, size_t package)
+{
+    if (!s)
+        return hx_fail(HSEC_EINVAL, "compare_branches: the scenario is NULL");
+    s->err[0] = '\0';
+    if (!averted || !baseline) {
+        hx_setmsg(s->err, "compare_branches: %s is NULL", averted ? "baseline" : "averted");
+        return HSEC_EINVAL;
+    }
+    if (count != HSEC_BRANCH_COUNT) {
+        hx_setmsg(s->err, "compare_branches: count %zu is not HSEC_BRANCH_COUNT (%d)", count,
+                  HSEC_BRANCH_COUNT);
+        return HSEC_EINVAL;
+    }
+    if (package >= s->npackage) {
+        hx_setmsg(s->err, "compare_branches: package %zu is out of range (%zu)", package,
+                  s->npackage);
+        return HSEC_EINVAL;
+    }
+    if (baseline->c != s->c || baseline->nmeasure != s->nmeasure) {
+        hx_setmsg(s->err, "compare_branches: the baseline is not a run of this scenario");
+        return HSEC_EINVAL;
+    }
+    for (size_t b = 0; b < count; b++)
+        averted[b] = NAN;
+    unsigned char *pk = hx_calloc(&s->a, s->nmeasure ? s->nmeasure : 1, 2);
+    if (!pk) {
+        hx_setmsg(s->err, "out of memory");
+        return HSEC_ENOMEM;
+    }
+    unsigned char *mask = pk + s->nmeasure;
+    hsec_scenario_package_mask(pk, s->nmeasure, s, package);
+    int rc = HSEC_OK;
+    for (int b = 0; b < HSEC_BRANCH_COUNT && !rc; b++) {
+        bool any = false;
+        for (size_t m = 0; m < s->nmeasure; m++) {
+            mask[m] = pk[m] && s->measures[m].branch == b;
+            any = any || mask[m];
+        }
+        if (!any)
+            continue;
+        hsec_result *r = NULL;
+        if (!(rc = hsec_scenario_run_with(&r, s, mask, s->nmeasure)))
+            averted[b] = baseline->total - r->total;
+        hsec_result_free(r);
+    }
+    hx_free(&s->a, pk);
+    if (rc)
+        for (size_t b = 0; b < count; b++)
+            averted[b] = NAN;
+    return rc;
+}
+
 void hsec_result_free(hsec_result *r) { hx_result_free(r); }
 
 size_t hsec_result_measure_count(const hsec_result *r) { return r ? r->nmeasure : 0; }
