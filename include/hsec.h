@@ -1223,6 +1223,30 @@ HSEC_API int hsec_loader_merge_files(hsec_loader *l, const char *const *inputs, 
                                      const char *out, hsec_format to);
 
 /*
+ * A scenario document from CSV tables (RFC 4180; doc/format.md, "CSV
+ * tables"): the `count` files `inputs`, file i holding the table
+ * `tables[i]` (scenario, regions, groups, services, links, threats,
+ * threat_targets, measures, measure_targets, packages), or, when `tables`
+ * or tables[i] is NULL, the table its file name says ("d/groups.csv").
+ * The document must load; it is written to `out` as `to`, atomically, and
+ * on any failure nothing is written. A failure's message (on the loader)
+ * names the file, the row (the header is row 1), the column and the value.
+ * The caller keeps every argument. Since 1.3.
+ */
+HSEC_API int hsec_loader_import_csv(hsec_loader *l, const char *const *inputs,
+                                    const char *const *tables, size_t count, const char *out,
+                                    hsec_format to);
+/*
+ * The scenario document in the file `scenario` (any encoding; it must
+ * load) as CSV tables in the directory `dir` (created if missing): one
+ * DIR/TABLE.csv per kind of object the document has, and scenario.csv
+ * for its settings; importing them gives the same document, every number
+ * bit for bit. Every table is made before any is written; each is written
+ * atomically. Message on the loader. Since 1.3.
+ */
+HSEC_API int hsec_loader_export_csv(hsec_loader *l, const char *scenario, const char *dir);
+
+/*
  * Write len bytes to path. A file (new, or a regular file replaced) is
  * written atomically: a temporary ".NAME.tmp-XXXXXX" created exclusively
  * beside it, flushed to disk, renamed over it. A new file gets 0666 less

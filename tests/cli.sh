@@ -42,6 +42,31 @@ for ex in sahel-drought-displacement epidemic-conflict; do
     check "compare-$ex" 0 "$hsec" compare --format text "$examples/$ex.json"
     contains "compare-$ex" "$tmp/out" "empowerment"
 done
+# topics, branches and differentiated impacts in every output of the
+# collective-defence example
+cd_ex="$examples/collective-defence.json"
+check lens-run-text 0 "$hsec" run --format text "$cd_ex"
+contains lens-run-text "$tmp/out" "by cross-cutting topic"
+contains lens-run-text "$tmp/out" "conflict_related_sexual_violence"
+contains lens-run-text "$tmp/out" "DIFFERENTIATED IMPACTS"
+contains lens-run-text "$tmp/out" "^  displaced "
+contains lens-run-text "$tmp/out" "tasks by branch"
+contains lens-run-text "$tmp/out" "\[ \] joint_patrols: shield (protection), by military"
+check lens-run-json 0 "$hsec" run "$cd_ex"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); b=d["burden"]; assert b["topics"]["protection_of_civilians"] > 0; f=b["flags"]; assert f["displaced"]["ratio"] > 1 and f["population"]["people"] == 938000; assert d["measures_by_branch"]["military_police"] == ["joint_patrols"]; assert d["threats"]["trafficking"]["topics"] == ["trafficking_in_human_beings", "children_and_armed_conflict"]' "$tmp/out" \
+    && passes=$((passes + 1)) || { echo "FAIL lens-run-json: topics, flags or branches missing"; fails=$((fails + 1)); }
+check lens-compare-text 0 "$hsec" compare --format text "$cd_ex"
+contains lens-compare-text "$tmp/out" "averted by branch"
+contains lens-compare-text "$tmp/out" "military_police"
+contains lens-compare-text "$tmp/out" "Averted per person, by who is hurt"
+contains lens-compare-text "$tmp/out" "averted by cross-cutting topic"
+check lens-compare-json 0 "$hsec" compare "$cd_ex"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["packages"]["whole_headquarters"]; assert set(p["averted_by_branch"]) == {"engineering", "g3_operations", "information_operations", "military_police", "medical", "g9_cimic", "g4_logistics"}; assert p["averted"]["topics"]["cultural_property_protection"] > 0; assert p["averted"]["flags"]["women"]["per_capita"] > 0; assert p["measures_by_branch"]["engineering"] == ["grid_and_water_repairs", "heritage_protection"]' "$tmp/out" \
+    && passes=$((passes + 1)) || { echo "FAIL lens-compare-json: averted by branch, topic or flag missing"; fails=$((fails + 1)); }
+check lens-optimize-json 0 "$hsec" optimize --budget 5e6 "$cd_ex"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "measures_by_branch" in d' "$tmp/out" \
+    && passes=$((passes + 1)) || { echo "FAIL lens-optimize-json: no measures by branch"; fails=$((fails + 1)); }
+
 check run-json 0 "$hsec" run "$examples/energy-cascade.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["hsec"] == 1 and d["mode"] == "dynamic"; assert len(d["nodes"]["east_grid"]["series"]) == d["steps"] + 1' "$tmp/out" \
     && passes=$((passes + 1)) || { echo "FAIL run-json: not the results document"; fails=$((fails + 1)); }
@@ -469,6 +494,36 @@ for fmt in json text; do
     [ ! -e "$tmp/inf-$fmt.out" ] && passes=$((passes + 1)) ||
         { echo "FAIL overflow-$fmt: a file was written"; fails=$((fails + 1)); }
 done
+
+# import-io: usage errors, and a table read, written atomically
+printf ',a,b\na,1,2\nb,3,0\n' > "$tmp/z.csv"
+printf 'sector,output\na,10\nb,20\n' > "$tmp/x.csv"
+check io-no-flows 2 "$hsec" import-io --output "$tmp/x.csv"
+contains io-no-flows "$tmp/err" "flows Z is required"
+check io-both 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --final-demand "$tmp/x.csv"
+contains io-both "$tmp/err" "give --final-demand Y or --output X (one)"
+check io-neither 2 "$hsec" import-io --flows "$tmp/z.csv"
+check io-model 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --model sideways
+contains io-model "$tmp/err" "model sideways is not demand or supply"
+check io-min-weight 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --min-weight 2
+contains io-min-weight "$tmp/err" "min-weight 2: not a number from 0 to 1"
+check io-shock 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --shock a
+contains io-shock "$tmp/err" "shock a: not SECTOR=F"
+check io-shock-nan 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --shock a=nan
+check io-unknown 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --fast
+contains io-unknown "$tmp/err" "unknown argument --fast"
+check io-value 2 "$hsec" import-io --flows
+contains io-value "$tmp/err" "flows needs a value"
+check io-to 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --to xml
+check io-binary 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --to cbor
+contains io-binary "$tmp/err" "give -o FILE"
+check io-ok 0 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --shock b=0.5 -o "$tmp/io.hsec"
+check io-load 0 "$hsec" validate "$tmp/io.hsec"
+contains io-load "$tmp/out" "2 nodes, 3 links, 1 threats"
+printf ',a,b\na,1,-2\nb,3,0\n' > "$tmp/zneg.csv"
+check io-refused 1 "$hsec" import-io --flows "$tmp/zneg.csv" --output "$tmp/x.csv" -o "$tmp/io.hsec"
+contains io-refused "$tmp/err" "(row a, column b) = -2 is negative"
+check io-kept 0 "$hsec" validate "$tmp/io.hsec"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

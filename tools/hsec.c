@@ -11,6 +11,10 @@
  *   hsec convert IN OUT [--to json|cbor|container|container-zlib]
  *   hsec validate SCENARIO
  *   hsec merge IN... -o OUT [--to json|cbor|container|container-zlib]
+ *   hsec import-csv [--table T] FILE... [--dir DIR] -o OUT [--to FORMAT]
+ *   hsec export-csv SCENARIO -o DIR
+ *   hsec import-io --flows Z (--final-demand Y | --output X) [--model demand|supply]
+ *             [--min-weight W] [--region R] [--shock SECTOR=F ...] [--to FORMAT] [-o FILE]
  *   hsec --version | --help
  * and, before or after any command, --max-memory BYTES.
  *
@@ -21,8 +25,10 @@
  * its control characters escaped (text_shown).
  */
 #include "hsec.h"
+#include "iotable.h"
 #include "text.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -49,6 +55,11 @@ static const char usage[] =
     "       hsec convert IN OUT [--to json|cbor|container|container-zlib]\n"
     "       hsec validate SCENARIO\n"
     "       hsec merge IN... -o OUT [--to json|cbor|container|container-zlib]\n"
+    "       hsec import-csv [--table T] FILE... [--dir DIR] -o OUT [--to FORMAT]\n"
+    "       hsec export-csv SCENARIO -o DIR\n"
+    "       hsec import-io --flows Z (--final-demand Y | --output X) [--model demand|supply]\n"
+    "                      [--min-weight W] [--region R] [--shock SECTOR=F ...]\n"
+    "                      [--to json|cbor|container|container-zlib] [-o FILE]\n"
     "       hsec --version\n"
     "       hsec --help\n"
     "any command also takes --max-memory BYTES (K, M, G, T: powers of 1024)\n";
@@ -97,12 +108,28 @@ static const char help[] =
     "                     the container, by --to or OUT's extension (.json, .cbor,\n"
     "                     .hsec: compressed container); OUT is replaced atomically\n"
     "  validate SCENARIO  check a scenario document without running it\n"
+    "  import-io          an economy from an input-output table: a service per\n"
+    "                     sector (economic_sector), a link per coefficient; flows Z\n"
+    "                     with final demand Y or total output X, as EXIOBASE/pymrio\n"
+    "                     tab-separated text or CSV with one label row and column;\n"
+    "                     --model demand (default) or supply; --min-weight W drops\n"
+    "                     smaller coefficients; --region R places a single-region\n"
+    "                     table; --shock SECTOR=F (REGION:SECTOR=F; label or id) a\n"
+    "                     threat cutting a fraction F of its final demand (demand)\n"
+    "                     or primary inputs (supply); writes a scenario document\n";
+
+/* (more strings: C limits one literal's length) */
+static const char help_files[] =
     "  merge IN... -o OUT one scenario from several documents (an economy, a population,\n"
     "                     threats): lists concatenated, an id or link given twice\n"
     "                     refused unless identical, each setting from one file; OUT\n"
-    "                     (by --to or its extension, default JSON) must load\n";
+    "                     (by --to or its extension, default JSON) must load\n"
+    "  import-csv FILE... a scenario from CSV tables (groups.csv, links.csv, ...; the\n"
+    "                     table by the file's name, or --table T for the next FILE;\n"
+    "                     --dir DIR: every DIR/*.csv); -o OUT as for merge\n"
+    "  export-csv SCENARIO -o DIR  one CSV table per kind (DIR/groups.csv, ...) that\n"
+    "                     import-csv reads back to the same document\n";
 
-/* (a second string: C limits one literal's length) */
 static const char help_more[] =
     "\n"
     "global option (before or after the command):\n"
@@ -1060,6 +1087,11 @@ static int output_format(const char *cmd, const char *to, const char *outp)
     return f;
 }
 
+static int by_name(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
 /* hsec merge IN... -o OUT [--to F]: the library merges, reads and writes in
  * one call. */
 static int cmd_merge(int argc, char **argv)
@@ -1111,6 +1143,163 @@ static int cmd_merge(int argc, char **argv)
     return status;
 }
 
+/* Append DIR's *.csv files, by name, to in[] (each path kept in owned[]). */
+static int add_dir(const char ***in, const char ***tables, size_t *n, const char *dir,
+                   char ***owned, size_t *nowned)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "hsec: import-csv: %s: %s\n", text_shown(dir), strerror(errno));
+        return EXIT_BAD;
+    }
+    size_t first = *nowned;
+    int status = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0 || e->d_name[0] == '.')
+            continue;
+        char **o = realloc(*owned, (*nowned + 1) * sizeof *o);
+        char *path = malloc(strlen(dir) + len + 2);
+        if (o)
+            *owned = o;
+        if (!o || !path) {
+            free(path);
+            fprintf(stderr, "hsec: out of memory\n");
+            status = EXIT_BAD;
+            break;
+        }
+        sprintf(path, "%s/%s", dir, e->d_name);
+        (*owned)[(*nowned)++] = path;
+    }
+    closedir(d);
+    if (status)
+        return status;
+    if (*nowned == first) {
+        fprintf(stderr, "hsec: import-csv: %s: no .csv file\n", text_shown(dir));
+        return EXIT_BAD;
+    }
+    qsort(*owned + first, *nowned - first, sizeof **owned, by_name);
+    size_t more = *nowned - first;
+    const char **i2 = realloc((void *)*in, (*n + more + 1) * sizeof *i2);
+    if (i2)
+        *in = i2;
+    const char **t2 = i2 ? realloc((void *)*tables, (*n + more + 1) * sizeof *t2) : NULL;
+    if (t2)
+        *tables = t2;
+    if (!i2 || !t2) {
+        fprintf(stderr, "hsec: out of memory\n");
+        return EXIT_BAD;
+    }
+    for (size_t k = first; k < *nowned; k++) {
+        (*in)[*n] = (*owned)[k];
+        (*tables)[(*n)++] = NULL;
+    }
+    return 0;
+}
+
+/* hsec import-csv [--table T] FILE... [--dir DIR] -o OUT [--to F] */
+static int cmd_import_csv(int argc, char **argv)
+{
+    const char *outp = NULL, *to = NULL, *table = NULL;
+    const char **in = calloc((size_t)argc + 1, sizeof *in);
+    const char **tables = calloc((size_t)argc + 1, sizeof *tables);
+    char **owned = NULL;
+    size_t n = 0, nowned = 0;
+    int status = in && tables ? 0 : EXIT_BAD;
+    if (status)
+        fprintf(stderr, "hsec: out of memory\n");
+    for (int i = 0; i < argc && !status; i++) {
+        int used = memory_option(argc, argv, i);
+        if (used < 0)
+            status = EXIT_USAGE;
+        else if (used)
+            i += used - 1;
+        else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--to") ||
+                 !strcmp(argv[i], "--table") || !strcmp(argv[i], "--dir")) {
+            if (i + 1 >= argc)
+                status = usage_error("import-csv: %s needs a value", argv[i]);
+            else if (!strcmp(argv[i], "-o"))
+                outp = argv[++i];
+            else if (!strcmp(argv[i], "--to"))
+                to = argv[++i];
+            else if (!strcmp(argv[i], "--table"))
+                table = argv[++i];
+            else
+                status = add_dir(&in, &tables, &n, argv[++i], &owned, &nowned);
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            status = usage_error("import-csv: unknown option %s", argv[i]);
+        } else {
+            in[n] = argv[i];
+            tables[n++] = table; /* --table names the next file's table */
+            table = NULL;
+        }
+    }
+    if (!status && table)
+        status = usage_error("import-csv: --table %s names the table of a FILE after it",
+                             table);
+    if (!status && (!n || !outp))
+        status = usage_error("import-csv: %s", !n ? "a CSV file (or --dir DIR) is required"
+                                                  : "-o OUT is required");
+    int f = status ? 0 : output_format("import-csv", to, outp);
+    if (f < 0)
+        status = EXIT_USAGE;
+    hsec_loader *l = status ? NULL : new_loader();
+    if (!status && !l)
+        status = EXIT_BAD;
+    if (!status && interrupted_before_output())
+        status = stopped();
+    if (!status && hsec_loader_import_csv(l, in, tables, n, outp, (hsec_format)f)) {
+        fprintf(stderr, "hsec: %s\n", hsec_loader_errmsg(l));
+        status = EXIT_BAD;
+    }
+    hsec_loader_free(l);
+    for (size_t k = 0; k < nowned; k++)
+        free(owned[k]);
+    free(owned);
+    free((void *)in);
+    free((void *)tables);
+    return status;
+}
+
+/* hsec export-csv SCENARIO -o DIR */
+static int cmd_export_csv(int argc, char **argv)
+{
+    const char *in = NULL, *dir = NULL;
+    for (int i = 0; i < argc; i++) {
+        int used = memory_option(argc, argv, i);
+        if (used < 0)
+            return EXIT_USAGE;
+        if (used) {
+            i += used - 1;
+        } else if (strcmp(argv[i], "-o") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("export-csv: %s needs a value", argv[i]);
+            dir = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("export-csv: unknown option %s", argv[i]);
+        } else if (in) {
+            return usage_error("export-csv: extra argument %s", argv[i]);
+        } else {
+            in = argv[i];
+        }
+    }
+    if (!in || !dir)
+        return usage_error("export-csv: %s", !in ? "a SCENARIO file is required"
+                                                 : "-o DIR is required");
+    hsec_loader *l = new_loader();
+    if (!l)
+        return EXIT_BAD;
+    if (interrupted_before_output()) {
+        hsec_loader_free(l);
+        return stopped();
+    }
+    int rc = hsec_loader_export_csv(l, in, dir);
+    if (rc)
+        fprintf(stderr, "hsec: %s\n", hsec_loader_errmsg(l));
+    hsec_loader_free(l);
+    return rc ? EXIT_BAD : 0;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
     const char *path = NULL;
@@ -1145,6 +1334,240 @@ static int cmd_validate(int argc, char **argv)
     return 0;
 }
 
+/* ---- import-io: an economy from an input-output table (iotable.c) */
+
+typedef struct shock {
+    const char *name; /* a sector's id or label, as given */
+    double f;         /* the fraction cut */
+    long sector;      /* its index in the table */
+} shock;
+
+/* --shock NAME=F into *sh: false (a usage error, reported) when F is not a
+ * number in [0,1] or NAME is empty. NAME ends at the last '=' (labels may
+ * hold one). */
+static bool parse_shock(shock *sh, char *spec)
+{
+    char *eq = strrchr(spec, '='), *end = NULL;
+    double f = eq && eq[1] ? strtod(eq + 1, &end) : NAN;
+    if (!eq || eq == spec || !end || *end || !(f >= 0 && f <= 1)) {
+        fprintf(stderr, "hsec: import-io: --shock %s: not SECTOR=F with F a fraction in "
+                "[0,1] (REGION:SECTOR=F for a multi-regional table)\n%s", text_shown(spec),
+                usage);
+        return false;
+    }
+    *eq = '\0';
+    sh->name = spec;
+    sh->f = f;
+    return true;
+}
+
+/* The threats of the shocks: "shock_<id>" (cut to an id's 64 characters,
+ * "_2", "_3", ... when that is taken), actor unknown, magnitude F x base. */
+static int add_shocks(hsec_scenario *s, const shock *sh, size_t nshock, const char *const *ids,
+                      const double *base)
+{
+    for (size_t k = 0; k < nshock; k++) {
+        const char *id = ids[sh[k].sector];
+        char tid[65];
+        int rc = HSEC_EEXIST;
+        for (unsigned try = 1; rc == HSEC_EEXIST; try++) {
+            char suffix[16] = "";
+            if (try > 1)
+                snprintf(suffix, sizeof suffix, "_%u", try);
+            snprintf(tid, sizeof tid, "shock_%.*s%s", (int)(58 - strlen(suffix)), id, suffix);
+            rc = hsec_scenario_add_threat(s, tid, HSEC_THREAT_UNKNOWN);
+        }
+        if (!rc)
+            rc = hsec_scenario_add_threat_target(s, tid, id, sh[k].f * base[sh[k].sector]);
+        if (rc) {
+            fprintf(stderr, "hsec: import-io: --shock %s: %s\n", text_shown(sh[k].name),
+                    text_shown(hsec_scenario_errmsg(s)));
+            return EXIT_BAD;
+        }
+    }
+    return 0;
+}
+
+/* Each shock's sector found and its magnitude checked: 0 or EXIT_BAD. */
+static int resolve_shocks(shock *sh, size_t nshock, const iotable *t, const char *const *ids,
+                          const double *base, bool supply)
+{
+    for (size_t k = 0; k < nshock; k++) {
+        const char *name = text_shown(sh[k].name);
+        long i = iotable_find(t, ids, sh[k].name);
+        if (i < 0) {
+            fprintf(stderr, "hsec: import-io: --shock %s: %s\n", name,
+                    i == -2 ? "several sectors have that label; give the id"
+                            : "no sector has that id or label");
+            return EXIT_BAD;
+        }
+        if (!ids[i]) {
+            fprintf(stderr, "hsec: import-io: --shock %s: the sector was dropped (no flows, "
+                    "no final demand)\n", name);
+            return EXIT_BAD;
+        }
+        for (size_t j = 0; j < k; j++)
+            if (sh[j].sector == i) {
+                fprintf(stderr, "hsec: import-io: --shock %s: sector %s is shocked twice\n",
+                        name, text_shown(ids[i]));
+                return EXIT_BAD;
+            }
+        sh[k].sector = i;
+        double mag = sh[k].f * base[i];
+        if (!(mag >= 0 && mag <= 1)) {
+            fprintf(stderr, "hsec: import-io: --shock %s: magnitude %.17g (%.17g x %s %.17g) "
+                    "is not in [0,1]\n", name, mag, sh[k].f,
+                    supply ? "value added over output" : "final demand over output", base[i]);
+            return EXIT_BAD;
+        }
+    }
+    return 0;
+}
+
+static int cmd_import_io(int argc, char **argv)
+{
+    const char *zp = NULL, *yp = NULL, *xp = NULL, *out = NULL, *to = NULL, *region = NULL;
+    hsec_io_model model = HSEC_IO_DEMAND;
+    double minw = 0;
+    size_t nshock = 0;
+    shock *sh = calloc((size_t)argc + 1, sizeof *sh);
+    if (!sh) {
+        fprintf(stderr, "hsec: out of memory\n");
+        return EXIT_BAD;
+    }
+    int status = 0;
+    for (int i = 0; i < argc && !status; i++) {
+        int used = memory_option(argc, argv, i);
+        const char *o = argv[i];
+        if (used < 0) {
+            status = EXIT_USAGE;
+        } else if (used) {
+            i += used - 1;
+        } else if (strcmp(o, "--min-weight") == 0) {
+            if (number_option("import-io", argc, argv, i, &minw, false, 0, 1) < 0)
+                status = EXIT_USAGE;
+            i++;
+        } else if (strcmp(o, "--flows") && strcmp(o, "--final-demand") && strcmp(o, "--output") &&
+                   strcmp(o, "--model") && strcmp(o, "--region") && strcmp(o, "--shock") &&
+                   strcmp(o, "--to") && strcmp(o, "-o")) {
+            status = usage_error("import-io: unknown argument %s", o);
+        } else if (i + 1 >= argc) {
+            status = usage_error("import-io: %s needs a value", o);
+        } else {
+            char *v = argv[++i];
+            if (strcmp(o, "--flows") == 0)
+                zp = v;
+            else if (strcmp(o, "--final-demand") == 0)
+                yp = v;
+            else if (strcmp(o, "--output") == 0)
+                xp = v;
+            else if (strcmp(o, "--region") == 0)
+                region = v;
+            else if (strcmp(o, "--to") == 0)
+                to = v;
+            else if (strcmp(o, "-o") == 0)
+                out = v;
+            else if (strcmp(o, "--shock") == 0)
+                status = parse_shock(&sh[nshock++], v) ? 0 : EXIT_USAGE;
+            else if (strcmp(v, "demand") == 0 || strcmp(v, "supply") == 0)
+                model = v[0] == 's' ? HSEC_IO_SUPPLY : HSEC_IO_DEMAND;
+            else
+                status = usage_error("import-io: --model %s is not demand or supply", v);
+        }
+    }
+    if (!status && !zp)
+        status = usage_error("import-io: %s", "--flows Z is required");
+    if (!status && !yp == !xp)
+        status = usage_error("import-io: %s", "give --final-demand Y or --output X (one)");
+    int format = HSEC_FORMAT_JSON;
+    if (!status && !to && out) { /* by the output's extension; JSON otherwise */
+        const char *dot = strrchr(out, '.');
+        to = dot && strcmp(dot, ".cbor") == 0 ? "cbor"
+             : dot && strcmp(dot, ".hsec") == 0 ? "container-zlib" : "json";
+    }
+    if (!status && to && (format = format_of(to)) < 0)
+        status = usage_error("import-io: --to %s is not json, cbor, container or "
+                             "container-zlib", to);
+    if (!status && format != HSEC_FORMAT_JSON && !out)
+        status = usage_error("import-io: --to %s writes a binary file: give -o FILE", to);
+    if (status) {
+        free(sh);
+        return status;
+    }
+
+    iotable t;
+    char err[1024];
+    hsec_model *m = NULL;
+    hsec_compiled *c = NULL;
+    hsec_scenario *s = NULL;
+    const char **ids = NULL;
+    double *base = NULL;
+    status = EXIT_BAD;
+    if (iotable_read(&t, zp, yp, xp, err, sizeof err)) {
+        fprintf(stderr, "hsec: %s\n", text_shown(err));
+        free(sh);
+        return interrupted ? stopped() : EXIT_BAD;
+    }
+    ids = calloc(t.n, sizeof *ids);
+    base = calloc(t.n, sizeof *base);
+    if (!ids || !base || hsec_model_new(&m, NULL)) {
+        fprintf(stderr, "hsec: out of memory\n");
+        goto done;
+    }
+    if (max_memory && hsec_model_set_limit(m, HSEC_LIMIT_MEMORY, max_memory)) {
+        fprintf(stderr, "hsec: --max-memory: %s\n", hsec_model_errmsg(m));
+        goto done;
+    }
+    hsec_io_table tab = {.version = HSEC_IO_TABLE_VERSION};
+    tab.n = t.n;
+    tab.z = t.z;
+    tab.x = t.x;
+    tab.y = t.y;
+    tab.k = 2; /* per row: the sums of the positive and of the negative entries */
+    tab.sectors = (const char *const *)t.sectors;
+    tab.regions = (const char *const *)t.regions;
+    tab.region = region;
+    tab.model = model;
+    tab.min_weight = minw;
+    if (hsec_model_add_io_table(ids, base, t.n, m, &tab)) {
+        fprintf(stderr, "hsec: %s: %s\n", text_shown(zp), text_shown(hsec_model_errmsg(m)));
+        goto done;
+    }
+    for (size_t i = 0; i < t.n; i++)
+        if (!ids[i])
+            fprintf(stderr, "hsec: warning: %s: sector %s%s%s (row %zu) has no flows and no "
+                    "final demand: dropped\n", text_shown(zp),
+                    t.regions ? text_shown(t.regions[i]) : "", t.regions ? ":" : "",
+                    text_shown(t.sectors[i]), i + 1);
+    if (resolve_shocks(sh, nshock, &t, ids, base, model == HSEC_IO_SUPPLY))
+        goto done;
+    if (hsec_model_compile(&c, m) || hsec_scenario_new(&s, c)) {
+        fprintf(stderr, "hsec: %s: %s\n", text_shown(zp),
+                text_shown(c ? hsec_last_errmsg() : hsec_model_errmsg(m)));
+        goto done;
+    }
+    if (add_shocks(s, sh, nshock, ids, base))
+        goto done;
+    if (interrupted_before_output()) {
+        status = stopped();
+        goto done;
+    }
+    if (hsec_doc_save_scenario(out ? out : "/dev/stdout", s, (hsec_format)format)) {
+        fprintf(stderr, "hsec: %s\n", text_shown(hsec_last_errmsg()));
+        goto done;
+    }
+    status = 0;
+done:
+    hsec_scenario_free(s);
+    hsec_compiled_free(c);
+    hsec_model_free(m);
+    free(ids);
+    free(base);
+    free(sh);
+    iotable_free(&t);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     int first = 1; /* the command, after the global options */
@@ -1167,6 +1590,7 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         fputs("\n", stdout);
         fputs(help, stdout);
+        fputs(help_files, stdout);
         fputs(help_more, stdout);
         return 0;
     }
@@ -1186,5 +1610,11 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "merge") == 0)
         return cmd_merge(argc - 2, argv + 2);
+    if (strcmp(cmd, "import-csv") == 0)
+        return cmd_import_csv(argc - 2, argv + 2);
+    if (strcmp(cmd, "export-csv") == 0)
+        return cmd_export_csv(argc - 2, argv + 2);
+    if (strcmp(cmd, "import-io") == 0)
+        return cmd_import_io(argc - 2, argv + 2);
     return usage_error("unknown command %s", cmd);
 }

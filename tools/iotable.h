@@ -24,7 +24,6 @@ typedef struct iotable {
                          or NULL */
     char **sectors;   /* n labels */
     char **regions;   /* n labels, or NULL for a single-region table */
-    char *zpath;      /* the file Z came from, for messages (borrowed) */
 } iotable;
 
 /* Read Z from zpath and either final demand from ypath or total output
@@ -33,5 +32,10 @@ typedef struct iotable {
 int iotable_read(iotable *t, const char *zpath, const char *ypath, const char *xpath,
                  char *err, size_t errsize);
 void iotable_free(iotable *t);
+/* The sector a --shock names: by its service id (ids: n entries, NULL for
+ * a dropped sector), else by its label ("food"), or for a multi-regional
+ * table by "region:sector" of labels. Its index; -1 when none matches, -2
+ * when labels match several (the id tells them apart). */
+long iotable_find(const iotable *t, const char *const *ids, const char *name);
 
 #endif

@@ -91,7 +91,8 @@ func (s *Scenario) Links() (rowp, from []int, weight []float64, lag []uint64, er
 // Region is a region of the compiled model.
 type Region struct {
 	ID     string
-	Parent int // the parent region's index, NoIndex for a top region
+	Parent int    // the parent region's index, NoIndex for a top region
+	Label  string // free text for display, "" when it has none
 }
 
 // Regions returns the regions of the compiled model, in index order.
@@ -109,7 +110,8 @@ func (s *Scenario) Regions() ([]Region, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = Region{C.GoString(C.hsec_compiled_region_id(c, C.size_t(i))), index(parent)}
+		out[i] = Region{C.GoString(C.hsec_compiled_region_id(c, C.size_t(i))), index(parent),
+			C.GoString(C.hsec_compiled_region_label(c, C.size_t(i)))}
 	}
 	return out, nil
 }
@@ -155,9 +157,10 @@ func (s *Scenario) Groups() ([]Group, error) {
 // Service is a service of the compiled model.
 type Service struct {
 	ID     string
-	Kind   string // "energy", "water", ...
+	Kind   string // "energy", "water", ..., "economic_sector"
 	Region int    // the region's index, NoIndex for a national service
 	Node   int
+	Label  string // free text for display, "" when it has none
 }
 
 // Services returns the services in the order they were added.
@@ -177,7 +180,8 @@ func (s *Scenario) Services() ([]Service, error) {
 			return nil, err
 		}
 		out[i] = Service{C.GoString(C.hsec_compiled_service_id(c, C.size_t(i))),
-			enumName(C.HSEC_ENUM_SERVICE_KIND, C.int(kind)), index(region), int(node)}
+			enumName(C.HSEC_ENUM_SERVICE_KIND, C.int(kind)), index(region), int(node),
+			C.GoString(C.hsec_compiled_service_label(c, C.size_t(i)))}
 	}
 	return out, nil
 }
@@ -265,6 +269,7 @@ type ThreatInfo struct {
 	Likelihood float64
 	Nodes      []int     // the nodes it reaches, ascending
 	Magnitudes []float64 // its magnitude on each
+	Topics     []string  // the cross-cutting topics it touches (since 1.3)
 }
 
 // ThreatAt returns the threat of index i.
@@ -303,7 +308,8 @@ func (s *Scenario) ThreatAt(i int) (ThreatInfo, error) {
 	}
 	return ThreatInfo{ID: C.GoString(C.hsec_scenario_threat_id(s.p, t)),
 		Actor: enumName(C.HSEC_ENUM_THREAT_ACTOR, C.int(actor)), Start: float64(start),
-		Duration: float64(duration), Likelihood: float64(likelihood), Nodes: nodes,
+		Duration: float64(duration), Likelihood: float64(likelihood),
+		Topics: s.topics(true, t), Nodes: nodes,
 		Magnitudes: mags[:n]}, nil
 }
 
@@ -317,6 +323,8 @@ type MeasureInfo struct {
 	// The nodes it reaches or, for decouple, the links it cuts (indices
 	// in the order of Links), ascending.
 	Targets []int
+	Topics  []string // the cross-cutting topics it touches (since 1.3)
+	Branch  string   // the staff branch that owns it, "none" when none (since 1.3)
 }
 
 // MeasureAt returns the measure of index i.
@@ -363,7 +371,9 @@ func (s *Scenario) MeasureAt(i int) (MeasureInfo, error) {
 		Effect:   enumName(C.HSEC_ENUM_EFFECT, C.int(effect)),
 		Actor:    enumName(C.HSEC_ENUM_MEASURE_ACTOR, C.int(actor)),
 		Strength: float64(strength), Start: float64(timing[0]), Ramp: float64(timing[1]),
-		Duration: float64(timing[2]), Cost: float64(timing[3]), Targets: targets}, nil
+		Duration: float64(timing[2]), Cost: float64(timing[3]),
+		Topics: s.topics(false, m), Branch: s.branch(m),
+		Targets: targets}, nil
 }
 
 // AddPackage adds a package, a named set of measures (a course of action

@@ -102,9 +102,9 @@ func TestModelGetters(t *testing.T) {
 		}
 		return regions[i].ID
 	}
-	want := []Service{{"grid", "energy", 0, node(t, s, "grid")},
-		{"radio", "communications", 0, node(t, s, "radio")},
-		{"water", "water", 0, node(t, s, "water")}}
+	want := []Service{{"grid", "energy", 0, node(t, s, "grid"), ""},
+		{"radio", "communications", 0, node(t, s, "radio"), ""},
+		{"water", "water", 0, node(t, s, "water"), ""}}
 	wantRegion := []string{"east", "", "west"}
 	if len(services) != len(want) {
 		t.Fatalf("services %v", services)
@@ -180,13 +180,13 @@ func TestScenarioGetters(t *testing.T) {
 	for _, i := range nodes {
 		magnitudes = append(magnitudes, mags[i])
 	}
-	if !reflect.DeepEqual(strike, ThreatInfo{"strike", "adversary", 2, 30, 0.5, nodes, magnitudes}) {
+	if !reflect.DeepEqual(strike, ThreatInfo{"strike", "adversary", 2, 30, 0.5, nodes, magnitudes, nil}) {
 		t.Errorf("strike %+v", strike)
 	}
 	flood, err := s.ThreatAt(1)
 	check(t, err)
 	if !reflect.DeepEqual(flood, ThreatInfo{"flood", "natural", 0, Persistent, 1,
-		[]int{node(t, s, "water")}, []float64{0.4}}) {
+		[]int{node(t, s, "water")}, []float64{0.4}, nil}) {
 		t.Errorf("flood %+v", flood)
 	}
 	rowp, from, _, _, err := s.Links()
@@ -201,13 +201,13 @@ func TestScenarioGetters(t *testing.T) {
 	gen, err := s.MeasureAt(0)
 	check(t, err)
 	if !reflect.DeepEqual(gen, MeasureInfo{"generators", "protection", "decouple", "military",
-		0.5, 5, 3, Persistent, 250000, cut}) || len(cut) != 1 {
+		0.5, 5, 3, Persistent, 250000, cut, nil, "none"}) || len(cut) != 1 {
 		t.Errorf("generators %+v, the link %v", gen, cut)
 	}
 	clinics, err := s.MeasureAt(1)
 	check(t, err)
 	if !reflect.DeepEqual(clinics, MeasureInfo{"clinics", "empowerment", "recover", "ngo",
-		0.05, 0, 0, Persistent, 0, nodesOf(t, s, "children")}) {
+		0.05, 0, 0, Persistent, 0, nodesOf(t, s, "children"), nil, "none"}) {
 		t.Errorf("clinics %+v", clinics)
 	}
 	all, err := s.PackageAt(0)

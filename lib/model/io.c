@@ -326,8 +326,8 @@ static int scan(hsec_model *m, const hsec_io_table *t, sector *sec)
             !isfinite(s->fd))
             FAIL(m, HSEC_EINVAL, "io table: the sums of sector %zu (%s) overflow", i, r1);
         if (s->kept && !(s->x > 0))
-            FAIL(m, HSEC_EINVAL, "io table: sector %zu (%s) has flows but its total output "
-                 "x = %.17g is not > 0%s", i, r1, s->x,
+            FAIL(m, HSEC_EINVAL, "io table: sector %zu (%s) has flows or final demand, but "
+                 "its total output x = %.17g is not > 0%s", i, r1, s->x,
                  t->x ? "" : " (row sum of Z plus final demand)");
     }
     /* a coefficient above 1: a given x below an entry of the row (demand)

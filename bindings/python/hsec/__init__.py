@@ -28,12 +28,14 @@ from . import _constants as K
 from ._constants import AF_COUNT, BAND_COUNT, FREEDOM_COUNT, ORDER_COUNT
 from ._constants import SEARCH_CHECK_MAX, SEARCH_EXACT_MAX
 from ._lib import PROGRESS, c_double_p, c_size_p, c_uint64_p, lib, vp
+from ._lib import IO_TABLE_VERSION as _IO_TABLE_VERSION
+from ._lib import IoTable as _IoTable
 
 __all__ = ["Error", "BadInput", "NoConvergence", "OutOfMemory", "FileError", "Canceled",
            "Closed", "Busy", "Model", "Compiled", "Scenario", "Results", "load", "version",
            "DIMENSIONS", "OPTIONS", "option_bounds", "option_default", "option_whole",
            "rank_order", "ORDER_COUNT", "BAND_COUNT", "FREEDOM_COUNT", "AF_COUNT",
-           "SEARCH_EXACT_MAX", "SEARCH_CHECK_MAX"]
+           "SEARCH_EXACT_MAX", "SEARCH_CHECK_MAX", "merge", "import_csv", "export_csv"]
 
 DIMENSIONS = tuple(sorted(K.DIMENSION, key=K.DIMENSION.get))
 
@@ -159,6 +161,31 @@ def _enum(which, name):
 def _enum_name(which, value):
     n = lib.hsec_enum_name(K.ENUM[which], value)
     return n.decode() if n else None
+
+
+def _topic_bits(topics):
+    """Topic names (a list, or one name) as the library's bits."""
+    if isinstance(topics, str):
+        topics = [topics]
+    bits = 0
+    for t in topics:
+        bits |= 1 << _enum("topic", t)
+    return bits
+
+
+def _topic_names(bits):
+    return [_enum_name("topic", k) for k in range(K.TOPIC_COUNT) if bits >> k & 1]
+
+
+def _part_index(part, index):
+    """A burden part's index: topics and flags may be named ("none": the
+    threats without a topic; "population": everyone)."""
+    if isinstance(index, str):
+        if part == "topic":
+            return K.TOPIC_COUNT if index == "none" else _enum("topic", index)
+        if part in ("flag", "flag_propagated"):
+            return K.FLAG_COUNT if index == "population" else _enum("flag", index)
+    return int(index)
 
 
 def _index(which, ids, what):
@@ -340,8 +367,17 @@ class Model(_Handle):
         return self
 
     @_locked
-    def add_region(self, id, parent=None):
-        return self._do(lib.hsec_model_add_region(self._p, _b(id, "id"), _bn(parent, "parent")))
+    def add_region(self, id, parent=None, label=None):
+        """A region; label: free text for display (never used to resolve names)."""
+        self._do(lib.hsec_model_add_region(self._p, _b(id, "id"), _bn(parent, "parent")))
+        if label is not None:
+            self._do(lib.hsec_model_set_label(self._p, id.encode(), _b(label, "label")))
+        return self
+
+    @_locked
+    def set_label(self, id, label):
+        """Label a region or service added before (None removes the label)."""
+        return self._do(lib.hsec_model_set_label(self._p, _b(id, "id"), _bn(label, "label")))
 
     @_locked
     def add_group(self, id, region, size, flags=(), **params):
@@ -367,9 +403,14 @@ class Model(_Handle):
         return self
 
     @_locked
-    def add_service(self, id, kind, region=None, **params):
+    def add_service(self, id, kind, region=None, label=None, **params):
+        """A service of a kind ("energy", ..., "economic_sector"), national
+        when region is None; label: free text for display; params: per-node
+        parameters (recovery=..., onset_time=..., initial=...)."""
         self._do(lib.hsec_model_add_service(self._p, _b(id, "id"), _enum("service_kind", kind),
                                             _bn(region, "region")))
+        if label is not None:
+            self._do(lib.hsec_model_set_label(self._p, id.encode(), _b(label, "label")))
         for key, value in params.items():
             self._set(id, key, value)
         return self
@@ -392,6 +433,93 @@ class Model(_Handle):
         return self._do(lib.hsec_model_use_template(self._p, _b(name, "template")))
 
     @_locked
+    @_locked
+    def add_io_table(self, z, y=None, x=None, sectors=None, regions=None, region=None,
+                     model="demand", min_weight=0.0):
+        """Add an input-output table's economy (hsec_model_add_io_table): a
+        service of kind economic_sector per sector and a link per technical
+        coefficient >= min_weight. z: the n x n flows (z[i][j]: sales of
+        sector i to sector j), a numpy array, nested lists or a pandas
+        DataFrame; y: final demand (n x k, or n values) or x: total output
+        (n values), one of them. A DataFrame's or Series' index gives the
+        labels (a MultiIndex: region, then sector) unless sectors (and
+        regions) are given; z's columns must list its index. model:
+        "demand" (Santos & Haimes 2004) or "supply" (Leung, Haimes & Santos
+        2007); region: a single-region table's region id.
+
+        Returns, per sector in order, (id, base): the service's id (None
+        for a sector dropped for having no flows and no final demand) and
+        the base of a shock on it, so that cutting a fraction f of the
+        sector's final demand (demand) or primary inputs (supply) is a
+        threat target of magnitude f * base."""
+        if (y is None) == (x is None):
+            raise BadInput(_E["einval"], "add_io_table: give y (final demand) or x (total "
+                           "output), one of them")
+        index = getattr(z, "index", None)
+        columns = getattr(z, "columns", None)
+        if index is not None and columns is not None:
+            if list(index) != list(columns):
+                raise BadInput(_E["einval"], "add_io_table: z's columns are not its index "
+                               "(the same sectors in the same order)")
+            for other, what in ((y, "y"), (x, "x")):
+                oi = getattr(other, "index", None)
+                if oi is not None and list(oi) != list(index):
+                    raise BadInput(_E["einval"], f"add_io_table: {what}'s index is not z's")
+            if sectors is None:
+                if getattr(index, "nlevels", 1) > 1:
+                    sectors = [str(t[-1]) for t in index]
+                    if regions is None:
+                        regions = [str(t[0]) for t in index]
+                else:
+                    sectors = [str(v) for v in index]
+        Z = np.ascontiguousarray(z, dtype=np.float64)
+        if Z.ndim != 2 or Z.shape[0] != Z.shape[1]:
+            raise BadInput(_E["einval"], f"add_io_table: z of shape {Z.shape} is not square")
+        n = Z.shape[0]
+        if sectors is None:
+            raise BadInput(_E["einval"], "add_io_table: sectors are needed (or a DataFrame z)")
+        labels = [str(v).encode() for v in sectors]
+        if len(labels) != n or (regions is not None and len(regions) != n):
+            raise BadInput(_E["einval"], f"add_io_table: {n} sectors in z, but "
+                           f"{len(labels)} sector and "
+                           f"{'no' if regions is None else len(regions)} region labels")
+        t = _IoTable()
+        t.version = _IO_TABLE_VERSION
+        t.n = n
+        t.z = Z.ctypes.data_as(c_double_p)
+        keep = [Z]
+        if y is not None:
+            Y = np.ascontiguousarray(y, dtype=np.float64)
+            if Y.ndim == 1:
+                Y = Y.reshape(-1, 1)
+            if Y.ndim != 2 or Y.shape[0] != n or Y.shape[1] == 0:
+                raise BadInput(_E["einval"], f"add_io_table: y of shape {Y.shape} is not "
+                               f"{n} x k")
+            t.y = Y.ctypes.data_as(c_double_p)
+            t.k = Y.shape[1]
+            keep.append(Y)
+        else:
+            X = np.ascontiguousarray(x, dtype=np.float64).reshape(-1)
+            if X.shape[0] != n:
+                raise BadInput(_E["einval"], f"add_io_table: x has {X.shape[0]} values, not {n}")
+            t.x = X.ctypes.data_as(c_double_p)
+            keep.append(X)
+        sec = (ctypes.c_char_p * max(n, 1))(*labels)
+        t.sectors = ctypes.cast(sec, ctypes.POINTER(ctypes.c_char_p))
+        if regions is not None:
+            reg = (ctypes.c_char_p * max(n, 1))(*[str(v).encode() for v in regions])
+            t.regions = ctypes.cast(reg, ctypes.POINTER(ctypes.c_char_p))
+        t.region = _bn(region, "region")
+        t.model = _pick({"demand": 0, "supply": 1}, "model", model)
+        t.min_weight = _f(min_weight, "min_weight")
+        ids = (ctypes.c_char_p * max(n, 1))()
+        base = np.zeros(n, dtype=np.float64)
+        self._do(lib.hsec_model_add_io_table(ids, base.ctypes.data_as(c_double_p), n,
+                                             self._p, ctypes.byref(t)))
+        del keep
+        return [(None if ids[i] is None else ids[i].decode(), float(base[i]))
+                for i in range(n)]
+
     def compile(self):
         p = vp()
         self._do(lib.hsec_model_compile(ctypes.byref(p), self._p))
@@ -445,16 +573,19 @@ class _ModelView:
 
     @_locked
     def regions(self):
-        """The regions: a dict of "id" and "parent" (the parent's index, None
-        for a top region), lists in region order."""
+        """The regions: a dict of "id", "parent" (the parent's index, None
+        for a top region) and "label" (None when it has none), lists in
+        region order."""
         c = self._c
-        ids, parents = [], []
+        ids, parents, labels = [], [], []
         for r in range(lib.hsec_compiled_region_count(c)):
             ids.append(lib.hsec_compiled_region_id(c, r).decode())
             parent = ctypes.c_size_t()
             _check(lib.hsec_compiled_region_parent(ctypes.byref(parent), c, r))
             parents.append(_region(parent.value))
-        return {"id": ids, "parent": parents}
+            label = lib.hsec_compiled_region_label(c, r)
+            labels.append(label.decode() if label is not None else None)
+        return {"id": ids, "parent": parents, "label": labels}
 
     @_locked
     def groups(self):
@@ -487,10 +618,11 @@ class _ModelView:
     def services(self):
         """The services in the order they were added: a dict of "id", "kind"
         (its document name), "region" (its index, None for a national
-        service) and "node" (numpy array)."""
+        service), "label" (None when it has none) and "node" (numpy array)."""
         c = self._c
         n = lib.hsec_compiled_service_count(c)
-        out = {"id": [], "kind": [], "region": [], "node": np.zeros(n, dtype=np.intp)}
+        out = {"id": [], "kind": [], "region": [], "label": [],
+               "node": np.zeros(n, dtype=np.intp)}
         for i in range(n):
             kind, region, node = ctypes.c_int(), ctypes.c_size_t(), ctypes.c_size_t()
             _check(lib.hsec_compiled_service(ctypes.byref(kind), ctypes.byref(region),
@@ -498,6 +630,8 @@ class _ModelView:
             out["id"].append(lib.hsec_compiled_service_id(c, i).decode())
             out["kind"].append(_enum_name("service_kind", kind.value))
             out["region"].append(_region(region.value))
+            label = lib.hsec_compiled_service_label(c, i)
+            out["label"].append(label.decode() if label is not None else None)
             out["node"][i] = node.value
         return out
 
@@ -589,10 +723,14 @@ class Scenario(_Handle, _ModelView):
 
     @_locked
     def add_threat(self, id, targets, actor="unknown", start=None, duration=None,
-                   likelihood=None, persistent=False):
-        """targets: {node, group or region: magnitude}."""
+                   likelihood=None, persistent=False, topics=()):
+        """targets: {node, group or region: magnitude}; topics: NATO's
+        cross-cutting topics it touches ("protection_of_civilians", ...)."""
         p = self._p
+        bits = _topic_bits(topics)
         self._do(lib.hsec_scenario_add_threat(p, _b(id, "id"), _enum("threat_actor", actor)))
+        if bits:
+            self._do(lib.hsec_scenario_set_threat_topics(p, id.encode(), bits))
         for key, value in (("start", start), ("duration", duration), ("likelihood", likelihood)):
             if value is not None:
                 self._do(lib.hsec_scenario_set_threat(p, id.encode(), K.TIMING[key],
@@ -607,16 +745,24 @@ class Scenario(_Handle, _ModelView):
 
     @_locked
     def add_measure(self, id, kind, effect, strength, targets=(), links=(), actor=None,
-                    start=None, ramp=None, duration=None, cost=None):
+                    start=None, ramp=None, duration=None, cost=None, topics=(), branch=None):
         """targets: names (shield, recover, reduce_vulnerability); links:
-        (from, to) pairs or (None, to) (decouple)."""
+        (from, to) pairs or (None, to) (decouple); topics: cross-cutting
+        topics; branch: the staff function that owns it ("g9_cimic",
+        "medical", ...). Topics and branch are labels: they change no run."""
         p = self._p
         if actor is None:
             actor = "host_government" if kind == "protection" else "community"
+        bits = _topic_bits(topics)
+        br = None if branch is None else _enum("branch", branch)
         self._do(lib.hsec_scenario_add_measure(p, _b(id, "id"), _enum("measure_kind", kind),
                                                _enum("effect", effect),
                                                _enum("measure_actor", actor),
                                                _f(strength, "strength")))
+        if bits:
+            self._do(lib.hsec_scenario_set_measure_topics(p, id.encode(), bits))
+        if br is not None:
+            self._do(lib.hsec_scenario_set_measure_branch(p, id.encode(), br))
         for key, value in (("start", start), ("ramp", ramp), ("duration", duration),
                            ("cost", cost)):
             if value is not None:
@@ -714,9 +860,9 @@ class Scenario(_Handle, _ModelView):
     @_locked
     def threat(self, which):
         """A threat (by id or index) as the scenario holds it: a dict of "id",
-        "actor", "start", "duration" (None: persistent), "likelihood", and
-        "nodes" and "magnitudes", numpy arrays of the nodes it reaches
-        (ascending) and its magnitude on each."""
+        "actor", "start", "duration" (None: persistent), "likelihood",
+        "topics" (a list of names), and "nodes" and "magnitudes", numpy
+        arrays of the nodes it reaches (ascending) and its magnitude on each."""
         p = self._p
         i = _index(which, self._threat_ids(), "threat")
         actor = ctypes.c_int()
@@ -732,13 +878,20 @@ class Scenario(_Handle, _ModelView):
                 "start": int(self._timing(get, i, "start")),
                 "duration": None if duration == K.PERSISTENT else int(duration),
                 "likelihood": self._timing(get, i, "likelihood"),
+                "topics": self._topics(lib.hsec_scenario_threat_topics, i),
                 "nodes": nodes.astype(np.intp), "magnitudes": mags}
+
+    def _topics(self, get, i):
+        bits = ctypes.c_uint()
+        _check(get(ctypes.byref(bits), self._p, i))
+        return _topic_names(bits.value)
 
     @_locked
     def measure(self, which):
         """A measure (by id or index) as the scenario holds it: a dict of
         "id", "kind", "effect", "actor", "strength", "start", "ramp",
-        "duration" (None: persistent), "cost", and "targets", a numpy array
+        "duration" (None: persistent), "cost", "topics" (a list of names),
+        "branch" (its name, "none" when none owns it), and "targets", a numpy array
         of the nodes it reaches or, for decouple, the links it cuts (their
         indices in the order of links()), ascending."""
         p = self._p
@@ -762,7 +915,14 @@ class Scenario(_Handle, _ModelView):
                 "ramp": int(self._timing(get, i, "ramp")),
                 "duration": None if duration == K.PERSISTENT else int(duration),
                 "cost": self._timing(get, i, "cost"),
+                "topics": self._topics(lib.hsec_scenario_measure_topics, i),
+                "branch": self._branch(i),
                 "targets": targets.astype(np.intp)}
+
+    def _branch(self, i):
+        b = ctypes.c_int()
+        _check(lib.hsec_scenario_measure_branch(ctypes.byref(b), self._p, i))
+        return _enum_name("branch", b.value)
 
     @_locked
     def package(self, which):
@@ -837,16 +997,27 @@ class Scenario(_Handle, _ModelView):
                          self._p)
 
     @_locked
-    def compare(self):
-        """The comparison document (hsec compare's JSON) as a dict."""
+    def compare(self, branches=True):
+        """The comparison document (hsec compare's JSON) as a dict; with
+        branches, each package's averted burden by branch ("averted_by_branch":
+        one more run per branch its measures name)."""
         n = 1 + lib.hsec_scenario_package_count(self._p)
         arr = (vp * n)()
         self._do(lib.hsec_scenario_compare(arr, n, self._p))
         try:
+            by = None
+            nb = len(K.BRANCH)
+            if branches:
+                by = np.zeros(max(1, (n - 1) * nb))
+                for pk in range(n - 1):
+                    self._do(lib.hsec_scenario_compare_branches(
+                        by[pk * nb:].ctypes.data_as(c_double_p), nb, self._p, arr[0], pk))
             text = ctypes.c_void_p()
             size = ctypes.c_size_t()
-            _check(lib.hsec_doc_compare_json(ctypes.byref(text), ctypes.byref(size), arr, n,
-                                             self._p))
+            _check(lib.hsec_doc_compare_json_with(
+                ctypes.byref(text), ctypes.byref(size), arr, n, self._p,
+                None if by is None else by.ctypes.data_as(c_double_p),
+                0 if by is None else (n - 1) * nb))
             try:
                 return json.loads(ctypes.string_at(text, size.value))
             finally:
@@ -993,10 +1164,27 @@ class Results(_Handle):
 
     @_locked
     def burden(self, part="total", index=0):
+        """A part of the burden ("total", "baseline", "propagated", "band",
+        "order", "threat", "actor", "region", "initial", "group", "topic",
+        "flag", "flag_propagated") and its index; a topic may be named ("none":
+        threats without one), a flag too ("population": everyone)."""
         x = ctypes.c_double()
         _check(lib.hsec_result_burden(ctypes.byref(x), self._p,
-                                      _pick(K.BURDEN, "burden part", part), int(index)))
+                                      _pick(K.BURDEN, "burden part", part),
+                                      _part_index(part, index)))
         return x.value
+
+    @_locked
+    def impact(self, flag="population"):
+        """Differentiated impacts: for the groups carrying a vulnerability
+        flag (or "population", everyone) a dict of "burden", "propagated",
+        "people", "per_capita" and "ratio" (to the population's per-capita
+        burden; NaN where undefined)."""
+        v = np.zeros(K.IMPACT_COUNT)
+        _check(lib.hsec_result_impact(v.ctypes.data_as(c_double_p), K.IMPACT_COUNT, self._p,
+                                      _part_index("flag", flag)))
+        return dict(zip(("burden", "propagated", "people", "per_capita", "ratio"),
+                        (float(x) for x in v)))
 
     @_locked
     def group(self, index, at="last"):
@@ -1084,3 +1272,62 @@ def load(source, limits=None):
     finally:
         lib.hsec_loader_free(loader)
     return Scenario(p.value)
+
+
+def _with_loader(call, limits=None):
+    """call(loader) on a new loader under limits; a failure raises with the
+    loader's message."""
+    loader = vp()
+    _check(lib.hsec_loader_new(ctypes.byref(loader), None))
+    try:
+        def errmsg():
+            return lib.hsec_loader_errmsg(loader).decode(errors="replace")
+
+        for key, value in (limits or {}).items():
+            _check(lib.hsec_loader_set_limit(loader, _pick(K.LIMIT, "limit", key), int(value)),
+                   errmsg)
+        _check(call(loader), errmsg)
+    finally:
+        lib.hsec_loader_free(loader)
+
+
+def _paths(paths, what):
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise TypeError(f"{what} takes a list of paths, not one path")
+    encoded = [os.fsencode(p) for p in paths]
+    return (ctypes.c_char_p * max(len(encoded), 1))(*encoded), len(encoded)
+
+
+def merge(inputs, out, to="json", limits=None):
+    """One scenario document from the documents in the files `inputs` (any
+    encoding), written to `out` as `to` (json, cbor, container,
+    container-zlib): lists concatenated, an id or link given twice refused
+    unless identical, each setting from one file (doc/format.md,
+    "Merging"). Nothing is written on failure."""
+    arr, n = _paths(inputs, "merge")
+    f = _pick(K.FORMAT, "format", to)
+    _with_loader(lambda l: lib.hsec_loader_merge_files(l, arr, n, os.fsencode(out), f), limits)
+
+
+def import_csv(inputs, out, tables=None, to="json", limits=None):
+    """A scenario document from CSV tables (doc/format.md, "CSV tables"):
+    each file's table by its name (groups.csv) or by tables[i]; written to
+    `out` as `to`. Errors name the file, the row and the column."""
+    arr, n = _paths(inputs, "import_csv")
+    tarr = None
+    if tables is not None:
+        if len(tables) != n:
+            raise ValueError(f"import_csv: {len(tables)} tables for {n} files")
+        names = [None if t is None else t.encode() for t in tables]
+        tarr = (ctypes.c_char_p * max(n, 1))(*names)
+    f = _pick(K.FORMAT, "format", to)
+    _with_loader(lambda l: lib.hsec_loader_import_csv(l, arr, tarr, n, os.fsencode(out), f),
+                 limits)
+
+
+def export_csv(scenario, directory, limits=None):
+    """The scenario document in the file `scenario` as CSV tables in
+    `directory` (created if missing), one TABLE.csv per kind; import_csv of
+    them gives the same document."""
+    _with_loader(lambda l: lib.hsec_loader_export_csv(l, os.fsencode(scenario),
+                                                       os.fsencode(directory)), limits)

@@ -53,6 +53,20 @@ i32 = ctypes.c_int
 cstr = ctypes.c_char_p
 PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64)
 
+
+class IoTable(ctypes.Structure):
+    """struct hsec_io_table (version 1)."""
+    _fields_ = [("version", ctypes.c_uint), ("n", ctypes.c_size_t),
+                ("z", c_double_p), ("x", c_double_p), ("y", c_double_p),
+                ("k", ctypes.c_size_t),
+                ("sectors", ctypes.POINTER(ctypes.c_char_p)),
+                ("regions", ctypes.POINTER(ctypes.c_char_p)),
+                ("region", ctypes.c_char_p), ("model", ctypes.c_int),
+                ("min_weight", ctypes.c_double)]
+
+
+IO_TABLE_VERSION = 1
+
 _SIGNATURES = {
     "hsec_version_number": (i32, []),
     "hsec_version_string": (cstr, []),
@@ -171,9 +185,27 @@ _SIGNATURES = {
     "hsec_loader_set_limit": (i32, [vp, i32, ctypes.c_uint64]),
     "hsec_loader_load": (i32, [vpp, vp, cstr, size]),
     "hsec_loader_load_file": (i32, [vpp, vp, cstr]),
+    "hsec_loader_merge_files": (i32, [vp, ctypes.POINTER(cstr), size, cstr, i32]),
+    "hsec_loader_import_csv": (i32, [vp, ctypes.POINTER(cstr), ctypes.POINTER(cstr), size,
+                                     cstr, i32]),
+    "hsec_loader_export_csv": (i32, [vp, cstr, cstr]),
     "hsec_doc_save_scenario": (i32, [cstr, vp, i32]),
     "hsec_doc_results_json": (i32, [vpp, c_size_p, vp, vp]),
     "hsec_doc_compare_json": (i32, [vpp, c_size_p, vpp, size, vp]),
+    "hsec_doc_compare_json_with": (i32, [vpp, c_size_p, vpp, size, vp, c_double_p, size]),
+    "hsec_model_set_label": (i32, [vp, cstr, cstr]),
+    "hsec_model_add_io_table": (i32, [ctypes.POINTER(ctypes.c_char_p), c_double_p, size, vp,
+                                      ctypes.POINTER(IoTable)]),
+    "hsec_compiled_region_label": (cstr, [vp, size]),
+    "hsec_compiled_service_label": (cstr, [vp, size]),
+    "hsec_scenario_set_threat_topics": (i32, [vp, cstr, ctypes.c_uint]),
+    "hsec_scenario_set_measure_topics": (i32, [vp, cstr, ctypes.c_uint]),
+    "hsec_scenario_set_measure_branch": (i32, [vp, cstr, i32]),
+    "hsec_scenario_threat_topics": (i32, [ctypes.POINTER(ctypes.c_uint), vp, size]),
+    "hsec_scenario_measure_topics": (i32, [ctypes.POINTER(ctypes.c_uint), vp, size]),
+    "hsec_scenario_measure_branch": (i32, [c_int_p, vp, size]),
+    "hsec_result_impact": (i32, [c_double_p, size, vp, size]),
+    "hsec_scenario_compare_branches": (i32, [c_double_p, size, vp, vp, size]),
     "hsec_free_string": (None, [vp]),
 }
 

@@ -103,7 +103,8 @@ def test_the_counts_are_the_librarys():
               "threat_actor": "HSEC_THREAT_ACTOR_COUNT",
               "measure_kind": "HSEC_MEASURE_KIND_COUNT",
               "measure_actor": "HSEC_MEASURE_ACTOR_COUNT", "effect": "HSEC_EFFECT_COUNT",
-              "phase": "HSEC_PHASE_COUNT"}
+              "phase": "HSEC_PHASE_COUNT", "topic": "HSEC_TOPIC_COUNT",
+              "branch": "HSEC_BRANCH_COUNT"}
     assert set(counts) == set(K.ENUM)
     for which, count in counts.items():
         assert len(hsec._enum_names(which)) == number(d[count]), which
