@@ -269,8 +269,8 @@ static void topics_lines(buf *b, const hsec_scenario *s, const hsec_result *r,
     }
     if (!(used & ((1u << HSEC_TOPIC_COUNT) - 1)))
         return;
-    put(b, "  %s by cross-cutting topic (a threat counts under each of its topics: they "
-        "overlap and do not add up):\n", base ? "averted" : "");
+    put(b, "  %s cross-cutting topic (a threat counts under each of its topics: they "
+        "overlap and do not add up):\n", base ? "averted by" : "by");
     for (int k = 0; k <= HSEC_TOPIC_COUNT; k++) {
         if (!(used & (1u << k)))
             continue;
@@ -583,7 +583,8 @@ int text_compare(char **out, size_t *len, hsec_result *const *results, size_t co
         for (size_t p = 0; p + 1 < count; p++)
             put(&b, " %20s", hsec_scenario_package_id(s, p));
         put(&b, "\n");
-        for (int f = HSEC_FLAG_COUNT; f >= 0; f--) {
+        for (int k = 0; k <= HSEC_FLAG_COUNT; k++) { /* everyone first */
+            int f = k == 0 ? HSEC_FLAG_COUNT : k - 1;
             if (f < HSEC_FLAG_COUNT && !(used & (1u << f)))
                 continue;
             double v[HSEC_IMPACT_COUNT], w[HSEC_IMPACT_COUNT];

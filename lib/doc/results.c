@@ -255,7 +255,8 @@ static void impacts_tree(hb *b, hd *o, const hsec_result *r, const hsec_compiled
 {
     unsigned used = flags_used(c) | 1u << HSEC_FLAG_COUNT;
     hd *fl = hb_new(b, HD_OBJ);
-    for (int f = HSEC_FLAG_COUNT; f >= 0; f--) { /* the population first */
+    for (int k = 0; k <= HSEC_FLAG_COUNT; k++) { /* the population first */
+        int f = k == 0 ? HSEC_FLAG_COUNT : k - 1;
         if (!(used & (1u << f)))
             continue;
         double v[HSEC_IMPACT_COUNT];
@@ -647,13 +648,15 @@ static hd *parts_tree(hb *b, const parts *p, const hsec_scenario *s, bool dynami
     topics_tree(b, o, s, p->topic);
     unsigned used = flags_used(c) | 1u << HSEC_FLAG_COUNT;
     hd *fl = hb_new(b, HD_OBJ);
-    for (int f = HSEC_FLAG_COUNT; f >= 0; f--) /* the population first */
+    for (int k = 0; k <= HSEC_FLAG_COUNT; k++) { /* the population first */
+        int f = k == 0 ? HSEC_FLAG_COUNT : k - 1;
         if (used & (1u << f)) {
             hd *e = hb_new(b, HD_OBJ);
             hb_set(b, e, "burden", hb_num(b, p->flag[f]));
             hb_set(b, e, "per_capita", ratio_or_null(b, p->flag[f], p->people[f]));
             hb_set(b, fl, flag_name(f), e);
         }
+    }
     hb_set(b, o, "flags", fl);
     return o;
 }

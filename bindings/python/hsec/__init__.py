@@ -433,7 +433,6 @@ class Model(_Handle):
         return self._do(lib.hsec_model_use_template(self._p, _b(name, "template")))
 
     @_locked
-    @_locked
     def add_io_table(self, z, y=None, x=None, sectors=None, regions=None, region=None,
                      model="demand", min_weight=0.0):
         """Add an input-output table's economy (hsec_model_add_io_table): a
@@ -520,6 +519,7 @@ class Model(_Handle):
         return [(None if ids[i] is None else ids[i].decode(), float(base[i]))
                 for i in range(n)]
 
+    @_locked
     def compile(self):
         p = vp()
         self._do(lib.hsec_model_compile(ctypes.byref(p), self._p))
