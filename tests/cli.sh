@@ -63,6 +63,9 @@ contains lens-compare-text "$tmp/out" "averted by cross-cutting topic"
 check lens-compare-json 0 "$hsec" compare "$cd_ex"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["packages"]["whole_headquarters"]; assert set(p["averted_by_branch"]) == {"engineering", "g3_operations", "information_operations", "military_police", "medical", "g9_cimic", "g4_logistics"}; assert p["averted"]["topics"]["cultural_property_protection"] > 0; assert p["averted"]["flags"]["women"]["per_capita"] > 0; assert p["measures_by_branch"]["engineering"] == ["grid_and_water_repairs", "heritage_protection"]' "$tmp/out" \
     && passes=$((passes + 1)) || { echo "FAIL lens-compare-json: averted by branch, topic or flag missing"; fails=$((fails + 1)); }
+check lens-ensemble-json 0 "$hsec" ensemble --members 4 "$cd_ex"
+python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["burden"]; assert len(b["topics"]["protection_of_civilians"]) == 3 and b["flags"]["displaced"]["burden"][1] > 0' "$tmp/out" \
+    && passes=$((passes + 1)) || { echo "FAIL lens-ensemble-json: topics or flags missing"; fails=$((fails + 1)); }
 check lens-optimize-json 0 "$hsec" optimize --budget 5e6 "$cd_ex"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "measures_by_branch" in d' "$tmp/out" \
     && passes=$((passes + 1)) || { echo "FAIL lens-optimize-json: no measures by branch"; fails=$((fails + 1)); }

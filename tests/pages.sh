@@ -16,6 +16,7 @@
 # usage: pages.sh HSEC ROOT
 set -u
 hsec=$1 root=$2
+case $hsec in /*) ;; *) hsec=$PWD/$hsec ;; esac # before the cd below
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passes=0 fails=0

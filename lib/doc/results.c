@@ -981,6 +981,29 @@ int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e, cons
         hb_set(&b, gb, hsec_compiled_group_id(c, g),
                quantiles(&b, &fail, e, HSEC_QTY_BURDEN, HSEC_BURDEN_GROUP, g, qs, count));
     hb_set(&b, bo, "groups", gb);
+    unsigned used = topics_used(s);
+    if (used & ((1u << HSEC_TOPIC_COUNT) - 1)) { /* as in the results document */
+        hd *tp = hb_new(&b, HD_OBJ);
+        for (int k = 0; k <= HSEC_TOPIC_COUNT; k++)
+            if (used & (1u << k))
+                hb_set(&b, tp, topic_name(k), quantiles(&b, &fail, e, HSEC_QTY_BURDEN,
+                                                        HSEC_BURDEN_TOPIC, (size_t)k, qs, count));
+        hb_set(&b, bo, "topics", tp);
+    }
+    used = flags_used(c) | 1u << HSEC_FLAG_COUNT;
+    hd *fl = hb_new(&b, HD_OBJ);
+    for (int k = 0; k <= HSEC_FLAG_COUNT; k++) { /* the population first */
+        int f = k == 0 ? HSEC_FLAG_COUNT : k - 1;
+        if (!(used & (1u << f)))
+            continue;
+        hd *o = hb_new(&b, HD_OBJ);
+        hb_set(&b, o, "burden", quantiles(&b, &fail, e, HSEC_QTY_BURDEN, HSEC_BURDEN_FLAG,
+                                          (size_t)f, qs, count));
+        hb_set(&b, o, "propagated", quantiles(&b, &fail, e, HSEC_QTY_BURDEN,
+                                              HSEC_BURDEN_FLAG_PROPAGATED, (size_t)f, qs, count));
+        hb_set(&b, fl, flag_name(f), o);
+    }
+    hb_set(&b, bo, "flags", fl);
     hb_set(&b, doc, "burden", bo);
     hd *groups = hb_new(&b, HD_OBJ);
     for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
