@@ -1280,6 +1280,10 @@ HSEC_API int hsec_doc_save_results(const char *path, const hsec_result *r,
  */
 HSEC_API int hsec_doc_save_scenario(const char *path, const hsec_scenario *s,
                                     hsec_format format);
+/* The same as a part to merge with others (hsec_loader_merge_files): the
+ * scenario document without its settings (run, uncertainty) and without
+ * its empty lists, so that another part may carry them. Since 1.3. */
+HSEC_API int hsec_doc_save_part(const char *path, const hsec_scenario *s, hsec_format format);
 
 /*
  * The documents below are returned as JSON text (doc/format.md), doubles

@@ -1552,7 +1552,8 @@ static int cmd_import_io(int argc, char **argv)
         status = stopped();
         goto done;
     }
-    if (hsec_doc_save_scenario(out ? out : "/dev/stdout", s, (hsec_format)format)) {
+    /* a part to merge: no settings, which the population's file carries */
+    if (hsec_doc_save_part(out ? out : "/dev/stdout", s, (hsec_format)format)) {
         fprintf(stderr, "hsec: %s\n", text_shown(hsec_last_errmsg()));
         goto done;
     }

@@ -210,6 +210,9 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
                  const hd_limits *lim, char *msg);
 int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s);
 int hd_scenario_tree(hd **out, const hsec_scenario *s);
+/* A scenario tree made a part to merge (hsec_doc_save_part): its settings
+ * (run, uncertainty) and its empty lists removed. */
+void hd_scenario_part(const hsec_allocator *a, hd *doc);
 /* HSEC_OK when r is a run of s (its nodes, groups and threats), else
  * HSEC_EINVAL with the thread's message naming `what`. */
 int hd_result_matches(const hsec_result *r, const hsec_scenario *s, const char *what);

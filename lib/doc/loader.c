@@ -354,16 +354,18 @@ int hsec_loader_convert_file(hsec_loader *l, const char *in, const char *outp, h
     return rc;
 }
 
-/* The results document of r, or the scenario document of s when r is NULL,
- * encoded and saved atomically. */
+/* The results document of r, or the scenario document of s when r is NULL
+ * (only a part to merge when part), encoded and saved atomically. */
 static int save_tree(const char *path, const hsec_scenario *s, hsec_format format,
-                     const hsec_result *r)
+                     const hsec_result *r, bool part)
 {
     hd *doc = NULL;
     unsigned char *enc = NULL;
     size_t n = 0;
     hsec_allocator a = hd_allocator_of(s);
     int rc = r ? hd_results_tree(&doc, r, s) : hd_scenario_tree(&doc, s);
+    if (!rc && part)
+        hd_scenario_part(&a, doc);
     if (!rc)
         rc = encode(&enc, &n, &a, doc, format);
     if (rc == HSEC_ENOMEM)
@@ -384,7 +386,7 @@ int hsec_doc_save_results(const char *path, const hsec_result *r, const hsec_sce
         return hd_fail(HSEC_EINVAL, "save_results: format %d is unknown", (int)format);
     if (hd_result_matches(r, s, "save_results"))
         return HSEC_EINVAL;
-    return save_tree(path, s, format, r);
+    return save_tree(path, s, format, r, false);
 }
 
 int hsec_doc_save_scenario(const char *path, const hsec_scenario *s, hsec_format format)
@@ -393,7 +395,16 @@ int hsec_doc_save_scenario(const char *path, const hsec_scenario *s, hsec_format
         return hd_fail(HSEC_EINVAL, "save_scenario: an argument is NULL");
     if ((int)format < 0 || (int)format >= HSEC_FORMAT_COUNT)
         return hd_fail(HSEC_EINVAL, "save_scenario: format %d is unknown", (int)format);
-    return save_tree(path, s, format, NULL);
+    return save_tree(path, s, format, NULL, false);
+}
+
+int hsec_doc_save_part(const char *path, const hsec_scenario *s, hsec_format format)
+{
+    if (!path || !s)
+        return hd_fail(HSEC_EINVAL, "save_part: an argument is NULL");
+    if ((int)format < 0 || (int)format >= HSEC_FORMAT_COUNT)
+        return hd_fail(HSEC_EINVAL, "save_part: format %d is unknown", (int)format);
+    return save_tree(path, s, format, NULL, true);
 }
 
 /* For the layer's other files (merge.c, csv.c): a loader's allocator,

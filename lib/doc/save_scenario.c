@@ -462,3 +462,23 @@ int hd_scenario_tree(hd **out, const hsec_scenario *s)
     *out = doc;
     return HSEC_OK;
 }
+
+void hd_scenario_part(const hsec_allocator *a, hd *doc)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < doc->n; i++) {
+        const hd *v = doc->items[i];
+        bool drop = !strcmp(doc->keys[i], "run") || !strcmp(doc->keys[i], "uncertainty") ||
+                    (v->t == HD_ARR && v->n == 0);
+        if (drop) {
+            hd_free(a, doc->items[i]);
+            hd_release(a, doc->keys[i]);
+            continue;
+        }
+        doc->keys[kept] = doc->keys[i];
+        doc->items[kept++] = doc->items[i];
+    }
+    doc->n = kept;
+    hd_release(a, doc->index); /* the keys moved */
+    doc->index = NULL;
+}
