@@ -839,6 +839,9 @@ int hsec_doc_rank_json_with(char **out, size_t *len, const double *marginal,
     hd *doc = hb_new(&b, HD_OBJ);
     hb_set(&b, doc, "hsec", hb_num(&b, 1));
     hb_set(&b, doc, "measures", measures_in_force(&b, mask, s));
+    hd *tasks = by_branch(&b, mask, s);
+    if (tasks)
+        hb_set(&b, doc, "measures_by_branch", tasks);
     hd *list = hb_new(&b, HD_ARR);
     size_t listed = 0;
     for (size_t k = 0; k < count && (!top || listed < top); k++) {
