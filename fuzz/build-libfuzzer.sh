@@ -14,7 +14,7 @@ cc=${CC:-clang}
 san="-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all"
 flags="-g -O1 -fno-omit-frame-pointer $san -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 flags="$flags -std=c11 -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags libcbor zlib jansson)"
-libs="$(pkg-config --libs libcbor zlib jansson) -lm -lpthread"
+libs="$(pkg-config --libs libcbor zlib jansson) -lcsv -lm -lpthread"
 rm -rf "$out/obj"
 mkdir -p "$out/obj"
 

@@ -342,7 +342,7 @@ HSEC_API int hsec_model_add_service(hsec_model *m, const char *id, hsec_service_
 /* The longest label, in bytes. */
 #define HSEC_LABEL_MAX 1024
 /* A label for a region or service added before: free UTF-8 text for display
- * (an imported sector's original name), at most HSEC_LABEL_MAX bytes, never
+ * (an imported sector's original name), 1 to HSEC_LABEL_MAX bytes, never
  * used to resolve names; NULL removes it. Since 1.3. */
 HSEC_API int hsec_model_set_label(hsec_model *m, const char *id, const char *label);
 

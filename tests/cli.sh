@@ -527,6 +527,17 @@ printf ',a,b\na,1,-2\nb,3,0\n' > "$tmp/zneg.csv"
 check io-refused 1 "$hsec" import-io --flows "$tmp/zneg.csv" --output "$tmp/x.csv" -o "$tmp/io.hsec"
 contains io-refused "$tmp/err" "(row a, column b) = -2 is negative"
 check io-kept 0 "$hsec" validate "$tmp/io.hsec"
+check io-twice 2 "$hsec" import-io --flows "$tmp/z.csv" --flows "$tmp/z.csv" --output "$tmp/x.csv"
+contains io-twice "$tmp/err" "flows is given twice"
+check io-min-weight-twice 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --min-weight 0 --min-weight 0.1
+check io-shock-hex 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --shock b=0x0.8
+check io-shock-space 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --shock "b= 0.5"
+check budget-hex 2 "$hsec" optimize "$examples/energy-cascade.json" --budget 0x10
+printf ',a,b\na,0,0\nb,0,0\n' > "$tmp/zzero.csv"
+printf 'sector,output\na,0\nb,0\n' > "$tmp/xzero.csv"
+check io-nothing 1 "$hsec" import-io --flows "$tmp/zzero.csv" --output "$tmp/xzero.csv" -o "$tmp/io.hsec"
+contains io-nothing "$tmp/err" "no sector has flows or final demand"
+check io-nothing-kept 0 "$hsec" validate "$tmp/io.hsec"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

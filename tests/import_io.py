@@ -238,7 +238,8 @@ def refusals(tmp, tsv, csv):
     bad = [("reg1", "food"), ("reg1", "mining"), ("reg1", "fishing")] + names[3:]
     write_tsv(os.path.join(tmp, "badY.txt"), bad, [("reg1", "hh")], Y[:, :1], ["region", "category"])
     expect(["--flows", zp, "--final-demand", os.path.join(tmp, "badY.txt")], 1,
-           ["badY.txt", "row 3 is reg1:fishing", "row 3 of Z is reg1:manufacturing"],
+           # the rows of the files: badY.txt has 2 header rows, Z 3 (the index names')
+           ["badY.txt", "row 5 is reg1:fishing", "row 6 of Z is reg1:manufacturing"],
            "label mismatch")
     # a negative flow
     NZ = CZ.copy()
@@ -265,6 +266,24 @@ def refusals(tmp, tsv, csv):
         f.write(",a,b\na,1,2\nb,3,x7\n")
     expect(["--flows", p, "--output", cx], 1, ["row 3, column 3", '"x7" is not a number'],
            "not a number")
+    # hexadecimal, which strtod would read, is no number of a table
+    with open(p, "w") as f:
+        f.write(",a,b\na,1,0x10\nb,3,4\n")
+    expect(["--flows", p, "--output", cx], 1, ["row 2, column 3", '"0x10" is not a number'],
+           "hex")
+    # bad quoting names the row, the column and the byte
+    with open(p, "w") as f:
+        f.write(',a,b\na,1,2"x"\nb,3,4\n')
+    expect(["--flows", p, "--output", cx], 1, [p, "row 2, column 3", "bad quoting near byte"],
+           "bad quoting")
+    with open(p, "w") as f:
+        f.write(',a,b\na,1,"2\n')
+    expect(["--flows", p, "--output", cx], 1, [p, "row 2, column 3", "not closed"],
+           "unclosed quote")
+    # Z's columns against its rows: the row of the file
+    with open(p, "w") as f:
+        f.write(",a,b\nb,1,2\na,3,4\n")
+    expect(["--flows", p, "--output", cx], 1, ["column 2 is a but row 2 is b"], "order")
     # shocks: an unknown sector, a dropped one, a magnitude out of [0,1]
     expect(["--flows", zp, "--final-demand", yp, "--shock", "reg1:nothing=0.5"], 1,
            ["reg1:nothing", "no sector"], "unknown shock")

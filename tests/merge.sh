@@ -203,5 +203,37 @@ contains csv-untouched "$tmp/keep2.json" "^old$"
 check csv-missing 1 "$hsec" import-csv "$d/regions.csv" "$d/missing.csv" -o "$tmp/x.json"
 contains csv-missing "$tmp/err" "missing.csv"
 
+# ---- extensions a cell could not give back are refused; those it can, kept
+printf '{"hsec": 1, "x-k.y": 1}' >"$tmp/xdot.json"
+check export-dotted-key 1 "$hsec" export-csv "$tmp/xdot.json" -o "$tmp/xdot"
+contains export-dotted-key "$tmp/err" "x-k.y"
+printf '{"hsec": 1, "regions": [{"id": "r", "x-a": {"b.c": 1}}]}' >"$tmp/xdot2.json"
+check export-dotted-inner 1 "$hsec" export-csv "$tmp/xdot2.json" -o "$tmp/xdot"
+contains export-dotted-inner "$tmp/err" "regions\[0\]: x-a: the key \"b.c\""
+printf '{"hsec": 1, "x-s[]": "s"}' >"$tmp/xbr.json"
+check export-brackets-scalar 1 "$hsec" export-csv "$tmp/xbr.json" -o "$tmp/xdot"
+printf '{"hsec": 1, "x-e": {}}' >"$tmp/xempty.json"
+check export-empty-object 1 "$hsec" export-csv "$tmp/xempty.json" -o "$tmp/xdot"
+[ ! -e "$tmp/xdot" ] && passes=$((passes + 1)) || { echo "FAIL export wrote"; fails=$((fails + 1)); }
+printf '{"hsec": 1, "x-l[]": ["s", "t"], "x-o": {"a[]": [true], "b": {"c": "d"}},
+ "regions": [{"id": "r", "x-q[]": [1, "a"]}]}' >"$tmp/xok.json"
+check export-brackets-list 0 "$hsec" export-csv "$tmp/xok.json" -o "$tmp/xok"
+check import-brackets-list 0 "$hsec" import-csv --dir "$tmp/xok" -o "$tmp/xok2.json"
+same_doc csv-brackets "$tmp/xok.json" "$tmp/xok2.json"
+# a table's path that is a directory: refused before any table is written
+mkdir -p "$tmp/blocked/groups.csv"
+check export-blocked 1 "$hsec" export-csv "$ex" -o "$tmp/blocked"
+contains export-blocked "$tmp/err" "blocked/groups.csv: is a directory"
+[ "$(ls "$tmp/blocked")" = groups.csv ] && passes=$((passes + 1)) ||
+    { echo "FAIL export-blocked wrote tables"; fails=$((fails + 1)); }
+
+# ---- extension keys: one file each, many stay fast
+printf '{"hsec": 1, "x-a": 1}' >"$tmp/xa.json"
+printf '{"hsec": 1, "x-b": 2, "x-a": 2}' >"$tmp/xb.json"
+check merge-ext-conflict 1 "$hsec" merge "$tmp/xa.json" "$tmp/xb.json" -o "$tmp/x.json"
+contains merge-ext-conflict "$tmp/err" "\"x-a\" is set in both .*xa.json and .*xb.json"
+python3 -c 'import json, sys; json.dump({"hsec": 1, **{"x-k%d" % i: i for i in range(40000)}}, open(sys.argv[1], "w"))' "$tmp/xmany.json"
+check merge-ext-many 0 "$hsec" merge "$tmp/xmany.json" "$tmp/xa.json" -o "$tmp/xmany2.json"
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -369,6 +369,8 @@ static void test_labels_and_colons(void **state)
     OK(hsec_model_set_label(m, "reg2:steel", big)); /* the longest allowed */
     free(big);
     assert_int_equal(hsec_model_set_label(NULL, "reg2", "x"), HSEC_EINVAL);
+    assert_int_equal(hsec_model_set_label(m, "reg2", ""), HSEC_EINVAL);
+    assert_non_null(strstr(hsec_model_errmsg(m), "label of reg2 is empty"));
     hsec_scenario *s = scenario_of(m);
     const hsec_compiled *c = hsec_scenario_compiled(s);
     assert_string_equal(hsec_compiled_region_label(c, 0), "Région deux");

@@ -443,12 +443,19 @@ static int start(opts *o, const char *cmd, int argc, char **argv,
 /* The value of option argv[i] into *out: a whole number from lo to hi
  * (decimal digits only), or with whole false a finite number from lo to
  * hi. 2 arguments used, or -1 (a usage error, reported naming both). */
+/* A number written in decimal (digits, a point, an exponent): strtod
+ * alone would also take hexadecimal, "inf" and leading spaces. */
+static bool decimal(const char *v)
+{
+    return v && *v && strspn(v, "0123456789.eE+-") == strlen(v);
+}
+
 static int number_option(const char *cmd, int argc, char **argv, int i, double *out, bool whole,
                          double lo, double hi)
 {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     char *end = NULL;
-    bool ok = v && *v && (!whole || strspn(v, "0123456789") == strlen(v));
+    bool ok = decimal(v) && (!whole || strspn(v, "0123456789") == strlen(v));
     double x = ok ? strtod(v, &end) : NAN;
     if (!ok || *end || !isfinite(x) || x < lo || x > hi) {
         char range[80];
@@ -1348,7 +1355,7 @@ typedef struct shock {
 static bool parse_shock(shock *sh, char *spec)
 {
     char *eq = strrchr(spec, '='), *end = NULL;
-    double f = eq && eq[1] ? strtod(eq + 1, &end) : NAN;
+    double f = eq && decimal(eq + 1) ? strtod(eq + 1, &end) : NAN;
     if (!eq || eq == spec || !end || *end || !(f >= 0 && f <= 1)) {
         fprintf(stderr, "hsec: import-io: --shock %s: not SECTOR=F with F a fraction in "
                 "[0,1] (REGION:SECTOR=F for a multi-regional table)\n%s", text_shown(spec),
@@ -1424,10 +1431,22 @@ static int resolve_shocks(shock *sh, size_t nshock, const iotable *t, const char
     return 0;
 }
 
+/* Whether import-io's option o (one that takes a value, --shock aside)
+ * was given before. */
+static bool given_twice(const char *o, const char *zp, const char *yp, const char *xp,
+                        const char *region, const char *to, const char *out, bool model)
+{
+    return (!strcmp(o, "--flows") && zp) || (!strcmp(o, "--final-demand") && yp) ||
+           (!strcmp(o, "--output") && xp) || (!strcmp(o, "--region") && region) ||
+           (!strcmp(o, "--to") && to) || (!strcmp(o, "-o") && out) ||
+           (!strcmp(o, "--model") && model);
+}
+
 static int cmd_import_io(int argc, char **argv)
 {
     const char *zp = NULL, *yp = NULL, *xp = NULL, *out = NULL, *to = NULL, *region = NULL;
     hsec_io_model model = HSEC_IO_DEMAND;
+    bool model_given = false, minw_given = false;
     double minw = 0;
     size_t nshock = 0;
     shock *sh = calloc((size_t)argc + 1, sizeof *sh);
@@ -1444,8 +1463,11 @@ static int cmd_import_io(int argc, char **argv)
         } else if (used) {
             i += used - 1;
         } else if (strcmp(o, "--min-weight") == 0) {
-            if (number_option("import-io", argc, argv, i, &minw, false, 0, 1) < 0)
+            if (minw_given)
+                status = usage_error("import-io: %s is given twice", o);
+            else if (number_option("import-io", argc, argv, i, &minw, false, 0, 1) < 0)
                 status = EXIT_USAGE;
+            minw_given = true;
             i++;
         } else if (strcmp(o, "--flows") && strcmp(o, "--final-demand") && strcmp(o, "--output") &&
                    strcmp(o, "--model") && strcmp(o, "--region") && strcmp(o, "--shock") &&
@@ -1453,8 +1475,12 @@ static int cmd_import_io(int argc, char **argv)
             status = usage_error("import-io: unknown argument %s", o);
         } else if (i + 1 >= argc) {
             status = usage_error("import-io: %s needs a value", o);
+        } else if (strcmp(o, "--shock") && given_twice(o, zp, yp, xp, region, to, out,
+                                                        model_given)) {
+            status = usage_error("import-io: %s is given twice", o);
         } else {
             char *v = argv[++i];
+            model_given = model_given || strcmp(o, "--model") == 0;
             if (strcmp(o, "--flows") == 0)
                 zp = v;
             else if (strcmp(o, "--final-demand") == 0)
@@ -1539,6 +1565,14 @@ static int cmd_import_io(int argc, char **argv)
                     "final demand: dropped\n", text_shown(zp),
                     t.regions ? text_shown(t.regions[i]) : "", t.regions ? ":" : "",
                     text_shown(t.sectors[i]), i + 1);
+    size_t kept = 0;
+    for (size_t i = 0; i < t.n; i++)
+        kept += ids[i] != NULL;
+    if (!kept) {
+        fprintf(stderr, "hsec: %s: no sector has flows or final demand: nothing to import\n",
+                text_shown(zp));
+        goto done;
+    }
     if (resolve_shocks(sh, nshock, &t, ids, base, model == HSEC_IO_SUPPLY))
         goto done;
     if (hsec_model_compile(&c, m) || hsec_scenario_new(&s, c)) {

@@ -85,6 +85,8 @@ static bool number(const char *s, double *out)
         s++;
     if (!*s)
         return false;
+    if (strpbrk(s, "xXpP")) /* hex: strtod reads it, no table writes it */
+        return false;
     char *end;
     errno = 0;
     double v = strtod(s, &end);
@@ -360,7 +362,7 @@ static int read_file(reader *r)
         return -1;
     }
     static char buf[1 << 16];
-    size_t got;
+    size_t got, offset = 0; /* bytes parsed before this block */
     bool first = true;
     while (!r->failed && (got = fread(buf, 1, sizeof buf, fp)) > 0) {
         if (first) { /* the layout, by the first line */
@@ -372,13 +374,23 @@ static int read_file(reader *r)
             }
             first = false;
         }
-        if (csv_parse(&p, buf, got, on_field, on_row, r) != got && !r->failed)
-            fail(r, "row %zu: %s", r->row + 1, csv_strerror(csv_error(&p)));
+        size_t done = csv_parse(&p, buf, got, on_field, on_row, r);
+        if (done != got && !r->failed) {
+            if (csv_error(&p) == CSV_EPARSE)
+                fail(r, "row %zu, column %zu: bad quoting near byte %zu (a quoted field ends "
+                     "with a quote, and a quote inside it is doubled)", r->row + 1, r->nf + 1,
+                     offset + done);
+            else
+                fail(r, "row %zu: %s", r->row + 1, csv_strerror(csv_error(&p)));
+        }
+        offset += got;
     }
     if (!r->failed && ferror(fp))
         fail(r, "cannot read: %s", strerror(errno));
     if (!r->failed && csv_fini(&p, on_field, on_row, r) != 0)
-        fail(r, "row %zu: %s", r->row + 1, csv_strerror(csv_error(&p)));
+        fail(r, "row %zu, column %zu: %s", r->row + 1, r->nf + 1,
+             csv_error(&p) == CSV_EPARSE ? "a quoted field is not closed at the end of the file"
+                                         : csv_strerror(csv_error(&p)));
     csv_free(&p);
     fclose(fp);
     if (!r->failed && !r->data)
@@ -444,7 +456,8 @@ int iotable_read(iotable *t, const char *zpath, const char *ypath, const char *x
         if (strcmp(col[0], row[0]) != 0 || (levels == 2 && strcmp(col[1], row[1]) != 0)) {
             fail(&z, "column %zu is %s but row %zu is %s: the rows and columns of Z must list "
                  "the same sectors in the same order", z.nlabel + c + 1,
-                 show(b1, sizeof b1, col, levels), c + 1, show(b2, sizeof b2, row, levels));
+                 show(b1, sizeof b1, col, levels), z.firstrow + c,
+                 show(b2, sizeof b2, row, levels));
             goto done;
         }
     }
@@ -470,7 +483,7 @@ int iotable_read(iotable *t, const char *zpath, const char *ypath, const char *x
         char **a = o.labels[i], **b = z.labels[i];
         if (strcmp(a[0], b[0]) != 0 || (levels == 2 && strcmp(a[1], b[1]) != 0)) {
             fail(&o, "row %zu is %s but row %zu of Z is %s: the rows must list Z's sectors in "
-                 "Z's order", i + 1, show(b1, sizeof b1, a, levels), i + 1,
+                 "Z's order", o.firstrow + i, show(b1, sizeof b1, a, levels), z.firstrow + i,
                  show(b2, sizeof b2, b, levels));
             goto done;
         }

@@ -984,8 +984,13 @@ static int put_value(ex *x, tw *w, const char *h, const hd *v)
     ct t = column_type(w->t, h);
     bool oom = false;
     if (v->t == HD_OBJ) { /* spread over dotted columns */
+        if (!v->n)
+            return xfail(x, "%s: an empty object leaves no column to read back", h);
         for (size_t i = 0; i < v->n; i++) {
             char sub[512];
+            if (strchr(v->keys[i], '.'))
+                return xfail(x, "%s: the key \"%s\" holds a '.', which would read back as "
+                             "an object's key", h, v->keys[i]);
             if ((size_t)snprintf(sub, sizeof sub, "%s.%s", h, v->keys[i]) >= sizeof sub)
                 return xfail(x, "%s.%s: the key is too long for a column", h, v->keys[i]);
             int rc = put_value(x, w, sub, v->items[i]);
@@ -996,8 +1001,9 @@ static int put_value(ex *x, tw *w, const char *h, const hd *v)
     }
     if (v->t == HD_ARR || v->t == HD_NUMS) {
         char head[512];
-        bool ext = t == C_ANY || t == C_UNKNOWN;
-        snprintf(head, sizeof head, "%s%s", h, ext && t == C_ANY ? "[]" : "");
+        bool ext = t == C_ANY || t == C_ANYS || t == C_UNKNOWN;
+        /* "x-a[]" names the key "x-a": a key ending in "[]" gets another */
+        snprintf(head, sizeof head, "%s%s", h, t == C_ANY || t == C_ANYS ? "[]" : "");
         ct each = t == C_NUMS ? C_NUM : ext ? C_ANY : C_STR;
         buf o = {x->a, NULL, 0, 0, false};
         if (v->n == 0)
@@ -1040,6 +1046,9 @@ static int put_value(ex *x, tw *w, const char *h, const hd *v)
         }
         return add_cell(x, w, head, o.p);
     }
+    size_t hn = strlen(h);
+    if (hn > 2 && strcmp(h + hn - 2, "[]") == 0)
+        return xfail(x, "%s: a key ending in \"[]\" reads back as a list", h);
     char *s = scalar_text(x, v, &oom);
     if (!s)
         return xoom(x);
@@ -1058,6 +1067,13 @@ static int new_row(ex *x, tw *w)
         return xoom(x);
     w->rows[w->nrows++] = (row){NULL, 0, 0};
     return HSEC_OK;
+}
+
+/* A key holding '.', which a column would give back as an object's key. */
+static int dotted(ex *x, const char *key)
+{
+    return xfail(x, "the key \"%s\" holds a '.', which would read back as an object's key",
+                 key);
 }
 
 /* One object of a list as a row; its targets as rows of their table. */
@@ -1083,11 +1099,13 @@ static int put_item(ex *x, tw *w, const hd *o, const char *list, size_t i)
                 else
                     hd_release(x->a, owner);
                 for (size_t q = 0; q < v->items[j]->n && !rc; q++)
-                    rc = put_value(x, tt, v->items[j]->keys[q], v->items[j]->items[q]);
+                    rc = strchr(v->items[j]->keys[q], '.')
+                             ? dotted(x, v->items[j]->keys[q])
+                             : put_value(x, tt, v->items[j]->keys[q], v->items[j]->items[q]);
             }
             continue;
         }
-        rc = put_value(x, w, o->keys[k], v);
+        rc = strchr(o->keys[k], '.') ? dotted(x, o->keys[k]) : put_value(x, w, o->keys[k], v);
     }
     return rc;
 }
@@ -1156,7 +1174,7 @@ static int export_doc(ex *x, const hd *doc)
         if (strcmp(key, "hsec") == 0)
             continue; /* always 1; the import writes it */
         if (!t) {
-            rc = put_value(x, settings, key, v);
+            rc = strchr(key, '.') ? dotted(x, key) : put_value(x, settings, key, v);
             continue;
         }
         tw *w = &x->out[t - tables];
@@ -1211,6 +1229,20 @@ int hsec_loader_export_csv(hsec_loader *l, const char *scenario, const char *dir
     if (!rc && mkdir(dir, 0777) != 0 && errno != EEXIST) {
         hd_setmsg(msg, "%s: %s", dir, strerror(errno));
         rc = HSEC_EIO;
+    }
+    /* a table's path that cannot be replaced (a directory, a socket) is
+     * refused before any table is written */
+    for (size_t t = 0; t < NTABLES && !rc; t++) {
+        char path[4096];
+        struct stat st;
+        if (!x.out[t].present ||
+            (size_t)snprintf(path, sizeof path, "%s/%s.csv", dir, tables[t].name) >= sizeof path)
+            continue;
+        if (stat(path, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISSOCK(st.st_mode))) {
+            hd_setmsg(msg, "%s: is a %s; nothing was written", path,
+                      S_ISDIR(st.st_mode) ? "directory" : "socket");
+            rc = HSEC_EIO;
+        }
     }
     for (size_t t = 0; t < NTABLES && !rc; t++) {
         if (!x.out[t].present)

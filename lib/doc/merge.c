@@ -252,6 +252,41 @@ static int merge_once(mg *m, const char *key, hd *out)
     return HSEC_OK;
 }
 
+/* The extensions ("x-" keys), in the order of first appearance, each from
+ * one file at most; their keys are hashed, so that many stay linear. */
+static int merge_extensions(mg *m, hd *out)
+{
+    hd_links table;
+    memset(&table, 0, sizeof table);
+    size_t *from = NULL, cap = 0; /* per interned key, the file that set it */
+    int rc = HSEC_OK;
+    for (size_t f = 0; f < m->count && !rc; f++) {
+        hd *doc = m->docs[f];
+        for (size_t i = 0; i < doc->n && !rc; i++) {
+            const char *key = doc->keys[i];
+            if (!doc->items[i] || strncmp(key, "x-", 2) != 0)
+                continue;
+            bool fresh;
+            uint32_t at = intern(m, &table, key, strlen(key), &fresh);
+            if (at == HD_LINK_UNSET || HD_RESERVE(m->a, from, cap, (size_t)at + 1)) {
+                rc = oom(m);
+            } else if (!fresh) {
+                rc = fail(m, HSEC_EEXIST, "merge: \"%s\" is set in both %s and %s (a setting "
+                          "may come from one file only)", key, m->files[from[at]], m->files[f]);
+            } else {
+                from[at] = f;
+                hb_set(&m->b, out, key, doc->items[i]);
+                doc->items[i] = NULL; /* moved */
+                if (m->b.oom)
+                    rc = oom(m);
+            }
+        }
+    }
+    hd_links_clear(m->a, &table);
+    hd_release(m->a, from);
+    return rc;
+}
+
 /* Each file's keys as the loader takes them: an object, "hsec": 1, no
  * unknown key, the lists arrays. */
 static int check_file(mg *m, size_t f)
@@ -311,12 +346,8 @@ static int merge_docs(mg *m, hd **out)
         if (!rc && m->b.oom)
             rc = oom(m);
     }
-    /* extensions, in the order of first appearance; merge_once moves each,
-     * so a key already taken is not met again */
-    for (size_t f = 0; f < m->count && !rc; f++)
-        for (size_t i = 0; i < m->docs[f]->n && !rc; i++)
-            if (m->docs[f]->items[i] && strncmp(m->docs[f]->keys[i], "x-", 2) == 0)
-                rc = merge_once(m, m->docs[f]->keys[i], doc);
+    if (!rc)
+        rc = merge_extensions(m, doc);
     if (rc) {
         hd_free(m->a, doc);
         return rc;

@@ -524,6 +524,8 @@ int hsec_model_set_label(hsec_model *m, const char *id, const char *label)
     char *copy = NULL;
     if (label) {
         size_t n = strlen(label);
+        if (n == 0)
+            FAIL(m, HSEC_EINVAL, "label of %s is empty (NULL removes a label)", id);
         if (n > HSEC_LABEL_MAX)
             FAIL(m, HSEC_EINVAL, "label of %s: %zu bytes, more than %d", id, n,
                  HSEC_LABEL_MAX);
