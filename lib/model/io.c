@@ -452,14 +452,15 @@ static int add_all(hsec_model *m, const hsec_io_table *t, const sector *sec, cha
         if (!newreg[i])
             continue;
         if ((rc = hsec_model_add_region(m, rid[i], NULL)) ||
-            (t->regions && (rc = hsec_model_set_label(m, rid[i], t->regions[i]))))
+            (t->regions && t->regions[i][0] &&
+             (rc = hsec_model_set_label(m, rid[i], t->regions[i]))))
             return rc;
     }
     for (size_t i = 0; i < n; i++) {
         if (!sec[i].kept)
             continue;
         if ((rc = hsec_model_add_service(m, sid[i], HSEC_SERVICE_ECONOMIC_SECTOR, rid[i])) ||
-            (rc = hsec_model_set_label(m, sid[i], t->sectors[i])))
+            (t->sectors[i][0] && (rc = hsec_model_set_label(m, sid[i], t->sectors[i]))))
             return rc;
     }
     size_t cap = nlinks < BATCH ? nlinks : BATCH;
