@@ -300,6 +300,17 @@ HSEC_API const char *hsec_enum_name(hsec_enum which, int value);
 /* The value of a document name; HSEC_ENOTFOUND when there is none. */
 HSEC_API int hsec_enum_value(int *out, hsec_enum which, const char *name);
 
+/*
+ * "Did you mean": the candidate nearest to name by edit distance
+ * (insertions, deletions, substitutions and transpositions of adjacent
+ * characters, one edit each) when it is near, at most 1 edit for a name of
+ * up to 5 characters, 2 up to 11, 3 beyond; the first in byte order among
+ * the equally near; NULL when none is near. Borrowed from candidates.
+ * Since 1.3.
+ */
+HSEC_API const char *hsec_nearest(const char *name, const char *const *candidates,
+                                  size_t count);
+
 /* ------------------------------------------------------------ model build */
 
 typedef struct hsec_model hsec_model;       /* builder, mutable */
@@ -1206,6 +1217,12 @@ HSEC_API int hsec_loader_load_file(hsec_scenario **out, hsec_loader *l, const ch
  * under the loader's limits; the output file is replaced atomically. */
 HSEC_API int hsec_loader_convert_file(hsec_loader *l, const char *in, const char *out,
                                       hsec_format to);
+/* The document in the file `path` (any encoding: a scenario, results or
+ * another document), decoded under the loader's limits, as JSON text
+ * (doubles read back bit for bit; free with hsec_free_string); a failure's
+ * message is on the loader. A program shows a saved results document
+ * with it, without the scenario. Since 1.3. */
+HSEC_API int hsec_loader_read_json(char **out, size_t *len, hsec_loader *l, const char *path);
 
 /*
  * One scenario document from the `count` files `inputs` (any encoding,
@@ -1337,6 +1354,62 @@ HSEC_API int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *
 HSEC_API int hsec_doc_compare_json_with(char **out, size_t *len, hsec_result *const *results,
                                         size_t count, const hsec_scenario *s,
                                         const double *branches, size_t branch_count);
+
+/*
+ * The HTML report (doc/report.md): one self-contained page a planner can
+ * read and print at A4 (no script, no network, no file beside it; charts
+ * are inline SVG, each with its numbers in a table). Since 1.3.
+ *
+ * Options, borrowed for the call. version must be
+ * HSEC_REPORT_OPTIONS_VERSION, so that the struct can grow; start from
+ * HSEC_REPORT_OPTIONS_INIT.
+ */
+#define HSEC_REPORT_OPTIONS_VERSION 1
+typedef struct hsec_report_options {
+    unsigned version;           /* HSEC_REPORT_OPTIONS_VERSION */
+    const char *title;          /* the page's title (UTF-8); NULL: "Human security report" */
+    const unsigned char *mask;  /* measures in force, mask_len = measure_count bytes, as for
+                                   hsec_scenario_run_with; NULL: every measure */
+    size_t mask_len;
+    uint64_t ensemble_members;  /* 0: no uncertainty section; 1 .. 10^9: an ensemble of that
+                                   many members with the mask's measures (p5, p50, p95) */
+    hsec_progress_fn progress;  /* called during the report's runs, as set by
+                                   hsec_scenario_set_progress; nonzero cancels; NULL: none */
+    void *progress_user;
+} hsec_report_options;
+#define HSEC_REPORT_OPTIONS_INIT {HSEC_REPORT_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL}
+
+/*
+ * The report of a scenario (o may be NULL: the defaults). It runs what it
+ * needs on a copy of s (s is not changed, not even its recorded nodes or
+ * warnings): the run with the mask's measures, recording the nodes of the
+ * groups it draws (the 20 with the largest burden when there are more,
+ * the rest summed on the page); runs stopped at up to 48 steps for the
+ * burden by order over time; the cascade's strongest paths (with
+ * hsec_scenario_operator and the recorded series); the comparison of the
+ * packages with their branches, when there are packages; and the
+ * ensemble when asked. *out is NUL-terminated HTML, *len its length (len
+ * may be NULL), allocated through the scenario's allocator; free it with
+ * hsec_free_string. Failures: HSEC_EINVAL (a bad option, named), the codes
+ * of the runs (HSEC_ECANCELED, HSEC_ELIMIT, ...) and HSEC_ENOMEM, with
+ * the message in hsec_last_errmsg.
+ */
+HSEC_API int hsec_doc_report_html(char **out, size_t *len, const hsec_scenario *s,
+                                  const hsec_report_options *o);
+/*
+ * The report of a saved results document (the file at path, in any
+ * encoding, read under the loader's limits), without its scenario: the
+ * summary, the warnings, the differentiated impacts, the groups (their
+ * dimensions over time where the document recorded them) and the burden
+ * by order and band; the sections that need the model (the burden by
+ * order over time, the vital-core index over time, the cascade, the
+ * packages, uncertainty) say on the page that they are left out. title
+ * NULL: the path. Allocated with the loader's allocator; free it with
+ * hsec_free_string. HSEC_EFORMAT when the file is not a results
+ * document; the message is on the loader (hsec_loader_errmsg).
+ */
+HSEC_API int hsec_doc_report_html_file(char **out, size_t *len, hsec_loader *l,
+                                       const char *path, const char *title);
 
 #ifdef __cplusplus
 }

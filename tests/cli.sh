@@ -28,6 +28,35 @@ check version 0 "$hsec" --version
 contains version "$tmp/out" "^hsec $version\$"
 check help 0 "$hsec" --help
 contains help "$tmp/out" "validate SCENARIO"
+# every command's own help, with an example; suggestions for misspellings
+for c in run compare rank optimize ensemble report show convert validate merge import-csv \
+         export-csv import-io; do
+    check "help-$c" 0 "$hsec" "$c" --help
+    contains "help-$c" "$tmp/out" "^usage: hsec $c "
+    contains "help-$c" "$tmp/out" "^example:"
+    contains "help-$c-example" "$tmp/out" "^  .*hsec $c "
+done
+check help-short 0 "$hsec" rank -h
+contains help-short "$tmp/out" "^usage: hsec rank"
+check near-command 2 "$hsec" rnu "$examples/energy-cascade.json"
+contains near-command "$tmp/err" "unknown command rnu (did you mean run?)"
+check near-option 2 "$hsec" run --fromat text "$examples/energy-cascade.json"
+contains near-option "$tmp/err" "unknown option --fromat (did you mean --format?)"
+contains near-option "$tmp/err" "hsec run --help shows its options"
+check near-option-io 2 "$hsec" import-io --shok a=1
+contains near-option-io "$tmp/err" "(did you mean --shock?)"
+printf '{"hsec":1,"regions":[{"id":"east"}],"groups":[{"id":"elderly","region":"east","size":10}],\n"services":[{"id":"grid","kind":"enrgy","region":"east"}]}\n' > "$tmp/typo-kind.json"
+check near-enum 1 "$hsec" validate "$tmp/typo-kind.json"
+contains near-enum "$tmp/err" 'kind "enrgy" is not one of .* (did you mean "energy"?)'
+printf '{"hsec":1,"regions":[{"id":"east"}],"groups":[{"id":"elderly","region":"east","size":10,"vulnerabilty":2}]}\n' > "$tmp/typo-key.json"
+check near-key 1 "$hsec" validate "$tmp/typo-key.json"
+contains near-key "$tmp/err" 'unknown key "vulnerabilty" (did you mean "vulnerability"?)'
+printf '{"hsec":1,"regions":[{"id":"east"}],"groups":[{"id":"elderly","region":"east","size":10}],\n"services":[{"id":"grid","kind":"energy","region":"east"}],\n"links":[{"from":"gird","to":"elderly.health","weight":0.5}]}\n' > "$tmp/typo-node.json"
+check near-node 1 "$hsec" validate "$tmp/typo-node.json"
+contains near-node "$tmp/err" 'from "gird" is not a node (did you mean "grid"?)'
+printf '{"hsec":1,"regions":[{"id":"east"}],"groups":[{"id":"elderly","region":"east","size":10}],\n"threats":[{"id":"t","targets":[{"node":"eldrly","magnitude":0.5}]}]}\n' > "$tmp/typo-group.json"
+check near-group 1 "$hsec" validate "$tmp/typo-group.json"
+contains near-group "$tmp/err" 'target "eldrly" is not a node, group or region (did you mean "elderly"?)'
 check no-args 2 "$hsec"
 check unknown-command 2 "$hsec" frobnicate
 check run-no-file 2 "$hsec" run
@@ -514,7 +543,7 @@ check io-shock 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --
 contains io-shock "$tmp/err" "shock a: not SECTOR=F"
 check io-shock-nan 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --shock a=nan
 check io-unknown 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --fast
-contains io-unknown "$tmp/err" "unknown argument --fast"
+contains io-unknown "$tmp/err" "unknown option --fast"
 check io-value 2 "$hsec" import-io --flows
 contains io-value "$tmp/err" "flows needs a value"
 check io-to 2 "$hsec" import-io --flows "$tmp/z.csv" --output "$tmp/x.csv" --to xml

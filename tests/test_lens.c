@@ -535,6 +535,10 @@ static void test_document_errors(void **state)
         const char *json, *msg;
     } bads[] = {
         {"{\"hsec\":1,\"regions\":[{\"id\":\"r\",\"label\":3}]}", "label"},
+        {"{\"hsec\":1,\"regions\":[{\"id\":\"r\",\"lable\":\"x\"}]}",
+         "unknown key \"lable\" (did you mean \"label\"?)"},
+        {"{\"hsec\":1,\"regions\":[{\"id\":\"r\"}],\"services\":[{\"id\":\"s\","
+         "\"kind\":\"watr\"}]}", "(did you mean \"water\"?)"},
         {"{\"hsec\":1,\"regions\":[{\"id\":\"r\"}],\"groups\":[{\"id\":\"g\",\"region\":\"r\","
          "\"size\":1}],\"threats\":[{\"id\":\"t\",\"topics\":[\"peace\"],\"targets\":[]}]}",
          "topic \"peace\" is not one of protection_of_civilians"},
@@ -561,6 +565,62 @@ static void test_document_errors(void **state)
     }
 }
 
+/* ---- "did you mean" */
+
+static void test_nearest(void **state)
+{
+    (void)state;
+    static const char *const dims[] = {"economic", "food", "health", "environmental",
+                                       "personal", "community", "political"};
+    assert_string_equal(hsec_nearest("helth", dims, 7), "health");
+    assert_string_equal(hsec_nearest("fodo", dims, 7), "food"); /* a transposition */
+    assert_string_equal(hsec_nearest("comunity", dims, 7), "community");
+    assert_null(hsec_nearest("xyz", dims, 7));      /* nothing near */
+    assert_null(hsec_nearest("health", dims, 7));   /* itself is not a suggestion */
+    assert_null(hsec_nearest("hea", dims, 7));      /* 3 edits from health: too far */
+    static const char *const ties[] = {"bat", "cat", "hat"};
+    assert_string_equal(hsec_nearest("aat", ties, 3), "bat"); /* the first in byte order */
+    static const char *const rev[] = {"hat", "cat", "bat"};
+    assert_string_equal(hsec_nearest("aat", rev, 3), "bat"); /* whatever the order */
+    assert_null(hsec_nearest(NULL, dims, 7));
+    assert_null(hsec_nearest("x", NULL, 0));
+    /* in the library's messages: nodes, groups, regions, ids */
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "east", NULL));
+    OK(hsec_model_add_group(m, "elderly", "east", 10));
+    OK(hsec_model_add_service(m, "grid", HSEC_SERVICE_ENERGY, "east"));
+    assert_int_equal(hsec_model_set(m, "eldrly.health", HSEC_PARAM_VULNERABILITY, 2),
+                     HSEC_ENOTFOUND);
+    assert_non_null(strstr(hsec_model_errmsg(m), "(did you mean \"elderly.health\"?)"));
+    assert_int_equal(hsec_model_add_link(m, "grid", "elderly.helth", 0.5, 0), HSEC_EINVAL);
+    assert_non_null(strstr(hsec_model_errmsg(m), "(did you mean \"elderly.health\"?)"));
+    OK(hsec_model_add_link(m, "gird", "elderly.health", 0.5, 0));
+    hsec_compiled *c = NULL;
+    assert_int_equal(hsec_model_compile(&c, m), HSEC_ENOTFOUND);
+    assert_non_null(strstr(hsec_model_errmsg(m), "from \"gird\" is not a node (did you mean "
+                                                 "\"grid\"?)"));
+    hsec_model_free(m);
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "east", NULL));
+    OK(hsec_model_add_group(m, "elderly", "esat", 10));
+    assert_int_equal(hsec_model_compile(&c, m), HSEC_ENOTFOUND);
+    assert_non_null(strstr(hsec_model_errmsg(m), "(did you mean \"east\"?)"));
+    hsec_model_free(m);
+    hsec_scenario *s = three_groups();
+    assert_int_equal(hsec_scenario_add_threat_target(s, "ta", "a.fod", 0.1), HSEC_ENOTFOUND);
+    assert_non_null(strstr(hsec_scenario_errmsg(s), "(did you mean \"a.food\"?)"));
+    assert_int_equal(hsec_scenario_add_threat_target(s, "tx", "a.food", 0.1), HSEC_ENOTFOUND);
+    assert_non_null(strstr(hsec_scenario_errmsg(s), "no threat \"tx\" (did you mean \"ta\"?)"));
+    assert_int_equal(hsec_scenario_add_threat_target(s, "ta", "zzzzzz", 0.1), HSEC_ENOTFOUND);
+    assert_null(strstr(hsec_scenario_errmsg(s), "did you mean"));
+    size_t node;
+    assert_int_equal(hsec_compiled_find_node(&node, hsec_scenario_compiled(s), "b.helth"),
+                     HSEC_ENOTFOUND);
+    assert_non_null(strstr(hsec_last_errmsg(), "(did you mean \"b.health\"?)"));
+    hsec_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -572,6 +632,7 @@ int main(void)
         cmocka_unit_test(test_labels_and_colons),
         cmocka_unit_test(test_documents),
         cmocka_unit_test(test_document_errors),
+        cmocka_unit_test(test_nearest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

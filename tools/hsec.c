@@ -2,7 +2,9 @@
  * hsec: the command-line program, a thin client of the library.
  *
  *   hsec run SCENARIO [--package ID|none | --measures A,B] [--format json|text] [-o FILE]
- *   hsec compare SCENARIO [--format json|text] [-o FILE]
+ *   hsec show RESULTS [--format text|csv|json|html] [-o FILE]
+ *   hsec report SCENARIO [--package ID|none | --measures A,B] [--ensemble N] [-o FILE]
+ *   hsec compare SCENARIO [--format json|text|csv] [-o FILE]
  *   hsec rank SCENARIO [--top N] [--kind K] [--region R] [--package ID|none | --measures A,B]
  *             [--format json|text] [-o FILE]
  *   hsec optimize SCENARIO --budget X [--exact] [--format json|text] [-o FILE]
@@ -26,6 +28,7 @@
  */
 #include "hsec.h"
 #include "iotable.h"
+#include "help.h"
 #include "text.h"
 
 #include <dirent.h>
@@ -45,8 +48,11 @@
 
 static const char usage[] =
     "usage: hsec run SCENARIO [--package ID|none | --measures A,B]\n"
-    "                [--format json|text|cbor|container|container-zlib] [-o FILE]\n"
-    "       hsec compare SCENARIO [--format json|text] [-o FILE]\n"
+    "                [--format json|text|csv|cbor|container|container-zlib] [-o FILE]\n"
+    "       hsec show RESULTS [--format text|csv|json|html] [-o FILE]\n"
+    "       hsec compare SCENARIO [--format json|text|csv] [-o FILE]\n"
+    "       hsec report SCENARIO [--package ID|none | --measures A,B] [--ensemble N]\n"
+    "                   [-o FILE]\n"
     "       hsec rank SCENARIO [--top N] [--kind K] [--region R]\n"
     "                 [--package ID|none | --measures A,B] [--format json|text] [-o FILE]\n"
     "       hsec optimize SCENARIO --budget X [--exact] [--format json|text] [-o FILE]\n"
@@ -75,6 +81,8 @@ static const char help[] =
     "      --format text  a readable summary: the measures in force, warnings,\n"
     "                     insecurity, phase and orders of effect per group and\n"
     "                     dimension; burden by actor\n"
+    "      --format csv   the nodes, the recorded series and the groups' figures as\n"
+    "                     CSV tables (compare, rank and ensemble also take csv)\n"
     "      -o FILE        write to FILE (replaced only when the run succeeds)\n"
     "      --package ID   only that package's measures in force (none: no measure)\n"
     "      --measures A,B only the measures with those ids in force (comma-separated;\n"
@@ -120,6 +128,17 @@ static const char help[] =
 
 /* (more strings: C limits one literal's length) */
 static const char help_files[] =
+    "  show RESULTS       a saved results document (any encoding) as run printed it,\n"
+    "                     from the document alone: --format text (default), csv,\n"
+    "                     json or html (the report); comparison, ranking and\n"
+    "                     ensemble documents as json or csv\n"
+    "  report SCENARIO    one self-contained HTML page to read and print (A4): who is\n"
+    "                     hurt most, when and by which order of effect, each group's\n"
+    "                     dimensions over time, the burden by order and band, the\n"
+    "                     cascade's strongest paths, what each package averts;\n"
+    "                     --package ID|none or --measures A,B as for run;\n"
+    "                     --ensemble N adds p5-p95 bands from N members; HTML to\n"
+    "                     standard output, or -o FILE (replaced atomically)\n"
     "  merge IN... -o OUT one scenario from several documents (an economy, a population,\n"
     "                     threats): lists concatenated, an id or link given twice\n"
     "                     refused unless identical, each setting from one file; OUT\n"
@@ -161,6 +180,17 @@ static int usage_error(const char *fmt, const char *arg)
     fprintf(stderr, "hsec: ");
     fprintf(stderr, fmt, text_shown(arg));
     fprintf(stderr, "\n%s", usage);
+    return EXIT_USAGE;
+}
+
+/* An option cmd does not take: the nearest it does, and where its help is. */
+static int unknown_option(const char *cmd, const char *opt)
+{
+    const char *near = help_nearest_option(cmd, opt);
+    fprintf(stderr, "hsec: %s: unknown option %s", cmd, text_shown(opt));
+    if (near)
+        fprintf(stderr, " (did you mean %s?)", near);
+    fprintf(stderr, "\nhsec %s --help shows its options\n", cmd);
     return EXIT_USAGE;
 }
 
@@ -292,14 +322,58 @@ static hsec_loader *new_loader(void)
     return l;
 }
 
+/* What a document the commands write is, by its keys: "results",
+ * "comparison", "ensemble", "ranking", "choice", or NULL (a scenario or
+ * anything else). */
+static const char *doc_kind(const json_t *d)
+{
+    if (json_object_get(d, "burden") && json_object_get(d, "groups") && json_object_get(d, "mode"))
+        return "results";
+    if (json_object_get(d, "baseline") && json_object_get(d, "packages"))
+        return "comparison";
+    if (json_object_get(d, "quantiles") && json_object_get(d, "members"))
+        return "ensemble";
+    if (json_is_array(json_object_get(d, "rank")))
+        return "ranking";
+    if (json_object_get(d, "budget") && json_object_get(d, "averted"))
+        return "choice";
+    return NULL;
+}
+
+/* The kind of the document in path when it is one the commands write
+ * (doc_kind; copied into kind, size bytes), read with l. */
+static bool written_kind(char *kind, size_t size, hsec_loader *l, const char *path)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (hsec_loader_read_json(&text, &len, l, path))
+        return false;
+    json_error_t je;
+    json_t *d = json_loadb(text, len, JSON_DECODE_INT_AS_REAL, &je);
+    hsec_free_string(text);
+    const char *k = doc_kind(d);
+    if (k)
+        snprintf(kind, size, "%s", k);
+    json_decref(d);
+    return k != NULL;
+}
+
 static hsec_scenario *load(const char *path)
 {
     hsec_scenario *s = NULL;
     hsec_loader *l = new_loader();
     if (!l)
         return NULL;
-    if (hsec_loader_load_file(&s, l, path))
-        fprintf(stderr, "hsec: %s\n", hsec_loader_errmsg(l));
+    char kind[16];
+    if (hsec_loader_load_file(&s, l, path)) {
+        char msg[HSEC_ERRMSG_MAX];
+        snprintf(msg, sizeof msg, "%s", hsec_loader_errmsg(l));
+        if (written_kind(kind, sizeof kind, l, path))
+            fprintf(stderr, "hsec: %s: this is a %s document%s\n", text_shown(path), kind,
+                    strcmp(kind, "results") == 0 ? "; use hsec show" : ", not a scenario");
+        else
+            fprintf(stderr, "hsec: %s\n", msg);
+    }
     hsec_loader_free(l);
     return s;
 }
@@ -328,7 +402,7 @@ static int format_of(const char *name)
 /* Options shared by the commands that run a scenario. */
 typedef struct opts {
     const char *path, *out, *format;
-    bool text, binary;
+    bool text, binary, csv;
 } opts;
 
 /* Parse SCENARIO [--format json|text] [-o FILE]; extra(i) may take
@@ -357,7 +431,7 @@ static int parse(opts *o, const char *cmd, int argc, char **argv,
         } else if (strncmp(argv[i], "--format=", 9) == 0) {
             o->format = argv[i] + 9;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "hsec: %s: unknown option %s\n%s", cmd, text_shown(argv[i]), usage);
+            unknown_option(cmd, argv[i]);
             return EXIT_USAGE;
         } else if (o->path) {
             fprintf(stderr, "hsec: %s: one scenario at a time (extra argument %s)\n%s", cmd,
@@ -372,11 +446,14 @@ static int parse(opts *o, const char *cmd, int argc, char **argv,
         return EXIT_USAGE;
     }
     o->text = strcmp(o->format, "text") == 0;
+    o->csv = strcmp(o->format, "csv") == 0 && strcmp(cmd, "optimize") != 0;
     o->binary = strcmp(cmd, "run") == 0 && format_of(o->format) > HSEC_FORMAT_JSON;
-    if (!o->text && !o->binary && strcmp(o->format, "json") != 0) {
+    if (!o->text && !o->csv && !o->binary && strcmp(o->format, "json") != 0) {
         fprintf(stderr, "hsec: %s: --format %s is not json or text%s\n%s", cmd,
                 text_shown(o->format),
-                strcmp(cmd, "run") == 0 ? " (or cbor, container, container-zlib)" : "", usage);
+                strcmp(cmd, "run") == 0       ? " (or csv, cbor, container, container-zlib)"
+                : strcmp(cmd, "optimize") != 0 ? " (or csv)" : "",
+                usage);
         return EXIT_USAGE;
     }
     if (o->binary && !o->out) {
@@ -415,16 +492,35 @@ static int emit(const opts *o, int rc, char *doc, size_t len)
         status = EXIT_BAD;
     } else if (o->out) {
         status = write_file(o->out, doc, len);
-    } else if (fwrite(doc, 1, len, stdout) != len || (!o->text && putchar('\n') == EOF) ||
-               fflush(stdout) != 0) {
+    } else if (fwrite(doc, 1, len, stdout) != len ||
+               (!o->text && !o->csv && putchar('\n') == EOF) || fflush(stdout) != 0) {
         fprintf(stderr, "hsec: writing to standard output: %s\n", strerror(errno));
         status = EXIT_BAD;
     }
-    if (o->text)
+    if (o->text || o->csv)
         free(doc);
     else
         hsec_free_string(doc);
     return status;
+}
+
+/* A document's JSON text (*doc, dropped) rendered by fn from its tree as
+ * text or CSV (*doc then malloc'd). A document the library wrote always
+ * parses; fn fails only for memory, or for a document of another kind
+ * (hsec show), err then saying why. */
+typedef int (*tree_fn)(char **out, size_t *len, const json_t *doc, char *err, size_t errlen);
+static int render_tree(char **doc, size_t *len, tree_fn fn, char *err, size_t errlen)
+{
+    json_error_t je;
+    json_t *t = json_loadb(*doc, *len, JSON_DECODE_INT_AS_REAL, &je);
+    drop(doc);
+    if (!t) {
+        snprintf(err, errlen, "%s", je.text);
+        return HSEC_EINVAL;
+    }
+    int rc = fn(doc, len, t, err, errlen);
+    json_decref(t);
+    return rc;
 }
 
 /* Parse a command's arguments and load its scenario: 0 and *s, or the
@@ -673,14 +769,111 @@ static int cmd_run(int argc, char **argv)
     } else {
         char *doc = NULL;
         size_t len = 0;
+        char err[256] = "";
         rc = hsec_doc_results_json(&doc, &len, r, s);
-        if (!rc && o.text && drop(&doc))
-            rc = text_report(&doc, &len, r, s);
+        if (!rc && (o.text || o.csv))
+            rc = render_tree(&doc, &len, o.text ? text_results : text_csv_results, err,
+                             sizeof err);
         status = emit(&o, rc, doc, len);
     }
     hsec_result_free(r);
     hsec_scenario_free(s);
     return status;
+}
+
+/* hsec show RESULTS: a saved document as its command printed it, from the
+ * document alone (the scenario is not needed): a results document as text
+ * (the default), CSV or JSON; a comparison, ranking or ensemble document
+ * as JSON or CSV (their text needs the scenario's runs). */
+static int cmd_show(int argc, char **argv)
+{
+    opts o;
+    bool given = false, html = false;
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return EXIT_BAD;
+    for (int i = 0; i < argc; i++) { /* html: the report's, not parse's */
+        bool flag = strcmp(argv[i], "--format") == 0 && i + 1 < argc;
+        const char *f = flag ? argv[i + 1] : strncmp(argv[i], "--format=", 9) == 0 ? argv[i] + 9
+                                                                               : NULL;
+        given = given || f;
+        args[i] = argv[i];
+        if (f && strcmp(f, "html") == 0) {
+            html = true;
+            if (flag)
+                args[++i] = "json";
+            else
+                args[i] = "--format=json";
+        }
+    }
+    int rc = parse(&o, "show", argc, args, NULL, NULL);
+    free(args);
+    if (rc)
+        return rc;
+    if (!given) /* text unless asked otherwise */
+        o.text = true;
+    hsec_loader *l = new_loader();
+    if (!l)
+        return EXIT_BAD;
+    char *doc = NULL, err[256] = "";
+    size_t len = 0;
+    if (html) {
+        rc = hsec_doc_report_html_file(&doc, &len, l, o.path, NULL);
+        if (rc)
+            fprintf(stderr, "hsec: %s\n", hsec_loader_errmsg(l));
+        hsec_loader_free(l);
+        if (rc)
+            return interrupted ? stopped() : EXIT_BAD;
+        int status = 0;
+        if (interrupted_before_output())
+            status = stopped();
+        else if (o.out)
+            status = write_file(o.out, doc, len);
+        else if (fwrite(doc, 1, len, stdout) != len || fflush(stdout) != 0) {
+            fprintf(stderr, "hsec: writing to standard output: %s\n", strerror(errno));
+            status = EXIT_BAD;
+        }
+        hsec_free_string(doc);
+        return status;
+    }
+    if (hsec_loader_read_json(&doc, &len, l, o.path)) {
+        fprintf(stderr, "hsec: %s\n", hsec_loader_errmsg(l));
+        hsec_loader_free(l);
+        return interrupted ? stopped() : EXIT_BAD;
+    }
+    hsec_loader_free(l);
+    json_error_t je;
+    json_t *d = json_loadb(doc, len, JSON_DECODE_INT_AS_REAL, &je);
+    const char *kind = doc_kind(d);
+    tree_fn fn = !kind ? NULL
+                 : strcmp(kind, "results") == 0 ? (o.text ? text_results : text_csv_results)
+                 : o.text ? NULL
+                 : strcmp(kind, "comparison") == 0 ? text_csv_compare
+                 : strcmp(kind, "ensemble") == 0 ? text_csv_ensemble
+                 : strcmp(kind, "ranking") == 0 ? text_csv_rank : NULL;
+    json_decref(d);
+    if (!kind || (!fn && (o.text || o.csv))) {
+        if (!kind)
+            fprintf(stderr, "hsec: %s: show: not a document that run, compare, rank or "
+                    "ensemble writes (a scenario? use hsec run)\n", text_shown(o.path));
+        else
+            fprintf(stderr, "hsec: %s: show: a %s document shows as json%s; its text "
+                    "needs the scenario (hsec %s --format text)\n", text_shown(o.path), kind,
+                    strcmp(kind, "choice") == 0 ? "" : " or csv",
+                    strcmp(kind, "comparison") == 0 ? "compare"
+                    : strcmp(kind, "ranking") == 0  ? "rank"
+                    : strcmp(kind, "choice") == 0   ? "optimize" : "ensemble");
+        hsec_free_string(doc);
+        return EXIT_BAD;
+    }
+    rc = HSEC_OK;
+    if (o.text || o.csv)
+        rc = render_tree(&doc, &len, fn, err, sizeof err);
+    if (rc == HSEC_EINVAL) {
+        fprintf(stderr, "hsec: %s: show: %s\n", text_shown(o.path), text_shown(err));
+        return EXIT_BAD;
+    }
+    return emit(&o, rc, doc, len);
 }
 
 static int cmd_compare(int argc, char **argv)
@@ -726,6 +919,9 @@ static int cmd_compare(int argc, char **argv)
                                     (count - 1) * HSEC_BRANCH_COUNT);
     if (!rc && o.text && drop(&doc))
         rc = text_compare(&doc, &len, res, count, s, branches);
+    char err[256] = "";
+    if (!rc && o.csv)
+        rc = render_tree(&doc, &len, text_csv_compare, err, sizeof err);
     free(branches);
     int status = emit(&o, rc, doc, len);
     for (size_t i = 0; i < count; i++)
@@ -865,6 +1061,9 @@ static int cmd_ensemble(int argc, char **argv)
     rc = hsec_doc_ensemble_json(&doc, &len, e, qs, nq, s);
     if (!rc && o.text && drop(&doc))
         rc = text_ensemble(&doc, &len, e, qs, nq, s);
+    char err[256] = "";
+    if (!rc && o.csv)
+        rc = render_tree(&doc, &len, text_csv_ensemble, err, sizeof err);
     int status = emit(&o, rc, doc, len);
     hsec_ensemble_free(e);
     hsec_scenario_free(s);
@@ -1014,6 +1213,9 @@ static int cmd_rank(int argc, char **argv)
                                  ro.top, sel, mask, nm);
     if (!rc && o.text && drop(&doc))
         rc = text_rank(&doc, &len, u, ix, n, s, ro.top, sel, mask);
+    char err[256] = "";
+    if (!rc && o.csv)
+        rc = render_tree(&doc, &len, text_csv_rank, err, sizeof err);
     int status = emit(&o, rc, doc, len);
     free(u);
     free(mask);
@@ -1036,7 +1238,7 @@ static int cmd_convert(int argc, char **argv)
                 return usage_error("%s needs a value", argv[i]);
             to = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error("convert: unknown option %s", argv[i]);
+            return unknown_option("convert", argv[i]);
         } else if (!in) {
             in = argv[i];
         } else if (!outp) {
@@ -1125,7 +1327,7 @@ static int cmd_merge(int argc, char **argv)
             else
                 to = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            status = usage_error("merge: unknown option %s", argv[i]);
+            status = unknown_option("merge", argv[i]);
         } else {
             in[n++] = argv[i];
         }
@@ -1234,7 +1436,7 @@ static int cmd_import_csv(int argc, char **argv)
             else
                 status = add_dir(&in, &tables, &n, argv[++i], &owned, &nowned);
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            status = usage_error("import-csv: unknown option %s", argv[i]);
+            status = unknown_option("import-csv", argv[i]);
         } else {
             in[n] = argv[i];
             tables[n++] = table; /* --table names the next file's table */
@@ -1283,7 +1485,7 @@ static int cmd_export_csv(int argc, char **argv)
                 return usage_error("export-csv: %s needs a value", argv[i]);
             dir = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error("export-csv: unknown option %s", argv[i]);
+            return unknown_option("export-csv", argv[i]);
         } else if (in) {
             return usage_error("export-csv: extra argument %s", argv[i]);
         } else {
@@ -1472,7 +1674,7 @@ static int cmd_import_io(int argc, char **argv)
         } else if (strcmp(o, "--flows") && strcmp(o, "--final-demand") && strcmp(o, "--output") &&
                    strcmp(o, "--model") && strcmp(o, "--region") && strcmp(o, "--shock") &&
                    strcmp(o, "--to") && strcmp(o, "-o")) {
-            status = usage_error("import-io: unknown argument %s", o);
+            status = unknown_option("import-io", o);
         } else if (i + 1 >= argc) {
             status = usage_error("import-io: %s needs a value", o);
         } else if (strcmp(o, "--shock") && given_twice(o, zp, yp, xp, region, to, out,
@@ -1603,6 +1805,82 @@ done:
     return status;
 }
 
+/* ---- report: the HTML page (hsec_doc_report_html) */
+
+typedef struct report_opts {
+    double members; /* NaN: no ensemble */
+    force f;
+} report_opts;
+
+static int report_option(void *ctx, int argc, char **argv, int i)
+{
+    report_opts *ro = ctx;
+    int used = force_option(&ro->f, "report", argc, argv, i);
+    if (used)
+        return used;
+    if (strcmp(argv[i], "--format") == 0 || strncmp(argv[i], "--format=", 9) == 0) {
+        fprintf(stderr, "hsec: report: writes HTML only (no --format)\n%s", usage);
+        return -1;
+    }
+    if (strcmp(argv[i], "--ensemble") != 0)
+        return 0;
+    double lo, hi;
+    hsec_option_bounds(&lo, &hi, HSEC_OPT_MEMBERS);
+    return number_option("report", argc, argv, i, &ro->members, true, lo, hi);
+}
+
+static int cmd_report(int argc, char **argv)
+{
+    opts o;
+    report_opts ro = {NAN, {NULL, NULL}};
+    hsec_scenario *s = NULL;
+    int rc = start(&o, "report", argc, argv, report_option, &ro, &s);
+    if (rc)
+        return rc;
+    unsigned char *mask = NULL;
+    if ((rc = force_mask(&mask, &ro.f, s, o.path, "report"))) {
+        hsec_scenario_free(s);
+        return rc;
+    }
+    diagnose_and_warn(s);
+    /* the page's title: the scenario file's name */
+    const char *base = strrchr(o.path, '/');
+    base = base ? base + 1 : o.path;
+    char title[300];
+    snprintf(title, sizeof title, "Human security report: %s", base);
+    bar b;
+    b.label = "report";
+    b.shown = -1;
+    b.draw = isatty(STDERR_FILENO) != 0;
+    hsec_report_options ropt = HSEC_REPORT_OPTIONS_INIT;
+    ropt.title = title;
+    ropt.mask = mask;
+    ropt.mask_len = hsec_scenario_measure_count(s);
+    ropt.ensemble_members = isnan(ro.members) ? 0 : (uint64_t)ro.members;
+    ropt.progress = draw_bar;
+    ropt.progress_user = &b;
+    char *html = NULL;
+    size_t len = 0;
+    rc = hsec_doc_report_html(&html, &len, s, &ropt);
+    end_bar(&b);
+    free(mask);
+    int status = 0;
+    if (interrupted_before_output() || rc == HSEC_ECANCELED) {
+        status = stopped();
+    } else if (rc) {
+        fprintf(stderr, "hsec: %s: %s\n", text_shown(o.path), text_shown(hsec_last_errmsg()));
+        status = EXIT_BAD;
+    } else if (o.out) {
+        status = write_file(o.out, html, len);
+    } else if (fwrite(html, 1, len, stdout) != len || fflush(stdout) != 0) {
+        fprintf(stderr, "hsec: writing to standard output: %s\n", strerror(errno));
+        status = EXIT_BAD;
+    }
+    hsec_free_string(html);
+    hsec_scenario_free(s);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     int first = 1; /* the command, after the global options */
@@ -1629,10 +1907,16 @@ int main(int argc, char **argv)
         fputs(help_more, stdout);
         return 0;
     }
+    if (help_asked(argc - 2, argv + 2) && help_command(cmd) == 0)
+        return 0;
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc - 2, argv + 2);
+    if (strcmp(cmd, "show") == 0)
+        return cmd_show(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 2, argv + 2);
     if (strcmp(cmd, "rank") == 0)
         return cmd_rank(argc - 2, argv + 2);
     if (strcmp(cmd, "optimize") == 0)
@@ -1651,5 +1935,10 @@ int main(int argc, char **argv)
         return cmd_export_csv(argc - 2, argv + 2);
     if (strcmp(cmd, "import-io") == 0)
         return cmd_import_io(argc - 2, argv + 2);
-    return usage_error("unknown command %s", cmd);
+    const char *near = help_nearest_command(cmd);
+    fprintf(stderr, "hsec: unknown command %s", text_shown(cmd));
+    if (near)
+        fprintf(stderr, " (did you mean %s?)", near);
+    fprintf(stderr, "\n%s", usage);
+    return EXIT_USAGE;
 }

@@ -3,6 +3,7 @@
 
 #include "hsec.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 
 /* s (len bytes; text_shown: to its NUL) safe to print on a terminal:
@@ -12,8 +13,24 @@
 const char *text_shown(const char *s);
 const char *text_shown_n(const char *s, size_t len);
 
-/* A readable summary of a run; *out is malloc'd, NUL-terminated. */
-int text_report(char **out, size_t *len, const hsec_result *r, const hsec_scenario *s);
+/* x rounded to dec decimals (0..9) with its thousands separated by commas
+ * (18,499,100), never an exponent; lives until 24 more calls (one thread). */
+const char *text_num(double x, int dec);
+
+/* A readable summary of a run from its results document alone (the tree
+ * of hsec_doc_results_json, or of a saved document: `run` and `show` print
+ * the same); *out is malloc'd, NUL-terminated. HSEC_EINVAL, with err
+ * (errlen bytes) saying why, when doc is not a results document. */
+int text_results(char **out, size_t *len, const json_t *doc, char *err, size_t errlen);
+
+/* The documents as CSV (doc/format.md, "CSV output"), from their trees:
+ * a results document (its nodes, series and groups as three tables, a
+ * blank line between them; HSEC_EINVAL with err as above), a comparison,
+ * an ensemble and a ranking document. *out is malloc'd. */
+int text_csv_results(char **out, size_t *len, const json_t *doc, char *err, size_t errlen);
+int text_csv_compare(char **out, size_t *len, const json_t *doc, char *err, size_t errlen);
+int text_csv_ensemble(char **out, size_t *len, const json_t *doc, char *err, size_t errlen);
+int text_csv_rank(char **out, size_t *len, const json_t *doc, char *err, size_t errlen);
 
 /* A readable comparison of packages (results[0] the baseline). */
 /* branches: each package's averted burden by branch (hsec_scenario_compare_branches),

@@ -169,4 +169,24 @@ bool hx_split_node(const char *name, char ent[HX_ID_MAX + 1], int *dim);
  * or its entity unknown. */
 bool hx_lookup(const hx_map *m, const char *name, uint32_t *ref, int *dim);
 
+/* Near misses, for "did you mean" (names.c). hx_distance: the edit
+ * distance of a and b (insertions, deletions, substitutions, transpositions
+ * of adjacent characters), or cap + 1 when above cap or when either is
+ * longer than HX_NEAR_MAX. hx_near keeps the candidate nearest to a name
+ * within its limit (1 edit up to 5 characters, 2 up to 11, 3 beyond), the
+ * first in byte order among the equally near; hx_near_hint gives
+ * ` (did you mean "x"?)` or "". hx_near_node: the same for a node, group or
+ * region name of a map of ids, "entity.dimension" part by part. */
+#define HX_NEAR_MAX 128
+size_t hx_distance(const char *a, const char *b, size_t cap);
+typedef struct hx_near {
+    const char *name, *best;
+    size_t limit, dist;
+} hx_near;
+void hx_near_start(hx_near *n, const char *name);
+void hx_near_offer(hx_near *n, const char *candidate);
+void hx_near_map(hx_near *n, const hx_map *m);
+const char *hx_near_hint(const hx_near *n, char *buf, size_t size);
+const char *hx_near_node(const hx_map *m, const char *name, char *buf, size_t size);
+
 #endif

@@ -2,6 +2,7 @@
 #include "base.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 bool hx_valid_id(const char *s)
@@ -282,4 +283,133 @@ bool hx_lookup(const hx_map *m, const char *name, uint32_t *ref, int *dim)
 {
     char ent[HX_ID_MAX + 1];
     return hx_split_node(name, ent, dim) && hx_map_get(m, ent, ref);
+}
+
+/* ---- near misses ("did you mean") */
+
+size_t hx_distance(const char *a, const char *b, size_t cap)
+{
+    /* optimal string alignment: insertions, deletions, substitutions and
+     * transpositions of adjacent characters, each one edit */
+    size_t la = strlen(a), lb = strlen(b);
+    if ((la > lb ? la - lb : lb - la) > cap || la > HX_NEAR_MAX || lb > HX_NEAR_MAX)
+        return cap + 1;
+    size_t rows[3][HX_NEAR_MAX + 1];
+    size_t *pp = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        size_t low = cur[0];
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t d = prev[j - 1] + cost;
+            if (prev[j] + 1 < d)
+                d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d)
+                d = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                pp[j - 2] + 1 < d)
+                d = pp[j - 2] + 1;
+            cur[j] = d;
+            low = d < low ? d : low;
+        }
+        if (low > cap)
+            return cap + 1;
+        size_t *t = pp;
+        pp = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[lb] <= cap ? prev[lb] : cap + 1;
+}
+
+void hx_near_start(hx_near *n, const char *name)
+{
+    n->name = name ? name : "";
+    size_t len = strlen(n->name);
+    n->limit = len <= 5 ? 1 : len <= 11 ? 2 : 3;
+    n->dist = n->limit + 1;
+    n->best = NULL;
+}
+
+void hx_near_offer(hx_near *n, const char *cand)
+{
+    if (!cand || !strcmp(cand, n->name))
+        return;
+    size_t d = hx_distance(n->name, cand, n->dist < n->limit ? n->dist : n->limit);
+    /* the nearest; among the equally near, the first in byte order, so that
+     * the answer does not depend on the order the candidates come in */
+    if (d < n->dist || (d == n->dist && d <= n->limit && n->best && strcmp(cand, n->best) < 0)) {
+        n->dist = d;
+        n->best = cand;
+    }
+}
+
+void hx_near_map(hx_near *n, const hx_map *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i])
+            hx_near_offer(n, m->keys[i]);
+}
+
+const char *hx_near_hint(const hx_near *n, char *buf, size_t size)
+{
+    if (!n->best || n->dist > n->limit)
+        return "";
+    snprintf(buf, size, " (did you mean \"%s\"?)", n->best);
+    return buf;
+}
+
+const char *hx_near_node(const hx_map *m, const char *name, char *buf, size_t size)
+{
+    hx_near n;
+    const char *dot = name ? strrchr(name, '.') : NULL;
+    if (!dot) {
+        hx_near_start(&n, name);
+        hx_near_map(&n, m);
+        return hx_near_hint(&n, buf, size);
+    }
+    /* "entity.dimension": each part to its nearest */
+    char ent[HX_ID_MAX + 1];
+    size_t len = (size_t)(dot - name);
+    if (len > HX_ID_MAX)
+        return "";
+    memcpy(ent, name, len);
+    ent[len] = '\0';
+    const char *e = ent, *d = dot + 1;
+    bool changed = false;
+    if (!hx_map_get(m, ent, NULL)) {
+        hx_near_start(&n, ent);
+        hx_near_map(&n, m);
+        if (!n.best || n.dist > n.limit)
+            return "";
+        e = n.best;
+        changed = true;
+    }
+    int v;
+    if (hsec_enum_value(&v, HSEC_ENUM_DIMENSION, d) != HSEC_OK) {
+        hx_near_start(&n, d);
+        for (int k = 0; k < HSEC_DIM_COUNT; k++)
+            hx_near_offer(&n, hsec_enum_name(HSEC_ENUM_DIMENSION, k));
+        if (!n.best || n.dist > n.limit)
+            return "";
+        d = n.best;
+        changed = true;
+    }
+    if (!changed)
+        return "";
+    snprintf(buf, size, " (did you mean \"%s.%s\"?)", e, d);
+    return buf;
+}
+
+const char *hsec_nearest(const char *name, const char *const *candidates, size_t count)
+{
+    if (!name || (!candidates && count))
+        return NULL;
+    hx_near n;
+    hx_near_start(&n, name);
+    for (size_t i = 0; i < count; i++)
+        hx_near_offer(&n, candidates[i]);
+    return n.best && n.dist <= n.limit ? n.best : NULL;
 }

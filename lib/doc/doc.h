@@ -185,6 +185,10 @@ int hd_container_wrap(unsigned char **out, size_t *len, const hsec_allocator *a,
 int hd_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *a,
                         const unsigned char *data, size_t n, const hd_limits *lim, char *msg);
 
+/* Strings handed to the caller (hsec_free_string) carry the allocator
+ * that frees them in a header of this many bytes before the text. */
+#define HD_STRING_HEAD ((sizeof(hsec_allocator) + 15) / 16 * 16)
+
 /* JSON (json.c). The reader fills msg (HSEC_ERRMSG_MAX) on failure. */
 int hd_from_json(hd **out, const hsec_allocator *a, const char *text, size_t len,
                  const hd_limits *lim, char *msg);

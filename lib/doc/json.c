@@ -300,7 +300,7 @@ static json_t *to_json(wctx *w, const hd *d, size_t len)
 
 /* Strings handed to the caller carry the allocator that frees them in a
  * header before the text, aligned for any type. */
-#define HEAD ((sizeof(hsec_allocator) + 15) / 16 * 16)
+#define HEAD HD_STRING_HEAD
 
 typedef struct sink {
     const hsec_allocator *a;

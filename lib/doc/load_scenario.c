@@ -47,8 +47,20 @@ static int check_keys(ld *l, const char *where, const hd *obj, const char *const
             const char *key = hd_option_number((hsec_option)opt, where);
             ok = key && strcmp(k, key) == 0;
         }
-        if (!ok)
-            return fail(l, HSEC_EFORMAT, "%s: unknown key \"%s\"", where, k);
+        if (!ok) {
+            const char *cand[64];
+            size_t nc = 0;
+            for (const char *const *a = allowed; *a && nc < 64; a++)
+                cand[nc++] = *a;
+            for (int opt = 0; opt < HSEC_OPTION_COUNT && nc < 64; opt++) {
+                const char *key = hd_option_number((hsec_option)opt, where);
+                if (key)
+                    cand[nc++] = key;
+            }
+            const char *near = hsec_nearest(k, cand, nc);
+            return fail(l, HSEC_EFORMAT, "%s: unknown key \"%s\"%s%s%s", where, k,
+                        near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+        }
     }
     return HSEC_OK;
 }
@@ -103,9 +115,17 @@ static int enum_of(ld *l, int *out, const char *where, const char *key, hsec_enu
     if (hsec_enum_value(out, which, name) == HSEC_OK)
         return HSEC_OK;
     char known[400] = "";
-    const char *n;
-    for (int i = 0; (n = hsec_enum_name(which, i)); i++)
+    const char *n, *cand[32];
+    size_t nc = 0;
+    for (int i = 0; (n = hsec_enum_name(which, i)); i++) {
         snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "", n);
+        if (nc < 32)
+            cand[nc++] = n;
+    }
+    const char *near = hsec_nearest(name, cand, nc);
+    if (near)
+        return fail(l, HSEC_EFORMAT, "%s: %s \"%s\" is not one of %s (did you mean \"%s\"?)",
+                    where, key, name, known, near);
     return fail(l, HSEC_EFORMAT, "%s: %s \"%s\" is not one of %s", where, key, name, known);
 }
 

@@ -441,3 +441,19 @@ int hd_encode(unsigned char **out, size_t *len, const hsec_allocator *a, const h
 {
     return encode(out, len, a, doc, to);
 }
+
+int hsec_loader_read_json(char **out, size_t *len, hsec_loader *l, const char *path)
+{
+    if (!out)
+        return hd_fail(HSEC_EINVAL, "read_json: out is NULL");
+    *out = NULL;
+    if (!l || !path)
+        return hd_fail(HSEC_EINVAL, "read_json: %s is NULL", l ? "path" : "the loader");
+    hd *doc = NULL;
+    int rc = hd_read_tree(&doc, l, path);
+    if (!rc && (rc = hd_to_json(out, len, doc, &l->a)))
+        hd_setmsg(l->err, "%s: %s", path, rc == HSEC_ENOMEM ? "out of memory"
+                                          : "the document cannot be written as JSON");
+    hd_free(&l->a, doc);
+    return rc;
+}

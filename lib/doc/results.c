@@ -405,6 +405,78 @@ int hd_documents_fit(const hsec_scenario *s)
     return rc || !packages ? rc : compare_fit(s, 1 + packages);
 }
 
+static hd *id_list(hb *b, size_t n, const char *(*id)(const void *, size_t), const void *of)
+{
+    hd *arr = hb_new(b, HD_ARR);
+    for (size_t i = 0; i < n; i++)
+        hb_push(b, arr, hb_str(b, id(of, i)));
+    return arr;
+}
+
+static const char *group_id(const void *c, size_t i) { return hsec_compiled_group_id(c, i); }
+static const char *region_id(const void *c, size_t i) { return hsec_compiled_region_id(c, i); }
+static const char *threat_id(const void *s, size_t i) { return hsec_scenario_threat_id(s, i); }
+
+/* What a reader of the document alone needs to present it as the run
+ * would (hsec show): the model's size, its groups, regions and threats in
+ * the scenario's order (an encoding may sort an object's keys), its
+ * services' kinds and regions, the recorded nodes, and every measure with
+ * what it does, when and by whom. */
+static hd *scenario_summary(hb *b, const hsec_scenario *s)
+{
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    hd *o = hb_new(b, HD_OBJ);
+    hb_set(b, o, "nodes", hb_num(b, (double)hsec_compiled_node_count(c)));
+    hb_set(b, o, "links", hb_num(b, (double)hsec_compiled_link_count(c)));
+    hb_set(b, o, "groups", id_list(b, hsec_compiled_group_count(c), group_id, c));
+    hb_set(b, o, "regions", id_list(b, hsec_compiled_region_count(c), region_id, c));
+    hb_set(b, o, "threats", id_list(b, hsec_scenario_threat_count(s), threat_id, s));
+    hd *svc = hb_new(b, HD_ARR);
+    for (size_t k = 0; k < hsec_compiled_service_count(c); k++) {
+        hsec_service_kind kind = HSEC_SERVICE_OTHER;
+        size_t region = HSEC_NO_INDEX, node = 0;
+        hsec_compiled_service(&kind, &region, &node, c, k);
+        hd *e = hb_new(b, HD_OBJ);
+        hb_set(b, e, "id", hb_str(b, hsec_compiled_node_name(c, node)));
+        hb_set(b, e, "kind", hb_str(b, hsec_enum_name(HSEC_ENUM_SERVICE_KIND, (int)kind)));
+        hb_set(b, e, "region", region == HSEC_NO_INDEX
+                                   ? hb_new(b, HD_NULL)
+                                   : hb_str(b, hsec_compiled_region_id(c, region)));
+        hb_push(b, svc, e);
+    }
+    hb_set(b, o, "services", svc);
+    size_t nrec;
+    const size_t *rec = hsec_scenario_recorded(s, &nrec);
+    hd *recorded = hb_new(b, HD_ARR);
+    for (size_t k = 0; k < nrec; k++)
+        hb_push(b, recorded, hb_str(b, hsec_compiled_node_name(c, rec[k])));
+    hb_set(b, o, "recorded", recorded);
+    hd *ms = hb_new(b, HD_ARR);
+    for (size_t m = 0; m < hsec_scenario_measure_count(s); m++) {
+        hsec_measure_kind kind = HSEC_PROTECTION;
+        hsec_effect effect = HSEC_SHIELD;
+        hsec_measure_actor actor = HSEC_BY_HOST_GOVERNMENT;
+        hsec_branch br = HSEC_BRANCH_NONE;
+        double strength = 0, start = 0, dur = HSEC_PERSISTENT;
+        hsec_scenario_measure_kind(&kind, s, m);
+        hsec_scenario_measure_effect(&effect, &actor, &strength, s, m);
+        hsec_scenario_measure_branch(&br, s, m);
+        hsec_scenario_measure_timing(&start, s, m, HSEC_TIMING_START);
+        hsec_scenario_measure_timing(&dur, s, m, HSEC_TIMING_DURATION);
+        hd *e = hb_new(b, HD_OBJ);
+        hb_set(b, e, "id", hb_str(b, hsec_scenario_measure_id(s, m)));
+        hb_set(b, e, "kind", hb_str(b, hsec_enum_name(HSEC_ENUM_MEASURE_KIND, (int)kind)));
+        hb_set(b, e, "effect", hb_str(b, hsec_enum_name(HSEC_ENUM_EFFECT, (int)effect)));
+        hb_set(b, e, "actor", hb_str(b, hsec_enum_name(HSEC_ENUM_MEASURE_ACTOR, (int)actor)));
+        hb_set(b, e, "branch", hb_str(b, hsec_enum_name(HSEC_ENUM_BRANCH, (int)br)));
+        hb_set(b, e, "start", hb_num(b, start));
+        hb_set(b, e, "duration", dur >= 0 ? hb_num(b, dur) : hb_new(b, HD_NULL));
+        hb_push(b, ms, e);
+    }
+    hb_set(b, o, "measures", ms);
+    return o;
+}
+
 int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
 {
     *out = NULL;
@@ -518,6 +590,7 @@ int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s)
     hb_set(&b, af, "peak", af_tree(&b, r, HSEC_AT_PEAK));
     hb_set(&b, doc, "multidimensional", af);
     hb_set(&b, doc, "burden", burden_tree(&b, r, s));
+    hb_set(&b, doc, "scenario", scenario_summary(&b, s));
     int rc = b.oom ? HSEC_ENOMEM : finite_figures(doc, "results");
     if (rc) {
         hd_free(&al, doc);

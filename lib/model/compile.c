@@ -536,6 +536,7 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
     uint32_t *entity_node = NULL, *lnode = NULL, *src = NULL, *lagtmp = NULL;
     size_t *pos = NULL;
     clink *tmp = NULL;
+    char hint[2 * HX_ID_MAX + 40]; /* " (did you mean ...?)" after a name not found */
     m->err[0] = '\0';
     if ((rc = hx_model_check_limits(m)))
         return rc;
@@ -559,8 +560,8 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
             NOMEM();
         c->region_parent[r] = HX_NONE;
         if (mr->parent && (c->region_parent[r] = region_of(m, mr->parent)) == HX_NONE)
-            FAIL(HSEC_ENOTFOUND, "region %s: parent \"%s\" is not a region", mr->id,
-                 mr->parent);
+            FAIL(HSEC_ENOTFOUND, "region %s: parent \"%s\" is not a region%s", mr->id,
+                 mr->parent, hx_near_node(&m->names, mr->parent, hint, sizeof hint));
     }
     size_t looped = 0;
     if (region_loop(a, c, &looped, &rc))
@@ -618,8 +619,8 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         cg->size = mg->size;
         cg->flags = mg->flags;
         if ((cg->region = region_of(m, mg->region)) == HX_NONE)
-            FAIL(HSEC_ENOTFOUND, "group %s: region \"%s\" is not a region", mg->id,
-                 mg->region);
+            FAIL(HSEC_ENOTFOUND, "group %s: region \"%s\" is not a region%s", mg->id,
+                 mg->region, hx_near_node(&m->names, mg->region, hint, sizeof hint));
         double wsum = 0;
         for (int d = 0; d < HSEC_DIM_COUNT; d++)
             wsum += mg->w[d];
@@ -651,8 +652,8 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         cs->kind = ms->kind;
         cs->region = HX_NONE;
         if (ms->region && (cs->region = region_of(m, ms->region)) == HX_NONE)
-            FAIL(HSEC_ENOTFOUND, "service %s: region \"%s\" is not a region", ms->id,
-                 ms->region);
+            FAIL(HSEC_ENOTFOUND, "service %s: region \"%s\" is not a region%s", ms->id,
+                 ms->region, hx_near_node(&m->names, ms->region, hint, sizeof hint));
         c->v[i] = 1.0;
         c->k[i] = ms->k;
         c->tau[i] = ms->tau;
@@ -701,13 +702,13 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         if (lnode[ml->from] == UNRESOLVED)
             lnode[ml->from] = hx_node_of(c, from);
         if (lnode[ml->from] == HX_NONE)
-            FAIL(HSEC_ENOTFOUND, "link %zu (%s -> %s): from \"%s\" is not a node", l, from,
-                 to, from);
+            FAIL(HSEC_ENOTFOUND, "link %zu (%s -> %s): from \"%s\" is not a node%s", l, from,
+                 to, from, hx_near_node(&c->map, from, hint, sizeof hint));
         if (lnode[ml->to] == UNRESOLVED)
             lnode[ml->to] = hx_node_of(c, to);
         if (lnode[ml->to] == HX_NONE)
-            FAIL(HSEC_ENOTFOUND, "link %zu (%s -> %s): to \"%s\" is not a node", l, from, to,
-                 to);
+            FAIL(HSEC_ENOTFOUND, "link %zu (%s -> %s): to \"%s\" is not a node%s", l, from, to,
+                 to, hx_near_node(&c->map, to, hint, sizeof hint));
     }
 
     /* compressed sparse rows by target, by counting: the links counted

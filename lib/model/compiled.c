@@ -298,8 +298,11 @@ int hsec_compiled_find_node(size_t *out, const hsec_compiled *c, const char *nam
     if (!out || !c)
         return hx_fail(HSEC_EINVAL, "find_node: %s is NULL", out ? "the model" : "out");
     uint32_t node = hx_node_of(c, name);
-    if (node == HX_NONE)
-        return hx_fail(HSEC_ENOTFOUND, "no node \"%s\"", hx_show(name));
+    if (node == HX_NONE) {
+        char hint[HX_ID_MAX + 40];
+        return hx_fail(HSEC_ENOTFOUND, "no node \"%s\"%s", hx_show(name),
+                       hx_near_node(&c->map, name, hint, sizeof hint));
+    }
     *out = c->uid[node];
     return HSEC_OK;
 }

@@ -271,7 +271,11 @@ int hsec_model_set(hsec_model *m, const char *name, hsec_param param, double val
     uint32_t ref;
     if (!hx_lookup(&m->names, name, &ref, &dim) ||
         HX_REF_KIND(ref) == HX_REGION || (dim >= 0 && HX_REF_KIND(ref) != HX_GROUP))
-        FAIL(m, HSEC_ENOTFOUND, "no node or group \"%s\"", hx_show(name));
+    {
+        char hint[HX_ID_MAX + 40];
+        FAIL(m, HSEC_ENOTFOUND, "no node or group \"%s\"%s", hx_show(name),
+             hx_near_node(&m->names, name, hint, sizeof hint));
+    }
     int rc = check_param(m, name, param, value);
     if (rc)
         return rc;
@@ -343,16 +347,36 @@ static bool node_name(const char *name)
     return hx_split_node(name, ent, &dim);
 }
 
+/* " (did you mean "group.dimension"?)" for a name whose dimension is
+ * misspelt, or "". */
+static const char *dim_hint(const char *name, char *buf, size_t size)
+{
+    const char *dot = name ? strrchr(name, '.') : NULL;
+    if (!dot || dot - name > HX_ID_MAX)
+        return "";
+    hx_near n;
+    hx_near_start(&n, dot + 1);
+    for (int k = 0; k < HSEC_DIM_COUNT; k++)
+        hx_near_offer(&n, hsec_enum_name(HSEC_ENUM_DIMENSION, k));
+    if (!n.best || n.dist > n.limit)
+        return "";
+    snprintf(buf, size, " (did you mean \"%.*s.%s\"?)", (int)(dot - name), name, n.best);
+    return buf;
+}
+
 /* Every check of one link, in hsec_model_add_link's order (its names, its
  * weight, its lag, the count of links), for a link at index `at` of the
  * model; the message starts with pre (a batch's "links[3]: "). */
 static int check_link(hsec_model *m, const char *pre, const char *from, const char *to,
                       double weight, double lag, size_t at)
 {
+    char hint[2 * HX_ID_MAX + 40];
     if (!node_name(from))
-        FAIL(m, HSEC_EINVAL, "%slink from \"%s\": not a node name", pre, hx_show(from));
+        FAIL(m, HSEC_EINVAL, "%slink from \"%s\": not a node name%s", pre, hx_show(from),
+             dim_hint(from, hint, sizeof hint));
     if (!node_name(to))
-        FAIL(m, HSEC_EINVAL, "%slink to \"%s\": not a node name", pre, hx_show(to));
+        FAIL(m, HSEC_EINVAL, "%slink to \"%s\": not a node name%s", pre, hx_show(to),
+             dim_hint(to, hint, sizeof hint));
     if (!(weight >= 0 && weight <= 1))
         FAIL(m, HSEC_EINVAL, "%slink %s -> %s: weight %.17g is not in [0,1]", pre, from, to,
              weight);

@@ -101,6 +101,17 @@ static size_t find_id(const hx_map *ids, const char *id)
     return hx_map_get(ids, id, &i) ? i : (size_t)-1;
 }
 
+/* " (did you mean ...?)" for an id not in map, or "" (in a buffer of the
+ * thread's: a message takes one at a time). */
+static const char *near(const hx_map *map, const char *id)
+{
+    static _Thread_local char buf[HX_ID_MAX + 40];
+    hx_near n;
+    hx_near_start(&n, id);
+    hx_near_map(&n, map);
+    return hx_near_hint(&n, buf, sizeof buf);
+}
+
 static sthreat *find_threat(const hsec_scenario *s, const char *id, size_t *idx)
 {
     size_t i = find_id(&s->threat_ids, id);
@@ -164,7 +175,7 @@ int hsec_scenario_set_threat(hsec_scenario *s, const char *id, hsec_timing what,
     s->diagnosed = false; /* what the warnings depend on may change */
     sthreat *t = find_threat(s, id, NULL);
     if (!t)
-        FAIL(HSEC_ENOTFOUND, "no threat \"%s\"", hx_show(id));
+        FAIL(HSEC_ENOTFOUND, "no threat \"%s\"%s", hx_show(id), near(&s->threat_ids, id));
     char who[96];
     snprintf(who, sizeof who, "threat %s", id);
     switch (what) {
@@ -185,8 +196,11 @@ static int resolve(hsec_scenario *s, const char *who, const char *name, uint32_t
 {
     size_t before = *n;
     int rc = hx_resolve_nodes(s->c, name, nodes, n, cap);
-    if (rc == HSEC_ENOTFOUND)
-        FAIL(rc, "%s: target \"%s\" is not a node, group or region", who, hx_show(name));
+    if (rc == HSEC_ENOTFOUND) {
+        char hint[2 * HX_ID_MAX + 40];
+        FAIL(rc, "%s: target \"%s\" is not a node, group or region%s", who, hx_show(name),
+             hx_near_node(&s->c->map, name, hint, sizeof hint));
+    }
     if (rc)
         FAIL(rc, "out of memory");
     return hx_targets_fit(s, who, name, *n - before); /* before the lists grow */
@@ -213,7 +227,8 @@ int hsec_scenario_add_threat_target(hsec_scenario *s, const char *threat, const 
     s->diagnosed = false; /* what the warnings depend on may change */
     size_t ti;
     if (!find_threat(s, threat, &ti))
-        FAIL(HSEC_ENOTFOUND, "no threat \"%s\"", hx_show(threat));
+        FAIL(HSEC_ENOTFOUND, "no threat \"%s\"%s", hx_show(threat),
+             near(&s->threat_ids, threat));
     char who[96];
     snprintf(who, sizeof who, "threat %s", threat);
     if (!(magnitude >= 0 && magnitude <= 1))
@@ -307,7 +322,7 @@ int hsec_scenario_set_measure(hsec_scenario *s, const char *id, hsec_timing what
     s->diagnosed = false; /* what the warnings depend on may change */
     smeasure *m = find_measure(s, id, NULL);
     if (!m)
-        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"", hx_show(id));
+        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"%s", hx_show(id), near(&s->measure_ids, id));
     char who[96];
     snprintf(who, sizeof who, "measure %s", id);
     switch (what) {
@@ -331,7 +346,8 @@ int hsec_scenario_add_measure_target(hsec_scenario *s, const char *measure, cons
     size_t mi;
     smeasure *m = find_measure(s, measure, &mi);
     if (!m)
-        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"", hx_show(measure));
+        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"%s", hx_show(measure),
+             near(&s->measure_ids, measure));
     char who[96];
     snprintf(who, sizeof who, "measure %s", measure);
     if (m->effect == HSEC_DECOUPLE)
@@ -356,8 +372,9 @@ int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure, const 
     size_t mi;
     smeasure *m = find_measure(s, measure, &mi);
     if (!m)
-        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"", hx_show(measure));
-    char who[96];
+        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"%s", hx_show(measure),
+             near(&s->measure_ids, measure));
+    char who[96], hint[2 * HX_ID_MAX + 40];
     snprintf(who, sizeof who, "measure %s", measure);
     if (m->effect != HSEC_DECOUPLE)
         FAIL(HSEC_EINVAL, "%s: only decouple targets links (%s has effect %s)", who, measure,
@@ -369,9 +386,11 @@ int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure, const 
         uint32_t f = hx_node_of(c, from), t = hx_node_of(c, to);
         size_t e;
         if (f == HX_NONE)
-            FAIL(HSEC_ENOTFOUND, "%s: from \"%s\" is not a node", who, from);
+            FAIL(HSEC_ENOTFOUND, "%s: from \"%s\" is not a node%s", who, from,
+                 hx_near_node(&s->c->map, from, hint, sizeof hint));
         if (t == HX_NONE)
-            FAIL(HSEC_ENOTFOUND, "%s: to \"%s\" is not a node", who, hx_show(to));
+            FAIL(HSEC_ENOTFOUND, "%s: to \"%s\" is not a node%s", who, hx_show(to),
+                 hx_near_node(&s->c->map, to, hint, sizeof hint));
         if ((e = hx_find_link(c, f, t)) == (size_t)-1)
             FAIL(HSEC_ENOTFOUND, "%s: there is no link %s -> %s", who, from, to);
         if (HX_RESERVE(&s->a, *list, *capm, *count + 1))
@@ -728,10 +747,12 @@ int hsec_scenario_package_add(hsec_scenario *s, const char *package, const char 
         return hx_fail(HSEC_EINVAL, "scenario_package_add: the scenario is NULL");
     size_t pi = find_id(&s->package_ids, package), mi;
     if (pi == (size_t)-1)
-        FAIL(HSEC_ENOTFOUND, "no package \"%s\"", hx_show(package));
+        FAIL(HSEC_ENOTFOUND, "no package \"%s\"%s", hx_show(package),
+             near(&s->package_ids, package));
     spackage *p = &s->packages[pi];
     if (!find_measure(s, measure, &mi))
-        FAIL(HSEC_ENOTFOUND, "package %s: no measure \"%s\"", package, hx_show(measure));
+        FAIL(HSEC_ENOTFOUND, "package %s: no measure \"%s\"%s", package, hx_show(measure),
+             near(&s->measure_ids, measure));
     uint64_t pair = (uint64_t)pi << 32 | mi;
     if (hx_set64_has(&s->inpackage, pair))
         FAIL(HSEC_EEXIST, "package %s: measure %s is already in it", package, measure);
@@ -873,7 +894,8 @@ int hsec_scenario_set_threat_topics(hsec_scenario *s, const char *threat, unsign
         return hx_fail(HSEC_EINVAL, "scenario_set_threat_topics: the scenario is NULL");
     sthreat *t = find_threat(s, threat, NULL);
     if (!t)
-        FAIL(HSEC_ENOTFOUND, "no threat \"%s\"", hx_show(threat));
+        FAIL(HSEC_ENOTFOUND, "no threat \"%s\"%s", hx_show(threat),
+             near(&s->threat_ids, threat));
     int rc = check_topics(s, "threat", threat, topics);
     if (!rc)
         t->topics = topics;
@@ -886,7 +908,8 @@ int hsec_scenario_set_measure_topics(hsec_scenario *s, const char *measure, unsi
         return hx_fail(HSEC_EINVAL, "scenario_set_measure_topics: the scenario is NULL");
     smeasure *m = find_measure(s, measure, NULL);
     if (!m)
-        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"", hx_show(measure));
+        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"%s", hx_show(measure),
+             near(&s->measure_ids, measure));
     int rc = check_topics(s, "measure", measure, topics);
     if (!rc)
         m->topics = topics;
@@ -899,7 +922,8 @@ int hsec_scenario_set_measure_branch(hsec_scenario *s, const char *measure, hsec
         return hx_fail(HSEC_EINVAL, "scenario_set_measure_branch: the scenario is NULL");
     smeasure *m = find_measure(s, measure, NULL);
     if (!m)
-        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"", hx_show(measure));
+        FAIL(HSEC_ENOTFOUND, "no measure \"%s\"%s", hx_show(measure),
+             near(&s->measure_ids, measure));
     if ((int)branch < 0 || (int)branch >= HSEC_BRANCH_COUNT)
         FAIL(HSEC_EINVAL, "measure %s: branch %d is not a branch", measure, (int)branch);
     m->branch = (int)branch;
