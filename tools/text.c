@@ -1217,8 +1217,7 @@ int text_csv_results(char **out, size_t *len, const json_t *doc, char *err, size
     csv_header(&b, ncols, sizeof ncols / sizeof *ncols);
     json_t *order = node_list(sum);
     size_t nn = 0;
-    const char **nk = key_order(&nn, &b.oom, nodes, order);
-    json_decref(order);
+    const char **nk = key_order(&nn, &b.oom, nodes, order); /* names in order's strings */
     for (size_t i = 0; i < nn; i++) {
         const char *name = nk[i];
         const json_t *v = json_object_get(nodes, name);
@@ -1297,6 +1296,7 @@ int text_csv_results(char **out, size_t *len, const json_t *doc, char *err, size
     }
     free(keys);
     free(nk);
+    json_decref(order);
     return csv_finish(&b, out, len);
 }
 
