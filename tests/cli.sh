@@ -57,6 +57,14 @@ contains near-node "$tmp/err" 'from "gird" is not a node (did you mean "grid"?)'
 printf '{"hsec":1,"regions":[{"id":"east"}],"groups":[{"id":"elderly","region":"east","size":10}],\n"threats":[{"id":"t","targets":[{"node":"eldrly","magnitude":0.5}]}]}\n' > "$tmp/typo-group.json"
 check near-group 1 "$hsec" validate "$tmp/typo-group.json"
 contains near-group "$tmp/err" 'target "eldrly" is not a node, group or region (did you mean "elderly"?)'
+check near-package 1 "$hsec" run --package protectoin "$examples/energy-cascade.json"
+contains near-package "$tmp/err" '(did you mean "protection"?)'
+check near-measure 1 "$hsec" run --measures grid_air_defense "$examples/energy-cascade.json"
+contains near-measure "$tmp/err" '(did you mean "grid_air_defence"?)'
+check near-region 1 "$hsec" rank --region eest "$examples/energy-cascade.json"
+contains near-region "$tmp/err" '(did you mean "east"?)'
+check near-kind 2 "$hsec" rank --kind enrgy "$examples/energy-cascade.json"
+contains near-kind "$tmp/err" '(did you mean "energy"?)'
 check no-args 2 "$hsec"
 check unknown-command 2 "$hsec" frobnicate
 check run-no-file 2 "$hsec" run

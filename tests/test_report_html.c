@@ -7,6 +7,7 @@
 #include <hsec.h>
 
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -157,32 +158,36 @@ static void from_results_document(void **state)
 
 /* ---- allocation failures */
 
-static long calls, live, fail_at;
+/* atomic: an ensemble's worker threads allocate too */
+static atomic_long calls, live, fail_at;
 
 static void *t_alloc(void *opaque, size_t size)
 {
     (void)opaque;
-    if (fail_at && ++calls >= fail_at)
+    if (atomic_load(&fail_at) && atomic_fetch_add(&calls, 1) + 1 >= atomic_load(&fail_at))
         return NULL;
     void *p = malloc(size);
-    live += p != NULL;
+    if (p)
+        atomic_fetch_add(&live, 1);
     return p;
 }
 
 static void *t_realloc(void *opaque, void *p, size_t size)
 {
     (void)opaque;
-    if (fail_at && ++calls >= fail_at)
+    if (atomic_load(&fail_at) && atomic_fetch_add(&calls, 1) + 1 >= atomic_load(&fail_at))
         return NULL;
     void *q = realloc(p, size);
-    live += q && !p;
+    if (q && !p)
+        atomic_fetch_add(&live, 1);
     return q;
 }
 
 static void t_free(void *opaque, void *p)
 {
     (void)opaque;
-    live -= p != NULL;
+    if (p)
+        atomic_fetch_sub(&live, 1);
     free(p);
 }
 
@@ -205,6 +210,7 @@ static void out_of_memory(void **state)
     assert_int_equal(hsec_scenario_new(&s, c), HSEC_OK);
     assert_int_equal(hsec_scenario_set_option(s, HSEC_OPT_MODE, HSEC_MODE_DYNAMIC), HSEC_OK);
     assert_int_equal(hsec_scenario_set_option(s, HSEC_OPT_STEPS, 12), HSEC_OK);
+    assert_int_equal(hsec_scenario_set_option(s, HSEC_OPT_THREADS, 2), HSEC_OK);
     assert_int_equal(hsec_scenario_add_threat(s, "strike", HSEC_THREAT_ADVERSARY), HSEC_OK);
     assert_int_equal(hsec_scenario_add_threat_target(s, "strike", "grid", 0.8), HSEC_OK);
     assert_int_equal(hsec_scenario_add_measure(s, "gen", HSEC_PROTECTION, HSEC_SHIELD,
@@ -219,31 +225,32 @@ static void out_of_memory(void **state)
     char *first = NULL;
     assert_int_equal(hsec_doc_report_html(&first, NULL, s, &o), HSEC_OK);
     hsec_free_string(first);
-    long base = live, failures = 0;
+    long base = atomic_load(&live), failures = 0;
     for (long n = 1;; n++) {
-        calls = 0;
-        fail_at = n;
+        atomic_store(&calls, 0);
+        atomic_store(&fail_at, n);
         char *html = NULL;
         int rc = hsec_doc_report_html(&html, NULL, s, &o);
-        fail_at = 0;
+        atomic_store(&fail_at, 0);
         if (rc == HSEC_OK) {
             assert_non_null(strstr(html, "id=\"cascade\""));
             hsec_free_string(html);
-            assert_int_equal(live, base);
+            assert_int_equal(atomic_load(&live), base);
             break;
         }
         if (rc != HSEC_ENOMEM)
             fail_msg("allocation %ld: %d (%s)", n, rc, hsec_last_errmsg());
         assert_null(html);
-        if (live != base)
-            fail_msg("allocation %ld: %ld blocks leaked (%s)", n, live - base, hsec_last_errmsg());
+        if (atomic_load(&live) != base)
+            fail_msg("allocation %ld: %ld blocks leaked (%s)", n, atomic_load(&live) - base,
+                     hsec_last_errmsg());
         failures++;
     }
     assert_true(failures > 100);
     hsec_scenario_free(s);
     hsec_compiled_free(c);
     hsec_model_free(m);
-    assert_int_equal(live, 0);
+    assert_int_equal(atomic_load(&live), 0);
 }
 
 int main(void)

@@ -183,6 +183,32 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+/* " (did you mean "x"?)" for the nearest of count names get(ctx, i) to
+ * name, or "" (in a buffer of its own: one message at a time). */
+static const char *did_you_mean(const char *name, const void *ctx, size_t count,
+                                const char *(*get)(const void *ctx, size_t i))
+{
+    static char buf[160];
+    const char **names = calloc(count ? count : 1, sizeof *names);
+    const char *near = NULL;
+    if (names) {
+        for (size_t i = 0; i < count; i++)
+            names[i] = get(ctx, i);
+        near = hsec_nearest(name, names, count);
+    }
+    if (near)
+        snprintf(buf, sizeof buf, " (did you mean \"%s\"?)", text_shown(near));
+    free(names);
+    return near ? buf : "";
+}
+
+static const char *package_at(const void *s, size_t i)
+{
+    return i ? hsec_scenario_package_id(s, i - 1) : "none";
+}
+static const char *measure_at(const void *s, size_t i) { return hsec_scenario_measure_id(s, i); }
+static const char *region_at(const void *c, size_t i) { return hsec_compiled_region_id(c, i); }
+
 /* An option cmd does not take: the nearest it does, and where its help is. */
 static int unknown_option(const char *cmd, const char *opt)
 {
@@ -653,8 +679,9 @@ static int force_mask(unsigned char **mask, const force *f, hsec_scenario *s, co
         if (p < np) {
             hsec_scenario_package_mask(m, nm, s, p);
         } else if (strcmp(f->package, "none") != 0) {
-            fprintf(stderr, "hsec: %s: %s: no package \"%s\" (or none, for no measure)\n",
-                    text_shown(path), cmd, text_shown(f->package));
+            fprintf(stderr, "hsec: %s: %s: no package \"%s\" (or none, for no measure)%s\n",
+                    text_shown(path), cmd, text_shown(f->package),
+                    did_you_mean(f->package, s, np + 1, package_at));
             free(m);
             return EXIT_BAD;
         }
@@ -667,8 +694,10 @@ static int force_mask(unsigned char **mask, const force *f, hsec_scenario *s, co
                     break;
             }
             if (len && k == nm) {
-                fprintf(stderr, "hsec: %s: %s: no measure \"%s\"\n", text_shown(path), cmd,
-                        text_shown_n(p, len));
+                char want[256];
+                snprintf(want, sizeof want, "%.*s", (int)(len < 255 ? len : 255), p);
+                fprintf(stderr, "hsec: %s: %s: no measure \"%s\"%s\n", text_shown(path), cmd,
+                        text_shown_n(p, len), did_you_mean(want, s, nm, measure_at));
                 free(m);
                 return EXIT_BAD;
             }
@@ -1085,6 +1114,18 @@ static bool rank_kind_ok(const char *name)
            hsec_enum_value(&v, HSEC_ENUM_DIMENSION, name) == HSEC_OK;
 }
 
+/* rank's kinds: services, groups, the service kinds, the dimensions. */
+static const char *rank_kind_at(const void *ctx, size_t i)
+{
+    (void)ctx;
+    if (i < 2)
+        return i ? "groups" : "services";
+    i -= 2;
+    if (i < HSEC_SERVICE_KIND_COUNT)
+        return hsec_enum_name(HSEC_ENUM_SERVICE_KIND, (int)i);
+    return hsec_enum_name(HSEC_ENUM_DIMENSION, (int)(i - HSEC_SERVICE_KIND_COUNT));
+}
+
 static int rank_option(void *ctx, int argc, char **argv, int i)
 {
     rank_opts *o = ctx;
@@ -1099,8 +1140,10 @@ static int rank_option(void *ctx, int argc, char **argv, int i)
         }
         if (kind && !rank_kind_ok(argv[i + 1])) {
             fprintf(stderr, "hsec: rank: --kind %s is not services, groups, a service kind "
-                    "(energy, water, ...) or a dimension (economic, food, ...)\n%s",
-                    text_shown(argv[i + 1]), usage);
+                    "(energy, water, ...) or a dimension (economic, food, ...)%s\n%s",
+                    text_shown(argv[i + 1]),
+                    did_you_mean(argv[i + 1], NULL, 2 + HSEC_SERVICE_KIND_COUNT + HSEC_DIM_COUNT,
+                                 rank_kind_at), usage);
             return -1;
         }
         *(kind ? &o->kind : &o->region) = argv[i + 1];
@@ -1143,8 +1186,8 @@ static int rank_select(unsigned char **sel, const rank_opts *ro, hsec_scenario *
             if (strcmp(hsec_compiled_region_id(c, region), ro->region) == 0)
                 break;
         if (region == nr) {
-            fprintf(stderr, "hsec: %s: rank: no region \"%s\"\n", text_shown(path),
-                    text_shown(ro->region));
+            fprintf(stderr, "hsec: %s: rank: no region \"%s\"%s\n", text_shown(path),
+                    text_shown(ro->region), did_you_mean(ro->region, c, nr, region_at));
             return EXIT_BAD;
         }
     }
