@@ -69,11 +69,14 @@ static const command_help commands[] = {
      "  --format F         json (default), text or csv;  -o FILE as for run\n",
      "hsec ensemble --format text --members 200 examples/energy-cascade.json",
      {"--members", "--threads", MEASURES_OPTIONS, FORMAT_OPTIONS, NULL}},
-    {"report", "SCENARIO [--package ID|none | --measures A,B] [-o report.html]",
+    {"report", "SCENARIO [--package ID|none | --measures A,B] [--ensemble N] [-o report.html]",
      "One self-contained HTML page to read and print: the summary, each group's\n"
      "dimensions over time, the burden by order of effect, the cascade's strongest\n"
      "paths and, for a scenario with packages, the comparison.\n"
-     "  -o FILE            write to FILE, replaced only on success\n",
+     "  --package, --measures  the measures in force, as for run\n"
+     "  --ensemble N       add p5-p95 bands from an ensemble of N members\n"
+     "  -o FILE            write to FILE, replaced only on success (default:\n"
+     "                     standard output)\n",
      "hsec report examples/energy-cascade.json -o report.html",
      {MEASURES_OPTIONS, "--ensemble", "-o", NULL}},
     {"show", "RESULTS [--format text|csv|json|html] [-o FILE]",

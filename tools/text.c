@@ -728,8 +728,9 @@ int text_results(char **out, size_t *len, const json_t *doc, char *err, size_t e
     }
     free(keys);
 
-    put(&b, "\nGROUPS (at each group's peak; per dimension, y = chronic baseline + the part "
-            "caused by threats, by order of effect: 1st (direct), 2nd, 3rd, 4+)\n");
+    put(&b, "\nGROUPS (%s; per dimension, y = chronic baseline + the part caused by "
+            "threats, by order of effect: 1st (direct), 2nd, 3rd, 4+)\n",
+        dynamic ? "at each group's peak" : "at the equilibrium");
     keys = key_order(&n, &b.oom, groups, gl);
     for (size_t g = 0; g < n; g++)
         doc_group(&b, keys[g], jobj(groups, keys[g]), tl, dynamic, unit);

@@ -583,7 +583,12 @@ static void bar_chart(rep *R, const char *caption, const char *kind, const char 
     }
     if (hi == lo)
         hi = lo + 1;
-    const int W = LW, label = 170, right = 110, bh = 11;
+    /* room for the longest row label (about 6.5 px a character at 11 px) */
+    size_t longest = 0;
+    for (size_t r = 0; r < nrows; r++)
+        longest = strlen(rows[r]) > longest ? strlen(rows[r]) : longest;
+    const int W = LW, right = 110, bh = 11;
+    const int label = longest > 36 ? 250 : longest < 12 ? 90 : (int)longest * 13 / 2 + 16;
     int rowh = stack ? 18 : (int)nser * bh + 8;
     int h = (int)nrows * rowh + 12;
     start_chart(R, caption, W, h);
@@ -1178,7 +1183,9 @@ static void cascade(rep *R)
            "a'<sub>ij</sub> q<sub>j</sub> (effective weight times the source's degradation, "
            "a step earlier and its lag before), until a threat's target or four links.</p>\n");
     if (!R->npaths) {
-        put(o, "<p>No group is harmed, so there is no cascade to trace.</p>\n");
+        put(o, R->dynamic ? "<p>No group is harmed, so there is no cascade to trace.</p>\n"
+                          : "<p>The cascade is traced step by step, in a dynamic run; this "
+                            "run is static.</p>\n");
         end_section(R);
         return;
     }
@@ -1529,8 +1536,8 @@ static void page(rep *R, const char *title, const char *mode_note)
     defs(o);
     put(o, "<header>\n<h1>");
     esc(o, title);
-    put(o, "</h1>\n<p class=\"note\">Human security report: who is hurt most, when, through "
-           "which order of effects, and what the measures avert (the inoperability "
+    put(o, "</h1>\n<p class=\"note\">Who is hurt most, when, through which order of "
+           "effects, and what the measures avert (the inoperability "
            "input-output model, Haimes &amp; Jiang 2001, and its dynamic form, Lian &amp; "
            "Haimes 2006).");
     if (mode_note) {

@@ -1026,6 +1026,32 @@ class Scenario(_Handle, _ModelView):
             for i in range(n):
                 lib.hsec_result_free(arr[i])
 
+    @_locked
+    def report_html(self, measures=None, package=None, ensemble=0, title=None):
+        """The HTML report (hsec report): one self-contained page to read and
+        print, as a str. measures or package ("none": no measure) choose the
+        measures in force (default: every one); ensemble > 0 adds the
+        p5-p95 bands of that many members. The scenario is not changed."""
+        from ._lib import REPORT_OPTIONS_VERSION, ReportOptions
+        mask = self._force(measures, package)
+        o = ReportOptions()
+        o.version = REPORT_OPTIONS_VERSION
+        o.title = None if title is None else _b(title, "title")
+        if mask is not None:
+            o.mask = mask
+            o.mask_len = len(mask)
+        if isinstance(ensemble, bool) or not isinstance(ensemble, int) or ensemble < 0:
+            raise BadInput(_E["einval"], f"ensemble {ensemble!r} is not a whole number >= 0")
+        o.ensemble_members = ensemble
+        text = ctypes.c_void_p()
+        size = ctypes.c_size_t()
+        _check(lib.hsec_doc_report_html(ctypes.byref(text), ctypes.byref(size), self._p,
+                                        ctypes.byref(o)))
+        try:
+            return ctypes.string_at(text, size.value).decode("utf-8")
+        finally:
+            lib.hsec_free_string(text)
+
     def _mask(self, measures):
         if measures is None:
             return None

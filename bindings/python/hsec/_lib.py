@@ -67,6 +67,17 @@ class IoTable(ctypes.Structure):
 
 IO_TABLE_VERSION = 1
 
+
+class ReportOptions(ctypes.Structure):
+    """struct hsec_report_options (version 1)."""
+    _fields_ = [("version", ctypes.c_uint), ("title", ctypes.c_char_p),
+                ("mask", ctypes.c_char_p), ("mask_len", ctypes.c_size_t),
+                ("ensemble_members", ctypes.c_uint64), ("progress", PROGRESS),
+                ("progress_user", ctypes.c_void_p)]
+
+
+REPORT_OPTIONS_VERSION = 1
+
 _SIGNATURES = {
     "hsec_version_number": (i32, []),
     "hsec_version_string": (cstr, []),
@@ -206,6 +217,7 @@ _SIGNATURES = {
     "hsec_scenario_measure_branch": (i32, [c_int_p, vp, size]),
     "hsec_result_impact": (i32, [c_double_p, size, vp, size]),
     "hsec_scenario_compare_branches": (i32, [c_double_p, size, vp, vp, size]),
+    "hsec_doc_report_html": (i32, [vpp, c_size_p, vp, ctypes.POINTER(ReportOptions)]),
     "hsec_free_string": (None, [vp]),
 }
 
