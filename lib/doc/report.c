@@ -248,6 +248,7 @@ typedef struct rep {
     bool dynamic, model; /* model: made from a scenario (extras present) */
     size_t steps;
     const char *unit;
+    char unit_plural[HD_ID_MAX + 16]; /* "person-days" */
     /* groups: the results document's positions, by burden, the drawn ones */
     size_t ngroups, nshown, *shown;
     double rest_burden, rest_people;
@@ -664,9 +665,14 @@ static void end_section(rep *R)
     put(&R->o, "</section>\n");
 }
 
-static const char *unit_plural(const rep *R)
+/* The burden's unit: person-steps in the scenario's step unit ("person-days"),
+ * or persons at an equilibrium. A step unit is an id: nothing to escape. */
+static const char *unit_plural(rep *R)
 {
-    return R->dynamic ? "person-steps" : "persons";
+    if (!R->dynamic)
+        return "persons";
+    snprintf(R->unit_plural, sizeof R->unit_plural, "person-%ss", R->unit ? R->unit : "step");
+    return R->unit_plural;
 }
 
 /* The key of the largest number in an object (NULL when none). */
