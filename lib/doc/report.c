@@ -1195,7 +1195,7 @@ static void cascade(rep *R)
         end_section(R);
         return;
     }
-    const int cols = CASCADE_LINKS + 2, colw = 120, rowh = 60, W = cols * colw;
+    const int cols = CASCADE_LINKS + 2, colw = 140, rowh = 60, W = cols * colw;
     int H = (int)R->npaths * rowh + 10;
     start_chart(R, "Strongest paths of the cascade (threat at the left, group at the right)",
                 W, H);
