@@ -18,9 +18,10 @@ static int reach(const hsec_scenario *s, unsigned char *mark)
     const hsec_compiled *c = s->c;
     const size_t n = c->n, nnz = c->nnz;
     const hsec_allocator *a = &s->a;
+    /* node numbers fit 32 bits (compile's limit): half the memory of size_t */
     size_t *start = hx_calloc(a, n + 1, sizeof *start);
-    size_t *next = hx_calloc(a, nnz ? nnz : 1, sizeof *next);
-    size_t *queue = hx_calloc(a, n ? n : 1, sizeof *queue);
+    uint32_t *next = hx_alloc(a, (nnz ? nnz : 1) * sizeof *next);
+    size_t *queue = hx_alloc(a, (n ? n : 1) * sizeof *queue);
     int rc = HSEC_ENOMEM;
     if (!start || !next || !queue)
         goto done;
@@ -36,7 +37,7 @@ static int reach(const hsec_scenario *s, unsigned char *mark)
     for (size_t i = 0; i < n; i++)
         for (size_t e = c->rowp[i]; e < c->rowp[i + 1]; e++)
             if (c->w[e] != 0)
-                next[queue[c->col[e]]++] = i;
+                next[queue[c->col[e]]++] = (uint32_t)i;
     size_t head = 0, tail = 0;
     bool dynamic = s->opt[HSEC_OPT_MODE] == HSEC_MODE_DYNAMIC;
     for (size_t k = 0; k < s->ntt; k++)
