@@ -5,6 +5,7 @@
  * written, the loader usable).
  */
 #include "util.h"
+#include "failing.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -203,42 +204,6 @@ static void test_csv(void **state)
 
 /* ---- allocation failures */
 
-static atomic_long calls, live, fail_at;
-
-static void *t_alloc(void *opaque, size_t size)
-{
-    (void)opaque;
-    long k = atomic_fetch_add(&calls, 1) + 1;
-    if (atomic_load(&fail_at) && k >= atomic_load(&fail_at))
-        return NULL;
-    void *p = malloc(size);
-    if (p)
-        atomic_fetch_add(&live, 1);
-    return p;
-}
-
-static void *t_realloc(void *opaque, void *p, size_t size)
-{
-    (void)opaque;
-    long k = atomic_fetch_add(&calls, 1) + 1;
-    if (atomic_load(&fail_at) && k >= atomic_load(&fail_at))
-        return NULL;
-    void *q = realloc(p, size);
-    if (q && !p)
-        atomic_fetch_add(&live, 1);
-    return q;
-}
-
-static void t_free(void *opaque, void *p)
-{
-    (void)opaque;
-    if (p) {
-        atomic_fetch_sub(&live, 1);
-        free(p);
-    }
-}
-
-static const hsec_allocator failing = {HSEC_ALLOCATOR_VERSION, t_alloc, t_realloc, t_free, NULL};
 
 /* op(l) under an allocator failing from its n-th allocation on, for n = 1,
  * 2, ... until it succeeds: each failure HSEC_ENOMEM, out not written,

@@ -3,6 +3,7 @@
  * refused, naming the figure; maps of many keys read and written in
  * n log n. */
 #include "util.h"
+#include "failing.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -630,38 +631,6 @@ static void test_duplicate_among_many(void **state)
     hsec_loader_free(l);
 }
 
-/* An allocator that fails from the n-th allocation on (0: never), and
- * counts the blocks it holds. */
-static long calls, live, fail_at;
-
-static void *t_alloc(void *opaque, size_t size)
-{
-    (void)opaque;
-    if (fail_at && ++calls >= fail_at)
-        return NULL;
-    void *p = malloc(size);
-    live += p != NULL;
-    return p;
-}
-
-static void *t_realloc(void *opaque, void *p, size_t size)
-{
-    (void)opaque;
-    if (fail_at && ++calls >= fail_at)
-        return NULL;
-    void *q = realloc(p, size);
-    live += q && !p;
-    return q;
-}
-
-static void t_free(void *opaque, void *p)
-{
-    (void)opaque;
-    if (p) {
-        live--;
-        free(p);
-    }
-}
 
 /* Maps past the small ones (their keys sorted, their offsets kept) read
  * from CBOR and JSON and written as CBOR with each allocation failing in
@@ -669,8 +638,6 @@ static void t_free(void *opaque, void *p)
 static void test_large_maps_out_of_memory(void **state)
 {
     (void)state;
-    static const hsec_allocator failing = {HSEC_ALLOCATOR_VERSION, t_alloc, t_realloc, t_free,
-                                           NULL};
     size_t clen, jlen;
     unsigned char *cbor = cbor_keys(40, true, &clen);
     char *json = json_keys(40, true, &jlen);

@@ -4,48 +4,13 @@
  * HSEC_ENOMEM, leak nothing, and leave the handle usable.
  */
 #include "util.h"
+#include "failing.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-static atomic_long calls, live, fail_at; /* fail_at 0: never fail */
-
-static void *t_alloc(void *opaque, size_t size)
-{
-    (void)opaque;
-    long k = atomic_fetch_add(&calls, 1) + 1;
-    if (atomic_load(&fail_at) && k >= atomic_load(&fail_at))
-        return NULL; /* this one and every later one, until reset */
-    void *p = malloc(size);
-    if (p)
-        atomic_fetch_add(&live, 1);
-    return p;
-}
-
-static void *t_realloc(void *opaque, void *p, size_t size)
-{
-    (void)opaque;
-    long k = atomic_fetch_add(&calls, 1) + 1;
-    if (atomic_load(&fail_at) && k >= atomic_load(&fail_at))
-        return NULL;
-    void *q = realloc(p, size);
-    if (q && !p)
-        atomic_fetch_add(&live, 1);
-    return q;
-}
-
-static void t_free(void *opaque, void *p)
-{
-    (void)opaque;
-    if (p) {
-        atomic_fetch_sub(&live, 1);
-        free(p);
-    }
-}
-
-static const hsec_allocator failing = {HSEC_ALLOCATOR_VERSION, t_alloc, t_realloc, t_free, NULL};
 
 static void arm(long n)
 {

@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "failing.h"
+
 static hsec_scenario *load(const char *name)
 {
     char path[1024];
@@ -158,44 +160,10 @@ static void from_results_document(void **state)
 
 /* ---- allocation failures */
 
-/* atomic: an ensemble's worker threads allocate too */
-static atomic_long calls, live, fail_at;
-
-static void *t_alloc(void *opaque, size_t size)
-{
-    (void)opaque;
-    if (atomic_load(&fail_at) && atomic_fetch_add(&calls, 1) + 1 >= atomic_load(&fail_at))
-        return NULL;
-    void *p = malloc(size);
-    if (p)
-        atomic_fetch_add(&live, 1);
-    return p;
-}
-
-static void *t_realloc(void *opaque, void *p, size_t size)
-{
-    (void)opaque;
-    if (atomic_load(&fail_at) && atomic_fetch_add(&calls, 1) + 1 >= atomic_load(&fail_at))
-        return NULL;
-    void *q = realloc(p, size);
-    if (q && !p)
-        atomic_fetch_add(&live, 1);
-    return q;
-}
-
-static void t_free(void *opaque, void *p)
-{
-    (void)opaque;
-    if (p)
-        atomic_fetch_sub(&live, 1);
-    free(p);
-}
 
 static void out_of_memory(void **state)
 {
     (void)state;
-    static const hsec_allocator failing = {HSEC_ALLOCATOR_VERSION, t_alloc, t_realloc, t_free,
-                                           NULL};
     hsec_model *m = NULL;
     assert_int_equal(hsec_model_new(&m, &failing), HSEC_OK);
     assert_int_equal(hsec_model_add_region(m, "east", NULL), HSEC_OK);
