@@ -983,6 +983,46 @@ HSEC_API int hsec_scenario_optimize(unsigned char *chosen, double *averted, doub
                                     size_t count, hsec_scenario *s, double budget,
                                     hsec_search search, const unsigned char *candidates);
 
+/*
+ * The exact search in ranges of subset numbers (doc/distributed.md). The
+ * candidates (the measures with a nonzero byte in `candidates`, count =
+ * measure_count bytes; NULL: every measure) are numbered k = 0, 1, ... in
+ * measure order, and subset number n holds candidate k when bit k of n is
+ * set: 0 is no measure (the baseline), 2^k - 1 the first k candidates.
+ * The exact search keeps, of the subsets within the budget, the lowest
+ * propagated burden, ties to the lower cost, then to the lower number;
+ * since that is a total order, the best of the ranges' bests is the
+ * search's, whatever the split.
+ *
+ * hsec_scenario_optimize_range searches subsets first .. last - 1 (0 <=
+ * first <= last <= 2^candidates): *subset gets the best's number, or
+ * HSEC_SUBSET_NONE when none of the range is within the budget; *burden
+ * and *cost (either may be NULL) its propagated burden and cost; and
+ * *baseline (NULL: not wanted) the no-measure run's propagated burden,
+ * from which averted = baseline - burden. Progress counts the range's
+ * subsets; the message is on the scenario. Since 1.3.
+ */
+#define HSEC_SUBSET_NONE UINT64_MAX
+HSEC_API int hsec_scenario_optimize_range(uint64_t *subset, double *burden, double *cost,
+                                          double *baseline, hsec_scenario *s, double budget,
+                                          const unsigned char *candidates, size_t count,
+                                          uint64_t first, uint64_t last);
+/* The best of `count` ranges' results (subsets[i], burdens[i], costs[i]
+ * from hsec_scenario_optimize_range; HSEC_SUBSET_NONE entries skipped),
+ * in any order: *subset, *burden, *cost (either of the last two may be
+ * NULL) as one search over their union gives; HSEC_SUBSET_NONE when every
+ * entry is. Two entries of one subset number (overlapping ranges) are
+ * refused. Messages in hsec_last_errmsg. Since 1.3. */
+HSEC_API int hsec_optimize_merge(uint64_t *subset, double *burden, double *cost,
+                                 const uint64_t *subsets, const double *burdens,
+                                 const double *costs, size_t count);
+/* The measures of subset number `subset` of the candidates: chosen (count
+ * = measure_count bytes) gets 1 for each, as hsec_scenario_optimize's
+ * `chosen`. Messages in hsec_last_errmsg. Since 1.3. */
+HSEC_API int hsec_scenario_optimize_subset(unsigned char *chosen, size_t count,
+                                           const hsec_scenario *s,
+                                           const unsigned char *candidates, uint64_t subset);
+
 /* ------------------------------------------------------------ uncertainty */
 
 /* Parameters an ensemble draws. */
@@ -1051,6 +1091,58 @@ HSEC_API int hsec_ensemble_quantile(double *out, const hsec_ensemble *e, hsec_qu
  * into out (count must equal hsec_ensemble_members). */
 HSEC_API int hsec_ensemble_values(double *out, size_t count, const hsec_ensemble *e,
                                   hsec_quantity what, size_t index, size_t sub);
+
+/*
+ * Ensembles in ranges of members (doc/distributed.md): any number of
+ * workers, in threads, processes or machines, each run some members, and
+ * their parts merge into the ensemble that hsec_scenario_ensemble gives,
+ * bit for bit, however the members were split.
+ *
+ * hsec_scenario_ensemble_range runs members first .. last - 1 of the
+ * scenario's HSEC_OPT_MEMBERS (0 <= first <= last <= members; first ==
+ * last gives an empty part), as hsec_scenario_ensemble would, with the
+ * measures of mask in force (as there). Progress counts the range's
+ * members; the message is on the scenario. Free *out with
+ * hsec_ensemble_free; hsec_ensemble_members gives last - first, and
+ * hsec_ensemble_quantile refuses an empty part. Since 1.3.
+ */
+HSEC_API int hsec_scenario_ensemble_range(hsec_ensemble **out, hsec_scenario *s,
+                                          const unsigned char *mask, size_t mask_len,
+                                          uint64_t first, uint64_t last);
+/* The members an ensemble holds, first .. last - 1, of total (the
+ * scenario's HSEC_OPT_MEMBERS when it ran); any out-parameter may be NULL.
+ * A whole ensemble holds 0 .. total - 1. Since 1.3. */
+HSEC_API int hsec_ensemble_range(uint64_t *first, uint64_t *last, uint64_t *total,
+                                 const hsec_ensemble *e);
+/*
+ * One ensemble from parts of one ensemble (the same scenario shape, seed,
+ * uncertainty ranges, member count and measures in force), given in any
+ * order, which together hold every member 0 .. total - 1 exactly once
+ * (empty parts may lie anywhere): its values and quantiles are those of
+ * hsec_scenario_ensemble, bit for bit. Overlapping parts, missing members
+ * and parts of another ensemble are refused with HSEC_EINVAL, the message
+ * (hsec_last_errmsg) naming the parts and members. The parts stay the
+ * caller's; free *out with hsec_ensemble_free. Since 1.3.
+ */
+HSEC_API int hsec_ensemble_merge(hsec_ensemble **out, hsec_ensemble *const *parts,
+                                 size_t count);
+/*
+ * The raw figures of an ensemble, for writers of its files (the document
+ * layer's hsec_doc_ensemble_save): hsec_ensemble_width values per member,
+ * in an order of this library's own (doc/distributed.md); the table holds
+ * members x width values, member major (count must be that). And an
+ * ensemble of members first .. last - 1 of the scenario, with the measures
+ * of mask in force (mask_len = measure_count bytes; NULL: all), from such
+ * a table (count = (last - first) x the width an ensemble of s has),
+ * copied; HSEC_ELIMIT when the table exceeds the scenario's memory limit.
+ * Messages in hsec_last_errmsg. Since 1.3.
+ */
+HSEC_API size_t hsec_ensemble_width(const hsec_ensemble *e);
+HSEC_API int hsec_ensemble_table(double *out, size_t count, const hsec_ensemble *e);
+HSEC_API int hsec_scenario_ensemble_from_table(hsec_ensemble **out, const hsec_scenario *s,
+                                               const unsigned char *mask, size_t mask_len,
+                                               uint64_t first, uint64_t last,
+                                               const double *table, size_t count);
 
 /* Link weight from an ordinal consequence score C: a = alpha * C^beta,
  * refused unless it lands in [0,1]. */
@@ -1343,6 +1435,30 @@ HSEC_API int hsec_doc_choice_json(char **out, size_t *len, const unsigned char *
  * burden, the groups' peak and last indices and the recorded nodes. */
 HSEC_API int hsec_doc_ensemble_json(char **out, size_t *len, const hsec_ensemble *e,
                                     const double *qs, size_t count, const hsec_scenario *s);
+/*
+ * An ensemble, whole or a part (hsec_scenario_ensemble_range), as bytes
+ * to send or store (doc/distributed.md): a CBOR document in the
+ * checksummed container, holding the member range, the measures in force,
+ * every member's figures bit for bit, and a fingerprint of the scenario
+ * document (its model, threats, measures, run and uncertainty settings,
+ * the thread counts left out). *out is allocated through the scenario's
+ * allocator; free it with hsec_free_bytes. s must be the scenario that
+ * ran e. Since 1.3.
+ *
+ * hsec_doc_ensemble_load reads such bytes back, checking the container
+ * (magic, version, checksums, sizes), the document's version, that its
+ * fingerprint is that of s (HSEC_EINVAL otherwise: another scenario,
+ * seed, member count or uncertainty), the member range and the sizes, and
+ * the table against the scenario's memory limit. Free *out with
+ * hsec_ensemble_free. Failures leave their message in hsec_last_errmsg.
+ * Since 1.3.
+ */
+HSEC_API int hsec_doc_ensemble_save(unsigned char **out, size_t *len, const hsec_ensemble *e,
+                                    const hsec_scenario *s);
+HSEC_API int hsec_doc_ensemble_load(hsec_ensemble **out, const hsec_scenario *s,
+                                    const void *data, size_t len);
+/* Free bytes returned by the hsec_doc_* functions (NULL: nothing). Since 1.3. */
+HSEC_API void hsec_free_bytes(unsigned char *bytes);
 /* The comparison document of hsec_scenario_compare's results (count of
  * them, the baseline first). */
 HSEC_API int hsec_doc_compare_json(char **out, size_t *len, hsec_result *const *results,

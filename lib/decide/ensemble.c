@@ -18,6 +18,9 @@
 struct hsec_ensemble {
     hsec_allocator a;
     uint64_t members;
+    uint64_t first, total; /* members first .. first + members - 1 of total */
+    uint64_t seed;
+    double unc[HSEC_UNCERTAIN_COUNT][3];
     size_t width; /* values kept per member */
     size_t nburden, ngroup, nrec, nthreat, nregion;
     size_t *rec;  /* recorded nodes */
@@ -131,7 +134,7 @@ typedef struct job {
     hsec_ensemble *e;
     const unsigned char *mask;
     pthread_mutex_t lock;
-    uint64_t next, done;
+    uint64_t next, done, last;
     int rc;              /* first failure, under lock */
     uint64_t failed_at;  /* member that failed first */
     char err[HSEC_ERRMSG_MAX];
@@ -174,7 +177,7 @@ static void *worker(void *arg)
     uint64_t m = 0;
     for (;;) {
         pthread_mutex_lock(&j->lock);
-        bool stop = j->rc != HSEC_OK || j->next >= j->e->members;
+        bool stop = j->rc != HSEC_OK || j->next >= j->last;
         if (!stop)
             m = j->next++;
         pthread_mutex_unlock(&j->lock);
@@ -188,7 +191,7 @@ static void *worker(void *arg)
         hsec_result *r = NULL;
         if ((rc = hx_run(&r, j->s, &o)))
             break;
-        keep(j->e, r, j->e->v + m * j->e->width);
+        keep(j->e, r, j->e->v + (m - j->e->first) * j->e->width);
         hsec_result_free(r);
         pthread_mutex_lock(&j->lock);
         j->done++;
@@ -247,18 +250,94 @@ int hsec_ensemble_measures(unsigned char *mask, size_t count, const hsec_ensembl
     return HSEC_OK;
 }
 
+/* An empty ensemble shaped as the scenario's members first .. last - 1
+ * with the measures of mask in force; NULL when out of memory. */
+static hsec_ensemble *shaped(const hsec_scenario *s, const unsigned char *mask, uint64_t first,
+                             uint64_t last)
+{
+    const hsec_compiled *c = s->c;
+    hsec_ensemble *e = hx_calloc(&s->a, 1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->a = s->a;
+    e->first = first;
+    e->members = last - first;
+    e->total = (uint64_t)s->opt[HSEC_OPT_MEMBERS];
+    e->seed = (uint64_t)s->opt[HSEC_OPT_SEED];
+    memcpy(e->unc, s->unc, sizeof e->unc);
+    e->ngroup = c->ngroup;
+    e->nthreat = s->nthreat;
+    e->nregion = c->nregion;
+    e->nrec = s->nrec;
+    e->nburden = B_FIXED + e->nthreat + e->nregion + e->ngroup;
+    e->width = e->nburden + 2 * e->ngroup + e->nrec;
+    e->rec = hx_calloc(&s->a, e->nrec, sizeof *e->rec);
+    e->nmeasure = s->nmeasure;
+    e->mask = hx_calloc(&s->a, e->nmeasure ? e->nmeasure : 1, 1);
+    for (size_t m = 0; e->mask && m < e->nmeasure; m++)
+        e->mask[m] = (!mask || mask[m]) ? 1 : 0;
+    e->v = e->members > SIZE_MAX / e->width
+               ? NULL
+               : hx_calloc(&s->a, e->members ? (size_t)e->members * e->width : 1, sizeof *e->v);
+    if (!e->rec || !e->v || !e->mask) {
+        hsec_ensemble_free(e);
+        return NULL;
+    }
+    if (e->nrec)
+        memcpy(e->rec, s->rec, e->nrec * sizeof *e->rec);
+    return e;
+}
+
+/* A range of members must lie in the scenario's: first <= last <= members. */
+static int range_ok(char *err, const hsec_scenario *s, const char *what, uint64_t first,
+                    uint64_t last)
+{
+    uint64_t members = (uint64_t)s->opt[HSEC_OPT_MEMBERS];
+    if (first > last || last > members)
+        return hx_fail_on(err, HSEC_EINVAL,
+                          "%s: members %llu .. %llu are not a range within the %llu members "
+                          "(uncertainty.members): 0 <= first <= last <= %llu",
+                          what, (unsigned long long)first, (unsigned long long)last,
+                          (unsigned long long)members, (unsigned long long)members);
+    return HSEC_OK;
+}
+
+static int run_range(hsec_ensemble **out, hsec_scenario *s, const unsigned char *mask,
+                     size_t mask_len, uint64_t first, uint64_t last, const char *what);
+
 int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, const unsigned char *mask,
                            size_t mask_len)
 {
     if (!out || !s)
         return hx_fail_on(s ? s->err : NULL, HSEC_EINVAL, "ensemble: %s is NULL",
                           out ? "the scenario" : "out");
+    /* the option's range bounds members: [1, 10^9] */
+    return run_range(out, s, mask, mask_len, 0, (uint64_t)s->opt[HSEC_OPT_MEMBERS], "ensemble");
+}
+
+int hsec_scenario_ensemble_range(hsec_ensemble **out, hsec_scenario *s,
+                                 const unsigned char *mask, size_t mask_len, uint64_t first,
+                                 uint64_t last)
+{
+    if (!out || !s)
+        return hx_fail_on(s ? s->err : NULL, HSEC_EINVAL, "ensemble_range: %s is NULL",
+                          out ? "the scenario" : "out");
     *out = NULL;
     s->err[0] = '\0';
-    if (!hx_mask_ok(s, "ensemble", mask, mask_len))
+    if (range_ok(s->err, s, "ensemble_range", first, last))
         return HSEC_EINVAL;
-    /* the options' ranges bound both: members in [1, 10^9], threads in [0, 256] */
-    uint64_t members = (uint64_t)s->opt[HSEC_OPT_MEMBERS];
+    return run_range(out, s, mask, mask_len, first, last, "ensemble_range");
+}
+
+static int run_range(hsec_ensemble **out, hsec_scenario *s, const unsigned char *mask,
+                     size_t mask_len, uint64_t first, uint64_t last, const char *what)
+{
+    *out = NULL;
+    s->err[0] = '\0';
+    if (!hx_mask_ok(s, what, mask, mask_len))
+        return HSEC_EINVAL;
+    /* threads in [0, 256] by the option's range */
+    uint64_t members = last - first;
     unsigned threads = (unsigned)s->opt[HSEC_OPT_THREADS];
     if (threads == 0) {
         long nproc = sysconf(_SC_NPROCESSORS_ONLN);
@@ -267,7 +346,7 @@ int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, const unsigned
     if (threads > HX_MAX_THREADS)
         threads = HX_MAX_THREADS;
     if ((uint64_t)threads > members)
-        threads = (unsigned)members;
+        threads = members ? (unsigned)members : 1;
     /* memory before anything is allocated: the members' figures, and per
      * thread a run and its drawn parameters; fewer threads when that fits
      * (the figures do not depend on the thread count) */
@@ -293,41 +372,20 @@ int hsec_scenario_ensemble(hsec_ensemble **out, hsec_scenario *s, const unsigned
     if (rc0)
         return rc0;
     const hsec_compiled *c = s->c;
-    hsec_ensemble *e = hx_calloc(&s->a, 1, sizeof *e);
-    if (!e) {
-        hx_setmsg(s->err, "out of memory");
-        return HSEC_ENOMEM;
-    }
-    e->a = s->a;
-    e->members = members;
-    e->ngroup = c->ngroup;
-    e->nthreat = s->nthreat;
-    e->nregion = c->nregion;
-    e->nrec = s->nrec;
-    e->nburden = B_FIXED + e->nthreat + e->nregion + e->ngroup;
-    e->width = e->nburden + 2 * e->ngroup + e->nrec;
-    e->rec = hx_calloc(&s->a, e->nrec, sizeof *e->rec);
-    e->nmeasure = s->nmeasure;
-    e->mask = hx_calloc(&s->a, e->nmeasure ? e->nmeasure : 1, 1);
-    for (size_t m = 0; e->mask && m < e->nmeasure; m++)
-        e->mask[m] = (!mask || mask[m]) ? 1 : 0;
-    e->v = members > SIZE_MAX / e->width ? NULL
-                                         : hx_calloc(&s->a, (size_t)members * e->width,
-                                                     sizeof *e->v);
+    hsec_ensemble *e = shaped(s, mask, first, last);
     job j;
     memset(&j, 0, sizeof j);
     j.s = s;
     j.e = e;
     j.mask = mask;
-    j.k0 = hx_calloc(&s->a, c->n, sizeof *j.k0);
-    if (!e->rec || !e->v || !j.k0 || !e->mask) {
-        hx_free(&s->a, j.k0);
+    j.next = first;
+    j.last = last;
+    j.k0 = e ? hx_calloc(&s->a, c->n, sizeof *j.k0) : NULL;
+    if (!j.k0) {
         hsec_ensemble_free(e);
         hx_setmsg(s->err, "out of memory");
         return HSEC_ENOMEM;
     }
-    if (e->nrec)
-        memcpy(e->rec, s->rec, e->nrec * sizeof *e->rec);
     hx_recovery_rates(s, j.k0);
     pthread_mutex_init(&j.lock, NULL);
     pthread_t *tid = hx_calloc(&s->a, threads, sizeof *tid);
@@ -407,6 +465,10 @@ int hsec_ensemble_quantile(double *out, const hsec_ensemble *e, hsec_quantity wh
         return hx_fail(HSEC_EINVAL, "ensemble_quantile: q %g is not in [0,1]", q);
     if (column(e, what, index, sub, &col))
         return HSEC_EINVAL;
+    if (e->members == 0)
+        return hx_fail(HSEC_EINVAL, "ensemble_quantile: the ensemble holds no members "
+                       "(members %llu .. %llu)", (unsigned long long)e->first,
+                       (unsigned long long)e->first);
     double *x = hx_calloc(&e->a, (size_t)e->members, sizeof *x);
     if (!x)
         return hx_fail(HSEC_ENOMEM, "out of memory");
@@ -422,4 +484,191 @@ int hsec_ensemble_quantile(double *out, const hsec_ensemble *e, hsec_quantity wh
     *out = between ? x[lo] + frac * (x[lo + 1] - x[lo]) : x[lo];
     hx_free(&e->a, x);
     return HSEC_OK;
+}
+
+/* ---- ranges: parts of an ensemble run apart and merged (doc/distributed.md) */
+
+int hsec_ensemble_range(uint64_t *first, uint64_t *last, uint64_t *total,
+                        const hsec_ensemble *e)
+{
+    if (!e)
+        return hx_fail(HSEC_EINVAL, "ensemble_range: the ensemble is NULL");
+    if (first)
+        *first = e->first;
+    if (last)
+        *last = e->first + e->members;
+    if (total)
+        *total = e->total;
+    return HSEC_OK;
+}
+
+size_t hsec_ensemble_width(const hsec_ensemble *e)
+{
+    return e ? e->width : 0;
+}
+
+int hsec_ensemble_table(double *out, size_t count, const hsec_ensemble *e)
+{
+    if (!out || !e)
+        return hx_fail(HSEC_EINVAL, "ensemble_table: %s is NULL", out ? "the ensemble" : "out");
+    if (e->members > SIZE_MAX / e->width || count != (size_t)e->members * e->width)
+        return hx_fail(HSEC_EINVAL, "ensemble_table: count %zu is not the %llu members x %zu "
+                       "values", count, (unsigned long long)e->members, e->width);
+    if (count)
+        memcpy(out, e->v, count * sizeof *out);
+    return HSEC_OK;
+}
+
+int hsec_scenario_ensemble_from_table(hsec_ensemble **out, const hsec_scenario *s,
+                                      const unsigned char *mask, size_t mask_len,
+                                      uint64_t first, uint64_t last, const double *table,
+                                      size_t count)
+{
+    if (!out || !s || (!table && count))
+        return hx_fail(HSEC_EINVAL, "ensemble_from_table: %s is NULL",
+                       !out ? "out" : !s ? "the scenario" : "table");
+    *out = NULL;
+    if (mask && mask_len != s->nmeasure)
+        return hx_fail(HSEC_EINVAL, "ensemble_from_table: the mask holds %zu bytes, not one "
+                       "for each of the %zu measures", mask_len, s->nmeasure);
+    if (range_ok(NULL, s, "ensemble_from_table", first, last))
+        return HSEC_EINVAL;
+    const hsec_compiled *c = s->c;
+    uint64_t width = B_FIXED + s->nthreat + c->nregion + 3 * (uint64_t)c->ngroup + s->nrec;
+    uint64_t members = last - first;
+    if (members > SIZE_MAX / width || count != (size_t)(members * width))
+        return hx_fail(HSEC_EINVAL, "ensemble_from_table: count %zu is not the %llu members x "
+                       "%llu values of this scenario", count, (unsigned long long)members,
+                       (unsigned long long)width);
+    uint64_t bytes = hx_mul_add(hx_mul_add(members, width, 0), sizeof(double), 0);
+    uint64_t lim = hx_memlimit(s);
+    if (bytes > lim)
+        return hx_fail(HSEC_ELIMIT, "ensemble_from_table: the members' figures take %llu "
+                       "bytes, more than the memory limit of %llu",
+                       (unsigned long long)bytes, (unsigned long long)lim);
+    hsec_ensemble *e = shaped(s, mask, first, last);
+    if (!e)
+        return hx_fail(HSEC_ENOMEM, "out of memory");
+    if (count)
+        memcpy(e->v, table, count * sizeof *table);
+    *out = e;
+    return HSEC_OK;
+}
+
+/* Why b cannot be merged with a (parts i and k), or NULL. */
+static const char *unlike(const hsec_ensemble *a, const hsec_ensemble *b)
+{
+    if (a->total != b->total)
+        return "their member counts (uncertainty.members) differ";
+    if (a->seed != b->seed)
+        return "their seeds (run.seed) differ";
+    if (memcmp(a->unc, b->unc, sizeof a->unc) != 0)
+        return "their uncertainty ranges differ";
+    if (a->nmeasure != b->nmeasure || (a->nmeasure && memcmp(a->mask, b->mask, a->nmeasure)))
+        return "their measures in force (the mask) differ";
+    if (a->width != b->width || a->nthreat != b->nthreat || a->nregion != b->nregion ||
+        a->ngroup != b->ngroup || a->nrec != b->nrec ||
+        (a->nrec && memcmp(a->rec, b->rec, a->nrec * sizeof *a->rec)))
+        return "they keep different figures (threats, regions, groups or recorded nodes)";
+    return NULL;
+}
+
+int hsec_ensemble_merge(hsec_ensemble **out, hsec_ensemble *const *parts, size_t count)
+{
+    if (!out || !parts)
+        return hx_fail(HSEC_EINVAL, "ensemble_merge: %s is NULL", out ? "parts" : "out");
+    *out = NULL;
+    if (count == 0)
+        return hx_fail(HSEC_EINVAL, "ensemble_merge: no parts");
+    for (size_t i = 0; i < count; i++) {
+        if (!parts[i])
+            return hx_fail(HSEC_EINVAL, "ensemble_merge: part %zu is NULL", i);
+        const char *why = unlike(parts[0], parts[i]);
+        if (why)
+            return hx_fail(HSEC_EINVAL, "ensemble_merge: parts 0 and %zu are not of one "
+                           "ensemble: %s", i, why);
+    }
+    const hsec_ensemble *p0 = parts[0];
+    const hsec_allocator *a = &p0->a;
+    /* the parts in member order (insertion sort by first, then last: the
+     * parts of one ensemble are few) */
+    size_t *order = hx_calloc(a, count, sizeof *order);
+    if (!order)
+        return hx_fail(HSEC_ENOMEM, "out of memory");
+    for (size_t i = 0; i < count; i++) {
+        size_t k = i;
+        const hsec_ensemble *x = parts[i];
+        while (k > 0) {
+            const hsec_ensemble *y = parts[order[k - 1]];
+            if (y->first < x->first || (y->first == x->first && y->members <= x->members))
+                break;
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = i;
+    }
+    /* together they must hold members 0 .. total - 1, each once; an empty
+     * part lies anywhere in [0, total] */
+    uint64_t next = 0;
+    int rc = HSEC_OK;
+    for (size_t k = 0; k < count && !rc; k++) {
+        const hsec_ensemble *x = parts[order[k]];
+        uint64_t lo = x->first, hi = x->first + x->members;
+        if (hi > p0->total)
+            rc = hx_fail(HSEC_EINVAL, "ensemble_merge: part %zu holds members %llu .. %llu, "
+                         "beyond the %llu members", order[k], (unsigned long long)lo,
+                         (unsigned long long)hi - 1, (unsigned long long)p0->total);
+        else if (!x->members)
+            continue;
+        else if (lo < next)
+            rc = hx_fail(HSEC_EINVAL, "ensemble_merge: parts overlap: part %zu holds members "
+                         "%llu .. %llu, and member %llu is in another part too", order[k],
+                         (unsigned long long)lo, (unsigned long long)hi - 1,
+                         (unsigned long long)lo);
+        else if (lo > next)
+            rc = hx_fail(HSEC_EINVAL, "ensemble_merge: members %llu .. %llu are in no part",
+                         (unsigned long long)next, (unsigned long long)lo - 1);
+        else
+            next = hi;
+    }
+    if (!rc && next != p0->total)
+        rc = hx_fail(HSEC_EINVAL, "ensemble_merge: members %llu .. %llu are in no part",
+                     (unsigned long long)next, (unsigned long long)p0->total - 1);
+    hsec_ensemble *e = NULL;
+    if (!rc) {
+        e = hx_calloc(a, 1, sizeof *e);
+        if (e) {
+            *e = *p0;
+            e->rec = NULL;
+            e->mask = NULL;
+            e->v = NULL;
+            e->first = 0;
+            e->members = p0->total;
+            e->rec = hx_calloc(a, e->nrec, sizeof *e->rec);
+            e->mask = hx_calloc(a, e->nmeasure ? e->nmeasure : 1, 1);
+            e->v = e->members > SIZE_MAX / e->width
+                       ? NULL
+                       : hx_calloc(a, (size_t)e->members * e->width, sizeof *e->v);
+        }
+        if (!e || !e->rec || !e->mask || !e->v) {
+            hsec_ensemble_free(e);
+            e = NULL;
+            rc = hx_fail(HSEC_ENOMEM, "out of memory");
+        }
+    }
+    if (!rc) {
+        if (e->nrec)
+            memcpy(e->rec, p0->rec, e->nrec * sizeof *e->rec);
+        if (e->nmeasure)
+            memcpy(e->mask, p0->mask, e->nmeasure);
+        for (size_t i = 0; i < count; i++) {
+            const hsec_ensemble *x = parts[i];
+            if (x->members)
+                memcpy(e->v + (size_t)x->first * e->width, x->v,
+                       (size_t)x->members * e->width * sizeof *e->v);
+        }
+        *out = e;
+    }
+    hx_free(a, order);
+    return rc;
 }

@@ -80,32 +80,56 @@ static int greedy(search *x, const uint32_t *cand, size_t nc, double budget, dou
     return HSEC_OK;
 }
 
+/* The candidates' subset number `set` as a mask: bit k for candidate k. */
+static void subset_mask(unsigned char *cur, size_t nmeasure, const uint32_t *cand, size_t nc,
+                        uint64_t set)
+{
+    memset(cur, 0, nmeasure);
+    for (size_t k = 0; k < nc; k++)
+        if (set >> k & 1)
+            cur[cand[k]] = 1;
+}
+
+/* Whether (b, c) of a later subset replaces the best so far (bset, bb,
+ * bc): a lower burden, or the same at a lower cost; the first found keeps
+ * ties, so subsets taken in ascending numbers keep the lowest. Subset 0 (no
+ * measure, the baseline) is the first best even when its burden is NaN,
+ * which nothing then replaces; no other NaN burden is ever taken. */
+static bool better(uint64_t set, double b, double c, uint64_t bset, double bb, double bc)
+{
+    if (bset == HSEC_SUBSET_NONE)
+        return set == 0 || b == b;
+    return b < bb || (b == bb && c < bc);
+}
+
+/* Subsets first .. last - 1 of the candidates within the budget: the best
+ * (*bset HSEC_SUBSET_NONE when none fits), its burden and cost. */
 static int exact(search *x, const uint32_t *cand, size_t nc, double budget, double base,
-                 unsigned char *cur, unsigned char *best, double *best_burden)
+                 uint64_t first, uint64_t last, unsigned char *cur, uint64_t *bset, double *bb,
+                 double *bc)
 {
     const hsec_scenario *s = x->s;
-    double bb = base, bc = 0;
-    memset(best, 0, s->nmeasure);
-    for (uint64_t set = 1; set < ((uint64_t)1 << nc); set++) {
-        memset(cur, 0, s->nmeasure);
-        for (size_t k = 0; k < nc; k++)
-            if (set >> k & 1)
-                cur[cand[k]] = 1;
-        double c = mask_cost(s, cur), b;
+    *bset = HSEC_SUBSET_NONE;
+    *bb = NAN;
+    *bc = NAN;
+    for (uint64_t set = first; set < last; set++) {
+        subset_mask(cur, s->nmeasure, cand, nc, set);
+        double c = mask_cost(s, cur), b = base;
         if (c > budget) {
             x->done++;
             continue;
         }
-        int rc = evaluate(x, cur, &b);
-        if (rc)
-            return rc;
-        if (b < bb || (b == bb && c < bc)) {
-            bb = b;
-            bc = c;
-            memcpy(best, cur, s->nmeasure);
+        if (set != 0) {
+            int rc = evaluate(x, cur, &b);
+            if (rc)
+                return rc;
+        }
+        if (better(set, b, c, *bset, *bb, *bc)) {
+            *bset = set;
+            *bb = b;
+            *bc = c;
         }
     }
-    *best_burden = bb;
     return HSEC_OK;
 }
 
@@ -151,7 +175,11 @@ int hsec_scenario_optimize(unsigned char *chosen, double *averted, double *cost,
         rc = greedy(&x, cand, nc, budget, base, cur, &burden);
         memcpy(best, cur, count);
     } else {
-        rc = exact(&x, cand, nc, budget, base, cur, best, &burden);
+        uint64_t set;
+        double c;
+        /* every subset, from 0: the baseline, always within the budget */
+        rc = exact(&x, cand, nc, budget, base, 0, (uint64_t)1 << nc, cur, &set, &burden, &c);
+        subset_mask(best, count, cand, nc, set);
     }
     if (rc)
         goto done;
@@ -170,5 +198,149 @@ done:
     hx_free(&s->a, cand);
     hx_free(&s->a, cur);
     hx_free(&s->a, best);
+    return rc;
+}
+
+/* ---- the exact search in ranges of subset numbers (doc/distributed.md) */
+
+/* The candidates of a mask (count bytes; NULL: every measure): their
+ * indices into cand (count of them), *nc their number. */
+static int candidates_of(uint32_t *cand, size_t *nc, const unsigned char *candidates,
+                         size_t count)
+{
+    *nc = 0;
+    for (size_t m = 0; m < count; m++)
+        if (!candidates || candidates[m])
+            cand[(*nc)++] = (uint32_t)m;
+    return *nc > HSEC_SEARCH_EXACT_MAX ? HSEC_EINVAL : HSEC_OK;
+}
+
+int hsec_scenario_optimize_range(uint64_t *subset, double *burden, double *cost,
+                                 double *baseline, hsec_scenario *s, double budget,
+                                 const unsigned char *candidates, size_t count, uint64_t first,
+                                 uint64_t last)
+{
+    if (!subset || !s)
+        return hx_fail_on(s ? s->err : NULL, HSEC_EINVAL, "optimize_range: %s is NULL",
+                          subset ? "the scenario" : "subset");
+    *subset = HSEC_SUBSET_NONE;
+    s->err[0] = '\0';
+    if (count != s->nmeasure) {
+        hx_setmsg(s->err, "optimize_range: count %zu is not the %zu measures", count,
+                  s->nmeasure);
+        return HSEC_EINVAL;
+    }
+    if (!(budget >= 0)) {
+        hx_setmsg(s->err, "optimize_range: budget %g is not a number >= 0", budget);
+        return HSEC_EINVAL;
+    }
+    int rc = HSEC_OK;
+    uint32_t *cand = hx_calloc(&s->a, count, sizeof *cand);
+    unsigned char *cur = hx_calloc(&s->a, count, 1);
+    size_t nc = 0;
+    if (!cand || !cur)
+        FAIL(HSEC_ENOMEM, "out of memory");
+    if (candidates_of(cand, &nc, candidates, count))
+        FAIL(HSEC_EINVAL, "optimize_range: %zu candidates are too many for the exact search "
+             "(at most %d)", nc, HSEC_SEARCH_EXACT_MAX);
+    uint64_t all = (uint64_t)1 << nc;
+    if (first > last || last > all)
+        FAIL(HSEC_EINVAL, "optimize_range: subsets %llu .. %llu are not a range within the "
+             "%llu subsets of %zu candidates: 0 <= first <= last <= %llu",
+             (unsigned long long)first, (unsigned long long)last, (unsigned long long)all, nc,
+             (unsigned long long)all);
+    /* the baseline is run when asked for or when subset 0 is in the range */
+    bool need_base = baseline || (first == 0 && last > 0);
+    search x = {s, 0, (last - first) + (need_base ? 1 : 0)};
+    double base = NAN, b, c;
+    hx_scenario_prepare(s);
+    if (need_base && (rc = evaluate(&x, cur, &base)))
+        goto done;
+    uint64_t set;
+    if ((rc = exact(&x, cand, nc, budget, base, first, last, cur, &set, &b, &c)))
+        goto done;
+    *subset = set;
+    if (burden)
+        *burden = b;
+    if (cost)
+        *cost = c;
+    if (baseline)
+        *baseline = base;
+done:
+    hx_free(&s->a, cand);
+    hx_free(&s->a, cur);
+    return rc;
+}
+
+int hsec_optimize_merge(uint64_t *subset, double *burden, double *cost, const uint64_t *subsets,
+                        const double *burdens, const double *costs, size_t count)
+{
+    if (!subset || ((!subsets || !burdens || !costs) && count))
+        return hx_fail(HSEC_EINVAL, "optimize_merge: %s is NULL",
+                       !subset ? "subset" : !subsets ? "subsets" : !burdens ? "burdens"
+                                                                           : "costs");
+    *subset = HSEC_SUBSET_NONE;
+    /* in ascending subset numbers, as one search would meet them (the
+     * parts are few: a selection each time) */
+    uint64_t bset = HSEC_SUBSET_NONE, prev = 0;
+    double bb = NAN, bc = NAN;
+    for (size_t round = 0; round < count; round++) {
+        size_t pick = SIZE_MAX;
+        for (size_t i = 0; i < count; i++) {
+            if (subsets[i] == HSEC_SUBSET_NONE || (round && subsets[i] <= prev))
+                continue;
+            if (pick == SIZE_MAX || subsets[i] < subsets[pick])
+                pick = i;
+        }
+        if (pick == SIZE_MAX)
+            break;
+        for (size_t i = 0; i < count; i++)
+            if (i != pick && subsets[i] == subsets[pick])
+                return hx_fail(HSEC_EINVAL, "optimize_merge: parts %zu and %zu both report "
+                               "subset %llu: their ranges overlap", pick, i,
+                               (unsigned long long)subsets[pick]);
+        prev = subsets[pick];
+        if (!(costs[pick] >= 0) || (burdens[pick] != burdens[pick] && prev != 0))
+            return hx_fail(HSEC_EINVAL, "optimize_merge: part %zu (subset %llu) has burden %g "
+                           "and cost %g, which no search gives", pick,
+                           (unsigned long long)prev, burdens[pick], costs[pick]);
+        if (better(prev, burdens[pick], costs[pick], bset, bb, bc)) {
+            bset = prev;
+            bb = burdens[pick];
+            bc = costs[pick];
+        }
+    }
+    *subset = bset;
+    if (burden)
+        *burden = bb;
+    if (cost)
+        *cost = bc;
+    return HSEC_OK;
+}
+
+int hsec_scenario_optimize_subset(unsigned char *chosen, size_t count, const hsec_scenario *s,
+                                  const unsigned char *candidates, uint64_t subset)
+{
+    if (!chosen || !s)
+        return hx_fail(HSEC_EINVAL, "optimize_subset: %s is NULL",
+                       chosen ? "the scenario" : "chosen");
+    if (count != s->nmeasure)
+        return hx_fail(HSEC_EINVAL, "optimize_subset: count %zu is not the %zu measures", count,
+                       s->nmeasure);
+    uint32_t *cand = hx_calloc(&s->a, count, sizeof *cand);
+    if (!cand)
+        return hx_fail(HSEC_ENOMEM, "out of memory");
+    size_t nc = 0;
+    int rc = candidates_of(cand, &nc, candidates, count);
+    if (rc)
+        rc = hx_fail(HSEC_EINVAL, "optimize_subset: %zu candidates are too many for the exact "
+                     "search (at most %d)", nc, HSEC_SEARCH_EXACT_MAX);
+    else if (subset >= (uint64_t)1 << nc)
+        rc = hx_fail(HSEC_EINVAL, "optimize_subset: subset %llu is not one of the %llu subsets "
+                     "of %zu candidates", (unsigned long long)subset,
+                     (unsigned long long)((uint64_t)1 << nc), nc);
+    else
+        subset_mask(chosen, count, cand, nc, subset);
+    hx_free(&s->a, cand);
     return rc;
 }

@@ -964,6 +964,54 @@ class Scenario(_Handle, _ModelView):
         return self
 
     @_locked
+    def ensemble(self, measures=None, package=None):
+        """An ensemble of the scenario's uncertainty.members members, with
+        every measure in force, or those of `measures` or `package` (as
+        run()): an hsec.Ensemble."""
+        mask = self._force(measures, package)
+        p = vp()
+        self._do(lib.hsec_scenario_ensemble(ctypes.byref(p), self._p, mask,
+                                            len(mask) if mask else 0))
+        return Ensemble(p.value)
+
+    def ensemble_range(self, first, last, measures=None, package=None):
+        """Members first .. last - 1 of the ensemble, as bytes to send to
+        the process that merges (ensemble_merge; doc/distributed.md)."""
+        mask = self._force(measures, package)
+        p = vp()
+        self._do(lib.hsec_scenario_ensemble_range(ctypes.byref(p), self._p, mask,
+                                                  len(mask) if mask else 0,
+                                                  int(first), int(last)))
+        try:
+            out = ctypes.POINTER(ctypes.c_ubyte)()
+            n = ctypes.c_size_t()
+            _check(lib.hsec_doc_ensemble_save(ctypes.byref(out), ctypes.byref(n), p, self._p))
+            try:
+                return ctypes.string_at(out, n.value)
+            finally:
+                lib.hsec_free_bytes(ctypes.cast(out, vp))
+        finally:
+            lib.hsec_ensemble_free(p)
+
+    def ensemble_merge(self, parts):
+        """One hsec.Ensemble from the bytes of ensemble_range's parts, in
+        any order, read back against this scenario: equal, bit for bit, to
+        ensemble() with the same measures."""
+        loaded = []
+        try:
+            for data in parts:
+                data = bytes(data)
+                p = vp()
+                _check(lib.hsec_doc_ensemble_load(ctypes.byref(p), self._p, data, len(data)))
+                loaded.append(p.value)
+            arr = (vp * len(loaded))(*loaded)
+            out = vp()
+            _check(lib.hsec_ensemble_merge(ctypes.byref(out), arr, len(loaded)))
+            return Ensemble(out.value)
+        finally:
+            for p in loaded:
+                lib.hsec_ensemble_free(p)
+
     def run(self, measures=None, package=None):
         """Run with every measure in force, or only those named in
         `measures` (a list of ids, or one id as a string), or only those of
@@ -1265,6 +1313,58 @@ class Results(_Handle):
             return json.loads(ctypes.string_at(text, size.value))
         finally:
             lib.hsec_free_string(text)
+
+
+class Ensemble:
+    """An ensemble's members' figures (Scenario.ensemble, ensemble_merge).
+    Read-only; close() frees it (or the garbage collector does)."""
+
+    def __init__(self, ptr):
+        self._ptr = ptr
+        self._finalizer = weakref.finalize(self, lib.hsec_ensemble_free, ptr)
+
+    def close(self):
+        self._finalizer()
+        self._ptr = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _p(self):
+        if self._ptr is None:
+            raise Closed("ensemble")
+        return self._ptr
+
+    @property
+    def members(self):
+        return lib.hsec_ensemble_members(self._p())
+
+    @property
+    def range(self):
+        """(first, last, total): the members held, first .. last - 1 of total."""
+        f, la, t = ctypes.c_uint64(), ctypes.c_uint64(), ctypes.c_uint64()
+        _check(lib.hsec_ensemble_range(ctypes.byref(f), ctypes.byref(la), ctypes.byref(t),
+                                       self._p()))
+        return f.value, la.value, t.value
+
+    def values(self, part="total", index=0):
+        """The members' values of a burden part (as Results.burden), in
+        member order, as a list of floats."""
+        n = self.members
+        out = (ctypes.c_double * n)()
+        _check(lib.hsec_ensemble_values(out, n, self._p(), 0,
+                                        _pick(K.BURDEN, "burden part", part), index))
+        return list(out)
+
+    def quantile(self, part="total", q=0.5, index=0):
+        """The q-quantile of a burden part across the members."""
+        x = ctypes.c_double()
+        _check(lib.hsec_ensemble_quantile(ctypes.byref(x), self._p(), 0,
+                                          _pick(K.BURDEN, "burden part", part), index, _f(q, "q")))
+        return x.value
 
 
 def load(source, limits=None):

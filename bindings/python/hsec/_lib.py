@@ -219,6 +219,19 @@ _SIGNATURES = {
     "hsec_scenario_compare_branches": (i32, [c_double_p, size, vp, vp, size]),
     "hsec_doc_report_html": (i32, [vpp, c_size_p, vp, ctypes.POINTER(ReportOptions)]),
     "hsec_free_string": (None, [vp]),
+    "hsec_scenario_ensemble": (i32, [vpp, vp, cstr, size]),
+    "hsec_scenario_ensemble_range": (i32, [vpp, vp, cstr, size, ctypes.c_uint64,
+                                           ctypes.c_uint64]),
+    "hsec_ensemble_free": (None, [vp]),
+    "hsec_ensemble_members": (ctypes.c_uint64, [vp]),
+    "hsec_ensemble_range": (i32, [c_uint64_p, c_uint64_p, c_uint64_p, vp]),
+    "hsec_ensemble_values": (i32, [c_double_p, size, vp, i32, size, size]),
+    "hsec_ensemble_quantile": (i32, [c_double_p, vp, i32, size, size, dbl]),
+    "hsec_ensemble_merge": (i32, [vpp, vpp, size]),
+    "hsec_doc_ensemble_save": (i32, [ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)), c_size_p,
+                                     vp, vp]),
+    "hsec_doc_ensemble_load": (i32, [vpp, vp, ctypes.c_char_p, size]),
+    "hsec_free_bytes": (None, [vp]),
 }
 
 for _name, (_res, _args) in _SIGNATURES.items():
