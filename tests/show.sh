@@ -78,6 +78,16 @@ for f in text csv; do
     "$hsec" show "$tmp/odd.json" --format $f > /dev/null 2>"$tmp/err"
     [ $? -le 1 ] && ok || fail "show --format $f of an odd results document crashed"
 done
+# a hand-made document's text cannot drive the terminal or break the page
+printf '{"hsec": 1, "mode": "static", "groups": {"g": {"size": 1, "peak": {"phase": "\\u001b[2J", "dimensions": {"food": {"y": 0.5, "phase": "\\u001b[31m", "orders": [0, 0, 0, 0]}}}}}, "burden": {"propagated": 1e-300, "orders": [1e300, 0, 0, 0]}, "multidimensional": {"peak": {"H": 1e307}}, "scenario": {"measures": [{"id": "m", "effect": "\\u001b[5m"}]}, "measures": ["m"], "measures_by_branch": {"none": ["m"]}}' > "$tmp/esc.json"
+"$hsec" show "$tmp/esc.json" > "$tmp/esc.txt" 2>"$tmp/err"
+[ $? -eq 0 ] && ! grep -q "$(printf '\033')" "$tmp/esc.txt" && grep -q 'x1b\[31m' "$tmp/esc.txt" && ok \
+    || fail "show of a document's control characters"
+grep -E -q '(^|[^a-z])(inf|nan)' "$tmp/esc.txt" && fail "show printed inf or nan" || ok
+printf '{"hsec": 1, "mode": "dynamic", "steps": 2, "step_unit": "<b>d", "groups": {}, "burden": {}}' > "$tmp/unit.json"
+"$hsec" show "$tmp/unit.json" --format html -o "$tmp/unit.html" > /dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && [ ! -e "$tmp/unit.html" ] && grep -q "step_unit is not an id" "$tmp/err" && ok \
+    || fail "show --format html of a step unit that is not an id"
 "$hsec" show /nonexistent.json > /dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "nonexistent.json" "$tmp/err" && ok || fail "show of a missing file"
 

@@ -158,6 +158,102 @@ static void from_results_document(void **state)
     hsec_scenario_free(s);
 }
 
+/* ---- documents made by hand */
+
+/* An allocator that refuses any block over 64 MiB. */
+static void *small_alloc(void *opaque, size_t size)
+{
+    (void)opaque;
+    return size > ((size_t)64 << 20) ? NULL : malloc(size);
+}
+
+static void *small_realloc(void *opaque, void *p, size_t size)
+{
+    (void)opaque;
+    return size > ((size_t)64 << 20) ? NULL : realloc(p, size);
+}
+
+static void small_free(void *opaque, void *p)
+{
+    (void)opaque;
+    free(p);
+}
+
+static const hsec_allocator small = {HSEC_ALLOCATOR_VERSION, small_alloc, small_realloc,
+                                     small_free, NULL};
+
+/* The page of the results document `text` (HSEC_OK and *html), or the code. */
+static int page_of(char **html, hsec_loader *l, const char *text)
+{
+    char path[] = "/tmp/hsec-report-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    *html = NULL;
+    int rc = hsec_doc_report_html_file(html, NULL, l, path, "t");
+    unlink(path);
+    return rc;
+}
+
+static void hand_made_documents(void **state)
+{
+    (void)state;
+    hsec_loader *l = NULL;
+    assert_int_equal(hsec_loader_new(&l, &small), HSEC_OK);
+    char *html = NULL;
+    /* a step unit is an id: anything else would reach the page unescaped */
+    assert_int_equal(page_of(&html, l, "{\"hsec\": 1, \"mode\": \"dynamic\", \"steps\": 3, "
+                                       "\"step_unit\": \"<b>day\", \"groups\": {}, "
+                                       "\"burden\": {}}"), HSEC_EFORMAT);
+    assert_null(html);
+    assert_non_null(strstr(hsec_loader_errmsg(l), "step_unit"));
+    /* "steps" alone, with no series to draw, costs no memory */
+    assert_int_equal(page_of(&html, l, "{\"hsec\": 1, \"mode\": \"dynamic\", \"steps\": 1e7, "
+                                       "\"groups\": {\"g\": {\"peak\": {}}}, \"burden\": {}}"),
+                     HSEC_OK);
+    hsec_free_string(html);
+    /* figures that overflow a chart's scale: no NaN or infinity on the page,
+     * and an enormous number in full */
+    assert_int_equal(page_of(&html, l, "{\"hsec\": 1, \"mode\": \"static\", \"groups\": {}, "
+                                       "\"burden\": {\"propagated\": 1, \"orders\": "
+                                       "[1e308, 1e308, -1e308, 0]}}"), HSEC_OK);
+    assert_null(strstr(html, "\"nan"));
+    assert_null(strstr(html, "\"-nan"));
+    assert_null(strstr(html, ">nan"));
+    assert_null(strstr(html, "inf<"));
+    assert_null(strstr(html, "\"inf"));
+    assert_non_null(strstr(html, ">100,000,000,000,000,001,097,906,362,944,045,541,740,"));
+    assert_non_null(strstr(html, ",974,885,715,430,223,118,336<"));
+    hsec_free_string(html);
+    hsec_loader_free(l);
+}
+
+/* A step unit of 64 characters, whole in the early warnings. */
+static void long_step_unit(void **state)
+{
+    (void)state;
+    static const char doc[] =
+        "{\"hsec\": 1, \"regions\": [{\"id\": \"r\"}],"
+        " \"groups\": [{\"id\": \"g\", \"region\": \"r\", \"size\": 100}],"
+        " \"threats\": [{\"id\": \"t\", \"start\": 1, \"duration\": 5,"
+        "   \"targets\": [{\"node\": \"g\", \"magnitude\": 1}]}],"
+        " \"run\": {\"mode\": \"dynamic\", \"steps\": 10, \"step_unit\":"
+        "   \"uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu\"}}";
+    hsec_loader *l = NULL;
+    hsec_scenario *s = NULL;
+    assert_int_equal(hsec_loader_new(&l, NULL), HSEC_OK);
+    if (hsec_loader_load(&s, l, doc, strlen(doc)) != HSEC_OK)
+        fail_msg("%s", hsec_loader_errmsg(l));
+    hsec_loader_free(l);
+    char *html = NULL;
+    assert_int_equal(hsec_doc_report_html(&html, NULL, s, NULL), HSEC_OK);
+    assert_non_null(strstr(html, "reaches crisis at "
+                                 "uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu "));
+    hsec_free_string(html);
+    hsec_scenario_free(s);
+}
+
 /* ---- allocation failures */
 
 
@@ -228,6 +324,8 @@ int main(void)
         cmocka_unit_test(measures_title_and_ensemble),
         cmocka_unit_test(bad_options),
         cmocka_unit_test(from_results_document),
+        cmocka_unit_test(hand_made_documents),
+        cmocka_unit_test(long_step_unit),
         cmocka_unit_test(out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,7 +181,8 @@ static const char *idx(double x)
 
 static double pct(double part, double whole)
 {
-    return whole > 0 ? 100 * part / whole : 0;
+    double p = whole > 0 ? 100 * part / whole : 0;
+    return isfinite(p) ? p : 0; /* a hand-made document's extremes: no "inf%" */
 }
 
 /* "measures in force: ..." for a mask (NULL: every measure). */
@@ -350,6 +351,12 @@ static const char *jstr(const json_t *o, const char *key, const char *missing)
     return s ? s : missing;
 }
 
+/* A string of the document for the terminal: control characters escaped. */
+static const char *jshown(const json_t *o, const char *key, const char *missing)
+{
+    return text_shown(jstr(o, key, missing));
+}
+
 static json_t *jobj(const json_t *o, const char *key)
 {
     json_t *v = json_object_get(o, key);
@@ -428,8 +435,8 @@ static void doc_measures(buf *b, const json_t *doc, const json_t *summary)
                     m = json_array_get(all, j);
             put(b, "      [ ] %s", text_shown(id));
             if (m) {
-                put(b, ": %s (%s), by %s, from step %s", jstr(m, "effect", "?"),
-                    jstr(m, "kind", "?"), jstr(m, "actor", "?"), whole(jnum(m, "start")));
+                put(b, ": %s (%s), by %s, from step %s", jshown(m, "effect", "?"),
+                    jshown(m, "kind", "?"), jshown(m, "actor", "?"), whole(jnum(m, "start")));
                 if (json_is_number(json_object_get(m, "duration")))
                     put(b, " for %s steps", whole(jnum(m, "duration")));
             }
@@ -486,13 +493,13 @@ static void doc_group(buf *b, const char *id, const json_t *g, const json_t *thr
     put(b, ")\n");
     if (dynamic) {
         put(b, "  vital-core index %s (%s) at its peak, %s %s; %s at %s %s\n", idx(pH),
-            jstr(peak, "phase", "?"), unit, whole(jnum(peak, "step")),
+            jshown(peak, "phase", "?"), unit, whole(jnum(peak, "step")),
             idx(jnum(last, "index")), unit, whole(jnum(last, "step")));
         put(b, "  at the peak (%s %s): %s person-equivalents affected\n", unit,
             whole(jnum(peak, "step")), whole(jnum(peak, "people")));
     } else {
         put(b, "  vital-core index %s (%s): %s person-equivalents affected\n", idx(pH),
-            jstr(peak, "phase", "?"), whole(jnum(peak, "people")));
+            jshown(peak, "phase", "?"), whole(jnum(peak, "people")));
     }
     const json_t *fr = jobj(peak, "freedoms");
     put(b, "  freedom from fear %s, from want %s, to live in dignity %s (0 free, 1 not)\n",
@@ -519,7 +526,7 @@ static void doc_group(buf *b, const char *id, const json_t *g, const json_t *thr
         const json_t *t = jobj(shares, tk[h]);
         if (json_is_true(json_object_get(t, "critical")))
             put(b, "  critical threat: %s, %.0f%% of the harm at the peak\n", text_shown(tk[h]),
-                100 * jnum(t, "share"));
+                pct(jnum(t, "share"), 1));
     }
     free(tk);
     put(b, "    %-14s %6s  %-11s %8s %7s %7s %7s %7s\n", "dimension", "y", "phase", "baseline",
@@ -536,7 +543,7 @@ static void doc_group(buf *b, const char *id, const json_t *g, const json_t *thr
         }
         long long f[1 + HSEC_ORDER_COUNT];
         bool split = split_thousandths(f, p, 1 + HSEC_ORDER_COUNT, y);
-        put(b, "    %-14s %6s  %-11s", name, idx(y), jstr(dim, "phase", "?"));
+        put(b, "    %-14s %6s  %-11s", name, idx(y), jshown(dim, "phase", "?"));
         for (size_t o = 0; o <= HSEC_ORDER_COUNT; o++)
             put(b, " %*s", o ? 7 : 8, idx(split ? (double)f[o] / 1000 : p[o]));
         put(b, "\n");
@@ -686,11 +693,11 @@ int text_results(char **out, size_t *len, const json_t *doc, char *err, size_t e
     put(&b, "\nMULTIDIMENSIONAL INSECURITY (Alkire-Foster; H: the share of people "
             "multidimensionally insecure, A: their mean deprivation score, M0 = H x A)\n");
     put(&b, "  at each group's peak: %.1f%% of people multidimensionally insecure (H), "
-            "mean score %s (A), M0 %s\n", 100 * jnum(afp, "H"), idx(jnum(afp, "A")),
+            "mean score %s (A), M0 %s\n", pct(jnum(afp, "H"), 1), idx(jnum(afp, "A")),
         idx(jnum(afp, "M0")));
     if (dynamic)
         put(&b, "  at the last step:     %.1f%% of people multidimensionally insecure (H), "
-                "mean score %s (A), M0 %s\n", 100 * jnum(afl, "H"), idx(jnum(afl, "A")),
+                "mean score %s (A), M0 %s\n", pct(jnum(afl, "H"), 1), idx(jnum(afl, "A")),
             idx(jnum(afl, "M0")));
 
     const json_t *threats = jobj(doc, "threats");
@@ -702,7 +709,7 @@ int text_results(char **out, size_t *len, const json_t *doc, char *err, size_t e
         const json_t *t = jobj(threats, keys[h]);
         put(&b, "  %-24s %-22s critical for groups holding %5.1f%% of people%s\n",
             text_shown(keys[h]), text_shown(jstr(t, "actor", "?")),
-            100 * jnum(t, "population_share"),
+            pct(jnum(t, "population_share"), 1),
             json_is_true(json_object_get(t, "pervasive")) ? ": PERVASIVE" : "");
     }
     free(keys);
@@ -1190,7 +1197,8 @@ static json_t *node_list(const json_t *sum)
     char name[1024];
     for (size_t g = 0; list && g < json_array_size(groups); g++)
         for (int d = 0; d < HSEC_DIM_COUNT; d++) {
-            snprintf(name, sizeof name, "%s.%s", json_string_value(json_array_get(groups, g)),
+            const char *id = json_string_value(json_array_get(groups, g));
+            snprintf(name, sizeof name, "%s.%s", id ? id : "",
                      hsec_enum_name(HSEC_ENUM_DIMENSION, d));
             json_array_append_new(list, json_string(name));
         }

@@ -123,11 +123,11 @@ static void esc(sink *o, const char *s)
 }
 
 /* x with `dec` decimals and thousands separators ("1,234,567.8"); "n/a"
- * when not a number. */
+ * when not a finite number (a sum a hand-made document overflows). */
 static const char *fnum(char *buf, size_t size, double x, int dec)
 {
     if (!isfinite(x)) {
-        snprintf(buf, size, "%s", isnan(x) ? "n/a" : x > 0 ? "inf" : "-inf");
+        snprintf(buf, size, "n/a");
         return buf;
     }
     char raw[400];
@@ -160,7 +160,7 @@ static int dec_of(double x)
 }
 
 typedef struct num {
-    char s[64];
+    char s[448]; /* 1e308 with separators: 415 bytes */
 } num;
 
 static num N(double x, int dec)
@@ -553,6 +553,13 @@ static void line_chart(rep *R, const char *caption, const char *key, const line 
 #define BAR_Y 2
 #define BAR_ROWS 4 /* one series: a pattern per row (orders, bands) */
 
+/* A coordinate on the page: finite and near it, whatever a hand-made
+ * document's extremes make of a chart's scale. */
+static double px(double x)
+{
+    return x >= -1e5 && x <= 1e5 ? x : x > 1e5 ? 1e5 : x < -1e5 ? -1e5 : 0;
+}
+
 static const char *bar_value(double x, int how)
 {
     static _Thread_local num n;
@@ -594,7 +601,7 @@ static void bar_chart(rep *R, const char *caption, const char *kind, const char 
     int h = (int)nrows * rowh + 12;
     start_chart(R, caption, W, h);
     double span = hi - lo, pw = W - label - right;
-    double x0 = label + (0 - lo) / span * pw;
+    double x0 = px(label + (0 - lo) / span * pw);
     for (size_t r = 0; r < nrows; r++) {
         int y = 6 + (int)r * rowh;
         putf(o, "<text x=\"%d\" y=\"%d\" class=\"lab\" text-anchor=\"end\">", label - 6,
@@ -608,7 +615,7 @@ static void bar_chart(rep *R, const char *caption, const char *kind, const char 
                 continue;
             double from = stack ? at : 0, to = from + x;
             double xa = label + (from - lo) / span * pw, xb = label + (to - lo) / span * pw;
-            double left = xa < xb ? xa : xb, w = fabs(xb - xa);
+            double left = px(xa < xb ? xa : xb), w = px(fabs(xb - xa));
             int yy = stack ? y : y + (int)k * bh;
             if (stack && x == 0)
                 continue;
@@ -626,11 +633,11 @@ static void bar_chart(rep *R, const char *caption, const char *kind, const char 
             sum += x;
             if (!stack && x != 0)
                 putf(o, "<text x=\"%.1f\" y=\"%d\" class=\"val\">%s</text>\n",
-                     (xb > x0 ? xb : x0) + 3, yy + bh - 3, bar_value(x, how));
+                     px((xb > x0 ? xb : x0) + 3), yy + bh - 3, bar_value(x, how));
         }
         if (stack)
             putf(o, "<text x=\"%.1f\" y=\"%d\" class=\"val\">%s</text>\n",
-                 label + (sum - lo) / span * pw + 3, y + 10, bar_value(sum, how));
+                 px(label + (sum - lo) / span * pw + 3), y + 10, bar_value(sum, how));
     }
     putf(o, "<line x1=\"%.1f\" y1=\"2\" x2=\"%.1f\" y2=\"%d\" stroke=\"#222\"/>\n", x0, x0,
          h - 4);
@@ -927,7 +934,7 @@ static bool dim_series(rep *R, double *y, size_t len, size_t k, size_t d, double
     return true;
 }
 
-static void group_section(rep *R, size_t k, double *buf /* 8 x len */)
+static void group_section(rep *R, size_t k, double *buf /* 8 x len, or NULL: no series */)
 {
     sink *o = &R->o;
     const char *id = group_id(R, R->shown[k]);
@@ -961,9 +968,8 @@ static void group_section(rep *R, size_t k, double *buf /* 8 x len */)
     if (R->dynamic) {
         line ls[HSEC_DIM_COUNT + 1];
         size_t nl = 0;
-        double *H = buf + HSEC_DIM_COUNT * len;
-        bool have_all = true;
-        for (size_t d = 0; d < HSEC_DIM_COUNT; d++) {
+        bool have_all = buf != NULL;
+        for (size_t d = 0; buf && d < HSEC_DIM_COUNT; d++) {
             double base;
             if (R->model) {
                 base = R->base[k * HSEC_DIM_COUNT + d];
@@ -982,6 +988,7 @@ static void group_section(rep *R, size_t k, double *buf /* 8 x len */)
             ls[nl++] = (line){dim_label[d], y, dim_colour[d], dim_dash[d], 1.6};
         }
         if (R->model && have_all) {
+            double *H = buf + HSEC_DIM_COUNT * len;
             for (size_t t = 0; t < len; t++) {
                 double h = 0;
                 for (size_t d = 0; d < HSEC_DIM_COUNT; d++)
@@ -991,14 +998,14 @@ static void group_section(rep *R, size_t k, double *buf /* 8 x len */)
             ls[nl++] = (line){"index", H, "#000000", "", 3};
         }
         marker mk[HSEC_DIM_COUNT];
-        char mtext[HSEC_DIM_COUNT][256];
+        char mtext[HSEC_DIM_COUNT][1024];
         size_t nmk = 0;
         const hd *wn = get(go, "warnings");
         for (size_t w = 0; w < olen(wn); w++) {
             double st = getn(wn->items[w], "step"), lead = getn(wn->items[w], "lead");
-            if (!isfinite(st) || st < 0 || nmk == HSEC_DIM_COUNT)
+            if (!isfinite(st) || st < 0 || st > (double)R->steps || nmk == HSEC_DIM_COUNT)
                 continue;
-            snprintf(mtext[nmk], sizeof mtext[nmk], "%.32s reaches crisis at %.16s %s (lead %s)",
+            snprintf(mtext[nmk], sizeof mtext[nmk], "%.32s reaches crisis at %.64s %s (lead %s)",
                      wn->keys[w], R->unit ? R->unit : "step", N(st, 0).s, N(lead, 0).s);
             mk[nmk] = (marker){st, mtext[nmk]};
             nmk++;
@@ -1039,8 +1046,17 @@ static void groups(rep *R)
                    "series is drawn when the document recorded it, and the vital-core index "
                    "over time, which needs the model's weights, is not drawn.</p>\n");
     size_t len = R->steps + 1;
-    double *buf = hd_calloc(R->a, (HSEC_DIM_COUNT + 1) * len, sizeof *buf);
-    if (!buf) {
+    /* from a document alone, the series' room only when one is there to
+     * draw: a document's "steps" alone costs no memory */
+    bool any = R->model;
+    for (size_t k = 0; R->dynamic && !any && k < R->nshown; k++)
+        for (size_t d = 0; d < HSEC_DIM_COUNT && !any; d++) {
+            char name[2 * HD_ID_MAX + 16];
+            snprintf(name, sizeof name, "%s.%s", group_id(R, R->shown[k]), dim_label[d]);
+            any = alen(get(get(get(R->res, "nodes"), name), "series")) == len;
+        }
+    double *buf = any ? hd_calloc(R->a, (HSEC_DIM_COUNT + 1) * len, sizeof *buf) : NULL;
+    if (any && !buf) {
         R->o.oom = true;
         return;
     }
@@ -1132,7 +1148,7 @@ static void orders(rep *R)
                               order_label[3], "total"};
         start_table(R, "orders-time", "", head, 6);
         for (size_t k = 0; k < R->nsample; k++) {
-            char span[160];
+            char span[1024];
             snprintf(span, sizeof span, "%s-%s", N(k ? (double)R->at[k - 1] + 1 : 1, 0).s,
                      N((double)R->at[k], 0).s);
             put(o, "<tr>");
@@ -2154,7 +2170,20 @@ int hsec_doc_report_html_file(char **out, size_t *len, hsec_loader *l, const cha
     const char *mode = gets(tree, "mode");
     if (!g || g->t != HD_OBJ || !b || b->t != HD_OBJ || !mode) {
         hd_setmsg(msg, "%s: not a results document (it needs \"mode\", \"groups\" and "
-                       "\"burden\"; a scenario is reported by hsec_doc_report_html)", path);
+                       "\"burden\"; a scenario's report is hsec report, "
+                       "hsec_doc_report_html)", path);
+        hd_free(a, tree);
+        return HSEC_EFORMAT;
+    }
+    /* the page writes the step unit as an id (unit_plural): a document's
+     * unit must be one, as a scenario's is */
+    const char *unit = gets(tree, "step_unit");
+    size_t ulen = unit ? strlen(unit) : 1;
+    if (ulen == 0 || ulen > HD_ID_MAX || (unit && unit[strspn(unit, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                             "abcdefghijklmnopqrstuvwxyz"
+                                                             "0123456789_:-")] != '\0')) {
+        hd_setmsg(msg, "%s: step_unit is not an id ([A-Za-z0-9_:-], 1 to %d characters)", path,
+                  HD_ID_MAX);
         hd_free(a, tree);
         return HSEC_EFORMAT;
     }

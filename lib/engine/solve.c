@@ -249,7 +249,8 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
         for (int pass = 0; pass < g->inner; pass++) {
             bool moved = false;
             for (size_t i = b0; i < b1; i++) {
-                double accl[HX_GMAX], *acc = W <= HX_GMAX ? accl : T;
+                /* (zeroed: -O3 cannot see that W >= 1 sets acc[0]) */
+                double accl[HX_GMAX] = {0}, *acc = W <= HX_GMAX ? accl : T;
                 const double *e_ = E + (i - b0) * W;
                 HX_UNROLL
                 for (size_t r = 0; r < W; r++)
