@@ -4,7 +4,7 @@
  * processes or on other machines can send their parts back to be merged.
  *
  *   hsec: 1, kind: "ensemble", version: 1,
- *   fingerprint: 16 hex digits, FNV-1a (64 bits) of the scenario document
+ *   fingerprint: 16 hex digits, zlib's CRC-32 and Adler-32 of the scenario document
  *                in deterministic CBOR, thread counts and quantiles left out
  *                (they change no member's figures),
  *   first, last, total: the members held (first .. last - 1 of total),
@@ -23,20 +23,19 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <zlib.h>
 
 #define KIND "ensemble"
 #define VERSION 1
 
-/* FNV-1a, 64 bits: not a defence against forgery, a guard against mixing
- * parts of different scenarios or settings by mistake. */
-static uint64_t fnv1a(const unsigned char *p, size_t n)
+/* zlib's CRC-32 and Adler-32 of the bytes side by side, 64 bits: not a
+ * defence against forgery, a guard against mixing parts of different
+ * scenarios or settings by mistake. */
+static uint64_t fingerprint_of(const unsigned char *p, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
+    uint64_t c = crc32_z(crc32_z(0, Z_NULL, 0), p, n);
+    uint64_t d = adler32_z(adler32_z(0, Z_NULL, 0), p, n);
+    return c << 32 | d;
 }
 
 static void drop_key(const hsec_allocator *a, hd *obj, const char *key)
@@ -76,7 +75,7 @@ static int fingerprint(char *hex, const hsec_scenario *s)
     hd_free(&a, doc);
     if (rc)
         return rc;
-    snprintf(hex, 17, "%016llx", (unsigned long long)fnv1a(cbor, n));
+    snprintf(hex, 17, "%016llx", (unsigned long long)fingerprint_of(cbor, n));
     hd_release(&a, cbor);
     return HSEC_OK;
 }
