@@ -65,6 +65,12 @@ check near-region 1 "$hsec" rank --region eest "$examples/energy-cascade.json"
 contains near-region "$tmp/err" '(did you mean "east"?)'
 check near-kind 2 "$hsec" rank --kind enrgy "$examples/energy-cascade.json"
 contains near-kind "$tmp/err" '(did you mean "energy"?)'
+# show: the last --format wins; -o's value is a file, even one that looks like an option
+"$hsec" run "$examples/energy-cascade.json" -o "$tmp/res-show.json" 2>/dev/null
+check show-last-format 0 "$hsec" show "$tmp/res-show.json" --format html --format json
+contains show-last-format "$tmp/out" '"hsec": 1'
+check show-html-o 0 "$hsec" show "$tmp/res-show.json" -o "$tmp/page.html" --format=html
+contains show-html-o "$tmp/page.html" "<!DOCTYPE html>"
 check no-args 2 "$hsec"
 check unknown-command 2 "$hsec" frobnicate
 check run-no-file 2 "$hsec" run

@@ -235,18 +235,25 @@ static int cmd_show(int argc, char **argv)
     if (!args)
         return EXIT_BAD;
     for (int i = 0; i < argc; i++) { /* html: the report's, not parse's */
+        args[i] = argv[i];
+        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--max-memory") == 0) &&
+            i + 1 < argc) { /* an option's value is not an option */
+            args[i + 1] = argv[i + 1];
+            i++;
+            continue;
+        }
         bool flag = strcmp(argv[i], "--format") == 0 && i + 1 < argc;
         const char *f = flag ? argv[i + 1] : strncmp(argv[i], "--format=", 9) == 0 ? argv[i] + 9
                                                                                : NULL;
-        given = given || f;
-        args[i] = argv[i];
-        if (f && strcmp(f, "html") == 0) {
-            html = true;
-            if (flag)
-                args[++i] = "json";
-            else
-                args[i] = "--format=json";
-        }
+        if (!f)
+            continue;
+        given = true;
+        html = strcmp(f, "html") == 0; /* the last --format wins, as for the others */
+        if (flag) {
+            args[i + 1] = html ? "json" : argv[i + 1];
+            i++;
+        } else if (html)
+            args[i] = "--format=json";
     }
     int rc = parse(&o, "show", argc, args, NULL, NULL);
     free(args);
