@@ -127,7 +127,7 @@ for r in 0 2; do
     st=0
     HSEC_MPI_FAIL_RANK=$r timeout 60 env ASAN_OPTIONS="$asan_mpi" "$mpirun" $root --oversubscribe -n 3 "$mpi" ensemble \
         "$tmp/generated.json" --members 30 -o "$tmp/failed.json" 2> "$tmp/fail.err" || st=$?
-    if [ $st -eq 0 ] || [ $st -eq 124 ] || ! grep -q "^hsec-mpi: rank $r: " "$tmp/fail.err" ||
+    if [ $st -eq 0 ] || [ $st -eq 124 ] || ! grep -q "hsec-mpi: rank $r: " "$tmp/fail.err" ||
         [ -e "$tmp/failed.json" ]; then
         echo "FAIL: HSEC_MPI_FAIL_RANK=$r: status $st"
         cat "$tmp/fail.err"
@@ -138,7 +138,7 @@ checks=$((checks + 1))
 st=0
 HSEC_MPI_FAIL_RANK=1 timeout 60 env ASAN_OPTIONS="$asan_mpi" "$mpirun" $root --oversubscribe -n 2 "$mpi" optimize \
     "$tmp/generated.json" --budget 9000 --exact 2> "$tmp/fail.err" > /dev/null || st=$?
-if [ $st -eq 0 ] || [ $st -eq 124 ] || ! grep -q "^hsec-mpi: rank 1: " "$tmp/fail.err"; then
+if [ $st -eq 0 ] || [ $st -eq 124 ] || ! grep -q "hsec-mpi: rank 1: " "$tmp/fail.err"; then
     echo "FAIL: optimize with a failing rank: status $st"
     cat "$tmp/fail.err"
     fails=$((fails + 1))
@@ -149,7 +149,7 @@ printf '{"hsec": 1, "groups": [{"id": "a", "size": -1}]}' > "$tmp/bad.json"
 st=0
 timeout 60 env ASAN_OPTIONS="$asan_mpi" "$mpirun" $root --oversubscribe -n 2 "$mpi" compare "$tmp/bad.json" \
     2> "$tmp/bad.err" > /dev/null || st=$?
-if [ $st -eq 0 ] || [ $st -eq 124 ] || ! grep -q "^hsec-mpi: rank [01]: .*bad.json" "$tmp/bad.err"; then
+if [ $st -eq 0 ] || [ $st -eq 124 ] || ! grep -q "hsec-mpi: rank [01]: .*bad.json" "$tmp/bad.err"; then
     echo "FAIL: a bad scenario: status $st"
     cat "$tmp/bad.err"
     fails=$((fails + 1))

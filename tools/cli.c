@@ -18,11 +18,25 @@ const char *cli_name = "hsec";
 
 void cli_err(const char *fmt, ...)
 {
-    va_list ap;
+    /* one write, so that the lines of processes sharing a terminal (MPI's
+     * ranks) do not interleave within a line */
+    va_list ap, aq;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", cli_name);
-    vfprintf(stderr, fmt, ap);
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    size_t pre = strlen(cli_name) + 2;
+    char *buf = n >= 0 ? malloc(pre + (size_t)n + 1) : NULL;
+    if (buf) {
+        snprintf(buf, pre + 1, "%s: ", cli_name);
+        vsnprintf(buf + pre, (size_t)n + 1, fmt, aq);
+        fwrite(buf, 1, pre + (size_t)n, stderr);
+        free(buf);
+    } else {
+        fprintf(stderr, "%s: ", cli_name);
+        vfprintf(stderr, fmt, aq);
+    }
+    va_end(aq);
 }
 
 /* fmt's one %s is arg (from the command line: shown escaped). */
