@@ -974,6 +974,7 @@ class Scenario(_Handle, _ModelView):
                                             len(mask) if mask else 0))
         return Ensemble(p.value)
 
+    @_locked
     def ensemble_range(self, first, last, measures=None, package=None):
         """Members first .. last - 1 of the ensemble, as bytes to send to
         the process that merges (ensemble_merge; doc/distributed.md)."""
@@ -993,6 +994,7 @@ class Scenario(_Handle, _ModelView):
         finally:
             lib.hsec_ensemble_free(p)
 
+    @_locked
     def ensemble_merge(self, parts):
         """One hsec.Ensemble from the bytes of ensemble_range's parts, in
         any order, read back against this scenario: equal, bit for bit, to
@@ -1012,6 +1014,7 @@ class Scenario(_Handle, _ModelView):
             for p in loaded:
                 lib.hsec_ensemble_free(p)
 
+    @_locked
     def run(self, measures=None, package=None):
         """Run with every measure in force, or only those named in
         `measures` (a list of ids, or one id as a string), or only those of
@@ -1315,54 +1318,46 @@ class Results(_Handle):
             lib.hsec_free_string(text)
 
 
-class Ensemble:
+class Ensemble(_Handle):
     """An ensemble's members' figures (Scenario.ensemble, ensemble_merge).
-    Read-only; close() frees it (or the garbage collector does)."""
+    Read-only; close() frees it (or the garbage collector does), waiting
+    for a call on it in another thread."""
+
+    _kind = "ensemble"
 
     def __init__(self, ptr):
-        self._ptr = ptr
-        self._finalizer = weakref.finalize(self, lib.hsec_ensemble_free, ptr)
-
-    def close(self):
-        self._finalizer()
-        self._ptr = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _p(self):
-        if self._ptr is None:
-            raise Closed("ensemble")
-        return self._ptr
+        super().__init__(ptr, lib.hsec_ensemble_free)
 
     @property
+    @_locked
     def members(self):
-        return lib.hsec_ensemble_members(self._p())
+        """How many members the ensemble holds."""
+        return lib.hsec_ensemble_members(self._p)
 
     @property
+    @_locked
     def range(self):
         """(first, last, total): the members held, first .. last - 1 of total."""
         f, la, t = ctypes.c_uint64(), ctypes.c_uint64(), ctypes.c_uint64()
         _check(lib.hsec_ensemble_range(ctypes.byref(f), ctypes.byref(la), ctypes.byref(t),
-                                       self._p()))
+                                       self._p))
         return f.value, la.value, t.value
 
+    @_locked
     def values(self, part="total", index=0):
         """The members' values of a burden part (as Results.burden), in
         member order, as a list of floats."""
-        n = self.members
+        n = lib.hsec_ensemble_members(self._p)
         out = (ctypes.c_double * n)()
-        _check(lib.hsec_ensemble_values(out, n, self._p(), 0,
+        _check(lib.hsec_ensemble_values(out, n, self._p, 0,
                                         _pick(K.BURDEN, "burden part", part), index))
         return list(out)
 
+    @_locked
     def quantile(self, part="total", q=0.5, index=0):
         """The q-quantile of a burden part across the members."""
         x = ctypes.c_double()
-        _check(lib.hsec_ensemble_quantile(ctypes.byref(x), self._p(), 0,
+        _check(lib.hsec_ensemble_quantile(ctypes.byref(x), self._p, 0,
                                           _pick(K.BURDEN, "burden part", part), index, _f(q, "q")))
         return x.value
 
