@@ -124,6 +124,11 @@ void hb_push(hb *b, hd *arr, hd *item);
 void hb_set(hb *b, hd *obj, const char *key, hd *val);
 
 void hd_free(const hsec_allocator *a, hd *d);
+/* Remove from an object the keys drop says yes to (or the key `key`),
+ * freeing their values; nothing when obj is not an object. */
+void hd_drop_if(const hsec_allocator *a, hd *obj,
+                bool (*drop)(const char *key, const hd *val, const void *ctx), const void *ctx);
+void hd_drop(const hsec_allocator *a, hd *obj, const char *key);
 /* The value of key in obj, or NULL: a binary search when obj is indexed
  * (hd_index), else a scan. */
 hd *hd_get(const hd *obj, const char *key);

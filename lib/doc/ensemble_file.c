@@ -38,25 +38,6 @@ static uint64_t fingerprint_of(const unsigned char *p, size_t n)
     return c << 32 | d;
 }
 
-static void drop_key(const hsec_allocator *a, hd *obj, const char *key)
-{
-    if (!obj || obj->t != HD_OBJ)
-        return;
-    size_t kept = 0;
-    for (size_t i = 0; i < obj->n; i++) {
-        if (!strcmp(obj->keys[i], key)) {
-            hd_free(a, obj->items[i]);
-            hd_release(a, obj->keys[i]);
-            continue;
-        }
-        obj->keys[kept] = obj->keys[i];
-        obj->items[kept++] = obj->items[i];
-    }
-    obj->n = kept;
-    hd_release(a, obj->index); /* the keys moved */
-    obj->index = NULL;
-}
-
 /* The scenario's fingerprint as 16 hex digits into hex (17 bytes). */
 static int fingerprint(char *hex, const hsec_scenario *s)
 {
@@ -66,9 +47,9 @@ static int fingerprint(char *hex, const hsec_scenario *s)
     if (rc)
         return rc;
     hd *run = hd_get(doc, "run"), *unc = hd_get(doc, "uncertainty");
-    drop_key(&a, run, "threads");
-    drop_key(&a, unc, "threads");
-    drop_key(&a, unc, "quantiles");
+    hd_drop(&a, run, "threads");
+    hd_drop(&a, unc, "threads");
+    hd_drop(&a, unc, "quantiles");
     unsigned char *cbor = NULL;
     size_t n = 0;
     rc = hd_to_cbor(&cbor, &n, &a, doc);

@@ -463,22 +463,15 @@ int hd_scenario_tree(hd **out, const hsec_scenario *s)
     return HSEC_OK;
 }
 
+/* A setting, or an empty list: what a part to merge leaves out. */
+static bool not_a_part(const char *key, const hd *val, const void *ctx)
+{
+    (void)ctx;
+    return !strcmp(key, "run") || !strcmp(key, "uncertainty") ||
+           (val->t == HD_ARR && val->n == 0);
+}
+
 void hd_scenario_part(const hsec_allocator *a, hd *doc)
 {
-    size_t kept = 0;
-    for (size_t i = 0; i < doc->n; i++) {
-        const hd *v = doc->items[i];
-        bool drop = !strcmp(doc->keys[i], "run") || !strcmp(doc->keys[i], "uncertainty") ||
-                    (v->t == HD_ARR && v->n == 0);
-        if (drop) {
-            hd_free(a, doc->items[i]);
-            hd_release(a, doc->keys[i]);
-            continue;
-        }
-        doc->keys[kept] = doc->keys[i];
-        doc->items[kept++] = doc->items[i];
-    }
-    doc->n = kept;
-    hd_release(a, doc->index); /* the keys moved */
-    doc->index = NULL;
+    hd_drop_if(a, doc, not_a_part, NULL);
 }

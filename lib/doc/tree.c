@@ -528,3 +528,34 @@ void hd_links_clear(const hsec_allocator *a, hd_links *l)
     hd_release(a, l->chunks);
     memset(l, 0, sizeof *l);
 }
+
+void hd_drop_if(const hsec_allocator *a, hd *obj,
+                bool (*drop)(const char *key, const hd *val, const void *ctx), const void *ctx)
+{
+    if (!obj || obj->t != HD_OBJ)
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < obj->n; i++) {
+        if (drop(obj->keys[i], obj->items[i], ctx)) {
+            hd_free(a, obj->items[i]);
+            hd_release(a, obj->keys[i]);
+            continue;
+        }
+        obj->keys[kept] = obj->keys[i];
+        obj->items[kept++] = obj->items[i];
+    }
+    obj->n = kept;
+    hd_release(a, obj->index); /* the keys moved */
+    obj->index = NULL;
+}
+
+static bool same_key(const char *key, const hd *val, const void *ctx)
+{
+    (void)val;
+    return strcmp(key, ctx) == 0;
+}
+
+void hd_drop(const hsec_allocator *a, hd *obj, const char *key)
+{
+    hd_drop_if(a, obj, same_key, key);
+}
