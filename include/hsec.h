@@ -887,6 +887,17 @@ typedef int (*hsec_progress_fn)(void *user, uint64_t done, uint64_t total);
 HSEC_API int hsec_scenario_set_progress(hsec_scenario *s, hsec_progress_fn fn, void *user);
 
 /*
+ * A number that stands for the scenario as it is: every call that changes
+ * it (the hsec_scenario_add_*, _set_* but _set_progress and _set_limit,
+ * _package_add and _record functions, failed calls included) gives it a new
+ * one, and no two scenarios of a process ever share one. A caller may keep
+ * what it derives from a scenario (a saved document, a fingerprint, an
+ * operator) with the stamp it was derived at, and use it again while the
+ * stamp is the same. 0 for NULL. Since 1.3.
+ */
+HSEC_API uint64_t hsec_scenario_stamp(const hsec_scenario *s);
+
+/*
  * The operator of doc/model.md §2 with the measures of mask in force
  * (mask_len = measure_count bytes; NULL: all), for callers who compute
  * with it themselves (any output may be

@@ -8,8 +8,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
-/* a -> b -> g.health; a threat on a; a measure; dynamic, uncertain. */
-static hsec_scenario *uncertain(const hsec_allocator *alloc, double members)
+/* a -> b (weight w_ab, lag lag_ab) -> g.health; a threat on a; a
+ * measure; dynamic, uncertain. */
+static hsec_scenario *uncertain_with(const hsec_allocator *alloc, double members, double w_ab,
+                                     double lag_ab)
 {
     hsec_model *m = NULL;
     OK(hsec_model_new(&m, alloc));
@@ -17,7 +19,7 @@ static hsec_scenario *uncertain(const hsec_allocator *alloc, double members)
     OK(hsec_model_add_group(m, "g", "r", 1000));
     OK(hsec_model_add_service(m, "a", HSEC_SERVICE_ENERGY, "r"));
     OK(hsec_model_add_service(m, "b", HSEC_SERVICE_WATER, "r"));
-    OK(hsec_model_add_link(m, "a", "b", 0.5, 0));
+    OK(hsec_model_add_link(m, "a", "b", w_ab, lag_ab));
     OK(hsec_model_add_link(m, "b", "g.health", 0.4, 1));
     OK(hsec_model_add_link(m, "g.health", "g.economic", 0.3, 0));
     OK(hsec_model_set(m, "g", HSEC_PARAM_RECOVERY, 0.3));
@@ -36,6 +38,11 @@ static hsec_scenario *uncertain(const hsec_allocator *alloc, double members)
     OK(hsec_scenario_set_option(s, HSEC_OPT_SEED, 7));
     OK(hsec_scenario_set_option(s, HSEC_OPT_MEMBERS, members));
     return s;
+}
+
+static hsec_scenario *uncertain(const hsec_allocator *alloc, double members)
+{
+    return uncertain_with(alloc, members, 0.5, 0);
 }
 
 static double *table_of(const hsec_ensemble *e)
@@ -326,6 +333,76 @@ static void test_ensemble_refusals(void **state)
     hsec_scenario_free(s);
 }
 
+/* The fingerprint is of the content: a part loads on an identical
+ * scenario built again, and not on one whose link differs in weight or
+ * lag alone; the stamp changes with every change and only then. */
+static void test_fingerprint(void **state)
+{
+    (void)state;
+    hsec_scenario *s = uncertain(NULL, 6), *twin = uncertain(NULL, 6);
+    hsec_scenario *heavier = uncertain_with(NULL, 6, 0.5 + 0x1p-40, 0);
+    hsec_scenario *later = uncertain_with(NULL, 6, 0.5, 1);
+    assert_int_equal(hsec_scenario_stamp(NULL), 0);
+    assert_int_not_equal(hsec_scenario_stamp(s), 0);
+    assert_int_not_equal(hsec_scenario_stamp(s), hsec_scenario_stamp(twin));
+    hsec_ensemble *e = NULL, *l = NULL;
+    OK(hsec_scenario_ensemble_range(&e, s, NULL, 0, 2, 5));
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    uint64_t before = hsec_scenario_stamp(s);
+    OK(hsec_doc_ensemble_save(&bytes, &len, e, s));
+    OK(hsec_doc_ensemble_load(&l, twin, bytes, len));
+    hsec_ensemble_free(l);
+    l = NULL;
+    assert_int_equal(hsec_doc_ensemble_load(&l, heavier, bytes, len), HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "another scenario or other settings");
+    assert_int_equal(hsec_doc_ensemble_load(&l, later, bytes, len), HSEC_EINVAL);
+    assert_null(l);
+    /* reading, running and saving change nothing */
+    hsec_result *r = NULL;
+    OK(hsec_scenario_run(&r, s));
+    hsec_result_free(r);
+    double x;
+    OK(hsec_scenario_get_option(&x, s, HSEC_OPT_SEED));
+    OK(hsec_scenario_set_progress(s, NULL, NULL));
+    assert_int_equal(hsec_scenario_stamp(s), before);
+    /* every kind of change does; a failed call may */
+    uint64_t seen = before;
+#define CHANGES(call)                                   \
+    do {                                                \
+        (void)(call);                                   \
+        assert_int_not_equal(hsec_scenario_stamp(s), seen); \
+        seen = hsec_scenario_stamp(s);                  \
+    } while (0)
+    CHANGES(hsec_scenario_set_option(s, HSEC_OPT_SEED, 7));
+    CHANGES(hsec_scenario_set_uncertainty(s, HSEC_UNCERTAIN_WEIGHTS, 0.5, 1, 1.5));
+    const double qs[2] = {0.1, 0.9};
+    CHANGES(hsec_scenario_set_quantiles(s, qs, 2));
+    CHANGES(hsec_scenario_set_step_unit(s, "week"));
+    CHANGES(hsec_scenario_add_threat(s, "t2", HSEC_THREAT_NATURAL));
+    CHANGES(hsec_scenario_set_threat(s, "t2", HSEC_TIMING_START, 2));
+    CHANGES(hsec_scenario_add_threat_target(s, "t2", "b", 0.1));
+    CHANGES(hsec_scenario_set_threat_topics(s, "t2", HSEC_TOPIC_PROTECTION_OF_CIVILIANS));
+    CHANGES(hsec_scenario_add_measure(s, "m2", HSEC_PROTECTION, HSEC_SHIELD, HSEC_BY_NGO, 0.1));
+    CHANGES(hsec_scenario_set_measure(s, "m2", HSEC_TIMING_DURATION, 3));
+    CHANGES(hsec_scenario_add_measure_target(s, "m2", "a"));
+    CHANGES(hsec_scenario_set_measure_topics(s, "m2", HSEC_TOPIC_PROTECTION_OF_CIVILIANS));
+    CHANGES(hsec_scenario_set_measure_branch(s, "m2", HSEC_BRANCH_G9_CIMIC));
+    CHANGES(hsec_scenario_add_package(s, "p"));
+    CHANGES(hsec_scenario_package_add(s, "p", "m2"));
+    CHANGES(hsec_scenario_record(s, "a"));
+    CHANGES(hsec_scenario_add_threat(s, "bad id", HSEC_THREAT_NATURAL));
+#undef CHANGES
+    /* and the saved part no longer matches */
+    assert_int_equal(hsec_doc_ensemble_load(&l, s, bytes, len), HSEC_EINVAL);
+    hsec_free_bytes(bytes);
+    hsec_ensemble_free(e);
+    hsec_scenario_free(s);
+    hsec_scenario_free(twin);
+    hsec_scenario_free(heavier);
+    hsec_scenario_free(later);
+}
+
 /* Values that are not finite travel bit for bit. */
 static void test_special_values(void **state)
 {
@@ -541,6 +618,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ensemble_splits),
         cmocka_unit_test(test_ensemble_refusals),
+        cmocka_unit_test(test_fingerprint),
         cmocka_unit_test(test_special_values),
         cmocka_unit_test(test_optimize_splits),
         cmocka_unit_test(test_out_of_memory),

@@ -219,6 +219,14 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
                  const hd_limits *lim, char *msg);
 int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s);
 int hd_scenario_tree(hd **out, const hsec_scenario *s);
+/* The scenario's fingerprint: zlib's CRC-32 (high half) and Adler-32 of
+ * its document in deterministic CBOR without its links and without the
+ * settings that change no figure (thread counts, quantiles), followed by
+ * its links in the document's order (each target's name, NUL, and its
+ * count of links as 8 bytes little-endian; then each link's source's name,
+ * NUL, weight and lag as 8 bytes little-endian each). Not a defence against
+ * forgery: a guard against mixing the work of different scenarios. */
+int hd_scenario_fingerprint(uint64_t *out, const hsec_scenario *s);
 /* A scenario tree made a part to merge (hsec_doc_save_part): its settings
  * (run, uncertainty) and its empty lists removed. */
 void hd_scenario_part(const hsec_allocator *a, hd *doc);

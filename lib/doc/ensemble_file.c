@@ -4,9 +4,9 @@
  * processes or on other machines can send their parts back to be merged.
  *
  *   hsec: 1, kind: "ensemble", version: 1,
- *   fingerprint: 16 hex digits, zlib's CRC-32 and Adler-32 of the scenario document
- *                in deterministic CBOR, thread counts and quantiles left out
- *                (they change no member's figures),
+ *   fingerprint: 16 hex digits, the scenario's (hd_scenario_fingerprint: zlib's
+ *                CRC-32 and Adler-32 of its document, thread counts and
+ *                quantiles left out, as they change no member's figures),
  *   first, last, total: the members held (first .. last - 1 of total),
  *   width: values per member, measures: 0 or 1 for each measure,
  *   values: (last - first) x width doubles (an RFC 8746 typed array),
@@ -21,43 +21,61 @@
 #include "doc.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <zlib.h>
 
 #define KIND "ensemble"
 #define VERSION 1
 
-/* zlib's CRC-32 and Adler-32 of the bytes side by side, 64 bits: not a
- * defence against forgery, a guard against mixing parts of different
- * scenarios or settings by mistake. */
-static uint64_t fingerprint_of(const unsigned char *p, size_t n)
+/* The last fingerprints found, by the scenario's stamp: the document of a
+ * national scenario takes seconds to build, and saving a part and then
+ * loading every worker's part back would each build it again. */
+#define REMEMBERED 4
+static struct {
+    pthread_mutex_t lock;
+    uint64_t stamp[REMEMBERED]; /* 0: empty */
+    char hex[REMEMBERED][17];
+    unsigned next;
+} remembered = {PTHREAD_MUTEX_INITIALIZER, {0}, {{0}}, 0};
+
+static bool recall(char *hex, uint64_t stamp)
 {
-    uint64_t c = crc32_z(crc32_z(0, Z_NULL, 0), p, n);
-    uint64_t d = adler32_z(adler32_z(0, Z_NULL, 0), p, n);
-    return c << 32 | d;
+    bool found = false;
+    pthread_mutex_lock(&remembered.lock);
+    for (unsigned i = 0; i < REMEMBERED && !found; i++)
+        if (stamp && remembered.stamp[i] == stamp) {
+            memcpy(hex, remembered.hex[i], 17);
+            found = true;
+        }
+    pthread_mutex_unlock(&remembered.lock);
+    return found;
+}
+
+static void remember(const char *hex, uint64_t stamp)
+{
+    pthread_mutex_lock(&remembered.lock);
+    unsigned i = remembered.next++ % REMEMBERED;
+    remembered.stamp[i] = stamp;
+    memcpy(remembered.hex[i], hex, 17);
+    pthread_mutex_unlock(&remembered.lock);
 }
 
 /* The scenario's fingerprint as 16 hex digits into hex (17 bytes). */
 static int fingerprint(char *hex, const hsec_scenario *s)
 {
-    hsec_allocator a = hd_allocator_of(s);
-    hd *doc = NULL;
-    int rc = hd_scenario_tree(&doc, s);
+    uint64_t stamp = hsec_scenario_stamp(s);
+    if (recall(hex, stamp))
+        return HSEC_OK;
+    uint64_t fp = 0;
+    int rc = hd_scenario_fingerprint(&fp, s);
     if (rc)
         return rc;
-    hd *run = hd_get(doc, "run"), *unc = hd_get(doc, "uncertainty");
-    hd_drop(&a, run, "threads");
-    hd_drop(&a, unc, "threads");
-    hd_drop(&a, unc, "quantiles");
-    unsigned char *cbor = NULL;
-    size_t n = 0;
-    rc = hd_to_cbor(&cbor, &n, &a, doc);
-    hd_free(&a, doc);
-    if (rc)
-        return rc;
-    snprintf(hex, 17, "%016llx", (unsigned long long)fingerprint_of(cbor, n));
-    hd_release(&a, cbor);
+    snprintf(hex, 17, "%016llx", (unsigned long long)fp);
+    /* a scenario that changed while its document was built (another
+     * thread's call, against the threading rules) is not remembered */
+    if (hsec_scenario_stamp(s) == stamp)
+        remember(hex, stamp);
     return HSEC_OK;
 }
 

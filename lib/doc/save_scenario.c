@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <zlib.h>
 
 static bool all_equal(const double *x, double v)
 {
@@ -435,7 +436,8 @@ static void uncertainty(hb *b, hd *doc, const hsec_scenario *s)
     hb_set(b, doc, "uncertainty", o);
 }
 
-int hd_scenario_tree(hd **out, const hsec_scenario *s)
+/* The scenario's document, with its links unless `with_links` is false. */
+static int tree(hd **out, const hsec_scenario *s, bool with_links, model_view *keep)
 {
     *out = NULL;
     hsec_allocator a = hd_allocator_of(s);
@@ -447,19 +449,123 @@ int hd_scenario_tree(hd **out, const hsec_scenario *s)
     if (!b.oom) {
         groups(&b, doc, &m);
         services(&b, doc, &m);
-        links(&b, doc, &m);
+        if (with_links)
+            links(&b, doc, &m);
         threats(&b, doc, s, &a);
         measures(&b, doc, s, &m, &a);
         packages(&b, doc, s, &a);
         run(&b, doc, s);
         uncertainty(&b, doc, s);
     }
-    view_free(&a, &m);
+    if (keep && !b.oom)
+        *keep = m;
+    else
+        view_free(&a, &m);
     if (b.oom) {
         hd_free(&a, doc);
         return HSEC_ENOMEM;
     }
     *out = doc;
+    return HSEC_OK;
+}
+
+int hd_scenario_tree(hd **out, const hsec_scenario *s)
+{
+    return tree(out, s, true, NULL);
+}
+
+/* Running CRC-32 and Adler-32 of bytes fed through a buffer. */
+typedef struct sums {
+    uLong crc, adler;
+    unsigned char buf[1 << 16];
+    size_t n;
+} sums;
+
+static void sums_flush(sums *h)
+{
+    h->crc = crc32_z(h->crc, h->buf, h->n);
+    h->adler = adler32_z(h->adler, h->buf, h->n);
+    h->n = 0;
+}
+
+static void sums_add(sums *h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    while (n) {
+        size_t k = sizeof h->buf - h->n < n ? sizeof h->buf - h->n : n;
+        memcpy(h->buf + h->n, c, k);
+        h->n += k;
+        c += k;
+        n -= k;
+        if (h->n == sizeof h->buf)
+            sums_flush(h);
+    }
+}
+
+static void sums_name(sums *h, const char *s)
+{
+    sums_add(h, s, strlen(s) + 1);
+}
+
+static void sums_u64(sums *h, uint64_t v)
+{
+    unsigned char b[8];
+    for (int k = 0; k < 8; k++)
+        b[k] = (unsigned char)(v >> (8 * k));
+    sums_add(h, b, sizeof b);
+}
+
+static void sums_double(sums *h, double x)
+{
+    uint64_t v;
+    memcpy(&v, &x, sizeof v);
+    sums_u64(h, v);
+}
+
+int hd_scenario_fingerprint(uint64_t *out, const hsec_scenario *s)
+{
+    hsec_allocator a = hd_allocator_of(s);
+    hd *doc = NULL;
+    model_view m = {0};
+    int rc = tree(&doc, s, false, &m);
+    if (rc)
+        return rc;
+    hd *run = hd_get(doc, "run"), *unc = hd_get(doc, "uncertainty");
+    hd_drop(&a, run, "threads");
+    hd_drop(&a, unc, "threads");
+    hd_drop(&a, unc, "quantiles");
+    unsigned char *cbor = NULL;
+    size_t n = 0;
+    rc = hd_to_cbor(&cbor, &n, &a, doc);
+    hd_free(&a, doc);
+    sums *h = rc ? NULL : hd_alloc(&a, sizeof *h);
+    if (!h) {
+        hd_release(&a, cbor);
+        view_free(&a, &m);
+        return rc ? rc : HSEC_ENOMEM;
+    }
+    h->crc = crc32_z(0, Z_NULL, 0);
+    h->adler = adler32_z(0, Z_NULL, 0);
+    h->n = 0;
+    sums_add(h, cbor, n);
+    hd_release(&a, cbor);
+    /* the links as the document lists them: each target's name and its
+     * count of links, then each link's source, weight and lag */
+    for (size_t i = 0; i < m.n; i++) {
+        if (m.rowp[i] == m.rowp[i + 1])
+            continue;
+        sums_name(h, hsec_compiled_node_name(m.c, i));
+        sums_u64(h, m.rowp[i + 1] - m.rowp[i]);
+        for (size_t e = m.rowp[i]; e < m.rowp[i + 1]; e++) {
+            sums_name(h, hsec_compiled_node_name(m.c, m.from[e]));
+            sums_double(h, m.w[e]);
+            sums_u64(h, m.lag[e]);
+        }
+    }
+    sums_flush(h);
+    *out = (uint64_t)(h->crc & 0xffffffffu) << 32 | (h->adler & 0xffffffffu);
+    hd_release(&a, h);
+    view_free(&a, &m);
     return HSEC_OK;
 }
 

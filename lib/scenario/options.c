@@ -90,7 +90,7 @@ int hsec_scenario_set_option(hsec_scenario *s, hsec_option opt, double value)
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "set_option: the scenario is NULL");
-    s->diagnosed = false; /* what the warnings depend on may change */
+    hx_changed(s);
     if ((int)opt < 0 || (int)opt >= HSEC_OPTION_COUNT)
         FAIL(HSEC_EINVAL, "run option %d is unknown", (int)opt);
     const option_info *o = &options[opt];
@@ -119,6 +119,7 @@ int hsec_scenario_set_step_unit(hsec_scenario *s, const char *unit)
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_step_unit: the scenario is NULL");
+    hx_changed(s);
     if (!hx_valid_id(unit))
         FAIL(HSEC_EINVAL, "run.step_unit \"%s\" is not [A-Za-z0-9_:-]{1,64}", hx_show(unit));
     strcpy(s->unit, unit);
@@ -134,6 +135,7 @@ int hsec_scenario_set_quantiles(hsec_scenario *s, const double *qs, size_t count
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_quantiles: the scenario is NULL");
+    hx_changed(s);
     if (!qs || count == 0 || count > HX_MAX_QUANTILES)
         FAIL(HSEC_EINVAL, "uncertainty.quantiles: %zu values (1 to %d)", qs ? count : 0,
              HX_MAX_QUANTILES);
@@ -173,6 +175,7 @@ int hsec_scenario_set_uncertainty(hsec_scenario *s, hsec_uncertain what, double 
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_uncertainty: the scenario is NULL");
+    hx_changed(s);
     if ((int)what < 0 || (int)what >= HSEC_UNCERTAIN_COUNT) {
         hx_setmsg(s->err, "uncertainty: kind %d is unknown", (int)what);
         return HSEC_EINVAL;

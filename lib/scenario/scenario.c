@@ -2,6 +2,7 @@
 #include "scenario.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,21 @@
         hx_setmsg(s->err, __VA_ARGS__);   \
         return (code);                    \
     } while (0)
+
+/* Stamps are handed out once in a process, so that equal stamps mean the
+ * same scenario as it was at one moment. */
+static atomic_uint_least64_t last_stamp;
+
+void hx_changed(hsec_scenario *s)
+{
+    s->diagnosed = false;
+    s->stamp = atomic_fetch_add_explicit(&last_stamp, 1, memory_order_relaxed) + 1;
+}
+
+uint64_t hsec_scenario_stamp(const hsec_scenario *s)
+{
+    return s ? s->stamp : 0;
+}
 
 int hsec_scenario_new(hsec_scenario **out, const hsec_compiled *c)
 {
@@ -34,6 +50,7 @@ int hsec_scenario_new(hsec_scenario **out, const hsec_compiled *c)
     s->qs[2] = 0.95;
     s->nqs = 3;
     s->sorted = true;
+    hx_changed(s);
     *out = s;
     return HSEC_OK;
 }
@@ -132,7 +149,7 @@ int hsec_scenario_add_threat(hsec_scenario *s, const char *id, hsec_threat_actor
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_threat: the scenario is NULL");
-    s->diagnosed = false; /* what the warnings depend on may change */
+    hx_changed(s);
     if (!hx_valid_id(id))
         FAIL(HSEC_EINVAL, "threat id \"%s\" is not [A-Za-z0-9_:-]{1,64}", hx_show(id));
     if (find_threat(s, id, NULL))
@@ -172,7 +189,7 @@ int hsec_scenario_set_threat(hsec_scenario *s, const char *id, hsec_timing what,
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_threat: the scenario is NULL");
-    s->diagnosed = false; /* what the warnings depend on may change */
+    hx_changed(s);
     sthreat *t = find_threat(s, id, NULL);
     if (!t)
         FAIL(HSEC_ENOTFOUND, "no threat \"%s\"%s", hx_show(id), near(&s->threat_ids, id));
@@ -224,7 +241,7 @@ int hsec_scenario_add_threat_target(hsec_scenario *s, const char *threat, const 
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_threat_target: the scenario is NULL");
-    s->diagnosed = false; /* what the warnings depend on may change */
+    hx_changed(s);
     size_t ti;
     if (!find_threat(s, threat, &ti))
         FAIL(HSEC_ENOTFOUND, "no threat \"%s\"%s", hx_show(threat),
@@ -285,7 +302,7 @@ int hsec_scenario_add_measure(hsec_scenario *s, const char *id, hsec_measure_kin
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_measure: the scenario is NULL");
-    s->diagnosed = false; /* what the warnings depend on may change */
+    hx_changed(s);
     if (!hx_valid_id(id))
         FAIL(HSEC_EINVAL, "measure id \"%s\" is not [A-Za-z0-9_:-]{1,64}", hx_show(id));
     if (find_measure(s, id, NULL))
@@ -319,7 +336,7 @@ int hsec_scenario_set_measure(hsec_scenario *s, const char *id, hsec_timing what
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_measure: the scenario is NULL");
-    s->diagnosed = false; /* what the warnings depend on may change */
+    hx_changed(s);
     smeasure *m = find_measure(s, id, NULL);
     if (!m)
         FAIL(HSEC_ENOTFOUND, "no measure \"%s\"%s", hx_show(id), near(&s->measure_ids, id));
@@ -342,7 +359,7 @@ int hsec_scenario_add_measure_target(hsec_scenario *s, const char *measure, cons
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_measure_target: the scenario is NULL");
-    s->diagnosed = false; /* what the warnings depend on may change */
+    hx_changed(s);
     size_t mi;
     smeasure *m = find_measure(s, measure, &mi);
     if (!m)
@@ -368,7 +385,7 @@ int hsec_scenario_add_measure_link(hsec_scenario *s, const char *measure, const 
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_measure_link: the scenario is NULL");
-    s->diagnosed = false; /* what the warnings depend on may change */
+    hx_changed(s);
     size_t mi;
     smeasure *m = find_measure(s, measure, &mi);
     if (!m)
@@ -724,6 +741,7 @@ int hsec_scenario_add_package(hsec_scenario *s, const char *id)
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_package: the scenario is NULL");
+    hx_changed(s);
     if (!hx_valid_id(id))
         FAIL(HSEC_EINVAL, "package id \"%s\" is not [A-Za-z0-9_:-]{1,64}", hx_show(id));
     if (find_id(&s->package_ids, id) != (size_t)-1)
@@ -745,6 +763,7 @@ int hsec_scenario_package_add(hsec_scenario *s, const char *package, const char 
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_package_add: the scenario is NULL");
+    hx_changed(s);
     size_t pi = find_id(&s->package_ids, package), mi;
     if (pi == (size_t)-1)
         FAIL(HSEC_ENOTFOUND, "no package \"%s\"%s", hx_show(package),
@@ -818,6 +837,7 @@ int hsec_scenario_record(hsec_scenario *s, const char *name)
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_record: the scenario is NULL");
+    hx_changed(s);
     uint32_t *nodes = NULL;
     size_t n = 0, cap = 0;
     int rc = resolve(s, "run.record", name, &nodes, &n, &cap);
@@ -892,6 +912,7 @@ int hsec_scenario_set_threat_topics(hsec_scenario *s, const char *threat, unsign
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_threat_topics: the scenario is NULL");
+    hx_changed(s);
     sthreat *t = find_threat(s, threat, NULL);
     if (!t)
         FAIL(HSEC_ENOTFOUND, "no threat \"%s\"%s", hx_show(threat),
@@ -906,6 +927,7 @@ int hsec_scenario_set_measure_topics(hsec_scenario *s, const char *measure, unsi
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_measure_topics: the scenario is NULL");
+    hx_changed(s);
     smeasure *m = find_measure(s, measure, NULL);
     if (!m)
         FAIL(HSEC_ENOTFOUND, "no measure \"%s\"%s", hx_show(measure),
@@ -920,6 +942,7 @@ int hsec_scenario_set_measure_branch(hsec_scenario *s, const char *measure, hsec
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_measure_branch: the scenario is NULL");
+    hx_changed(s);
     smeasure *m = find_measure(s, measure, NULL);
     if (!m)
         FAIL(HSEC_ENOTFOUND, "no measure \"%s\"%s", hx_show(measure),

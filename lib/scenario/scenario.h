@@ -60,6 +60,7 @@ struct hsec_scenario {
     size_t nmt[HSEC_EFFECT_COUNT], capmt[HSEC_EFFECT_COUNT];
     bool sorted; /* target lists sorted and deduplicated */
     bool diagnosed; /* diag holds the warnings of the scenario as it is */
+    uint64_t stamp; /* hsec_scenario_stamp: new with every change (hx_changed) */
     hx_map threat_ids, measure_ids, package_ids; /* id -> index (scenario.c) */
     hx_set64 inpackage; /* (package << 32 | measure) pairs of the packages */
     /* the sorted target lists by owner, for the getters (scenario.c): threat
@@ -94,6 +95,9 @@ int hx_targets_fit(hsec_scenario *s, const char *who, const char *name, size_t c
  * Only the order changes, so getters on a scenario (used by one thread at
  * a time) may prepare it too. */
 void hx_scenario_prepare(hsec_scenario *s);
+/* The scenario changed: its warnings are to be found again, and it takes
+ * a new stamp (hsec_scenario_stamp). Every setter calls it. */
+void hx_changed(hsec_scenario *s);
 /* The options' defaults into opt (options.c). */
 void hx_option_defaults(double opt[HSEC_OPTION_COUNT]);
 /* Is mask (mask_len bytes, or NULL) right for the scenario's measures?
