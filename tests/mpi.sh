@@ -111,6 +111,7 @@ for s in "$examples"/*.json; do
     same 3 optimize "$s" --budget 5e6 --exact --format json
 done
 same 2 ensemble "$tmp/generated.json" --threads 2 --package p1 --format json
+same 2 compare "$examples/collective-defence.json" --format text # branches, tasks, topics
 same 3 ensemble --max-memory 1G "$tmp/generated.json" --measures m0,m5 --members 4
 same 2 optimize "$tmp/generated.json" --budget 5000 --format text # greedy, checked by exact
 
@@ -134,6 +135,17 @@ for r in 0 2; do
         fails=$((fails + 1))
     fi
 done
+# a rank that fails after its share of a comparison
+checks=$((checks + 1))
+st=0
+HSEC_MPI_FAIL_RANK=2 timeout 60 env ASAN_OPTIONS="$asan_mpi" "$mpirun" $root --oversubscribe -n 3 "$mpi" compare \
+    "$examples/collective-defence.json" -o "$tmp/failed.json" 2> "$tmp/fail.err" || st=$?
+if [ $st -eq 0 ] || [ $st -eq 124 ] || ! grep -q "hsec-mpi: rank 2: " "$tmp/fail.err" ||
+    [ -e "$tmp/failed.json" ]; then
+    echo "FAIL: compare with a failing rank: status $st"
+    cat "$tmp/fail.err"
+    fails=$((fails + 1))
+fi
 checks=$((checks + 1))
 st=0
 HSEC_MPI_FAIL_RANK=1 timeout 60 env ASAN_OPTIONS="$asan_mpi" "$mpirun" $root --oversubscribe -n 2 "$mpi" optimize \

@@ -403,6 +403,128 @@ static void test_fingerprint(void **state)
     hsec_scenario_free(later);
 }
 
+/* The comparison document of the parts is the whole one's. */
+static char *compare_of_parts(hsec_scenario *s, hsec_result *const *res, const double *br,
+                              const size_t (*cut)[2], size_t nparts)
+{
+    unsigned char *bytes[4] = {NULL};
+    size_t lens[4] = {0};
+    assert_true(nparts <= 4);
+    for (size_t k = 0; k < nparts; k++)
+        OK(hsec_doc_compare_part_save(&bytes[k], &lens[k], res + 1 + cut[k][0],
+                                      cut[k][1] - cut[k][0], cut[k][0], s,
+                                      br ? br + cut[k][0] * HSEC_BRANCH_COUNT : NULL,
+                                      br ? (cut[k][1] - cut[k][0]) * HSEC_BRANCH_COUNT : 0));
+    char *doc = NULL;
+    size_t len = 0;
+    int rc = hsec_doc_compare_json_parts(&doc, &len, res[0],
+                                         (const unsigned char *const *)bytes, lens, nparts, s);
+    for (size_t k = 0; k < nparts; k++)
+        hsec_free_bytes(bytes[k]);
+    assert_int_equal(rc, HSEC_OK);
+    assert_int_equal(strlen(doc), len);
+    return doc;
+}
+
+/* A comparison split into parts of packages, in any order, empty ones
+ * included, with and without branch figures, gives the same document byte
+ * for byte; every refusal. */
+static void test_compare_parts(void **state)
+{
+    (void)state;
+    hsec_scenario *s = uncertain(NULL, 4);
+    OK(hsec_scenario_set_measure_branch(s, "fix", HSEC_BRANCH_G4_LOGISTICS));
+    OK(hsec_scenario_set_measure_branch(s, "aid", HSEC_BRANCH_MEDICAL));
+    const char *pk[3][2] = {{"fix", NULL}, {"aid", NULL}, {"fix", "aid"}};
+    const char *ids[3] = {"p1", "p2", "both"};
+    for (int p = 0; p < 3; p++) {
+        OK(hsec_scenario_add_package(s, ids[p]));
+        for (int m = 0; m < 2 && pk[p][m]; m++)
+            OK(hsec_scenario_package_add(s, ids[p], pk[p][m]));
+    }
+    hsec_result *res[4] = {NULL};
+    OK(hsec_scenario_compare(res, 4, s));
+    double br[3 * HSEC_BRANCH_COUNT];
+    for (size_t p = 0; p < 3; p++)
+        OK(hsec_scenario_compare_branches(br + p * HSEC_BRANCH_COUNT, HSEC_BRANCH_COUNT, s,
+                                          res[0], p));
+    assert_true(isnan(br[HSEC_BRANCH_G1_PERSONNEL])); /* a branch no measure names */
+    char *whole = NULL, *plain = NULL;
+    size_t wl = 0, pl = 0;
+    OK(hsec_doc_compare_json_with(&whole, &wl, res, 4, s, br, 3 * HSEC_BRANCH_COUNT));
+    OK(hsec_doc_compare_json_with(&plain, &pl, res, 4, s, NULL, 0));
+    HAS(whole, "averted_by_branch");
+    static const size_t one[1][2] = {{0, 3}}, two[2][2] = {{2, 3}, {0, 2}},
+                        three[3][2] = {{1, 2}, {0, 1}, {2, 3}},
+                        empty[3][2] = {{0, 0}, {0, 3}, {3, 3}};
+    const size_t (*cuts[4])[2] = {one, two, three, empty};
+    const size_t counts[4] = {1, 2, 3, 3};
+    for (int c = 0; c < 4; c++) {
+        char *d = compare_of_parts(s, res, br, cuts[c], counts[c]);
+        assert_string_equal(d, whole);
+        hsec_free_string(d);
+        d = compare_of_parts(s, res, NULL, cuts[c], counts[c]);
+        assert_string_equal(d, plain);
+        hsec_free_string(d);
+    }
+    /* refusals: a package in no part, in two, branches in some parts only */
+    unsigned char *a = NULL, *b = NULL, *nb = NULL;
+    size_t al = 0, bl = 0, nbl = 0;
+    OK(hsec_doc_compare_part_save(&a, &al, res + 1, 2, 0, s, br, 2 * HSEC_BRANCH_COUNT));
+    OK(hsec_doc_compare_part_save(&b, &bl, res + 2, 2, 1, s, br + HSEC_BRANCH_COUNT,
+                                  2 * HSEC_BRANCH_COUNT));
+    OK(hsec_doc_compare_part_save(&nb, &nbl, res + 3, 1, 2, s, NULL, 0));
+    char *doc = NULL;
+    size_t len = 0;
+    const unsigned char *p1[1] = {a}, *p2[2] = {a, b}, *p3[2] = {a, nb};
+    size_t l1[1] = {al}, l2[2] = {al, bl}, l3[2] = {al, nbl};
+    assert_int_equal(hsec_doc_compare_json_parts(&doc, &len, res[0], p1, l1, 1, s),
+                     HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "package 2 (\"both\") is in no part");
+    assert_int_equal(hsec_doc_compare_json_parts(&doc, &len, res[0], p2, l2, 2, s),
+                     HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "package 1 (\"p2\") is in two parts");
+    assert_int_equal(hsec_doc_compare_json_parts(&doc, &len, res[0], p3, l3, 2, s),
+                     HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "part 1 has no branch figures");
+    assert_null(doc);
+    /* another scenario's settings, a damaged part, a result of another run */
+    OK(hsec_scenario_set_option(s, HSEC_OPT_SEED, 99));
+    assert_int_equal(hsec_doc_compare_json_parts(&doc, &len, res[0], p1, l1, 1, s),
+                     HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "part 0: fingerprint");
+    OK(hsec_scenario_set_option(s, HSEC_OPT_SEED, 7));
+    unsigned char *d = malloc(al);
+    memcpy(d, a, al);
+    d[al / 2] ^= 0x40;
+    const unsigned char *pd[1] = {d};
+    assert_int_equal(hsec_doc_compare_json_parts(&doc, &len, res[0], pd, l1, 1, s),
+                     HSEC_EFORMAT);
+    HAS(hsec_last_errmsg(), "part 0:");
+    free(d);
+    unsigned char *bad = NULL;
+    size_t badl = 0;
+    assert_int_equal(hsec_doc_compare_part_save(&bad, &badl, res + 1, 2, 2, s, NULL, 0),
+                     HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "packages 2 .. 4 are not a range");
+    assert_int_equal(hsec_doc_compare_part_save(&bad, &badl, res + 1, 1, 0, s, br, 3),
+                     HSEC_EINVAL);
+    assert_null(bad);
+    hsec_scenario *other = uncertain(NULL, 4);
+    OK(hsec_scenario_record(other, "a"));
+    assert_int_equal(hsec_doc_compare_part_save(&bad, &badl, res + 1, 1, 0, other, NULL, 0),
+                     HSEC_EINVAL);
+    hsec_scenario_free(other);
+    hsec_free_bytes(a);
+    hsec_free_bytes(b);
+    hsec_free_bytes(nb);
+    hsec_free_string(whole);
+    hsec_free_string(plain);
+    for (int i = 0; i < 4; i++)
+        hsec_result_free(res[i]);
+    hsec_scenario_free(s);
+}
+
 /* Values that are not finite travel bit for bit. */
 static void test_special_values(void **state)
 {
@@ -574,7 +696,9 @@ static void test_out_of_memory(void **state)
     hsec_ensemble_free(warm);
     hsec_free_bytes(wb);
     long base = atomic_load(&live);
+    static const double qs[3] = {0.1, 0.5, 0.9};
     for (long n = 1;; n++) {
+        OK(hsec_scenario_set_quantiles(s, qs, 3)); /* a new stamp: the fingerprint found again */
         atomic_store(&calls, 0);
         atomic_store(&fail_at, n);
         hsec_ensemble *a = NULL, *b = NULL, *back = NULL, *m = NULL;
@@ -613,15 +737,85 @@ static void test_out_of_memory(void **state)
     assert_int_equal(atomic_load(&live), 0);
 }
 
+/* Saving a comparison's parts and writing the document from them, every
+ * allocation failing in turn. */
+static void test_out_of_memory_compare(void **state)
+{
+    (void)state;
+    atomic_store(&fail_at, 0);
+    atomic_store(&live, 0);
+    hsec_scenario *s = uncertain(&failing, 3);
+    OK(hsec_scenario_set_measure_branch(s, "aid", HSEC_BRANCH_MEDICAL));
+    OK(hsec_scenario_add_package(s, "p1"));
+    OK(hsec_scenario_package_add(s, "p1", "fix"));
+    OK(hsec_scenario_add_package(s, "p2"));
+    OK(hsec_scenario_package_add(s, "p2", "aid"));
+    hsec_result *res[3] = {NULL};
+    OK(hsec_scenario_compare(res, 3, s));
+    double br[2 * HSEC_BRANCH_COUNT];
+    for (size_t p = 0; p < 2; p++)
+        OK(hsec_scenario_compare_branches(br + p * HSEC_BRANCH_COUNT, HSEC_BRANCH_COUNT, s,
+                                          res[0], p));
+    char *whole = NULL;
+    size_t wl = 0;
+    OK(hsec_doc_compare_json_with(&whole, &wl, res, 3, s, br, 2 * HSEC_BRANCH_COUNT));
+    unsigned char *warm = NULL; /* the model keeps the names a first save looks up */
+    size_t warml = 0;
+    OK(hsec_doc_compare_part_save(&warm, &warml, res + 1, 1, 0, s, NULL, 0));
+    hsec_free_bytes(warm);
+    long base = atomic_load(&live);
+    static const double qs[3] = {0.1, 0.5, 0.9};
+    for (long n = 1;; n++) {
+        OK(hsec_scenario_set_quantiles(s, qs, 3));
+        atomic_store(&calls, 0);
+        atomic_store(&fail_at, n);
+        unsigned char *a = NULL, *b = NULL;
+        size_t al = 0, bl = 0, len = 0;
+        char *doc = NULL;
+        int rc = hsec_doc_compare_part_save(&a, &al, res + 1, 1, 0, s, br, HSEC_BRANCH_COUNT);
+        if (!rc)
+            rc = hsec_doc_compare_part_save(&b, &bl, res + 2, 1, 1, s, br + HSEC_BRANCH_COUNT,
+                                            HSEC_BRANCH_COUNT);
+        const unsigned char *parts[2] = {b, a};
+        size_t lens[2] = {bl, al};
+        if (!rc)
+            rc = hsec_doc_compare_json_parts(&doc, &len, res[0], parts, lens, 2, s);
+        atomic_store(&fail_at, 0);
+        long seen = atomic_load(&calls);
+        if (rc != HSEC_OK && rc != HSEC_ENOMEM)
+            fail_msg("allocation %ld failing: %d (%s)", n, rc, hsec_last_errmsg());
+        if (!rc)
+            assert_string_equal(doc, whole);
+        hsec_free_bytes(a);
+        hsec_free_bytes(b);
+        hsec_free_string(doc);
+        if (atomic_load(&live) != base)
+            fail_msg("allocation %ld failing (rc %d: %s): %ld blocks left", n, rc,
+                     hsec_last_errmsg(), atomic_load(&live) - base);
+        if (rc == HSEC_OK && seen < n) {
+            assert_true(n > 10);
+            break;
+        }
+        assert_true(n < 100000);
+    }
+    hsec_free_string(whole);
+    for (int i = 0; i < 3; i++)
+        hsec_result_free(res[i]);
+    hsec_scenario_free(s);
+    assert_int_equal(atomic_load(&live), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ensemble_splits),
         cmocka_unit_test(test_ensemble_refusals),
         cmocka_unit_test(test_fingerprint),
+        cmocka_unit_test(test_compare_parts),
         cmocka_unit_test(test_special_values),
         cmocka_unit_test(test_optimize_splits),
         cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_out_of_memory_compare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,6 +120,9 @@ int ensemble_output(const opts *o, const hsec_ensemble *e, const hsec_scenario *
 /* branches: (count - 1) x HSEC_BRANCH_COUNT values, package-major. */
 int compare_output(const opts *o, hsec_result *const *res, size_t count, hsec_scenario *s,
                    const double *branches);
+/* The comparison document doc (len bytes, hsec_free_string's; rc the code
+ * that made it) written as o asks; takes doc. */
+int compare_written(const opts *o, int rc, char *doc, size_t len, const hsec_scenario *s);
 /* exact (NULL: no exact search ran) and xav, xcost: the exact search's
  * choice, checked against or taken as the choice (oo->exact). */
 int optimize_output(const opts *o, const optimize_opts *oo, const unsigned char *chosen,

@@ -380,38 +380,48 @@ static int cmd_ensemble(int argc, char **argv)
     return status;
 }
 
-/* ---- compare: rank 0 runs the baseline and every package (the
- * document needs their whole results); each rank runs its packages'
- * runs per staff branch, the figures gathered as raw doubles. */
+/* ---- compare: each rank runs the baseline and its share of the packages
+ * (each package's run and its runs per staff branch), and sends their
+ * figures as a comparison's part; rank 0 writes the document from its
+ * baseline and the parts. */
 
 typedef struct compare_job {
-    hsec_result **res; /* rank 0: count results; others: the baseline */
-    size_t count;
-    uint64_t first, last; /* packages whose branch figures this rank gives */
+    uint64_t first, last; /* this rank's packages */
+    hsec_result *base;    /* the no-measure baseline */
+    hsec_result **res;    /* last - first: the packages' runs */
     double *branches;     /* (last - first) x HSEC_BRANCH_COUNT */
+    unsigned char *bytes; /* the part */
+    size_t len;
 } compare_job;
 
 static int compare_part(work *w)
 {
     compare_job *j = w->ctx;
-    int rc;
-    if (rank == 0) {
-        rc = hsec_scenario_compare(j->res, j->count, w->s);
-    } else if (j->first == j->last) {
-        return HSEC_OK;
-    } else {
-        size_t nm = hsec_scenario_measure_count(w->s);
-        unsigned char *none = calloc(nm ? nm : 1, 1);
-        rc = none ? hsec_scenario_run_with(&j->res[0], w->s, none, nm) : HSEC_ENOMEM;
-        free(none);
-    }
+    hsec_scenario *s = w->s;
+    size_t nm = hsec_scenario_measure_count(s);
+    unsigned char *mask = calloc(nm ? nm : 1, 1);
+    if (!mask)
+        return HSEC_ENOMEM;
+    int rc = HSEC_OK;
+    if (rank == 0 || j->first < j->last)
+        rc = hsec_scenario_run_with(&j->base, s, mask, nm);
     if (!rc)
         atomic_store(&w->done, 1);
     for (uint64_t p = j->first; !rc && p < j->last; p++) {
-        rc = hsec_scenario_compare_branches(j->branches + (p - j->first) * HSEC_BRANCH_COUNT,
-                                            HSEC_BRANCH_COUNT, w->s, j->res[0], (size_t)p);
+        hsec_scenario_package_mask(mask, nm, s, (size_t)p);
+        rc = hsec_scenario_run_with(&j->res[p - j->first], s, mask, nm);
+        if (!rc)
+            rc = hsec_scenario_compare_branches(j->branches + (p - j->first) * HSEC_BRANCH_COUNT,
+                                                HSEC_BRANCH_COUNT, s, j->base, (size_t)p);
         atomic_store(&w->done, 2 + p - j->first);
     }
+    free(mask);
+    if (!rc && (rc = hsec_doc_compare_part_save(&j->bytes, &j->len, j->res,
+                                                (size_t)(j->last - j->first), (size_t)j->first,
+                                                s, j->branches,
+                                                (size_t)(j->last - j->first) *
+                                                    HSEC_BRANCH_COUNT)))
+        snprintf(w->msg, sizeof w->msg, "saving the part: %s", hsec_last_errmsg());
     return rc;
 }
 
@@ -425,46 +435,59 @@ static int cmd_compare(int argc, char **argv)
         return rc;
     }
     hsec_scenario *s = load_shared(o.path);
-    size_t count = 1 + hsec_scenario_package_count(s);
-    if (count == 1) {
+    size_t np = hsec_scenario_package_count(s);
+    if (np == 0) {
         cli_err("%s: compare: the scenario has no packages\n", text_shown(o.path));
         quiet(false);
         hsec_scenario_free(s);
         return EXIT_BAD;
     }
     quiet(false);
-    compare_job j = {calloc(count, sizeof(hsec_result *)), count, 0, 0, NULL};
-    share(&j.first, &j.last, count - 1);
-    double *branches = calloc((count - 1) * HSEC_BRANCH_COUNT, sizeof *branches);
-    j.branches = branches + j.first * HSEC_BRANCH_COUNT;
-    if (!j.res || !branches)
+    compare_job j = {0, 0, NULL, NULL, NULL, NULL, 0};
+    share(&j.first, &j.last, np);
+    size_t mine = (size_t)(j.last - j.first);
+    j.res = calloc(mine ? mine : 1, sizeof *j.res);
+    j.branches = calloc(mine ? mine * HSEC_BRANCH_COUNT : 1, sizeof *j.branches);
+    if (!j.res || !j.branches)
         fail("out of memory");
     work w = {.run = compare_part, .s = s, .ctx = &j,
-              .units = (j.last > j.first ? 1 : 0) + (j.last - j.first)};
+              .units = (rank == 0 || mine ? 1 : 0) + mine};
     run_shared(&w, o.path, "compare");
+    for (size_t k = 0; k < mine; k++)
+        hsec_result_free(j.res[k]);
+    free(j.res);
+    free(j.branches);
+    unsigned char *all = NULL;
+    int *offsets = calloc((size_t)ranks + 1, sizeof *offsets);
     int *lens = calloc((size_t)ranks, sizeof *lens);
-    int *offsets = calloc((size_t)ranks, sizeof *offsets);
-    if (!lens || !offsets)
+    if (!offsets || !lens)
         fail("out of memory");
-    for (int r = 0; r < ranks; r++) {
-        uint64_t first = share_at(count - 1, r), last = share_at(count - 1, r + 1);
-        offsets[r] = (int)(first * HSEC_BRANCH_COUNT);
-        lens[r] = (int)((last - first) * HSEC_BRANCH_COUNT);
-    }
-    /* in place on rank 0: its own figures are already where they go */
-    MPI_Gatherv(rank == 0 ? MPI_IN_PLACE : j.branches, lens[rank], MPI_DOUBLE, branches, lens,
-                offsets, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    gather_bytes(&all, offsets, lens, j.bytes, j.len);
+    hsec_free_bytes(j.bytes);
     int status = 0;
     if (rank == 0) {
-        print_warnings(s, j.res[0]);
-        status = compare_output(&o, j.res, count, s, branches);
+        const unsigned char **parts = calloc((size_t)ranks, sizeof *parts);
+        size_t *sizes = calloc((size_t)ranks, sizeof *sizes);
+        if (!parts || !sizes)
+            fail("out of memory");
+        for (int r = 0; r < ranks; r++) {
+            parts[r] = all + offsets[r];
+            sizes[r] = (size_t)lens[r];
+        }
+        char *doc = NULL;
+        size_t len = 0;
+        rc = hsec_doc_compare_json_parts(&doc, &len, j.base, parts, sizes, (size_t)ranks, s);
+        if (rc && rc != HSEC_ELIMIT && rc != HSEC_ENOMEM)
+            fail("merging the parts: %s", hsec_last_errmsg());
+        free(parts);
+        free(sizes);
+        print_warnings(s, j.base);
+        status = compare_written(&o, rc, doc, len, s);
     }
-    for (size_t i = 0; i < count; i++)
-        hsec_result_free(j.res[i]);
-    free(j.res);
-    free(branches);
-    free(lens);
+    hsec_result_free(j.base);
+    free(all);
     free(offsets);
+    free(lens);
     hsec_scenario_free(s);
     return status;
 }

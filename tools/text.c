@@ -309,34 +309,6 @@ static unsigned flags_used(const hsec_compiled *c)
     return used;
 }
 
-/* Burden by topic (r alone), or averted by topic (base - r), when some
- * threat carries a topic; shares of `whole`. */
-static void topics_lines(buf *b, const hsec_scenario *s, const hsec_result *r,
-                         const hsec_result *base, double of)
-{
-    unsigned used = 0;
-    for (size_t h = 0; h < hsec_scenario_threat_count(s); h++) {
-        unsigned tp = 0;
-        hsec_scenario_threat_topics(&tp, s, h);
-        used |= tp ? tp : 1u << HSEC_TOPIC_COUNT;
-    }
-    if (!(used & ((1u << HSEC_TOPIC_COUNT) - 1)))
-        return;
-    put(b, "  %s cross-cutting topic (a threat counts under each of its topics: they "
-        "overlap and do not add up):\n", base ? "averted by" : "by");
-    for (int k = 0; k <= HSEC_TOPIC_COUNT; k++) {
-        if (!(used & (1u << k)))
-            continue;
-        double x = burden(r, HSEC_BURDEN_TOPIC, (size_t)k);
-        if (base)
-            x = burden(base, HSEC_BURDEN_TOPIC, (size_t)k) - x;
-        put(b, "    %-34s %14s  %5.1f%%\n",
-            k < HSEC_TOPIC_COUNT ? hsec_enum_name(HSEC_ENUM_TOPIC, k) : "(no topic)",
-            text_num(x, 0), pct(x, of));
-    }
-}
-
-
 /* ---- the results document, rendered from its tree alone (run and show) */
 
 static double jnum(const json_t *o, const char *key)
@@ -751,44 +723,67 @@ int text_results(char **out, size_t *len, const json_t *doc, char *err, size_t e
     return HSEC_OK;
 }
 
-/* A table of packages against the no-measure baseline. */
-int text_compare(char **out, size_t *len, hsec_result *const *results, size_t count,
-                 const hsec_scenario *s, const double *branches)
+/* A number of the comparison's tree: o[key] (NaN when missing or null). */
+static double cnum(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* o[a][b] as a number (NaN when missing). */
+static double cnum2(const json_t *o, const char *a, const char *b)
+{
+    return cnum(json_object_get(o, a), b);
+}
+
+/* A table of packages against the no-measure baseline, from the
+ * comparison document's tree (hsec_doc_compare_json_with); the scenario
+ * gives the names and each package's tasks. */
+int text_compare(char **out, size_t *len, const json_t *doc, const hsec_scenario *s)
 {
     buf b = {malloc(4096), 0, 4096, false};
     if (!b.p)
         return HSEC_ENOMEM;
     b.p[0] = '\0';
     const hsec_compiled *c = hsec_scenario_compiled(s);
-    const hsec_result *base = results[0];
-    bool dynamic = hsec_result_mode(base) == HSEC_MODE_DYNAMIC;
+    const json_t *base = json_object_get(doc, "baseline");
+    const json_t *pks = json_object_get(doc, "packages");
+    size_t np = hsec_scenario_package_count(s);
+    const json_t **pk = calloc(np ? np : 1, sizeof *pk);
+    if (!pk) {
+        free(b.p);
+        return HSEC_ENOMEM;
+    }
+    for (size_t p = 0; p < np; p++)
+        pk[p] = json_object_get(pks, hsec_scenario_package_id(s, p));
+    bool dynamic = strcmp(jstr(doc, "mode", ""), "dynamic") == 0;
     const char *unit = dynamic ? hsec_scenario_step_unit(s) : "equivalent";
-    double bprop = burden(base, HSEC_BURDEN_PROPAGATED, 0);
+    double bprop = cnum(base, "propagated");
     if (dynamic)
-        put(&b, "hsec %s: courses of action over %llu %ss\n", hsec_version_string(),
-            (unsigned long long)hsec_result_steps(base), unit);
+        put(&b, "hsec %s: courses of action over %.0f %ss\n", hsec_version_string(),
+            cnum(doc, "steps"), unit);
     else
         put(&b, "hsec %s: courses of action at equilibrium\n", hsec_version_string());
     put(&b, "Without any measure, the threats cost %s person-%ss of vital core (the "
             "burden).\n", whole(bprop), unit);
     put(&b, "Averted: that burden minus the burden with only the package's measures.\n\n");
 
+    static const char *const bands[3] = {"short", "medium", "long"};
     put(&b, "%-18s %14s %14s %7s", "package", "cost", "averted", "share");
     if (dynamic)
-        put(&b, " %14s %14s %14s", "short", "medium", "long");
+        put(&b, " %14s %14s %14s", bands[0], bands[1], bands[2]);
     put(&b, " %14s\n", "per 1M cost");
-    for (size_t p = 0; p + 1 < count; p++) {
-        const hsec_result *r = results[1 + p];
-        double cost = hsec_scenario_package_cost(s, p);
-        double av = bprop - burden(r, HSEC_BURDEN_PROPAGATED, 0);
+    for (size_t p = 0; p < np; p++) {
+        const json_t *av = json_object_get(pk[p], "averted");
+        double cost = cnum(pk[p], "cost");
+        double a = cnum(av, "propagated");
         put(&b, "%-18s %14s %14s %6.1f%%", hsec_scenario_package_id(s, p), whole(cost),
-            whole(av), pct(av, bprop));
+            whole(a), pct(a, bprop));
         if (dynamic)
             for (size_t i = 0; i < 3; i++)
-                put(&b, " %14s",
-                    whole(burden(base, HSEC_BURDEN_BAND, i) - burden(r, HSEC_BURDEN_BAND, i)));
+                put(&b, " %14s", whole(cnum2(av, "bands", bands[i])));
         if (cost > 0)
-            put(&b, " %14s\n", amount(av / cost * 1e6));
+            put(&b, " %14s\n", amount(a / cost * 1e6));
         else
             put(&b, " %14s\n", "(no cost)");
     }
@@ -796,28 +791,31 @@ int text_compare(char **out, size_t *len, hsec_result *const *results, size_t co
     put(&b, "\nAverted by order of effect (share of the package's averted burden; a measure "
             "can move harm between orders, but never raises the total)\n");
     put(&b, "%-18s %9s %9s %9s %9s\n", "package", "1st", "2nd", "3rd", "4+");
-    for (size_t p = 0; p + 1 < count; p++) {
-        const hsec_result *r = results[1 + p];
-        double av = bprop - burden(r, HSEC_BURDEN_PROPAGATED, 0);
+    for (size_t p = 0; p < np; p++) {
+        const json_t *av = json_object_get(pk[p], "averted");
+        const json_t *ord = json_object_get(av, "orders");
+        double a = cnum(av, "propagated");
         put(&b, "%-18s", hsec_scenario_package_id(s, p));
-        for (size_t o = 0; o < HSEC_ORDER_COUNT; o++)
-            put(&b, " %8.1f%%",
-                pct(burden(base, HSEC_BURDEN_ORDER, o) - burden(r, HSEC_BURDEN_ORDER, o), av));
+        for (size_t o = 0; o < HSEC_ORDER_COUNT; o++) {
+            const json_t *x = json_array_get(ord, o);
+            put(&b, " %8.1f%%", pct(json_is_number(x) ? json_number_value(x) : NAN, a));
+        }
         put(&b, "\n");
     }
 
     put(&b, "\nAverted by group (person-%ss; %% of the group's burden without measures)\n",
         unit);
     put(&b, "%-20s %14s", "group", "baseline");
-    for (size_t p = 0; p + 1 < count; p++)
+    for (size_t p = 0; p < np; p++)
         put(&b, " %22s", hsec_scenario_package_id(s, p));
     put(&b, "\n");
     for (size_t g = 0; g < hsec_compiled_group_count(c); g++) {
-        double bg = burden(base, HSEC_BURDEN_GROUP, g);
-        put(&b, "%-20s %14s", hsec_compiled_group_id(c, g), whole(bg));
-        for (size_t p = 0; p + 1 < count; p++) {
-            double av = bg - burden(results[1 + p], HSEC_BURDEN_GROUP, g);
-            put(&b, " %14s %6.1f%%", whole(av), pct(av, bg));
+        const char *id = hsec_compiled_group_id(c, g);
+        double bg = cnum2(base, "groups", id);
+        put(&b, "%-20s %14s", id, whole(bg));
+        for (size_t p = 0; p < np; p++) {
+            double a = cnum2(json_object_get(pk[p], "averted"), "groups", id);
+            put(&b, " %14s %6.1f%%", whole(a), pct(a, bg));
         }
         put(&b, "\n");
     }
@@ -825,57 +823,69 @@ int text_compare(char **out, size_t *len, hsec_result *const *results, size_t co
     if (used) {
         put(&b, "\nAverted per person, by who is hurt (a group counts under each of its flags)\n");
         put(&b, "%-20s %14s", "who", "baseline");
-        for (size_t p = 0; p + 1 < count; p++)
+        for (size_t p = 0; p < np; p++)
             put(&b, " %22s", hsec_scenario_package_id(s, p));
         put(&b, "\n");
         for (int k = 0; k <= HSEC_FLAG_COUNT; k++) { /* everyone first */
             int f = k == 0 ? HSEC_FLAG_COUNT : k - 1;
             if (f < HSEC_FLAG_COUNT && !(used & (1u << f)))
                 continue;
-            double v[HSEC_IMPACT_COUNT], w[HSEC_IMPACT_COUNT];
-            hsec_result_impact(v, HSEC_IMPACT_COUNT, base, (size_t)f);
-            put(&b, "%-20s %14s", f < HSEC_FLAG_COUNT ? hsec_enum_name(HSEC_ENUM_FLAG, f)
-                                                      : "everyone", per_person(v[3]));
-            for (size_t p = 0; p + 1 < count; p++) {
-                hsec_result_impact(w, HSEC_IMPACT_COUNT, results[1 + p], (size_t)f);
-                put(&b, " %14s %6.1f%%", per_person(v[3] - w[3]), pct(v[3] - w[3], v[3]));
+            const char *name = f < HSEC_FLAG_COUNT ? hsec_enum_name(HSEC_ENUM_FLAG, f)
+                                                   : "population";
+            double v = cnum(json_object_get(json_object_get(base, "flags"), name), "per_capita");
+            put(&b, "%-20s %14s", f < HSEC_FLAG_COUNT ? name : "everyone", per_person(v));
+            for (size_t p = 0; p < np; p++) {
+                const json_t *fl = json_object_get(json_object_get(pk[p], "burden"), "flags");
+                double w = cnum(json_object_get(fl, name), "per_capita");
+                put(&b, " %14s %6.1f%%", per_person(v - w), pct(v - w, v));
             }
             put(&b, "\n");
         }
     }
-    for (size_t p = 0; p + 1 < count; p++) {
-        buf t = {malloc(256), 0, 256, false}, k2 = {malloc(256), 0, 256, false};
-        if (!t.p || !k2.p) {
-            b.oom = true;
-            free(t.p);
-            free(k2.p);
-            break;
-        }
-        t.p[0] = k2.p[0] = '\0';
-        topics_lines(&t, s, results[1 + p], base, bprop);
-        bool br = false;
-        for (int k = 0; branches && k < HSEC_BRANCH_COUNT; k++)
-            br = br || !isnan(branches[p * HSEC_BRANCH_COUNT + (size_t)k]);
+    unsigned topics = 0; /* the topics in use, bit HSEC_TOPIC_COUNT: none */
+    for (size_t h = 0; h < hsec_scenario_threat_count(s); h++) {
+        unsigned tp = 0;
+        hsec_scenario_threat_topics(&tp, s, h);
+        topics |= tp ? tp : 1u << HSEC_TOPIC_COUNT;
+    }
+    if (!(topics & ((1u << HSEC_TOPIC_COUNT) - 1)))
+        topics = 0;
+    for (size_t p = 0; p < np; p++) {
+        buf k2 = {malloc(256), 0, 256, false};
         unsigned char *mask = malloc(hsec_scenario_measure_count(s) + 1);
-        if (!mask) {
+        if (!k2.p || !mask) {
             b.oom = true;
-            free(t.p);
             free(k2.p);
+            free(mask);
             break;
         }
+        k2.p[0] = '\0';
         hsec_scenario_package_mask(mask, hsec_scenario_measure_count(s), s, p);
         tasks(&k2, mask, s, "  ");
         free(mask);
-        if (t.len || br || k2.len) {
+        const json_t *by = json_object_get(pk[p], "averted_by_branch");
+        bool br = json_object_size(by) > 0;
+        if (topics || br || k2.len) {
             put(&b, "\nPackage %s\n", hsec_scenario_package_id(s, p));
-            if (t.len)
-                put(&b, "%s", t.p);
+            const json_t *tp = json_object_get(json_object_get(pk[p], "averted"), "topics");
+            if (topics)
+                put(&b, "  averted by cross-cutting topic (a threat counts under each of its "
+                        "topics: they overlap and do not add up):\n");
+            for (int k = 0; topics && k <= HSEC_TOPIC_COUNT; k++) {
+                if (!(topics & (1u << k)))
+                    continue;
+                const char *name = k < HSEC_TOPIC_COUNT ? hsec_enum_name(HSEC_ENUM_TOPIC, k)
+                                                        : "none";
+                double x = cnum(tp, name);
+                put(&b, "    %-34s %14s  %5.1f%%\n", k < HSEC_TOPIC_COUNT ? name : "(no topic)",
+                    text_num(x, 0), pct(x, bprop));
+            }
             if (br) {
                 put(&b, "  averted by branch (each branch's measures of the package alone; "
                         "they do not add up to the package's):\n");
                 for (int k = 1; k <= HSEC_BRANCH_COUNT; k++) {
                     int want = k % HSEC_BRANCH_COUNT;
-                    double x = branches[p * HSEC_BRANCH_COUNT + (size_t)want];
+                    double x = cnum(by, hsec_enum_name(HSEC_ENUM_BRANCH, want));
                     if (!isnan(x))
                         put(&b, "    %-34s %14s  %5.1f%%\n",
                             want ? hsec_enum_name(HSEC_ENUM_BRANCH, want) : "(no branch named)",
@@ -885,22 +895,23 @@ int text_compare(char **out, size_t *len, hsec_result *const *results, size_t co
             if (k2.len)
                 put(&b, "%s", k2.p);
         }
-        b.oom = b.oom || t.oom || k2.oom;
-        free(t.p);
+        b.oom = b.oom || k2.oom;
         free(k2.p);
     }
     put(&b, "\nAverted by region where people live (a region includes the regions below it)\n");
     for (size_t i = 0; i < hsec_compiled_region_count(c); i++) {
-        double br = burden(base, HSEC_BURDEN_REGION, i);
-        if (br <= 0)
+        const char *id = hsec_compiled_region_id(c, i);
+        double br = cnum2(base, "regions", id);
+        if (!(br > 0))
             continue;
-        put(&b, "%-20s %14s", hsec_compiled_region_id(c, i), whole(br));
-        for (size_t p = 0; p + 1 < count; p++) {
-            double av = br - burden(results[1 + p], HSEC_BURDEN_REGION, i);
-            put(&b, " %14s %6.1f%%", whole(av), pct(av, br));
+        put(&b, "%-20s %14s", id, whole(br));
+        for (size_t p = 0; p < np; p++) {
+            double a = cnum2(json_object_get(pk[p], "averted"), "regions", id);
+            put(&b, " %14s %6.1f%%", whole(a), pct(a, br));
         }
         put(&b, "\n");
     }
+    free(pk);
     if (b.oom) {
         free(b.p);
         return HSEC_ENOMEM;

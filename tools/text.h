@@ -32,11 +32,9 @@ int text_csv_compare(char **out, size_t *len, const json_t *doc, char *err, size
 int text_csv_ensemble(char **out, size_t *len, const json_t *doc, char *err, size_t errlen);
 int text_csv_rank(char **out, size_t *len, const json_t *doc, char *err, size_t errlen);
 
-/* A readable comparison of packages (results[0] the baseline). */
-/* branches: each package's averted burden by branch (hsec_scenario_compare_branches),
- * package-major, or NULL. */
-int text_compare(char **out, size_t *len, hsec_result *const *results, size_t count,
-                 const hsec_scenario *s, const double *branches);
+/* A readable comparison of packages, from the comparison document's tree
+ * (its figures) and the scenario (names, each package's tasks). */
+int text_compare(char **out, size_t *len, const json_t *doc, const hsec_scenario *s);
 
 /* The ranking of nodes by marginal burden (u: node_count values n) with
  * their coupling indices (ix: dependency, influence, overall dependency,

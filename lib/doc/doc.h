@@ -219,6 +219,15 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
                  const hd_limits *lim, char *msg);
 int hd_results_tree(hd **out, const hsec_result *r, const hsec_scenario *s);
 int hd_scenario_tree(hd **out, const hsec_scenario *s);
+/* A comparison's figures of one package (results.c): hd_compare_width
+ * values a row; hd_compare_figures fills one from a run; hd_compare_doc
+ * writes the comparison document from the baseline's run, a row for each
+ * package and their averted burden by branch (or NULL), as
+ * hsec_doc_compare_json_with does. */
+size_t hd_compare_width(const hsec_scenario *s);
+void hd_compare_figures(double *row, const hsec_result *r, const hsec_scenario *s);
+int hd_compare_doc(char **out, size_t *len, const hsec_result *baseline, const double *rows,
+                   const double *branches, const hsec_scenario *s);
 /* The scenario's fingerprint: zlib's CRC-32 (high half) and Adler-32 of
  * its document in deterministic CBOR without its links and without the
  * settings that change no figure (thread counts, quantiles), followed by

@@ -652,27 +652,65 @@ typedef struct parts {
     double *group, *region;
 } parts;
 
-static void parts_of(parts *p, const hsec_result *r, size_t ng, size_t nr)
+/* A package's figures in a row of hd_compare_width values: total,
+ * baseline, propagated, the bands, the orders, the topics (the last:
+ * threats without one), each flag's burden and people (the last: the
+ * whole population), the groups' burdens, the regions'. */
+#define ROW_HEAD (3 + HSEC_BAND_COUNT + HSEC_ORDER_COUNT + (HSEC_TOPIC_COUNT + 1) + \
+                  2 * (HSEC_FLAG_COUNT + 1))
+
+size_t hd_compare_width(const hsec_scenario *s)
 {
-    p->total = burden(r, HSEC_BURDEN_TOTAL, 0);
-    p->baseline = burden(r, HSEC_BURDEN_BASELINE, 0);
-    p->propagated = burden(r, HSEC_BURDEN_PROPAGATED, 0);
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    return ROW_HEAD + hsec_compiled_group_count(c) + hsec_compiled_region_count(c);
+}
+
+void hd_compare_figures(double *row, const hsec_result *r, const hsec_scenario *s)
+{
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    size_t ng = hsec_compiled_group_count(c), nr = hsec_compiled_region_count(c);
+    double *x = row;
+    *x++ = burden(r, HSEC_BURDEN_TOTAL, 0);
+    *x++ = burden(r, HSEC_BURDEN_BASELINE, 0);
+    *x++ = burden(r, HSEC_BURDEN_PROPAGATED, 0);
     for (size_t i = 0; i < HSEC_BAND_COUNT; i++)
-        p->band[i] = burden(r, HSEC_BURDEN_BAND, i);
+        *x++ = burden(r, HSEC_BURDEN_BAND, i);
     for (size_t i = 0; i < HSEC_ORDER_COUNT; i++)
-        p->order[i] = burden(r, HSEC_BURDEN_ORDER, i);
+        *x++ = burden(r, HSEC_BURDEN_ORDER, i);
     for (size_t i = 0; i <= HSEC_TOPIC_COUNT; i++)
-        p->topic[i] = burden(r, HSEC_BURDEN_TOPIC, i);
+        *x++ = burden(r, HSEC_BURDEN_TOPIC, i);
     for (size_t i = 0; i <= HSEC_FLAG_COUNT; i++) {
         double v[HSEC_IMPACT_COUNT];
         hsec_result_impact(v, HSEC_IMPACT_COUNT, r, i);
-        p->flag[i] = v[0];
-        p->people[i] = v[2];
+        x[i] = v[0];
+        x[HSEC_FLAG_COUNT + 1 + i] = v[2];
     }
+    x += 2 * (HSEC_FLAG_COUNT + 1);
     for (size_t i = 0; i < ng; i++)
-        p->group[i] = burden(r, HSEC_BURDEN_GROUP, i);
+        *x++ = burden(r, HSEC_BURDEN_GROUP, i);
     for (size_t i = 0; i < nr; i++)
-        p->region[i] = burden(r, HSEC_BURDEN_REGION, i);
+        *x++ = burden(r, HSEC_BURDEN_REGION, i);
+}
+
+/* The parts of a row (its groups and regions pointed to, not copied). */
+static void parts_view(parts *p, double *row, size_t ng)
+{
+    const double *x = row;
+    p->total = *x++;
+    p->baseline = *x++;
+    p->propagated = *x++;
+    for (size_t i = 0; i < HSEC_BAND_COUNT; i++)
+        p->band[i] = *x++;
+    for (size_t i = 0; i < HSEC_ORDER_COUNT; i++)
+        p->order[i] = *x++;
+    for (size_t i = 0; i <= HSEC_TOPIC_COUNT; i++)
+        p->topic[i] = *x++;
+    for (size_t i = 0; i <= HSEC_FLAG_COUNT; i++) {
+        p->flag[i] = x[i];
+        p->people[i] = x[HSEC_FLAG_COUNT + 1 + i];
+    }
+    p->group = row + ROW_HEAD;
+    p->region = p->group + ng;
 }
 
 /* p = a - b */
@@ -755,37 +793,51 @@ int hsec_doc_compare_json_with(char **out, size_t *len, hsec_result *const *resu
     if (branches && branch_count != (count - 1) * HSEC_BRANCH_COUNT)
         return hd_fail(HSEC_EINVAL, "compare_json: %zu branch figures for %zu packages of %d "
                        "branches", branch_count, count - 1, HSEC_BRANCH_COUNT);
-    const hsec_compiled *c = hsec_scenario_compiled(s);
     for (size_t i = 0; i < count; i++) {
         if (!results[i])
             return hd_fail(HSEC_EINVAL, "compare_json: result %zu is NULL", i);
         if (hd_result_matches(results[i], s, "compare_json"))
             return HSEC_EINVAL;
     }
-    hsec_allocator al = hd_allocator_of(s);
-    size_t ng = hsec_compiled_group_count(c), nr = hsec_compiled_region_count(c);
     int fit = compare_fit(s, count);
     if (fit)
         return fit;
-    bool dynamic = hsec_result_mode(results[0]) == HSEC_MODE_DYNAMIC;
+    hsec_allocator al = hd_allocator_of(s);
+    size_t width = hd_compare_width(s);
+    double *rows = hd_calloc(&al, (count - 1) * width + 1, sizeof *rows);
+    if (!rows)
+        return hd_fail(HSEC_ENOMEM, "out of memory");
+    for (size_t p = 0; p + 1 < count; p++)
+        hd_compare_figures(rows + p * width, results[1 + p], s);
+    int rc = hd_compare_doc(out, len, results[0], rows, branches, s);
+    hd_release(&al, rows);
+    return rc;
+}
+
+int hd_compare_doc(char **out, size_t *len, const hsec_result *baseline, const double *rows,
+                   const double *branches, const hsec_scenario *s)
+{
+    *out = NULL;
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    size_t count = 1 + hsec_scenario_package_count(s);
+    hsec_allocator al = hd_allocator_of(s);
+    size_t ng = hsec_compiled_group_count(c), nr = hsec_compiled_region_count(c);
+    size_t width = hd_compare_width(s);
+    bool dynamic = hsec_result_mode(baseline) == HSEC_MODE_DYNAMIC;
     hb b = {&al, false};
     parts base, pk, av;
-    double *buf = hd_calloc(&al, 3 * (ng + nr) + 1, sizeof(double));
+    double *buf = hd_calloc(&al, 3 * width, sizeof(double));
     if (!buf)
         return hd_fail(HSEC_ENOMEM, "out of memory");
-    base.group = buf;
-    base.region = buf + ng;
-    pk.group = buf + ng + nr;
-    pk.region = pk.group + ng;
-    av.group = pk.region + nr;
-    av.region = av.group + ng;
-    parts_of(&base, results[0], ng, nr);
+    hd_compare_figures(buf, baseline, s);
+    parts_view(&base, buf, ng);
+    parts_view(&av, buf + 2 * width, ng);
 
     hd *doc = hb_new(&b, HD_OBJ);
     hb_set(&b, doc, "hsec", hb_num(&b, 1));
     hb_set(&b, doc, "mode", hb_str(&b, dynamic ? "dynamic" : "static"));
     if (dynamic) {
-        hb_set(&b, doc, "steps", hb_num(&b, (double)hsec_result_steps(results[0])));
+        hb_set(&b, doc, "steps", hb_num(&b, (double)hsec_result_steps(baseline)));
         hb_set(&b, doc, "step_unit", hb_str(&b, hsec_scenario_step_unit(s)));
     }
     hb_set(&b, doc, "baseline", parts_tree(&b, &base, s, dynamic));
@@ -795,7 +847,8 @@ int hsec_doc_compare_json_with(char **out, size_t *len, hsec_result *const *resu
     if (!mask)
         b.oom = true;
     for (size_t p = 0; mask && p + 1 < count; p++) {
-        parts_of(&pk, results[1 + p], ng, nr);
+        memcpy(buf + width, rows + p * width, width * sizeof *buf);
+        parts_view(&pk, buf + width, ng);
         parts_sub(&av, &base, &pk, ng, nr);
         double cost = hsec_scenario_package_cost(s, p);
         hd *o = hb_new(&b, HD_OBJ);

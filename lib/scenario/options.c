@@ -119,7 +119,7 @@ int hsec_scenario_set_step_unit(hsec_scenario *s, const char *unit)
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_step_unit: the scenario is NULL");
-    hx_changed(s);
+    hx_restamp(s);
     if (!hx_valid_id(unit))
         FAIL(HSEC_EINVAL, "run.step_unit \"%s\" is not [A-Za-z0-9_:-]{1,64}", hx_show(unit));
     strcpy(s->unit, unit);
@@ -135,7 +135,7 @@ int hsec_scenario_set_quantiles(hsec_scenario *s, const double *qs, size_t count
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_quantiles: the scenario is NULL");
-    hx_changed(s);
+    hx_restamp(s);
     if (!qs || count == 0 || count > HX_MAX_QUANTILES)
         FAIL(HSEC_EINVAL, "uncertainty.quantiles: %zu values (1 to %d)", qs ? count : 0,
              HX_MAX_QUANTILES);
@@ -175,7 +175,7 @@ int hsec_scenario_set_uncertainty(hsec_scenario *s, hsec_uncertain what, double 
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_uncertainty: the scenario is NULL");
-    hx_changed(s);
+    hx_restamp(s);
     if ((int)what < 0 || (int)what >= HSEC_UNCERTAIN_COUNT) {
         hx_setmsg(s->err, "uncertainty: kind %d is unknown", (int)what);
         return HSEC_EINVAL;

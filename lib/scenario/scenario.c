@@ -18,10 +18,15 @@
  * same scenario as it was at one moment. */
 static atomic_uint_least64_t last_stamp;
 
+void hx_restamp(hsec_scenario *s)
+{
+    s->stamp = atomic_fetch_add_explicit(&last_stamp, 1, memory_order_relaxed) + 1;
+}
+
 void hx_changed(hsec_scenario *s)
 {
     s->diagnosed = false;
-    s->stamp = atomic_fetch_add_explicit(&last_stamp, 1, memory_order_relaxed) + 1;
+    hx_restamp(s);
 }
 
 uint64_t hsec_scenario_stamp(const hsec_scenario *s)
@@ -741,7 +746,7 @@ int hsec_scenario_add_package(hsec_scenario *s, const char *id)
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_add_package: the scenario is NULL");
-    hx_changed(s);
+    hx_restamp(s);
     if (!hx_valid_id(id))
         FAIL(HSEC_EINVAL, "package id \"%s\" is not [A-Za-z0-9_:-]{1,64}", hx_show(id));
     if (find_id(&s->package_ids, id) != (size_t)-1)
@@ -763,7 +768,7 @@ int hsec_scenario_package_add(hsec_scenario *s, const char *package, const char 
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_package_add: the scenario is NULL");
-    hx_changed(s);
+    hx_restamp(s);
     size_t pi = find_id(&s->package_ids, package), mi;
     if (pi == (size_t)-1)
         FAIL(HSEC_ENOTFOUND, "no package \"%s\"%s", hx_show(package),
@@ -837,7 +842,7 @@ int hsec_scenario_record(hsec_scenario *s, const char *name)
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_record: the scenario is NULL");
-    hx_changed(s);
+    hx_restamp(s);
     uint32_t *nodes = NULL;
     size_t n = 0, cap = 0;
     int rc = resolve(s, "run.record", name, &nodes, &n, &cap);
@@ -912,7 +917,7 @@ int hsec_scenario_set_threat_topics(hsec_scenario *s, const char *threat, unsign
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_threat_topics: the scenario is NULL");
-    hx_changed(s);
+    hx_restamp(s);
     sthreat *t = find_threat(s, threat, NULL);
     if (!t)
         FAIL(HSEC_ENOTFOUND, "no threat \"%s\"%s", hx_show(threat),
@@ -927,7 +932,7 @@ int hsec_scenario_set_measure_topics(hsec_scenario *s, const char *measure, unsi
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_measure_topics: the scenario is NULL");
-    hx_changed(s);
+    hx_restamp(s);
     smeasure *m = find_measure(s, measure, NULL);
     if (!m)
         FAIL(HSEC_ENOTFOUND, "no measure \"%s\"%s", hx_show(measure),
@@ -942,7 +947,7 @@ int hsec_scenario_set_measure_branch(hsec_scenario *s, const char *measure, hsec
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "scenario_set_measure_branch: the scenario is NULL");
-    hx_changed(s);
+    hx_restamp(s);
     smeasure *m = find_measure(s, measure, NULL);
     if (!m)
         FAIL(HSEC_ENOTFOUND, "no measure \"%s\"%s", hx_show(measure),

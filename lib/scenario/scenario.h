@@ -95,8 +95,10 @@ int hx_targets_fit(hsec_scenario *s, const char *who, const char *name, size_t c
  * Only the order changes, so getters on a scenario (used by one thread at
  * a time) may prepare it too. */
 void hx_scenario_prepare(hsec_scenario *s);
-/* The scenario changed: its warnings are to be found again, and it takes
- * a new stamp (hsec_scenario_stamp). Every setter calls it. */
+/* The scenario changed: it takes a new stamp (hsec_scenario_stamp); every
+ * setter calls one of these. hx_changed also has its warnings found again
+ * (the setters of what the warnings depend on). */
+void hx_restamp(hsec_scenario *s);
 void hx_changed(hsec_scenario *s);
 /* The options' defaults into opt (options.c). */
 void hx_option_defaults(double opt[HSEC_OPTION_COUNT]);
