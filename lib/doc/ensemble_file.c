@@ -273,8 +273,8 @@ static int open_doc(hd **doc, const hsec_scenario *s, const void *data, size_t l
 /* The kind, the version and the fingerprint; then first <= last <= total
  * (the scenario's `expected`) and the width. */
 static int check_head(const hd *doc, const char *kind_wanted, const char *noun,
-                      const hsec_scenario *s, uint64_t expected, const char *unit, size_t width, uint64_t *first,
-                      uint64_t *last, const char *who)
+                      const hsec_scenario *s, uint64_t expected, const char *unit, size_t width,
+                      uint64_t *first, uint64_t *last, const char *who)
 {
     if (doc->t != HD_OBJ)
         return hd_fail(HSEC_EFORMAT, "%s: the document is %s, not an object", who,
@@ -559,8 +559,9 @@ int hsec_doc_compare_json_parts(char **out, size_t *len, const hsec_result *base
             if (seen[p])
                 rc = hd_fail(HSEC_EINVAL, WHO ": package %llu (\"%s\") is in two parts",
                              (unsigned long long)p, hsec_scenario_package_id(s, (size_t)p));
-        if (!rc) {
+        if (!rc)
             with = has->b;
+        if (!rc && last > first) {
             memset(seen + first, 1, (size_t)(last - first));
             memcpy(rows + first * width, table_at(doc, "values", "special"),
                    (size_t)(last - first) * width * sizeof *rows);
@@ -571,7 +572,8 @@ int hsec_doc_compare_json_parts(char **out, size_t *len, const hsec_result *base
         }
         if (doc)
             hd_free(&al, doc);
-        if (rc && rc != HSEC_ENOMEM && strncmp(hsec_last_errmsg(), WHO ": part ", strlen(WHO ": part "))) {
+        if (rc && rc != HSEC_ENOMEM &&
+            strncmp(hsec_last_errmsg(), WHO ": part ", strlen(WHO ": part "))) {
             /* name the part: "compare_json_parts: part k: ..." */
             const char *m = hsec_last_errmsg();
             size_t skip = strncmp(m, WHO ": ", strlen(WHO ": ")) ? 0 : strlen(WHO ": ");
