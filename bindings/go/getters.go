@@ -5,6 +5,7 @@ package hsec
 import "C"
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"unsafe"
@@ -123,6 +124,9 @@ type Group struct {
 	Node   int      // the first of its seven nodes, in dimension order
 	Size   float64  // persons
 	Flags  []string // vulnerability flags ("elderly", "displaced", ...)
+	// Vital-core weights of the dimensions, normalised, and the chronic
+	// insecurity of each, by Dimension.
+	Weights, Baselines [DimCount]float64
 }
 
 // Groups returns the groups of the compiled model, in index order.
@@ -150,6 +154,10 @@ func (s *Scenario) Groups() ([]Group, error) {
 			Region: index(C.hsec_compiled_group_region(c, g)),
 			Node:   int(C.hsec_compiled_group_node(c, g)),
 			Size:   float64(C.hsec_compiled_group_size(c, g)), Flags: flags}
+		for d := 0; d < DimCount; d++ {
+			out[i].Weights[d] = float64(C.hsec_compiled_group_weight(c, g, C.hsec_dimension(d)))
+			out[i].Baselines[d] = float64(C.hsec_compiled_group_baseline(c, g, C.hsec_dimension(d)))
+		}
 	}
 	return out, nil
 }
@@ -199,7 +207,7 @@ func (s *Scenario) Params(param string) ([]float64, error) {
 	defer s.mu.Unlock()
 	p, ok := params[param]
 	if !ok {
-		return nil, &Error{ErrInvalid, fmt.Sprintf("parameter %q is unknown", param)}
+		return nil, &Error{Code: ErrInvalid, Message: fmt.Sprintf("parameter %q is unknown", param)}
 	}
 	defer runtime.KeepAlive(s)
 	c := s.compiled()
@@ -274,6 +282,9 @@ type ThreatInfo struct {
 
 // ThreatAt returns the threat of index i.
 func (s *Scenario) ThreatAt(i int) (ThreatInfo, error) {
+	if i < 0 {
+		return ThreatInfo{}, invalid("ThreatAt: threat %d is below 0", i)
+	}
 	if err := s.hold(); err != nil {
 		return ThreatInfo{}, err
 	}
@@ -329,6 +340,9 @@ type MeasureInfo struct {
 
 // MeasureAt returns the measure of index i.
 func (s *Scenario) MeasureAt(i int) (MeasureInfo, error) {
+	if i < 0 {
+		return MeasureInfo{}, invalid("MeasureAt: measure %d is below 0", i)
+	}
 	if err := s.hold(); err != nil {
 		return MeasureInfo{}, err
 	}
@@ -408,6 +422,9 @@ type PackageInfo struct {
 
 // PackageAt returns the package of index i.
 func (s *Scenario) PackageAt(i int) (PackageInfo, error) {
+	if i < 0 {
+		return PackageInfo{}, invalid("PackageAt: package %d is below 0", i)
+	}
 	if err := s.hold(); err != nil {
 		return PackageInfo{}, err
 	}
@@ -431,7 +448,7 @@ var uncertain = map[string]C.hsec_uncertain{"weights": C.HSEC_UNCERTAIN_WEIGHTS,
 func uncertainKind(what string) (C.hsec_uncertain, error) {
 	u, ok := uncertain[what]
 	if !ok {
-		return 0, &Error{ErrInvalid, fmt.Sprintf("%q is not weights, magnitudes or recovery", what)}
+		return 0, &Error{Code: ErrInvalid, Message: fmt.Sprintf("%q is not weights, magnitudes or recovery", what)}
 	}
 	return u, nil
 }
@@ -470,18 +487,11 @@ func (s *Scenario) Uncertainty(what string) (low, mode, high float64, err error)
 }
 
 // Rank returns the marginal equilibrium burden of one unit of perturbation
-// at every node: where to protect (RankOrder gives the ranking).
+// at every node: where to protect (RankOrder gives the ranking). RankWith
+// takes a context and chooses the measures in force; Ranking adds the
+// coupling indices and the filters of hsec rank.
 func (s *Scenario) Rank() ([]float64, error) {
-	if err := s.hold(); err != nil {
-		return nil, err
-	}
-	defer s.mu.Unlock()
-	n := s.nodeCount()
-	out := make([]float64, n+1)
-	if err := s.do(C.hsec_scenario_rank((*C.double)(unsafe.Pointer(&out[0])), C.size_t(n), s.p)); err != nil {
-		return nil, err
-	}
-	return out[:n], nil
+	return s.RankWith(context.Background(), AllMeasures())
 }
 
 // RankOrder returns the node indices by decreasing marginal burden (from
@@ -503,6 +513,9 @@ func when(peak bool) C.hsec_at {
 // GroupOrders returns the propagated part of each dimension of a group
 // (at its peak, or at the last step) split into orders 1, 2, 3, 4+.
 func (r *Results) GroupOrders(index int, peak bool) ([DimCount][OrderCount]float64, error) {
+	if index < 0 {
+		return [DimCount][OrderCount]float64{}, invalid("GroupOrders: group %d is below 0", index)
+	}
 	var p [DimCount][OrderCount]float64
 	if err := r.hold(); err != nil {
 		return p, err
@@ -519,6 +532,9 @@ func (r *Results) GroupOrders(index int, peak bool) ([DimCount][OrderCount]float
 // Freedoms returns a group's freedom indices: from fear, from want, to live
 // in dignity (higher is less free).
 func (r *Results) Freedoms(index int, peak bool) ([FreedomCount]float64, error) {
+	if index < 0 {
+		return [FreedomCount]float64{}, invalid("Freedoms: group %d is below 0", index)
+	}
 	var f [FreedomCount]float64
 	if err := r.hold(); err != nil {
 		return f, err
@@ -549,6 +565,9 @@ func (r *Results) Multidimensional(peak bool) ([AFCount]float64, error) {
 
 // GroupY returns the reported insecurity of each dimension of a group.
 func (r *Results) GroupY(index int, peak bool) ([DimCount]float64, error) {
+	if index < 0 {
+		return [DimCount]float64{}, invalid("GroupY: group %d is below 0", index)
+	}
 	var y [DimCount]float64
 	if err := r.hold(); err != nil {
 		return y, err

@@ -3,23 +3,38 @@
 // first-, second- and third-order effects on their security. Every number
 // comes from the library; this package only converts.
 //
+// The module path is hsec.local/hsec; README.md says how to use it from
+// another module (a replace line, libhsec found by pkg-config).
+//
 // Handles are freed by Close and, if forgotten, by a finalizer. A value
 // used after Close returns an *Error with Code ErrClosed. Every failure is
-// an *Error carrying the library's message: the model's, scenario's or
-// loader's own, or for a read-only object (a compiled model, results) the
-// message the library keeps per thread.
+// an *Error carrying the library's code and message: the model's,
+// scenario's or loader's own, or for a read-only object (a compiled model,
+// results, an ensemble) the message the library keeps per thread. The
+// codes are errors themselves: errors.Is(err, hsec.ErrNotFound) tells the
+// kind, errors.As(err, &e) with e an *hsec.Error gives code and message.
+// Bad input (an unknown name, a negative index, an enumeration value out of
+// range) is an error naming the argument and its value, never a panic.
 //
-// Goroutines: each Model, Scenario and Results has a mutex that every
-// method holds while it uses the library's handle, so calls on one value
-// from several goroutines run one after the other (each with its own
+// Long calls (runs, rankings, coupling, comparisons, optimisation,
+// ensembles, the report) take a context.Context first; a done context stops
+// them with an error for which both errors.Is(err, context.Canceled) and
+// errors.Is(err, hsec.ErrCanceled) hold (progress.go). The calls that
+// predate it (Run, Rank, ...) run with context.Background().
+//
+// Goroutines: each Model, Scenario, Results and Ensemble has a mutex that
+// every method holds while it uses the library's handle, so calls on one
+// value from several goroutines run one after the other (each with its own
 // error message), and calls on different values run at once. Close waits
 // for a call running on the value, then frees it; closing twice does
-// nothing. The package calls no Go code back from the library, so no call
-// can come from inside another on the same value. Results keep their
-// scenario: a Scenario closed while Results of it are open refuses every
-// call at once, and is freed when the last of them is closed (or
-// finalized); until then the Results read names and write their document
-// as before. A call that takes two locks (Results.JSON) takes the
+// nothing. The only Go code the library calls back is the progress check
+// of a long call (its context, and the function of SetProgress), which
+// runs while the call holds its scenario: calls on that scenario made
+// while a progress function runs fail with ErrState. Results and ensembles
+// keep their scenario: a Scenario closed while Results of it are open
+// refuses every call at once, and is freed when the last of them is closed
+// (or finalized); until then the Results read names and write their
+// document as before. A call that takes two locks (Results.JSON) takes the
 // scenario's before its results'. Everything handed out (Q, Orders,
 // series, the getters' slices) is a Go copy, valid after Close.
 //
@@ -33,28 +48,47 @@ package hsec
 import "C"
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
+// Code is one of the library's error codes (hsec_error), and ErrClosed for
+// a handle used after Close. A Code is an error itself, so that
+// errors.Is(err, hsec.ErrNotFound) tells a failure's kind; errors.As with an
+// *Error gives the code and the library's message.
+type Code int
+
 // Error codes (the library's, and ErrClosed for a closed handle).
 const (
-	ErrInvalid  = int(C.HSEC_EINVAL)
-	ErrNoMemory = int(C.HSEC_ENOMEM)
-	ErrNotFound = int(C.HSEC_ENOTFOUND)
-	ErrExists   = int(C.HSEC_EEXIST)
-	ErrNoConv   = int(C.HSEC_ENOCONV)
-	ErrIO       = int(C.HSEC_EIO)
-	ErrFormat   = int(C.HSEC_EFORMAT)
-	ErrState    = int(C.HSEC_ESTATE)
-	ErrCanceled = int(C.HSEC_ECANCELED)
-	ErrLimit    = int(C.HSEC_ELIMIT)
-	ErrClosed   = 1
+	ErrInvalid  Code = C.HSEC_EINVAL    // a bad argument or value
+	ErrNoMemory Code = C.HSEC_ENOMEM    // an allocation failed
+	ErrNotFound Code = C.HSEC_ENOTFOUND // a name that does not exist
+	ErrExists   Code = C.HSEC_EEXIST    // a duplicate id or link
+	ErrNoConv   Code = C.HSEC_ENOCONV   // a linear run that cannot converge
+	ErrIO       Code = C.HSEC_EIO       // a file could not be read or written
+	ErrFormat   Code = C.HSEC_EFORMAT   // a malformed document
+	ErrState    Code = C.HSEC_ESTATE    // the call does not fit the object's state
+	ErrCanceled Code = C.HSEC_ECANCELED // a context or progress function stopped the call
+	ErrLimit    Code = C.HSEC_ELIMIT    // the work would exceed a limit set
+	ErrClosed   Code = 1                // the handle is closed
 )
+
+// Error returns the library's text for the code ("not found", ...).
+func (c Code) Error() string {
+	if c == ErrClosed {
+		return "hsec: closed"
+	}
+	return "hsec: " + C.GoString(C.hsec_strerror(C.int(c)))
+}
+
+// String returns the code's text, as Error.
+func (c Code) String() string { return c.Error() }
 
 // Sizes of the library's fixed arrays, and the index that names nothing.
 const (
@@ -75,15 +109,34 @@ const (
 )
 
 // Error is every failure: the library's code and its message, which names
-// the field and the value.
+// the field and the value. errors.Is(err, code) holds for its Code; a call
+// stopped by its context (Code ErrCanceled) also unwraps to the context's
+// error, so that errors.Is(err, context.Canceled) or
+// errors.Is(err, context.DeadlineExceeded) holds too.
 type Error struct {
-	Code    int
+	Code    Code
 	Message string
+	cause   error // the context's error, or a panic of a progress function
 }
 
 func (e *Error) Error() string { return "hsec: " + e.Message }
 
-func closed(what string) error { return &Error{ErrClosed, what + " is closed"} }
+// Is reports whether target is the error's Code.
+func (e *Error) Is(target error) bool {
+	c, ok := target.(Code)
+	return ok && c == e.Code
+}
+
+// Unwrap returns what stopped a canceled call: the context's error, or
+// nil.
+func (e *Error) Unwrap() error { return e.cause }
+
+// invalid is an ErrInvalid *Error with a formatted message.
+func invalid(format string, a ...any) error {
+	return &Error{Code: ErrInvalid, Message: fmt.Sprintf(format, a...)}
+}
+
+func closed(what string) error { return &Error{Code: ErrClosed, Message: what + " is closed"} }
 
 func fail(rc C.int, msg *C.char) error {
 	if rc == 0 {
@@ -93,7 +146,7 @@ func fail(rc C.int, msg *C.char) error {
 	if text == "" {
 		text = C.GoString(C.hsec_strerror(rc))
 	}
-	return &Error{int(rc), text}
+	return &Error{Code: Code(rc), Message: text}
 }
 
 // lastErrmsg makes a call that reports its failure through the thread's
@@ -138,7 +191,7 @@ func enum(which C.hsec_enum, name string) (C.int, error) {
 	defer C.free(unsafe.Pointer(n))
 	var v C.int
 	if C.hsec_enum_value(&v, which, n) != 0 {
-		return 0, &Error{ErrInvalid, fmt.Sprintf("%q is not a known name", name)}
+		return 0, unknownName(which, name)
 	}
 	return v, nil
 }
@@ -263,7 +316,7 @@ func (m *Model) Set(name, param string, value float64) error {
 	defer m.mu.Unlock()
 	p, ok := params[param]
 	if !ok {
-		return &Error{ErrInvalid, fmt.Sprintf("parameter %q is unknown", param)}
+		return &Error{Code: ErrInvalid, Message: fmt.Sprintf("parameter %q is unknown", param)}
 	}
 	n := cstr(name)
 	defer C.free(unsafe.Pointer(n))
@@ -311,6 +364,9 @@ type Scenario struct {
 	// results never waits for a run of their scenario.
 	rmu     sync.Mutex
 	results int
+
+	progress ProgressFunc // SetProgress's, consulted by every long call
+	calling  atomic.Bool  // the progress function is running
 }
 
 func newScenario(p *C.hsec_scenario) *Scenario {
@@ -321,10 +377,26 @@ func newScenario(p *C.hsec_scenario) *Scenario {
 
 // hold locks the scenario for a call: on success the caller unlocks s.mu.
 func (s *Scenario) hold() error {
-	s.mu.Lock()
+	if err := s.lock(); err != nil {
+		return err
+	}
 	if s.closed {
 		s.mu.Unlock()
 		return closed("scenario")
+	}
+	return nil
+}
+
+// lock takes s.mu, closed or not (results and ensembles use their closed
+// scenario's handle), unless the progress function of a call holding it
+// is running: then ErrState rather than a wait that would never end.
+func (s *Scenario) lock() error {
+	if !s.mu.TryLock() {
+		if s.calling.Load() { // a progress function calling its own scenario
+			return &Error{Code: ErrState, Message: "scenario is busy: its progress " +
+				"function is running and may not call it"}
+		}
+		s.mu.Lock()
 	}
 	return nil
 }
@@ -381,7 +453,7 @@ func withLoader(lim Limits, load func(l *C.hsec_loader, out **C.hsec_scenario) C
 		value := lim[name]
 		what, ok := limits[name]
 		if !ok {
-			return nil, &Error{ErrInvalid, fmt.Sprintf("limit %q is unknown", name)}
+			return nil, &Error{Code: ErrInvalid, Message: fmt.Sprintf("limit %q is unknown", name)}
 		}
 		if rc := C.hsec_loader_set_limit(l, what, C.uint64_t(value)); rc != 0 {
 			return nil, fail(rc, C.hsec_loader_errmsg(l))
@@ -434,7 +506,7 @@ func (s *Scenario) Save(path, format string) error {
 		"container": C.HSEC_FORMAT_CONTAINER, "container-zlib": C.HSEC_FORMAT_CONTAINER_ZLIB}
 	f, ok := formats[format]
 	if !ok {
-		return &Error{int(C.HSEC_EINVAL), "format \"" + format + "\" is not json, cbor, container or container-zlib"}
+		return &Error{Code: ErrInvalid, Message: "format \"" + format + "\" is not json, cbor, container or container-zlib"}
 	}
 	p := cstr(path)
 	defer C.free(unsafe.Pointer(p))
@@ -506,7 +578,7 @@ func (s *Scenario) SetThreat(id, what string, value float64) error {
 	defer s.mu.Unlock()
 	t, ok := timings[what]
 	if !ok {
-		return &Error{ErrInvalid, fmt.Sprintf("%q is not start, duration or likelihood", what)}
+		return &Error{Code: ErrInvalid, Message: fmt.Sprintf("%q is not start, duration or likelihood", what)}
 	}
 	i := cstr(id)
 	defer C.free(unsafe.Pointer(i))
@@ -537,13 +609,14 @@ func option(name string) (C.hsec_option, error) {
 			return C.hsec_option(i), nil
 		}
 	}
-	return 0, &Error{ErrInvalid, fmt.Sprintf("option %q is not one of %v", name, options)}
+	return 0, &Error{Code: ErrInvalid, Message: fmt.Sprintf("option %q is not one of %v", name, options)}
 }
 
-// SetOption sets a run option, named by its place in a scenario document
-// (Options; "run." may be left out): "mode" (0 static, 1 dynamic),
-// "steps", "bounded" (0 or 1), "seed", "recovery_lambda", "bands[0]",
-// "uncertainty.members", ...
+// SetOption sets a run option named by its place in a scenario document
+// (Options; "run." may be left out): "steps", "bounded" (0 or 1), "seed",
+// "recovery_lambda", "bands[0]", "uncertainty.members", ... Set takes the
+// typed Option instead (s.Set(hsec.OptSteps, 60)), and SetMode the mode
+// (hsec.ModeDynamic), for which "mode" here takes 0 or 1.
 func (s *Scenario) SetOption(name string, value float64) error {
 	if err := s.hold(); err != nil {
 		return err
@@ -642,17 +715,10 @@ func findNode(c *C.hsec_compiled, name string) (int, error) {
 	return int(i), nil
 }
 
-// Run runs the scenario with every measure it lists.
+// Run runs the scenario with every measure it lists; RunWith takes a
+// context and chooses the measures in force.
 func (s *Scenario) Run() (*Results, error) {
-	if err := s.hold(); err != nil {
-		return nil, err
-	}
-	defer s.mu.Unlock()
-	var r *C.hsec_result
-	if err := s.do(C.hsec_scenario_run(&r, s.p)); err != nil {
-		return nil, err
-	}
-	return newResults(r, s), nil
+	return s.RunWith(context.Background(), AllMeasures())
 }
 
 // Results is what one run computed. Q and Orders are copies. Until closed,
@@ -729,26 +795,19 @@ func (r *Results) Series(node string) ([]float64, error) {
 	return out, nil
 }
 
-// Burden parts, as hsec_burden.
-const (
-	BurdenTotal      = int(C.HSEC_BURDEN_TOTAL)
-	BurdenBaseline   = int(C.HSEC_BURDEN_BASELINE)
-	BurdenPropagated = int(C.HSEC_BURDEN_PROPAGATED)
-	BurdenBand       = int(C.HSEC_BURDEN_BAND)
-	BurdenOrder      = int(C.HSEC_BURDEN_ORDER)
-	BurdenThreat     = int(C.HSEC_BURDEN_THREAT)
-	BurdenActor      = int(C.HSEC_BURDEN_ACTOR)
-	BurdenRegion     = int(C.HSEC_BURDEN_REGION)
-	BurdenInitial    = int(C.HSEC_BURDEN_INITIAL)
-	BurdenGroup      = int(C.HSEC_BURDEN_GROUP)
-)
-
 // Burden returns one part of the burden.
-func (r *Results) Burden(part, index int) (float64, error) {
+func (r *Results) Burden(part BurdenPart, index int) (float64, error) {
 	if err := r.hold(); err != nil {
 		return 0, err
 	}
 	defer r.mu.Unlock()
+	return r.burden(part, index)
+}
+
+func (r *Results) burden(part BurdenPart, index int) (float64, error) {
+	if index < 0 {
+		return 0, invalid("burden %s: index %d is below 0", part, index)
+	}
 	var x C.double
 	err := lastErrmsg(func() C.int { return C.hsec_result_burden(&x, r.p, C.hsec_burden(part), C.size_t(index)) })
 	runtime.KeepAlive(r)
@@ -760,7 +819,9 @@ func (r *Results) JSON() ([]byte, error) {
 	// The scenario's lock before the results', closed or not: its handle
 	// stays while the results are open.
 	s := r.s
-	s.mu.Lock()
+	if err := s.lock(); err != nil {
+		return nil, err
+	}
 	defer s.mu.Unlock()
 	if err := r.hold(); err != nil {
 		return nil, err
@@ -809,9 +870,12 @@ type Measure struct {
 	Start    float64
 	Ramp     float64
 	Cost     float64
+	// Duration in steps; 0 (the zero value) or Persistent: in force to the
+	// end. A measure for 0 steps, never in force, is set with SetMeasure.
+	Duration float64
 }
 
-// AddMeasure adds a measure; durations are persistent.
+// AddMeasure adds a measure, with its timing and targets.
 func (s *Scenario) AddMeasure(id string, m Measure) error {
 	if err := s.hold(); err != nil {
 		return err
@@ -838,7 +902,8 @@ func (s *Scenario) AddMeasure(id string, m Measure) error {
 	for _, t := range []struct {
 		what  C.hsec_timing
 		value float64
-	}{{C.HSEC_TIMING_START, m.Start}, {C.HSEC_TIMING_RAMP, m.Ramp}, {C.HSEC_TIMING_COST, m.Cost}} {
+	}{{C.HSEC_TIMING_START, m.Start}, {C.HSEC_TIMING_RAMP, m.Ramp}, {C.HSEC_TIMING_COST, m.Cost},
+		{C.HSEC_TIMING_DURATION, durationOf(m.Duration)}} {
 		if err := s.do(C.hsec_scenario_set_measure(s.p, i, t.what, C.double(t.value))); err != nil {
 			return err
 		}
@@ -870,6 +935,9 @@ func (s *Scenario) AddMeasure(id string, m Measure) error {
 // Group returns a group's vital-core index at its peak (or at the last
 // step) and that step.
 func (r *Results) Group(index int, peak bool) (float64, uint64, error) {
+	if index < 0 {
+		return 0, 0, invalid("Group: group %d is below 0", index)
+	}
 	if err := r.hold(); err != nil {
 		return 0, 0, err
 	}

@@ -49,7 +49,7 @@ func (m *Model) AddIOTable(t IOTable) ([]IOSector, error) {
 	defer m.mu.Unlock()
 	n := len(t.Sectors)
 	bad := func(format string, a ...interface{}) ([]IOSector, error) {
-		return nil, &Error{ErrInvalid, "AddIOTable: " + fmt.Sprintf(format, a...)}
+		return nil, &Error{Code: ErrInvalid, Message: "AddIOTable: " + fmt.Sprintf(format, a...)}
 	}
 	if n == 0 {
 		return bad("no sectors")

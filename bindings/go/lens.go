@@ -5,6 +5,7 @@ package hsec
 import "C"
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"unsafe"
@@ -17,12 +18,9 @@ import (
 // topic's or a flag's bit position; TopicCount: threats without a topic;
 // FlagCount: the whole population).
 const (
-	BurdenTopic          = int(C.HSEC_BURDEN_TOPIC)
-	BurdenFlag           = int(C.HSEC_BURDEN_FLAG)
-	BurdenFlagPropagated = int(C.HSEC_BURDEN_FLAG_PROPAGATED)
-	TopicCount           = int(C.HSEC_TOPIC_COUNT)
-	FlagCount            = int(C.HSEC_FLAG_COUNT)
-	BranchCount          = int(C.HSEC_BRANCH_COUNT)
+	TopicCount  = int(C.HSEC_TOPIC_COUNT)
+	FlagCount   = int(C.HSEC_FLAG_COUNT)
+	BranchCount = int(C.HSEC_BRANCH_COUNT)
 )
 
 // SetLabel labels a region or service added before: free text for display,
@@ -168,17 +166,27 @@ func (r *Results) Impact(flag string) (Impact, error) {
 // package's measures owned by that branch (a run per branch its measures
 // name), by branch name. baseline is the run with no measure in force.
 func (s *Scenario) CompareBranches(baseline *Results, pkg int) (map[string]float64, error) {
+	if pkg < 0 {
+		return nil, invalid("CompareBranches: package %d is below 0", pkg)
+	}
 	if err := s.hold(); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
+	if baseline == nil {
+		return nil, invalid("CompareBranches: baseline is nil")
+	}
 	if err := baseline.hold(); err != nil {
 		return nil, err
 	}
 	defer baseline.mu.Unlock()
+	done, err := s.watch(context.Background())
+	if err != nil {
+		return nil, err
+	}
 	var v [C.HSEC_BRANCH_COUNT]C.double
-	if err := s.do(C.hsec_scenario_compare_branches(&v[0], C.HSEC_BRANCH_COUNT, s.p, baseline.p,
-		C.size_t(pkg))); err != nil {
+	if err := done(s.do(C.hsec_scenario_compare_branches(&v[0], C.HSEC_BRANCH_COUNT, s.p, baseline.p,
+		C.size_t(pkg)))); err != nil {
 		return nil, err
 	}
 	runtime.KeepAlive(baseline)

@@ -4,6 +4,7 @@ package hsec
 import "C"
 
 import (
+	"context"
 	"runtime"
 	"unsafe"
 )
@@ -11,22 +12,29 @@ import (
 // The measures a run has in force, and the warnings of scenarios and runs.
 
 // Warning is one warning of a scenario or a run: Code is its name
-// ("never_in_force", "unreachable", "empty_group", "flat_series"), Message
-// names the threat, measure, group or nodes.
+// ("never_in_force", "unreachable", "empty_group", "flat_series"), Kind the
+// same as a WarningCode, Message names the threat, measure, group or nodes.
 type Warning struct {
 	Code, Message string
+	Kind          WarningCode
 }
+
+// WarningCode is a kind of warning (hsec_warning); String gives its name.
+type WarningCode int
 
 // Warning codes, as hsec_warning.
 const (
-	WarnNeverInForce = int(C.HSEC_WARN_NEVER_IN_FORCE)
-	WarnUnreachable  = int(C.HSEC_WARN_UNREACHABLE)
-	WarnEmptyGroup   = int(C.HSEC_WARN_EMPTY_GROUP)
-	WarnFlatSeries   = int(C.HSEC_WARN_FLAT_SERIES)
+	WarnNeverInForce WarningCode = C.HSEC_WARN_NEVER_IN_FORCE // never in force within the horizon
+	WarnUnreachable  WarningCode = C.HSEC_WARN_UNREACHABLE    // a measure where no degradation arrives
+	WarnEmptyGroup   WarningCode = C.HSEC_WARN_EMPTY_GROUP    // a group of size 0
+	WarnFlatSeries   WarningCode = C.HSEC_WARN_FLAT_SERIES    // recorded series all 0 (a run's)
 )
 
+// String returns the warning's name ("" for an unknown code).
+func (w WarningCode) String() string { return WarningName(w) }
+
 // WarningName returns the name of a warning code ("" for an unknown one).
-func WarningName(code int) string {
+func WarningName(code WarningCode) string {
 	n := C.hsec_warning_name(C.int(code))
 	if n == nil {
 		return ""
@@ -47,7 +55,7 @@ func (s *Scenario) maskOf(ids []string) ([]byte, error) {
 			}
 		}
 		if !found {
-			return nil, &Error{ErrNotFound, "no measure \"" + id + "\""}
+			return nil, &Error{Code: ErrNotFound, Message: "no measure \"" + id + "\""}
 		}
 	}
 	return mask[:len(all)], nil
@@ -70,83 +78,30 @@ func (s *Scenario) packageMask(id string) ([]byte, error) {
 	if id == "none" {
 		return mask[:n], nil
 	}
-	return nil, &Error{ErrNotFound, "no package \"" + id + "\" (or none, for no measure)"}
-}
-
-// runMask runs with the measures of mask in force (s.mu held).
-func (s *Scenario) runMask(mask []byte) (*Results, error) {
-	var r *C.hsec_result
-	buf := append(mask[:len(mask):len(mask)], 0)
-	if err := s.do(C.hsec_scenario_run_with(&r, s.p, (*C.uchar)(unsafe.Pointer(&buf[0])), C.size_t(len(mask)))); err != nil {
-		return nil, err
-	}
-	return newResults(r, s), nil
+	return nil, &Error{Code: ErrNotFound, Message: "no package \"" + id + "\" (or none, for no measure)"}
 }
 
 // RunMeasures runs the scenario with only the measures of these ids in
-// force (none: the no-measure baseline).
+// force (none: the no-measure baseline); RunWith(ctx, Measures(ids...))
+// with a context.
 func (s *Scenario) RunMeasures(ids ...string) (*Results, error) {
-	if err := s.hold(); err != nil {
-		return nil, err
-	}
-	defer s.mu.Unlock()
-	mask, err := s.maskOf(ids)
-	if err != nil {
-		return nil, err
-	}
-	return s.runMask(mask)
+	return s.RunWith(context.Background(), Measures(ids...))
 }
 
 // RunPackage runs the scenario with only a package's measures in force;
-// "none" runs it with no measure.
+// "none" runs it with no measure. RunWith(ctx, Package(id)) with a context.
 func (s *Scenario) RunPackage(id string) (*Results, error) {
-	if err := s.hold(); err != nil {
-		return nil, err
-	}
-	defer s.mu.Unlock()
-	mask, err := s.packageMask(id)
-	if err != nil {
-		return nil, err
-	}
-	return s.runMask(mask)
-}
-
-// rankMask ranks with the measures of mask in force (s.mu held).
-func (s *Scenario) rankMask(mask []byte) ([]float64, error) {
-	n := s.nodeCount()
-	out := make([]float64, n+1)
-	buf := append(mask[:len(mask):len(mask)], 0)
-	if err := s.do(C.hsec_scenario_rank_with((*C.double)(unsafe.Pointer(&out[0])), C.size_t(n), s.p,
-		(*C.uchar)(unsafe.Pointer(&buf[0])), C.size_t(len(mask)))); err != nil {
-		return nil, err
-	}
-	return out[:n], nil
+	return s.RunWith(context.Background(), Package(id))
 }
 
 // RankMeasures is Rank with only the measures of these ids in force.
 func (s *Scenario) RankMeasures(ids ...string) ([]float64, error) {
-	if err := s.hold(); err != nil {
-		return nil, err
-	}
-	defer s.mu.Unlock()
-	mask, err := s.maskOf(ids)
-	if err != nil {
-		return nil, err
-	}
-	return s.rankMask(mask)
+	return s.RankWith(context.Background(), Measures(ids...))
 }
 
 // RankPackage is Rank with only a package's measures in force ("none": no measure).
 func (s *Scenario) RankPackage(id string) ([]float64, error) {
-	if err := s.hold(); err != nil {
-		return nil, err
-	}
-	defer s.mu.Unlock()
-	mask, err := s.packageMask(id)
-	if err != nil {
-		return nil, err
-	}
-	return s.rankMask(mask)
+	return s.RankWith(context.Background(), Package(id))
 }
 
 // Diagnose finds the scenario's warnings now and returns them (a run finds
@@ -189,7 +144,8 @@ func collectWarnings(n int, get func(*C.hsec_warning, **C.char, C.size_t) C.int)
 		if err := lastErrmsg(func() C.int { return get(&code, &msg, C.size_t(i)) }); err != nil {
 			return nil, err
 		}
-		out[i] = Warning{WarningName(int(code)), C.GoString(msg)}
+		out[i] = Warning{Code: WarningName(WarningCode(code)), Message: C.GoString(msg),
+			Kind: WarningCode(code)}
 	}
 	return out, nil
 }

@@ -52,7 +52,7 @@ func cStrings(ss []string, nullable bool) (arr **C.char, free func()) {
 func formatOf(format string) (C.hsec_format, error) {
 	f, ok := documentFormats[format]
 	if !ok {
-		return 0, &Error{ErrInvalid, fmt.Sprintf("format %q is not json, cbor, container or "+
+		return 0, &Error{Code: ErrInvalid, Message: fmt.Sprintf("format %q is not json, cbor, container or "+
 			"container-zlib", format)}
 	}
 	return f, nil
@@ -87,7 +87,7 @@ func ImportCSV(inputs []string, tables []string, out, format string) error {
 		return err
 	}
 	if tables != nil && len(tables) != len(inputs) {
-		return &Error{ErrInvalid, fmt.Sprintf("ImportCSV: %d tables for %d files", len(tables),
+		return &Error{Code: ErrInvalid, Message: fmt.Sprintf("ImportCSV: %d tables for %d files", len(tables),
 			len(inputs))}
 	}
 	arr, free := cStrings(inputs, false)
