@@ -77,7 +77,12 @@ func cmask(mask []byte) (*C.uchar, C.size_t) {
 // doubles makes n doubles with a first element to point to.
 func doubles(n int) []float64 { return make([]float64, n+1)[:n] }
 
-func dptr(v []float64) *C.double { return (*C.double)(unsafe.Pointer(unsafe.SliceData(v[:cap(v)]))) }
+func dptr(v []float64) *C.double {
+	if cap(v) == 0 {
+		return nil
+	}
+	return (*C.double)(unsafe.Pointer(&v[:cap(v)][0]))
+}
 
 // RunWith runs the scenario with the measures of in in force; ctx stops it.
 func (s *Scenario) RunWith(ctx context.Context, in InForce) (*Results, error) {

@@ -1,3 +1,3 @@
 module hsec.local/hsec
 
-go 1.21
+go 1.19

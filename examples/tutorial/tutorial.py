@@ -20,9 +20,9 @@ with m.compile() as c:
     s = c.scenario()
 m.close()
 # 3. the threat, a measure, the run
-s.add_threat("strike", {"grid": 0.8}, actor="adversary", start=1, duration=30)
-s.add_measure("generators", "protection", "decouple", 0.5, links=[("grid", "water")],
-              actor="military", start=5, ramp=5, cost=250000)
+s.add_threat("strike", "adversary", {"grid": 0.8}, start=1, duration=30)
+s.add_measure("generators", "protection", "decouple", "military", 0.5,
+              links=[("grid", "water")], start=5, ramp=5, cost=250000)
 s.set_option("mode", "dynamic").set_option("steps", 60)
 r = s.run()
 # 4. what it says

@@ -10,9 +10,15 @@ VERSION_MAJOR = 1
 
 
 def _candidates():
+    """Where libhsec is looked for, in order: HSEC_LIBRARY (a path, set to
+    choose another library), the copy installed inside the package by its
+    meson-python build, pkg-config's libdir, the system's library path."""
     env = os.environ.get("HSEC_LIBRARY")
     if env:
         yield env
+    bundled = os.path.join(os.path.dirname(os.path.abspath(__file__)), SONAME)
+    if os.path.exists(bundled):
+        yield bundled
     try:
         libdir = subprocess.run(["pkg-config", "--variable=libdir", "hsec"], check=True,
                                 capture_output=True, text=True).stdout.strip()
@@ -23,14 +29,21 @@ def _candidates():
     yield SONAME
 
 
+LOADED_FROM = ""  # the path _load loaded the library from
+
+
 def _load():
+    global LOADED_FROM
     tried = []
     for path in _candidates():
         try:
-            return ctypes.CDLL(path)
+            handle = ctypes.CDLL(path)
+            LOADED_FROM = path
+            return handle
         except OSError as e:
             tried.append(f"{path}: {e}")
-    raise ImportError(f"hsec: cannot load {SONAME}; set HSEC_LIBRARY to its path or "
+    raise ImportError(f"hsec: cannot load {SONAME}; install the package with its library "
+                      "(pip install ./bindings/python), set HSEC_LIBRARY to its path or "
                       "install the library where pkg-config finds it (" + "; ".join(tried) + ")")
 
 
@@ -232,6 +245,63 @@ _SIGNATURES = {
                                      vp, vp]),
     "hsec_doc_ensemble_load": (i32, [vpp, vp, ctypes.c_char_p, size]),
     "hsec_free_bytes": (None, [vp]),
+    "hsec_doc_compare_part_save": (i32, [ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)),
+                                         c_size_p, vp, size, size, vp, c_double_p, size]),
+    "hsec_doc_compare_json_parts": (i32, [vpp, c_size_p, vp, vp, c_size_p, size, vp]),
+    "hsec_nearest": (cstr, [cstr, ctypes.POINTER(cstr), size]),
+    "hsec_model_add_links": (i32, [vp, ctypes.POINTER(cstr), ctypes.POINTER(cstr), c_double_p,
+                                   c_double_p, size]),
+    "hsec_model_add_links_indexed": (i32, [vp, ctypes.POINTER(cstr), size,
+                                           ctypes.POINTER(ctypes.c_uint32),
+                                           ctypes.POINTER(ctypes.c_uint32), c_double_p,
+                                           c_double_p, size]),
+    "hsec_model_set_limit": (i32, [vp, i32, ctypes.c_uint64]),
+    "hsec_model_get_limit": (i32, [c_uint64_p, vp, i32]),
+    "hsec_scenario_set_limit": (i32, [vp, i32, ctypes.c_uint64]),
+    "hsec_scenario_get_limit": (i32, [c_uint64_p, vp, i32]),
+    "hsec_scenario_memory": (i32, [c_uint64_p, vp]),
+    "hsec_scenario_stamp": (ctypes.c_uint64, [vp]),
+    "hsec_scenario_set_step_unit": (i32, [vp, cstr]),
+    "hsec_scenario_step_unit": (cstr, [vp]),
+    "hsec_scenario_recorded": (c_size_p, [vp, c_size_p]),
+    "hsec_scenario_set_quantiles": (i32, [vp, c_double_p, size]),
+    "hsec_scenario_quantiles": (c_double_p, [vp, c_size_p]),
+    "hsec_scenario_coupling_with": (i32, [c_double_p, c_double_p, c_double_p, c_double_p, size,
+                                          vp, cstr, size]),
+    "hsec_scenario_interdependency": (i32, [c_double_p, vp, size, size, ctypes.c_uint]),
+    "hsec_scenario_optimize": (i32, [ctypes.c_char_p, c_double_p, c_double_p, size, vp, dbl,
+                                     i32, cstr]),
+    "hsec_scenario_optimize_range": (i32, [c_uint64_p, c_double_p, c_double_p, c_double_p, vp,
+                                           dbl, cstr, size, ctypes.c_uint64, ctypes.c_uint64]),
+    "hsec_optimize_merge": (i32, [c_uint64_p, c_double_p, c_double_p, c_uint64_p, c_double_p,
+                                  c_double_p, size]),
+    "hsec_scenario_optimize_subset": (i32, [ctypes.c_char_p, size, vp, cstr, ctypes.c_uint64]),
+    "hsec_ensemble_measures": (i32, [ctypes.c_char_p, size, vp]),
+    "hsec_ensemble_width": (size, [vp]),
+    "hsec_ensemble_table": (i32, [c_double_p, size, vp]),
+    "hsec_scenario_ensemble_from_table": (i32, [vpp, vp, cstr, size, ctypes.c_uint64,
+                                                ctypes.c_uint64, c_double_p, size]),
+    "hsec_weight_from_score": (i32, [c_double_p, dbl, dbl, dbl]),
+    "hsec_weight_from_scale": (i32, [c_double_p, dbl, i32]),
+    "hsec_recovery_rate": (i32, [c_double_p, dbl, dbl, dbl]),
+    "hsec_result_group_count": (size, [vp]),
+    "hsec_result_threat_count": (size, [vp]),
+    "hsec_result_warning": (i32, [ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64),
+                                  vp, size, i32]),
+    "hsec_result_threat_share": (i32, [c_double_p, c_int_p, vp, size, size]),
+    "hsec_result_pervasive": (i32, [c_double_p, c_int_p, vp, size]),
+    "hsec_result_group_score": (i32, [c_double_p, c_int_p, vp, size, i32]),
+    "hsec_loader_get_limit": (i32, [c_uint64_p, vp, i32]),
+    "hsec_loader_convert_file": (i32, [vp, cstr, cstr, i32]),
+    "hsec_loader_read_json": (i32, [vpp, c_size_p, vp, cstr]),
+    "hsec_write_file": (i32, [cstr, ctypes.c_char_p, size]),
+    "hsec_doc_save_results": (i32, [cstr, vp, vp, i32]),
+    "hsec_doc_save_part": (i32, [cstr, vp, i32]),
+    "hsec_doc_rank_json_with": (i32, [vpp, c_size_p, c_double_p, c_double_p, c_double_p,
+                                      c_double_p, c_double_p, size, vp, size, cstr, cstr, size]),
+    "hsec_doc_choice_json": (i32, [vpp, c_size_p, cstr, size, dbl, dbl, dbl, vp]),
+    "hsec_doc_ensemble_json": (i32, [vpp, c_size_p, vp, c_double_p, size, vp]),
+    "hsec_doc_report_html_file": (i32, [vpp, c_size_p, vp, cstr, cstr]),
 }
 
 for _name, (_res, _args) in _SIGNATURES.items():

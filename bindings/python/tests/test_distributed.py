@@ -1,6 +1,7 @@
 """Ensembles in member ranges through the binding: parts run in a process
 pool, each loading the scenario file, merged back bit for bit."""
 import concurrent.futures as cf
+import json
 import pathlib
 import struct
 
@@ -62,3 +63,50 @@ def test_refusals(tmp_path):
         s.set_option("seed", 6)
         with pytest.raises(hsec.BadInput, match="another scenario or other settings"):
             s.ensemble_merge([a, s.ensemble_range(5, 13)])
+
+
+def _compare_scenario():
+    return hsec.load(ROOT / "examples" / "collective-defence.json")
+
+
+@pytest.mark.parametrize("cuts", [[(0, 3)], [(2, 3), (0, 2)], [(1, 2), (0, 0), (0, 1), (2, 3)]],
+                         ids=["whole", "two", "three-and-empty"])
+def test_compare_parts_merge_to_the_whole(cuts):
+    """A comparison split by packages, the parts in any order, gives the
+    whole comparison's document exactly; without branches too."""
+    with _compare_scenario() as s:
+        assert len(s.packages) == 3
+        whole = s.compare()
+        assert s.compare_merge([s.compare_part(a, b) for a, b in cuts]) == whole
+        plain = s.compare(branches=False)
+        assert s.compare_merge([s.compare_part(a, b, branches=False) for a, b in cuts]) == plain
+        assert "averted_by_branch" in json.dumps(whole)
+
+
+def test_compare_parts_refusals():
+    with _compare_scenario() as s:
+        with pytest.raises(hsec.BadInput, match="package 2 .* is in no part"):
+            s.compare_merge([s.compare_part(0, 2)])
+        with pytest.raises(hsec.BadInput, match="is in two parts"):
+            s.compare_merge([s.compare_part(0, 2), s.compare_part(1, 3)])
+        with pytest.raises(hsec.BadInput, match="not a range"):
+            s.compare_part(2, 4)
+        part = s.compare_part(0, 3)
+        s.set_option("seed", 12345)
+        with pytest.raises(hsec.BadInput, match="fingerprint"):
+            s.compare_merge([part])
+
+
+def _compare_worker(args):
+    path, first, last = args
+    with hsec.load(path) as s:
+        return s.compare_part(first, last)
+
+
+def test_compare_in_a_process_pool():
+    """The parts computed in other processes merge to the whole."""
+    path = str(ROOT / "examples" / "collective-defence.json")
+    with cf.ProcessPoolExecutor(2) as pool:
+        parts = list(pool.map(_compare_worker, [(path, 0, 1), (path, 1, 3)]))
+    with _compare_scenario() as s:
+        assert s.compare_merge(parts) == s.compare()

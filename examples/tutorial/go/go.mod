@@ -1,6 +1,6 @@
 module hsec.local/tutorial
 
-go 1.21
+go 1.19
 
 require hsec.local/hsec v0.0.0
 

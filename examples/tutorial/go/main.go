@@ -49,8 +49,8 @@ func main() {
 	must(s.AddMeasure("generators", hsec.Measure{Kind: "protection", Effect: "decouple",
 		Actor: "military", Strength: 0.5, Links: [][2]string{{"grid", "water"}},
 		Start: 5, Ramp: 5, Cost: 250000}))
-	must(s.SetOption("mode", 1))
-	must(s.SetOption("steps", 60))
+	must(s.SetMode(hsec.ModeDynamic))
+	must(s.Set(hsec.OptSteps, 60))
 	r, err := s.Run()
 	must(err)
 	defer r.Close()
