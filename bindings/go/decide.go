@@ -84,23 +84,31 @@ func dptr(v []float64) *C.double {
 	return (*C.double)(unsafe.Pointer(&v[:cap(v)][0]))
 }
 
-// RunWith runs the scenario with the measures of in in force; ctx stops it.
-func (s *Scenario) RunWith(ctx context.Context, in InForce) (*Results, error) {
+// withMask holds the scenario, watches ctx and calls f with the mask of the
+// measures of in (C's pointer and length): the error of f's return code.
+func (s *Scenario) withMask(ctx context.Context, in InForce, f func(*C.uchar, C.size_t) C.int) error {
 	if err := s.hold(); err != nil {
-		return nil, err
+		return err
 	}
 	defer s.mu.Unlock()
 	mask, err := s.mask(in)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	done, err := s.watch(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	m, n := cmask(mask)
+	return done(s.do(f(m, n)))
+}
+
+// RunWith runs the scenario with the measures of in in force; ctx stops it.
+func (s *Scenario) RunWith(ctx context.Context, in InForce) (*Results, error) {
 	var r *C.hsec_result
-	if err := done(s.do(C.hsec_scenario_run_with(&r, s.p, m, n))); err != nil {
+	if err := s.withMask(ctx, in, func(m *C.uchar, n C.size_t) C.int {
+		return C.hsec_scenario_run_with(&r, s.p, m, n)
+	}); err != nil {
 		return nil, err
 	}
 	return newResults(r, s), nil

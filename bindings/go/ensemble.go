@@ -90,21 +90,10 @@ func (s *Scenario) quantiles() []float64 {
 // threads) with the measures of in in force; ctx stops it. The figures do
 // not depend on the thread count.
 func (s *Scenario) Ensemble(ctx context.Context, in InForce) (*Ensemble, error) {
-	if err := s.hold(); err != nil {
-		return nil, err
-	}
-	defer s.mu.Unlock()
-	mask, err := s.mask(in)
-	if err != nil {
-		return nil, err
-	}
-	done, err := s.watch(ctx)
-	if err != nil {
-		return nil, err
-	}
-	m, ml := cmask(mask)
 	var e *C.hsec_ensemble
-	if err := done(s.do(C.hsec_scenario_ensemble(&e, s.p, m, ml))); err != nil {
+	if err := s.withMask(ctx, in, func(m *C.uchar, n C.size_t) C.int {
+		return C.hsec_scenario_ensemble(&e, s.p, m, n)
+	}); err != nil {
 		return nil, err
 	}
 	return newEnsemble(e, s), nil
@@ -114,22 +103,10 @@ func (s *Scenario) Ensemble(ctx context.Context, in InForce) (*Ensemble, error) 
 // worker of a distributed ensemble (MergeEnsembles joins the parts); ctx
 // stops it.
 func (s *Scenario) EnsembleRange(ctx context.Context, in InForce, first, last uint64) (*Ensemble, error) {
-	if err := s.hold(); err != nil {
-		return nil, err
-	}
-	defer s.mu.Unlock()
-	mask, err := s.mask(in)
-	if err != nil {
-		return nil, err
-	}
-	done, err := s.watch(ctx)
-	if err != nil {
-		return nil, err
-	}
-	m, ml := cmask(mask)
 	var e *C.hsec_ensemble
-	if err := done(s.do(C.hsec_scenario_ensemble_range(&e, s.p, m, ml, C.uint64_t(first),
-		C.uint64_t(last)))); err != nil {
+	if err := s.withMask(ctx, in, func(m *C.uchar, n C.size_t) C.int {
+		return C.hsec_scenario_ensemble_range(&e, s.p, m, n, C.uint64_t(first), C.uint64_t(last))
+	}); err != nil {
 		return nil, err
 	}
 	return newEnsemble(e, s), nil
