@@ -705,3 +705,115 @@ func decode(b []byte) (map[string]any, error) {
 	var doc map[string]any
 	return doc, json.Unmarshal(b, &doc)
 }
+
+// ComparePart runs packages first .. last-1 of the comparison (each
+// package's run and its runs per staff branch) and the no-measure baseline
+// they are measured against, and returns their figures as bytes for the
+// process that writes the document (CompareMerge; doc/distributed.md);
+// ctx stops it.
+func (s *Scenario) ComparePart(ctx context.Context, first, last int) ([]byte, error) {
+	if err := s.hold(); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	np := int(C.hsec_scenario_package_count(s.p))
+	if first < 0 || first > last || last > np {
+		return nil, invalid("ComparePart: packages %d .. %d are not a range within the "+
+			"scenario's %d packages", first, last, np)
+	}
+	done, err := s.watch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	nm := int(C.hsec_scenario_measure_count(s.p))
+	mask := make([]byte, nm+1)
+	m := (*C.uchar)(unsafe.Pointer(&mask[0]))
+	var base *C.hsec_result
+	res := make([]*C.hsec_result, last-first+1)
+	defer func() {
+		C.hsec_result_free(base)
+		for _, r := range res {
+			C.hsec_result_free(r)
+		}
+	}()
+	nb := BranchCount
+	branches := doubles((last - first) * nb)
+	err = s.do(C.hsec_scenario_run_with(&base, s.p, m, C.size_t(nm)))
+	for p := first; err == nil && p < last; p++ {
+		k := p - first
+		err = s.do(C.hsec_scenario_package_mask(m, C.size_t(nm), s.p, C.size_t(p)))
+		if err == nil {
+			err = s.do(C.hsec_scenario_run_with(&res[k], s.p, m, C.size_t(nm)))
+		}
+		if err == nil {
+			err = s.do(C.hsec_scenario_compare_branches(dptr(branches[k*nb:]), C.size_t(nb),
+				s.p, base, C.size_t(p)))
+		}
+	}
+	if err = done(err); err != nil {
+		return nil, err
+	}
+	var out *C.uchar
+	var size C.size_t
+	if err := lastErrmsg(func() C.int {
+		return C.hsec_doc_compare_part_save(&out, &size, &res[0], C.size_t(last-first),
+			C.size_t(first), s.p, dptr(branches), C.size_t(len(branches)))
+	}); err != nil {
+		return nil, err
+	}
+	defer C.hsec_free_bytes(out)
+	return C.GoBytes(unsafe.Pointer(out), C.int(size)), nil
+}
+
+// CompareMerge writes the comparison document (Compare's JSON) from the
+// bytes of ComparePart's parts, in any order, which together hold every
+// package once: the same bytes however the packages were split. It runs
+// the no-measure baseline; ctx stops it.
+func (s *Scenario) CompareMerge(ctx context.Context, parts ...[]byte) ([]byte, error) {
+	if err := s.hold(); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	done, err := s.watch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	nm := int(C.hsec_scenario_measure_count(s.p))
+	mask := make([]byte, nm+1)
+	var base *C.hsec_result
+	if err := done(s.do(C.hsec_scenario_run_with(&base, s.p,
+		(*C.uchar)(unsafe.Pointer(&mask[0])), C.size_t(nm)))); err != nil {
+		return nil, err
+	}
+	defer C.hsec_result_free(base)
+	// the parts in C's memory: an array of pointers may not point to Go's
+	n := len(parts)
+	ptrs := (*[1 << 28]*C.uchar)(unsafe.Pointer(C.calloc(C.size_t(n+1), C.size_t(unsafe.Sizeof((*C.uchar)(nil))))))
+	lens := (*[1 << 28]C.size_t)(unsafe.Pointer(C.calloc(C.size_t(n+1), C.size_t(unsafe.Sizeof(C.size_t(0))))))
+	if ptrs == nil || lens == nil {
+		C.free(unsafe.Pointer(ptrs))
+		C.free(unsafe.Pointer(lens))
+		return nil, &Error{Code: ErrNoMemory, Message: "out of memory"}
+	}
+	defer func() {
+		for i := 0; i < n; i++ {
+			C.free(unsafe.Pointer(ptrs[i]))
+		}
+		C.free(unsafe.Pointer(ptrs))
+		C.free(unsafe.Pointer(lens))
+	}()
+	for i, p := range parts {
+		ptrs[i] = (*C.uchar)(C.CBytes(append(p[:len(p):len(p)], 0)))
+		lens[i] = C.size_t(len(p))
+	}
+	var text *C.char
+	var size C.size_t
+	if err := lastErrmsg(func() C.int {
+		return C.hsec_doc_compare_json_parts(&text, &size, base, &ptrs[0], &lens[0], C.size_t(n),
+			s.p)
+	}); err != nil {
+		return nil, err
+	}
+	defer C.hsec_free_string(text)
+	return C.GoBytes(unsafe.Pointer(text), C.int(size)), nil
+}

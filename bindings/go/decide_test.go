@@ -612,3 +612,45 @@ func TestContextsInGoroutines(t *testing.T) {
 		}
 	}
 }
+
+// A comparison split by packages, the parts in any order (an empty one
+// included), merges to Compare's document byte for byte.
+func TestComparePartsMergeToTheWhole(t *testing.T) {
+	s, err := Load(example(t, "collective-defence.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	whole, err := s.Compare(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := whole.JSON()
+	whole.Close()
+	for _, cuts := range [][][2]int{{{0, 3}}, {{2, 3}, {0, 2}}, {{1, 2}, {0, 0}, {0, 1}, {2, 3}}} {
+		var parts [][]byte
+		for _, c := range cuts {
+			b, err := s.ComparePart(ctx, c[0], c[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts = append(parts, b)
+		}
+		got, err := s.CompareMerge(ctx, parts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("cuts %v: the merged document differs from Compare's", cuts)
+		}
+	}
+	a, _ := s.ComparePart(ctx, 0, 2)
+	if _, err := s.CompareMerge(ctx, a); !errors.Is(err, ErrInvalid) ||
+		!strings.Contains(err.Error(), "is in no part") {
+		t.Fatalf("a missing package: %v", err)
+	}
+	if _, err := s.ComparePart(ctx, 2, 4); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("a range beyond the packages: %v", err)
+	}
+}
