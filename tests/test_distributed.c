@@ -488,6 +488,19 @@ static void test_compare_parts(void **state)
                      HSEC_EINVAL);
     HAS(hsec_last_errmsg(), "part 1 has no branch figures");
     assert_null(doc);
+    /* a document beyond the memory limit is refused before it is built */
+    uint64_t held = 0;
+    OK(hsec_scenario_memory(&held, s));
+    OK(hsec_scenario_set_limit(s, HSEC_LIMIT_MEMORY, held + 1000));
+    assert_int_equal(hsec_doc_compare_json_parts(&doc, &len, res[0], p2, l2, 1, s),
+                     HSEC_ELIMIT);
+    HAS(hsec_last_errmsg(), "memory limit");
+    unsigned char *big = NULL;
+    size_t bigl = 0;
+    assert_int_equal(hsec_doc_compare_part_save(&big, &bigl, res + 1, 1, 0, s, NULL, 0),
+                     HSEC_ELIMIT);
+    assert_null(big);
+    OK(hsec_scenario_set_limit(s, HSEC_LIMIT_MEMORY, UINT64_MAX));
     /* another scenario's settings, a damaged part, a result of another run */
     OK(hsec_scenario_set_option(s, HSEC_OPT_SEED, 99));
     assert_int_equal(hsec_doc_compare_json_parts(&doc, &len, res[0], p1, l1, 1, s),

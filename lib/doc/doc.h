@@ -225,6 +225,9 @@ int hd_scenario_tree(hd **out, const hsec_scenario *s);
  * package and their averted burden by branch (or NULL), as
  * hsec_doc_compare_json_with does. */
 size_t hd_compare_width(const hsec_scenario *s);
+/* HSEC_OK when the comparison document of the scenario's packages fits its
+ * memory limit, else HSEC_ELIMIT with the thread's message. */
+int hd_compare_fits(const hsec_scenario *s);
 void hd_compare_figures(double *row, const hsec_result *r, const hsec_scenario *s);
 int hd_compare_doc(char **out, size_t *len, const hsec_result *baseline, const double *rows,
                    const double *branches, const hsec_scenario *s);

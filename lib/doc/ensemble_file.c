@@ -465,6 +465,9 @@ int hsec_doc_compare_part_save(unsigned char **out, size_t *len, hsec_result *co
         if (hd_result_matches(results[k], s, "compare_part_save"))
             return HSEC_EINVAL;
     }
+    int fit = hd_compare_fits(s);
+    if (fit)
+        return fit;
     hsec_allocator al = hd_allocator_of(s);
     size_t width = hd_compare_width(s);
     if (count && width > (SIZE_MAX / sizeof(double) - 1) / count)
@@ -519,6 +522,9 @@ int hsec_doc_compare_json_parts(char **out, size_t *len, const hsec_result *base
     size_t np = hsec_scenario_package_count(s), width = hd_compare_width(s);
     if (np == 0)
         return hd_fail(HSEC_EINVAL, WHO ": the scenario has no packages");
+    int fit = hd_compare_fits(s);
+    if (fit)
+        return fit;
     hsec_allocator al = hd_allocator_of(s);
     if (width > (SIZE_MAX / sizeof(double) - 1) / np)
         return hd_fail(HSEC_ELIMIT, WHO ": %zu packages of %zu figures are too many", np,

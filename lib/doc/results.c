@@ -814,6 +814,11 @@ int hsec_doc_compare_json_with(char **out, size_t *len, hsec_result *const *resu
     return rc;
 }
 
+int hd_compare_fits(const hsec_scenario *s)
+{
+    return compare_fit(s, 1 + hsec_scenario_package_count(s));
+}
+
 int hd_compare_doc(char **out, size_t *len, const hsec_result *baseline, const double *rows,
                    const double *branches, const hsec_scenario *s)
 {
