@@ -271,28 +271,56 @@ static void run_shared(work *w, const char *path, const char *label)
     hsec_scenario_set_progress(w->s, NULL, NULL);
 }
 
-/* Gather each rank's bytes on rank 0: *all (rank 0 frees it) and each
- * rank's offset and length (ranks + 1 offsets). */
-static void gather_bytes(unsigned char **all, int *offsets, int *lens, const unsigned char *mine,
-                         size_t len)
+/* Every rank's part (bytes of hsec_free_bytes, which it takes), gathered
+ * on rank 0: part[r] and len[r] for each rank r there (gathered_free frees
+ * them); nothing on the other ranks. */
+typedef struct gathered {
+    unsigned char *all;
+    const unsigned char **part;
+    size_t *len;
+} gathered;
+
+static void gather_parts(gathered *g, unsigned char *mine, size_t len)
 {
     if (len > INT_MAX)
         fail("a part of %zu bytes is too large for one message", len);
     int n = (int)len;
+    int *lens = calloc((size_t)ranks, sizeof *lens);
+    int *offsets = calloc((size_t)ranks + 1, sizeof *offsets);
+    if (!lens || !offsets)
+        fail("out of memory");
     MPI_Gather(&n, 1, MPI_INT, lens, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    *all = NULL;
+    g->all = NULL;
+    g->part = NULL;
+    g->len = NULL;
     if (rank == 0) {
-        offsets[0] = 0;
         for (int r = 0; r < ranks; r++) {
             if (lens[r] > INT_MAX - offsets[r])
                 fail("the parts are too large together for one gather (over %d bytes)",
                      INT_MAX);
             offsets[r + 1] = offsets[r] + lens[r];
         }
-        if (!(*all = malloc(offsets[ranks] ? (size_t)offsets[ranks] : 1)))
+        g->all = malloc(offsets[ranks] ? (size_t)offsets[ranks] : 1);
+        g->part = calloc((size_t)ranks, sizeof *g->part);
+        g->len = calloc((size_t)ranks, sizeof *g->len);
+        if (!g->all || !g->part || !g->len)
             fail("out of memory gathering %d bytes", offsets[ranks]);
     }
-    MPI_Gatherv(mine, n, MPI_BYTE, *all, lens, offsets, MPI_BYTE, 0, MPI_COMM_WORLD);
+    MPI_Gatherv(mine, n, MPI_BYTE, g->all, lens, offsets, MPI_BYTE, 0, MPI_COMM_WORLD);
+    hsec_free_bytes(mine);
+    for (int r = 0; rank == 0 && r < ranks; r++) {
+        g->part[r] = g->all + offsets[r];
+        g->len[r] = (size_t)lens[r];
+    }
+    free(lens);
+    free(offsets);
+}
+
+static void gathered_free(gathered *g)
+{
+    free(g->all);
+    free(g->part);
+    free(g->len);
 }
 
 /* ---- ensemble */
@@ -347,20 +375,15 @@ static int cmd_ensemble(int argc, char **argv)
     work w = {.run = ensemble_part, .s = s, .ctx = &j, .units = j.last - j.first};
     run_shared(&w, o.path, "ensemble");
     hsec_ensemble_free(j.part);
-    unsigned char *all = NULL;
-    int *offsets = calloc((size_t)ranks + 1, sizeof *offsets);
-    int *lens = calloc((size_t)ranks, sizeof *lens);
-    if (!offsets || !lens)
-        fail("out of memory");
-    gather_bytes(&all, offsets, lens, j.bytes, j.len);
-    hsec_free_bytes(j.bytes);
+    gathered g;
+    gather_parts(&g, j.bytes, j.len);
     int status = 0;
     if (rank == 0) {
         hsec_ensemble **parts = calloc((size_t)ranks, sizeof *parts);
         if (!parts)
             fail("out of memory");
         for (int r = 0; r < ranks; r++)
-            if (hsec_doc_ensemble_load(&parts[r], s, all + offsets[r], (size_t)lens[r]))
+            if (hsec_doc_ensemble_load(&parts[r], s, g.part[r], g.len[r]))
                 fail("the part of rank %d: %s", r, hsec_last_errmsg());
         hsec_ensemble *e = NULL;
         if (hsec_ensemble_merge(&e, parts, (size_t)ranks))
@@ -372,9 +395,7 @@ static int cmd_ensemble(int argc, char **argv)
         status = ensemble_output(&o, e, s);
         hsec_ensemble_free(e);
     }
-    free(all);
-    free(offsets);
-    free(lens);
+    gathered_free(&g);
     free(mask);
     hsec_scenario_free(s);
     return status;
@@ -457,37 +478,20 @@ static int cmd_compare(int argc, char **argv)
         hsec_result_free(j.res[k]);
     free(j.res);
     free(j.branches);
-    unsigned char *all = NULL;
-    int *offsets = calloc((size_t)ranks + 1, sizeof *offsets);
-    int *lens = calloc((size_t)ranks, sizeof *lens);
-    if (!offsets || !lens)
-        fail("out of memory");
-    gather_bytes(&all, offsets, lens, j.bytes, j.len);
-    hsec_free_bytes(j.bytes);
+    gathered g;
+    gather_parts(&g, j.bytes, j.len);
     int status = 0;
     if (rank == 0) {
-        const unsigned char **parts = calloc((size_t)ranks, sizeof *parts);
-        size_t *sizes = calloc((size_t)ranks, sizeof *sizes);
-        if (!parts || !sizes)
-            fail("out of memory");
-        for (int r = 0; r < ranks; r++) {
-            parts[r] = all + offsets[r];
-            sizes[r] = (size_t)lens[r];
-        }
         char *doc = NULL;
         size_t len = 0;
-        rc = hsec_doc_compare_json_parts(&doc, &len, j.base, parts, sizes, (size_t)ranks, s);
+        rc = hsec_doc_compare_json_parts(&doc, &len, j.base, g.part, g.len, (size_t)ranks, s);
         if (rc && rc != HSEC_ELIMIT && rc != HSEC_ENOMEM)
             fail("merging the parts: %s", hsec_last_errmsg());
-        free(parts);
-        free(sizes);
         print_warnings(s, j.base);
         status = compare_written(&o, rc, doc, len, s);
     }
     hsec_result_free(j.base);
-    free(all);
-    free(offsets);
-    free(lens);
+    gathered_free(&g);
     hsec_scenario_free(s);
     return status;
 }
