@@ -535,35 +535,37 @@ int hsec_doc_compare_json_parts(char **out, size_t *len, const hsec_result *base
     int rc = rows && br && seen ? HSEC_OK : hd_fail(HSEC_ENOMEM, "out of memory");
     int with = -1; /* branches given: unknown, no, yes */
     for (size_t k = 0; !rc && k < nparts; k++) {
+        char who[64]; /* every message names the part */
+        snprintf(who, sizeof who, WHO ": part %zu", k);
         hd *doc = NULL;
         if (!parts[k] && lens[k])
-            rc = hd_fail(HSEC_EINVAL, WHO ": part %zu is NULL", k);
+            rc = hd_fail(HSEC_EINVAL, "%s is NULL", who);
         else
-            rc = open_doc(&doc, s, parts[k], lens[k], WHO);
+            rc = open_doc(&doc, s, parts[k], lens[k], who);
         uint64_t first = 0, last = 0;
         if (!rc)
             rc = check_head(doc, "compare", "a comparison's part", s, np, "packages", width,
-                            &first, &last, WHO);
+                            &first, &last, who);
         const hd *has = rc ? NULL : hd_get(doc, "branches");
         if (!rc && (!has || has->t != HD_BOOL))
-            rc = hd_fail(HSEC_EFORMAT, WHO ": part %zu: \"branches\" is %s, not true or false",
-                         k, has ? hd_type_name(has->t) : "missing");
+            rc = hd_fail(HSEC_EFORMAT, "%s: \"branches\" is %s, not true or false", who,
+                         has ? hd_type_name(has->t) : "missing");
         if (!rc && with >= 0 && with != (int)has->b)
-            rc = hd_fail(HSEC_EINVAL, WHO ": part %zu %s branch figures and another %s", k,
+            rc = hd_fail(HSEC_EINVAL, "%s %s branch figures and another %s", who,
                          has->b ? "has" : "has no", has->b ? "none" : "has");
         char what[64];
         snprintf(what, sizeof what, "%llu packages x %zu",
                  (unsigned long long)(last - first), width);
         if (!rc)
-            rc = check_table(doc, "values", "special", (last - first) * width, what, WHO);
+            rc = check_table(doc, "values", "special", (last - first) * width, what, who);
         snprintf(what, sizeof what, "%llu packages x %d branches",
                  (unsigned long long)(last - first), HSEC_BRANCH_COUNT);
         if (!rc && has->b)
             rc = check_table(doc, "branch_values", "branch_special",
-                             (last - first) * HSEC_BRANCH_COUNT, what, WHO);
+                             (last - first) * HSEC_BRANCH_COUNT, what, who);
         for (uint64_t p = first; !rc && p < last; p++)
             if (seen[p])
-                rc = hd_fail(HSEC_EINVAL, WHO ": package %llu (\"%s\") is in two parts",
+                rc = hd_fail(HSEC_EINVAL, "%s: package %llu (\"%s\") is in two parts", who,
                              (unsigned long long)p, hsec_scenario_package_id(s, (size_t)p));
         if (!rc)
             with = has->b;
@@ -578,15 +580,6 @@ int hsec_doc_compare_json_parts(char **out, size_t *len, const hsec_result *base
         }
         if (doc)
             hd_free(&al, doc);
-        if (rc && rc != HSEC_ENOMEM &&
-            strncmp(hsec_last_errmsg(), WHO ": part ", strlen(WHO ": part "))) {
-            /* name the part: "compare_json_parts: part k: ..." */
-            const char *m = hsec_last_errmsg();
-            size_t skip = strncmp(m, WHO ": ", strlen(WHO ": ")) ? 0 : strlen(WHO ": ");
-            char msg[HSEC_ERRMSG_MAX];
-            hd_copymsg(msg, sizeof msg, m + skip);
-            rc = hd_fail(rc, WHO ": part %zu: %s", k, msg);
-        }
     }
     for (size_t p = 0; !rc && p < np; p++)
         if (!seen[p])
