@@ -51,7 +51,7 @@ void hx_lin_apply(const hx_lin *l, bool transpose, const double *in, double *out
     hx_mat_apply(&l->m, transpose, 1, in, out);
 }
 
-/* (I - A') x = b or (I - A'^T) x = b by block Gauss-Seidel (solve.c), from 0. */
+/* (I - A') x = b or (I - A'^T) x = b by Gauss-Seidel (solve.c), from 0. */
 int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *xv)
 {
     ctx *x = &l->x;
