@@ -343,9 +343,11 @@ static void residual(const hx_gs *g, const double *x, double *res)
  * transpose), each node's value from its whole row: a block's links split
  * each row into three short runs, and with one right-hand side those runs'
  * loop overhead costs more than the sweeps the blocks save (20 sweeps node
- * by node against 9 by blocks, each a third of the cost, on the benchmark's
- * adjoint; with three right-hand sides the blocks are faster). The largest
- * change goes to ch[0] (NaN when a value is not a number).
+ * by node against 11 by blocks, each about a third of the cost, on the
+ * benchmark's adjoint; with three right-hand sides the blocks are faster).
+ * A link from a node to itself reads the node's value from the sweep
+ * before. The largest change goes to ch[0] (NaN when a value is not a
+ * number).
  */
 static void point_sweep(const hx_gs *g, double *x, double *ch)
 {
