@@ -290,6 +290,125 @@ static void test_decompression_bomb(void **state)
     hsec_loader_free(l);
 }
 
+/* A compressed container of the given CBOR, built here by the layout in
+ * doc/format.md (lib/doc/container.c): so that a test can wrap bytes the
+ * library would never write. */
+static unsigned char *zcontainer(const unsigned char *cbor, size_t n, size_t *out)
+{
+    uLongf room = compressBound((uLong)n);
+    unsigned char *c = malloc(40 + room);
+    assert_int_equal(compress2(c + 40, &room, cbor, (uLong)n, Z_DEFAULT_COMPRESSION), Z_OK);
+    static const unsigned char magic[8] = {0x89, 'H', 'S', 'E', 'C', '\r', '\n', 0x1a};
+    memcpy(c, magic, 8);
+    uint64_t f[6] = {1, 1, crc32(0L, cbor, (uInt)n), n, room, crc32(0L, c + 40, (uInt)room)};
+    const int at[6] = {8, 10, 12, 16, 24, 32}, width[6] = {2, 2, 4, 8, 8, 4};
+    for (int k = 0; k < 6; k++)
+        for (int i = 0; i < width[k]; i++)
+            c[at[k] + i] = (unsigned char)(f[k] >> (8 * i));
+    uLong h = crc32(0L, c, 36);
+    for (int i = 0; i < 4; i++)
+        c[36 + i] = (unsigned char)(h >> (8 * i));
+    *out = 40 + room;
+    return c;
+}
+
+/* A compressed container is decoded while it inflates, piece by piece: the
+ * same scenario as from bare CBOR, whatever the limits make of the pieces,
+ * and each failure still the container's or the document's own. */
+static void test_inflating_while_decoding(void **state)
+{
+    (void)state;
+    /* 2,000 services and 20,000 links: some 700 KB of CBOR, several pieces */
+    size_t cap = 3u << 20, len = 0;
+    char *text = malloc(cap);
+    len += (size_t)sprintf(text + len, "{\"hsec\": 1, \"services\": [");
+    for (int i = 0; i < 2000; i++)
+        len += (size_t)sprintf(text + len, "%s{\"id\": \"s%d\", \"kind\": \"water\"}", i ? ", " : "", i);
+    len += (size_t)sprintf(text + len, "], \"links\": [");
+    for (int i = 0; i < 2000; i++)
+        for (int k = 0; k < 10; k++)
+            len += (size_t)sprintf(text + len, "%s{\"from\": \"s%d\", \"to\": \"s%d\", \"weight\": 0.0%d}",
+                                   i || k ? ", " : "", (i + 37 * k + 1) % 2000, i, 1 + k % 9);
+    len += (size_t)sprintf(text + len, "], \"threats\": [{\"id\": \"t\", \"actor\": \"natural\", "
+                           "\"targets\": [{\"node\": \"s0\", \"magnitude\": 0.5}]}], "
+                           "\"run\": {\"mode\": \"static\", \"bounded\": false}, \"x-pad\": \"");
+    /* a string longer than a piece at the end: read once all of it is there */
+    memset(text + len, 'a', 300000);
+    len += 300000;
+    len += (size_t)sprintf(text + len, "\"}");
+    assert_true(len < cap);
+    put_file(path_of("big.json"), text, len);
+    free(text);
+    hsec_loader *l = loader();
+    OK(hsec_loader_convert_file(l, path_of("big.json"), path_of("big.cbor"), HSEC_FORMAT_CBOR));
+    OK(hsec_loader_convert_file(l, path_of("big.json"), path_of("big.hsec"),
+                                HSEC_FORMAT_CONTAINER_ZLIB));
+    size_t nc, nz;
+    unsigned char *cbor = read_file(path_of("big.cbor"), &nc);
+    unsigned char *z = read_file(path_of("big.hsec"), &nz);
+    assert_true(nc > 2 * (256u << 10)); /* more than two pieces */
+    hsec_scenario *s0 = NULL, *s1 = NULL, *s2 = NULL;
+    OK(hsec_loader_load(&s0, l, cbor, nc));
+    OK(hsec_loader_load(&s1, l, z, nz));
+    /* strings of 300,000 bytes at most: each item waits for a window of
+     * 600,256 bytes, not for the whole */
+    hsec_loader *small = loader();
+    OK(hsec_loader_set_limit(small, HSEC_LIMIT_STRING, 300000));
+    OK(hsec_loader_load(&s2, small, z, nz));
+    hsec_result *r0 = run_ok(s0), *r1 = run_ok(s1), *r2 = run_ok(s2);
+    size_t n = hsec_result_node_count(r0);
+    assert_int_equal(n, 2000);
+    assert_true(hsec_result_q(r0)[0] > 0);
+    assert_memory_equal(hsec_result_q(r1), hsec_result_q(r0), n * sizeof(double));
+    assert_memory_equal(hsec_result_q(r2), hsec_result_q(r0), n * sizeof(double));
+    hsec_result_free(r0);
+    hsec_result_free(r1);
+    hsec_result_free(r2);
+    hsec_scenario_free(s0);
+    hsec_scenario_free(s1);
+    hsec_scenario_free(s2);
+    /* a string past the limit, at the end: refused as from bare CBOR */
+    OK(hsec_loader_set_limit(small, HSEC_LIMIT_STRING, 299999));
+    expect(small, cbor, nc, HSEC_EFORMAT, "a string of 300000 bytes (the limit is 299999)");
+    char bare[HSEC_ERRMSG_MAX];
+    snprintf(bare, sizeof bare, "%s", hsec_loader_errmsg(small));
+    expect(small, z, nz, HSEC_EFORMAT, bare);
+    hsec_loader_free(small);
+    /* the uncompressed bytes' CRC-32 wrong (the header's own made right) */
+    unsigned char *c = malloc(nz);
+    memcpy(c, z, nz);
+    c[12] ^= 0x55;
+    uLong h = crc32(0L, c, 36);
+    for (int i = 0; i < 4; i++)
+        c[36 + i] = (unsigned char)(h >> (8 * i));
+    expect(l, c, nz, HSEC_EFORMAT, "does not match the header's");
+    /* deflate's bytes damaged mid-way, the stored bytes' CRC made right:
+     * the container says so, not the half-read document */
+    memcpy(c, z, nz);
+    for (size_t i = nz / 2; i < nz / 2 + 64; i++)
+        c[i] ^= 0xa5;
+    uLong sc = crc32(0L, c + 40, (uInt)(nz - 40));
+    for (int i = 0; i < 4; i++)
+        c[32 + i] = (unsigned char)(sc >> (8 * i));
+    h = crc32(0L, c, 36);
+    for (int i = 0; i < 4; i++)
+        c[36 + i] = (unsigned char)(h >> (8 * i));
+    expect(l, c, nz, HSEC_EFORMAT, "container: ");
+    free(c);
+    /* a sound container around a document cut short: the document's error */
+    size_t nt;
+    unsigned char *t = zcontainer(cbor, nc - 100, &nt);
+    expect(l, t, nt, HSEC_EFORMAT, "truncated");
+    free(t);
+    /* and around the whole document: as good as the library's own */
+    t = zcontainer(cbor, nc, &nt);
+    OK(load_bytes(l, t, nt));
+    free(t);
+    free(cbor);
+    free(z);
+    hsec_loader_free(l);
+}
+
 /* Hand-made CBOR: huge counts, deep nesting, NaN, odd items. */
 static void test_bad_cbor(void **state)
 {
@@ -485,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_truncation_and_bit_flips),
         cmocka_unit_test(test_bad_containers),
         cmocka_unit_test(test_decompression_bomb),
+        cmocka_unit_test(test_inflating_while_decoding),
         cmocka_unit_test(test_bad_cbor),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_cbor_semantic_errors),

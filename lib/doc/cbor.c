@@ -675,7 +675,8 @@ static size_t plain_link(dec *d, hd *node, const unsigned char *p, size_t len)
     if ((seen & 7) != 7)
         return 0;
     /* a plain link takes 21 bytes at least: room for as many as could follow */
-    if (hd_links_grow(d->a, l, f_left(d) < (len + 20) / 21 ? f_left(d) : (len + 20) / 21)) {
+    size_t most = (d->remaining + 20) / 21;
+    if (hd_links_grow(d->a, l, f_left(d) < most ? f_left(d) : most)) {
         dfail(d, HSEC_ENOMEM, "out of memory");
         return 0;
     }
@@ -707,8 +708,19 @@ static bool read_plain_link(dec *d, const unsigned char *p, size_t len, size_t *
     return true;
 }
 
+/* The bytes an item can take at most after its start: two strings at the
+ * limit and their heads, keys and numbers (saturating). */
+static size_t item_most(const hd_limits *lim)
+{
+    uint64_t s = lim->string;
+    return s > (SIZE_MAX - 256) / 2 ? SIZE_MAX : (size_t)(2 * s + 256);
+}
+
+/* The document from data[0 .. len - 1], or from a feed (data and len are
+ * then its bytes and size): each item is read once the feed holds it
+ * whole, or as much of it as there will ever be. */
 static int from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *data, size_t len,
-                     const hd_limits *lim, char *msg, bool columns)
+                     const hd_limits *lim, char *msg, bool columns, hd_feed *feed)
 
 {
     *outp = NULL;
@@ -744,15 +756,25 @@ static int from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *da
     d.lim = lim;
     d.msg = msg;
     d.columns = columns;
-    size_t pos = 0;
+    size_t pos = 0, end = feed ? 0 : len;
+    const size_t most = feed ? item_most(lim) : 0;
     while (!d.rc && pos < len && !d.root) {
         d.at = pos;
         d.remaining = len - pos;
-        if (columns && read_plain_link(&d, data, len, &pos))
+        if (feed && end - pos < most && end < len)
+            end = hd_feed_wait(feed, most < len - pos ? pos + most : len);
+        if (columns && read_plain_link(&d, data, end, &pos))
             continue;
         if (d.rc)
             break;
-        struct cbor_decoder_result r = cbor_stream_decode(data + pos, len - pos, &cb, &d);
+        struct cbor_decoder_result r = cbor_stream_decode(data + pos, end - pos, &cb, &d);
+        if (r.status == CBOR_DECODER_NEDATA && end < len) {
+            size_t more = hd_feed_wait(feed, len); /* an item longer than the limits */
+            if (more > end) {
+                end = more;
+                continue;
+            }
+        }
         if (r.status == CBOR_DECODER_NEDATA)
             dfail(&d, HSEC_EFORMAT, "truncated");
         else if (r.status != CBOR_DECODER_FINISHED || r.read == 0)
@@ -785,11 +807,17 @@ static int from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *da
 int hd_from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *data, size_t len,
                  const hd_limits *lim, char *msg)
 {
-    return from_cbor(outp, a, data, len, lim, msg, false);
+    return from_cbor(outp, a, data, len, lim, msg, false, NULL);
 }
 
 int hd_from_cbor_links(hd **outp, const hsec_allocator *a, const unsigned char *data,
                        size_t len, const hd_limits *lim, char *msg)
 {
-    return from_cbor(outp, a, data, len, lim, msg, true);
+    return from_cbor(outp, a, data, len, lim, msg, true, NULL);
+}
+
+int hd_from_cbor_feed(hd **outp, const hsec_allocator *a, hd_feed *feed, const hd_limits *lim,
+                      char *msg)
+{
+    return from_cbor(outp, a, hd_feed_data(feed), hd_feed_size(feed), lim, msg, true, feed);
 }

@@ -15,10 +15,15 @@
  *
  * Everything is checked before anything is decoded: sizes against the
  * loader's limits (no allocation sized by an unchecked count), the
- * compression ratio (no decompression bomb), then the checksum.
+ * compression ratio (no decompression bomb), then the stored bytes'
+ * checksum. The loader decodes a compressed document while it inflates
+ * (hd_feed); the uncompressed bytes' checksum is added up as they come,
+ * and a document whose checksum does not match is refused once read.
  */
 #include "doc.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <zlib.h>
@@ -145,10 +150,17 @@ int hd_container_wrap(unsigned char **out, size_t *len, const hsec_allocator *a,
     return HSEC_OK;
 }
 
-int hd_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *a,
-                        const unsigned char *data, size_t n, const hd_limits *lim, char *msg)
+/* What the header says, once checked. */
+typedef struct {
+    uint32_t want; /* the uncompressed bytes' CRC-32 */
+    uint64_t usize, stored;
+    bool z;
+} head_t;
+
+/* The header's checks, in order, then the stored bytes' CRC-32: HSEC_OK,
+ * or HSEC_EFORMAT with the message in msg. */
+static int check(head_t *h, const unsigned char *data, size_t n, const hd_limits *lim, char *msg)
 {
-    *out = NULL;
     if (n < HD_CONTAINER_HEADER || !hd_is_container(data, n)) {
         hd_setmsg(msg, n < HD_CONTAINER_HEADER && hd_is_container(data, n)
                            ? "container: header truncated (%zu of 40 bytes)"
@@ -199,52 +211,206 @@ int hd_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *
         hd_setmsg(msg, "container: compressed sizes above 4 GiB are not supported");
         return HSEC_EFORMAT;
     }
-    unsigned char *buf = hd_alloc(a, (size_t)usize);
-    if (!buf) {
-        hd_setmsg(msg, "out of memory");
-        return HSEC_ENOMEM;
-    }
-    const unsigned char *payload = data + HD_CONTAINER_HEADER;
-    if (!FUZZING_SKIPS_CRC && crc(payload, (size_t)stored) != (uint32_t)get(data + 32, 4)) {
-        hd_release(a, buf);
+    if (!FUZZING_SKIPS_CRC &&
+        crc(data + HD_CONTAINER_HEADER, (size_t)stored) != (uint32_t)get(data + 32, 4)) {
         hd_setmsg(msg, "container: the stored bytes' CRC-32 does not match (damaged data)");
         return HSEC_EFORMAT;
     }
-    if (z) {
-        z_stream zs;
-        z_init(&zs, a);
-        if (inflateInit(&zs) != Z_OK) {
-            hd_release(a, buf);
-            hd_setmsg(msg, "out of memory");
-            return HSEC_ENOMEM;
-        }
-        zs.next_in = (Bytef *)(uintptr_t)payload;
-        zs.avail_in = (uInt)stored;
-        zs.next_out = buf;
-        zs.avail_out = (uInt)usize;
-        int zr = inflate(&zs, Z_FINISH);
-        bool ok = zr == Z_STREAM_END && zs.total_out == usize && zs.avail_in == 0;
-        inflateEnd(&zs);
-        if (!ok) {
-            hd_release(a, buf);
-            if (zr == Z_MEM_ERROR) {
-                hd_setmsg(msg, "out of memory");
-                return HSEC_ENOMEM;
+    *h = (head_t){want, usize, stored, z};
+    return HSEC_OK;
+}
+
+/*
+ * The bytes of a container as they are inflated: the payload inflates in
+ * pieces of FEED_PIECE bytes on a thread of its own, each piece's CRC-32
+ * added as it comes, while the caller reads the bytes already there
+ * (hd_feed_wait). A stored payload is there at once.
+ */
+#define FEED_PIECE ((size_t)1 << 18)
+
+struct hd_feed {
+    const hsec_allocator *a;
+    unsigned char *buf;
+    size_t size;
+    head_t h;
+    const unsigned char *payload;
+    pthread_t th;
+    bool threaded;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t avail;          /* bytes there (under mu) */
+    _Atomic size_t ready;  /* the same, read without the lock */
+    bool done;             /* under mu */
+    int rc;                /* once done */
+    char msg[HSEC_ERRMSG_MAX];
+};
+
+/* The bytes up to `at` are there (or, with done, all there will be). */
+static void publish(hd_feed *f, size_t at, bool done)
+{
+    pthread_mutex_lock(&f->mu);
+    f->avail = at;
+    atomic_store_explicit(&f->ready, at, memory_order_release);
+    f->done = done;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+}
+
+/* Inflate the payload into buf piece by piece (the thread's body). */
+static void *inflater(void *arg)
+{
+    hd_feed *f = arg;
+    z_stream zs;
+    z_init(&zs, f->a);
+    uLong c = crc32(0L, Z_NULL, 0);
+    int rc = HSEC_OK, zr = Z_OK;
+    if (inflateInit(&zs) != Z_OK) {
+        rc = HSEC_ENOMEM;
+        hd_setmsg(f->msg, "out of memory");
+    } else {
+        zs.next_in = (Bytef *)(uintptr_t)f->payload;
+        zs.avail_in = (uInt)f->h.stored;
+        while (zr == Z_OK) {
+            size_t at = (size_t)zs.total_out;
+            size_t room = f->size - at < FEED_PIECE ? f->size - at : FEED_PIECE;
+            zs.next_out = f->buf + at;
+            zs.avail_out = (uInt)room;
+            zr = inflate(&zs, Z_NO_FLUSH);
+            size_t got = (size_t)zs.total_out - at;
+            if (got) {
+                c = crc32(c, f->buf + at, (uInt)got);
+                publish(f, at + got, false);
+            } else if (zr == Z_OK) {
+                zr = Z_BUF_ERROR; /* no progress: more bytes than the header says */
             }
-            hd_setmsg(msg, "container: the compressed payload is damaged or does not hold "
-                      "%llu bytes", (unsigned long long)usize);
-            return HSEC_EFORMAT;
         }
-    } else if (usize) {
-        memcpy(buf, payload, (size_t)usize);
+        bool ok = zr == Z_STREAM_END && zs.total_out == f->size && zs.avail_in == 0;
+        inflateEnd(&zs);
+        if (!ok && zr == Z_MEM_ERROR) {
+            rc = HSEC_ENOMEM;
+            hd_setmsg(f->msg, "out of memory");
+        } else if (!ok) {
+            rc = HSEC_EFORMAT;
+            hd_setmsg(f->msg, "container: the compressed payload is damaged or does not hold "
+                      "%llu bytes", (unsigned long long)f->size);
+        } else if (!FUZZING_SKIPS_CRC && (uint32_t)c != f->h.want) {
+            rc = HSEC_EFORMAT;
+            hd_setmsg(f->msg, "container: CRC-32 %08x does not match the header's %08x",
+                      (unsigned)c, (unsigned)f->h.want);
+        }
     }
-    uint32_t got = crc(buf, (size_t)usize);
-    if (!FUZZING_SKIPS_CRC && got != want) {
+    f->rc = rc;
+    publish(f, rc ? atomic_load_explicit(&f->ready, memory_order_relaxed) : f->size, true);
+    return NULL;
+}
+
+int hd_feed_open(hd_feed **out, const hsec_allocator *a, const unsigned char *data, size_t n,
+                 const hd_limits *lim, bool background, char *msg)
+{
+    *out = NULL;
+    head_t h;
+    int rc = check(&h, data, n, lim, msg);
+    if (rc)
+        return rc;
+    hd_feed *f = hd_calloc(a, 1, sizeof *f);
+    unsigned char *buf = f ? hd_alloc(a, (size_t)h.usize) : NULL;
+    if (!f || !buf) {
+        hd_release(a, f);
+        hd_setmsg(msg, "out of memory");
+        return HSEC_ENOMEM;
+    }
+    if (pthread_mutex_init(&f->mu, NULL)) {
         hd_release(a, buf);
-        hd_setmsg(msg, "container: CRC-32 %08x does not match the header's %08x", got, want);
-        return HSEC_EFORMAT;
+        hd_release(a, f);
+        hd_setmsg(msg, "out of memory");
+        return HSEC_ENOMEM;
     }
-    *out = buf;
-    *len = (size_t)usize;
+    if (pthread_cond_init(&f->cv, NULL)) {
+        pthread_mutex_destroy(&f->mu);
+        hd_release(a, buf);
+        hd_release(a, f);
+        hd_setmsg(msg, "out of memory");
+        return HSEC_ENOMEM;
+    }
+    f->a = a;
+    f->buf = buf;
+    f->size = (size_t)h.usize;
+    f->h = h;
+    f->payload = data + HD_CONTAINER_HEADER;
+    atomic_init(&f->ready, 0);
+    *out = f;
+    if (!h.z) { /* stored: there at once */
+        if (f->size)
+            memcpy(buf, f->payload, f->size);
+        uint32_t got = crc(buf, f->size);
+        if (!FUZZING_SKIPS_CRC && got != h.want) {
+            f->rc = HSEC_EFORMAT;
+            hd_setmsg(f->msg, "container: CRC-32 %08x does not match the header's %08x",
+                      (unsigned)got, (unsigned)h.want);
+        }
+        publish(f, f->size, true);
+        return HSEC_OK;
+    }
+    f->threaded = background && !pthread_create(&f->th, NULL, inflater, f);
+    if (!f->threaded) /* no thread: inflate it all here, first */
+        inflater(f);
+    return HSEC_OK;
+}
+
+const unsigned char *hd_feed_data(const hd_feed *f)
+{
+    return f->buf;
+}
+
+size_t hd_feed_size(const hd_feed *f)
+{
+    return f->size;
+}
+
+size_t hd_feed_wait(hd_feed *f, size_t need)
+{
+    if (need > f->size)
+        need = f->size;
+    size_t r = atomic_load_explicit(&f->ready, memory_order_acquire);
+    if (r >= need)
+        return r;
+    pthread_mutex_lock(&f->mu);
+    while (f->avail < need && !f->done)
+        pthread_cond_wait(&f->cv, &f->mu);
+    r = f->avail;
+    pthread_mutex_unlock(&f->mu);
+    return r;
+}
+
+int hd_feed_close(hd_feed *f, char *msg)
+{
+    if (!f)
+        return HSEC_OK;
+    if (f->threaded)
+        pthread_join(f->th, NULL);
+    int rc = f->rc;
+    if (rc && msg)
+        memcpy(msg, f->msg, sizeof f->msg);
+    pthread_cond_destroy(&f->cv);
+    pthread_mutex_destroy(&f->mu);
+    hd_release(f->a, f->buf);
+    hd_release(f->a, f);
+    return rc;
+}
+
+int hd_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *a,
+                        const unsigned char *data, size_t n, const hd_limits *lim, char *msg)
+{
+    *out = NULL;
+    hd_feed *f = NULL;
+    int rc = hd_feed_open(&f, a, data, n, lim, false, msg);
+    if (rc)
+        return rc;
+    if (f->rc)
+        return hd_feed_close(f, msg);
+    *out = f->buf;
+    *len = f->size;
+    f->buf = NULL;
+    hd_feed_close(f, msg);
     return HSEC_OK;
 }

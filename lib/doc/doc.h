@@ -189,6 +189,23 @@ int hd_container_wrap(unsigned char **out, size_t *len, const hsec_allocator *a,
                       const unsigned char *cbor, size_t n, bool compress);
 int hd_container_unwrap(unsigned char **out, size_t *len, const hsec_allocator *a,
                         const unsigned char *data, size_t n, const hd_limits *lim, char *msg);
+/* A container's document as it is inflated: hd_feed_open checks what
+ * hd_container_unwrap checks before inflating, then (background) inflates
+ * on a thread of its own; hd_feed_wait returns how many bytes are there,
+ * at least min(need, size) unless inflating failed; hd_feed_close waits
+ * for the thread, frees the bytes and returns the inflater's failure
+ * (damaged data, the CRC-32 of the whole, memory), its message in msg. */
+typedef struct hd_feed hd_feed;
+int hd_feed_open(hd_feed **out, const hsec_allocator *a, const unsigned char *data, size_t n,
+                 const hd_limits *lim, bool background, char *msg);
+const unsigned char *hd_feed_data(const hd_feed *f);
+size_t hd_feed_size(const hd_feed *f);
+size_t hd_feed_wait(hd_feed *f, size_t need);
+int hd_feed_close(hd_feed *f, char *msg);
+/* A loader's CBOR document (hd_from_cbor_links) read from a feed as its
+ * bytes arrive. */
+int hd_from_cbor_feed(hd **out, const hsec_allocator *a, hd_feed *feed, const hd_limits *lim,
+                      char *msg);
 
 /* Strings handed to the caller (hsec_free_string) carry the allocator
  * that frees them in a header of this many bytes before the text. */

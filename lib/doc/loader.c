@@ -123,6 +123,23 @@ static int decode(hd **out, const hsec_allocator *a, const hd_limits *lim,
                   (unsigned long long)lim->size);
         return HSEC_EFORMAT;
     }
+    if (hd_is_container(data, len) && columns) { /* decoded while it inflates */
+        hd_feed *feed = NULL;
+        int rc = hd_feed_open(&feed, a, data, len, lim, true, msg);
+        if (rc)
+            return rc;
+        char why[HSEC_ERRMSG_MAX];
+        rc = hd_from_cbor_feed(out, a, feed, lim, why);
+        int frc = hd_feed_close(feed, msg); /* a damaged container says so first */
+        if (frc || rc) {
+            hd_free(a, *out);
+            *out = NULL;
+            if (!frc)
+                memcpy(msg, why, sizeof why);
+            return frc ? frc : rc;
+        }
+        return HSEC_OK;
+    }
     if (hd_is_container(data, len)) {
         unsigned char *cbor = NULL;
         size_t n = 0;
