@@ -179,8 +179,25 @@ static void test_unreachable(void **state)
     assert_int_equal(hsec_scenario_diagnostic_count(s), 4);
     hsec_scenario_free(s);
 
+    /* shields alone (no walk along the links): only what a threat targets counts */
+    hsec_model *m = services("a b c");
+    OK(hsec_model_add_link(m, "a", "b", 0.5, 0));
+    s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_add_threat_target(s, "t", "a", 0.5));
+    add_measure(s, "shield_a", HSEC_SHIELD, "a");
+    add_measure(s, "shield_b", HSEC_SHIELD, "b"); /* reached, not targeted */
+    add_measure(s, "shield_c", HSEC_SHIELD, "c");
+    OK(hsec_scenario_diagnose(s));
+    scenario_warnings(all, sizeof all, s);
+    if (hsec_scenario_diagnostic_count(s) != 2)
+        fail_msg("warnings: %s", all);
+    expect_warning(s, 0, HSEC_WARN_UNREACHABLE, "shield_b");
+    expect_warning(s, 1, HSEC_WARN_UNREACHABLE, "shield_c");
+    hsec_scenario_free(s);
+
     /* without a threat nothing is reached */
-    hsec_model *m = services("a b");
+    m = services("a b");
     OK(hsec_model_add_link(m, "a", "b", 0.5, 0));
     s = scenario_of(m);
     add_measure(s, "shield_a", HSEC_SHIELD, "a");

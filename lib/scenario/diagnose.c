@@ -106,8 +106,17 @@ static int unreachable(hsec_scenario *s)
     /* per measure: bit 1 it has a target, bit 2 one that matters */
     unsigned char *hit = hx_calloc(&s->a, s->nmeasure, 1);
     int rc = HSEC_ENOMEM;
-    if (!mark || !hit || reach(s, mark))
+    if (!mark || !hit)
         goto done;
+    /* the walk along the links only when a measure other than a shield
+     * has a target (a shield asks only what the threats target) */
+    bool walk = false;
+    for (int eff = 0; eff < HSEC_EFFECT_COUNT && !walk; eff++)
+        walk = eff != HSEC_SHIELD && s->nmt[eff] > 0;
+    if (walk && reach(s, mark))
+        goto done;
+    for (size_t k = 0; !walk && k < s->ntt; k++)
+        mark[s->tt[k].at] |= TARGETED;
     for (int eff = 0; eff < HSEC_EFFECT_COUNT; eff++) {
         for (size_t k = 0; k < s->nmt[eff]; k++) {
             const starget *t = &s->mt[eff][k];

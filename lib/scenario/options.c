@@ -90,7 +90,10 @@ int hsec_scenario_set_option(hsec_scenario *s, hsec_option opt, double value)
 {
     if (!s)
         return hx_fail(HSEC_EINVAL, "set_option: the scenario is NULL");
-    hx_changed(s);
+    if (opt == HSEC_OPT_MODE || opt == HSEC_OPT_STEPS)
+        hx_changed(s); /* the options the warnings read (diagnose.c) */
+    else
+        hx_restamp(s);
     if ((int)opt < 0 || (int)opt >= HSEC_OPTION_COUNT)
         FAIL(HSEC_EINVAL, "run option %d is unknown", (int)opt);
     const option_info *o = &options[opt];
