@@ -295,7 +295,7 @@ static void test_reordered_model(void **state)
         assert_non_null(u0);
         OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
         OK(hsec_scenario_set_option(s0, HSEC_OPT_BOUNDED, 0));
-        OK(hsec_scenario_rank(u, n, s));
+        if (hsec_scenario_rank(u, n, s)) fail_msg("rank: %s", hsec_scenario_errmsg(s));
         OK(hsec_scenario_rank(u0, n, s0));
         for (size_t i = 0; i < n; i++) {
             const char *name = hsec_compiled_node_name(c, i);
