@@ -117,12 +117,8 @@ void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, d
 }
 
 /* Block k of the sweep's order: nodes b0 .. b1 - 1. */
-static inline void block(const hsec_compiled *c, size_t k, bool reverse, size_t *b0,
-                         size_t *b1)
+static inline void block(const hsec_compiled *c, size_t k, size_t *b0, size_t *b1)
 {
-    size_t nb = c->nservice + c->ngroup;
-    if (reverse)
-        k = nb - 1 - k;
     if (k < c->nservice) { /* services, then groups, each by node */
         *b0 = c->services[c->sord[k]].node;
         *b1 = *b0 + 1;
@@ -147,7 +143,7 @@ static int inner_ranges(const hx_mat *m, uint32_t **plo, uint32_t **phi)
     const size_t nb = c->nservice + c->ngroup;
     for (size_t k = 0; k < nb; k++) {
         size_t b0, b1;
-        block(c, k, false, &b0, &b1);
+        block(c, k, &b0, &b1);
         for (size_t i = b0; i < b1; i++) {
             size_t e = rp[i], end = rp[i + 1];
             while (e < end && col[e] < b0)
@@ -205,7 +201,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
         ch[k] = 0;
     for (size_t k = 0; k < nb; k++) {
         size_t b0, b1;
-        block(c, k, false, &b0, &b1);
+        block(c, k, &b0, &b1);
         bool inner = false;
         /* what the block's inputs from outside give it (sums in locals: an
          * accumulation through memory chains every link's add to the last) */
