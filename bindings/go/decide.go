@@ -105,13 +105,21 @@ func (s *Scenario) withMask(ctx context.Context, in InForce, f func(*C.uchar, C.
 
 // RunWith runs the scenario with the measures of in in force; ctx stops it.
 func (s *Scenario) RunWith(ctx context.Context, in InForce) (*Results, error) {
-	var r *C.hsec_result
+	var res *Results
 	if err := s.withMask(ctx, in, func(m *C.uchar, n C.size_t) C.int {
-		return C.hsec_scenario_run_with(&r, s.p, m, n)
+		var r *C.hsec_result
+		rc := C.hsec_scenario_run_with(&r, s.p, m, n)
+		if rc == 0 { // made under the scenario's lock: a Close waiting for it cannot free it first
+			res = newResults(r, s)
+		}
+		return rc
 	}); err != nil {
+		if res != nil {
+			res.Close()
+		}
 		return nil, err
 	}
-	return newResults(r, s), nil
+	return res, nil
 }
 
 // RankWith returns the marginal equilibrium burden of one unit of
