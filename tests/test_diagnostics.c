@@ -142,15 +142,21 @@ static hsec_scenario *reach_scenario(double initial_d)
     return s;
 }
 
+/* Find the warnings now; there must be n of them. */
+static void diagnosed_with(hsec_scenario *s, size_t n)
+{
+    OK(hsec_scenario_diagnose(s));
+    char all[2048];
+    scenario_warnings(all, sizeof all, s);
+    if (hsec_scenario_diagnostic_count(s) != n)
+        fail_msg("%zu warnings, expected %zu: %s", hsec_scenario_diagnostic_count(s), n, all);
+}
+
 static void test_unreachable(void **state)
 {
     (void)state;
     hsec_scenario *s = reach_scenario(0);
-    OK(hsec_scenario_diagnose(s));
-    char all[2048];
-    scenario_warnings(all, sizeof all, s);
-    if (hsec_scenario_diagnostic_count(s) != 4)
-        fail_msg("warnings: %s", all);
+    diagnosed_with(s, 4);
     expect_warning(s, 0, HSEC_WARN_UNREACHABLE, "shield_b");
     expect_warning(s, 1, HSEC_WARN_UNREACHABLE, "recover_d");
     expect_warning(s, 2, HSEC_WARN_UNREACHABLE, "decouple_de");
@@ -168,10 +174,7 @@ static void test_unreachable(void **state)
     /* initial degradation at d is a source in a dynamic run, not in a static one */
     s = reach_scenario(0.2);
     dynamic(s, 5);
-    OK(hsec_scenario_diagnose(s));
-    scenario_warnings(all, sizeof all, s);
-    if (hsec_scenario_diagnostic_count(s) != 2)
-        fail_msg("warnings: %s", all);
+    diagnosed_with(s, 2);
     expect_warning(s, 0, HSEC_WARN_UNREACHABLE, "shield_b");
     expect_warning(s, 1, HSEC_WARN_UNREACHABLE, "nothing");
     OK(hsec_scenario_set_option(s, HSEC_OPT_MODE, HSEC_MODE_STATIC));
@@ -188,10 +191,7 @@ static void test_unreachable(void **state)
     add_measure(s, "shield_a", HSEC_SHIELD, "a");
     add_measure(s, "shield_b", HSEC_SHIELD, "b"); /* reached, not targeted */
     add_measure(s, "shield_c", HSEC_SHIELD, "c");
-    OK(hsec_scenario_diagnose(s));
-    scenario_warnings(all, sizeof all, s);
-    if (hsec_scenario_diagnostic_count(s) != 2)
-        fail_msg("warnings: %s", all);
+    diagnosed_with(s, 2);
     expect_warning(s, 0, HSEC_WARN_UNREACHABLE, "shield_b");
     expect_warning(s, 1, HSEC_WARN_UNREACHABLE, "shield_c");
     hsec_scenario_free(s);
