@@ -306,6 +306,57 @@ static void test_rank_finite_differences(void **state)
     }
 }
 
+/* A spectral radius near 1 (a cycle of 200 services at 0.9999): the
+ * solution is thousands of times its right-hand side, and the adjoint's
+ * sweeps must still settle (a sweep that keeps its sums as it goes, rather
+ * than summing each row afresh, moved by its own rounding forever here). */
+static void test_rank_near_radius_one(void **state)
+{
+    (void)state;
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "r", NULL));
+    OK(hsec_model_add_group(m, "g", "r", 1000));
+    char a[16], b[16];
+    for (int i = 0; i < 200; i++) {
+        snprintf(a, sizeof a, "s%d", i);
+        OK(hsec_model_add_service(m, a, HSEC_SERVICE_WATER, NULL));
+    }
+    for (int i = 0; i < 200; i++) {
+        snprintf(a, sizeof a, "s%d", i);
+        snprintf(b, sizeof b, "s%d", (i + 1) % 200);
+        OK(hsec_model_add_link(m, a, b, 0.9999, 0));
+        int j = (i * 7 + 50) % 200;
+        if (j != i && j != (i + 1) % 200) {
+            snprintf(b, sizeof b, "s%d", j);
+            OK(hsec_model_add_link(m, a, b, 0.00005, 0));
+        }
+    }
+    OK(hsec_model_add_link(m, "s0", "g.health", 0.5, 0));
+    OK(hsec_model_add_link(m, "g.health", "s5", 0.00005, 0));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+    size_t n = hsec_compiled_node_count(hsec_scenario_compiled(s));
+    double *u = calloc(n, sizeof *u);
+    assert_non_null(u);
+    if (hsec_scenario_rank(u, n, s))
+        fail_msg("rank: %s", hsec_scenario_errmsg(s));
+    size_t s0 = n, s199 = n;
+    for (size_t i = 0; i < n; i++) {
+        assert_true(isfinite(u[i]) && u[i] >= 0);
+        const char *name = hsec_compiled_node_name(hsec_scenario_compiled(s), i);
+        if (strcmp(name, "s0") == 0)
+            s0 = i;
+        if (strcmp(name, "s199") == 0)
+            s199 = i;
+    }
+    assert_true(s0 < n && s199 < n);
+    assert_true(u[s0] > 1000); /* thousands of times the group's weight */
+    NEAR(u[s199] / u[s0], 1, 1e-3); /* s199 feeds s0 at 0.9999 */
+    free(u);
+    hsec_scenario_free(s);
+}
+
 static void test_coupling_by_hand(void **state)
 {
     (void)state;
@@ -817,6 +868,7 @@ int main(void)
         cmocka_unit_test(test_compare_is_runs_with_masks),
         cmocka_unit_test(test_superposition),
         cmocka_unit_test(test_rank_finite_differences),
+        cmocka_unit_test(test_rank_near_radius_one),
         cmocka_unit_test(test_coupling_by_hand),
         cmocka_unit_test(test_expert_mapping),
         cmocka_unit_test(test_optimize_vs_exhaustive),

@@ -349,7 +349,8 @@ void hx_pool_stop(ctx *x);
 
 /* solve.c: static solves by block Gauss-Seidel */
 /* A' at full strength assembled: val aligned with the compiled rows, the
- * perturbation b = c and its parts bh (n x H, node major). */
+ * perturbation b = c and its parts bh (n x H, node major); the transpose
+ * (trowp, tcol, tval: rows by source) on demand. */
 typedef struct hx_mat {
     const hsec_allocator *a;
     const hsec_compiled *c;
@@ -357,9 +358,13 @@ typedef struct hx_mat {
     const size_t *rowp;
     const uint32_t *col;
     double *val, *b, *bh;
+    size_t *trowp;
+    uint32_t *tcol;
+    double *tval;
 } hx_mat;
 /* Assemble A' and c from a context whose coefficients are set (static). */
 int hx_mat_assemble(hx_mat *m, const ctx *x);
+int hx_mat_transpose(hx_mat *m);
 void hx_mat_free(hx_mat *m);
 /* out = A' in (or A'^T in), for W interleaved vectors. */
 void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, double *out);
@@ -382,7 +387,6 @@ typedef struct hx_gs {
     double *scratch;
     const double *half;  /* half of each tolerance: an inner pass has settled */
     uint32_t *ilo, *ihi;
-    double *ty, *tr;     /* a transpose's A'^T x kept by the sweep, and the residual's */
 } hx_gs;
 /* HSEC_OK; HSEC_ENOCONV at the cap or on NaN; HSEC_ECANCELED through cx's
  * progress (cx may be NULL); HSEC_ENOMEM. Messages go to err, except at the

@@ -7,12 +7,12 @@
  * order: every service alone, then the seven nodes of each group, whose
  * links among themselves (the spectral radius of A' is mostly theirs) are
  * solved by up to three inner passes before the sweep moves on. A block reads
- * the values its predecessors computed in the same sweep. Several
- * right-hand sides (a node's total and each threat's part) are carried
- * interleaved, so that one pass over the matrix serves all of them. One
- * right-hand side sweeps node by node instead (point_sweep), and so does
- * (I - A'^T) x = b, backwards, in the scatter form that needs no copy of A'
- * by columns. Nothing depends on the thread count.
+ * the values its predecessors computed in the same sweep. The transpose
+ * runs the blocks in the reverse order, since its information flows from
+ * groups to services. Several right-hand sides (a node's total and each
+ * threat's part) are carried interleaved, so that one pass over the matrix
+ * serves all of them. One right-hand side sweeps node by node instead
+ * (point_sweep). Nothing depends on the thread count.
  *
  * Linear solves converge for rho(A') < 1 (Stein-Rosenberg: Gauss-Seidel of
  * a regular splitting converges at least as fast as Jacobi); the projected
@@ -71,6 +71,34 @@ int hx_mat_assemble(hx_mat *m, const ctx *x)
     return HSEC_OK;
 }
 
+int hx_mat_transpose(hx_mat *m)
+{
+    if (m->trowp)
+        return HSEC_OK;
+    size_t n = m->n, nnz = m->rowp[n];
+    m->trowp = hx_calloc(m->a, n + 1, sizeof *m->trowp);
+    m->tcol = hx_calloc(m->a, nnz ? nnz : 1, sizeof *m->tcol);
+    m->tval = hx_calloc(m->a, nnz ? nnz : 1, sizeof *m->tval);
+    size_t *pos = hx_calloc(m->a, n + 1, sizeof *pos);
+    if (!m->trowp || !m->tcol || !m->tval || !pos) {
+        hx_free(m->a, pos);
+        return HSEC_ENOMEM;
+    }
+    for (size_t e = 0; e < nnz; e++) /* counting sort by source: rows ascending within */
+        m->trowp[m->col[e] + 1]++;
+    for (size_t j = 0; j < n; j++)
+        m->trowp[j + 1] += m->trowp[j];
+    memcpy(pos, m->trowp, (n + 1) * sizeof *pos);
+    for (size_t i = 0; i < n; i++)
+        for (size_t e = m->rowp[i]; e < m->rowp[i + 1]; e++) {
+            size_t at = pos[m->col[e]]++;
+            m->tcol[at] = (uint32_t)i;
+            m->tval[at] = m->val[e];
+        }
+    hx_free(m->a, pos);
+    return HSEC_OK;
+}
+
 void hx_mat_free(hx_mat *m)
 {
     if (!m->a)
@@ -78,24 +106,17 @@ void hx_mat_free(hx_mat *m)
     hx_free(m->a, m->val);
     hx_free(m->a, m->b);
     hx_free(m->a, m->bh);
+    hx_free(m->a, m->trowp);
+    hx_free(m->a, m->tcol);
+    hx_free(m->a, m->tval);
     memset(m, 0, sizeof *m);
 }
 
-/* out = A' in, or A'^T in by scattering each row: every out[j] then sums
- * its terms by ascending row, as a row of the transpose would. */
 void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, double *out)
 {
-    const size_t *rp = m->rowp;
-    const uint32_t *col = m->col;
-    const double *val = m->val;
-    if (transpose) {
-        memset(out, 0, m->n * W * sizeof *out);
-        for (size_t i = 0; i < m->n; i++)
-            for (size_t e = rp[i]; e < rp[i + 1]; e++)
-                for (size_t k = 0; k < W; k++)
-                    out[(size_t)col[e] * W + k] += val[e] * in[i * W + k];
-        return;
-    }
+    const size_t *rp = transpose ? m->trowp : m->rowp;
+    const uint32_t *col = transpose ? m->tcol : m->col;
+    const double *val = transpose ? m->tval : m->val;
     if (W == 1) { /* the sum in a register */
         for (size_t i = 0; i < m->n; i++) {
             double sum = 0;
@@ -117,8 +138,12 @@ void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, d
 }
 
 /* Block k of the sweep's order: nodes b0 .. b1 - 1. */
-static inline void block(const hsec_compiled *c, size_t k, size_t *b0, size_t *b1)
+static inline void block(const hsec_compiled *c, size_t k, bool reverse, size_t *b0,
+                         size_t *b1)
 {
+    size_t nb = c->nservice + c->ngroup;
+    if (reverse)
+        k = nb - 1 - k;
     if (k < c->nservice) { /* services, then groups, each by node */
         *b0 = c->services[c->sord[k]].node;
         *b1 = *b0 + 1;
@@ -131,11 +156,11 @@ static inline void block(const hsec_compiled *c, size_t k, size_t *b0, size_t *b
 /* Where each row's links from its own block lie: links ilo[i] .. ihi[i] - 1
  * past the row's start (columns are ascending within a row, and a block's
  * nodes are consecutive). */
-static int inner_ranges(const hx_mat *m, uint32_t **plo, uint32_t **phi)
+static int inner_ranges(const hx_mat *m, bool transpose, uint32_t **plo, uint32_t **phi)
 {
     const hsec_compiled *c = m->c;
-    const size_t *rp = m->rowp;
-    const uint32_t *col = m->col;
+    const size_t *rp = transpose ? m->trowp : m->rowp;
+    const uint32_t *col = transpose ? m->tcol : m->col;
     uint32_t *lo = *plo = hx_calloc(m->a, m->n ? m->n : 1, sizeof *lo);
     uint32_t *hi = *phi = hx_calloc(m->a, m->n ? m->n : 1, sizeof *hi);
     if (!lo || !hi)
@@ -143,7 +168,7 @@ static int inner_ranges(const hx_mat *m, uint32_t **plo, uint32_t **phi)
     const size_t nb = c->nservice + c->ngroup;
     for (size_t k = 0; k < nb; k++) {
         size_t b0, b1;
-        block(c, k, &b0, &b1);
+        block(c, k, false, &b0, &b1);
         for (size_t i = b0; i < b1; i++) {
             size_t e = rp[i], end = rp[i + 1];
             while (e < end && col[e] < b0)
@@ -188,9 +213,9 @@ static HX_INLINE void gather(double *acc, const double *val, const uint32_t *col
 static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const size_t W)
 {
     const hsec_compiled *c = g->m->c;
-    const size_t *rp = g->m->rowp;
-    const uint32_t *col = g->m->col;
-    const double *val = g->m->val;
+    const size_t *rp = g->transpose ? g->m->trowp : g->m->rowp;
+    const uint32_t *col = g->transpose ? g->m->tcol : g->m->col;
+    const double *val = g->transpose ? g->m->tval : g->m->val;
     const uint32_t *ilo = g->ilo, *ihi = g->ihi;
     const double *half = g->half;
     const size_t nb = c->nservice + c->ngroup;
@@ -201,7 +226,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
         ch[k] = 0;
     for (size_t k = 0; k < nb; k++) {
         size_t b0, b1;
-        block(c, k, &b0, &b1);
+        block(c, k, g->transpose, &b0, &b1);
         bool inner = false;
         /* what the block's inputs from outside give it (sums in locals: an
          * accumulation through memory chains every link's add to the last) */
@@ -277,9 +302,9 @@ static void sweep(const hx_gs *g, double *x, double *ch)
 static HX_INLINE void residual_body(const hx_gs *g, const double *x, double *res,
                                     const size_t W)
 {
-    const size_t *rp = g->m->rowp;
-    const uint32_t *col = g->m->col;
-    const double *val = g->m->val;
+    const size_t *rp = g->transpose ? g->m->trowp : g->m->rowp;
+    const uint32_t *col = g->transpose ? g->m->tcol : g->m->col;
+    const double *val = g->transpose ? g->m->tval : g->m->val;
     double accl[HX_GMAX], *acc = W <= HX_GMAX ? accl : g->scratch + 2 * BMAX * W;
     HX_UNROLL
     for (size_t r = 0; r < W; r++)
@@ -314,51 +339,27 @@ static void residual(const hx_gs *g, const double *x, double *res)
 }
 
 /*
- * One right-hand side sweeps node by node instead, each node's value from
- * its whole row: a block's links split each row into three short runs, and
- * with one right-hand side those runs' loop overhead costs more than the
- * sweeps the blocks save (20 sweeps node by node against 11 by blocks, each
- * about a third of the cost, on the benchmark's adjoint; with three
- * right-hand sides the blocks are faster). A link from a node to itself
- * reads the node's value from the sweep before. The largest change goes to
- * ch[0] (NaN when a value is not a number).
- *
- * The transpose sweeps backwards (its information flows from groups to
- * services) and needs no copy of A' by columns: y = A'^T x is kept as the
- * sweep goes, each node's change scattered along its row of A' as soon as
- * it is made, so every node reads the newest values as a row of the
- * transpose would (Gauss-Seidel in its scatter form).
+ * One right-hand side sweeps node by node instead (backwards for the
+ * transpose), each node's value from its whole row: a block's links split
+ * each row into three short runs, and with one right-hand side those runs'
+ * loop overhead costs more than the sweeps the blocks save (20 sweeps node
+ * by node against 11 by blocks, each about a third of the cost, on the
+ * benchmark's adjoint; with three right-hand sides the blocks are faster).
+ * A link from a node to itself reads the node's value from the sweep
+ * before. The largest change goes to ch[0] (NaN when a value is not a
+ * number).
  */
 static void point_sweep(const hx_gs *g, double *x, double *ch)
 {
-    const size_t *rp = g->m->rowp;
-    const uint32_t *col = g->m->col;
-    const double *val = g->m->val;
+    const size_t *rp = g->transpose ? g->m->trowp : g->m->rowp;
+    const uint32_t *col = g->transpose ? g->m->tcol : g->m->col;
+    const double *val = g->transpose ? g->m->tval : g->m->val;
     const double *rhs = g->rhs, *scale = g->scale;
-    const bool clamp = g->clamp;
+    const bool clamp = g->clamp, back = g->transpose;
     const size_t n = g->m->n;
     double C = 0;
-    if (g->transpose) {
-        double *y = g->ty;
-        for (size_t k = 0; k < n; k++) {
-            size_t i = n - 1 - k;
-            double acc = rhs[i] + y[i];
-            if (scale)
-                acc *= scale[i];
-            if (clamp && acc > 1)
-                acc = 1;
-            double d = acc - x[i], a = acc == x[i] ? 0 : fabs(d);
-            if (a > C || a != a)
-                C = a;
-            x[i] = acc;
-            if (d != 0)
-                for (size_t e = rp[i]; e < rp[i + 1]; e++)
-                    y[col[e]] += val[e] * d;
-        }
-        *ch = C;
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t k = 0; k < n; k++) {
+        size_t i = back ? n - 1 - k : k;
         double acc = rhs[i];
         gather(&acc, val, col, x, rp[i], rp[i + 1], 1);
         if (scale)
@@ -373,32 +374,22 @@ static void point_sweep(const hx_gs *g, double *x, double *ch)
     *ch = C;
 }
 
-/* The largest residual of one right-hand side: each row summed as
- * point_sweep sums it; for the transpose, A'^T x made afresh (into g->tr),
- * which then replaces the sweep's own (whose rounding errors, added up
- * change by change since the start, can stand above a tolerance relative
- * to the right-hand side when x is much larger than it). */
+/* The largest residual of one right-hand side, each row summed as
+ * point_sweep sums it. */
 static void point_residual(const hx_gs *g, const double *x, double *res)
 {
-    const size_t *rp = g->m->rowp;
-    const uint32_t *col = g->m->col;
-    const double *val = g->m->val;
-    if (g->transpose)
-        hx_mat_apply(g->m, true, 1, x, g->tr);
+    const size_t *rp = g->transpose ? g->m->trowp : g->m->rowp;
+    const uint32_t *col = g->transpose ? g->m->tcol : g->m->col;
+    const double *val = g->transpose ? g->m->tval : g->m->val;
     double R = 0;
     for (size_t i = 0; i < g->m->n; i++) {
         double acc = g->rhs[i];
-        if (g->transpose)
-            acc += g->tr[i];
-        else
-            gather(&acc, val, col, x, rp[i], rp[i + 1], 1);
+        gather(&acc, val, col, x, rp[i], rp[i + 1], 1);
         double v = g->scale ? acc * g->scale[i] : acc;
         double d = v == x[i] ? 0 : fabs(v - x[i]);
         if (d > R || d != d)
             R = d;
     }
-    if (g->transpose)
-        memcpy(g->ty, g->tr, g->m->n * sizeof *g->ty);
     *res = R;
 }
 
@@ -419,28 +410,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     if (!g->inner)
         g->inner = INNER;
     const bool point = W == 1;
-    if (g->transpose && !point) { /* (no caller asks for it) */
-        hx_free(g->m->a, g->scratch);
-        g->scratch = NULL;
-        hx_setmsg(err, "%s: a solve of the transpose takes one right-hand side", g->what);
-        return HSEC_EINVAL;
-    }
-    if (g->transpose) { /* y = A'^T x from the start, and room for the residual's */
-        g->ty = hx_calloc(g->m->a, 2 * (g->m->n ? g->m->n : 1), sizeof *g->ty);
-        if (!g->ty) {
-            hx_free(g->m->a, g->scratch);
-            g->scratch = NULL;
-            hx_setmsg(err, "out of memory");
-            return HSEC_ENOMEM;
-        }
-        g->tr = g->ty + g->m->n;
-        bool zero = true;
-        for (size_t i = 0; i < g->m->n && zero; i++)
-            zero = x[i] == 0;
-        if (!zero)
-            hx_mat_apply(g->m, true, 1, x, g->ty);
-    }
-    if (!point && inner_ranges(g->m, &g->ilo, &g->ihi)) {
+    if (!point && inner_ranges(g->m, g->transpose, &g->ilo, &g->ihi)) {
         hx_free(g->m->a, g->scratch);
         hx_free(g->m->a, g->ilo);
         hx_free(g->m->a, g->ihi);
@@ -497,10 +467,8 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     hx_free(g->m->a, g->scratch);
     hx_free(g->m->a, g->ilo);
     hx_free(g->m->a, g->ihi);
-    hx_free(g->m->a, g->ty);
     g->scratch = NULL;
     g->ilo = g->ihi = NULL;
-    g->ty = g->tr = NULL;
     return rc;
 }
 
