@@ -256,6 +256,17 @@ static void publish(hd_feed *f, size_t at, bool done)
     pthread_mutex_unlock(&f->mu);
 }
 
+/* HSEC_OK when the whole document's CRC-32 is the header's, else
+ * HSEC_EFORMAT with the message in f->msg. */
+static int crc_matches(hd_feed *f, uint32_t got)
+{
+    if (FUZZING_SKIPS_CRC || got == f->h.want)
+        return HSEC_OK;
+    hd_setmsg(f->msg, "container: CRC-32 %08x does not match the header's %08x",
+              (unsigned)got, (unsigned)f->h.want);
+    return HSEC_EFORMAT;
+}
+
 /* Inflate the payload into buf piece by piece (the thread's body). */
 static void *inflater(void *arg)
 {
@@ -293,10 +304,8 @@ static void *inflater(void *arg)
             rc = HSEC_EFORMAT;
             hd_setmsg(f->msg, "container: the compressed payload is damaged or does not hold "
                       "%llu bytes", (unsigned long long)f->size);
-        } else if (!FUZZING_SKIPS_CRC && (uint32_t)c != f->h.want) {
-            rc = HSEC_EFORMAT;
-            hd_setmsg(f->msg, "container: CRC-32 %08x does not match the header's %08x",
-                      (unsigned)c, (unsigned)f->h.want);
+        } else {
+            rc = crc_matches(f, (uint32_t)c);
         }
     }
     f->rc = rc;
@@ -314,19 +323,10 @@ int hd_feed_open(hd_feed **out, const hsec_allocator *a, const unsigned char *da
         return rc;
     hd_feed *f = hd_calloc(a, 1, sizeof *f);
     unsigned char *buf = f ? hd_alloc(a, (size_t)h.usize) : NULL;
-    if (!f || !buf) {
-        hd_release(a, f);
-        hd_setmsg(msg, "out of memory");
-        return HSEC_ENOMEM;
-    }
-    if (pthread_mutex_init(&f->mu, NULL)) {
-        hd_release(a, buf);
-        hd_release(a, f);
-        hd_setmsg(msg, "out of memory");
-        return HSEC_ENOMEM;
-    }
-    if (pthread_cond_init(&f->cv, NULL)) {
-        pthread_mutex_destroy(&f->mu);
+    bool mu = buf && !pthread_mutex_init(&f->mu, NULL);
+    if (!mu || pthread_cond_init(&f->cv, NULL)) {
+        if (mu)
+            pthread_mutex_destroy(&f->mu);
         hd_release(a, buf);
         hd_release(a, f);
         hd_setmsg(msg, "out of memory");
@@ -342,12 +342,7 @@ int hd_feed_open(hd_feed **out, const hsec_allocator *a, const unsigned char *da
     if (!h.z) { /* stored: there at once */
         if (f->size)
             memcpy(buf, f->payload, f->size);
-        uint32_t got = crc(buf, f->size);
-        if (!FUZZING_SKIPS_CRC && got != h.want) {
-            f->rc = HSEC_EFORMAT;
-            hd_setmsg(f->msg, "container: CRC-32 %08x does not match the header's %08x",
-                      (unsigned)got, (unsigned)h.want);
-        }
+        f->rc = crc_matches(f, crc(buf, f->size));
         publish(f, f->size, true);
         return HSEC_OK;
     }

@@ -285,10 +285,10 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
     }
 }
 
+/* (one right-hand side sweeps node by node: point_sweep) */
 static void sweep(const hx_gs *g, double *x, double *ch)
 {
     switch (g->W) {
-    case 1: sweep_body(g, x, ch, 1); break;
     case 2: sweep_body(g, x, ch, 2); break;
     case 3: sweep_body(g, x, ch, 3); break;
     case 4: sweep_body(g, x, ch, 4); break;
@@ -330,7 +330,6 @@ static HX_INLINE void residual_body(const hx_gs *g, const double *x, double *res
 static void residual(const hx_gs *g, const double *x, double *res)
 {
     switch (g->W) {
-    case 1: residual_body(g, x, res, 1); break;
     case 2: residual_body(g, x, res, 2); break;
     case 3: residual_body(g, x, res, 3); break;
     case 4: residual_body(g, x, res, 4); break;

@@ -10,9 +10,9 @@
 /* Bits of a node's mark. */
 enum { TARGETED = 1, REACHED = 2 };
 
-/* Mark the nodes the threats target and every node their degradation can
- * reach along links of nonzero weight (breadth-first, source to target);
- * in dynamic mode initial degradation is a source too. */
+/* Mark every node the degradation of the nodes marked TARGETED can reach
+ * along links of nonzero weight (breadth-first, source to target); in
+ * dynamic mode initial degradation is a source too. */
 static int reach(const hsec_scenario *s, unsigned char *mark)
 {
     const hsec_compiled *c = s->c;
@@ -40,8 +40,6 @@ static int reach(const hsec_scenario *s, unsigned char *mark)
                 next[queue[c->col[e]]++] = (uint32_t)i;
     size_t head = 0, tail = 0;
     bool dynamic = s->opt[HSEC_OPT_MODE] == HSEC_MODE_DYNAMIC;
-    for (size_t k = 0; k < s->ntt; k++)
-        mark[s->tt[k].at] |= TARGETED;
     for (size_t i = 0; i < n; i++)
         if ((mark[i] & TARGETED) || (dynamic && hx_init(c, i) > 0)) {
             mark[i] |= REACHED;
@@ -110,13 +108,13 @@ static int unreachable(hsec_scenario *s)
         goto done;
     /* the walk along the links only when a measure other than a shield
      * has a target (a shield asks only what the threats target) */
+    for (size_t k = 0; k < s->ntt; k++)
+        mark[s->tt[k].at] |= TARGETED;
     bool walk = false;
     for (int eff = 0; eff < HSEC_EFFECT_COUNT && !walk; eff++)
         walk = eff != HSEC_SHIELD && s->nmt[eff] > 0;
     if (walk && reach(s, mark))
         goto done;
-    for (size_t k = 0; !walk && k < s->ntt; k++)
-        mark[s->tt[k].at] |= TARGETED;
     for (int eff = 0; eff < HSEC_EFFECT_COUNT; eff++) {
         for (size_t k = 0; k < s->nmt[eff]; k++) {
             const starget *t = &s->mt[eff][k];
