@@ -31,7 +31,7 @@
 #define HX_CRITICAL_SHARE_DEFAULT 0.4 /* of a group's harm at its peak: a critical threat */
 #define HX_MIN_RECOVERY 1e-12    /* a drawn recovery rate stays above this */
 #define HX_TOL_BOUNDED 1e-15     /* static bounded: no part moves by more */
-#define HX_TOL_LINEAR 1e-13      /* static linear and the solves: residual / max |b| */
+#define HX_TOL_LINEAR 1e-12      /* static linear and the solves: residual / max |b| */
 #define HX_SPECTRAL_ITERATIONS 2000 /* power iterations to show rho(A') < 1 */
 #define HX_MAX_THREADS 256
 

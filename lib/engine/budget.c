@@ -30,8 +30,9 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
                               G * sizeof(double), ring);
     }
     b = hx_mul_add(1, ring, b);
-    /* a static solve: A' assembled, the solutions and right-hand sides of
-     * the total and each threat's part, the orders' products */
+    /* a static solve: A' assembled and its row sums, the right-hand sides
+     * and solutions of the total and each threat's part, the orders'
+     * products (an upper bound: a linear run solves the parts alone) */
     if (!dynamic)
         b = hx_mul_add(c->nnz, sizeof(double),
                        hx_mul_add(c->n, (2 * (1 + H) + 8) * sizeof(double), b));

@@ -358,6 +358,7 @@ typedef struct hx_mat {
     const size_t *rowp;
     const uint32_t *col;
     double *val, *b, *bh;
+    double *rsum, rowmax; /* A' 1 and its largest entry (found by the assembly) */
     size_t *trowp;
     uint32_t *tcol;
     double *tval;

@@ -137,15 +137,14 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band)
 /* Group g's figures at the last step, from the result's totals and
  * orders (in the API's numbering), by the arithmetic of hx_report_chunk,
  * so that they are what a report of the last step would have kept. */
-void hx_last_fig(const hsec_result *r, size_t g, gfig *f)
+/* A group's figures from its nodes' orders (ord[d]: four values) and totals. */
+static HX_INLINE void fig_from(const cgroup *cg, const double *const ord[HSEC_DIM_COUNT],
+                               const double tot[HSEC_DIM_COUNT], uint64_t step, gfig *f)
 {
-    const hsec_compiled *c = r->c;
-    const cgroup *cg = &c->groups[g];
     double Hg = 0, Hp = 0;
     for (int d = 0; d < HSEC_DIM_COUNT; d++) {
-        size_t u = c->uid[cg->node + (size_t)d];
-        const double *q = r->orders + u * HSEC_ORDER_COUNT;
-        double qt = r->q[u], b = cg->base[d];
+        const double *q = ord[d];
+        double qt = tot[d], b = cg->base[d];
         double y = b + qt < 1 ? b + qt : 1;
         double p = y - b, w = cg->w[d];
         double left = p; /* orders: by precedence, order 1 first */
@@ -158,9 +157,38 @@ void hx_last_fig(const hsec_result *r, size_t g, gfig *f)
         Hg += w * y;
         Hp += w * p;
     }
-    f->step = r->mode == HSEC_MODE_DYNAMIC ? r->steps : 0;
+    f->step = step;
     f->H = Hg;
     f->Hp = Hp;
+}
+
+void hx_last_fig(const hsec_result *r, size_t g, gfig *f)
+{
+    const hsec_compiled *c = r->c;
+    const cgroup *cg = &c->groups[g];
+    const double *ord[HSEC_DIM_COUNT];
+    double tot[HSEC_DIM_COUNT];
+    for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+        size_t u = c->uid[cg->node + (size_t)d];
+        ord[d] = r->orders + u * HSEC_ORDER_COUNT;
+        tot[d] = r->q[u];
+    }
+    fig_from(cg, ord, tot, r->mode == HSEC_MODE_DYNAMIC ? r->steps : 0, f);
+}
+
+/* The same from the run's final state, still in the compiled order: the
+ * result's arrays were copied from it (run.c), so the figures are the same,
+ * read in order instead of through the API's numbering. */
+static void last_fig_state(const ctx *x, const hsec_result *r, size_t g, gfig *f)
+{
+    const cgroup *cg = &x->c->groups[g];
+    const double *ord[HSEC_DIM_COUNT];
+    double tot[HSEC_DIM_COUNT];
+    for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+        ord[d] = x->st + (cg->node + (size_t)d) * x->P;
+        tot[d] = hx_total(x, ord[d]);
+    }
+    fig_from(cg, ord, tot, r->mode == HSEC_MODE_DYNAMIC ? r->steps : 0, f);
 }
 
 /* Critical and pervasive threats, and Alkire-Foster counting, from the
@@ -226,7 +254,7 @@ void hx_summarise(const ctx *x, hsec_result *r)
             gfig last;
             const gfig *f = &r->peak[g];
             if (at == 0) {
-                hx_last_fig(r, g, &last);
+                last_fig_state(x, r, g, &last);
                 f = &last;
             }
             double score = 0;

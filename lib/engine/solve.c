@@ -9,8 +9,8 @@
  * solved by up to three inner passes before the sweep moves on. A block reads
  * the values its predecessors computed in the same sweep. The transpose
  * runs the blocks in the reverse order, since its information flows from
- * groups to services. Several right-hand sides (a node's total and each
- * threat's part) are carried interleaved, so that one pass over the matrix
+ * groups to services. Several right-hand sides (each threat's part) are
+ * carried interleaved, so that one pass over the matrix
  * serves all of them. One right-hand side sweeps node by node instead
  * (point_sweep). Nothing depends on the thread count.
  *
@@ -47,9 +47,10 @@ int hx_mat_assemble(hx_mat *m, const ctx *x)
     m->c = c;
     m->val = hx_calloc(x->a, c->nnz ? c->nnz : 1, sizeof *m->val);
     m->b = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->b);
+    m->rsum = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->rsum);
     const size_t H = m->H = s->nthreat;
     m->bh = hx_calloc(x->a, x->n && H ? x->n * H : 1, sizeof *m->bh);
-    if (!m->val || !m->b || !m->bh)
+    if (!m->val || !m->b || !m->bh || !m->rsum)
         return HSEC_ENOMEM;
     walk w = {0};
     for (size_t i = 0; i < x->n; i++) {
@@ -58,8 +59,12 @@ int hx_mat_assemble(hx_mat *m, const ctx *x)
             m->val[e] = x->w[e] * hx_link_pass(x, &w, e);
         double vt, pass, k;
         hx_node_coeffs(x, &w, i, &vt, &pass, &k);
+        double rs = 0;
         for (size_t e = e0; e < e1; e++)
-            m->val[e] *= vt;
+            rs += m->val[e] *= vt;
+        m->rsum[i] = rs;
+        if (rs > m->rowmax || rs != rs)
+            m->rowmax = rs;
         double f = vt * pass, ctot = 0;
         for (; w.tt < s->ntt && s->tt[w.tt].at == i; w.tt++) {
             double val = x->thr[s->tt[w.tt].who] * (x->mag ? x->mag[w.tt] : s->tt[w.tt].mag);
@@ -106,6 +111,7 @@ void hx_mat_free(hx_mat *m)
     hx_free(m->a, m->val);
     hx_free(m->a, m->b);
     hx_free(m->a, m->bh);
+    hx_free(m->a, m->rsum);
     hx_free(m->a, m->trowp);
     hx_free(m->a, m->tcol);
     hx_free(m->a, m->tval);
@@ -490,8 +496,9 @@ static double tol_of(double rel, double bmax)
 }
 
 /*
- * The static state (doc/model.md §3). Linear: q and every threat's part
- * solve (I - A') x = c (c_h) together; q1 = c, q2 = A' q1, q3 = A' q2,
+ * The static state (doc/model.md §3). Linear: every threat's part solves
+ * (I - A') p_h = c_h, all together, and q is their sum (c = sum of c_h);
+ * q1 = c, q2 = A' q1, q3 = A' q2,
  * q4 = q - q1 - q2 - q3. Bounded: q is the least fixed point of
  * q = min(1, A' q + c), reached by the projected sweep from 0; the orders
  * follow in closed form, q1 = min(c, 1), q2 = min(A' q1, 1 - q1),
@@ -506,30 +513,34 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     const uint64_t cap = (uint64_t)x->s->opt[HSEC_OPT_MAX_ITERATIONS];
     hx_mat m;
     int rc;
-    double *sol = NULL, *rhs = NULL, *y = NULL, *o = NULL, *scale = NULL, *tol = NULL;
-    size_t W = bounded ? 1 : 1 + H;
+    double *sol = NULL, *y = NULL, *o = NULL, *scale = NULL, *tol = NULL;
+    /* Linear: c is the sum of the threats' c_h (each (threat, node) pair is
+     * one target), so q is the sum of their parts and only the parts are
+     * solved; bounded: q alone, its parts after it. */
+    size_t W = bounded ? 1 : H;
     if ((rc = hx_mat_assemble(&m, x)))
         goto nomem;
     if (!bounded && (rc = hx_check_spectral(x, &m, err)))
         goto done;
-    sol = hx_calloc(x->a, n ? n : 1, W * sizeof *sol);
-    rhs = hx_calloc(x->a, n ? n : 1, W * sizeof *rhs);
+    sol = hx_calloc(x->a, n ? n : 1, (W ? W : 1) * sizeof *sol);
     y = hx_calloc(x->a, n ? n : 1, 2 * sizeof *y);
     o = hx_calloc(x->a, n ? n : 1, 3 * sizeof *o);
-    tol = hx_calloc(x->a, 1 + H, sizeof *tol);
-    if (!sol || !rhs || !y || !o || !tol)
+    tol = hx_calloc(x->a, H ? H : 1, sizeof *tol);
+    if (!sol || !y || !o || !tol)
         goto nomem;
-    for (size_t i = 0; i < n; i++) {
-        rhs[i * W] = m.b[i];
-        for (size_t h = 0; h < H && !bounded; h++)
-            rhs[i * W + 1 + h] = m.bh[i * H + h];
+    if (bounded)
+        tol[0] = HX_TOL_BOUNDED;
+    else { /* each part to its own tolerance, and their sum to the total's */
+        double share = HX_TOL_LINEAR * maxabs(m.b, n, 1) / (double)(H ? H : 1);
+        for (size_t h = 0; h < H; h++) {
+            double t = tol_of(HX_TOL_LINEAR, maxabs(m.bh + h, n, H));
+            tol[h] = share > DBL_MIN && share < t ? share : t;
+        }
     }
-    tol[0] = bounded ? HX_TOL_BOUNDED : tol_of(HX_TOL_LINEAR, maxabs(m.b, n, 1));
-    for (size_t h = 0; h < H && !bounded; h++)
-        tol[1 + h] = tol_of(HX_TOL_LINEAR, maxabs(m.bh + h, n, H));
-    hx_gs g = {.m = &m, .clamp = bounded, .W = W, .rhs = rhs, .tol = tol, .cap = cap,
+    hx_gs g = {.m = &m, .clamp = bounded, .W = W, .rhs = bounded ? m.b : m.bh, .tol = tol,
+               .cap = cap,
                .what = bounded ? "the static bounded solve" : "the static linear solve"};
-    rc = hx_gs_solve(&g, sol, x, err);
+    rc = W ? hx_gs_solve(&g, sol, x, err) : HSEC_OK;
     *iterations = g.iterations;
     if (rc == HSEC_ENOCONV && g.iterations >= cap) {
         if (bounded) /* the cap ends a bounded iteration where it is */
@@ -561,7 +572,12 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
         }
     }
     for (size_t i = 0; i < n; i++) {
-        double *st = x->st + i * P, q = sol[i * W];
+        double *st = x->st + i * P, q = 0;
+        if (bounded)
+            q = sol[i];
+        else
+            for (size_t h = 0; h < H; h++)
+                q += sol[i * W + h];
         st[0] = o[i * 3];
         st[1] = o[i * 3 + 1];
         st[2] = o[i * 3 + 2];
@@ -569,7 +585,7 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
         if (bounded && st[3] < 0) /* a rounding error below the closed form's sum */
             st[3] = 0;
         for (size_t h = 0; h < H && !bounded; h++)
-            st[4 + h] = sol[i * W + 1 + h];
+            st[4 + h] = sol[i * W + h];
     }
     if (bounded && H) { /* threats' parts: p_h = S (c_h + A' p_h) */
         double *q = y, *aq = y + n;
@@ -577,8 +593,6 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
             q[i] = sol[i];
         hx_mat_apply(&m, false, 1, q, aq);
         hx_free(x->a, sol);
-        hx_free(x->a, rhs);
-        rhs = NULL;
         sol = hx_calloc(x->a, n ? n : 1, H * sizeof *sol);
         scale = hx_calloc(x->a, n ? n : 1, sizeof *scale);
         if (!sol || !scale)
@@ -611,7 +625,6 @@ nomem:
 done:
     hx_mat_free(&m);
     hx_free(x->a, sol);
-    hx_free(x->a, rhs);
     hx_free(x->a, y);
     hx_free(x->a, o);
     hx_free(x->a, scale);

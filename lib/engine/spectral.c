@@ -18,7 +18,8 @@ static double max_colsum(const hx_mat *m, double *cs)
 
 /*
  * Show that the spectral radius of the nonnegative A' is below 1 (or not).
- * Cheap bounds first (largest row and column sums), then power iteration on
+ * Cheap bounds first (the largest row sum, then after one product the
+ * largest column sum), then power iteration on
  * I + A' (whose dominant eigenvalue is 1 + rho even when A' is periodic)
  * with Collatz-Wielandt bounds: for x > 0, max_i (A'x)_i / x_i >= rho; for
  * z >= 0, z != 0, with (A'z)_i >= L z_i wherever z_i > 0, rho >= L.
@@ -27,21 +28,20 @@ int hx_check_spectral(ctx *x, const hx_mat *m, char *err)
 {
     size_t n = x->n;
     int rc = HSEC_OK;
+    if (m->rowmax < 1) /* the largest row sum, found by the assembly */
+        return HSEC_OK;
     double *v = hx_calloc(x->a, n, sizeof *v), *y = hx_calloc(x->a, n, sizeof *y);
-    double *z = hx_calloc(x->a, n, sizeof *z), *yz = hx_calloc(x->a, n, sizeof *yz);
-    if (!v || !y || !z || !yz) {
+    double *z = NULL, *yz = NULL;
+    if (!v || !y) {
         hx_setmsg(err, "out of memory");
         rc = HSEC_ENOMEM;
         goto done;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) { /* y = A' 1, the row sums */
         v[i] = 1;
-    hx_mat_apply(m, false, 1, v, y);
-    double upper = 0, lower = 0;
-    for (size_t i = 0; i < n; i++)
-        upper = y[i] > upper ? y[i] : upper;
-    if (upper < 1 || max_colsum(m, z) < 1)
-        goto done;
+        y[i] = m->rsum[i];
+    }
+    double upper = m->rowmax, lower = 0;
     /* the inverse exists for bounded runs too (coupling, ranking) */
     bool bounded = x->s->opt[HSEC_OPT_BOUNDED] != 0;
     const char *what = bounded ? "(I - A')^-1" : "linear mode";
@@ -67,6 +67,16 @@ int hx_check_spectral(ctx *x, const hx_mat *m, char *err)
             upper = r > upper ? r : upper;
         }
         if (upper < 1)
+            goto done;
+        if (it == 1 || it % 10 == 0) { /* scratch for the column sums and the lower bound */
+            if (!z && (!(z = hx_calloc(x->a, n, sizeof *z)) ||
+                       !(yz = hx_calloc(x->a, n, sizeof *yz)))) {
+                hx_setmsg(err, "out of memory");
+                rc = HSEC_ENOMEM;
+                goto done;
+            }
+        }
+        if (it == 1 && max_colsum(m, z) < 1) /* after one product, the column sums */
             goto done;
         if (it % 10 == 0) {
             for (size_t i = 0; i < n; i++)
