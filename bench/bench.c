@@ -101,8 +101,10 @@ static const char *outdir;
 
 /* The library's own memory, counted through its allocator hook: live
  * bytes and their peak since the last reset (16 bytes of each block hold
- * its size). */
+ * its size); the blocks themselves from the library's own allocator
+ * (hsec_default_allocator), as a run without a custom one gets them. */
 static _Atomic long long live, high;
+static hsec_allocator sys;
 static void note(long long d)
 {
     long long now = atomic_fetch_add(&live, d) + d, h = atomic_load(&high);
@@ -112,7 +114,7 @@ static void note(long long d)
 static void *c_alloc(void *op, size_t n)
 {
     (void)op;
-    size_t *p = malloc(n + 16);
+    size_t *p = sys.alloc(sys.opaque, n + 16);
     if (!p)
         return NULL;
     p[0] = n;
@@ -126,14 +128,14 @@ static void c_free(void *op, void *q)
         return;
     size_t *p = (size_t *)((char *)q - 16);
     note(-(long long)p[0]);
-    free(p);
+    sys.free(sys.opaque, p);
 }
 static void *c_realloc(void *op, void *q, size_t n)
 {
     if (!q)
         return c_alloc(op, n);
     size_t *p = (size_t *)((char *)q - 16), old = p[0];
-    size_t *np = realloc(p, n + 16);
+    size_t *np = sys.realloc(sys.opaque, p, n + 16);
     if (!np)
         return NULL;
     np[0] = n;
@@ -331,6 +333,8 @@ int main(int argc, char **argv)
     long provinces = districts / 200 > 0 ? districts / 200 : 1;
     double t0 = now();
     hsec_model *m = NULL;
+    if (hsec_default_allocator(&sys))
+        return 1;
     hsec_allocator counting = {HSEC_ALLOCATOR_VERSION, c_alloc, c_realloc, c_free, NULL};
     if (hsec_model_new(&m, &counting))
         return 1;

@@ -63,14 +63,14 @@ extern "C" {
 /** Major version of this header (the soname's: libhsec.so.1). */
 #define HSEC_VERSION_MAJOR 1
 /** Minor version of this header: additions within the major version. */
-#define HSEC_VERSION_MINOR 3
+#define HSEC_VERSION_MINOR 4
 /** Patch version of this header. */
 #define HSEC_VERSION_PATCH 0
 /** Version of this header as one number: MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define HSEC_VERSION_NUMBER \
     (HSEC_VERSION_MAJOR * 10000 + HSEC_VERSION_MINOR * 100 + HSEC_VERSION_PATCH)
 /** Version of this header as a string, "MAJOR.MINOR.PATCH". */
-#define HSEC_VERSION_STRING "1.3.0"
+#define HSEC_VERSION_STRING "1.4.0"
 
 /**
  * Version of the library actually linked (compare with HSEC_VERSION_NUMBER).
@@ -207,6 +207,22 @@ typedef struct hsec_allocator {
     void (*free)(void *opaque, void *ptr); /**< release ptr; accepts NULL */
     void *opaque; /**< passed as the first argument of the three functions */
 } hsec_allocator;
+
+/**
+ * The library's own allocator (since 1.4), used where no allocator is given.
+ *
+ * malloc, realloc and free; on Linux, blocks of 4 MiB or more are advised
+ * to use transparent huge pages (madvise MADV_HUGEPAGE, which changes
+ * nothing where the system declines it): a large model's first run touches
+ * hundreds of megabytes, each 4 KiB page at the cost of a fault, and its
+ * scattered reads miss the TLB less on huge pages. A custom allocator that
+ * only watches or limits (counting bytes, say) can pass its calls on to
+ * this one.
+ *
+ * @param[out] out Set to the allocator (opaque NULL).
+ * @return HSEC_OK; HSEC_EINVAL when out is NULL.
+ */
+HSEC_API int hsec_default_allocator(hsec_allocator *out);
 
 /* ------------------------------------------------------------ enumerations */
 

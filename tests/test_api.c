@@ -123,6 +123,84 @@ static void test_allocator_version(void **state)
     hsec_loader_free(l);
 }
 
+/* Whether the mapping holding address p is advised to use huge pages
+ * (VmFlags "hg" in /proc/self/smaps): 1 yes, 0 no, -1 not found. */
+static int advised_huge(const void *p)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return -1;
+    char line[512];
+    int in = 0, found = -1;
+    while (found < 0 && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        char dash;
+        if (sscanf(line, "%lx%c%lx ", &lo, &dash, &hi) == 3 && dash == '-')
+            in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+        else if (in && strncmp(line, "VmFlags:", 8) == 0)
+            found = strstr(line, " hg") != NULL;
+    }
+    fclose(f);
+    return found;
+}
+
+/* The library's own allocator: refused without a place to put it; it
+ * allocates, grows and frees; on Linux with transparent huge pages left to
+ * madvise, a large block is advised to use them and a small one is not. */
+static void test_default_allocator(void **state)
+{
+    (void)state;
+    hsec_last_errmsg_set(HSEC_OK, NULL);
+    assert_int_equal(hsec_default_allocator(NULL), HSEC_EINVAL);
+    HAS(hsec_last_errmsg(), "out is NULL");
+    hsec_allocator a = {0};
+    OK(hsec_default_allocator(&a));
+    assert_int_equal(a.version, HSEC_ALLOCATOR_VERSION);
+    assert_non_null(a.alloc);
+    assert_non_null(a.realloc);
+    assert_non_null(a.free);
+    size_t big = (size_t)16 << 20;
+    unsigned char *p = a.alloc(a.opaque, 1000), *q = a.alloc(a.opaque, big);
+    assert_non_null(p);
+    assert_non_null(q);
+    memset(p, 7, 1000);
+    memset(q, 9, big);
+    p = a.realloc(a.opaque, p, big); /* grown into a large block: its bytes kept */
+    assert_non_null(p);
+    assert_int_equal(p[999], 7);
+    FILE *t = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    char mode[128] = "";
+    if (t) {
+        if (!fgets(mode, sizeof mode, t))
+            mode[0] = '\0';
+        fclose(t);
+    }
+#if defined(__linux__)
+    if (strstr(mode, "[madvise]") || strstr(mode, "[always]")) {
+        assert_int_equal(advised_huge(q + big / 2), 1);
+        assert_int_equal(advised_huge(p + big / 2), 1);
+        unsigned char *small = a.alloc(a.opaque, 64); /* the heap: not advised */
+        assert_non_null(small);
+        if (strstr(mode, "[madvise]"))
+            assert_int_equal(advised_huge(small), 0);
+        a.free(a.opaque, small);
+    }
+#endif
+    a.free(a.opaque, p);
+    a.free(a.opaque, q);
+    a.free(a.opaque, NULL);
+    /* a model built on it, as on no allocator at all */
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, &a));
+    OK(hsec_model_add_region(m, "r", NULL));
+    OK(hsec_model_add_group(m, "g", "r", 10));
+    hsec_compiled *c = NULL;
+    OK(hsec_model_compile(&c, m));
+    assert_int_equal(hsec_compiled_node_count(c), HSEC_DIM_COUNT);
+    hsec_compiled_free(c);
+    hsec_model_free(m);
+}
+
 /* The thread's message: set and read, returned code, bounded length, and
  * failures of calls without a handle or on read-only ones land there, not
  * on a handle. */
@@ -617,6 +695,7 @@ int main(void)
         cmocka_unit_test(test_version_and_enums),
         cmocka_unit_test(test_null_handles),
         cmocka_unit_test(test_allocator_version),
+        cmocka_unit_test(test_default_allocator),
         cmocka_unit_test(test_last_errmsg),
         cmocka_unit_test(test_stale_scenario_message),
         cmocka_unit_test(test_errmsg_per_thread),

@@ -6,18 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *sys_alloc(void *opaque, size_t size) { return (void)opaque, malloc(size); }
-static void *sys_realloc(void *opaque, void *p, size_t size)
-{
-    return (void)opaque, realloc(p, size);
-}
-static void sys_free(void *opaque, void *p) { (void)opaque, free(p); }
-
-void hd_default_allocator(hsec_allocator *out)
-{
-    const hsec_allocator sys = {HSEC_ALLOCATOR_VERSION, sys_alloc, sys_realloc, sys_free, NULL};
-    *out = sys;
-}
+/* The library's own allocator (huge pages for large blocks on Linux). */
+void hd_default_allocator(hsec_allocator *out) { hsec_default_allocator(out); }
 
 void *hd_alloc(const hsec_allocator *a, size_t size) { return a->alloc(a->opaque, size + !size); }
 

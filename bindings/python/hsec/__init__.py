@@ -131,7 +131,7 @@ def _check(rc, errmsg=_last_errmsg):
 
 
 def version() -> str:
-    """The version of the libhsec loaded ("1.3.0"), which is the package's."""
+    """The version of the libhsec loaded ("1.4.0"), which is the package's."""
     return lib.hsec_version_string().decode()
 
 

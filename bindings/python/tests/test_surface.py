@@ -776,6 +776,7 @@ def test_annotations_resolve():
 # HSEC_API function of include/hsec.h is bound (hsec/_lib.py).
 NOT_BOUND = {
     "hsec_scenario_allocator": "custom allocators are for C programs; Python uses malloc",
+    "hsec_default_allocator": "custom allocators are for C programs; Python uses the default",
     "hsec_doc_rank_json": "Scenario.ranking uses hsec_doc_rank_json_with, its superset",
     "hsec_scenario_coupling": "Scenario.coupling uses hsec_scenario_coupling_with",
     "hsec_scenario_measure_cost": "Scenario.measure reads the cost through its timing",
