@@ -306,6 +306,95 @@ static void test_rank_finite_differences(void **state)
     }
 }
 
+/* The adjoint against a dense solve of (I - A'^T) u = b (b: each group's
+ * size times its dimensions' weights), with A' as hsec_scenario_operator
+ * gives it, on random models with self-links, cycles among services and
+ * groups, and links both ways between them: the transpose's sweeps
+ * scatter along the rows of A' and must reach the same u. */
+static void test_rank_dense(void **state)
+{
+    (void)state;
+    static const char *const dims[7] = {"economic", "food", "health", "environmental",
+                                        "personal", "community", "political"};
+    unsigned seed = 4242;
+    for (int trial = 0; trial < 25; trial++) {
+        hsec_model *m = NULL;
+        OK(hsec_model_new(&m, NULL));
+        OK(hsec_model_add_region(m, "r", NULL));
+        int ns = 2 + (int)(urand(&seed) * 5), ng = 1 + (int)(urand(&seed) * 4);
+        char names[40][32];
+        int nn = 0;
+        for (int k = 0; k < ns; k++) {
+            snprintf(names[nn], sizeof names[nn], "s%d", k);
+            OK(hsec_model_add_service(m, names[nn++], HSEC_SERVICE_WATER, "r"));
+        }
+        for (int g = 0; g < ng; g++) {
+            char id[16];
+            snprintf(id, sizeof id, "g%d", g);
+            OK(hsec_model_add_group(m, id, "r", 100 + 50 * g));
+            for (int d = 0; d < 7; d++)
+                snprintf(names[nn++], sizeof names[0], "%s.%s", id, dims[d]);
+        }
+        /* up to four links into each node (row sums below 0.9: radius below 1) */
+        for (int i = 0; i < nn; i++) {
+            int used[40] = {0}, links = (int)(urand(&seed) * 5);
+            for (int l = 0; l < links; l++) {
+                int j = (int)(urand(&seed) * nn);
+                if (used[j])
+                    continue;
+                used[j] = 1;
+                double w = 0.01 + 0.21 * urand(&seed);
+                OK(hsec_model_add_link(m, names[j], names[i], w, 0));
+            }
+        }
+        hsec_scenario *s = scenario_of(m);
+        OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+        const hsec_compiled *c = hsec_scenario_compiled(s);
+        size_t n = hsec_compiled_node_count(c), nnz = hsec_compiled_link_count(c);
+        assert_int_equal(n, (size_t)nn);
+        size_t rowp[41], from[40 * 4 + 1];
+        double w[40 * 4 + 1], u[40], A[40][41] = {{0}};
+        assert_true(nnz <= 40 * 4);
+        OK(hsec_compiled_links(rowp, from, NULL, NULL, nnz, c));
+        OK(hsec_scenario_operator(w, NULL, NULL, s, NULL, 0, -1));
+        /* M = I - A'^T, augmented with b */
+        for (size_t i = 0; i < n; i++) {
+            A[i][i] += 1;
+            for (size_t e = rowp[i]; e < rowp[i + 1]; e++)
+                A[from[e]][i] -= w[e];
+        }
+        for (size_t g = 0; g < hsec_compiled_group_count(c); g++)
+            for (int d = 0; d < 7; d++)
+                A[hsec_compiled_group_node(c, g) + (size_t)d][n] =
+                    hsec_compiled_group_size(c, g) *
+                    hsec_compiled_group_weight(c, g, (hsec_dimension)d);
+        for (size_t p = 0; p < n; p++) { /* Gauss-Jordan, partial pivoting */
+            size_t best = p;
+            for (size_t i = p + 1; i < n; i++)
+                if (fabs(A[i][p]) > fabs(A[best][p]))
+                    best = i;
+            for (size_t j = 0; j <= n; j++) {
+                double t = A[p][j];
+                A[p][j] = A[best][j];
+                A[best][j] = t;
+            }
+            for (size_t i = 0; i < n; i++) {
+                double f = i == p ? 0 : A[i][p] / A[p][p];
+                for (size_t j = p; j <= n && f != 0; j++)
+                    A[i][j] -= f * A[p][j];
+            }
+        }
+        OK(hsec_scenario_rank(u, n, s));
+        double big = 0;
+        for (size_t i = 0; i < n; i++)
+            big = fabs(A[i][n] / A[i][i]) > big ? fabs(A[i][n] / A[i][i]) : big;
+        assert_true(big > 0);
+        for (size_t i = 0; i < n; i++)
+            NEAR(u[i], A[i][n] / A[i][i], 1e-10 * big);
+        hsec_scenario_free(s);
+    }
+}
+
 /* A spectral radius near 1 (a cycle of 200 services at 0.9999): the
  * solution is thousands of times its right-hand side, and the adjoint's
  * sweeps must still settle (a sweep that keeps its sums as it goes, rather
@@ -869,6 +958,7 @@ int main(void)
         cmocka_unit_test(test_superposition),
         cmocka_unit_test(test_rank_finite_differences),
         cmocka_unit_test(test_rank_near_radius_one),
+        cmocka_unit_test(test_rank_dense),
         cmocka_unit_test(test_coupling_by_hand),
         cmocka_unit_test(test_expert_mapping),
         cmocka_unit_test(test_optimize_vs_exhaustive),

@@ -349,8 +349,8 @@ void hx_pool_stop(ctx *x);
 
 /* solve.c: static solves by block Gauss-Seidel */
 /* A' at full strength assembled: val aligned with the compiled rows, the
- * perturbation b = c and its parts bh (n x H, node major); the transpose
- * (trowp, tcol, tval: rows by source) on demand. */
+ * perturbation b = c and its parts bh (n x H, node major). Its transpose
+ * is never copied: products and solves with it scatter along the rows. */
 typedef struct hx_mat {
     const hsec_allocator *a;
     const hsec_compiled *c;
@@ -359,20 +359,18 @@ typedef struct hx_mat {
     const uint32_t *col;
     double *val, *b, *bh;
     double *rsum, rowmax; /* A' 1 and its largest entry (found by the assembly) */
-    size_t *trowp;
-    uint32_t *tcol;
-    double *tval;
 } hx_mat;
 /* Assemble A' and c from a context whose coefficients are set (static). */
 int hx_mat_assemble(hx_mat *m, const ctx *x);
-int hx_mat_transpose(hx_mat *m);
 void hx_mat_free(hx_mat *m);
 /* out = A' in (or A'^T in), for W interleaved vectors. */
 void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, double *out);
 /* A solve of x = S (rhs + A' x) (S = I when scale is NULL), for W
  * interleaved right-hand sides, each stopped at its own tolerance (of the
  * change, then of the residual; clamp: x = min(1, .), W = 1, stopped when
- * nothing moves by more than tol). x holds the start and the solution. */
+ * nothing moves by more than tol); transpose: x = rhs + A'^T x, W = 1, no
+ * scale and no clamp (HSEC_EINVAL otherwise). x holds the start and the
+ * solution. */
 typedef struct hx_gs {
     const hx_mat *m;
     bool transpose, clamp;

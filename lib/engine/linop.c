@@ -8,7 +8,7 @@
 struct hx_lin {
     ctx x;
     hsec_scenario *s;
-    hx_mat m; /* A' assembled once; its transpose when first needed */
+    hx_mat m; /* A' assembled once */
     bool checked;
 };
 
@@ -35,8 +35,7 @@ int hx_lin_open_with(hx_lin **out, hsec_scenario *s, const unsigned char *mask)
     if (!l)
         return HSEC_ENOMEM;
     l->s = s;
-    if (hx_coeff_open(&l->x, s, mask, -1) || hx_mat_assemble(&l->m, &l->x) ||
-        hx_mat_transpose(&l->m)) {
+    if (hx_coeff_open(&l->x, s, mask, -1) || hx_mat_assemble(&l->m, &l->x)) {
         hx_lin_close(l);
         return HSEC_ENOMEM;
     }

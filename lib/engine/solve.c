@@ -7,12 +7,12 @@
  * order: every service alone, then the seven nodes of each group, whose
  * links among themselves (the spectral radius of A' is mostly theirs) are
  * solved by up to three inner passes before the sweep moves on. A block reads
- * the values its predecessors computed in the same sweep. The transpose
- * runs the blocks in the reverse order, since its information flows from
- * groups to services. Several right-hand sides (each threat's part) are
- * carried interleaved, so that one pass over the matrix
- * serves all of them. One right-hand side sweeps node by node instead
- * (point_sweep). Nothing depends on the thread count.
+ * the values its predecessors computed in the same sweep. Several
+ * right-hand sides (each threat's part) are carried interleaved, so that
+ * one pass over the matrix serves all of them. One right-hand side sweeps
+ * node by node instead (point_sweep), and the transpose node by node
+ * backwards, scattering along the rows of A' (scatter_sweep) instead of
+ * copying it by columns. Nothing depends on the thread count.
  *
  * Linear solves converge for rho(A') < 1 (Stein-Rosenberg: Gauss-Seidel of
  * a regular splitting converges at least as fast as Jacobi); the projected
@@ -76,34 +76,6 @@ int hx_mat_assemble(hx_mat *m, const ctx *x)
     return HSEC_OK;
 }
 
-int hx_mat_transpose(hx_mat *m)
-{
-    if (m->trowp)
-        return HSEC_OK;
-    size_t n = m->n, nnz = m->rowp[n];
-    m->trowp = hx_calloc(m->a, n + 1, sizeof *m->trowp);
-    m->tcol = hx_calloc(m->a, nnz ? nnz : 1, sizeof *m->tcol);
-    m->tval = hx_calloc(m->a, nnz ? nnz : 1, sizeof *m->tval);
-    size_t *pos = hx_calloc(m->a, n + 1, sizeof *pos);
-    if (!m->trowp || !m->tcol || !m->tval || !pos) {
-        hx_free(m->a, pos);
-        return HSEC_ENOMEM;
-    }
-    for (size_t e = 0; e < nnz; e++) /* counting sort by source: rows ascending within */
-        m->trowp[m->col[e] + 1]++;
-    for (size_t j = 0; j < n; j++)
-        m->trowp[j + 1] += m->trowp[j];
-    memcpy(pos, m->trowp, (n + 1) * sizeof *pos);
-    for (size_t i = 0; i < n; i++)
-        for (size_t e = m->rowp[i]; e < m->rowp[i + 1]; e++) {
-            size_t at = pos[m->col[e]]++;
-            m->tcol[at] = (uint32_t)i;
-            m->tval[at] = m->val[e];
-        }
-    hx_free(m->a, pos);
-    return HSEC_OK;
-}
-
 void hx_mat_free(hx_mat *m)
 {
     if (!m->a)
@@ -112,17 +84,22 @@ void hx_mat_free(hx_mat *m)
     hx_free(m->a, m->b);
     hx_free(m->a, m->bh);
     hx_free(m->a, m->rsum);
-    hx_free(m->a, m->trowp);
-    hx_free(m->a, m->tcol);
-    hx_free(m->a, m->tval);
     memset(m, 0, sizeof *m);
 }
 
 void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, double *out)
 {
-    const size_t *rp = transpose ? m->trowp : m->rowp;
-    const uint32_t *col = transpose ? m->tcol : m->col;
-    const double *val = transpose ? m->tval : m->val;
+    const size_t *rp = m->rowp;
+    const uint32_t *col = m->col;
+    const double *val = m->val;
+    if (transpose) { /* each row's value scattered along it: out[k] sums rows ascending */
+        memset(out, 0, m->n * W * sizeof *out);
+        for (size_t j = 0; j < m->n; j++)
+            for (size_t e = rp[j]; e < rp[j + 1]; e++)
+                for (size_t k = 0; k < W; k++)
+                    out[(size_t)col[e] * W + k] += val[e] * in[j * W + k];
+        return;
+    }
     if (W == 1) { /* the sum in a register */
         for (size_t i = 0; i < m->n; i++) {
             double sum = 0;
@@ -144,12 +121,8 @@ void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, d
 }
 
 /* Block k of the sweep's order: nodes b0 .. b1 - 1. */
-static inline void block(const hsec_compiled *c, size_t k, bool reverse, size_t *b0,
-                         size_t *b1)
+static inline void block(const hsec_compiled *c, size_t k, size_t *b0, size_t *b1)
 {
-    size_t nb = c->nservice + c->ngroup;
-    if (reverse)
-        k = nb - 1 - k;
     if (k < c->nservice) { /* services, then groups, each by node */
         *b0 = c->services[c->sord[k]].node;
         *b1 = *b0 + 1;
@@ -162,11 +135,11 @@ static inline void block(const hsec_compiled *c, size_t k, bool reverse, size_t 
 /* Where each row's links from its own block lie: links ilo[i] .. ihi[i] - 1
  * past the row's start (columns are ascending within a row, and a block's
  * nodes are consecutive). */
-static int inner_ranges(const hx_mat *m, bool transpose, uint32_t **plo, uint32_t **phi)
+static int inner_ranges(const hx_mat *m, uint32_t **plo, uint32_t **phi)
 {
     const hsec_compiled *c = m->c;
-    const size_t *rp = transpose ? m->trowp : m->rowp;
-    const uint32_t *col = transpose ? m->tcol : m->col;
+    const size_t *rp = m->rowp;
+    const uint32_t *col = m->col;
     uint32_t *lo = *plo = hx_calloc(m->a, m->n ? m->n : 1, sizeof *lo);
     uint32_t *hi = *phi = hx_calloc(m->a, m->n ? m->n : 1, sizeof *hi);
     if (!lo || !hi)
@@ -174,7 +147,7 @@ static int inner_ranges(const hx_mat *m, bool transpose, uint32_t **plo, uint32_
     const size_t nb = c->nservice + c->ngroup;
     for (size_t k = 0; k < nb; k++) {
         size_t b0, b1;
-        block(c, k, false, &b0, &b1);
+        block(c, k, &b0, &b1);
         for (size_t i = b0; i < b1; i++) {
             size_t e = rp[i], end = rp[i + 1];
             while (e < end && col[e] < b0)
@@ -219,9 +192,9 @@ static HX_INLINE void gather(double *acc, const double *val, const uint32_t *col
 static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const size_t W)
 {
     const hsec_compiled *c = g->m->c;
-    const size_t *rp = g->transpose ? g->m->trowp : g->m->rowp;
-    const uint32_t *col = g->transpose ? g->m->tcol : g->m->col;
-    const double *val = g->transpose ? g->m->tval : g->m->val;
+    const size_t *rp = g->m->rowp;
+    const uint32_t *col = g->m->col;
+    const double *val = g->m->val;
     const uint32_t *ilo = g->ilo, *ihi = g->ihi;
     const double *half = g->half;
     const size_t nb = c->nservice + c->ngroup;
@@ -232,7 +205,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
         ch[k] = 0;
     for (size_t k = 0; k < nb; k++) {
         size_t b0, b1;
-        block(c, k, g->transpose, &b0, &b1);
+        block(c, k, &b0, &b1);
         bool inner = false;
         /* what the block's inputs from outside give it (sums in locals: an
          * accumulation through memory chains every link's add to the last) */
@@ -308,9 +281,9 @@ static void sweep(const hx_gs *g, double *x, double *ch)
 static HX_INLINE void residual_body(const hx_gs *g, const double *x, double *res,
                                     const size_t W)
 {
-    const size_t *rp = g->transpose ? g->m->trowp : g->m->rowp;
-    const uint32_t *col = g->transpose ? g->m->tcol : g->m->col;
-    const double *val = g->transpose ? g->m->tval : g->m->val;
+    const size_t *rp = g->m->rowp;
+    const uint32_t *col = g->m->col;
+    const double *val = g->m->val;
     double accl[HX_GMAX], *acc = W <= HX_GMAX ? accl : g->scratch + 2 * BMAX * W;
     HX_UNROLL
     for (size_t r = 0; r < W; r++)
@@ -344,27 +317,25 @@ static void residual(const hx_gs *g, const double *x, double *res)
 }
 
 /*
- * One right-hand side sweeps node by node instead (backwards for the
- * transpose), each node's value from its whole row: a block's links split
- * each row into three short runs, and with one right-hand side those runs'
- * loop overhead costs more than the sweeps the blocks save (20 sweeps node
- * by node against 11 by blocks, each about a third of the cost, on the
- * benchmark's adjoint; with three right-hand sides the blocks are faster).
- * A link from a node to itself reads the node's value from the sweep
- * before. The largest change goes to ch[0] (NaN when a value is not a
- * number).
+ * One right-hand side sweeps node by node instead, each node's value from
+ * its whole row: a block's links split each row into three short runs, and
+ * with one right-hand side those runs' loop overhead costs more than the
+ * sweeps the blocks save (20 sweeps node by node against 11 by blocks, each
+ * about a third of the cost, on the benchmark's models; with three
+ * right-hand sides the blocks are faster). A link from a node to itself
+ * reads the node's value from the sweep before. The largest change goes to
+ * ch[0] (NaN when a value is not a number).
  */
 static void point_sweep(const hx_gs *g, double *x, double *ch)
 {
-    const size_t *rp = g->transpose ? g->m->trowp : g->m->rowp;
-    const uint32_t *col = g->transpose ? g->m->tcol : g->m->col;
-    const double *val = g->transpose ? g->m->tval : g->m->val;
+    const size_t *rp = g->m->rowp;
+    const uint32_t *col = g->m->col;
+    const double *val = g->m->val;
     const double *rhs = g->rhs, *scale = g->scale;
-    const bool clamp = g->clamp, back = g->transpose;
+    const bool clamp = g->clamp;
     const size_t n = g->m->n;
     double C = 0;
-    for (size_t k = 0; k < n; k++) {
-        size_t i = back ? n - 1 - k : k;
+    for (size_t i = 0; i < n; i++) {
         double acc = rhs[i];
         gather(&acc, val, col, x, rp[i], rp[i + 1], 1);
         if (scale)
@@ -383,9 +354,9 @@ static void point_sweep(const hx_gs *g, double *x, double *ch)
  * point_sweep sums it. */
 static void point_residual(const hx_gs *g, const double *x, double *res)
 {
-    const size_t *rp = g->transpose ? g->m->trowp : g->m->rowp;
-    const uint32_t *col = g->transpose ? g->m->tcol : g->m->col;
-    const double *val = g->transpose ? g->m->tval : g->m->val;
+    const size_t *rp = g->m->rowp;
+    const uint32_t *col = g->m->col;
+    const double *val = g->m->val;
     double R = 0;
     for (size_t i = 0; i < g->m->n; i++) {
         double acc = g->rhs[i];
@@ -398,16 +369,101 @@ static void point_residual(const hx_gs *g, const double *x, double *res)
     *res = R;
 }
 
+/*
+ * The transpose, (I - A'^T) x = b, node by node from the last node to the
+ * first (its information flows from groups to services), without a copy of
+ * A' by columns: x_i = b_i + sum_j a_ji x_j, the same Gauss-Seidel sweep as
+ * over the transpose's rows, with each node's new value scattered along its
+ * row of A' into two sums made afresh: ahead[k], the nodes after k (new
+ * this sweep, so complete when k's turn comes), and behind[k], the nodes up
+ * to k itself (old: they are summed during one sweep for the next). Both
+ * are emptied as they are read, and every sum is made in the same order
+ * each sweep (rows descending), so a point the sweep leaves unchanged it
+ * leaves exactly unchanged, as the gather form does. behind must hold the
+ * sums of the start (scatter_start); ahead starts empty. Keeping one sum
+ * across sweeps instead, changed by each update, carried the rounding of
+ * every change and never settled near a spectral radius of 1
+ * (doc/performance.md).
+ */
+static void scatter_sweep(const hx_gs *g, double *x, double *ahead, double *behind,
+                          double *ch)
+{
+    const size_t *rp = g->m->rowp;
+    const uint32_t *col = g->m->col;
+    const double *val = g->m->val;
+    const double *rhs = g->rhs;
+    double C = 0;
+    for (size_t k = g->m->n; k-- > 0;) {
+        double v = rhs[k] + ahead[k] + behind[k];
+        ahead[k] = behind[k] = 0;
+        double d = v == x[k] ? 0 : fabs(v - x[k]);
+        if (d > C || d != d)
+            C = d;
+        x[k] = v;
+        for (size_t e = rp[k]; e < rp[k + 1]; e++) {
+            uint32_t j = col[e];
+            double *to = j < k ? ahead : behind;
+            to[j] += val[e] * v;
+        }
+    }
+    *ch = C;
+}
+
+/* behind for a start x: each node's value scattered along its row into the
+ * nodes at or after it, rows descending (as scatter_sweep sums them). */
+static void scatter_start(const hx_gs *g, const double *x, double *behind)
+{
+    const size_t *rp = g->m->rowp;
+    const uint32_t *col = g->m->col;
+    const double *val = g->m->val;
+    for (size_t k = g->m->n; k-- > 0;)
+        for (size_t e = rp[k]; e < rp[k + 1]; e++)
+            if (col[e] >= k)
+                behind[col[e]] += val[e] * x[k];
+}
+
+/* The largest residual |b + A'^T x - x| of the transpose, summed as
+ * scatter_sweep sums it: behind holds the sums of x's nodes at or before
+ * each node (the last sweep made them from x), ahead (empty) takes the
+ * others' and is emptied again. */
+static void scatter_residual(const hx_gs *g, const double *x, double *ahead,
+                             const double *behind, double *res)
+{
+    const size_t *rp = g->m->rowp;
+    const uint32_t *col = g->m->col;
+    const double *val = g->m->val;
+    double R = 0;
+    for (size_t k = g->m->n; k-- > 0;) {
+        double v = g->rhs[k] + ahead[k] + behind[k];
+        ahead[k] = 0;
+        double d = v == x[k] ? 0 : fabs(v - x[k]);
+        if (d > R || d != d)
+            R = d;
+        for (size_t e = rp[k]; e < rp[k + 1]; e++)
+            if (col[e] < k)
+                ahead[col[e]] += val[e] * x[k];
+    }
+    *res = R;
+}
+
 int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
 {
-    const size_t W = g->W;
+    const size_t W = g->W, n = g->m->n;
     int rc = HSEC_OK;
-    g->scratch = hx_calloc(g->m->a, 3 * BMAX * W + 3 * W, sizeof(double));
+    /* the transpose: one right-hand side, as the solves of ranking and
+     * coupling have (engine.h) */
+    const bool tr = g->transpose && W == 1 && !g->scale && !g->clamp;
+    if (g->transpose && !tr) {
+        hx_setmsg(err, "%s: the transpose takes one right-hand side", g->what);
+        return HSEC_EINVAL;
+    }
+    g->scratch = hx_calloc(g->m->a, 3 * BMAX * W + 3 * W + (tr ? 2 * n : 0), sizeof(double));
     if (!g->scratch) {
         hx_setmsg(err, "out of memory");
         return HSEC_ENOMEM;
     }
     double *ch = g->scratch + 3 * BMAX * W, *res = ch + W, *half = res + W;
+    double *ahead = half + W, *behind = ahead + n;
     for (size_t r = 0; r < W; r++)
         half[r] = 0.5 * g->tol[r];
     g->half = half;
@@ -415,13 +471,15 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     if (!g->inner)
         g->inner = INNER;
     const bool point = W == 1;
-    if (!point && inner_ranges(g->m, g->transpose, &g->ilo, &g->ihi)) {
+    if (!point && inner_ranges(g->m, &g->ilo, &g->ihi)) {
         hx_free(g->m->a, g->scratch);
         hx_free(g->m->a, g->ilo);
         hx_free(g->m->a, g->ihi);
         hx_setmsg(err, "out of memory");
         return HSEC_ENOMEM;
     }
+    if (tr)
+        scatter_start(g, x, behind);
     for (;;) {
         if (g->iterations >= g->cap) {
             rc = HSEC_ENOCONV;
@@ -433,7 +491,9 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
             rc = HSEC_ECANCELED;
             break;
         }
-        if (point)
+        if (tr)
+            scatter_sweep(g, x, ahead, behind, ch);
+        else if (point)
             point_sweep(g, x, ch);
         else
             sweep(g, x, ch);
@@ -453,7 +513,9 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
             continue;
         if (g->clamp) /* the projected sweep: nothing moved by more than the tolerance */
             break;
-        if (point) /* a small change need not be a small residual */
+        if (tr) /* a small change need not be a small residual */
+            scatter_residual(g, x, ahead, behind, res);
+        else if (point)
             point_residual(g, x, res);
         else
             residual(g, x, res);
