@@ -60,6 +60,10 @@ typedef struct hd_odd {
     size_t at;
     struct hd *item;
 } hd_odd;
+typedef struct hd_slot {
+    uint64_t tagidx;
+    const char *name;
+} hd_slot;
 typedef struct hd_links {
     size_t n, cap;
     uint32_t *from, *to;
@@ -68,9 +72,12 @@ typedef struct hd_links {
     size_t nodd, capodd;
     char **names; /* NUL-terminated, in the pool's chunks */
     size_t nnames, capnames;
-    /* hash table of names: the hash's high half, and the index + 1 (0:
-     * empty) */
-    uint64_t *slots;
+    /* hash table of names, placed by the hash's high half: that half and
+     * the index + 1 (0: empty), with the name beside them, so that a probe
+     * reads the name without a look into names[] (a cache miss fewer on a
+     * large document) and a growth places the names without hashing them
+     * again */
+    hd_slot *slots;
     size_t nslots;
     uint64_t key[2];
     char **chunks;

@@ -439,14 +439,14 @@ static bool same_name(const char *x, const char *s, size_t n)
 }
 
 /* The slot of s[0..n) under hash h: where it is, or the empty one where it
- * would go (linear probing). */
+ * would go (linear probing from the hash's high half). */
 static size_t name_slot(const hd_links *l, const char *s, size_t n, uint64_t h)
 {
-    size_t mask = l->nslots - 1, i = (size_t)h & mask;
+    size_t mask = l->nslots - 1, i = (size_t)(h >> 32) & mask;
     uint64_t tag = h >> 32 << 32;
-    for (; l->slots[i]; i = (i + 1) & mask) {
-        uint64_t v = l->slots[i];
-        if ((v >> 32 << 32) == tag && same_name(l->names[(uint32_t)v - 1], s, n))
+    for (; l->slots[i].tagidx; i = (i + 1) & mask) {
+        const hd_slot *v = &l->slots[i];
+        if ((v->tagidx >> 32 << 32) == tag && same_name(v->name, s, n))
             return i;
     }
     return i;
@@ -476,34 +476,37 @@ uint32_t hd_links_intern(const hsec_allocator *a, hd_links *l, const char *s, si
     if (cache >= 0 && l->last[cache] && n == l->lastlen[cache] && same_name(l->last[cache], s, n))
         return l->lastidx[cache];
     if ((l->nnames + 1) * 4 > l->nslots * 3) { /* at most 3/4 full */
-        size_t cap = l->nslots ? 2 * l->nslots : 1024;
-        uint64_t *slots = cap > SIZE_MAX / sizeof *slots ? NULL : hd_calloc(a, cap, sizeof *slots);
+        size_t cap = l->nslots ? 2 * l->nslots : 1024, mask = cap - 1;
+        hd_slot *slots = cap > SIZE_MAX / sizeof *slots ? NULL : hd_calloc(a, cap, sizeof *slots);
         if (!slots || l->nnames >= UINT32_MAX - 1) {
             hd_release(a, slots);
             return HD_LINK_UNSET;
         }
         if (!l->nslots)
             hash_key(l->key, l);
+        for (size_t k = 0; k < l->nslots; k++) { /* placed by the half kept */
+            if (!l->slots[k].tagidx)
+                continue;
+            size_t i = (size_t)(l->slots[k].tagidx >> 32) & mask;
+            while (slots[i].tagidx)
+                i = (i + 1) & mask;
+            slots[i] = l->slots[k];
+        }
         hd_release(a, l->slots);
         l->slots = slots;
         l->nslots = cap;
-        for (size_t k = 0; k < l->nnames; k++) {
-            const char *x = l->names[k];
-            size_t len = strlen(x);
-            uint64_t h = siphash(l->key, x, len);
-            l->slots[name_slot(l, x, len, h)] = (h >> 32 << 32) | (k + 1);
-        }
     }
     uint64_t h = siphash(l->key, s, n);
     size_t i = name_slot(l, s, n, h);
-    if (!l->slots[i]) {
+    if (!l->slots[i].tagidx) {
         char *copy = NULL;
         if (HD_RESERVE(a, l->names, l->capnames, l->nnames + 1) || !(copy = pool_copy(a, l, s, n)))
             return HD_LINK_UNSET;
         l->names[l->nnames++] = copy;
-        l->slots[i] = (h >> 32 << 32) | l->nnames;
+        l->slots[i].tagidx = (h >> 32 << 32) | l->nnames;
+        l->slots[i].name = copy;
     }
-    uint32_t k = (uint32_t)l->slots[i] - 1;
+    uint32_t k = (uint32_t)l->slots[i].tagidx - 1;
     if (cache >= 0) {
         l->last[cache] = l->names[k];
         l->lastlen[cache] = n;
