@@ -575,7 +575,7 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     const uint64_t cap = (uint64_t)x->s->opt[HSEC_OPT_MAX_ITERATIONS];
     hx_mat m;
     int rc;
-    double *sol = NULL, *y = NULL, *o = NULL, *scale = NULL, *tol = NULL;
+    double *sol = NULL, *y = NULL, *scale = NULL, *tol = NULL;
     /* Linear: c is the sum of the threats' c_h (each (threat, node) pair is
      * one target), so q is the sum of their parts and only the parts are
      * solved; bounded: q alone, its parts after it. */
@@ -586,9 +586,8 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
         goto done;
     sol = hx_calloc(x->a, n ? n : 1, (W ? W : 1) * sizeof *sol);
     y = hx_calloc(x->a, n ? n : 1, 2 * sizeof *y);
-    o = hx_calloc(x->a, n ? n : 1, 3 * sizeof *o);
     tol = hx_calloc(x->a, H ? H : 1, sizeof *tol);
-    if (!sol || !y || !o || !tol)
+    if (!sol || !y || !tol)
         goto nomem;
     if (bounded)
         tol[0] = HX_TOL_BOUNDED;
@@ -614,40 +613,36 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     if (rc)
         goto done;
 
-    /* orders: q1, then A' q1 and A' q2 */
+    /* orders, straight into the state: q1, then A' q1 and A' q2 */
+    double *st = x->st;
     for (size_t i = 0; i < n; i++)
-        o[i * 3] = bounded && m.b[i] > 1 ? 1 : m.b[i];
-    for (int r = 1; r < 3; r++) {
-        for (size_t i = 0; i < n; i++)
-            y[i] = o[i * 3 + (size_t)r - 1];
+        st[i * P] = y[i] = bounded && m.b[i] > 1 ? 1 : m.b[i];
+    for (size_t r = 1; r < 3; r++) {
         hx_mat_apply(&m, false, 1, y, y + n);
         for (size_t i = 0; i < n; i++) {
             double v = y[n + i];
             if (bounded) {
-                double room = 1 - o[i * 3];
+                double room = 1 - st[i * P];
                 if (r == 2)
-                    room -= o[i * 3 + 1];
+                    room -= st[i * P + 1];
                 v = v < room ? v : room;
                 v = v > 0 ? v : 0;
             }
-            o[i * 3 + (size_t)r] = v;
+            st[i * P + r] = y[i] = v;
         }
     }
     for (size_t i = 0; i < n; i++) {
-        double *st = x->st + i * P, q = 0;
+        double *si = st + i * P, q = 0;
         if (bounded)
             q = sol[i];
         else
             for (size_t h = 0; h < H; h++)
                 q += sol[i * W + h];
-        st[0] = o[i * 3];
-        st[1] = o[i * 3 + 1];
-        st[2] = o[i * 3 + 2];
-        st[3] = q - st[0] - st[1] - st[2];
-        if (bounded && st[3] < 0) /* a rounding error below the closed form's sum */
-            st[3] = 0;
+        si[3] = q - si[0] - si[1] - si[2];
+        if (bounded && si[3] < 0) /* a rounding error below the closed form's sum */
+            si[3] = 0;
         for (size_t h = 0; h < H && !bounded; h++)
-            st[4 + h] = sol[i * W + h];
+            si[4 + h] = sol[i * W + h];
     }
     if (bounded && H) { /* threats' parts: p_h = S (c_h + A' p_h) */
         double *q = y, *aq = y + n;
@@ -688,7 +683,6 @@ done:
     hx_mat_free(&m);
     hx_free(x->a, sol);
     hx_free(x->a, y);
-    hx_free(x->a, o);
     hx_free(x->a, scale);
     hx_free(x->a, tol);
     return rc;
