@@ -206,6 +206,22 @@ static void test_scores_follow_figures(void **state)
                 NEAR(score, want, 1e-15);
                 seen[at] += want > 0;
             }
+        for (size_t g = 0; g < 6 && !mode; g++) { /* static: one state, its peak is its last */
+            double y0[HSEC_DIM_COUNT], y1[HSEC_DIM_COUNT], h0, h1, share;
+            double p0[HSEC_DIM_COUNT * HSEC_ORDER_COUNT], p1[HSEC_DIM_COUNT * HSEC_ORDER_COUNT];
+            uint64_t s0 = 1, s1 = 1;
+            OK(hsec_result_group(&s0, &h0, y0, HSEC_DIM_COUNT, r, g, HSEC_AT_LAST));
+            OK(hsec_result_group(&s1, &h1, y1, HSEC_DIM_COUNT, r, g, HSEC_AT_PEAK));
+            assert_true(s0 == 0 && s1 == 0 && h0 == h1);
+            assert_memory_equal(y0, y1, sizeof y0);
+            OK(hsec_result_group_orders(p0, HSEC_DIM_COUNT * HSEC_ORDER_COUNT, r, g,
+                                        HSEC_AT_LAST));
+            OK(hsec_result_group_orders(p1, HSEC_DIM_COUNT * HSEC_ORDER_COUNT, r, g,
+                                        HSEC_AT_PEAK));
+            assert_memory_equal(p0, p1, sizeof p0);
+            OK(hsec_result_threat_share(&share, NULL, r, g, 0));
+            NEAR(share, h0 > 0 ? 1 : 0, 1e-12); /* one threat, no baseline: all of it */
+        }
         /* the case is not empty: groups are deprived, and (dynamic) some
          * recover before the end */
         assert_true(seen[1] >= 3);

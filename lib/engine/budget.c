@@ -44,7 +44,7 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
     if (!dynamic)
         b = hx_mul_add(c->n, (1 + HSEC_ORDER_COUNT) * sizeof(double), b);
     b = hx_mul_add(c->ngroup,
-                   sizeof(gfig) + (1 + 2 + (H ? H : 1)) * sizeof(double) +
+                   (dynamic ? sizeof(gfig) : 0) + (1 + 2 + (H ? H : 1)) * sizeof(double) +
                        HSEC_DIM_COUNT * sizeof(int32_t), b);
     b = hx_mul_add(H + c->nregion + s->nmeasure, 2 * sizeof(double), b);
     uint64_t series = dynamic ? hx_mul_add(s->nrec, hx_mul_add(steps, 1, 1), 0) : 0;

@@ -56,7 +56,7 @@ struct hsec_result {
     size_t ngroup;
     uint32_t *gnid; /* the group the API numbers g: the per-group arrays are by node */
     const hsec_compiled *c; /* a reference: the groups' figures at the last step */
-    gfig *peak;
+    gfig *peak; /* dynamic: each group at its peak; static: NULL (the peak is the last) */
     double total, baseline, propagated, initial;
     double band[HSEC_BAND_COUNT], order[HSEC_ORDER_COUNT], actor[HSEC_THREAT_ACTOR_COUNT];
     size_t nthreat, nregion;

@@ -73,19 +73,22 @@ void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int ban
             r->group[g] += cg->size * Hp;
             bandsum += cg->size * Hp;
         }
-        bool peak = t == 0 || Hg > r->peak[g].H;
+        bool peak = t == 0 || (r->peak && Hg > r->peak[g].H);
         if (!peak) /* (the last step's figures follow from the result: hx_last_fig) */
             continue;
         /* the figures written in place (a copy of the whole struct each
-         * step of a rise cost more than the rest of the report) */
-        gfig *f = &r->peak[g];
-        f->step = t;
-        f->H = Hg;
-        f->Hp = Hp;
-        for (int d = 0; d < HSEC_DIM_COUNT; d++) {
-            f->y[d] = y7[d];
-            for (int o = 0; o < HSEC_ORDER_COUNT; o++) /* the orders' parts, only when kept */
-                f->p[d * HSEC_ORDER_COUNT + o] = po[d][o];
+         * step of a rise cost more than the rest of the report); a static
+         * result has none: its peak is its last (hx_last_fig) */
+        if (r->peak) {
+            gfig *f = &r->peak[g];
+            f->step = t;
+            f->H = Hg;
+            f->Hp = Hp;
+            for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+                f->y[d] = y7[d];
+                for (int o = 0; o < HSEC_ORDER_COUNT; o++)
+                    f->p[d * HSEC_ORDER_COUNT + o] = po[d][o];
+            }
         }
         for (size_t h = 0; h < H; h++) { /* each threat's part of Hp */
             double part = 0;
@@ -242,7 +245,14 @@ void hx_summarise(const ctx *x, hsec_result *r)
     for (size_t h = 0; h < x->H; h++) {
         double in = 0;
         for (size_t g = 0; g < c->ngroup; g++) {
-            double hp = r->peak[g].Hp;
+            double hp;
+            if (r->peak)
+                hp = r->peak[g].Hp;
+            else { /* static: the peak is the last */
+                gfig last;
+                last_fig_state(x, r, g, &last);
+                hp = last.Hp;
+            }
             if (hp > 0 && r->peakthr[g * x->H + h] / hp >= r->crit)
                 in += c->groups[g].size;
         }
@@ -252,8 +262,8 @@ void hx_summarise(const ctx *x, hsec_result *r)
         double poor = 0, sum = 0;
         for (size_t g = 0; g < c->ngroup; g++) {
             gfig last;
-            const gfig *f = &r->peak[g];
-            if (at == 0) {
+            const gfig *f = r->peak ? &r->peak[g] : &last;
+            if (at == 0 || !r->peak) {
                 last_fig_state(x, r, g, &last);
                 f = &last;
             }
@@ -299,7 +309,8 @@ hsec_result *hx_result_new(const ctx *x, uint64_t steps)
         memcpy(r->gnid, c->gnid, c->ngroup * sizeof *r->gnid);
     hx_compiled_ref(c); /* the last step's figures are read through it */
     r->c = c;
-    r->peak = hx_calloc(a, c->ngroup, sizeof *r->peak);
+    /* a dynamic run's peak figures (a static run's are its last) */
+    r->peak = x->dynamic ? hx_calloc(a, c->ngroup, sizeof *r->peak) : NULL;
     r->threat = hx_calloc(a, x->H, sizeof *r->threat);
     r->region = hx_calloc(a, c->nregion, sizeof *r->region);
     r->group = hx_calloc(a, c->ngroup, sizeof *r->group);
@@ -311,7 +322,8 @@ hsec_result *hx_result_new(const ctx *x, uint64_t steps)
     r->mask = hx_calloc(a, r->nmeasure ? r->nmeasure : 1, 1);
     for (size_t m = 0; r->mask && m < r->nmeasure; m++) /* the run's mask, remembered */
         r->mask[m] = (!x->active || x->active[m]) ? 1 : 0;
-    bool ok = (r->orders || (x->dynamic && x->P >= per)) && r->gnid && r->peak && r->threat && r->region && r->group &&
+    bool ok = (r->orders || (x->dynamic && x->P >= per)) && r->gnid &&
+              (r->peak || !x->dynamic) && r->threat && r->region && r->group &&
               r->warn && r->peakthr && r->popshare && r->score && r->mask;
     for (size_t i = 0; ok && i < c->ngroup * HSEC_DIM_COUNT; i++)
         r->warn[i] = -1;

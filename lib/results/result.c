@@ -232,7 +232,7 @@ static const gfig *fig(const hsec_result *r, size_t g, hsec_at at, gfig *out)
         hx_fail(HSEC_EINVAL, "group %zu is out of range (%zu)", g, r->ngroup);
         return NULL;
     }
-    if (at == HSEC_AT_LAST) {
+    if (at == HSEC_AT_LAST || (at == HSEC_AT_PEAK && !r->peak)) { /* static: one state */
         hx_last_fig(r, r->gnid[g], out);
         return out;
     }
@@ -320,12 +320,13 @@ int hsec_result_threat_share(double *share, int *critical, const hsec_result *r,
                              size_t threat)
 {
     gfig buf;
-    if (!fig(r, group, HSEC_AT_PEAK, &buf))
+    const gfig *f = fig(r, group, HSEC_AT_PEAK, &buf);
+    if (!f)
         return HSEC_EINVAL;
     if (threat >= r->nthreat)
         return hx_fail(HSEC_EINVAL, "threat %zu is out of range (%zu)", threat, r->nthreat);
     size_t g = r->gnid[group];
-    double hp = r->peak[g].Hp;
+    double hp = f->Hp;
     double x = hp > 0 ? r->peakthr[g * r->nthreat + threat] / hp : 0;
     if (share)
         *share = x;
