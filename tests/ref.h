@@ -290,6 +290,33 @@ static inline long ref_static_bounded(const ref_model *M, double q[REF_MAXN],
     return it;
 }
 
+/* Gauss-Jordan elimination with partial pivoting of the n x (n + 1)
+ * augmented system in B (rows stride values apart), in place: the solution
+ * is B[i][n] / B[i][i] after it. */
+static inline void ref_gauss_jordan(double *B, int n, int stride)
+{
+#define REF_B(r, c) B[(size_t)(r) * (size_t)stride + (size_t)(c)]
+    for (int col = 0; col < n; col++) {
+        int piv = col;
+        for (int r = col + 1; r < n; r++)
+            if (fabs(REF_B(r, col)) > fabs(REF_B(piv, col)))
+                piv = r;
+        for (int j = 0; j <= n; j++) {
+            double tmp = REF_B(col, j);
+            REF_B(col, j) = REF_B(piv, j);
+            REF_B(piv, j) = tmp;
+        }
+        for (int r = 0; r < n; r++) {
+            if (r == col)
+                continue;
+            double f = REF_B(r, col) / REF_B(col, col);
+            for (int j = col; j <= n; j++)
+                REF_B(r, j) -= f * REF_B(col, j);
+        }
+    }
+#undef REF_B
+}
+
 /* Static linear: q = (I - A')^-1 c by Gaussian elimination with partial
  * pivoting; orders q1 = c, q2 = A'c, q3 = A'q2, q4 = q - q1 - q2 - q3. */
 static inline void ref_static_linear(const ref_model *M, double q[REF_MAXN], double ord[REF_MAXN][4])
@@ -307,24 +334,7 @@ static inline void ref_static_linear(const ref_model *M, double q[REF_MAXN], dou
         B[i][n] = ci;
         ord[i][0] = ci;
     }
-    for (int col = 0; col < n; col++) {
-        int piv = col;
-        for (int r = col + 1; r < n; r++)
-            if (fabs(B[r][col]) > fabs(B[piv][col]))
-                piv = r;
-        for (int j = 0; j <= n; j++) {
-            double tmp = B[col][j];
-            B[col][j] = B[piv][j];
-            B[piv][j] = tmp;
-        }
-        for (int r = 0; r < n; r++) {
-            if (r == col)
-                continue;
-            double f = B[r][col] / B[col][col];
-            for (int j = col; j <= n; j++)
-                B[r][j] -= f * B[col][j];
-        }
-    }
+    ref_gauss_jordan(&B[0][0], n, REF_MAXN + 1);
     for (int i = 0; i < n; i++)
         q[i] = B[i][n] / B[i][i];
     for (int i = 0; i < n; i++) {
