@@ -369,8 +369,8 @@ void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, d
  * interleaved right-hand sides, each stopped at its own tolerance (of the
  * change, then of the residual; clamp: x = min(1, .), W = 1, stopped when
  * nothing moves by more than tol); transpose: x = rhs + A'^T x, W = 1, no
- * scale and no clamp (HSEC_EINVAL otherwise). x holds the start and the
- * solution. */
+ * scale and no clamp (HSEC_EINVAL otherwise). x holds the start (the
+ * transpose's is 0, whatever x holds) and the solution. */
 typedef struct hx_gs {
     const hx_mat *m;
     bool transpose, clamp;

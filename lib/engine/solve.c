@@ -379,8 +379,8 @@ static void point_residual(const hx_gs *g, const double *x, double *res)
  * to k itself (old: they are summed during one sweep for the next). Both
  * are emptied as they are read, and every sum is made in the same order
  * each sweep (rows descending), so a point the sweep leaves unchanged it
- * leaves exactly unchanged, as the gather form does. behind must hold the
- * sums of the start (scatter_start); ahead starts empty. Keeping one sum
+ * leaves exactly unchanged, as the gather form does. Both start empty, at
+ * x = 0. Keeping one sum
  * across sweeps instead, changed by each update, carried the rounding of
  * every change and never settled near a spectral radius of 1
  * (doc/performance.md).
@@ -407,19 +407,6 @@ static void scatter_sweep(const hx_gs *g, double *x, double *ahead, double *behi
         }
     }
     *ch = C;
-}
-
-/* behind for a start x: each node's value scattered along its row into the
- * nodes at or after it, rows descending (as scatter_sweep sums them). */
-static void scatter_start(const hx_gs *g, const double *x, double *behind)
-{
-    const size_t *rp = g->m->rowp;
-    const uint32_t *col = g->m->col;
-    const double *val = g->m->val;
-    for (size_t k = g->m->n; k-- > 0;)
-        for (size_t e = rp[k]; e < rp[k + 1]; e++)
-            if (col[e] >= k)
-                behind[col[e]] += val[e] * x[k];
 }
 
 /* The largest residual |b + A'^T x - x| of the transpose, summed as
@@ -478,8 +465,8 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         hx_setmsg(err, "out of memory");
         return HSEC_ENOMEM;
     }
-    if (tr)
-        scatter_start(g, x, behind);
+    if (tr) /* the transpose starts from 0, where its sums (empty) start */
+        memset(x, 0, n * sizeof *x);
     for (;;) {
         if (g->iterations >= g->cap) {
             rc = HSEC_ENOCONV;
