@@ -137,10 +137,9 @@ void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band)
     hx_report_sum(x, r, band);
 }
 
-/* Group g's figures at the last step, from the result's totals and
- * orders (in the API's numbering), by the arithmetic of hx_report_chunk,
- * so that they are what a report of the last step would have kept. */
-/* A group's figures from its nodes' orders (ord[d]: four values) and totals. */
+/* A group's figures from its nodes' orders (ord[d]: four values) and
+ * totals, by the arithmetic of hx_report_chunk, so that they are what a
+ * report of that state would have kept. */
 static HX_INLINE void fig_from(const cgroup *cg, const double *const ord[HSEC_DIM_COUNT],
                                const double tot[HSEC_DIM_COUNT], uint64_t step, gfig *f)
 {
@@ -165,6 +164,8 @@ static HX_INLINE void fig_from(const cgroup *cg, const double *const ord[HSEC_DI
     f->Hp = Hp;
 }
 
+/* Group g's figures at the last step, from the result's totals and
+ * orders (in the API's numbering). */
 void hx_last_fig(const hsec_result *r, size_t g, gfig *f)
 {
     const hsec_compiled *c = r->c;
@@ -242,22 +243,24 @@ void hx_summarise(const ctx *x, hsec_result *r)
             if (tp & (1u << k))
                 r->topic[k] += r->threat[h];
     }
-    for (size_t h = 0; h < x->H; h++) {
-        double in = 0;
-        for (size_t g = 0; g < c->ngroup; g++) {
-            double hp;
-            if (r->peak)
-                hp = r->peak[g].Hp;
-            else { /* static: the peak is the last */
-                gfig last;
-                last_fig_state(x, r, g, &last);
-                hp = last.Hp;
-            }
-            if (hp > 0 && r->peakthr[g * x->H + h] / hp >= r->crit)
-                in += c->groups[g].size;
+    /* each threat's share of the people (the groups added in order) */
+    for (size_t h = 0; h < x->H; h++)
+        r->popshare[h] = 0;
+    for (size_t g = 0; g < c->ngroup && x->H; g++) {
+        double hp;
+        if (r->peak)
+            hp = r->peak[g].Hp;
+        else { /* static: the peak is the last */
+            gfig last;
+            last_fig_state(x, r, g, &last);
+            hp = last.Hp;
         }
-        r->popshare[h] = pop > 0 ? in / pop : 0;
+        for (size_t h = 0; h < x->H; h++)
+            if (hp > 0 && r->peakthr[g * x->H + h] / hp >= r->crit)
+                r->popshare[h] += c->groups[g].size;
     }
+    for (size_t h = 0; h < x->H; h++)
+        r->popshare[h] = pop > 0 ? r->popshare[h] / pop : 0;
     for (int at = 0; at < 2; at++) {
         double poor = 0, sum = 0;
         for (size_t g = 0; g < c->ngroup; g++) {
