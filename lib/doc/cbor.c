@@ -393,6 +393,8 @@ static void open_container(dec *d, hd_type t, uint64_t count)
         hd_free(d->a, node);
         node = NULL;
     }
+    if (node && links)
+        node->links->a = d->a;
     if (!node) {
         dfail(d, HSEC_ENOMEM, "out of memory");
         return;

@@ -38,6 +38,15 @@ int hd_reserve(const hsec_allocator *a, void **items, size_t *cap, size_t need, 
 #define HD_RESERVE(a, arr, cap, need) \
     hd_reserve((a), (void **)&(arr), &(cap), (need), sizeof(*(arr)))
 
+/* An arena (arena.c) for a tree that lives as long as one load: an
+ * allocator whose small blocks come from large chunks of the parent's and
+ * go back together in hd_arena_free (freeing one does nothing, but for the
+ * last made), and whose large blocks are the parent's own, one by one. */
+typedef struct hd_arena hd_arena;
+int hd_arena_new(hd_arena **out, const hsec_allocator *parent);
+const hsec_allocator *hd_arena_allocator(hd_arena *ar);
+void hd_arena_free(hd_arena *ar); /* every block made through it; NULL: nothing */
+
 /* Messages into buffers of HSEC_ERRMSG_MAX bytes (mem.c). */
 void hd_setmsg(char *buf, const char *fmt, ...) HD_PRINTF(2, 3);
 void hd_vsetmsg(char *buf, const char *fmt, va_list ap);
@@ -65,6 +74,9 @@ typedef struct hd_slot {
     const char *name;
 } hd_slot;
 typedef struct hd_links {
+    /* the allocator of its arrays when a reader made it (the tree's), else
+     * NULL: the caller's */
+    const hsec_allocator *a;
     size_t n, cap;
     uint32_t *from, *to;
     double *w, *lag;

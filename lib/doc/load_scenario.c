@@ -321,6 +321,7 @@ static int load_links(ld *l, const hd *doc, const hsec_allocator *a)
                     hd_type_name(HD_ARR), hd_type_name(v->t));
     hd_links own, *cols = v->t == HD_LINKS ? v->links : &own;
     memset(&own, 0, sizeof own);
+    const hsec_allocator *ca = cols->a ? cols->a : a; /* the reader's columns: the tree's */
     size_t trees = v->t == HD_LINKS ? cols->nodd : v->n;
     int rc = HSEC_OK;
     for (size_t k = 0; k < trees && !rc; k++) { /* every item an object, first */
@@ -331,7 +332,7 @@ static int load_links(ld *l, const hd *doc, const hsec_allocator *a)
                       hd_type_name(HD_OBJ), hd_type_name(o->t));
     }
     for (size_t i = 0; v->t == HD_ARR && i < v->n && !rc; i++)
-        if (hd_links_grow(a, cols, v->n))
+        if (hd_links_grow(ca, cols, v->n))
             rc = fail(l, HSEC_ENOMEM, "links: out of memory");
     size_t bad = v->n; /* the first item kept as a tree that fails, and why */
     int badrc = HSEC_OK;
@@ -350,8 +351,8 @@ static int load_links(ld *l, const hd *doc, const hsec_allocator *a)
             badrc = r;
             break;
         }
-        cols->from[at] = hd_links_intern(a, cols, from, strlen(from), 0);
-        cols->to[at] = hd_links_intern(a, cols, to, strlen(to), 1);
+        cols->from[at] = hd_links_intern(ca, cols, from, strlen(from), 0);
+        cols->to[at] = hd_links_intern(ca, cols, to, strlen(to), 1);
         cols->w[at] = w->num;
         cols->lag[at] = lag ? lag->num : 0;
         if (cols->from[at] == HD_LINK_UNSET || cols->to[at] == HD_LINK_UNSET)

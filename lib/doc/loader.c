@@ -110,10 +110,12 @@ static uint64_t with_header(uint64_t size)
     return size > UINT64_MAX - HD_CONTAINER_HEADER ? UINT64_MAX : size + HD_CONTAINER_HEADER;
 }
 
-/* The document tree of any encoding; for a loader (columns), a CBOR
- * document's links as columns (hd_from_cbor_links). */
-static int decode(hd **out, const hsec_allocator *a, const hd_limits *lim,
-                  const unsigned char *data, size_t len, char *msg, bool columns)
+/* The document tree of any encoding, made through tree (the buffers of
+ * its reading through a); for a loader (columns), a CBOR document's links
+ * as columns (hd_from_cbor_links). */
+static int decode(hd **out, const hsec_allocator *a, const hsec_allocator *tree,
+                  const hd_limits *lim, const unsigned char *data, size_t len, char *msg,
+                  bool columns)
 {
     int (*from_cbor)(hd **, const hsec_allocator *, const unsigned char *, size_t,
                      const hd_limits *, char *) = columns ? hd_from_cbor_links : hd_from_cbor;
@@ -129,10 +131,10 @@ static int decode(hd **out, const hsec_allocator *a, const hd_limits *lim,
         if (rc)
             return rc;
         char why[HSEC_ERRMSG_MAX];
-        rc = hd_from_cbor_feed(out, a, feed, lim, why);
+        rc = hd_from_cbor_feed(out, tree, feed, lim, why);
         int frc = hd_feed_close(feed, msg); /* a damaged container says so first */
         if (frc || rc) {
-            hd_free(a, *out);
+            hd_free(tree, *out);
             *out = NULL;
             if (!frc)
                 memcpy(msg, why, sizeof why);
@@ -145,13 +147,13 @@ static int decode(hd **out, const hsec_allocator *a, const hd_limits *lim,
         size_t n = 0;
         int rc = hd_container_unwrap(&cbor, &n, a, data, len, lim, msg);
         if (!rc)
-            rc = from_cbor(out, a, cbor, n, lim, msg);
+            rc = from_cbor(out, tree, cbor, n, lim, msg);
         hd_release(a, cbor);
         return rc;
     }
     if (len && ((data[0] >= 0xa0 && data[0] <= 0xbb) || data[0] == 0xbf)) /* a CBOR map */
-        return from_cbor(out, a, data, len, lim, msg);
-    return hd_from_json(out, a, (const char *)data, len, lim, msg);
+        return from_cbor(out, tree, data, len, lim, msg);
+    return hd_from_json(out, tree, (const char *)data, len, lim, msg);
 }
 
 int hsec_loader_load(hsec_scenario **out, hsec_loader *l, const void *data, size_t len)
@@ -169,11 +171,18 @@ int hsec_loader_load(hsec_scenario **out, hsec_loader *l, const void *data, size
         hd_setmsg(l->err, "data is NULL");
         return HSEC_EINVAL;
     }
+    /* the document's tree lives as long as the load: in an arena, made and
+     * given back in large blocks */
+    hd_arena *ar = NULL;
+    if (hd_arena_new(&ar, &l->a)) {
+        hd_setmsg(l->err, "out of memory");
+        return HSEC_ENOMEM;
+    }
     hd *doc = NULL;
-    int rc = decode(&doc, &l->a, &l->lim, data, len, l->err, true);
+    int rc = decode(&doc, &l->a, hd_arena_allocator(ar), &l->lim, data, len, l->err, true);
     if (!rc)
         rc = hd_load_tree(out, doc, &l->a, &l->lim, l->err);
-    hd_free(&l->a, doc);
+    hd_arena_free(ar);
     return rc;
 }
 
@@ -358,7 +367,7 @@ int hsec_loader_convert_file(hsec_loader *l, const char *in, const char *outp, h
     size_t n = 0, m = 0;
     hd *doc = NULL;
     int rc = read_file(&buf, &n, &l->a, in, with_header(l->lim.size), l->err);
-    if (!rc && (rc = decode(&doc, &l->a, &l->lim, buf, n, l->err, false)))
+    if (!rc && (rc = decode(&doc, &l->a, &l->a, &l->lim, buf, n, l->err, false)))
         name_file(l->err, in);
     if (!rc && (rc = encode(&enc, &m, &l->a, doc, to)))
         hd_setmsg(l->err, "convert: %s", rc == HSEC_ENOMEM ? "out of memory"
@@ -447,7 +456,7 @@ int hd_read_tree(hd **out, hsec_loader *l, const char *path)
     size_t n = 0;
     *out = NULL;
     int rc = read_file(&buf, &n, &l->a, path, with_header(l->lim.size), l->err);
-    if (!rc && (rc = decode(out, &l->a, &l->lim, buf, n, l->err, false)))
+    if (!rc && (rc = decode(out, &l->a, &l->a, &l->lim, buf, n, l->err, false)))
         name_file(l->err, path);
     hd_release(&l->a, buf);
     return rc;
