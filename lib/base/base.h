@@ -131,15 +131,25 @@ extern _Thread_local uint64_t hx_steps;
 /* Open-addressing map from a string (not copied) to a 32-bit value. Keys
  * are hashed under the map's own key, drawn when it takes its first entry,
  * so ids chosen to collide cannot make long probe chains; since the slots'
- * order then differs from run to run, nothing may be read in slot order. */
+ * order then differs from run to run, nothing may be read in slot order.
+ * A slot keeps the key's hash (its low half) beside the key: a probe
+ * compares strings only where the hashes agree, and growth places keys
+ * without hashing them again. */
+typedef struct hx_slot {
+    const char *key; /* NULL: empty */
+    uint32_t val;
+    uint32_t hash;
+} hx_slot;
 typedef struct hx_map {
-    const char **keys;
-    uint32_t *vals;
+    hx_slot *slots;
     size_t cap, count;
     uint64_t key[2]; /* the hash key */
 } hx_map;
 int hx_map_put(const hsec_allocator *a, hx_map *m, const char *key, uint32_t val);
 bool hx_map_get(const hx_map *m, const char *key, uint32_t *val);
+/* *dst, a copy of src's slots (the keys shared); HSEC_ENOMEM leaves *dst
+ * empty. */
+int hx_map_copy(const hsec_allocator *a, hx_map *dst, const hx_map *src);
 void hx_map_free(const hsec_allocator *a, hx_map *m);
 
 /* Open-addressing set of 64-bit keys (any value but UINT64_MAX), hashed

@@ -27,12 +27,20 @@ const char *hx_show(const char *s)
 
 _Thread_local uint64_t hx_steps;
 
-/* The slot of key, or the empty slot where it would go (linear probing). */
-static size_t slot_of(const hx_map *m, const char *key)
+/* The hash of key under the map's key (its low half, which places it). */
+static uint32_t hash_of(const hx_map *m, const char *key)
+{
+    return (uint32_t)hx_siphash(m->key[0], m->key[1], key, strlen(key));
+}
+
+/* The slot of key (hash h), or the empty slot where it would go (linear
+ * probing). */
+static size_t slot_of(const hx_map *m, const char *key, uint32_t h)
 {
     size_t mask = m->cap - 1, probes = 1;
-    size_t i = (size_t)hx_siphash(m->key[0], m->key[1], key, strlen(key)) & mask;
-    while (m->keys[i] && strcmp(m->keys[i], key) != 0) {
+    size_t i = h & mask;
+    for (const hx_slot *v = &m->slots[i]; v->key && (v->hash != h || strcmp(v->key, key) != 0);
+         v = &m->slots[i]) {
         i = (i + 1) & mask;
         probes++;
     }
@@ -42,30 +50,26 @@ static size_t slot_of(const hx_map *m, const char *key)
 
 static int grow(const hsec_allocator *a, hx_map *m)
 {
-    size_t ncap = m->cap ? m->cap * 2 : 16;
-    hx_map n = {0};
+    size_t ncap = m->cap ? m->cap * 2 : 16, mask = ncap - 1;
+    if (ncap > (size_t)UINT32_MAX + 1) /* the hash's half places no more */
+        return HSEC_ENOMEM;
+    hx_slot *slots = hx_calloc(a, ncap, sizeof *slots);
+    if (!slots)
+        return HSEC_ENOMEM;
     if (!m->cap)
         hx_hash_key(m->key, m);
-    n.key[0] = m->key[0];
-    n.key[1] = m->key[1];
-    n.keys = hx_calloc(a, ncap, sizeof *n.keys);
-    n.vals = hx_calloc(a, ncap, sizeof *n.vals);
-    if (!n.keys || !n.vals) {
-        hx_free(a, n.keys);
-        hx_free(a, n.vals);
-        return HSEC_ENOMEM;
+    for (size_t i = 0; i < m->cap; i++) { /* placed by the hashes kept */
+        if (!m->slots[i].key)
+            continue;
+        size_t j = m->slots[i].hash & mask;
+        while (slots[j].key)
+            j = (j + 1) & mask;
+        slots[j] = m->slots[i];
     }
-    n.cap = ncap;
-    for (size_t i = 0; i < m->cap; i++) {
-        if (m->keys[i]) {
-            size_t j = slot_of(&n, m->keys[i]);
-            n.keys[j] = m->keys[i];
-            n.vals[j] = m->vals[i];
-        }
-    }
-    n.count = m->count;
-    hx_map_free(a, m);
-    *m = n;
+    hx_steps += m->cap;
+    hx_free(a, m->slots);
+    m->slots = slots;
+    m->cap = ncap;
     return HSEC_OK;
 }
 
@@ -76,11 +80,11 @@ int hx_map_put(const hsec_allocator *a, hx_map *m, const char *key, uint32_t val
         if (rc)
             return rc;
     }
-    size_t i = slot_of(m, key);
-    if (m->keys[i])
+    uint32_t h = hash_of(m, key);
+    size_t i = slot_of(m, key, h);
+    if (m->slots[i].key)
         return HSEC_EEXIST;
-    m->keys[i] = key;
-    m->vals[i] = val;
+    m->slots[i] = (hx_slot){key, val, h};
     m->count++;
     return HSEC_OK;
 }
@@ -89,20 +93,32 @@ bool hx_map_get(const hx_map *m, const char *key, uint32_t *val)
 {
     if (!m->cap || !key)
         return false;
-    size_t i = slot_of(m, key);
-    if (!m->keys[i])
+    size_t i = slot_of(m, key, hash_of(m, key));
+    if (!m->slots[i].key)
         return false;
     if (val)
-        *val = m->vals[i];
+        *val = m->slots[i].val;
     return true;
+}
+
+int hx_map_copy(const hsec_allocator *a, hx_map *dst, const hx_map *src)
+{
+    *dst = *src;
+    dst->slots = NULL;
+    if (!src->cap)
+        return HSEC_OK;
+    if (!(dst->slots = hx_calloc(a, src->cap, sizeof *dst->slots))) {
+        dst->cap = dst->count = 0;
+        return HSEC_ENOMEM;
+    }
+    memcpy(dst->slots, src->slots, src->cap * sizeof *dst->slots);
+    return HSEC_OK;
 }
 
 void hx_map_free(const hsec_allocator *a, hx_map *m)
 {
-    hx_free(a, m->keys);
-    hx_free(a, m->vals);
-    m->keys = NULL;
-    m->vals = NULL;
+    hx_free(a, m->slots);
+    m->slots = NULL;
     m->cap = m->count = 0;
 }
 
@@ -349,8 +365,8 @@ void hx_near_offer(hx_near *n, const char *cand)
 void hx_near_map(hx_near *n, const hx_map *m)
 {
     for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i])
-            hx_near_offer(n, m->keys[i]);
+        if (m->slots[i].key)
+            hx_near_offer(n, m->slots[i].key);
 }
 
 const char *hx_near_hint(const hx_near *n, char *buf, size_t size)

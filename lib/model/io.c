@@ -135,20 +135,7 @@ static int mark_take(mark *k, hsec_model *m)
     k->norder = m->norder;
     k->nlink = m->nlink;
     k->nlname = m->nlname;
-    k->names = m->names;
-    k->names.keys = NULL;
-    k->names.vals = NULL;
-    if (m->names.cap) {
-        k->names.keys = hx_calloc(&m->a, m->names.cap, sizeof *k->names.keys);
-        k->names.vals = hx_calloc(&m->a, m->names.cap, sizeof *k->names.vals);
-        if (!k->names.keys || !k->names.vals) {
-            hx_map_free(&m->a, &k->names);
-            return HSEC_ENOMEM;
-        }
-        memcpy(k->names.keys, m->names.keys, m->names.cap * sizeof *k->names.keys);
-        memcpy(k->names.vals, m->names.vals, m->names.cap * sizeof *k->names.vals);
-    }
-    return HSEC_OK;
+    return hx_map_copy(&m->a, &k->names, &m->names);
 }
 
 /* Take the model back to the mark: the regions, services and links added
@@ -173,8 +160,7 @@ static void mark_restore(mark *k, hsec_model *m)
     m->nlname = k->nlname;
     hx_map_free(&m->a, &m->names);
     m->names = k->names;
-    k->names.keys = NULL;
-    k->names.vals = NULL;
+    k->names.slots = NULL;
 }
 
 /* Per sector, what the checks find. */
