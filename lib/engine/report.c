@@ -243,45 +243,40 @@ void hx_summarise(const ctx *x, hsec_result *r)
             if (tp & (1u << k))
                 r->topic[k] += r->threat[h];
     }
-    /* each threat's share of the people (the groups added in order) */
+    /* in one pass over the groups, each group's last figures found once: each
+     * threat's share of the people (its peak part against the group's
+     * peak), and Alkire-Foster counting at the last step (at 0) and at the
+     * peak (at 1; a static run's peak is its last); every sum adds the
+     * groups in order */
+    double poor[2] = {0, 0}, sum[2] = {0, 0};
     for (size_t h = 0; h < x->H; h++)
         r->popshare[h] = 0;
-    for (size_t g = 0; g < c->ngroup && x->H; g++) {
-        double hp;
-        if (r->peak)
-            hp = r->peak[g].Hp;
-        else { /* static: the peak is the last */
-            gfig last;
-            last_fig_state(x, r, g, &last);
-            hp = last.Hp;
-        }
+    for (size_t g = 0; g < c->ngroup; g++) {
+        const cgroup *cg = &c->groups[g];
+        gfig last;
+        last_fig_state(x, r, g, &last);
+        const gfig *fig[2] = {&last, r->peak ? &r->peak[g] : &last};
+        double hp = fig[1]->Hp;
         for (size_t h = 0; h < x->H; h++)
             if (hp > 0 && r->peakthr[g * x->H + h] / hp >= r->crit)
-                r->popshare[h] += c->groups[g].size;
+                r->popshare[h] += cg->size;
+        for (int at = 0; at < 2; at++) {
+            double score = 0;
+            for (int d = 0; d < HSEC_DIM_COUNT; d++)
+                if (fig[at]->y[d] >= z)
+                    score += cg->w[d];
+            r->score[(size_t)at * c->ngroup + g] = score;
+            if (score >= r->afk - HX_AF_SLACK) {
+                poor[at] += cg->size;
+                sum[at] += cg->size * score;
+            }
+        }
     }
     for (size_t h = 0; h < x->H; h++)
         r->popshare[h] = pop > 0 ? r->popshare[h] / pop : 0;
     for (int at = 0; at < 2; at++) {
-        double poor = 0, sum = 0;
-        for (size_t g = 0; g < c->ngroup; g++) {
-            gfig last;
-            const gfig *f = r->peak ? &r->peak[g] : &last;
-            if (at == 0 || !r->peak) {
-                last_fig_state(x, r, g, &last);
-                f = &last;
-            }
-            double score = 0;
-            for (int d = 0; d < HSEC_DIM_COUNT; d++)
-                if (f->y[d] >= z)
-                    score += c->groups[g].w[d];
-            r->score[(size_t)at * c->ngroup + g] = score;
-            if (score >= r->afk - HX_AF_SLACK) {
-                poor += c->groups[g].size;
-                sum += c->groups[g].size * score;
-            }
-        }
-        r->af[at][0] = pop > 0 ? poor / pop : 0;
-        r->af[at][1] = poor > 0 ? sum / poor : 0;
+        r->af[at][0] = pop > 0 ? poor[at] / pop : 0;
+        r->af[at][1] = poor[at] > 0 ? sum[at] / poor[at] : 0;
         r->af[at][2] = r->af[at][0] * r->af[at][1];
     }
 }
