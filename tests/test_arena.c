@@ -97,6 +97,19 @@ static void small_blocks_apart(void **state)
     /* small blocks come in chunks: far fewer than the blocks, none large
      * for a small tree */
     assert_true(p.live < 64);
+    /* every other block freed and made again, as large: the freed room is
+     * taken again (no chunk more), the others keep their bytes */
+    size_t chunks = p.live;
+    for (unsigned i = 0; i + 1 < N; i += 2)
+        a->free(a->opaque, blk[i]);
+    for (unsigned i = 0; i + 1 < N; i += 2) {
+        blk[i] = a->alloc(a->opaque, len[i]);
+        assert_non_null(blk[i]);
+        fill(blk[i], len[i], i + 7);
+    }
+    assert_int_equal(p.live, chunks);
+    for (unsigned i = 0; i < N; i++)
+        assert_true(filled(blk[i], len[i], i % 2 || i + 1 == N ? i : i + 7));
     hd_arena_free(ar);
     assert_int_equal(p.live, 0);
 }

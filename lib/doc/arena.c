@@ -4,10 +4,13 @@
  * from the caller's allocator and given back together, so that a national
  * document's millions of keys, strings and nodes cost a pointer bump each
  * to make and nothing each to free, and its memory comes in large blocks
- * (which the default allocator backs with huge pages). Large blocks (a
- * document's link columns) are the caller's allocator's own, one by one,
- * so that they grow in place and go back when freed. Every block has a
- * header before it: its size and whether it is carved or large.
+ * (which the default allocator backs with huge pages). A small block freed
+ * goes on a list of free blocks of its size, which the next block of that
+ * size takes (a reader's temporaries: a key's node once the key is kept, a
+ * map's offsets once it is closed). Large blocks (a document's link
+ * columns) are the caller's allocator's own, one by one, so that they grow
+ * in place and go back when freed. Every block has a header before it: its
+ * size and whether it is carved or large.
  */
 #include "doc.h"
 
@@ -23,6 +26,10 @@
 #define BIG ((size_t)128 << 10)
 /* Every block is aligned for any type the tree holds. */
 #define ALIGN ((size_t)16)
+/* Freed blocks are kept for reuse up to this size, a list for each
+ * multiple of ALIGN. */
+#define REUSE ((size_t)1024)
+#define CLASSES (REUSE / ALIGN)
 
 typedef struct chunk {
     struct chunk *next;
@@ -50,6 +57,7 @@ struct hd_arena {
     size_t left;       /* bytes free after at */
     void *last;        /* the last block carved (it can grow or go back) */
     big *bigs;
+    void *free[CLASSES]; /* blocks freed, by size: each holds the next */
 };
 
 static size_t round_up(size_t n)
@@ -89,22 +97,27 @@ static void *arena_alloc(void *op, size_t n)
     hd_arena *ar = op;
     if (n >= BIG)
         return big_alloc(ar, n);
-    size_t need = sizeof(carved) + round_up(n ? n : 1);
+    size_t size = round_up(n ? n : 1), need = sizeof(carved) + size;
+    if (size <= REUSE && ar->free[size / ALIGN - 1]) { /* one freed, of this size */
+        void **p = ar->free[size / ALIGN - 1];
+        ar->free[size / ALIGN - 1] = *p;
+        return p;
+    }
     if (need > ar->left) {
-        size_t size = ar->chunks ? 2 * (ar->chunks->size + sizeof(chunk)) : FIRST;
-        size = (size < CHUNK ? size : CHUNK) - sizeof(chunk);
-        size = size > need ? size : need; /* a block up to BIG fits */
-        chunk *c = ar->parent.alloc(ar->parent.opaque, sizeof *c + size);
+        size_t room = ar->chunks ? 2 * (ar->chunks->size + sizeof(chunk)) : FIRST;
+        room = (room < CHUNK ? room : CHUNK) - sizeof(chunk);
+        room = room > need ? room : need; /* a block up to BIG fits */
+        chunk *c = ar->parent.alloc(ar->parent.opaque, sizeof *c + room);
         if (!c)
             return NULL;
         c->next = ar->chunks;
-        c->size = size;
+        c->size = room;
         ar->chunks = c;
         ar->at = (unsigned char *)(c + 1);
-        ar->left = size;
+        ar->left = room;
     }
     carved *h = (carved *)(void *)ar->at;
-    h->size = round_up(n ? n : 1);
+    h->size = size;
     h->large = 0;
     ar->at += need;
     ar->left -= need;
@@ -127,6 +140,9 @@ static void arena_free(void *op, void *p)
         ar->at -= sizeof *h + h->size;
         ar->left += sizeof *h + h->size;
         ar->last = NULL;
+    } else if (h->size <= REUSE) { /* onto its size's list */
+        *(void **)p = ar->free[h->size / ALIGN - 1];
+        ar->free[h->size / ALIGN - 1] = p;
     }
 }
 
@@ -165,6 +181,7 @@ static void *arena_realloc(void *op, void *p, size_t n)
     if (!q)
         return NULL;
     memcpy(q, p, h->size);
+    arena_free(ar, p);
     return q;
 }
 
