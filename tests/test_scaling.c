@@ -275,10 +275,64 @@ static void test_many_threats_and_measures(void **state)
     assert_scales("threats and measures by id", many_work, 2000);
 }
 
+/* ---- names looked up in batches, as one by one */
+
+static void test_lookup_batch_as_one_by_one(void **state)
+{
+    (void)state;
+    hsec_allocator a;
+    assert_int_equal(hsec_default_allocator(&a), HSEC_OK);
+    hx_map m = {0};
+    static char ids[300][16];
+    for (int i = 0; i < 300; i++) {
+        snprintf(ids[i], sizeof ids[i], "%s%d", i % 3 ? "g" : "s", i);
+        assert_int_equal(hx_map_put(&a, &m, ids[i], (uint32_t)(7 * i + 1)), HSEC_OK);
+    }
+    /* known and unknown ids, with and without a dimension, malformed */
+    static char names[200][96];
+    const char *list[200];
+    const char *dims[] = {"", ".health", ".political", ".bogus", ".", ".economic.food"};
+    for (int k = 0; k < 200; k++) {
+        int i = (k * 37) % 330; /* past 300: unknown */
+        snprintf(names[k], sizeof names[k], "%s%d%s", i % 3 ? "g" : "s", i, dims[k % 6]);
+        list[k] = names[k];
+    }
+    list[5] = "";
+    list[17] = NULL;
+    list[23] = "x-very-long-name-that-is-longer-than-sixty-four-characters-0123456789";
+    list[31] = "bad id";
+    for (size_t n = 1; n <= HX_LOOKUP_BATCH; n++)
+        for (size_t k0 = 0; k0 + n <= 200; k0 += n) {
+            bool found[HX_LOOKUP_BATCH];
+            uint32_t ref[HX_LOOKUP_BATCH];
+            int dim[HX_LOOKUP_BATCH];
+            hx_lookup_batch(&m, list + k0, n, found, ref, dim);
+            for (size_t k = 0; k < n; k++) {
+                uint32_t r1 = 0;
+                int d1 = 0;
+                bool f1 = list[k0 + k] && hx_lookup(&m, list[k0 + k], &r1, &d1);
+                assert_int_equal(found[k], f1);
+                if (f1) {
+                    assert_int_equal(ref[k], r1);
+                    assert_int_equal(dim[k], d1);
+                }
+            }
+        }
+    /* an empty map finds nothing */
+    hx_map e = {0};
+    bool found[2];
+    uint32_t ref[2];
+    int dim[2];
+    hx_lookup_batch(&e, list, 2, found, ref, dim);
+    assert_false(found[0] || found[1]);
+    hx_map_free(&a, &m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_siphash_vectors),
+        cmocka_unit_test(test_lookup_batch_as_one_by_one),
         cmocka_unit_test(test_ids_made_to_collide),
         cmocka_unit_test(test_deep_region_chain),
         cmocka_unit_test(test_many_threats_and_measures),

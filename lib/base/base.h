@@ -178,6 +178,13 @@ bool hx_split_node(const char *name, char ent[HX_ID_MAX + 1], int *dim);
  * dimension after a dot (-1 without one). False when the name is malformed
  * or its entity unknown. */
 bool hx_lookup(const hx_map *m, const char *name, uint32_t *ref, int *dim);
+/* hx_lookup of names[0 .. n - 1] (n at most HX_LOOKUP_BATCH), the result of
+ * each in found[k], ref[k] and dim[k]: the slots of them all are asked for
+ * before the first is compared, so that their cache misses overlap (a
+ * national model's ids do not fit in the cache). */
+#define HX_LOOKUP_BATCH 16
+void hx_lookup_batch(const hx_map *m, const char *const *names, size_t n, bool *found,
+                     uint32_t *ref, int *dim);
 
 /* Near misses, for "did you mean" (names.c). hx_distance: the edit
  * distance of a and b (insertions, deletions, substitutions, transpositions

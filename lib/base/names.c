@@ -301,6 +301,37 @@ bool hx_lookup(const hx_map *m, const char *name, uint32_t *ref, int *dim)
     return hx_split_node(name, ent, dim) && hx_map_get(m, ent, ref);
 }
 
+void hx_lookup_batch(const hx_map *m, const char *const *names, size_t n, bool *found,
+                     uint32_t *ref, int *dim)
+{
+    char ent[HX_LOOKUP_BATCH][HX_ID_MAX + 1];
+    uint32_t h[HX_LOOKUP_BATCH];
+    n = n < HX_LOOKUP_BATCH ? n : HX_LOOKUP_BATCH;
+    for (size_t k = 0; k < n; k++) { /* split and hashed, each slot asked for */
+        found[k] = m->cap && names[k] && hx_split_node(names[k], ent[k], &dim[k]);
+        if (!found[k])
+            continue;
+        h[k] = hash_of(m, ent[k]);
+#if defined(__GNUC__)
+        __builtin_prefetch(&m->slots[h[k] & (m->cap - 1)]);
+#endif
+    }
+#if defined(__GNUC__)
+    for (size_t k = 0; k < n; k++) { /* then the key in it, where the hash agrees */
+        const hx_slot *v = found[k] ? &m->slots[h[k] & (m->cap - 1)] : NULL;
+        if (v && v->key && v->hash == h[k])
+            __builtin_prefetch(v->key);
+    }
+#endif
+    for (size_t k = 0; k < n; k++) {
+        if (!found[k])
+            continue;
+        size_t i = slot_of(m, ent[k], h[k]);
+        found[k] = m->slots[i].key != NULL;
+        ref[k] = found[k] ? m->slots[i].val : 0;
+    }
+}
+
 /* ---- near misses ("did you mean") */
 
 size_t hx_distance(const char *a, const char *b, size_t cap)

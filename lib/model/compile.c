@@ -9,7 +9,6 @@
 
 #define FAIL(code, ...) HX_FAIL_DONE(m->err, code, __VA_ARGS__)
 #define NOMEM() FAIL(HSEC_ENOMEM, "out of memory")
-#define UNRESOLVED (HX_NONE - 1)
 
 /* A link being compiled: an entry of a row being sorted. */
 typedef struct clink {
@@ -690,22 +689,18 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         if (hx_map_put(a, &c->map, c->names[c->services[s].node], HX_REF(HX_SERVICE, s)))
             NOMEM();
 
-    /* each name of a link's end resolved once (UNRESOLVED until used) */
+    /* each name of a link's end resolved once, all of them in batches (one
+     * no link uses is not an error), then the links checked in order */
     lnode = hx_alloc(a, (m->nlname ? m->nlname : 1) * sizeof *lnode);
     if (!lnode)
         NOMEM();
-    for (size_t k = 0; k < m->nlname; k++)
-        lnode[k] = UNRESOLVED;
+    hx_nodes_of(c, (const char *const *)m->lname, m->nlname, lnode);
     for (size_t l = 0; l < m->nlink; l++) {
         const mlink *ml = &m->links[l];
         const char *from = m->lname[ml->from], *to = m->lname[ml->to];
-        if (lnode[ml->from] == UNRESOLVED)
-            lnode[ml->from] = hx_node_of(c, from);
         if (lnode[ml->from] == HX_NONE)
             FAIL(HSEC_ENOTFOUND, "link %zu (%s -> %s): from \"%s\" is not a node%s", l, from,
                  to, from, hx_near_node(&c->map, from, hint, sizeof hint));
-        if (lnode[ml->to] == UNRESOLVED)
-            lnode[ml->to] = hx_node_of(c, to);
         if (lnode[ml->to] == HX_NONE)
             FAIL(HSEC_ENOTFOUND, "link %zu (%s -> %s): to \"%s\" is not a node%s", l, from, to,
                  to, hx_near_node(&c->map, to, hint, sizeof hint));

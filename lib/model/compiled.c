@@ -101,6 +101,19 @@ uint32_t hx_node_of(const hsec_compiled *c, const char *name)
     return hx_lookup(&c->map, name, &ref, &dim) ? entity_node(c, ref, dim) : HX_NONE;
 }
 
+void hx_nodes_of(const hsec_compiled *c, const char *const *names, size_t n, uint32_t *out)
+{
+    bool found[HX_LOOKUP_BATCH];
+    uint32_t ref[HX_LOOKUP_BATCH];
+    int dim[HX_LOOKUP_BATCH];
+    for (size_t k0 = 0; k0 < n; k0 += HX_LOOKUP_BATCH) {
+        size_t b = n - k0 < HX_LOOKUP_BATCH ? n - k0 : HX_LOOKUP_BATCH;
+        hx_lookup_batch(&c->map, names + k0, b, found, ref, dim);
+        for (size_t k = 0; k < b; k++)
+            out[k0 + k] = found[k] ? entity_node(c, ref[k], dim[k]) : HX_NONE;
+    }
+}
+
 int hx_resolve_nodes(const hsec_compiled *c, const char *name, uint32_t **out, size_t *n,
                      size_t *cap)
 {

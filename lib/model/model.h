@@ -203,6 +203,8 @@ bool hx_region_within(const hsec_compiled *c, uint32_t r, uint32_t anc);
 /* The node a name denotes, a service ("grid") or a group's dimension
  * ("elderly.health"); HX_NONE when it denotes none. */
 uint32_t hx_node_of(const hsec_compiled *c, const char *name);
+/* hx_node_of of names[0 .. n - 1] into out[k], looked up in batches. */
+void hx_nodes_of(const hsec_compiled *c, const char *const *names, size_t n, uint32_t *out);
 /* Resolve a node, group or region name into node indices, appended to *out
  * (count *n, capacity *cap). HSEC_ENOTFOUND when unknown. */
 int hx_resolve_nodes(const hsec_compiled *c, const char *name, uint32_t **out, size_t *n,
