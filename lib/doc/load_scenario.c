@@ -129,6 +129,19 @@ static int enum_of(ld *l, int *out, const char *where, const char *key, hsec_enu
     return fail(l, HSEC_EFORMAT, "%s: %s \"%s\" is not one of %s", where, key, name, known);
 }
 
+/* s (cut to fit) at the end of the text in buf[0 .. size - 1]: the
+ * places in messages are made for every item of a national document, so
+ * without printf. */
+static void put_text(char *buf, size_t size, const char *s)
+{
+    size_t len = strlen(buf), n = strlen(s);
+    if (len + 1 >= size)
+        return;
+    n = n < size - 1 - len ? n : size - 1 - len;
+    memcpy(buf + len, s, n);
+    buf[len + n] = '\0';
+}
+
 /* A per-dimension field: one number for all seven, or an object of named
  * dimensions. */
 static int per_dim(ld *l, const char *where, const hd *obj, const char *id, const char *key,
@@ -138,7 +151,10 @@ static int per_dim(ld *l, const char *where, const hd *obj, const char *id, cons
     if (!v)
         return HSEC_OK;
     char field[128];
-    snprintf(field, sizeof field, "%s.%s", where, key);
+    field[0] = '\0';
+    put_text(field, sizeof field, where);
+    put_text(field, sizeof field, ".");
+    put_text(field, sizeof field, key);
     if (v->t == HD_NUM)
         return api(l, field, hsec_model_set(l->m, id, p, v->num));
     if (v->t != HD_OBJ)
@@ -169,8 +185,16 @@ static int each(ld *l, const hd *doc, const char *key, const char *const *keys, 
     int rc = HSEC_OK;
     const hd *list = list_of(l, &rc, "document", doc, key, false, HD_OBJ);
     for (size_t i = 0; list && !rc && i < list->n; i++) {
-        char where[160];
-        snprintf(where, sizeof where, "%s[%zu]", key, i);
+        char where[160], num[24];
+        size_t at = sizeof num - 1; /* "key[i]" */
+        num[at] = '\0';
+        for (size_t v = i; at == sizeof num - 1 || v; v /= 10)
+            num[--at] = (char)('0' + v % 10);
+        where[0] = '\0';
+        put_text(where, sizeof where, key);
+        put_text(where, sizeof where, "[");
+        put_text(where, sizeof where, num + at);
+        put_text(where, sizeof where, "]");
         if (!(rc = check_keys(l, where, list->items[i], keys)))
             rc = fn(l, list->items[i], where, sizeof where);
     }
@@ -180,8 +204,9 @@ static int each(ld *l, const hd *doc, const char *key, const char *const *keys, 
 /* "groups[2]" becomes "groups[2] (elderly)". */
 static void name_where(char *where, size_t wsize, const char *id)
 {
-    size_t len = strlen(where);
-    snprintf(where + len, wsize - len, " (%s)", id);
+    put_text(where, wsize, " (");
+    put_text(where, wsize, id);
+    put_text(where, wsize, ")");
 }
 
 static int region_item(ld *l, const hd *o, char *where, size_t wsize)
