@@ -58,6 +58,27 @@ static hsec_allocator counting(parent *p)
     return a;
 }
 
+/* An arena over a counting parent, and the check that it gives every
+ * block back. */
+typedef struct fixture {
+    parent p;
+    hsec_allocator pa;
+    hd_arena *ar;
+} fixture;
+
+static const hsec_allocator *open_arena(fixture *f)
+{
+    f->pa = counting(&f->p);
+    assert_int_equal(hd_arena_new(&f->ar, &f->pa), HSEC_OK);
+    return hd_arena_allocator(f->ar);
+}
+
+static void close_arena(fixture *f)
+{
+    hd_arena_free(f->ar);
+    assert_int_equal(f->p.live, 0);
+}
+
 static void fill(unsigned char *b, size_t n, unsigned seed)
 {
     for (size_t i = 0; i < n; i++)
@@ -77,11 +98,8 @@ static bool filled(const unsigned char *b, size_t n, unsigned seed)
 static void small_blocks_apart(void **state)
 {
     (void)state;
-    parent p = {0};
-    hsec_allocator pa = counting(&p);
-    hd_arena *ar = NULL;
-    assert_int_equal(hd_arena_new(&ar, &pa), HSEC_OK);
-    const hsec_allocator *a = hd_arena_allocator(ar);
+    fixture f = {0};
+    const hsec_allocator *a = open_arena(&f);
     enum { N = 20000 };
     static unsigned char *blk[N];
     static size_t len[N];
@@ -96,10 +114,10 @@ static void small_blocks_apart(void **state)
         assert_true(filled(blk[i], len[i], i));
     /* small blocks come in chunks: far fewer than the blocks, none large
      * for a small tree */
-    assert_true(p.live < 64);
+    assert_true(f.p.live < 64);
     /* every other block freed and made again, as large: the freed room is
      * taken again (no chunk more), the others keep their bytes */
-    size_t chunks = p.live;
+    size_t chunks = f.p.live;
     for (unsigned i = 0; i + 1 < N; i += 2)
         a->free(a->opaque, blk[i]);
     for (unsigned i = 0; i + 1 < N; i += 2) {
@@ -107,11 +125,10 @@ static void small_blocks_apart(void **state)
         assert_non_null(blk[i]);
         fill(blk[i], len[i], i + 7);
     }
-    assert_int_equal(p.live, chunks);
+    assert_int_equal(f.p.live, chunks);
     for (unsigned i = 0; i < N; i++)
         assert_true(filled(blk[i], len[i], i % 2 || i + 1 == N ? i : i + 7));
-    hd_arena_free(ar);
-    assert_int_equal(p.live, 0);
+    close_arena(&f);
 }
 
 /* realloc keeps a block's bytes, in place for the last block made and by
@@ -119,11 +136,8 @@ static void small_blocks_apart(void **state)
 static void realloc_keeps_bytes(void **state)
 {
     (void)state;
-    parent p = {0};
-    hsec_allocator pa = counting(&p);
-    hd_arena *ar = NULL;
-    assert_int_equal(hd_arena_new(&ar, &pa), HSEC_OK);
-    const hsec_allocator *a = hd_arena_allocator(ar);
+    fixture f = {0};
+    const hsec_allocator *a = open_arena(&f);
     unsigned char *x = a->alloc(a->opaque, 40);
     fill(x, 40, 1);
     unsigned char *y = a->realloc(a->opaque, x, 200); /* the last: grows where it is */
@@ -141,8 +155,7 @@ static void realloc_keeps_bytes(void **state)
     a->free(a->opaque, w);
     assert_ptr_equal(a->alloc(a->opaque, 64), w);
     assert_non_null(a->realloc(a->opaque, NULL, 8)); /* NULL: a new block */
-    hd_arena_free(ar);
-    assert_int_equal(p.live, 0);
+    close_arena(&f);
 }
 
 /* A large block is the parent's own: one more block held there, grown by
@@ -150,14 +163,11 @@ static void realloc_keeps_bytes(void **state)
 static void large_blocks_to_the_parent(void **state)
 {
     (void)state;
-    parent p = {0};
-    hsec_allocator pa = counting(&p);
-    hd_arena *ar = NULL;
-    assert_int_equal(hd_arena_new(&ar, &pa), HSEC_OK);
-    const hsec_allocator *a = hd_arena_allocator(ar);
+    fixture f = {0};
+    const hsec_allocator *a = open_arena(&f);
     unsigned char *s = a->alloc(a->opaque, 100); /* its chunk made first */
     fill(s, 100, 9);
-    size_t before = p.live;
+    size_t before = f.p.live;
     unsigned char *big[3];
     for (int k = 0; k < 3; k++) {
         big[k] = a->alloc(a->opaque, (size_t)1 << 20);
@@ -165,21 +175,20 @@ static void large_blocks_to_the_parent(void **state)
         assert_int_equal((uintptr_t)big[k] % 16, 0);
         fill(big[k], (size_t)1 << 20, (unsigned)k);
     }
-    assert_int_equal(p.live, before + 3);
+    assert_int_equal(f.p.live, before + 3);
     big[1] = a->realloc(a->opaque, big[1], (size_t)3 << 20);
     assert_non_null(big[1]);
     assert_true(filled(big[1], (size_t)1 << 20, 1));
     /* a small block grown large moves to the parent with its bytes */
     unsigned char *g = a->realloc(a->opaque, s, (size_t)2 << 20);
     assert_true(filled(g, 100, 9));
-    assert_int_equal(p.live, before + 4);
+    assert_int_equal(f.p.live, before + 4);
     a->free(a->opaque, big[0]); /* the middle and ends of the list */
     a->free(a->opaque, g);
-    assert_int_equal(p.live, before + 2);
+    assert_int_equal(f.p.live, before + 2);
     assert_true(filled(big[1], (size_t)1 << 20, 1));
     assert_true(filled(big[2], (size_t)1 << 20, 2));
-    hd_arena_free(ar);
-    assert_int_equal(p.live, 0);
+    close_arena(&f);
 }
 
 /* The parent out of memory: NULL, the arena still whole, everything given
@@ -188,11 +197,8 @@ static void parent_out_of_memory(void **state)
 {
     (void)state;
     for (size_t at = 2; at < 12; at++) {
-        parent p = {.fail_at = at};
-        hsec_allocator pa = counting(&p);
-        hd_arena *ar = NULL;
-        assert_int_equal(hd_arena_new(&ar, &pa), HSEC_OK);
-        const hsec_allocator *a = hd_arena_allocator(ar);
+        fixture f = {.p = {.fail_at = at}};
+        const hsec_allocator *a = open_arena(&f);
         bool failed = false;
         for (int i = 0; i < 4000; i++) {
             size_t n = i % 50 == 49 ? (size_t)200 << 10 : 100;
@@ -202,8 +208,7 @@ static void parent_out_of_memory(void **state)
                 fill(b, n, (unsigned)i);
         }
         assert_true(failed);
-        hd_arena_free(ar);
-        assert_int_equal(p.live, 0);
+        close_arena(&f);
     }
 }
 
