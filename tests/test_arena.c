@@ -15,6 +15,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(ASAN)
+#define ASAN 1
+#endif
+#ifdef ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 typedef struct parent {
     size_t live, largest, calls;
     size_t fail_at; /* the call that fails (0: none) */
@@ -212,6 +224,32 @@ static void parent_out_of_memory(void **state)
     }
 }
 
+/* Under AddressSanitizer a freed block is poisoned (past the link to the
+ * next free one) until it is handed out again, and so is the room the last
+ * block gives back: a use after free shows as in the caller's allocator. */
+static void freed_blocks_poisoned(void **state)
+{
+    (void)state;
+#ifdef ASAN
+    fixture f = {0};
+    const hsec_allocator *a = open_arena(&f);
+    unsigned char *x = a->alloc(a->opaque, 64), *y = a->alloc(a->opaque, 64);
+    assert_false(__asan_address_is_poisoned(x + 16));
+    a->free(a->opaque, x); /* not the last: onto its list */
+    assert_true(__asan_address_is_poisoned(x + 16));
+    assert_true(__asan_address_is_poisoned(x + 63));
+    unsigned char *z = a->alloc(a->opaque, 64);
+    assert_ptr_equal(z, x);
+    assert_false(__asan_address_is_poisoned(z + 63));
+    a->free(a->opaque, y); /* the last: back to the chunk */
+    assert_true(__asan_address_is_poisoned(y));
+    assert_true(__asan_address_is_poisoned(y + 200)); /* never handed out */
+    close_arena(&f);
+#else
+    skip();
+#endif
+}
+
 /* A scenario loaded: what its tree took goes back, and a small document's
  * tree takes no large block. */
 static void a_load_gives_everything_back(void **state)
@@ -240,6 +278,7 @@ int main(void)
         cmocka_unit_test(realloc_keeps_bytes),
         cmocka_unit_test(large_blocks_to_the_parent),
         cmocka_unit_test(parent_out_of_memory),
+        cmocka_unit_test(freed_blocks_poisoned),
         cmocka_unit_test(a_load_gives_everything_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

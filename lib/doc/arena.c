@@ -17,6 +17,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Under AddressSanitizer the bytes of a chunk not handed out, and a freed
+ * block's (but for the link to the next free one), are poisoned, so that
+ * a use of a block after it is freed shows as it would in the caller's
+ * allocator. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HD_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(HD_ASAN)
+#define HD_ASAN 1
+#endif
+#ifdef HD_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 /* Chunks of FIRST bytes, then each twice the last up to CHUNK (the
  * default allocator asks for huge pages from 4 MiB): a small document
  * takes little. */
@@ -101,6 +122,7 @@ static void *arena_alloc(void *op, size_t n)
     if (size <= REUSE && ar->free[size / ALIGN - 1]) { /* one freed, of this size */
         void **p = ar->free[size / ALIGN - 1];
         ar->free[size / ALIGN - 1] = *p;
+        UNPOISON(p, size);
         return p;
     }
     if (need > ar->left) {
@@ -115,7 +137,9 @@ static void *arena_alloc(void *op, size_t n)
         ar->chunks = c;
         ar->at = (unsigned char *)(c + 1);
         ar->left = room;
+        POISON(ar->at, room);
     }
+    UNPOISON(ar->at, need);
     carved *h = (carved *)(void *)ar->at;
     h->size = size;
     h->large = 0;
@@ -140,9 +164,13 @@ static void arena_free(void *op, void *p)
         ar->at -= sizeof *h + h->size;
         ar->left += sizeof *h + h->size;
         ar->last = NULL;
+        POISON(h, sizeof *h + h->size);
     } else if (h->size <= REUSE) { /* onto its size's list */
         *(void **)p = ar->free[h->size / ALIGN - 1];
         ar->free[h->size / ALIGN - 1] = p;
+        POISON((unsigned char *)p + sizeof(void *), h->size - sizeof(void *));
+    } else {
+        POISON(p, h->size);
     }
 }
 
@@ -172,6 +200,7 @@ static void *arena_realloc(void *op, void *p, size_t n)
         return p;
     size_t more = round_up(n) - h->size;
     if (p == ar->last && n < BIG && more <= ar->left) { /* grows where it is */
+        UNPOISON((unsigned char *)p + h->size, more);
         h->size += more;
         ar->at += more;
         ar->left -= more;
