@@ -50,9 +50,9 @@ static size_t slot_of(const hx_map *m, const char *key, uint32_t h)
 
 static int grow(const hsec_allocator *a, hx_map *m)
 {
-    size_t ncap = m->cap ? m->cap * 2 : 16, mask = ncap - 1;
-    if (ncap > (size_t)UINT32_MAX + 1) /* the hash's half places no more */
+    if (m->cap >= (size_t)1 << 31) /* the hash's low half places 2^32 slots at most */
         return HSEC_ENOMEM;
+    size_t ncap = m->cap ? m->cap * 2 : 16, mask = ncap - 1;
     hx_slot *slots = hx_calloc(a, ncap, sizeof *slots);
     if (!slots)
         return HSEC_ENOMEM;

@@ -40,8 +40,8 @@ int hd_reserve(const hsec_allocator *a, void **items, size_t *cap, size_t need, 
 
 /* An arena (arena.c) for a tree that lives as long as one load: an
  * allocator whose small blocks come from large chunks of the parent's and
- * go back together in hd_arena_free (freeing one does nothing, but for the
- * last made), and whose large blocks are the parent's own, one by one. */
+ * go back together in hd_arena_free (one freed is kept for the next of its
+ * size), and whose large blocks are the parent's own, one by one. */
 typedef struct hd_arena hd_arena;
 int hd_arena_new(hd_arena **out, const hsec_allocator *parent);
 const hsec_allocator *hd_arena_allocator(hd_arena *ar);
