@@ -21,7 +21,7 @@
 /* The default allocator, and small limits so that no input takes long. */
 static inline void fuzz_init(hsec_allocator *a, hd_limits *lim)
 {
-    hd_default_allocator(a);
+    (void)hsec_default_allocator(a);
     hd_default_limits(lim);
     lim->nodes = 2000;
     lim->links = 20000;

@@ -28,7 +28,6 @@
 #define HD_ID_MAX 64
 
 /* Memory through an allocator (mem.c): NULL on failure or overflow. */
-void hd_default_allocator(hsec_allocator *out);
 void *hd_alloc(const hsec_allocator *a, size_t size);
 void *hd_calloc(const hsec_allocator *a, size_t count, size_t size); /* zeroed */
 void hd_release(const hsec_allocator *a, void *p);

@@ -34,7 +34,7 @@ int hsec_loader_new(hsec_loader **out, const hsec_allocator *alloc)
     *out = NULL;
     hsec_allocator a;
     if (!alloc)
-        hd_default_allocator(&a);
+        (void)hsec_default_allocator(&a); /* cannot fail: a place is given */
     else if (alloc->version != HSEC_ALLOCATOR_VERSION)
         return hd_fail(HSEC_EINVAL, "allocator: version %u is not HSEC_ALLOCATOR_VERSION (%d)",
                        alloc->version, HSEC_ALLOCATOR_VERSION);

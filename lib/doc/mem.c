@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The library's own allocator (huge pages for large blocks on Linux). */
-void hd_default_allocator(hsec_allocator *out) { hsec_default_allocator(out); }
-
 void *hd_alloc(const hsec_allocator *a, size_t size) { return a->alloc(a->opaque, size + !size); }
 
 void *hd_calloc(const hsec_allocator *a, size_t count, size_t size)
@@ -115,6 +112,6 @@ hsec_allocator hd_allocator_of(const hsec_scenario *s)
 {
     hsec_allocator a;
     if (hsec_scenario_allocator(&a, s) != HSEC_OK)
-        hd_default_allocator(&a);
+        (void)hsec_default_allocator(&a); /* cannot fail: a place is given */
     return a;
 }
