@@ -22,6 +22,21 @@
 #define HX_AHEAD 8
 #endif
 
+/* How many lagged links ahead a sweep asks for a history's values. */
+#ifndef HX_AHEAD_LAG
+#define HX_AHEAD_LAG 8
+#endif
+
+/* Where lagged link g reads its source's values of `lag` steps back. */
+static HX_INLINE const double *hx_lag_src(const hx_rclass *rc, const hx_lagged *g,
+                                          const size_t G)
+{
+    const hx_rclass *hc = &rc[g->cls];
+    size_t l = g->lag;
+    size_t slot = hc->tmod >= l ? hc->tmod - l : hc->tmod + hc->depth - l;
+    return hc->base + (slot * hc->m + g->pos) * G;
+}
+
 static HX_INLINE void sweep_body(ctx *x, size_t i0, size_t i1, walk w,
                                  const size_t G, const bool dec, const bool lag)
 {
@@ -52,11 +67,12 @@ static HX_INLINE void sweep_body(ctx *x, size_t i0, size_t i1, walk w,
 #endif
             double a = dec ? wts[e] * hx_link_pass(x, &w, e) : wts[e] * 1.0;
             if (lag && e == next) { /* an earlier step's values, from the history */
-                const hx_rclass *hc = &rc[lg[li].cls];
-                size_t l = lg[li].lag;
-                size_t slot = hc->tmod >= l ? hc->tmod - l : hc->tmod + hc->depth - l;
-                const double *src = hc->base + (slot * hc->m + lg[li].pos) * G;
+                const double *src = hx_lag_src(rc, &lg[li], G);
                 next = ++li < nlg ? lg[li].e : SIZE_MAX;
+#if defined(__GNUC__)
+                if (li + HX_AHEAD_LAG < nlg) /* the history is scattered too */
+                    __builtin_prefetch(hx_lag_src(rc, &lg[li + HX_AHEAD_LAG], G));
+#endif
                 HX_UNROLL
                 for (size_t p = 0; p < G; p++)
                     acc[p] += a * src[p];
