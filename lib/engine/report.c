@@ -1,6 +1,7 @@
 /* What a run reports: group figures, burden, summaries. */
 #include "engine.h"
 
+#include <float.h>
 #include <string.h>
 
 /* Where a chunk's partial sums lie in its npart values. */
@@ -36,7 +37,10 @@ void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int ban
             double y = b + qt < 1 ? b + qt : 1;
             double p = y - b;
             double w = cg->w[d];
-            frac[d] = qt > 0 ? p / qt : 0; /* threats' and initial parts: in proportion */
+            /* threats' and initial parts: in proportion; all of them without
+             * a baseline or the cap, the common case, where the division
+             * (p / qt = 1) held up the whole report */
+            frac[d] = qt > 0 ? (p == qt && qt <= DBL_MAX ? 1 : p / qt) : 0;
             y7[d] = y;
             double left = p; /* orders: by precedence, order 1 first */
             for (int o = 0; o < HSEC_ORDER_COUNT - 1; o++) {
