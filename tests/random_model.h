@@ -27,6 +27,16 @@ static inline const char *node_name(int i, char *buf)
 }
 
 /* One group (nodes 0..6) and ns services; random links, threats, measures. */
+/* A threat on about 3 nodes in 10 of n. */
+static inline void random_threat(ref_threat *T, int n, unsigned *seed)
+{
+    T->start = (int)(urand(seed) * 5);
+    T->dur = urand(seed) < 0.3 ? -1 : 1 + (int)(urand(seed) * 20);
+    T->like = 0.2 + 0.8 * urand(seed);
+    for (int i = 0; i < n; i++)
+        T->mag[i] = urand(seed) < 0.3 ? urand(seed) : 0;
+}
+
 static inline void random_model(ref_model *M, unsigned *seed, double wmax, bool lags, bool measures,
                          bool init)
 {
@@ -56,14 +66,8 @@ static inline void random_model(ref_model *M, unsigned *seed, double wmax, bool 
         M->l[l] = L;
     }
     M->nt = 1 + (int)(urand(seed) * 3);
-    for (int h = 0; h < M->nt; h++) {
-        ref_threat *T = &M->t[h];
-        T->start = (int)(urand(seed) * 5);
-        T->dur = urand(seed) < 0.3 ? -1 : 1 + (int)(urand(seed) * 20);
-        T->like = 0.2 + 0.8 * urand(seed);
-        for (int i = 0; i < M->n; i++)
-            T->mag[i] = urand(seed) < 0.3 ? urand(seed) : 0;
-    }
+    for (int h = 0; h < M->nt; h++)
+        random_threat(&M->t[h], M->n, seed);
     M->nm = measures ? (int)(urand(seed) * REF_MAXM) : 0;
     for (int mi = 0; mi < M->nm; mi++) {
         ref_measure *X = &M->m[mi];

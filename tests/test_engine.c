@@ -250,18 +250,21 @@ static void check_sources(const hsec_result *r, const ref_model *M, const ref_ou
     NEAR(burden_of(r, HSEC_BURDEN_PROPAGATED, 0), want_prop, 1e-10);
 }
 
-static void test_random_dynamic(void **state)
+/* trials random dynamic runs against the reference; with `more`, each has
+ * 5 to 8 threats (past the engine's instances for up to 4); at most
+ * max_ties of them compared by their totals only. */
+static void random_dynamic(unsigned seed, int trials, bool more, int max_ties)
 {
-    (void)state;
     static ref_out o;
-    unsigned seed = 12345;
     char a[64];
     int ties = 0; /* runs whose parts turn on rounding at a tie (ref.h): totals only */
-    for (int trial = 0; trial < 300; trial++) {
+    for (int trial = 0; trial < trials; trial++) {
         ref_model M;
         bool bounded = trial % 2 == 0;
         bool init = trial % 3 == 0;
         random_model(&M, &seed, bounded ? 0.9 : 0.3, true, true, init);
+        for (int nt = 5 + trial % 4; more && M.nt < nt; M.nt++)
+            random_threat(&M.t[M.nt], M.n, &seed);
         if (trial % 5 < 3) /* onset rates and times apart from the recovery rates */
             random_onsets(&M, &seed, 0.6);
         int steps = 10 + (int)(urand(&seed) * 60);
@@ -291,8 +294,21 @@ static void test_random_dynamic(void **state)
         hsec_result_free(r);
         hsec_scenario_free(s);
     }
-    if (ties > 15)
-        fail_msg("%d runs of 300 compared by their totals only", ties);
+    if (ties > max_ties)
+        fail_msg("%d runs of %d compared by their totals only", ties, trials);
+}
+
+static void test_random_dynamic(void **state)
+{
+    (void)state;
+    random_dynamic(12345, 300, false, 15);
+}
+
+/* Five to eight threats: a run's report and sweep outside their instances. */
+static void test_random_dynamic_many_threats(void **state)
+{
+    (void)state;
+    random_dynamic(777, 60, true, 10);
 }
 
 static void test_random_static_linear(void **state)
@@ -812,6 +828,7 @@ int main(void)
         cmocka_unit_test(test_worked_dynamic),
         cmocka_unit_test(test_immediate_onset),
         cmocka_unit_test(test_random_dynamic),
+        cmocka_unit_test(test_random_dynamic_many_threats),
         cmocka_unit_test(test_random_static_linear),
         cmocka_unit_test(test_random_static_bounded),
         cmocka_unit_test(test_static_bounded_closed_form),

@@ -12,16 +12,31 @@ enum { PART_ORDER = 0, PART_THREAT = HSEC_ORDER_COUNT };
 #define PART_PROP(H) (PART_INIT(H) + 3)
 #define PART_BAND(H) (PART_INIT(H) + 4)
 
+/* The threat counts whose report has its own instance. */
+#define HX_REPORT_HMAX 4
+#if defined(__clang__)
+#define HX_UNROLL_H _Pragma("unroll 4")
+#elif defined(__GNUC__)
+#define HX_UNROLL_H _Pragma("GCC unroll 4")
+#else
+#define HX_UNROLL_H
+#endif
+
 /* Group figures of chunk k's groups in the current state; the chunk's
- * sums of the burden when band >= -1 (-1: static, no band). */
-void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int band)
+ * sums of the burden when band >= -1 (-1: static, no band). Instantiated
+ * (hx_report_chunk) for the threat counts up to HX_REPORT_HMAX, whose
+ * sums then stay in registers; the arithmetic is the same, in the same
+ * order, in every instance. */
+static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64_t t,
+                                  int band, const size_t H)
 {
     const hsec_compiled *c = x->c;
-    const size_t P = x->P, H = x->H;
+    const size_t P = x->P;
     const bool acc = band >= -1, warn = band != -1;
     double *sum = x->part + k * x->npart;
     double ord[HSEC_ORDER_COUNT] = {0, 0, 0, 0};
-    double *thr = sum + PART_THREAT;
+    double thl[HX_REPORT_HMAX] = {0}, *thr = H <= HX_REPORT_HMAX ? thl : sum + PART_THREAT;
+    HX_UNROLL_H
     for (size_t h = 0; h < H; h++)
         thr[h] = 0;
     double init = 0, total_ = 0, base = 0, prop = 0, bandsum = 0;
@@ -59,6 +74,7 @@ void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int ban
                 o1 += w * po[d][1];
                 o2 += w * po[d][2];
                 o3 += w * po[d][3];
+                HX_UNROLL_H
                 for (size_t h = 0; h < H; h++)
                     thr[h] += cg->size * (wf * q[4 + h]);
                 if (x->has_init)
@@ -103,11 +119,27 @@ void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int ban
     }
     for (int o = 0; o < HSEC_ORDER_COUNT; o++)
         sum[PART_ORDER + o] = ord[o];
+    if (H <= HX_REPORT_HMAX)
+        HX_UNROLL_H
+        for (size_t h = 0; h < H; h++)
+            sum[PART_THREAT + h] = thr[h];
     sum[PART_INIT(H)] = init;
     sum[PART_TOTAL(H)] = total_;
     sum[PART_BASE(H)] = base;
     sum[PART_PROP(H)] = prop;
     sum[PART_BAND(H)] = bandsum;
+}
+
+void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int band)
+{
+    switch (x->H) {
+    case 0: report_body(x, r, k, t, band, 0); break;
+    case 1: report_body(x, r, k, t, band, 1); break;
+    case 2: report_body(x, r, k, t, band, 2); break;
+    case 3: report_body(x, r, k, t, band, 3); break;
+    case 4: report_body(x, r, k, t, band, 4); break;
+    default: report_body(x, r, k, t, band, x->H); break;
+    }
 }
 
 /* The chunks' sums of a step, added in chunk order, then to the run's. */
