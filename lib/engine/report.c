@@ -16,10 +16,13 @@ enum { PART_ORDER = 0, PART_THREAT = HSEC_ORDER_COUNT };
 #define HX_REPORT_HMAX 4
 #if defined(__clang__)
 #define HX_UNROLL_H _Pragma("unroll 4")
+#define HX_UNROLL_D _Pragma("unroll 7")
 #elif defined(__GNUC__)
 #define HX_UNROLL_H _Pragma("GCC unroll 4")
+#define HX_UNROLL_D _Pragma("GCC unroll 7")
 #else
 #define HX_UNROLL_H
+#define HX_UNROLL_D
 #endif
 
 /* Group figures of chunk k's groups in the current state; the chunk's
@@ -45,6 +48,7 @@ static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64
         const cgroup *cg = &c->groups[g];
         const double *qg = x->rep + (size_t)cg->node * P;
         double Hg = 0, Hb = 0, Hp = 0, o0 = 0, o1 = 0, o2 = 0, o3 = 0, gi = 0;
+        HX_UNROLL_D
         for (int d = 0; d < HSEC_DIM_COUNT; d++) {
             const double *q = qg + (size_t)d * P;
             double qt = hx_total(x, q);
@@ -58,6 +62,7 @@ static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64
             frac[d] = qt > 0 ? (p == qt && qt <= DBL_MAX ? 1 : p / qt) : 0;
             y7[d] = y;
             double left = p; /* orders: by precedence, order 1 first */
+            HX_UNROLL_H
             for (int o = 0; o < HSEC_ORDER_COUNT - 1; o++) {
                 po[d][o] = q[o] < left ? q[o] : left;
                 left -= po[d][o];
