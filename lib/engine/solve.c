@@ -188,7 +188,9 @@ static HX_INLINE void gather(double *acc, const double *val, const uint32_t *col
 }
 
 /* The largest change of each right-hand side in a sweep goes to ch[0..W-1]
- * (NaN when any value is not a number). */
+ * (NaN when any value is not a number), and the largest move of a block's
+ * last inner pass to ch[W..2W-1]: what a node's own block moved after it
+ * was last updated (0 for blocks without inner links). */
 static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const size_t W)
 {
     const hsec_compiled *c = g->m->c;
@@ -201,8 +203,9 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
     double ext[BMAX * HX_GMAX], old[BMAX * HX_GMAX], t[HX_GMAX];
     double *E = W <= HX_GMAX ? ext : g->scratch, *O = W <= HX_GMAX ? old : g->scratch + BMAX * W;
     double *T = W <= HX_GMAX ? t : g->scratch + 2 * BMAX * W;
-    for (size_t k = 0; k < W; k++)
+    for (size_t k = 0; k < 2 * W; k++)
         ch[k] = 0;
+    double *last = ch + W;
     for (size_t k = 0; k < nb; k++) {
         size_t b0, b1;
         block(c, k, &b0, &b1);
@@ -226,8 +229,12 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
                 e_[r] = acc[r];
         }
         /* its own links, by passes until they settle */
+        double mvl[HX_GMAX] = {0}, *mv = W <= HX_GMAX ? mvl : g->scratch + 3 * BMAX * W + 4 * W;
         for (int pass = 0; pass < g->inner; pass++) {
             bool moved = false;
+            HX_UNROLL
+            for (size_t r = 0; r < W; r++)
+                mv[r] = 0;
             for (size_t i = b0; i < b1; i++) {
                 /* (zeroed: -O3 cannot see that W >= 1 sets acc[0]) */
                 double accl[HX_GMAX] = {0}, *acc = W <= HX_GMAX ? accl : T;
@@ -246,13 +253,19 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
                 HX_UNROLL
                 for (size_t r = 0; r < W; r++) {
                     /* settled: within half the tolerance (NaN has not) */
-                    moved = moved || !(fabs(acc[r] - xi[r]) <= half[r]);
+                    double d = fabs(acc[r] - xi[r]);
+                    moved = moved || !(d <= half[r]);
+                    mv[r] = d > mv[r] || d != d ? d : mv[r];
                     xi[r] = acc[r];
                 }
             }
             if (!inner || !moved)
                 break;
         }
+        if (inner)
+            HX_UNROLL
+            for (size_t r = 0; r < W; r++)
+                last[r] = mv[r] > last[r] || mv[r] != mv[r] ? mv[r] : last[r];
         for (size_t i = b0; i < b1; i++)
             HX_UNROLL
             for (size_t r = 0; r < W; r++) {
@@ -433,6 +446,28 @@ static void scatter_residual(const hx_gs *g, const double *x, double *ahead,
     *res = R;
 }
 
+/*
+ * Whether the sweep just made shows the residual within half of each
+ * tolerance without a pass over the matrix. A node's residual after a
+ * sweep is what moved after its last update: the nodes of later blocks
+ * (each by at most the sweep's largest change) and, in a block sweep, its
+ * own block's nodes in the block's last inner pass (by at most that pass's
+ * largest move), each weighted by its link; so it is at most the row's sum
+ * of A' times the larger of the two, and the scale of a bounded run's parts
+ * (at most 1) only lowers it. The largest row sum comes from the assembly.
+ * The sweep is the same either way; this only spares the residual's pass.
+ */
+static bool residual_bound(const hx_gs *g, const double *ch, bool point)
+{
+    const size_t W = g->W;
+    for (size_t r = 0; r < W; r++) {
+        double moved = point || !(ch[W + r] > ch[r]) ? ch[r] : ch[W + r];
+        if (!(g->m->rowmax * moved <= 0.5 * g->tol[r]))
+            return false;
+    }
+    return true;
+}
+
 int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
 {
     const size_t W = g->W, n = g->m->n;
@@ -444,13 +479,15 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         hx_setmsg(err, "%s: the transpose takes one right-hand side", g->what);
         return HSEC_EINVAL;
     }
-    g->scratch = hx_calloc(g->m->a, 3 * BMAX * W + 3 * W + (tr ? 2 * n : 0), sizeof(double));
+    /* 3 BMAX W: a block's sums (W > HX_GMAX); then ch (2 W), res, half, a
+     * pass's moves (W each) */
+    g->scratch = hx_calloc(g->m->a, 3 * BMAX * W + 5 * W + (tr ? 2 * n : 0), sizeof(double));
     if (!g->scratch) {
         hx_setmsg(err, "out of memory");
         return HSEC_ENOMEM;
     }
-    double *ch = g->scratch + 3 * BMAX * W, *res = ch + W, *half = res + W;
-    double *ahead = half + W, *behind = ahead + n;
+    double *ch = g->scratch + 3 * BMAX * W, *res = ch + 2 * W, *half = res + W;
+    double *ahead = half + 2 * W, *behind = ahead + n;
     for (size_t r = 0; r < W; r++)
         half[r] = 0.5 * g->tol[r];
     g->half = half;
@@ -499,6 +536,8 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         if (!small)
             continue;
         if (g->clamp) /* the projected sweep: nothing moved by more than the tolerance */
+            break;
+        if (!tr && residual_bound(g, ch, point)) /* small enough without a pass */
             break;
         if (tr) /* a small change need not be a small residual */
             scatter_residual(g, x, ahead, behind, res);
