@@ -348,16 +348,20 @@ void hx_pool_step(ctx *x);
 void hx_pool_stop(ctx *x);
 
 /* solve.c: static solves by block Gauss-Seidel */
-/* A' at full strength assembled: val aligned with the compiled rows, the
- * perturbation b = c and its parts bh (n x H, node major). Its transpose
- * is never copied: products and solves with it scatter along the rows. */
+/* A' at full strength: a'_ie = rs[i] val[e], val aligned with the compiled
+ * rows (the link weights in force, times each link's pass through
+ * decouple measures when any is in force: then the assembly's own copy,
+ * own), rs a row's vulnerability; the perturbation b = c and its parts bh
+ * (n x H, node major). Its transpose is never copied: products and solves
+ * with it scatter along the rows. */
 typedef struct hx_mat {
     const hsec_allocator *a;
     const hsec_compiled *c;
     size_t n, H;
     const size_t *rowp;
     const uint32_t *col;
-    double *val, *b, *bh;
+    const double *val;
+    double *own, *rs, *b, *bh;
     double *rsum, rowmax; /* A' 1 and its largest entry (found by the assembly) */
 } hx_mat;
 /* Assemble A' and c from a context whose coefficients are set (static). */

@@ -45,24 +45,31 @@ int hx_mat_assemble(hx_mat *m, const ctx *x)
     m->col = c->col;
     m->a = x->a;
     m->c = c;
-    m->val = hx_calloc(x->a, c->nnz ? c->nnz : 1, sizeof *m->val);
+    /* the weights in force as they are, unless decouple measures cut links */
+    const bool dec = s->nmt[HSEC_DECOUPLE] > 0;
+    if (dec && !(m->own = hx_calloc(x->a, c->nnz ? c->nnz : 1, sizeof *m->own)))
+        return HSEC_ENOMEM;
+    m->val = dec ? m->own : x->w;
+    m->rs = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->rs);
     m->b = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->b);
     m->rsum = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->rsum);
     const size_t H = m->H = s->nthreat;
     m->bh = hx_calloc(x->a, x->n && H ? x->n * H : 1, sizeof *m->bh);
-    if (!m->val || !m->b || !m->bh || !m->rsum)
+    if (!m->rs || !m->b || !m->bh || !m->rsum)
         return HSEC_ENOMEM;
     walk w = {0};
     for (size_t i = 0; i < x->n; i++) {
         size_t e0 = c->rowp[i], e1 = c->rowp[i + 1];
-        for (size_t e = e0; e < e1; e++)
-            m->val[e] = x->w[e] * hx_link_pass(x, &w, e);
+        if (dec)
+            for (size_t e = e0; e < e1; e++)
+                m->own[e] = x->w[e] * hx_link_pass(x, &w, e);
         double vt, pass, k;
         hx_node_coeffs(x, &w, i, &vt, &pass, &k);
         double rs = 0;
         for (size_t e = e0; e < e1; e++)
-            rs += m->val[e] *= vt;
-        m->rsum[i] = rs;
+            rs += m->val[e];
+        m->rs[i] = vt;
+        m->rsum[i] = rs *= vt;
         if (rs > m->rowmax || rs != rs)
             m->rowmax = rs;
         double f = vt * pass, ctot = 0;
@@ -80,7 +87,8 @@ void hx_mat_free(hx_mat *m)
 {
     if (!m->a)
         return;
-    hx_free(m->a, m->val);
+    hx_free(m->a, m->own);
+    hx_free(m->a, m->rs);
     hx_free(m->a, m->b);
     hx_free(m->a, m->bh);
     hx_free(m->a, m->rsum);
@@ -91,13 +99,15 @@ void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, d
 {
     const size_t *rp = m->rowp;
     const uint32_t *col = m->col;
-    const double *val = m->val;
+    const double *val = m->val, *rs = m->rs;
     if (transpose) { /* each row's value scattered along it: out[k] sums rows ascending */
         memset(out, 0, m->n * W * sizeof *out);
         for (size_t j = 0; j < m->n; j++)
-            for (size_t e = rp[j]; e < rp[j + 1]; e++)
-                for (size_t k = 0; k < W; k++)
-                    out[(size_t)col[e] * W + k] += val[e] * in[j * W + k];
+            for (size_t k = 0; k < W; k++) {
+                double u = rs[j] * in[j * W + k];
+                for (size_t e = rp[j]; e < rp[j + 1]; e++)
+                    out[(size_t)col[e] * W + k] += val[e] * u;
+            }
         return;
     }
     if (W == 1) { /* the sum in a register */
@@ -105,7 +115,7 @@ void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, d
             double sum = 0;
             for (size_t e = rp[i]; e < rp[i + 1]; e++)
                 sum += val[e] * in[col[e]];
-            out[i] = sum;
+            out[i] = rs[i] * sum;
         }
         return;
     }
@@ -117,6 +127,9 @@ void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, d
             HX_UNROLL
             for (size_t k = 0; k < W; k++)
                 out[i * W + k] += val[e] * in[(size_t)col[e] * W + k];
+        HX_UNROLL
+        for (size_t k = 0; k < W; k++)
+            out[i * W + k] *= rs[i];
     }
 }
 
@@ -196,7 +209,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
     const hsec_compiled *c = g->m->c;
     const size_t *rp = g->m->rowp;
     const uint32_t *col = g->m->col;
-    const double *val = g->m->val;
+    const double *val = g->m->val, *rs = g->m->rs;
     const uint32_t *ilo = g->ilo, *ihi = g->ihi;
     const double *half = g->half;
     const size_t nb = c->nservice + c->ngroup;
@@ -217,7 +230,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
             double *e_ = E + (i - b0) * W;
             HX_UNROLL
             for (size_t r = 0; r < W; r++) {
-                acc[r] = g->rhs[i * W + r];
+                acc[r] = 0;
                 O[(i - b0) * W + r] = x[i * W + r];
             }
             size_t r0 = rp[i], r1 = rp[i + 1], l0 = r0 + ilo[i], l1 = r0 + ihi[i];
@@ -226,7 +239,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
             gather(acc, val, col, x, l1, r1, W);
             HX_UNROLL
             for (size_t r = 0; r < W; r++)
-                e_[r] = acc[r];
+                e_[r] = g->rhs[i * W + r] + rs[i] * acc[r];
         }
         /* its own links, by passes until they settle */
         double mvl[HX_GMAX] = {0}, *mv = W <= HX_GMAX ? mvl : g->scratch + 3 * BMAX * W + 4 * W;
@@ -241,8 +254,11 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
                 const double *e_ = E + (i - b0) * W;
                 HX_UNROLL
                 for (size_t r = 0; r < W; r++)
-                    acc[r] = e_[r];
+                    acc[r] = 0;
                 gather(acc, val, col, x, rp[i] + ilo[i], rp[i] + ihi[i], W);
+                HX_UNROLL
+                for (size_t r = 0; r < W; r++)
+                    acc[r] = e_[r] + rs[i] * acc[r];
                 if (g->scale)
                     HX_UNROLL
                     for (size_t r = 0; r < W; r++)
@@ -301,17 +317,20 @@ static HX_INLINE void residual_body(const hx_gs *g, const double *x, double *res
     HX_UNROLL
     for (size_t r = 0; r < W; r++)
         res[r] = 0;
+    double innl[HX_GMAX], *inn = W <= HX_GMAX ? innl : g->scratch + 3 * BMAX * W + 4 * W;
+    const double *rs = g->m->rs;
     for (size_t i = 0; i < g->m->n; i++) {
         size_t r0 = rp[i], r1 = rp[i + 1], l0 = r0 + g->ilo[i], l1 = r0 + g->ihi[i];
         HX_UNROLL
         for (size_t r = 0; r < W; r++)
-            acc[r] = g->rhs[i * W + r];
+            acc[r] = inn[r] = 0;
         gather(acc, val, col, x, r0, l0, W);
         gather(acc, val, col, x, l1, r1, W);
-        gather(acc, val, col, x, l0, l1, W);
+        gather(inn, val, col, x, l0, l1, W);
         HX_UNROLL
-        for (size_t r = 0; r < W; r++) {
-            double v = g->scale ? acc[r] * g->scale[i] : acc[r];
+        for (size_t r = 0; r < W; r++) { /* as the sweep: the outside, then the block's own */
+            double a = (g->rhs[i * W + r] + rs[i] * acc[r]) + rs[i] * inn[r];
+            double v = g->scale ? a * g->scale[i] : a;
             double d = v == x[i * W + r] ? 0 : fabs(v - x[i * W + r]);
             if (d > res[r] || d != d)
                 res[r] = d;
@@ -349,8 +368,9 @@ static void point_sweep(const hx_gs *g, double *x, double *ch)
     const size_t n = g->m->n;
     double C = 0;
     for (size_t i = 0; i < n; i++) {
-        double acc = rhs[i];
-        gather(&acc, val, col, x, rp[i], rp[i + 1], 1);
+        double sum = 0;
+        gather(&sum, val, col, x, rp[i], rp[i + 1], 1);
+        double acc = rhs[i] + g->m->rs[i] * sum;
         if (scale)
             acc *= scale[i];
         if (clamp && acc > 1)
@@ -372,8 +392,9 @@ static void point_residual(const hx_gs *g, const double *x, double *res)
     const double *val = g->m->val;
     double R = 0;
     for (size_t i = 0; i < g->m->n; i++) {
-        double acc = g->rhs[i];
-        gather(&acc, val, col, x, rp[i], rp[i + 1], 1);
+        double sum = 0;
+        gather(&sum, val, col, x, rp[i], rp[i + 1], 1);
+        double acc = g->rhs[i] + g->m->rs[i] * sum;
         double v = g->scale ? acc * g->scale[i] : acc;
         double d = v == x[i] ? 0 : fabs(v - x[i]);
         if (d > R || d != d)
@@ -413,10 +434,11 @@ static void scatter_sweep(const hx_gs *g, double *x, double *ahead, double *behi
         if (d > C || d != d)
             C = d;
         x[k] = v;
+        double u = g->m->rs[k] * v;
         for (size_t e = rp[k]; e < rp[k + 1]; e++) {
             uint32_t j = col[e];
             double *to = j < k ? ahead : behind;
-            to[j] += val[e] * v;
+            to[j] += val[e] * u;
         }
     }
     *ch = C;
@@ -439,9 +461,10 @@ static void scatter_residual(const hx_gs *g, const double *x, double *ahead,
         double d = v == x[k] ? 0 : fabs(v - x[k]);
         if (d > R || d != d)
             R = d;
+        double u = g->m->rs[k] * x[k];
         for (size_t e = rp[k]; e < rp[k + 1]; e++)
             if (col[e] < k)
-                ahead[col[e]] += val[e] * x[k];
+                ahead[col[e]] += val[e] * u;
     }
     *res = R;
 }

@@ -8,8 +8,9 @@
 static double max_colsum(const hx_mat *m, double *cs)
 {
     memset(cs, 0, m->n * sizeof *cs);
-    for (size_t e = 0; e < m->rowp[m->n]; e++)
-        cs[m->col[e]] += m->val[e];
+    for (size_t i = 0; i < m->n; i++)
+        for (size_t e = m->rowp[i]; e < m->rowp[i + 1]; e++)
+            cs[m->col[e]] += m->rs[i] * m->val[e];
     double mx = 0;
     for (size_t i = 0; i < m->n; i++)
         mx = cs[i] > mx ? cs[i] : mx;
