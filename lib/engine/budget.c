@@ -30,12 +30,13 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
                               G * sizeof(double), ring);
     }
     b = hx_mul_add(1, ring, b);
-    /* a static solve: A' assembled and its row sums, the right-hand sides
-     * and solutions of the total and each threat's part, the orders'
-     * products (an upper bound: a linear run solves the parts alone) */
+    /* a static solve: A' (its rows' factors and sums; its values copied
+     * only when decouple measures cut links), the right-hand sides and
+     * solutions of the total and each threat's part, the orders' products
+     * (an upper bound: a linear run solves the parts alone) */
     if (!dynamic)
-        b = hx_mul_add(c->nnz, sizeof(double),
-                       hx_mul_add(c->n, (2 * (1 + H) + 8) * sizeof(double), b));
+        b = hx_mul_add(s->nmt[HSEC_DECOUPLE] > 0 ? c->nnz : 0, sizeof(double),
+                       hx_mul_add(c->n, (2 * (1 + H) + 9) * sizeof(double), b));
     /* the result: totals and orders per node, figures per group, threat
      * shares, and the recorded series */
     uint64_t before = b;
