@@ -1,7 +1,7 @@
 /*
  * Static solves by block Gauss-Seidel (doc/model.md §3, doc/performance.md).
  *
- * A' is assembled once (its values aligned with the compiled rows), then
+ * A' is assembled once (a factor per row times the link weights in force), then
  * (I - A') x = b, or x = min(1, A' x + b), or x = S (b + A' x), is solved
  * by sweeps over a fixed partition of the nodes into blocks, in a fixed
  * order: every service alone, then the seven nodes of each group, whose
