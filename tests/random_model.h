@@ -26,7 +26,6 @@ static inline const char *node_name(int i, char *buf)
     return buf;
 }
 
-/* One group (nodes 0..6) and ns services; random links, threats, measures. */
 /* A threat on about 3 nodes in 10 of n. */
 static inline void random_threat(ref_threat *T, int n, unsigned *seed)
 {
@@ -37,6 +36,7 @@ static inline void random_threat(ref_threat *T, int n, unsigned *seed)
         T->mag[i] = urand(seed) < 0.3 ? urand(seed) : 0;
 }
 
+/* One group (nodes 0..6) and ns services; random links, threats, measures. */
 static inline void random_model(ref_model *M, unsigned *seed, double wmax, bool lags, bool measures,
                          bool init)
 {
