@@ -408,63 +408,60 @@ static void point_residual(const hx_gs *g, const double *x, double *res)
  * first (its information flows from groups to services), without a copy of
  * A' by columns: x_i = b_i + sum_j a_ji x_j, the same Gauss-Seidel sweep as
  * over the transpose's rows, with each node's new value scattered along its
- * row of A' into two sums made afresh: ahead[k], the nodes after k (new
- * this sweep, so complete when k's turn comes), and behind[k], the nodes up
- * to k itself (old: they are summed during one sweep for the next). Both
- * are emptied as they are read, and every sum is made in the same order
- * each sweep (rows descending), so a point the sweep leaves unchanged it
- * leaves exactly unchanged, as the gather form does. Both start empty, at
- * x = 0. Keeping one sum
- * across sweeps instead, changed by each update, carried the rounding of
- * every change and never settled near a spectral radius of 1
- * (doc/performance.md).
+ * row of A' into one sum per node made afresh every sweep: sum[k] is
+ * emptied when k's turn comes, and then takes, in this order, the nodes up
+ * to k itself (old at k's next turn: summed during this sweep for the next)
+ * and the nodes after k (new, summed during the next sweep before k's
+ * turn). Every sum is so made in the same order each sweep (rows
+ * descending from k), and a point the sweep leaves unchanged it leaves
+ * exactly unchanged, as the gather form does. The sums start empty, at
+ * x = 0. Keeping one sum across sweeps instead, changed by each update,
+ * carried the rounding of every change and never settled near a spectral
+ * radius of 1 (doc/performance.md).
  */
-static void scatter_sweep(const hx_gs *g, double *x, double *ahead, double *behind,
-                          double *ch)
+static void scatter_sweep(const hx_gs *g, double *x, double *sum, double *ch)
 {
     const size_t *rp = g->m->rowp;
     const uint32_t *col = g->m->col;
-    const double *val = g->m->val;
+    const double *val = g->m->val, *rs = g->m->rs;
     const double *rhs = g->rhs;
     double C = 0;
     for (size_t k = g->m->n; k-- > 0;) {
-        double v = rhs[k] + ahead[k] + behind[k];
-        ahead[k] = behind[k] = 0;
+        double v = rhs[k] + sum[k];
+        sum[k] = 0;
         double d = v == x[k] ? 0 : fabs(v - x[k]);
         if (d > C || d != d)
             C = d;
         x[k] = v;
-        double u = g->m->rs[k] * v;
-        for (size_t e = rp[k]; e < rp[k + 1]; e++) {
-            uint32_t j = col[e];
-            double *to = j < k ? ahead : behind;
-            to[j] += val[e] * u;
-        }
+        double u = rs[k] * v;
+        for (size_t e = rp[k]; e < rp[k + 1]; e++)
+            sum[col[e]] += val[e] * u;
     }
     *ch = C;
 }
 
 /* The largest residual |b + A'^T x - x| of the transpose, summed as
- * scatter_sweep sums it: behind holds the sums of x's nodes at or before
- * each node (the last sweep made them from x), ahead (empty) takes the
- * others' and is emptied again. */
-static void scatter_residual(const hx_gs *g, const double *x, double *ahead,
-                             const double *behind, double *res)
+ * scatter_sweep sums it: sum holds, for each node, the nodes up to it (the
+ * last sweep made them from x); a copy of it takes the others' as the
+ * sweep would, so that sum is left as the next sweep needs it. */
+static void scatter_residual(const hx_gs *g, const double *x, const double *sum,
+                             double *tmp, double *res)
 {
     const size_t *rp = g->m->rowp;
     const uint32_t *col = g->m->col;
     const double *val = g->m->val;
+    const size_t n = g->m->n;
+    memcpy(tmp, sum, n * sizeof *tmp);
     double R = 0;
-    for (size_t k = g->m->n; k-- > 0;) {
-        double v = g->rhs[k] + ahead[k] + behind[k];
-        ahead[k] = 0;
+    for (size_t k = n; k-- > 0;) {
+        double v = g->rhs[k] + tmp[k];
         double d = v == x[k] ? 0 : fabs(v - x[k]);
         if (d > R || d != d)
             R = d;
         double u = g->m->rs[k] * x[k];
         for (size_t e = rp[k]; e < rp[k + 1]; e++)
             if (col[e] < k)
-                ahead[col[e]] += val[e] * u;
+                tmp[col[e]] += val[e] * u;
     }
     *res = R;
 }
@@ -510,7 +507,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         return HSEC_ENOMEM;
     }
     double *ch = g->scratch + 3 * BMAX * W, *res = ch + 2 * W, *half = res + W;
-    double *ahead = half + 2 * W, *behind = ahead + n;
+    double *sum = half + 2 * W, *tmp = sum + n;
     for (size_t r = 0; r < W; r++)
         half[r] = 0.5 * g->tol[r];
     g->half = half;
@@ -539,7 +536,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
             break;
         }
         if (tr)
-            scatter_sweep(g, x, ahead, behind, ch);
+            scatter_sweep(g, x, sum, ch);
         else if (point)
             point_sweep(g, x, ch);
         else
@@ -563,7 +560,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         if (!tr && residual_bound(g, ch, point)) /* small enough without a pass */
             break;
         if (tr) /* a small change need not be a small residual */
-            scatter_residual(g, x, ahead, behind, res);
+            scatter_residual(g, x, sum, tmp, res);
         else if (point)
             point_residual(g, x, res);
         else
