@@ -168,6 +168,27 @@ typedef struct frame {
     size_t *offs, offcap;
 } frame;
 
+/* Names of plain links waiting to be interned together (hd_links_intern_many):
+ * a national document's table of names is far larger than the cache, and
+ * looked up one by one each name waits for its slot and then its name. */
+#define HD_BATCH 64
+enum { NAME_NEW, NAME_SAME }; /* a name to look up, the same as its key's last */
+typedef struct batch {
+    hd_links *l;   /* whose links they are */
+    size_t np, nnew;
+    uint32_t link[HD_BATCH];
+    unsigned char key[HD_BATCH], kind[HD_BATCH];
+    const char *s[HD_BATCH];
+    uint32_t n[HD_BATCH], out[HD_BATCH];
+    uint64_t h[HD_BATCH];
+    /* per key (from, to), the last plain link's name, and its index once
+     * known: links sorted by target give one target to a row of links */
+    const char *last[2];
+    size_t lastlen[2];
+    bool pending[2];
+    uint32_t lastidx[2];
+} batch;
+
 typedef struct dec {
     const hsec_allocator *a;
     hb b;
@@ -181,6 +202,7 @@ typedef struct dec {
     char *msg;
     size_t at;         /* offset of the current item */
     bool columns;      /* the document's "links" as columns (hd_from_cbor_links) */
+    batch bt;
 } dec;
 
 static void dfail(dec *d, int rc, const char *what)
@@ -231,6 +253,39 @@ static void dfail_at(dec *d, int rc, const char *fmt, ...)
     else
         snprintf(why, sizeof why, "%s", what);
     dfail(d, rc, why);
+}
+
+/* The waiting names interned, into their links' columns. */
+static bool flush_names(dec *d)
+{
+    batch *b = &d->bt;
+    if (!b->np)
+        return true;
+    hd_links *l = b->l;
+    const char *s[HD_BATCH];
+    uint32_t n[HD_BATCH];
+    size_t k = 0;
+    for (size_t j = 0; j < b->np; j++)
+        if (b->kind[j] == NAME_NEW) {
+            s[k] = b->s[j];
+            n[k++] = b->n[j];
+        }
+    if (hd_links_intern_many(d->a, l, k, s, n, b->h, b->out)) {
+        dfail(d, HSEC_ENOMEM, "out of memory");
+        return false;
+    }
+    uint32_t last[2] = {HD_LINK_UNSET, HD_LINK_UNSET};
+    for (size_t j = 0, m = 0; j < b->np; j++) {
+        uint32_t v = b->kind[j] == NAME_NEW ? b->out[m++] : last[b->key[j]];
+        (b->key[j] ? l->to : l->from)[b->link[j]] = last[b->key[j]] = v;
+    }
+    for (int key = 0; key < 2; key++)
+        if (b->pending[key]) {
+            b->lastidx[key] = last[key];
+            b->pending[key] = false;
+        }
+    b->np = 0;
+    return true;
 }
 
 /* Inside the value of an "x-" key: an extension, kept as it is, which no
@@ -361,6 +416,8 @@ static void attach(dec *d, hd *item)
             return;
         if (f->node->t == HD_OBJ && !close_map(d, f))
             return; /* the frame is freed with the others */
+        if (f->node->t == HD_LINKS && !flush_names(d))
+            return;
         item = f->node; /* the container is complete: attach it in turn */
         hd_release(d->a, f->offs);
         d->depth--;
@@ -643,7 +700,10 @@ static size_t plain_link(dec *d, hd *node, const unsigned char *p, size_t len)
         pairs < 3 || pairs > 4)
         return 0;
     unsigned seen = 0;
-    uint32_t name[2] = {0, 0};
+    /* the names in the order the item gives them (interned in that order) */
+    const char *ns[2] = {NULL, NULL};
+    size_t nn[2] = {0, 0};
+    int order[2], names = 0;
     double num[2] = {0, 0};
     hd_links *l = node->links;
     for (uint64_t k = 0; k < pairs; k++) {
@@ -661,21 +721,27 @@ static size_t plain_link(dec *d, hd *node, const unsigned char *p, size_t len)
             continue;
         }
         uint64_t n;
-        if (!head(p, len, &at, &major, &n) || major != 3 || n > d->lim->string ||
+        if (!head(p, len, &at, &major, &n) || major != 3 || n > d->lim->string || n > UINT32_MAX ||
             len - at < n || n == 0)
             return 0;
         for (size_t i = 0; i < n; i++)
             if (p[at + i] < 0x21 || p[at + i] > 0x7e)
                 return 0;
-        name[key] = hd_links_intern(d->a, l, (const char *)p + at, (size_t)n, key);
-        if (name[key] == HD_LINK_UNSET) {
-            dfail(d, HSEC_ENOMEM, "out of memory");
-            return 0;
-        }
+        ns[key] = (const char *)p + at;
+        nn[key] = (size_t)n;
+        order[names++] = key;
         at += (size_t)n;
     }
     if ((seen & 7) != 7)
         return 0;
+    batch *b = &d->bt;
+    if (b->l != l || b->np + 2 > HD_BATCH) {
+        if (!flush_names(d))
+            return 0;
+        if (b->l != l)
+            memset(b, 0, sizeof *b);
+        b->l = l;
+    }
     /* a plain link takes 21 bytes at least: room for as many as could follow */
     size_t most = (d->remaining + 20) / 21;
     if (hd_links_grow(d->a, l, f_left(d) < most ? f_left(d) : most)) {
@@ -683,8 +749,25 @@ static size_t plain_link(dec *d, hd *node, const unsigned char *p, size_t len)
         return 0;
     }
     size_t i = node->n++;
-    l->from[i] = name[0];
-    l->to[i] = name[1];
+    for (int o = 0; o < names; o++) {
+        const int key = order[o];
+        uint32_t *colm = key ? l->to : l->from;
+        const bool same = b->last[key] && b->lastlen[key] == nn[key] &&
+                          memcmp(b->last[key], ns[key], nn[key]) == 0;
+        if (same && !b->pending[key]) { /* known already */
+            colm[i] = b->lastidx[key];
+            continue;
+        }
+        size_t j = b->np++;
+        b->link[j] = (uint32_t)i;
+        b->key[j] = (unsigned char)key;
+        b->kind[j] = same ? NAME_SAME : NAME_NEW;
+        b->s[j] = ns[key];
+        b->n[j] = (uint32_t)nn[key];
+        b->last[key] = ns[key];
+        b->lastlen[key] = nn[key];
+        b->pending[key] = true;
+    }
     l->w[i] = num[0];
     l->lag[i] = num[1];
     return at;
@@ -702,6 +785,8 @@ static bool read_plain_link(dec *d, const unsigned char *p, size_t len, size_t *
         return false;
     *pos += used;
     if (--f->left == 0) { /* the array is complete: attach it in turn */
+        if (!flush_names(d))
+            return true;
         hd *node = f->node;
         hd_release(d->a, f->offs);
         d->depth--;

@@ -109,6 +109,11 @@ int hd_links_grow(const hsec_allocator *a, hd_links *l, size_t hint);
  * of memory. */
 uint32_t hd_links_intern(const hsec_allocator *a, hd_links *l, const char *s, size_t n,
                          int cache);
+/* hd_links_intern for k names at once (no cache), their indices into out;
+ * h is room for k hashes. HSEC_ENOMEM when out of memory (the names before
+ * the failure stay interned). */
+int hd_links_intern_many(const hsec_allocator *a, hd_links *l, size_t k, const char *const *s,
+                         const uint32_t *n, uint64_t *h, uint32_t *out);
 void hd_links_clear(const hsec_allocator *a, hd_links *l);
 
 typedef struct hd hd;

@@ -470,17 +470,15 @@ static char *pool_copy(const hsec_allocator *a, hd_links *l, const char *s, size
     return d;
 }
 
-uint32_t hd_links_intern(const hsec_allocator *a, hd_links *l, const char *s, size_t n,
-                         int cache)
+/* Room in the table for `more` names without growing past 3/4 full. */
+static int table_room(const hsec_allocator *a, hd_links *l, size_t more)
 {
-    if (cache >= 0 && l->last[cache] && n == l->lastlen[cache] && same_name(l->last[cache], s, n))
-        return l->lastidx[cache];
-    if ((l->nnames + 1) * 4 > l->nslots * 3) { /* at most 3/4 full */
+    while ((l->nnames + more) * 4 > l->nslots * 3) {
         size_t cap = l->nslots ? 2 * l->nslots : 1024, mask = cap - 1;
         hd_slot *slots = cap > SIZE_MAX / sizeof *slots ? NULL : hd_calloc(a, cap, sizeof *slots);
-        if (!slots || l->nnames >= UINT32_MAX - 1) {
+        if (!slots || l->nnames >= UINT32_MAX - more) {
             hd_release(a, slots);
-            return HD_LINK_UNSET;
+            return HSEC_ENOMEM;
         }
         if (!l->nslots)
             hash_key(l->key, l);
@@ -496,7 +494,13 @@ uint32_t hd_links_intern(const hsec_allocator *a, hd_links *l, const char *s, si
         l->slots = slots;
         l->nslots = cap;
     }
-    uint64_t h = siphash(l->key, s, n);
+    return HSEC_OK;
+}
+
+/* The index of s[0..n) (hash h, in a table with room for it), a new one
+ * when it is not there yet. */
+static uint32_t take(const hsec_allocator *a, hd_links *l, const char *s, size_t n, uint64_t h)
+{
     size_t i = name_slot(l, s, n, h);
     if (!l->slots[i].tagidx) {
         char *copy = NULL;
@@ -506,13 +510,46 @@ uint32_t hd_links_intern(const hsec_allocator *a, hd_links *l, const char *s, si
         l->slots[i].tagidx = (h >> 32 << 32) | l->nnames;
         l->slots[i].name = copy;
     }
-    uint32_t k = (uint32_t)l->slots[i].tagidx - 1;
-    if (cache >= 0) {
+    return (uint32_t)l->slots[i].tagidx - 1;
+}
+
+uint32_t hd_links_intern(const hsec_allocator *a, hd_links *l, const char *s, size_t n,
+                         int cache)
+{
+    if (cache >= 0 && l->last[cache] && n == l->lastlen[cache] && same_name(l->last[cache], s, n))
+        return l->lastidx[cache];
+    if (table_room(a, l, 1))
+        return HD_LINK_UNSET;
+    uint32_t k = take(a, l, s, n, siphash(l->key, s, n));
+    if (k != HD_LINK_UNSET && cache >= 0) {
         l->last[cache] = l->names[k];
         l->lastlen[cache] = n;
         l->lastidx[cache] = k;
     }
     return k;
+}
+
+int hd_links_intern_many(const hsec_allocator *a, hd_links *l, size_t k, const char *const *s,
+                         const uint32_t *n, uint64_t *h, uint32_t *out)
+{
+    if (table_room(a, l, k))
+        return HSEC_ENOMEM;
+    /* the table is far larger than the cache: its slots, and then their
+     * names, are asked for ahead, all of them before the first is read */
+    const size_t mask = l->nslots - 1;
+    for (size_t j = 0; j < k; j++) {
+        h[j] = siphash(l->key, s[j], n[j]);
+        __builtin_prefetch(&l->slots[(size_t)(h[j] >> 32) & mask]);
+    }
+    for (size_t j = 0; j < k; j++) {
+        const hd_slot *v = &l->slots[(size_t)(h[j] >> 32) & mask];
+        if (v->tagidx)
+            __builtin_prefetch(v->name);
+    }
+    for (size_t j = 0; j < k; j++)
+        if ((out[j] = take(a, l, s[j], n[j], h[j])) == HD_LINK_UNSET)
+            return HSEC_ENOMEM;
+    return HSEC_OK;
 }
 
 void hd_links_clear(const hsec_allocator *a, hd_links *l)
