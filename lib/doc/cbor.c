@@ -692,7 +692,6 @@ static size_t f_left(const dec *d)
  * the same values). Names must be printable ASCII here. */
 static size_t plain_link(dec *d, hd *node, const unsigned char *p, size_t len)
 {
-    static const char *const keys[4] = {"from", "to", "weight", "lag"};
     size_t at = 0;
     int major;
     uint64_t pairs;
@@ -710,8 +709,14 @@ static size_t plain_link(dec *d, hd *node, const unsigned char *p, size_t len)
         uint64_t klen;
         if (!head(p, len, &at, &major, &klen) || major != 3 || klen > 6 || len - at < klen)
             return 0;
-        int key = klen == 4 ? 0 : klen == 2 ? 1 : klen == 6 ? 2 : klen == 3 ? 3 : 4;
-        if (key == 4 || memcmp(p + at, keys[key], (size_t)klen) != 0 || (seen >> key & 1))
+        /* each key compared at its own length, known here (no call) */
+        const unsigned char *ks = p + at;
+        int key = klen == 4 && memcmp(ks, "from", 4) == 0     ? 0
+                  : klen == 2 && memcmp(ks, "to", 2) == 0     ? 1
+                  : klen == 6 && memcmp(ks, "weight", 6) == 0 ? 2
+                  : klen == 3 && memcmp(ks, "lag", 3) == 0    ? 3
+                                                              : 4;
+        if (key == 4 || (seen >> key & 1))
             return 0;
         at += (size_t)klen;
         seen |= 1u << key;
