@@ -293,11 +293,32 @@ static char *scenario_json(void)
                           "{\"hsec\": 1, \"regions\": [{\"id\": \"country\"}, {\"id\": \"north\", "
                           "\"parent\": \"country\"}, {\"id\": \"south\", \"parent\": "
                           "\"country\"}], \"groups\": [");
-    for (int g = 0; g < GROUPS; g++)
-        n += (size_t)snprintf(t + n, cap - n,
-                              "%s{\"id\": \"g%d\", \"region\": \"%s\", \"size\": %d, "
-                              "\"recovery\": 0.%d5}",
-                              g ? ", " : "", g, g % 2 ? "north" : "south", 100 + g, g % 9 + 1);
+    /* groups of every shape a CBOR reader takes into columns (a
+     * vulnerability for all dimensions, for some, none; a recovery rate or
+     * none; keys in any order), and some it keeps as trees (another key, a
+     * recovery by dimension), among them */
+    static const char *const vuln[] = {
+        "", ", \"vulnerability\": 1.25",
+        ", \"vulnerability\": {\"health\": 1.4, \"food\": 0.75}",
+        ", \"vulnerability\": {\"political\": 0.5, \"economic\": 1.1, \"food\": 1, "
+        "\"health\": 1.2, \"personal\": 0.9, \"community\": 0.8, \"environmental\": 1.3}"};
+    for (int g = 0; g < GROUPS; g++) {
+        char rec[64] = "";
+        if (g % 5 == 4)
+            snprintf(rec, sizeof rec, ", \"recovery\": {\"food\": 0.%d5}", g % 9 + 1);
+        else if (g % 5 != 3)
+            snprintf(rec, sizeof rec, ", \"recovery\": 0.%d5", g % 9 + 1);
+        if (g % 3 == 1) /* the id last */
+            n += (size_t)snprintf(t + n, cap - n,
+                                  "%s{\"size\": %d, \"region\": \"%s\"%s%s, \"id\": \"g%d\"}",
+                                  g ? ", " : "", 100 + g, g % 2 ? "north" : "south", rec,
+                                  vuln[g % 4], g);
+        else
+            n += (size_t)snprintf(t + n, cap - n,
+                                  "%s{\"id\": \"g%d\", \"region\": \"%s\", \"size\": %d%s%s%s}",
+                                  g ? ", " : "", g, g % 2 ? "north" : "south", 100 + g,
+                                  vuln[g % 4], rec, g % 7 == 6 ? ", \"onset\": 0.5" : "");
+    }
     n += (size_t)snprintf(t + n, cap - n, "], \"services\": [");
     for (int s = 0; s < SERVICES; s++)
         n += (size_t)snprintf(t + n, cap - n, "%s{\"id\": \"s%d\", \"kind\": \"%s\"%s}",
@@ -386,12 +407,71 @@ static void test_cbor_columns_same_as_json(void **state)
     rmdir(dir);
 }
 
+/* A document's faults in its groups say the same from CBOR, whether the
+ * reader took the group into columns or kept it as a tree, as from JSON. */
+static void test_cbor_groups_messages_as_json(void **state)
+{
+    (void)state;
+    static const char *const groups[] = {
+        "{\"id\": \"g\", \"region\": \"nowhere\", \"size\": 10}",
+        "{\"id\": \"g\", \"region\": \"r\", \"size\": -3}",
+        "{\"id\": \"g\", \"region\": \"r\", \"size\": 10}, {\"id\": \"g\", \"region\": "
+        "\"r\", \"size\": 5}",
+        "{\"id\": \"g\", \"region\": \"r\", \"size\": 10, \"vulnerability\": -1}",
+        "{\"id\": \"g\", \"region\": \"r\", \"size\": 10, \"vulnerability\": {\"food\": "
+        "1, \"health\": -2}}",
+        "{\"id\": \"g\", \"region\": \"r\", \"size\": 10, \"vulnerability\": {\"fod\": 1}}",
+        "{\"id\": \"g\", \"region\": \"r\", \"size\": 10, \"recovery\": 7}",
+        "{\"id\": \"g\", \"region\": \"r\", \"size\": 10, \"recovery\": -0.5, "
+        "\"vulnerability\": 3}",
+        "{\"id\": \"g\", \"region\": \"r\", \"size\": 10, \"recovery\": \"fast\"}",
+        "{\"id\": \"g\", \"region\": \"r\"}",
+        "{\"id\": \"g h\", \"region\": \"r\", \"size\": 10}",
+        "{\"id\": \"g\", \"region\": \"r\", \"size\": 10, \"sise\": 1}",
+        "{\"id\": \"g\", \"region\": \"r\", \"size\": 10}, 7, {\"id\": \"h\", \"region\": "
+        "\"nowhere\", \"size\": 1}",
+        "{\"id\": \"g\", \"region\": \"r\", \"size\": 10}, {\"id\": \"h\", \"region\": "
+        "\"nowhere\", \"size\": 1}, [1]",
+    };
+    char dir[] = "/tmp/hsec-groups-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char json[64], cbor[64];
+    snprintf(json, sizeof json, "%s/g.json", dir);
+    snprintf(cbor, sizeof cbor, "%s/g.hsecz", dir);
+    hsec_loader *l = NULL;
+    OK(hsec_loader_new(&l, NULL));
+    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++) {
+        char doc[1024], want[HSEC_ERRMSG_MAX];
+        snprintf(doc, sizeof doc,
+                 "{\"hsec\": 1, \"regions\": [{\"id\": \"r\"}], \"groups\": [%s]}", groups[i]);
+        OK(hsec_write_file(json, doc, strlen(doc)));
+        OK(hsec_loader_convert_file(l, json, cbor, HSEC_FORMAT_CONTAINER_ZLIB));
+        hsec_scenario *s = NULL;
+        int rc = hsec_loader_load_file(&s, l, json);
+        assert_int_not_equal(rc, HSEC_OK);
+        /* (each message starts with its file's name) */
+        assert_int_equal(strncmp(hsec_loader_errmsg(l), json, strlen(json)), 0);
+        snprintf(want, sizeof want, "%s", hsec_loader_errmsg(l) + strlen(json));
+        assert_int_equal(hsec_loader_load_file(&s, l, cbor), rc);
+        assert_null(s);
+        assert_int_equal(strncmp(hsec_loader_errmsg(l), cbor, strlen(cbor)), 0);
+        if (strcmp(hsec_loader_errmsg(l) + strlen(cbor), want) != 0)
+            fail_msg("groups %zu: from CBOR \"%s\", from JSON \"%s\"", i,
+                     hsec_loader_errmsg(l), want);
+    }
+    hsec_loader_free(l);
+    remove(json);
+    remove(cbor);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bulk_same_as_one_by_one),
         cmocka_unit_test(test_bulk_refusals),
         cmocka_unit_test(test_cbor_columns_same_as_json),
+        cmocka_unit_test(test_cbor_groups_messages_as_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -115,6 +115,7 @@ static void encode(out *o, const hd *d)
         }
         return;
     case HD_LINKS: /* a loader's alone: never written */
+    case HD_GROUPS:
         o->oom = true;
         return;
     case HD_ARR:
@@ -203,6 +204,8 @@ typedef struct dec {
     size_t at;         /* offset of the current item */
     bool columns;      /* the document's "links" as columns (hd_from_cbor_links) */
     batch bt;
+    const char *dim[HSEC_DIM_COUNT]; /* the dimensions' names and lengths */
+    size_t dimlen[HSEC_DIM_COUNT];
 } dec;
 
 static void dfail(dec *d, int rc, const char *what)
@@ -222,7 +225,7 @@ static void place(const dec *d, char *path, size_t size, bool *is_key)
     *is_key = false;
     for (size_t i = 0; i < d->depth; i++) {
         const frame *f = &d->stack[i];
-        if (f->node->t == HD_ARR || f->node->t == HD_LINKS) {
+        if (f->node->t == HD_ARR || f->node->t == HD_LINKS || f->node->t == HD_GROUPS) {
             len = hd_path_add(path, size, len, NULL, f->node->n);
         } else if (f->key) {
             len = hd_path_add(path, size, len, f->key, 0);
@@ -347,6 +350,18 @@ static bool keep_odd(const hsec_allocator *a, hd *node, hd *item)
     return true;
 }
 
+static bool keep_odd_group(const hsec_allocator *a, hd *node, hd *item)
+{
+    hd_groups *g = node->groups;
+    if (HD_RESERVE(a, g->odd, g->capodd, g->nodd + 1) || hd_groups_grow(a, g, 0)) {
+        hd_free(a, item);
+        return false;
+    }
+    g->odd[g->nodd].at = node->n++;
+    g->odd[g->nodd++].item = item;
+    return true;
+}
+
 /* Attach a finished item to its parent (or make it the root), then close
  * every container that this completes. */
 static void attach(dec *d, hd *item)
@@ -379,6 +394,11 @@ static void attach(dec *d, hd *item)
             hb_push(&d->b, f->node, item);
         } else if (f->node->t == HD_LINKS) {
             if (!keep_odd(d->a, f->node, item)) {
+                dfail(d, HSEC_ENOMEM, "out of memory");
+                return;
+            }
+        } else if (f->node->t == HD_GROUPS) {
+            if (!keep_odd_group(d->a, f->node, item)) {
                 dfail(d, HSEC_ENOMEM, "out of memory");
                 return;
             }
@@ -442,16 +462,23 @@ static void open_container(dec *d, hd_type t, uint64_t count)
         dfail(d, HSEC_EFORMAT, why);
         return;
     }
-    /* the document's links, as columns */
-    bool links = d->columns && t == HD_ARR && d->depth == 1 && d->stack[0].key &&
-                 strcmp(d->stack[0].key, "links") == 0;
-    hd *node = hb_new(&d->b, links ? HD_LINKS : t);
+    /* the document's links and groups, as columns */
+    bool top = d->columns && t == HD_ARR && d->depth == 1 && d->stack[0].key;
+    bool links = top && strcmp(d->stack[0].key, "links") == 0;
+    bool groups = top && strcmp(d->stack[0].key, "groups") == 0;
+    hd *node = hb_new(&d->b, links ? HD_LINKS : groups ? HD_GROUPS : t);
     if (node && links && !(node->links = hd_calloc(d->a, 1, sizeof *node->links))) {
+        hd_free(d->a, node);
+        node = NULL;
+    }
+    if (node && groups && !(node->groups = hd_calloc(d->a, 1, sizeof *node->groups))) {
         hd_free(d->a, node);
         node = NULL;
     }
     if (node && links)
         node->links->a = d->a;
+    if (node && groups)
+        node->groups->names.a = d->a;
     if (!node) {
         dfail(d, HSEC_ENOMEM, "out of memory");
         return;
@@ -778,19 +805,135 @@ static size_t plain_link(dec *d, hd *node, const unsigned char *p, size_t len)
     return at;
 }
 
-/* At an item of the links' array, read a plain link into the columns,
- * closing the array after its last: true when it did. */
+/* A text string of a plain item (a name: printable ASCII, 1 to the
+ * limit's bytes) at p[*at]: where it starts, its length in *n; NULL for
+ * anything else. */
+static const char *plain_name(const dec *d, const unsigned char *p, size_t len, size_t *at,
+                              size_t *n)
+{
+    int major;
+    uint64_t v;
+    if (!head(p, len, at, &major, &v) || major != 3 || v > d->lim->string || len - *at < v ||
+        v == 0)
+        return NULL;
+    for (size_t i = 0; i < v; i++)
+        if (p[*at + i] < 0x21 || p[*at + i] > 0x7e)
+            return NULL;
+    const char *s = (const char *)p + *at;
+    *at += (size_t)v;
+    *n = (size_t)v;
+    return s;
+}
+
+/* A group item {"id", "region", "size"[, "recovery"][, "vulnerability"]}
+ * (in any order; recovery a number, vulnerability a number or a map of
+ * dimensions to numbers) read straight into the columns of node: the
+ * bytes it took, or 0 when it is anything else, which the general reader
+ * then reads as a tree (and the loader judges as it judges any). */
+static size_t plain_group(dec *d, hd *node, const unsigned char *p, size_t len)
+{
+    size_t at = 0;
+    int major;
+    uint64_t pairs;
+    if (d->depth + 1 >= d->lim->depth || !head(p, len, &at, &major, &pairs) || major != 5 ||
+        pairs < 3 || pairs > 5)
+        return 0;
+    unsigned seen = 0;
+    const char *str[2] = {NULL, NULL};
+    size_t slen[2] = {0, 0};
+    double size = 0, rec = NAN, vval[HSEC_DIM_COUNT];
+    unsigned char vdim[HSEC_DIM_COUNT], vn = 0;
+    for (uint64_t k = 0; k < pairs; k++) {
+        uint64_t klen;
+        if (!head(p, len, &at, &major, &klen) || major != 3 || klen > 13 || len - at < klen)
+            return 0;
+        const unsigned char *ks = p + at;
+        int key = klen == 2 && memcmp(ks, "id", 2) == 0              ? 0
+                  : klen == 6 && memcmp(ks, "region", 6) == 0        ? 1
+                  : klen == 4 && memcmp(ks, "size", 4) == 0          ? 2
+                  : klen == 8 && memcmp(ks, "recovery", 8) == 0      ? 3
+                  : klen == 13 && memcmp(ks, "vulnerability", 13) == 0 ? 4
+                                                                     : 5;
+        if (key == 5 || (seen >> key & 1))
+            return 0;
+        at += (size_t)klen;
+        seen |= 1u << key;
+        if (key < 2) {
+            if (!(str[key] = plain_name(d, p, len, &at, &slen[key])))
+                return 0;
+        } else if (key == 2) {
+            if (!plain_number(p, len, &at, &size))
+                return 0;
+        } else if (key == 3) { /* (NaN stands for none here: the tree's to judge) */
+            if (!plain_number(p, len, &at, &rec) || rec != rec)
+                return 0;
+        } else if (at < len && p[at] >> 5 == 5) { /* vulnerability by dimension */
+            uint64_t dims;
+            if (!head(p, len, &at, &major, &dims) || dims < 1 || dims > HSEC_DIM_COUNT)
+                return 0;
+            unsigned got = 0;
+            for (uint64_t j = 0; j < dims; j++) {
+                size_t nl;
+                const char *name = plain_name(d, p, len, &at, &nl);
+                int dim = HSEC_DIM_COUNT;
+                for (int c = 0; name && c < HSEC_DIM_COUNT; c++)
+                    if (d->dimlen[c] == nl && memcmp(d->dim[c], name, nl) == 0)
+                        dim = c;
+                if (dim == HSEC_DIM_COUNT || (got >> dim & 1) ||
+                    !plain_number(p, len, &at, &vval[vn]))
+                    return 0;
+                got |= 1u << dim;
+                vdim[vn++] = (unsigned char)dim;
+            }
+        } else {
+            if (!plain_number(p, len, &at, &vval[0]))
+                return 0;
+            vn = HD_VULN_ALL;
+        }
+    }
+    if ((seen & 7) != 7)
+        return 0;
+    hd_groups *g = node->groups;
+    /* a plain group takes 21 bytes at least: room for as many as could follow */
+    size_t most = (d->remaining + 20) / 21;
+    if (hd_groups_grow(d->a, g, f_left(d) < most ? f_left(d) : most)) {
+        dfail(d, HSEC_ENOMEM, "out of memory");
+        return 0;
+    }
+    size_t i = node->n++;
+    uint32_t id = hd_links_intern(d->a, &g->names, str[0], slen[0], 0);
+    uint32_t region = hd_links_intern(d->a, &g->names, str[1], slen[1], 1);
+    if (id == HD_LINK_UNSET || region == HD_LINK_UNSET) {
+        dfail(d, HSEC_ENOMEM, "out of memory");
+        return 0;
+    }
+    g->id[i] = id;
+    g->region[i] = region;
+    g->size[i] = size;
+    g->recovery[i] = rec;
+    g->vn[i] = vn;
+    for (unsigned j = 0; j < (vn == HD_VULN_ALL ? 1u : vn); j++) {
+        g->vval[i * HSEC_DIM_COUNT + j] = vval[j];
+        g->vdim[i * HSEC_DIM_COUNT + j] = vn == HD_VULN_ALL ? 0 : vdim[j];
+    }
+    return at;
+}
+
+/* At an item of the links' or the groups' array, read a plain link or
+ * group into the columns, closing the array after its last: true when it
+ * did. */
 static bool read_plain_link(dec *d, const unsigned char *p, size_t len, size_t *pos)
 {
     frame *f = d->depth ? &d->stack[d->depth - 1] : NULL;
-    if (!f || f->node->t != HD_LINKS || d->tag)
+    if (!f || (f->node->t != HD_LINKS && f->node->t != HD_GROUPS) || d->tag)
         return false;
-    size_t used = plain_link(d, f->node, p + *pos, len - *pos);
+    size_t used = f->node->t == HD_LINKS ? plain_link(d, f->node, p + *pos, len - *pos)
+                                         : plain_group(d, f->node, p + *pos, len - *pos);
     if (!used)
         return false;
     *pos += used;
     if (--f->left == 0) { /* the array is complete: attach it in turn */
-        if (!flush_names(d))
+        if (f->node->t == HD_LINKS && !flush_names(d))
             return true;
         hd *node = f->node;
         hd_release(d->a, f->offs);
@@ -848,6 +991,10 @@ static int from_cbor(hd **outp, const hsec_allocator *a, const unsigned char *da
     d.lim = lim;
     d.msg = msg;
     d.columns = columns;
+    for (int c = 0; c < HSEC_DIM_COUNT; c++) {
+        d.dim[c] = hsec_enum_name(HSEC_ENUM_DIMENSION, c);
+        d.dimlen[c] = d.dim[c] ? strlen(d.dim[c]) : 0;
+    }
     size_t pos = 0, end = feed ? 0 : len;
     const size_t most = feed ? item_most(lim) : 0;
     while (!d.rc && pos < len && !d.root) {

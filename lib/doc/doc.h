@@ -54,7 +54,17 @@ void hd_copymsg(char *buf, size_t size, const char *msg);
 /* The thread's message (hsec_last_errmsg) set from a format; returns code. */
 int hd_fail(int code, const char *fmt, ...) HD_PRINTF(2, 3);
 
-typedef enum hd_type { HD_NULL, HD_BOOL, HD_NUM, HD_STR, HD_ARR, HD_OBJ, HD_NUMS, HD_LINKS } hd_type;
+typedef enum hd_type {
+    HD_NULL,
+    HD_BOOL,
+    HD_NUM,
+    HD_STR,
+    HD_ARR,
+    HD_OBJ,
+    HD_NUMS,
+    HD_LINKS,
+    HD_GROUPS
+} hd_type;
 
 /* A scenario's links as columns (tree.c), as a loader's CBOR reader
  * leaves them (HD_LINKS): link i joins names[from[i]] -> names[to[i]] with
@@ -116,6 +126,30 @@ int hd_links_intern_many(const hsec_allocator *a, hd_links *l, size_t k, const c
                          const uint32_t *n, uint64_t *h, uint32_t *out);
 void hd_links_clear(const hsec_allocator *a, hd_links *l);
 
+/* A scenario's groups as columns (tree.c), as a loader's CBOR reader
+ * leaves them (HD_GROUPS): group i is names[id[i]] in region
+ * names[region[i]] with size[i] people, its recovery rate recovery[i]
+ * (NaN: not given) and its vulnerability: vn[i] values vval[7i ..] of the
+ * dimensions vdim[7i ..] in the order given (vn[i] 0: not given;
+ * HD_VULN_ALL: one value, vval[7i], for every dimension). An item the
+ * reader could not take as a plain group (another key, a value of another
+ * type, a key twice, a name it does not know) is kept as a tree, as
+ * hd_links keeps its odd items, for the loader to judge as it judges any. */
+#define HD_VULN_ALL 255
+typedef struct hd_groups {
+    size_t n, cap;
+    hd_links names; /* only its table of names */
+    uint32_t *id, *region;
+    double *size, *recovery, *vval;
+    unsigned char *vn, *vdim;
+    hd_odd *odd;
+    size_t nodd, capodd;
+} hd_groups;
+/* Room for one more group (its entry unset); HSEC_ENOMEM when none; the
+ * first room taken is for `hint` groups. */
+int hd_groups_grow(const hsec_allocator *a, hd_groups *g, size_t hint);
+void hd_groups_clear(const hsec_allocator *a, hd_groups *g);
+
 typedef struct hd hd;
 struct hd {
     hd_type t;
@@ -128,6 +162,7 @@ struct hd {
     size_t n, cap;
     size_t *index; /* HD_OBJ of a reader: positions of the keys in hd_key_cmp order */
     hd_links *links; /* HD_LINKS (n: its items) */
+    hd_groups *groups; /* HD_GROUPS (n: its items) */
 };
 
 /* A builder with a sticky out-of-memory flag: calls after a failure do

@@ -262,6 +262,7 @@ static json_t *to_json(wctx *w, const hd *d, size_t len)
             }
         return j;
     case HD_LINKS: /* a loader's alone: never written */
+    case HD_GROUPS:
         return nomem(w);
     case HD_ARR:
         if (!(j = json_array()))

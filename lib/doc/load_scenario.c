@@ -142,6 +142,25 @@ static void put_text(char *buf, size_t size, const char *s)
     buf[len + n] = '\0';
 }
 
+/* "groups[2] (g).vulnerability": where, then the field's key. */
+static void field_of(char *field, size_t size, const char *where, const char *key)
+{
+    field[0] = '\0';
+    put_text(field, size, where);
+    put_text(field, size, ".");
+    put_text(field, size, key);
+}
+
+/* One dimension's value of a per-dimension field: parameter p of node
+ * "id.dim". */
+static int dim_set(ld *l, const char *field, const char *id, const char *dim, hsec_param p,
+                   double v)
+{
+    char node[HD_ID_MAX + 32];
+    snprintf(node, sizeof node, "%s.%s", id, dim);
+    return api(l, field, hsec_model_set(l->m, node, p, v));
+}
+
 /* A per-dimension field: one number for all seven, or an object of named
  * dimensions. */
 static int per_dim(ld *l, const char *where, const hd *obj, const char *id, const char *key,
@@ -151,10 +170,7 @@ static int per_dim(ld *l, const char *where, const hd *obj, const char *id, cons
     if (!v)
         return HSEC_OK;
     char field[128];
-    field[0] = '\0';
-    put_text(field, sizeof field, where);
-    put_text(field, sizeof field, ".");
-    put_text(field, sizeof field, key);
+    field_of(field, sizeof field, where, key);
     if (v->t == HD_NUM)
         return api(l, field, hsec_model_set(l->m, id, p, v->num));
     if (v->t != HD_OBJ)
@@ -167,9 +183,7 @@ static int per_dim(ld *l, const char *where, const hd *obj, const char *id, cons
         if (v->items[i]->t != HD_NUM)
             return fail(l, HSEC_EFORMAT, "%s.%s must be a number, not %s", field, v->keys[i],
                         hd_type_name(v->items[i]->t));
-        char node[HD_ID_MAX + 32];
-        snprintf(node, sizeof node, "%s.%s", id, v->keys[i]);
-        if ((rc = api(l, field, hsec_model_set(l->m, node, p, v->items[i]->num))))
+        if ((rc = dim_set(l, field, id, v->keys[i], p, v->items[i]->num)))
             return rc;
     }
     return HSEC_OK;
@@ -180,21 +194,28 @@ static int per_dim(ld *l, const char *where, const hd *obj, const char *id, cons
  * extend with the object's id. */
 typedef int (*item_fn)(ld *l, const hd *o, char *where, size_t wsize);
 
+/* "key[i]" into where. */
+static void item_where(char *where, size_t wsize, const char *key, size_t i)
+{
+    char num[24];
+    size_t at = sizeof num - 1;
+    num[at] = '\0';
+    for (size_t v = i; at == sizeof num - 1 || v; v /= 10)
+        num[--at] = (char)('0' + v % 10);
+    where[0] = '\0';
+    put_text(where, wsize, key);
+    put_text(where, wsize, "[");
+    put_text(where, wsize, num + at);
+    put_text(where, wsize, "]");
+}
+
 static int each(ld *l, const hd *doc, const char *key, const char *const *keys, item_fn fn)
 {
     int rc = HSEC_OK;
     const hd *list = list_of(l, &rc, "document", doc, key, false, HD_OBJ);
     for (size_t i = 0; list && !rc && i < list->n; i++) {
-        char where[160], num[24];
-        size_t at = sizeof num - 1; /* "key[i]" */
-        num[at] = '\0';
-        for (size_t v = i; at == sizeof num - 1 || v; v /= 10)
-            num[--at] = (char)('0' + v % 10);
-        where[0] = '\0';
-        put_text(where, sizeof where, key);
-        put_text(where, sizeof where, "[");
-        put_text(where, sizeof where, num + at);
-        put_text(where, sizeof where, "]");
+        char where[160];
+        item_where(where, sizeof where, key, i);
         if (!(rc = check_keys(l, where, list->items[i], keys)))
             rc = fn(l, list->items[i], where, sizeof where);
     }
@@ -291,6 +312,62 @@ static int group_item(ld *l, const hd *o, char *where, size_t wsize)
         rc = api(l, where, hsec_model_set(l->m, id, HSEC_PARAM_WEIGHT, 0));
         if (!rc)
             rc = per_dim(l, where, o, id, "weights", HSEC_PARAM_WEIGHT);
+    }
+    return rc;
+}
+
+/* A plain group from the columns a CBOR reader left: the calls group_item
+ * makes for the same keys, in the same order. */
+static int group_plain(ld *l, const hd_groups *g, size_t i, char *where, size_t wsize)
+{
+    const char *id = g->names.names[g->id[i]], *region = g->names.names[g->region[i]];
+    int rc = api(l, where, hsec_model_add_group(l->m, id, region, g->size[i]));
+    if (rc)
+        return rc;
+    name_where(where, wsize, id);
+    char field[128];
+    const unsigned vn = g->vn[i];
+    const double *vv = g->vval + i * HSEC_DIM_COUNT;
+    const unsigned char *vd = g->vdim + i * HSEC_DIM_COUNT;
+    if (vn) {
+        field_of(field, sizeof field, where, "vulnerability");
+        if (vn == HD_VULN_ALL)
+            rc = api(l, field, hsec_model_set(l->m, id, HSEC_PARAM_VULNERABILITY, vv[0]));
+        for (unsigned j = 0; !rc && vn != HD_VULN_ALL && j < vn; j++)
+            rc = dim_set(l, field, id, hsec_enum_name(HSEC_ENUM_DIMENSION, vd[j]),
+                         HSEC_PARAM_VULNERABILITY, vv[j]);
+    }
+    if (!rc && g->recovery[i] == g->recovery[i]) { /* (NaN: not given) */
+        field_of(field, sizeof field, where, "recovery");
+        rc = api(l, field, hsec_model_set(l->m, id, HSEC_PARAM_RECOVERY, g->recovery[i]));
+    }
+    return rc;
+}
+
+/* The groups: the columns a CBOR reader left (HD_GROUPS), each item it
+ * kept as a tree judged as before and in its place, or, from JSON, an
+ * array of trees. */
+static int load_groups(ld *l, const hd *doc, const char *const *keys)
+{
+    const hd *v = hd_get(doc, "groups");
+    if (!v || v->t != HD_GROUPS)
+        return each(l, doc, "groups", keys, group_item);
+    const hd_groups *g = v->groups;
+    for (size_t k = 0; k < g->nodd; k++) /* as list_of: every item's type first */
+        if (g->odd[k].item->t != HD_OBJ)
+            return fail(l, HSEC_EFORMAT, "document.groups[%zu] must be %s, not %s",
+                        g->odd[k].at, hd_type_name(HD_OBJ), hd_type_name(g->odd[k].item->t));
+    int rc = HSEC_OK;
+    for (size_t i = 0, k = 0; !rc && i < v->n; i++) {
+        char where[160];
+        item_where(where, sizeof where, "groups", i);
+        if (k < g->nodd && g->odd[k].at == i) {
+            const hd *o = g->odd[k++].item;
+            if (!(rc = check_keys(l, where, o, keys)))
+                rc = group_item(l, o, where, sizeof where);
+        } else {
+            rc = group_plain(l, g, i, where, sizeof where);
+        }
     }
     return rc;
 }
@@ -669,7 +746,7 @@ static int load_uncertainty(ld *l, const hd *doc)
 static size_t count_of(const hd *doc, const char *key)
 {
     const hd *v = hd_get(doc, key);
-    return v && (v->t == HD_ARR || v->t == HD_LINKS) ? v->n : 0;
+    return v && (v->t == HD_ARR || v->t == HD_LINKS || v->t == HD_GROUPS) ? v->n : 0;
 }
 
 int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
@@ -726,7 +803,7 @@ int hd_load_tree(hsec_scenario **out, const hd *doc, const hsec_allocator *a,
                                                "branch", NULL};
     static const char *const package_keys[] = {"id", "measures", NULL};
     if (!(rc = each(&l, doc, "regions", region_keys, region_item)) &&
-        !(rc = each(&l, doc, "groups", group_keys, group_item)) &&
+        !(rc = load_groups(&l, doc, group_keys)) &&
         !(rc = each(&l, doc, "services", service_keys, service_item)) &&
         !(rc = load_links(&l, doc, a)) && !(rc = load_templates(&l, doc)))
         rc = api(&l, "model", hsec_model_compile(&c, l.m));

@@ -97,7 +97,8 @@ static bool same(const hd *x, const hd *y)
                 return false;
         }
         return true;
-    case HD_LINKS: return false; /* the plain reader never gives columns */
+    case HD_LINKS: /* the plain reader never gives columns */
+    case HD_GROUPS: return false;
     }
     return false;
 }

@@ -127,6 +127,10 @@ void hd_free(const hsec_allocator *a, hd *d)
         hd_links_clear(a, d->links);
         hd_release(a, d->links);
     }
+    if (d->groups) {
+        hd_groups_clear(a, d->groups);
+        hd_release(a, d->groups);
+    }
     hd_release(a, d);
 }
 
@@ -159,7 +163,8 @@ const char *hd_type_name(hd_type t)
     static const char *const names[] = {"null",  "a boolean", "a number", "a string",
                                         "an array", "an object",
                                         "a typed array of numbers",
-                                        "an array" /* of links, as columns */};
+                                        "an array" /* of links, as columns */,
+                                        "an array" /* of groups, as columns */};
     return names[t];
 }
 
@@ -335,7 +340,7 @@ bool hd_find_nonfinite(const hd *d, char *path, size_t size, size_t len, double 
         if (len < size)
             path[len] = '\0';
         return false;
-    default: return false; /* HD_LINKS: a loader's alone, never written */
+    default: return false; /* HD_LINKS, HD_GROUPS: a loader's alone, never written */
     }
 }
 
@@ -567,6 +572,54 @@ void hd_links_clear(const hsec_allocator *a, hd_links *l)
     hd_release(a, l->slots);
     hd_release(a, l->chunks);
     memset(l, 0, sizeof *l);
+}
+
+/* ---- groups as columns */
+
+int hd_groups_grow(const hsec_allocator *a, hd_groups *g, size_t hint)
+{
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap / 2 * 3 : hint > 256 ? hint : 256;
+        if (cap <= g->cap || cap > SIZE_MAX / (HSEC_DIM_COUNT * sizeof(double)))
+            return HSEC_ENOMEM;
+        void **old[7] = {(void **)&g->id,  (void **)&g->region, (void **)&g->size,
+                         (void **)&g->recovery, (void **)&g->vval, (void **)&g->vn,
+                         (void **)&g->vdim};
+        const size_t elem[7] = {sizeof *g->id,       sizeof *g->region,
+                                sizeof *g->size,     sizeof *g->recovery,
+                                HSEC_DIM_COUNT * sizeof *g->vval, sizeof *g->vn,
+                                HSEC_DIM_COUNT * sizeof *g->vdim};
+        for (int k = 0; k < 7; k++) {
+            void *p = *old[k] ? a->realloc(a->opaque, *old[k], cap * elem[k])
+                              : hd_alloc(a, cap * elem[k]);
+            if (!p)
+                return HSEC_ENOMEM; /* those already grown stay grown */
+            *old[k] = p;
+        }
+        g->cap = cap;
+    }
+    size_t i = g->n++;
+    g->id[i] = g->region[i] = HD_LINK_UNSET;
+    g->size[i] = 0;
+    g->recovery[i] = NAN;
+    g->vn[i] = 0;
+    return HSEC_OK;
+}
+
+void hd_groups_clear(const hsec_allocator *a, hd_groups *g)
+{
+    for (size_t k = 0; k < g->nodd; k++)
+        hd_free(a, g->odd[k].item);
+    hd_links_clear(a, &g->names);
+    hd_release(a, g->odd);
+    hd_release(a, g->id);
+    hd_release(a, g->region);
+    hd_release(a, g->size);
+    hd_release(a, g->recovery);
+    hd_release(a, g->vval);
+    hd_release(a, g->vn);
+    hd_release(a, g->vdim);
+    memset(g, 0, sizeof *g);
 }
 
 void hd_drop_if(const hsec_allocator *a, hd *obj,
