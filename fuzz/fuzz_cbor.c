@@ -10,7 +10,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     fuzz_init(&a, &lim);
     char msg[HSEC_ERRMSG_MAX];
     hd *tree = NULL;
-    if (hd_from_cbor(&tree, &a, data, size, &lim, msg) != HSEC_OK) {
+    int rc = hd_from_cbor(&tree, &a, data, size, &lim, msg);
+    check_columns(&a, data, size, &lim, rc, msg, tree);
+    if (rc != HSEC_OK) {
         ORACLE(msg[0] != '\0');
         return 0;
     }

@@ -25,7 +25,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     hd_release(&a, w);
     hd_release(&a, back);
     hd *tree = NULL;
-    if (hd_from_cbor(&tree, &a, cbor, n, &lim, msg) == HSEC_OK) {
+    int rc = hd_from_cbor(&tree, &a, cbor, n, &lim, msg);
+    check_columns(&a, cbor, n, &lim, rc, msg, tree);
+    if (rc == HSEC_OK) {
         check_cbor_identity(&a, tree, &lim);
         check_json_identity(&a, tree, &lim);
         check_runs(&a, tree, &lim);

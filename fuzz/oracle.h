@@ -184,4 +184,56 @@ static inline void check_runs(const hsec_allocator *a, const hd *tree, const hd_
     hsec_scenario_free(s);
 }
 
+/* The loader's reader, which takes plain links and groups into columns,
+ * refuses what the plain reader refuses with the same message, and what it
+ * reads loads as the plain reader's tree loads: the same refusal, or a
+ * model with the same links and the same parameters of every node. */
+static inline void same_model(const hsec_scenario *x, const hsec_scenario *y)
+{
+    const hsec_compiled *a = hsec_scenario_compiled(x), *b = hsec_scenario_compiled(y);
+    size_t n = hsec_compiled_node_count(a), nnz = hsec_compiled_link_count(a);
+    ORACLE(hsec_compiled_node_count(b) == n && hsec_compiled_link_count(b) == nnz);
+    size_t words = (n + 1) + 3 * nnz + (size_t)HSEC_PARAM_COUNT * n;
+    uint64_t *u = calloc(2 * words + 2, sizeof *u);
+    ORACLE(u != NULL);
+    for (int k = 0; k < 2; k++) {
+        const hsec_compiled *c = k ? b : a;
+        uint64_t *w = u + (size_t)k * (words + 1);
+        size_t *rowp = (size_t *)w, *from = rowp + n + 1;
+        double *wt = (double *)(from + nnz), *p = (double *)(wt + 2 * nnz);
+        uint64_t *lag = (uint64_t *)(wt + nnz);
+        ORACLE(hsec_compiled_links(rowp, from, wt, lag, nnz, c) == HSEC_OK);
+        for (int q = 0; q < HSEC_PARAM_COUNT; q++)
+            ORACLE(hsec_compiled_params(p + (size_t)q * n, n, c, (hsec_param)q) == HSEC_OK);
+    }
+    ORACLE(memcmp(u, u + words + 1, words * sizeof *u) == 0);
+    free(u);
+}
+
+static inline void check_columns(const hsec_allocator *a, const unsigned char *data, size_t size,
+                                 const hd_limits *lim, int rc, const char *why, const hd *tree)
+{
+    char msg[HSEC_ERRMSG_MAX], m1[HSEC_ERRMSG_MAX], m2[HSEC_ERRMSG_MAX];
+    hd *cols = NULL;
+    int rc2 = hd_from_cbor_links(&cols, a, data, size, lim, msg);
+    if (rc2 != rc || (rc && strcmp(msg, why) != 0))
+        fprintf(stderr, "plain reader: %d (%s); columns: %d (%s)\n", rc, rc ? why : "",
+                rc2, rc2 ? msg : "");
+    ORACLE(rc2 == rc);
+    if (rc) {
+        ORACLE(strcmp(msg, why) == 0);
+        return;
+    }
+    hsec_scenario *s1 = NULL, *s2 = NULL;
+    int l1 = hd_load_tree(&s1, tree, a, lim, m1), l2 = hd_load_tree(&s2, cols, a, lim, m2);
+    ORACLE(l1 == l2);
+    if (l1)
+        ORACLE(strcmp(m1, m2) == 0);
+    else
+        same_model(s1, s2);
+    hsec_scenario_free(s1);
+    hsec_scenario_free(s2);
+    hd_free(a, cols);
+}
+
 #endif

@@ -688,9 +688,11 @@ static bool plain_number(const unsigned char *p, size_t len, size_t *at, double 
         *x = (double)v;
         return exact(v);
     }
-    if (major != 7)
+    /* a single or a double, whose bytes head() found there (a simple
+     * value, 0 to 23, has none) */
+    if (major != 7 || (v != 26 && v != 27))
         return false;
-    size_t n = v == 26 ? 4 : 8; /* head() took only these */
+    size_t n = v == 26 ? 4 : 8;
     uint64_t bits = 0;
     for (size_t k = 0; k < n; k++)
         bits = (bits << 8) | p[(*at)++];
