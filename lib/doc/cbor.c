@@ -176,8 +176,8 @@ typedef struct frame {
 enum { NAME_NEW, NAME_SAME }; /* a name to look up, the same as its key's last */
 typedef struct batch {
     hd_links *l;   /* whose links they are */
-    size_t np, nnew;
-    uint32_t link[HD_BATCH];
+    size_t np;
+    size_t link[HD_BATCH];
     unsigned char key[HD_BATCH], kind[HD_BATCH];
     const char *s[HD_BATCH];
     uint32_t n[HD_BATCH], out[HD_BATCH];
@@ -793,7 +793,7 @@ static size_t plain_link(dec *d, hd *node, const unsigned char *p, size_t len)
             continue;
         }
         size_t j = b->np++;
-        b->link[j] = (uint32_t)i;
+        b->link[j] = i;
         b->key[j] = (unsigned char)key;
         b->kind[j] = same ? NAME_SAME : NAME_NEW;
         b->s[j] = ns[key];
