@@ -714,6 +714,26 @@ static size_t f_left(const dec *d)
     return left > SIZE_MAX ? SIZE_MAX : (size_t)left;
 }
 
+/* A text string of a plain item (a name: printable ASCII, 1 to the
+ * limit's bytes) at p[*at]: where it starts, its length in *n; NULL for
+ * anything else. */
+static const char *plain_name(const dec *d, const unsigned char *p, size_t len, size_t *at,
+                              size_t *n)
+{
+    int major;
+    uint64_t v;
+    if (!head(p, len, at, &major, &v) || major != 3 || v > d->lim->string || v > UINT32_MAX ||
+        len - *at < v || v == 0)
+        return NULL;
+    for (size_t i = 0; i < v; i++)
+        if (p[*at + i] < 0x21 || p[*at + i] > 0x7e)
+            return NULL;
+    const char *s = (const char *)p + *at;
+    *at += (size_t)v;
+    *n = (size_t)v;
+    return s;
+}
+
 /* A link item {"from", "to", "weight"[, "lag"]} (in any order) read
  * straight into the columns of node: the bytes it took, or 0 when it is
  * anything else, which the general reader then reads as a tree (and judges
@@ -754,17 +774,9 @@ static size_t plain_link(dec *d, hd *node, const unsigned char *p, size_t len)
                 return 0;
             continue;
         }
-        uint64_t n;
-        if (!head(p, len, &at, &major, &n) || major != 3 || n > d->lim->string || n > UINT32_MAX ||
-            len - at < n || n == 0)
+        if (!(ns[key] = plain_name(d, p, len, &at, &nn[key])))
             return 0;
-        for (size_t i = 0; i < n; i++)
-            if (p[at + i] < 0x21 || p[at + i] > 0x7e)
-                return 0;
-        ns[key] = (const char *)p + at;
-        nn[key] = (size_t)n;
         order[names++] = key;
-        at += (size_t)n;
     }
     if ((seen & 7) != 7)
         return 0;
@@ -805,26 +817,6 @@ static size_t plain_link(dec *d, hd *node, const unsigned char *p, size_t len)
     l->w[i] = num[0];
     l->lag[i] = num[1];
     return at;
-}
-
-/* A text string of a plain item (a name: printable ASCII, 1 to the
- * limit's bytes) at p[*at]: where it starts, its length in *n; NULL for
- * anything else. */
-static const char *plain_name(const dec *d, const unsigned char *p, size_t len, size_t *at,
-                              size_t *n)
-{
-    int major;
-    uint64_t v;
-    if (!head(p, len, at, &major, &v) || major != 3 || v > d->lim->string || len - *at < v ||
-        v == 0)
-        return NULL;
-    for (size_t i = 0; i < v; i++)
-        if (p[*at + i] < 0x21 || p[*at + i] > 0x7e)
-            return NULL;
-    const char *s = (const char *)p + *at;
-    *at += (size_t)v;
-    *n = (size_t)v;
-    return s;
 }
 
 /* A group item {"id", "region", "size"[, "recovery"][, "vulnerability"]}

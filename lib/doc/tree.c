@@ -412,21 +412,33 @@ static void hash_key(uint64_t key[2], const void *table)
     key[1] = siphash(key, seed, sizeof seed);
 }
 
+/* Columns cols[0 .. k-1] (elements of elem[j] bytes) grown to cap entries
+ * each (cap * elem[j] checked by the caller). HSEC_ENOMEM when one cannot
+ * be: those already grown stay grown. */
+static int grow_columns(const hsec_allocator *a, void **const *cols, const size_t *elem, int k,
+                        size_t cap)
+{
+    for (int j = 0; j < k; j++) {
+        void *p = *cols[j] ? a->realloc(a->opaque, *cols[j], cap * elem[j])
+                           : hd_alloc(a, cap * elem[j]);
+        if (!p)
+            return HSEC_ENOMEM;
+        *cols[j] = p;
+    }
+    return HSEC_OK;
+}
+
 int hd_links_grow(const hsec_allocator *a, hd_links *l, size_t hint)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap / 2 * 3 : hint > 1024 ? hint : 1024;
         if (cap <= l->cap || cap > SIZE_MAX / sizeof(double))
             return HSEC_ENOMEM;
-        void **old[4] = {(void **)&l->from, (void **)&l->to, (void **)&l->w, (void **)&l->lag};
-        size_t elem[4] = {sizeof *l->from, sizeof *l->to, sizeof *l->w, sizeof *l->lag};
-        for (int k = 0; k < 4; k++) {
-            void *p = *old[k] ? a->realloc(a->opaque, *old[k], cap * elem[k])
-                              : hd_alloc(a, cap * elem[k]);
-            if (!p)
-                return HSEC_ENOMEM; /* those already grown stay grown */
-            *old[k] = p;
-        }
+        void **const cols[4] = {(void **)&l->from, (void **)&l->to, (void **)&l->w,
+                                (void **)&l->lag};
+        const size_t elem[4] = {sizeof *l->from, sizeof *l->to, sizeof *l->w, sizeof *l->lag};
+        if (grow_columns(a, cols, elem, 4, cap))
+            return HSEC_ENOMEM;
         l->cap = cap;
     }
     l->from[l->n] = l->to[l->n] = HD_LINK_UNSET;
@@ -582,20 +594,15 @@ int hd_groups_grow(const hsec_allocator *a, hd_groups *g, size_t hint)
         size_t cap = g->cap ? g->cap / 2 * 3 : hint > 256 ? hint : 256;
         if (cap <= g->cap || cap > SIZE_MAX / (HSEC_DIM_COUNT * sizeof(double)))
             return HSEC_ENOMEM;
-        void **old[7] = {(void **)&g->id,  (void **)&g->region, (void **)&g->size,
-                         (void **)&g->recovery, (void **)&g->vval, (void **)&g->vn,
-                         (void **)&g->vdim};
+        void **const cols[7] = {(void **)&g->id,       (void **)&g->region, (void **)&g->size,
+                                (void **)&g->recovery, (void **)&g->vval,   (void **)&g->vn,
+                                (void **)&g->vdim};
         const size_t elem[7] = {sizeof *g->id,       sizeof *g->region,
                                 sizeof *g->size,     sizeof *g->recovery,
                                 HSEC_DIM_COUNT * sizeof *g->vval, sizeof *g->vn,
                                 HSEC_DIM_COUNT * sizeof *g->vdim};
-        for (int k = 0; k < 7; k++) {
-            void *p = *old[k] ? a->realloc(a->opaque, *old[k], cap * elem[k])
-                              : hd_alloc(a, cap * elem[k]);
-            if (!p)
-                return HSEC_ENOMEM; /* those already grown stay grown */
-            *old[k] = p;
-        }
+        if (grow_columns(a, cols, elem, 7, cap))
+            return HSEC_ENOMEM;
         g->cap = cap;
     }
     size_t i = g->n++;
