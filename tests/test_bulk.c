@@ -300,8 +300,8 @@ static char *scenario_json(void)
     static const char *const vuln[] = {
         "", ", \"vulnerability\": 1.25",
         ", \"vulnerability\": {\"health\": 1.4, \"food\": 0.75}",
-        ", \"vulnerability\": {\"political\": 0.5, \"economic\": 1.1, \"food\": 1, "
-        "\"health\": 1.2, \"personal\": 0.9, \"community\": 0.8, \"environmental\": 1.3}"};
+        (", \"vulnerability\": {\"political\": 0.5, \"economic\": 1.1, \"food\": 1, "
+         "\"health\": 1.2, \"personal\": 0.9, \"community\": 0.8, \"environmental\": 1.3}")};
     for (int g = 0; g < GROUPS; g++) {
         char rec[64] = "";
         if (g % 5 == 4)
