@@ -364,8 +364,9 @@ typedef struct hx_mat {
     double *own, *rs, *b, *bh;
     double *rsum, rowmax; /* A' 1 and its largest entry (found by the assembly) */
 } hx_mat;
-/* Assemble A' and c from a context whose coefficients are set (static). */
-int hx_mat_assemble(hx_mat *m, const ctx *x);
+/* Assemble A' and, when rhs, c and its parts (b and bh; NULL otherwise)
+ * from a context whose coefficients are set (static). */
+int hx_mat_assemble(hx_mat *m, const ctx *x, bool rhs);
 void hx_mat_free(hx_mat *m);
 /* out = A' in (or A'^T in), for W interleaved vectors. */
 void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, double *out);

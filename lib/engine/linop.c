@@ -35,7 +35,8 @@ int hx_lin_open_with(hx_lin **out, hsec_scenario *s, const unsigned char *mask)
     if (!l)
         return HSEC_ENOMEM;
     l->s = s;
-    if (hx_coeff_open(&l->x, s, mask, -1) || hx_mat_assemble(&l->m, &l->x)) {
+    /* A' alone: the solves here take their own right-hand sides */
+    if (hx_coeff_open(&l->x, s, mask, -1) || hx_mat_assemble(&l->m, &l->x, false)) {
         hx_lin_close(l);
         return HSEC_ENOMEM;
     }

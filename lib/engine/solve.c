@@ -35,7 +35,7 @@
 /* Sweeps of the threats' parts in a static bounded run at least. */
 #define HX_PARTS_ITERATIONS 100000
 
-int hx_mat_assemble(hx_mat *m, const ctx *x)
+int hx_mat_assemble(hx_mat *m, const ctx *x, bool rhs)
 {
     const hsec_compiled *c = x->c;
     const hsec_scenario *s = x->s;
@@ -51,11 +51,13 @@ int hx_mat_assemble(hx_mat *m, const ctx *x)
         return HSEC_ENOMEM;
     m->val = dec ? m->own : x->w;
     m->rs = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->rs);
-    m->b = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->b);
     m->rsum = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->rsum);
     const size_t H = m->H = s->nthreat;
-    m->bh = hx_calloc(x->a, x->n && H ? x->n * H : 1, sizeof *m->bh);
-    if (!m->rs || !m->b || !m->bh || !m->rsum)
+    if (rhs) {
+        m->b = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->b);
+        m->bh = hx_calloc(x->a, x->n && H ? x->n * H : 1, sizeof *m->bh);
+    }
+    if (!m->rs || !m->rsum || (rhs && (!m->b || !m->bh)))
         return HSEC_ENOMEM;
     walk w = {0};
     for (size_t i = 0; i < x->n; i++) {
@@ -72,6 +74,8 @@ int hx_mat_assemble(hx_mat *m, const ctx *x)
         m->rsum[i] = rs *= vt;
         if (rs > m->rowmax || rs != rs)
             m->rowmax = rs;
+        if (!rhs)
+            continue;
         double f = vt * pass, ctot = 0;
         for (; w.tt < s->ntt && s->tt[w.tt].at == i; w.tt++) {
             double val = x->thr[s->tt[w.tt].who] * (x->mag ? x->mag[w.tt] : s->tt[w.tt].mag);
@@ -626,7 +630,7 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
      * one target), so q is the sum of their parts and only the parts are
      * solved; bounded: q alone, its parts after it. */
     size_t W = bounded ? 1 : H;
-    if ((rc = hx_mat_assemble(&m, x)))
+    if ((rc = hx_mat_assemble(&m, x, true)))
         goto nomem;
     if (!bounded && (rc = hx_check_spectral(x, &m, err)))
         goto done;
