@@ -184,10 +184,8 @@ static inline void check_runs(const hsec_allocator *a, const hd *tree, const hd_
     hsec_scenario_free(s);
 }
 
-/* The loader's reader, which takes plain links and groups into columns,
- * refuses what the plain reader refuses with the same message, and what it
- * reads loads as the plain reader's tree loads: the same refusal, or a
- * model with the same links and the same parameters of every node. */
+/* Two scenarios' models have the same links and every node's same
+ * parameters. */
 static inline void same_model(const hsec_scenario *x, const hsec_scenario *y)
 {
     const hsec_compiled *a = hsec_scenario_compiled(x), *b = hsec_scenario_compiled(y);
@@ -210,6 +208,10 @@ static inline void same_model(const hsec_scenario *x, const hsec_scenario *y)
     free(u);
 }
 
+/* The loader's reader (hd_from_cbor_links), which takes plain links and
+ * groups into columns, refuses what the tree reader refused (rc, why) with
+ * the same message, and what it reads loads as the tree loads: to the same
+ * refusal, or to the same model. */
 static inline void check_columns(const hsec_allocator *a, const unsigned char *data, size_t size,
                                  const hd_limits *lim, int rc, const char *why, const hd *tree)
 {

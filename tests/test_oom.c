@@ -222,7 +222,8 @@ static void test_save_load(void **state)
     /* a group the CBOR reader takes into columns, one it keeps as a tree */
     fputs("{\"hsec\": 1, \"regions\": [{\"id\": \"r\"}], \"groups\": [{\"id\": \"g\", \"region\": "
           "\"r\", \"size\": 10, \"vulnerability\": {\"food\": 1.2}}, {\"id\": \"h\", "
-          "\"region\": \"r\", \"size\": 5, \"onset\": 0.5}], \"services\": [{\"id\": \"s\", \"kind\": \"water\"}],"
+          "\"region\": \"r\", \"size\": 5, \"onset\": 0.5}],"
+          " \"services\": [{\"id\": \"s\", \"kind\": \"water\"}],"
           " \"links\": [{\"from\": \"s\", \"to\": \"g.health\", \"weight\": 0.5}],"
           " \"threats\": [{\"id\": \"t\", \"targets\": [{\"node\": \"s\", \"magnitude\": 0.5}]}],"
           " \"run\": {\"mode\": \"dynamic\", \"steps\": 10, \"record\": [\"s\"]}}",
