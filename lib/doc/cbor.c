@@ -895,7 +895,7 @@ static size_t plain_group(dec *d, hd *node, const unsigned char *p, size_t len)
         return 0;
     }
     size_t i = node->n++;
-    uint32_t id = hd_links_intern(d->a, &g->names, str[0], slen[0], 0);
+    uint32_t id = hd_links_intern(d->a, &g->names, str[0], slen[0], -1); /* each its own */
     uint32_t region = hd_links_intern(d->a, &g->names, str[1], slen[1], 1);
     if (id == HD_LINK_UNSET || region == HD_LINK_UNSET) {
         dfail(d, HSEC_ENOMEM, "out of memory");
