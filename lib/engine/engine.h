@@ -371,8 +371,9 @@ void hx_mat_free(hx_mat *m);
 /* out = A' in (or A'^T in), for W interleaved vectors. */
 void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, double *out);
 /* A solve of x = S (rhs + A' x) (S = I when scale is NULL), for W
- * interleaved right-hand sides, each stopped at its own tolerance (of the
- * change, then of the residual; clamp: x = min(1, .), W = 1, stopped when
+ * interleaved right-hand sides, each stopped at its own tolerance of the
+ * residual (bounded by the last sweep, or computed once the changes are
+ * small or falling fast enough; clamp: x = min(1, .), W = 1, stopped when
  * nothing moves by more than tol); transpose: x = rhs + A'^T x, W = 1, no
  * scale and no clamp (HSEC_EINVAL otherwise). x holds the start (the
  * transpose's is 0, whatever x holds) and the solution. */

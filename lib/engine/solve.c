@@ -27,7 +27,7 @@
 /* The largest number of nodes in a block (a group's dimensions). */
 #define BMAX HSEC_DIM_COUNT
 /* Inner passes over a block's own links per sweep, at most: three took
- * the fewest sweeps for their cost on the benchmark's models (eight to ten
+ * the fewest sweeps for their cost on the benchmark's models (seven to ten
  * sweeps; one pass takes twice as many, more passes do not save sweeps). */
 #define INNER 3
 /* A sweep asks for the sources of the block this many ahead: the sources
