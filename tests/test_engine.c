@@ -373,6 +373,180 @@ static void test_random_static_linear(void **state)
     }
 }
 
+/*
+ * Services in chains and cycles under groups: a chain of services listed
+ * against its direction (s_i reads s_i+1, and names sort s0, s1, s10, s11,
+ * s2, ..., so that a sweep meets a reader before its source), a second
+ * chain that feeds every dimension of every group, a cycle of services, a
+ * self-link, services downstream of a group, and groups reading all of
+ * them. The static solves (linear with two threats' parts, bounded at the
+ * cap) and the adjoint against dense solves of the same operator.
+ */
+static hsec_scenario *chains_model(double mag, double vuln)
+{
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "r", NULL));
+    char a[32], b[32];
+    for (int i = 0; i < 12; i++) {
+        snprintf(a, sizeof a, "s%d", i);
+        OK(hsec_model_add_service(m, a, HSEC_SERVICE_WATER, "r"));
+    }
+    static const char *const more[] = {"c0", "c1", "c2", "t0", "t1", "u0", "u1", "u2",
+                                       "u3", "u4", "u5", "u6"};
+    for (int i = 0; i < 12; i++)
+        OK(hsec_model_add_service(m, more[i], HSEC_SERVICE_ENERGY, "r"));
+    for (int g = 0; g < 3; g++) {
+        snprintf(a, sizeof a, "g%d", g);
+        OK(hsec_model_add_group(m, a, "r", 100 + 100 * g));
+    }
+    OK(hsec_model_use_template(m, "dimensions"));
+    static const char *const weak[] = {"g0.food", "g2.health", "g1.economic", "g1.health"};
+    for (int k = 0; k < 4; k++)
+        OK(hsec_model_set(m, weak[k], HSEC_PARAM_VULNERABILITY, vuln));
+    for (int i = 0; i < 11; i++) { /* the chain: s_i reads s_i+1 */
+        snprintf(a, sizeof a, "s%d", i + 1);
+        snprintf(b, sizeof b, "s%d", i);
+        OK(hsec_model_add_link(m, a, b, 0.5, 0));
+    }
+    OK(hsec_model_add_link(m, "s11", "s3", 0.2, 0)); /* two paths to s3 */
+    OK(hsec_model_add_link(m, "c0", "c1", 0.4, 0));  /* a cycle */
+    OK(hsec_model_add_link(m, "c1", "c0", 0.4, 0));
+    OK(hsec_model_add_link(m, "c2", "c2", 0.3, 0)); /* a self-link */
+    OK(hsec_model_add_link(m, "s4", "c2", 0.2, 0));
+    OK(hsec_model_add_link(m, "g1.health", "t0", 0.3, 0)); /* downstream of a group */
+    OK(hsec_model_add_link(m, "t0", "t1", 0.5, 0));
+    OK(hsec_model_add_link(m, "s2", "t1", 0.3, 0));
+    for (int g = 0; g < 3; g++) {
+        static const char *const from[][2] = {{"s0", "food"},     {"s9", "food"},
+                                              {"c0", "economic"}, {"t1", "health"},
+                                              {"s11", "personal"}, {"s5", "community"},
+                                              {"c2", "political"}};
+        for (int k = 0; k < 7; k++) { /* (g1 and g2 read s1 and s9 for food, g0 s0) */
+            snprintf(a, sizeof a, "%s", k == 0 && g ? "s1" : from[k][0]);
+            snprintf(b, sizeof b, "g%d.%s", g, from[k][1]);
+            if (k == 1 && g == 0)
+                continue;
+            OK(hsec_model_add_link(m, a, b, 0.1 + 0.05 * k, 0));
+        }
+        snprintf(b, sizeof b, "g%d.environmental", g);
+        OK(hsec_model_add_link(m, "s8", b, 0.2, 0));
+        snprintf(b, sizeof b, "g%d.health", g);
+        OK(hsec_model_add_link(m, "s10", b, 0.1, 0));
+        for (int d = 0; d < 7; d++) { /* u_d feeds every group's dimension d */
+            static const char *const dims[] = {"economic", "food",      "health",   "environmental",
+                                               "personal", "community", "political"};
+            snprintf(a, sizeof a, "u%d", d);
+            snprintf(b, sizeof b, "g%d.%s", g, dims[d]);
+            OK(hsec_model_add_link(m, a, b, 0.04, 0));
+        }
+    }
+    for (int d = 0; d < 6; d++) { /* u_d reads u_d+1, and u6 reads s0, the chain's last */
+        snprintf(a, sizeof a, "u%d", d + 1);
+        snprintf(b, sizeof b, "u%d", d);
+        OK(hsec_model_add_link(m, a, b, 0.3, 0));
+    }
+    OK(hsec_model_add_link(m, "s0", "u6", 0.3, 0));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "a", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_add_threat(s, "b", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_add_threat_target(s, "a", "s11", mag));
+    OK(hsec_scenario_add_threat_target(s, "a", "c0", 0.5 * mag));
+    OK(hsec_scenario_add_threat_target(s, "a", "g0.food", 0.4 * mag));
+    OK(hsec_scenario_add_threat_target(s, "b", "s7", 0.6 * mag));
+    OK(hsec_scenario_add_threat_target(s, "b", "t0", 0.3 * mag));
+    OK(hsec_scenario_add_threat_target(s, "b", "g2.health", 0.5 * mag));
+    return s;
+}
+
+enum { SN = 24 + 21 };
+
+/* A' (dense, a[i][j]: what j gives i) and c of the static operator. */
+static void chains_operator(hsec_scenario *s, double A[SN][SN], double *c)
+{
+    const hsec_compiled *cm = hsec_scenario_compiled(s);
+    size_t n = hsec_compiled_node_count(cm), nnz = hsec_compiled_link_count(cm);
+    assert_int_equal(n, SN);
+    size_t rowp[SN + 1], from[256];
+    double w[256], pert[SN * 2];
+    assert_true(nnz <= 256);
+    OK(hsec_compiled_links(rowp, from, NULL, NULL, nnz, cm));
+    OK(hsec_scenario_operator(w, pert, NULL, s, NULL, 0, -1));
+    memset(A, 0, sizeof(double) * SN * SN);
+    for (size_t i = 0; i < n; i++) {
+        c[i] = pert[i * 2] + pert[i * 2 + 1];
+        for (size_t e = rowp[i]; e < rowp[i + 1]; e++)
+            A[i][from[e]] += w[e];
+    }
+}
+
+static void test_service_chains(void **state)
+{
+    (void)state;
+    double A[SN][SN], c[SN], M[SN][SN + 1], u[SN];
+    /* linear: (I - A') q = c; the adjoint: (I - A'^T) u = b */
+    hsec_scenario *s = chains_model(0.8, 1.2);
+    OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+    chains_operator(s, A, c);
+    for (int i = 0; i < SN; i++) {
+        for (int j = 0; j < SN; j++)
+            M[i][j] = (i == j) - A[i][j];
+        M[i][SN] = c[i];
+    }
+    ref_gauss_jordan(&M[0][0], SN, SN + 1);
+    hsec_result *r = run_ok(s);
+    double big = 0;
+    for (int i = 0; i < SN; i++)
+        big = fmax(big, fabs(M[i][SN] / M[i][i]));
+    assert_true(big > 0.1);
+    for (int i = 0; i < SN; i++)
+        NEAR(hsec_result_q(r)[i], M[i][SN] / M[i][i], 1e-10 * big);
+    hsec_result_free(r);
+    const hsec_compiled *cm = hsec_scenario_compiled(s);
+    for (int i = 0; i < SN; i++) {
+        for (int j = 0; j < SN; j++)
+            M[i][j] = (i == j) - A[j][i];
+        M[i][SN] = 0;
+    }
+    for (size_t g = 0; g < hsec_compiled_group_count(cm); g++)
+        for (int d = 0; d < 7; d++)
+            M[hsec_compiled_group_node(cm, g) + (size_t)d][SN] =
+                hsec_compiled_group_size(cm, g) *
+                hsec_compiled_group_weight(cm, g, (hsec_dimension)d);
+    ref_gauss_jordan(&M[0][0], SN, SN + 1);
+    OK(hsec_scenario_rank(u, SN, s));
+    big = 0;
+    for (int i = 0; i < SN; i++)
+        big = fmax(big, fabs(M[i][SN] / M[i][i]));
+    for (int i = 0; i < SN; i++)
+        NEAR(u[i], M[i][SN] / M[i][i], 1e-10 * big);
+    hsec_scenario_free(s);
+
+    /* bounded, with threats heavy enough to reach the cap: the least fixed
+     * point of q = min(1, A' q + c), by the projected iteration from 0 */
+    s = chains_model(1, 4);
+    chains_operator(s, A, c);
+    double q[SN] = {0}, nq[SN];
+    for (int it = 0; it < 20000; it++) {
+        for (int i = 0; i < SN; i++) {
+            double v = c[i];
+            for (int j = 0; j < SN; j++)
+                v += A[i][j] * q[j];
+            nq[i] = v < 1 ? v : 1;
+        }
+        memcpy(q, nq, sizeof q);
+    }
+    int capped = 0;
+    for (int i = 0; i < SN; i++)
+        capped += q[i] == 1;
+    assert_true(capped >= 2);
+    r = run_ok(s);
+    for (int i = 0; i < SN; i++)
+        NEAR(hsec_result_q(r)[i], q[i], 1e-9);
+    hsec_result_free(r);
+    hsec_scenario_free(s);
+}
+
 /* Static bounded is the limit of the bounded iteration with K = I. */
 static void test_random_static_bounded(void **state)
 {
@@ -868,6 +1042,7 @@ int main(void)
         cmocka_unit_test(test_random_dynamic),
         cmocka_unit_test(test_random_dynamic_many_threats),
         cmocka_unit_test(test_random_static_linear),
+        cmocka_unit_test(test_service_chains),
         cmocka_unit_test(test_random_static_bounded),
         cmocka_unit_test(test_static_bounded_closed_form),
         cmocka_unit_test(test_dynamic_converges_to_static),
