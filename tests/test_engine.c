@@ -548,6 +548,72 @@ static void test_service_chains(void **state)
     hsec_scenario_free(s);
 }
 
+/* A group whose dimensions read one another along a chain, d from d + 1
+ * (or d from d - 1): a sweep node by node that takes the seven in the
+ * chain's order finds every value in one sweep, and sees nothing move in
+ * the next; in the dimensions' own order (or against the chain) it would
+ * take seven sweeps to carry the threat down the chain. The transpose's
+ * chain runs the other way, and its solve the same. */
+static void test_group_order(void **state)
+{
+    (void)state;
+    static const char *const dim[7] = {"economic", "food",      "health",   "environmental",
+                                       "personal", "community", "political"};
+    for (int down = 0; down < 2; down++) {
+        hsec_model *m = one_group(1000);
+        char from[32], to[32];
+        for (int d = 0; d < 6; d++) { /* node `lo` reads node `hi` */
+            int lo = down ? d : d + 1, hi = down ? d + 1 : d;
+            snprintf(from, sizeof from, "g.%s", dim[hi]);
+            snprintf(to, sizeof to, "g.%s", dim[lo]);
+            OK(hsec_model_add_link(m, from, to, 0.8 + 0.02 * d, 0));
+        }
+        hsec_scenario *s = scenario_of(m);
+        OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_UNKNOWN));
+        snprintf(to, sizeof to, "g.%s", dim[down ? 6 : 0]); /* the chain's head */
+        OK(hsec_scenario_add_threat_target(s, "t", to, 0.6));
+        OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 1));
+        const hsec_compiled *cm = hsec_scenario_compiled(s);
+        size_t g0 = hsec_compiled_group_node(cm, 0), rowp[8], src[8];
+        double w[8], pert[7], A[7][7] = {{0}};
+        assert_int_equal(hsec_compiled_link_count(cm), 6);
+        OK(hsec_compiled_links(rowp, src, NULL, NULL, 6, cm));
+        OK(hsec_scenario_operator(w, pert, NULL, s, NULL, 0, -1));
+        for (size_t i = 0; i < 7; i++)
+            for (size_t e = rowp[i]; e < rowp[i + 1]; e++)
+                A[i][src[e]] = w[e];
+        /* along the chain from its head: q = min(1, c + A' q) */
+        double q[7];
+        for (int k = 0; k < 7; k++) {
+            size_t i = g0 + (size_t)(down ? 6 - k : k), j = down ? i + 1 : i - 1;
+            double v = pert[i] + (k ? A[i][j] * q[j] : 0);
+            q[i] = v < 1 ? v : 1;
+        }
+        assert_true(q[g0 + (down ? 0 : 6)] > 1e-3); /* the threat reached the chain's end */
+        hsec_result *r = run_ok(s);
+        assert_int_equal(hsec_result_steps(r), 2);
+        for (size_t i = 0; i < 7; i++)
+            NEAR(hsec_result_q(r)[i], q[i], 1e-15);
+        hsec_result_free(r);
+
+        /* the adjoint, (I - A'^T) u = b: along the chain from its tail,
+         * within two sweeps */
+        OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+        OK(hsec_scenario_set_option(s, HSEC_OPT_MAX_ITERATIONS, 2));
+        double u[7], want[7];
+        for (int k = 0; k < 7; k++) {
+            size_t i = g0 + (size_t)(down ? k : 6 - k), j = down ? i - 1 : i + 1;
+            want[i] = hsec_compiled_group_size(cm, 0) *
+                          hsec_compiled_group_weight(cm, 0, (hsec_dimension)(i - g0)) +
+                      (k ? A[j][i] * want[j] : 0);
+        }
+        OK(hsec_scenario_rank(u, 7, s));
+        for (size_t i = 0; i < 7; i++)
+            NEAR(u[i], want[i], 1e-12 * want[i]);
+        hsec_scenario_free(s);
+    }
+}
+
 /* Static bounded is the limit of the bounded iteration with K = I. */
 static void test_random_static_bounded(void **state)
 {
@@ -1053,6 +1119,7 @@ int main(void)
         cmocka_unit_test(test_recovery_time),
         cmocka_unit_test(test_many_sources),
         cmocka_unit_test(test_iteration_cap),
+        cmocka_unit_test(test_group_order),
         cmocka_unit_test(test_spectral_undecided),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -391,7 +391,7 @@ typedef struct hx_gs {
     int inner;           /* inner passes over a block at most (0: the default) */
     double *scratch;
     const double *half;  /* half of each tolerance: an inner pass has settled */
-    uint32_t *ilo, *ihi;
+    uint32_t *ilo, *ihi, *bs;
 } hx_gs;
 /* HSEC_OK; HSEC_ENOCONV at the cap or on NaN; HSEC_ECANCELED through cx's
  * progress (cx may be NULL); HSEC_ENOMEM. Messages go to err, except at the

@@ -12,7 +12,9 @@
  * one pass over the matrix serves all of them. One right-hand side sweeps
  * node by node instead (point_sweep), and the transpose node by node
  * backwards, scattering along the rows of A' (scatter_sweep) instead of
- * copying it by columns. Nothing depends on the thread count.
+ * copying it by columns; both take each group's seven nodes in an order
+ * compile chose from the links inside groups. Nothing depends on the
+ * thread count.
  *
  * Linear solves converge for rho(A') < 1 (Stein-Rosenberg: Gauss-Seidel of
  * a regular splitting converges at least as fast as Jacobi); the projected
@@ -154,22 +156,28 @@ static inline void block(const hsec_compiled *c, size_t k, size_t *b0, size_t *b
     }
 }
 
-/* Where each row's links from its own block lie: links ilo[i] .. ihi[i] - 1
- * past the row's start (columns are ascending within a row, and a block's
- * nodes are consecutive). */
-static int inner_ranges(const hx_mat *m, uint32_t **plo, uint32_t **phi)
+/* Where each block starts, in the block sweep's order (bs[k]: a small
+ * array read in place of the groups' and services' records, which a sweep
+ * would otherwise stream through for one field each), and where each row's
+ * links from its own block lie: links ilo[i] .. ihi[i] - 1 past the row's
+ * start (columns are ascending within a row, and a block's nodes are
+ * consecutive). */
+static int block_ranges(hx_gs *g)
 {
+    const hx_mat *m = g->m;
     const hsec_compiled *c = m->c;
     const size_t *rp = m->rowp;
     const uint32_t *col = m->col;
-    uint32_t *lo = *plo = hx_calloc(m->a, m->n ? m->n : 1, sizeof *lo);
-    uint32_t *hi = *phi = hx_calloc(m->a, m->n ? m->n : 1, sizeof *hi);
-    if (!lo || !hi)
-        return HSEC_ENOMEM;
     const size_t nb = c->nservice + c->ngroup;
+    uint32_t *lo = g->ilo = hx_calloc(m->a, m->n ? m->n : 1, sizeof *lo);
+    uint32_t *hi = g->ihi = hx_calloc(m->a, m->n ? m->n : 1, sizeof *hi);
+    uint32_t *bs = g->bs = hx_calloc(m->a, nb ? nb : 1, sizeof *bs);
+    if (!lo || !hi || !bs)
+        return HSEC_ENOMEM;
     for (size_t k = 0; k < nb; k++) {
         size_t b0, b1;
         block(c, k, &b0, &b1);
+        bs[k] = (uint32_t)b0;
         for (size_t i = b0; i < b1; i++) {
             size_t e = rp[i], end = rp[i + 1];
             while (e < end && col[e] < b0)
@@ -180,6 +188,27 @@ static int inner_ranges(const hx_mat *m, uint32_t **plo, uint32_t **phi)
             hi[i] = (uint32_t)(e - rp[i]);
         }
     }
+    return HSEC_OK;
+}
+
+/* For the sweeps node by node: the blocks' first nodes in the order of
+ * their nodes (groups and services each come in that order), bs[nb] = n,
+ * so that block k is nodes bs[k] .. bs[k + 1] - 1. */
+static int node_blocks(hx_gs *g)
+{
+    const hsec_compiled *c = g->m->c;
+    const size_t ng = c->ngroup, ns = c->nservice;
+    uint32_t *bs = g->bs = hx_calloc(g->m->a, ng + ns + 1, sizeof *bs);
+    if (!bs)
+        return HSEC_ENOMEM;
+    for (size_t gi = 0, si = 0, k = 0; gi < ng || si < ns; k++) {
+        uint32_t gn = gi < ng ? c->groups[gi].node : UINT32_MAX;
+        uint32_t sn = si < ns ? c->services[c->sord[si]].node : UINT32_MAX;
+        bs[k] = gn < sn ? gn : sn;
+        gi += gn < sn;
+        si += gn > sn;
+    }
+    bs[ng + ns] = (uint32_t)g->m->n;
     return HSEC_OK;
 }
 
@@ -221,7 +250,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
     const double *val = g->m->val, *rs = g->m->rs;
     const uint32_t *ilo = g->ilo, *ihi = g->ihi;
     const double *half = g->half;
-    const size_t nb = c->nservice + c->ngroup;
+    const size_t ns = c->nservice, nb = ns + c->ngroup;
     double ext[BMAX * HX_GMAX], old[BMAX * HX_GMAX], t[HX_GMAX];
     double *E = W <= HX_GMAX ? ext : g->scratch, *O = W <= HX_GMAX ? old : g->scratch + BMAX * W;
     double *T = W <= HX_GMAX ? t : g->scratch + 2 * BMAX * W;
@@ -229,13 +258,12 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
         ch[k] = 0;
     double *last = ch + W;
     for (size_t k = 0; k < nb; k++) {
-        size_t b0, b1;
-        block(c, k, &b0, &b1);
+        size_t b0 = g->bs[k], b1 = b0 + (k < ns ? 1 : BMAX);
         bool inner = false;
 #if defined(__GNUC__)
         if (k + HX_BLOCKS_AHEAD < nb) {
-            size_t p0, p1;
-            block(c, k + HX_BLOCKS_AHEAD, &p0, &p1);
+            size_t p0 = g->bs[k + HX_BLOCKS_AHEAD];
+            size_t p1 = p0 + (k + HX_BLOCKS_AHEAD < ns ? 1 : BMAX);
             for (size_t e = rp[p0]; e < rp[p1]; e++)
                 __builtin_prefetch(x + (size_t)col[e] * W);
         }
@@ -373,31 +401,40 @@ static void residual(const hx_gs *g, const double *x, double *res)
  * with one right-hand side those runs' loop overhead costs more than the
  * sweeps the blocks save (20 sweeps node by node against 11 by blocks, each
  * about a third of the cost, on the benchmark's models; with three
- * right-hand sides the blocks are faster). A link from a node to itself
+ * right-hand sides the blocks are faster). The nodes come in their order,
+ * each group's seven in the order compile chose (c->ford: the links inside
+ * groups mostly from nodes already taken). A link from a node to itself
  * reads the node's value from the sweep before. The largest change goes to
  * ch[0] (NaN when a value is not a number).
  */
-static void point_sweep(const hx_gs *g, double *x, double *ch)
+static HX_INLINE void point_node(const hx_gs *g, size_t i, double *x, double *C)
 {
     const size_t *rp = g->m->rowp;
-    const uint32_t *col = g->m->col;
-    const double *val = g->m->val;
-    const double *rhs = g->rhs, *scale = g->scale;
-    const bool clamp = g->clamp;
-    const size_t n = g->m->n;
+    double sum = 0;
+    gather(&sum, g->m->val, g->m->col, x, rp[i], rp[i + 1], 1);
+    double acc = g->rhs[i] + g->m->rs[i] * sum;
+    if (g->scale)
+        acc *= g->scale[i];
+    if (g->clamp && acc > 1)
+        acc = 1;
+    double d = acc == x[i] ? 0 : fabs(acc - x[i]);
+    if (d > *C || d != d)
+        *C = d;
+    x[i] = acc;
+}
+
+static void point_sweep(const hx_gs *g, double *x, double *ch)
+{
+    const hsec_compiled *c = g->m->c;
+    const size_t nb = c->ngroup + c->nservice;
     double C = 0;
-    for (size_t i = 0; i < n; i++) {
-        double sum = 0;
-        gather(&sum, val, col, x, rp[i], rp[i + 1], 1);
-        double acc = rhs[i] + g->m->rs[i] * sum;
-        if (scale)
-            acc *= scale[i];
-        if (clamp && acc > 1)
-            acc = 1;
-        double d = acc == x[i] ? 0 : fabs(acc - x[i]);
-        if (d > C || d != d)
-            C = d;
-        x[i] = acc;
+    for (size_t k = 0; k < nb; k++) {
+        size_t b0 = g->bs[k];
+        if (g->bs[k + 1] - b0 == BMAX)
+            for (size_t r = 0; r < BMAX; r++)
+                point_node(g, b0 + c->ford[r], x, &C);
+        else
+            point_node(g, b0, x, &C);
     }
     *ch = C;
 }
@@ -423,64 +460,84 @@ static void point_residual(const hx_gs *g, const double *x, double *res)
 }
 
 /*
- * The transpose, (I - A'^T) x = b, node by node from the last node to the
- * first (its information flows from groups to services), without a copy of
- * A' by columns: x_i = b_i + sum_j a_ji x_j, the same Gauss-Seidel sweep as
+ * The transpose, (I - A'^T) x = b, node by node from the last block to the
+ * first (its information flows from groups to services), each group's
+ * seven in the order compile chose for it (c->tord), without a copy of A'
+ * by columns: x_i = b_i + sum_j a_ji x_j, the same Gauss-Seidel sweep as
  * over the transpose's rows, with each node's new value scattered along its
  * row of A' into one sum per node made afresh every sweep: sum[k] is
- * emptied when k's turn comes, and then takes, in this order, the nodes up
- * to k itself (old at k's next turn: summed during this sweep for the next)
- * and the nodes after k (new, summed during the next sweep before k's
- * turn). Every sum is so made in the same order each sweep (rows
- * descending from k), and a point the sweep leaves unchanged it leaves
- * exactly unchanged, as the gather form does. The sums start empty, at
- * x = 0. Keeping one sum across sweeps instead, changed by each update,
- * carried the rounding of every change and never settled near a spectral
- * radius of 1 (doc/performance.md).
+ * emptied when k's turn comes, and then takes, in this order, the nodes
+ * taken after k, and k itself (old at k's next turn: summed during this
+ * sweep for the next), and the nodes taken before k (new, summed during the
+ * next sweep before k's turn). Every sum is so made in the same order each
+ * sweep, and a point the sweep leaves unchanged it leaves exactly
+ * unchanged, as the gather form does. The sums start empty, at x = 0.
+ * Keeping one sum across sweeps instead, changed by each update, carried
+ * the rounding of every change and never settled near a spectral radius of
+ * 1 (doc/performance.md).
  */
-static void scatter_sweep(const hx_gs *g, double *x, double *sum, double *ch)
+static HX_INLINE void scatter_node(const hx_gs *g, size_t k, double *x, double *sum, double *C)
 {
     const size_t *rp = g->m->rowp;
     const uint32_t *col = g->m->col;
-    const double *val = g->m->val, *rs = g->m->rs;
-    const double *rhs = g->rhs;
+    const double *val = g->m->val;
+    double v = g->rhs[k] + sum[k];
+    sum[k] = 0;
+    double d = v == x[k] ? 0 : fabs(v - x[k]);
+    if (d > *C || d != d)
+        *C = d;
+    x[k] = v;
+    double u = g->m->rs[k] * v;
+    for (size_t e = rp[k]; e < rp[k + 1]; e++)
+        sum[col[e]] += val[e] * u;
+}
+
+static void scatter_sweep(const hx_gs *g, double *x, double *sum, double *ch)
+{
+    const hsec_compiled *c = g->m->c;
     double C = 0;
-    for (size_t k = g->m->n; k-- > 0;) {
-        double v = rhs[k] + sum[k];
-        sum[k] = 0;
-        double d = v == x[k] ? 0 : fabs(v - x[k]);
-        if (d > C || d != d)
-            C = d;
-        x[k] = v;
-        double u = rs[k] * v;
-        for (size_t e = rp[k]; e < rp[k + 1]; e++)
-            sum[col[e]] += val[e] * u;
+    for (size_t k = c->ngroup + c->nservice; k-- > 0;) {
+        size_t b0 = g->bs[k];
+        if (g->bs[k + 1] - b0 == BMAX)
+            for (size_t r = 0; r < BMAX; r++)
+                scatter_node(g, b0 + c->tord[r], x, sum, &C);
+        else
+            scatter_node(g, b0, x, sum, &C);
     }
     *ch = C;
 }
 
 /* The largest residual |b + A'^T x - x| of the transpose, summed as
- * scatter_sweep sums it: sum holds, for each node, the nodes up to it (the
- * last sweep made them from x); a copy of it takes the others' as the
- * sweep would, so that sum is left as the next sweep needs it. */
+ * scatter_sweep sums it: sum holds, for each node, the nodes taken after
+ * it and itself (the last sweep made them from x); a copy of it takes the
+ * others' as the sweep would, so that sum is left as the next sweep needs
+ * it. */
 static void scatter_residual(const hx_gs *g, const double *x, const double *sum,
                              double *tmp, double *res)
 {
+    const hsec_compiled *c = g->m->c;
     const size_t *rp = g->m->rowp;
     const uint32_t *col = g->m->col;
     const double *val = g->m->val;
-    const size_t n = g->m->n;
-    memcpy(tmp, sum, n * sizeof *tmp);
+    unsigned char turn[BMAX]; /* when each of a group's nodes is taken */
+    for (unsigned char r = 0; r < BMAX; r++)
+        turn[c->tord[r]] = r;
+    memcpy(tmp, sum, g->m->n * sizeof *tmp);
     double R = 0;
-    for (size_t k = n; k-- > 0;) {
-        double v = g->rhs[k] + tmp[k];
-        double d = v == x[k] ? 0 : fabs(v - x[k]);
-        if (d > R || d != d)
-            R = d;
-        double u = g->m->rs[k] * x[k];
-        for (size_t e = rp[k]; e < rp[k + 1]; e++)
-            if (col[e] < k)
-                tmp[col[e]] += val[e] * u;
+    for (size_t k = c->ngroup + c->nservice; k-- > 0;) {
+        size_t b0 = g->bs[k], b1 = g->bs[k + 1];
+        bool grp = b1 - b0 == BMAX;
+        for (size_t r = 0; r < b1 - b0; r++) {
+            size_t i = b0 + (grp ? c->tord[r] : 0);
+            double v = g->rhs[i] + tmp[i];
+            double d = v == x[i] ? 0 : fabs(v - x[i]);
+            if (d > R || d != d)
+                R = d;
+            double u = g->m->rs[i] * x[i];
+            for (size_t e = rp[i]; e < rp[i + 1]; e++) /* to the nodes taken after i */
+                if (col[e] < b0 || (grp && col[e] < b1 && turn[col[e] - b0] > r))
+                    tmp[col[e]] += val[e] * u;
+        }
     }
     *res = R;
 }
@@ -534,10 +591,13 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     if (!g->inner)
         g->inner = INNER;
     const bool point = W == 1;
-    if (!point && inner_ranges(g->m, &g->ilo, &g->ihi)) {
+    if (point ? node_blocks(g) : block_ranges(g)) {
         hx_free(g->m->a, g->scratch);
         hx_free(g->m->a, g->ilo);
         hx_free(g->m->a, g->ihi);
+        hx_free(g->m->a, g->bs);
+        g->scratch = NULL;
+        g->ilo = g->ihi = g->bs = NULL;
         hx_setmsg(err, "out of memory");
         return HSEC_ENOMEM;
     }
@@ -614,8 +674,9 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     hx_free(g->m->a, g->scratch);
     hx_free(g->m->a, g->ilo);
     hx_free(g->m->a, g->ihi);
+    hx_free(g->m->a, g->bs);
     g->scratch = NULL;
-    g->ilo = g->ihi = NULL;
+    g->ilo = g->ihi = g->bs = NULL;
     return rc;
 }
 

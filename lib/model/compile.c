@@ -524,6 +524,71 @@ static void sort_row(lay *L, size_t lo, size_t hi, clink *tmp)
     }
 }
 
+/*
+ * The order in which a Gauss-Seidel sweep node by node takes a group's seven
+ * nodes (lib/engine/solve.c). Such a sweep reads the new value of a source
+ * taken before the reader and the old one of a source taken after it, so it
+ * converges faster the more of the weight inside groups runs from earlier
+ * to later nodes (at the benchmark's national size, 17 sweeps of the
+ * transpose instead of 18 in the dimensions' order, 19 of the bounded
+ * static solve instead of 22). The weights
+ * |w| of the links inside each group, summed over all groups by dimension
+ * pair, choose the order of the seven, among all 5,040, whose links from
+ * the same or a later node weigh least (the first such in lexicographic
+ * order: the dimensions' own order when no group has links inside); tord
+ * does the same for the transpose, whose links run the other way. A
+ * function of the model, like the nodes' numbering.
+ */
+static void group_orders(hsec_compiled *c)
+{
+    enum { D = HSEC_DIM_COUNT };
+    double in[D][D] = {{0}}; /* in[i][j]: into dimension i from dimension j */
+    for (size_t g = 0; g < c->ngroup; g++) {
+        size_t b = c->groups[g].node;
+        for (size_t d = 0; d < D; d++)
+            for (size_t e = c->rowp[b + d]; e < c->rowp[b + d + 1]; e++)
+                if (c->col[e] >= b && c->col[e] < b + D)
+                    in[d][c->col[e] - b] += fabs(c->w[e]);
+    }
+    for (int t = 0; t < 2; t++) {
+        unsigned char p[D], *best = t ? c->tord : c->ford;
+        double low = INFINITY;
+        for (unsigned char d = 0; d < D; d++)
+            p[d] = best[d] = d;
+        for (;;) {
+            unsigned char pos[D];
+            for (unsigned char r = 0; r < D; r++)
+                pos[p[r]] = r;
+            double back = 0;
+            for (size_t i = 0; i < D; i++)
+                for (size_t j = 0; j < D; j++)
+                    if (pos[j] >= pos[i])
+                        back += t ? in[j][i] : in[i][j];
+            if (back < low) {
+                low = back;
+                memcpy(best, p, D);
+            }
+            /* the next permutation in lexicographic order */
+            int k = D - 2;
+            while (k >= 0 && p[k] > p[k + 1])
+                k--;
+            if (k < 0)
+                break;
+            int l = D - 1;
+            while (p[l] < p[k])
+                l--;
+            unsigned char s = p[k];
+            p[k] = p[l];
+            p[l] = s;
+            for (int a = k + 1, z = D - 1; a < z; a++, z--) {
+                s = p[a];
+                p[a] = p[z];
+                p[z] = s;
+            }
+        }
+    }
+}
+
 int hsec_model_compile(hsec_compiled **out, hsec_model *m)
 {
     if (!out || !m)
@@ -806,6 +871,7 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
         c->selfw = NULL;
     }
 
+    group_orders(c);
     c->bytes = hx_compiled_bytes(m, n, nl);
     c->memlimit = hx_limit(m->lim_memory);
 

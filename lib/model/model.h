@@ -157,6 +157,10 @@ struct hsec_compiled {
      * above and below is the inside numbering, except where said. sord: the
      * services by node (services keep the API's numbers). */
     uint32_t *uid, *nid, *guid, *gnid, *sord;
+    /* The order in which a sweep node by node takes each group's seven
+     * nodes: ford for x = A' x + b, tord for its transpose (compile.c:
+     * chosen from the links inside groups) */
+    unsigned char ford[HSEC_DIM_COUNT], tord[HSEC_DIM_COUNT];
     /* the groups' weights as given, before normalising (ngroup x 7), or NULL
      * when every one is 1 */
     double *wraw;
