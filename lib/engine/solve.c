@@ -466,8 +466,8 @@ static void point_residual(const hx_gs *g, const double *x, double *res)
  * by columns: x_i = b_i + sum_j a_ji x_j, the same Gauss-Seidel sweep as
  * over the transpose's rows, with each node's new value scattered along its
  * row of A' into one sum per node made afresh every sweep: sum[k] is
- * emptied when k's turn comes, and then takes, in this order, the nodes
- * taken after k, and k itself (old at k's next turn: summed during this
+ * emptied when k's turn comes, and then takes, in this order, k itself
+ * and the nodes taken after it (old at k's next turn: summed during this
  * sweep for the next), and the nodes taken before k (new, summed during the
  * next sweep before k's turn). Every sum is so made in the same order each
  * sweep, and a point the sweep leaves unchanged it leaves exactly
@@ -508,8 +508,8 @@ static void scatter_sweep(const hx_gs *g, double *x, double *sum, double *ch)
 }
 
 /* The largest residual |b + A'^T x - x| of the transpose, summed as
- * scatter_sweep sums it: sum holds, for each node, the nodes taken after
- * it and itself (the last sweep made them from x); a copy of it takes the
+ * scatter_sweep sums it: sum holds, for each node, itself and the nodes
+ * taken after it (the last sweep made them from x); a copy of it takes the
  * others' as the sweep would, so that sum is left as the next sweep needs
  * it. */
 static void scatter_residual(const hx_gs *g, const double *x, const double *sum,
