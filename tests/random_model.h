@@ -17,10 +17,8 @@ static inline double urand(unsigned *seed)
 
 static inline const char *node_name(int i, char *buf)
 {
-    static const char *const dims[] = {"economic", "food", "health", "environmental",
-                                       "personal", "community", "political"};
     if (i < 7)
-        sprintf(buf, "g.%s", dims[i]);
+        sprintf(buf, "g.%s", dim_names[i]);
     else
         sprintf(buf, "s%d", i - 7);
     return buf;

@@ -9,8 +9,6 @@
 
 enum { GROUPS = 60, SERVICES = 25 };
 
-static const char *const dims[7] = {"economic", "food", "health", "environmental",
-                                    "personal", "community", "political"};
 
 /* A model of a few thousand links, templates too (some explicit links
  * replace template links), without its links: the same for every call. */
@@ -57,7 +55,7 @@ static links make_links(void)
         for (int g = (s * 7) % GROUPS, k = 0; k < 40; k++, g = (g + 13) % GROUPS)
             for (int d = s % 2; d < 7; d += 2) { /* a pair the services template has, too */
                 snprintf(L.from[L.n], 32, "s%d", s);
-                snprintf(L.to[L.n], 32, "g%d.%s", g, dims[d]);
+                snprintf(L.to[L.n], 32, "g%d.%s", g, dim_names[d]);
                 x = x * 6364136223846793005ull + 1442695040888963407ull;
                 L.w[L.n] = (double)(x >> 40) / (double)(1ull << 24) * 0.2;
                 L.lag[L.n++] = 0;

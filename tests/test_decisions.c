@@ -314,8 +314,6 @@ static void test_rank_finite_differences(void **state)
 static void test_rank_dense(void **state)
 {
     (void)state;
-    static const char *const dims[7] = {"economic", "food", "health", "environmental",
-                                        "personal", "community", "political"};
     unsigned seed = 4242;
     for (int trial = 0; trial < 25; trial++) {
         hsec_model *m = NULL;
@@ -333,7 +331,7 @@ static void test_rank_dense(void **state)
             snprintf(id, sizeof id, "g%d", g);
             OK(hsec_model_add_group(m, id, "r", 100 + 50 * g));
             for (int d = 0; d < 7; d++)
-                snprintf(names[nn++], sizeof names[0], "%s.%s", id, dims[d]);
+                snprintf(names[nn++], sizeof names[0], "%s.%s", id, dim_names[d]);
         }
         /* up to four links into each node (row sums below 0.9: radius below 1) */
         for (int i = 0; i < nn; i++) {

@@ -434,10 +434,8 @@ static hsec_scenario *chains_model(double mag, double vuln)
         snprintf(b, sizeof b, "g%d.health", g);
         OK(hsec_model_add_link(m, "s10", b, 0.1, 0));
         for (int d = 0; d < 7; d++) { /* u_d feeds every group's dimension d */
-            static const char *const dims[] = {"economic", "food",      "health",   "environmental",
-                                               "personal", "community", "political"};
             snprintf(a, sizeof a, "u%d", d);
-            snprintf(b, sizeof b, "g%d.%s", g, dims[d]);
+            snprintf(b, sizeof b, "g%d.%s", g, dim_names[d]);
             OK(hsec_model_add_link(m, a, b, 0.04, 0));
         }
     }
@@ -557,20 +555,18 @@ static void test_service_chains(void **state)
 static void test_group_order(void **state)
 {
     (void)state;
-    static const char *const dim[7] = {"economic", "food",      "health",   "environmental",
-                                       "personal", "community", "political"};
     for (int down = 0; down < 2; down++) {
         hsec_model *m = one_group(1000);
         char from[32], to[32];
         for (int d = 0; d < 6; d++) { /* node `lo` reads node `hi` */
             int lo = down ? d : d + 1, hi = down ? d + 1 : d;
-            snprintf(from, sizeof from, "g.%s", dim[hi]);
-            snprintf(to, sizeof to, "g.%s", dim[lo]);
+            snprintf(from, sizeof from, "g.%s", dim_names[hi]);
+            snprintf(to, sizeof to, "g.%s", dim_names[lo]);
             OK(hsec_model_add_link(m, from, to, 0.8 + 0.02 * d, 0));
         }
         hsec_scenario *s = scenario_of(m);
         OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_UNKNOWN));
-        snprintf(to, sizeof to, "g.%s", dim[down ? 6 : 0]); /* the chain's head */
+        snprintf(to, sizeof to, "g.%s", dim_names[down ? 6 : 0]); /* the chain's head */
         OK(hsec_scenario_add_threat_target(s, "t", to, 0.6));
         OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 1));
         const hsec_compiled *cm = hsec_scenario_compiled(s);

@@ -570,19 +570,17 @@ static void test_document_errors(void **state)
 static void test_nearest(void **state)
 {
     (void)state;
-    static const char *const dims[] = {"economic", "food", "health", "environmental",
-                                       "personal", "community", "political"};
-    assert_string_equal(hsec_nearest("helth", dims, 7), "health");
-    assert_string_equal(hsec_nearest("fodo", dims, 7), "food"); /* a transposition */
-    assert_string_equal(hsec_nearest("comunity", dims, 7), "community");
-    assert_null(hsec_nearest("xyz", dims, 7));      /* nothing near */
-    assert_null(hsec_nearest("health", dims, 7));   /* itself is not a suggestion */
-    assert_null(hsec_nearest("hea", dims, 7));      /* 3 edits from health: too far */
+    assert_string_equal(hsec_nearest("helth", dim_names, 7), "health");
+    assert_string_equal(hsec_nearest("fodo", dim_names, 7), "food"); /* a transposition */
+    assert_string_equal(hsec_nearest("comunity", dim_names, 7), "community");
+    assert_null(hsec_nearest("xyz", dim_names, 7));      /* nothing near */
+    assert_null(hsec_nearest("health", dim_names, 7));   /* itself is not a suggestion */
+    assert_null(hsec_nearest("hea", dim_names, 7));      /* 3 edits from health: too far */
     static const char *const ties[] = {"bat", "cat", "hat"};
     assert_string_equal(hsec_nearest("aat", ties, 3), "bat"); /* the first in byte order */
     static const char *const rev[] = {"hat", "cat", "bat"};
     assert_string_equal(hsec_nearest("aat", rev, 3), "bat"); /* whatever the order */
-    assert_null(hsec_nearest(NULL, dims, 7));
+    assert_null(hsec_nearest(NULL, dim_names, 7));
     assert_null(hsec_nearest("x", NULL, 0));
     /* in the library's messages: nodes, groups, regions, ids */
     hsec_model *m = NULL;

@@ -43,6 +43,11 @@ static inline unsigned char *read_file(const char *path, size_t *len)
     return buf;
 }
 
+/* The dimensions' names, in the order of hsec_dimension (a group's nodes
+ * are "<group>.<name>"). */
+static const char *const dim_names[HSEC_DIM_COUNT] = {
+    "economic", "food", "health", "environmental", "personal", "community", "political"};
+
 static inline size_t node_of(const hsec_scenario *s, const char *name)
 {
     size_t i = (size_t)-1;
