@@ -845,9 +845,15 @@ int hsec_model_compile(hsec_compiled **out, hsec_model *m)
             if (!L.lag[e])
                 continue;
             c->lags[k++] = (hx_lag){e, L.lag[e]};
-            if (c->hidx[L.col[e]] == HX_NONE)
-                c->hidx[L.col[e]] = (uint32_t)c->nlagsrc++;
+            c->hidx[L.col[e]] = 0; /* a source: numbered below */
         }
+        /* the sources numbered in node order, so that a step, which goes
+         * through the nodes in order, writes each history class's slot in
+         * order too (numbered as their readers first named them, the
+         * writes were scattered over the slot) */
+        for (size_t i = 0; i < n; i++)
+            if (c->hidx[i] != HX_NONE)
+                c->hidx[i] = (uint32_t)c->nlagsrc++;
         if (lag_depths(a, c))
             NOMEM();
     }

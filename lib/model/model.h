@@ -109,7 +109,7 @@ struct hsec_compiled {
     double *w;
     hx_lag *lags; /* the links with a lag, by link (nlagged); NULL when none */
     uint32_t maxlag;
-    uint32_t *hidx; /* history slot of a lagged link's source, or HX_NONE */
+    uint32_t *hidx; /* history number of a lagged link's source (in node order), or HX_NONE */
     size_t nlagsrc, nlagged; /* sources of lagged links; links with a lag */
     /* The sources of lagged links by the longest lag of their links: class
      * k holds depth[k].count sources whose longest lag is depth[k].lag (the
