@@ -698,6 +698,13 @@ static double tol_of(double rel, double bmax)
     return t > DBL_MIN ? t : DBL_MIN;
 }
 
+/* v clamped to [0, room]: an order within what the orders before it left. */
+static inline double within(double v, double room)
+{
+    v = v < room ? v : room;
+    return v > 0 ? v : 0;
+}
+
 /*
  * The static state (doc/model.md §3). Linear: every threat's part solves
  * (I - A') p_h = c_h, all together, and q is their sum (c = sum of c_h);
@@ -754,26 +761,24 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     if (rc)
         goto done;
 
-    /* orders, straight into the state: q1, then A' q1 and A' q2 */
-    double *st = x->st;
+    /* orders, straight into the state: q1, then q2 = A' q1, then q3 = A' q2
+     * row by row as each node's record is written whole (one pass over the
+     * state rather than one an order); bounded, each clamped to the room
+     * the orders before it leave */
+    double *st = x->st, *q1 = y, *q2 = y + n;
     for (size_t i = 0; i < n; i++)
-        st[i * P] = y[i] = bounded && m.b[i] > 1 ? 1 : m.b[i];
-    for (size_t r = 1; r < 3; r++) {
-        hx_mat_apply(&m, false, 1, y, y + n);
-        for (size_t i = 0; i < n; i++) {
-            double v = y[n + i];
-            if (bounded) {
-                double room = 1 - st[i * P];
-                if (r == 2)
-                    room -= st[i * P + 1];
-                v = v < room ? v : room;
-                v = v > 0 ? v : 0;
-            }
-            st[i * P + r] = y[i] = v;
-        }
-    }
+        q1[i] = bounded && m.b[i] > 1 ? 1 : m.b[i];
+    hx_mat_apply(&m, false, 1, q1, q2);
+    for (size_t i = 0; i < n && bounded; i++)
+        q2[i] = within(q2[i], 1 - q1[i]);
     for (size_t i = 0; i < n; i++) {
+        double sum = 0; /* as hx_mat_apply sums a row */
+        for (size_t e = m.rowp[i]; e < m.rowp[i + 1]; e++)
+            sum += m.val[e] * q2[m.col[e]];
         double *si = st + i * P, q = 0;
+        si[0] = q1[i];
+        si[1] = q2[i];
+        si[2] = bounded ? within(m.rs[i] * sum, 1 - q1[i] - q2[i]) : m.rs[i] * sum;
         if (bounded)
             q = sol[i];
         else
