@@ -106,6 +106,16 @@ void hx_mat_free(hx_mat *m)
     memset(m, 0, sizeof *m);
 }
 
+/* Row i of A' applied to one vector: rs_i times the row's links summed in
+ * order, as every one-vector product here sums it. */
+static HX_INLINE double mat_row(const hx_mat *m, size_t i, const double *in)
+{
+    double sum = 0;
+    for (size_t e = m->rowp[i]; e < m->rowp[i + 1]; e++)
+        sum += m->val[e] * in[m->col[e]];
+    return m->rs[i] * sum;
+}
+
 void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, double *out)
 {
     const size_t *rp = m->rowp;
@@ -122,12 +132,8 @@ void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, d
         return;
     }
     if (W == 1) { /* the sum in a register */
-        for (size_t i = 0; i < m->n; i++) {
-            double sum = 0;
-            for (size_t e = rp[i]; e < rp[i + 1]; e++)
-                sum += val[e] * in[col[e]];
-            out[i] = rs[i] * sum;
-        }
+        for (size_t i = 0; i < m->n; i++)
+            out[i] = mat_row(m, i, in);
         return;
     }
     for (size_t i = 0; i < m->n; i++) {
@@ -564,6 +570,17 @@ static bool residual_bound(const hx_gs *g, const double *ch, bool point)
     return true;
 }
 
+/* The arrays a solve made for itself, given back. */
+static void gs_release(hx_gs *g)
+{
+    hx_free(g->m->a, g->scratch);
+    hx_free(g->m->a, g->ilo);
+    hx_free(g->m->a, g->ihi);
+    hx_free(g->m->a, g->bs);
+    g->scratch = NULL;
+    g->ilo = g->ihi = g->bs = NULL;
+}
+
 int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
 {
     const size_t W = g->W, n = g->m->n;
@@ -592,12 +609,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         g->inner = INNER;
     const bool point = W == 1;
     if (point ? node_blocks(g) : block_ranges(g)) {
-        hx_free(g->m->a, g->scratch);
-        hx_free(g->m->a, g->ilo);
-        hx_free(g->m->a, g->ihi);
-        hx_free(g->m->a, g->bs);
-        g->scratch = NULL;
-        g->ilo = g->ihi = g->bs = NULL;
+        gs_release(g);
         hx_setmsg(err, "out of memory");
         return HSEC_ENOMEM;
     }
@@ -671,12 +683,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
             worst = ch[r] > worst ? ch[r] : worst;
         g->change = worst;
     }
-    hx_free(g->m->a, g->scratch);
-    hx_free(g->m->a, g->ilo);
-    hx_free(g->m->a, g->ihi);
-    hx_free(g->m->a, g->bs);
-    g->scratch = NULL;
-    g->ilo = g->ihi = g->bs = NULL;
+    gs_release(g);
     return rc;
 }
 
@@ -772,13 +779,10 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     for (size_t i = 0; i < n && bounded; i++)
         q2[i] = within(q2[i], 1 - q1[i]);
     for (size_t i = 0; i < n; i++) {
-        double sum = 0; /* as hx_mat_apply sums a row */
-        for (size_t e = m.rowp[i]; e < m.rowp[i + 1]; e++)
-            sum += m.val[e] * q2[m.col[e]];
-        double *si = st + i * P, q = 0;
+        double *si = st + i * P, q = 0, q3 = mat_row(&m, i, q2);
         si[0] = q1[i];
         si[1] = q2[i];
-        si[2] = bounded ? within(m.rs[i] * sum, 1 - q1[i] - q2[i]) : m.rs[i] * sum;
+        si[2] = bounded ? within(q3, 1 - q1[i] - q2[i]) : q3;
         if (bounded)
             q = sol[i];
         else
