@@ -373,10 +373,13 @@ void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, d
 /* A solve of x = S (rhs + A' x) (S = I when scale is NULL), for W
  * interleaved right-hand sides, each stopped at its own tolerance of the
  * residual (bounded by the last sweep, or computed once the changes are
- * small or falling fast enough; clamp: x = min(1, .), W = 1, stopped when
- * nothing moves by more than tol); transpose: x = rhs + A'^T x, W = 1, no
- * scale and no clamp (HSEC_EINVAL otherwise). x holds the start (the
- * transpose's is 0, whatever x holds) and the solution. */
+ * small or falling fast enough), and their sum at ttol when ttol > 0 (W >
+ * 1); clamp: x = min(1, .), W = 1, stopped when nothing moves by more than
+ * tol; transpose: x = rhs + A'^T x, W = 1, no scale and no clamp
+ * (HSEC_EINVAL otherwise). x holds the start (the transpose's is 0,
+ * whatever x holds) and the solution. exact: the groups' blocks solved
+ * through their inverses when few distinct blocks repeat (solve.c; only
+ * without scale and clamp, for A' of spectral radius below 1). */
 typedef struct hx_gs {
     const hx_mat *m;
     bool transpose, clamp;
@@ -384,6 +387,8 @@ typedef struct hx_gs {
     const double *rhs;   /* n x W */
     const double *scale; /* n, or NULL */
     const double *tol;   /* W, each > 0 */
+    double ttol;         /* the sum's tolerance (0: none) */
+    bool exact;          /* the groups' blocks by their inverses, where they repeat */
     uint64_t cap;        /* sweeps at most */
     const char *what;    /* for messages */
     uint64_t iterations; /* out: sweeps done */
@@ -392,6 +397,8 @@ typedef struct hx_gs {
     double *scratch;
     const double *half;  /* half of each tolerance: an inner pass has settled */
     uint32_t *ilo, *ihi, *bs;
+    double *binv;        /* the distinct blocks' inverses, BMAX x BMAX each (or NULL) */
+    uint32_t *bidx;      /* each group's inverse */
 } hx_gs;
 /* HSEC_OK; HSEC_ENOCONV at the cap or on NaN; HSEC_ECANCELED through cx's
  * progress (cx may be NULL); HSEC_ENOMEM. Messages go to err, except at the

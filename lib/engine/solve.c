@@ -6,7 +6,9 @@
  * by sweeps over a fixed partition of the nodes into blocks, in a fixed
  * order: every service alone, then the seven nodes of each group, whose
  * links among themselves (the spectral radius of A' is mostly theirs) are
- * solved by up to three inner passes before the sweep moves on. A block reads
+ * solved before the sweep moves on: exactly through the block's inverse in
+ * a linear solve where blocks repeat (block_inverses), else by up to three
+ * inner passes. A block reads
  * the values its predecessors computed in the same sweep. Several
  * right-hand sides (each threat's part) are carried interleaved, so that
  * one pass over the matrix serves all of them. One right-hand side sweeps
@@ -197,6 +199,132 @@ static int block_ranges(hx_gs *g)
     return HSEC_OK;
 }
 
+/* Distinct blocks whose inverses a solve keeps at most (392 bytes each),
+ * the slots of their table (a quarter full at most), and the probes a
+ * block may take at most (a hash that many blocks share costs no more). */
+#define HX_BLOCKS_DISTINCT 4096
+#define HX_BLOCK_SLOTS (4 * HX_BLOCKS_DISTINCT)
+#define HX_BLOCK_PROBES 64
+
+/* A hash of a block's entries, bit for bit: four lanes of
+ * multiply-and-xor, then MurmurHash3's 64-bit finaliser, so that entries
+ * that differ in their last bits still land apart. Deterministic, so that
+ * what a model's blocks do is the model's alone; blocks made to collide
+ * cost probes, bounded by HX_BLOCK_PROBES, and never a wrong inverse,
+ * since the entries are compared. */
+static uint64_t block_hash(const double *v)
+{
+    uint64_t h[4] = {0x243f6a8885a308d3u, 0x13198a2e03707344u, 0xa4093822299f31d0u,
+                     0x082efa98ec4e6c89u};
+    for (size_t k = 0; k < BMAX * BMAX; k++) {
+        uint64_t u;
+        memcpy(&u, v + k, sizeof u);
+        h[k & 3] = (h[k & 3] ^ u) * 0x9e3779b97f4a7c15u;
+    }
+    uint64_t r = h[0] ^ (h[1] << 16 | h[1] >> 48) ^ (h[2] << 32 | h[2] >> 32) ^
+                 (h[3] << 48 | h[3] >> 16);
+    r = (r ^ r >> 33) * 0xff51afd7ed558ccdu;
+    r = (r ^ r >> 33) * 0xc4ceb9fe1a85ec53u;
+    return r ^ r >> 33;
+}
+
+/* M = (I - T)^-1 in place, by Gauss-Jordan without pivoting; false when a
+ * pivot is not a positive finite number (M is then garbage). */
+static bool block_invert(double M[BMAX][BMAX])
+{
+    for (size_t k = 0; k < BMAX; k++) {
+        double p = 1 / M[k][k];
+        if (!(M[k][k] > 0) || !(p < INFINITY))
+            return false;
+        M[k][k] = 1;
+        for (size_t j = 0; j < BMAX; j++)
+            M[k][j] *= p;
+        for (size_t i = 0; i < BMAX; i++) {
+            if (i == k)
+                continue;
+            double f = M[i][k];
+            M[i][k] = 0;
+            for (size_t j = 0; j < BMAX; j++)
+                M[i][j] -= f * M[k][j];
+        }
+    }
+    return true;
+}
+
+/*
+ * The groups' blocks solved exactly, for the linear block sweep: the
+ * inverse of I - T_B, T_B the block's links among its own nodes in A' (rows
+ * rs_i w_e). Groups made from one template with the same vulnerabilities
+ * have the same block bit for bit, so each distinct block is inverted once
+ * and every group points at its inverse: a table of at most
+ * HX_BLOCKS_DISTINCT, probed by a hash of the entries and compared entry by
+ * entry. With more distinct blocks than that, a longer probe, or a pivot
+ * that is not positive, g->binv stays NULL and the inner passes solve the
+ * blocks. I - T_B is a nonsingular M-matrix when the spectral radius of A'
+ * (so of its principal submatrix T_B) is below 1, which a linear solve has
+ * shown, so the pivots are positive and the inverse nonnegative. The table
+ * holds the model's blocks in the groups' order, so whether the inverses
+ * are used, and the results, depend on the model only.
+ */
+static int block_inverses(hx_gs *g)
+{
+    const hx_mat *m = g->m;
+    const hsec_compiled *c = m->c;
+    const size_t ng = c->ngroup, cap = ng < HX_BLOCKS_DISTINCT ? ng : HX_BLOCKS_DISTINCT;
+    const size_t nslot = HX_BLOCK_SLOTS, E = BMAX * BMAX;
+    if (!ng)
+        return HSEC_OK;
+    double *key = hx_alloc(m->a, cap * E * sizeof *key);
+    double *inv = hx_alloc(m->a, cap * E * sizeof *inv);
+    uint32_t *slot = hx_alloc(m->a, nslot * sizeof *slot);
+    uint32_t *idx = hx_alloc(m->a, ng * sizeof *idx);
+    int rc = HSEC_ENOMEM;
+    if (!key || !inv || !slot || !idx)
+        goto done;
+    rc = HSEC_OK;
+    memset(slot, 0xff, nslot * sizeof *slot);
+    size_t nd = 0;
+    for (size_t gi = 0; gi < ng; gi++) {
+        size_t b0 = c->groups[gi].node;
+        double M[BMAX][BMAX] = {{0}};
+        for (size_t i = 0; i < BMAX; i++) {
+            size_t r0 = m->rowp[b0 + i];
+            double f = m->rs[b0 + i];
+            M[i][i] = 1;
+            for (size_t e = r0 + g->ilo[b0 + i]; e < r0 + g->ihi[b0 + i]; e++)
+                M[i][m->col[e] - b0] -= f * m->val[e];
+        }
+        size_t s = (size_t)block_hash(&M[0][0]) & (nslot - 1), probes = 0;
+        while (slot[s] != UINT32_MAX && memcmp(key + (size_t)slot[s] * E, M, sizeof M)) {
+            if (++probes == HX_BLOCK_PROBES)
+                goto none;
+            s = (s + 1) & (nslot - 1);
+        }
+        if (slot[s] == UINT32_MAX) { /* a block not seen before */
+            if (nd == cap)
+                goto none;
+            memcpy(key + nd * E, M, sizeof M);
+            if (!block_invert(M))
+                goto none;
+            memcpy(inv + nd * E, M, sizeof M);
+            slot[s] = (uint32_t)nd++;
+        }
+        idx[gi] = slot[s];
+    }
+    g->binv = inv;
+    g->bidx = idx;
+    inv = NULL;
+    idx = NULL;
+    goto done;
+none: /* the inner passes solve the blocks */
+done:
+    hx_free(m->a, key);
+    hx_free(m->a, inv);
+    hx_free(m->a, slot);
+    hx_free(m->a, idx);
+    return rc;
+}
+
 /* For the sweeps node by node: the blocks' first nodes in the order of
  * their nodes (groups and services each come in that order), bs[nb] = n,
  * so that block k is nodes bs[k] .. bs[k + 1] - 1. */
@@ -292,9 +420,28 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
             for (size_t r = 0; r < W; r++)
                 e_[r] = g->rhs[i * W + r] + rs[i] * acc[r];
         }
-        /* its own links, by passes until they settle */
+        /* its own links: exactly, through the block's inverse, or by passes
+         * until they settle */
         double mvl[HX_GMAX] = {0}, *mv = W <= HX_GMAX ? mvl : g->scratch + 3 * BMAX * W + 4 * W;
-        for (int pass = 0; pass < g->inner; pass++) {
+        const bool exact = g->binv && k >= ns;
+        if (exact) {
+            const double *G = g->binv + (size_t)g->bidx[k - ns] * BMAX * BMAX;
+            for (size_t i = 0; i < BMAX; i++) {
+                double accl[HX_GMAX] = {0}, *acc = W <= HX_GMAX ? accl : T;
+                HX_UNROLL
+                for (size_t r = 0; r < W; r++)
+                    acc[r] = 0;
+                for (size_t j = 0; j < BMAX; j++)
+                    HX_UNROLL
+                    for (size_t r = 0; r < W; r++)
+                        acc[r] += G[i * BMAX + j] * E[j * W + r];
+                HX_UNROLL
+                for (size_t r = 0; r < W; r++)
+                    x[(b0 + i) * W + r] = acc[r];
+            }
+            inner = false; /* nothing of its own left to move */
+        }
+        for (int pass = 0; !exact && pass < g->inner; pass++) {
             bool moved = false;
             HX_UNROLL
             for (size_t r = 0; r < W; r++)
@@ -359,10 +506,12 @@ static void sweep(const hx_gs *g, double *x, double *ch)
 
 /* The largest residual |S (b + A' x) - x| of each right-hand side, each
  * row summed as the sweep sums it (so that a point the sweep leaves
- * unchanged shows no rounding residual). */
+ * unchanged shows no rounding residual), and in *total that of their sum
+ * (the right-hand sides' residuals added node by node). */
 static HX_INLINE void residual_body(const hx_gs *g, const double *x, double *res,
-                                    const size_t W)
+                                    double *total, const size_t W)
 {
+    double tot = 0;
     const size_t *rp = g->m->rowp;
     const uint32_t *col = g->m->col;
     const double *val = g->m->val;
@@ -380,6 +529,7 @@ static HX_INLINE void residual_body(const hx_gs *g, const double *x, double *res
         gather(acc, val, col, x, r0, l0, W);
         gather(acc, val, col, x, l1, r1, W);
         gather(inn, val, col, x, l0, l1, W);
+        double sd = 0;
         HX_UNROLL
         for (size_t r = 0; r < W; r++) { /* as the sweep: the outside, then the block's own */
             double a = (g->rhs[i * W + r] + rs[i] * acc[r]) + rs[i] * inn[r];
@@ -387,17 +537,22 @@ static HX_INLINE void residual_body(const hx_gs *g, const double *x, double *res
             double d = v == x[i * W + r] ? 0 : fabs(v - x[i * W + r]);
             if (d > res[r] || d != d)
                 res[r] = d;
+            sd += v - x[i * W + r];
         }
+        sd = fabs(sd);
+        if (sd > tot || sd != sd)
+            tot = sd;
     }
+    *total = tot;
 }
 
-static void residual(const hx_gs *g, const double *x, double *res)
+static void residual(const hx_gs *g, const double *x, double *res, double *total)
 {
     switch (g->W) {
-    case 2: residual_body(g, x, res, 2); break;
-    case 3: residual_body(g, x, res, 3); break;
-    case 4: residual_body(g, x, res, 4); break;
-    default: residual_body(g, x, res, g->W); break;
+    case 2: residual_body(g, x, res, total, 2); break;
+    case 3: residual_body(g, x, res, total, 3); break;
+    case 4: residual_body(g, x, res, total, 4); break;
+    default: residual_body(g, x, res, total, g->W); break;
     }
 }
 
@@ -557,17 +712,21 @@ static void scatter_residual(const hx_gs *g, const double *x, const double *sum,
  * largest move), each weighted by its link; so it is at most the row's sum
  * of A' times the larger of the two, and the scale of a bounded run's parts
  * (at most 1) only lowers it. The largest row sum comes from the assembly.
+ * The sum's residual is at most the sum of the right-hand sides' bounds.
  * The sweep is the same either way; this only spares the residual's pass.
  */
 static bool residual_bound(const hx_gs *g, const double *ch, bool point)
 {
     const size_t W = g->W;
+    double all = 0;
     for (size_t r = 0; r < W; r++) {
         double moved = point || !(ch[W + r] > ch[r]) ? ch[r] : ch[W + r];
-        if (!(g->m->rowmax * moved <= 0.5 * g->tol[r]))
+        double bound = g->m->rowmax * moved;
+        if (!(bound <= 0.5 * g->tol[r]))
             return false;
+        all += bound;
     }
-    return true;
+    return !(g->ttol > 0) || all <= 0.5 * g->ttol;
 }
 
 /* The arrays a solve made for itself, given back. */
@@ -577,8 +736,12 @@ static void gs_release(hx_gs *g)
     hx_free(g->m->a, g->ilo);
     hx_free(g->m->a, g->ihi);
     hx_free(g->m->a, g->bs);
+    hx_free(g->m->a, g->binv);
+    hx_free(g->m->a, g->bidx);
     g->scratch = NULL;
     g->ilo = g->ihi = g->bs = NULL;
+    g->binv = NULL;
+    g->bidx = NULL;
 }
 
 int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
@@ -600,7 +763,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         return HSEC_ENOMEM;
     }
     double *ch = g->scratch + 3 * BMAX * W, *res = ch + 2 * W, *half = res + W;
-    double *prev = half + 2 * W, *sum = prev + W, *tmp = sum + n;
+    double *prev = half + 2 * W, *sum = prev + W, *tmp = sum + n, total = 0;
     for (size_t r = 0; r < W; r++)
         half[r] = 0.5 * g->tol[r];
     g->half = half;
@@ -608,7 +771,10 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     if (!g->inner)
         g->inner = INNER;
     const bool point = W == 1;
-    if (point ? node_blocks(g) : block_ranges(g)) {
+    g->binv = NULL;
+    g->bidx = NULL;
+    if (point ? node_blocks(g)
+              : block_ranges(g) || (g->exact && !g->scale && !g->clamp && block_inverses(g))) {
         gs_release(g);
         hx_setmsg(err, "out of memory");
         return HSEC_ENOMEM;
@@ -658,20 +824,24 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
          * stops the static solve a sweep sooner, after seven, and the
          * adjoint after 18 instead of 19) */
         bool near = true;
+        double all = 0; /* the sum's, likewise */
         for (size_t r = 0; r < W; r++) {
             double est = prev[r] > 0 ? ch[r] * (ch[r] / prev[r]) : INFINITY;
             near = near && (ch[r] <= g->tol[r] || est <= g->tol[r]);
+            all += est < ch[r] ? est : ch[r];
             prev[r] = ch[r];
         }
-        if (!near)
+        if (!near || (g->ttol > 0 && !(all <= g->ttol)))
             continue;
         if (tr) /* a small change need not be a small residual */
             scatter_residual(g, x, sum, tmp, res);
         else if (point)
             point_residual(g, x, res);
         else
-            residual(g, x, res);
-        bool done = true;
+            residual(g, x, res, &total);
+        if (tr || point) /* one right-hand side: its own sum */
+            total = res[0];
+        bool done = !(g->ttol > 0) || total <= g->ttol;
         for (size_t r = 0; r < W; r++)
             done = done && res[r] <= g->tol[r];
         if (done)
@@ -746,15 +916,12 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
         goto nomem;
     if (bounded)
         tol[0] = HX_TOL_BOUNDED;
-    else { /* each part to its own tolerance, and their sum to the total's */
-        double share = HX_TOL_LINEAR * maxabs(m.b, n, 1) / (double)(H ? H : 1);
-        for (size_t h = 0; h < H; h++) {
-            double t = tol_of(HX_TOL_LINEAR, maxabs(m.bh + h, n, H));
-            tol[h] = share > DBL_MIN && share < t ? share : t;
-        }
-    }
+    else /* each part to its own tolerance, and their sum, q, to the total's */
+        for (size_t h = 0; h < H; h++)
+            tol[h] = tol_of(HX_TOL_LINEAR, maxabs(m.bh + h, n, H));
     hx_gs g = {.m = &m, .clamp = bounded, .W = W, .rhs = bounded ? m.b : m.bh, .tol = tol,
-               .cap = cap,
+               .ttol = bounded ? 0 : tol_of(HX_TOL_LINEAR, maxabs(m.b, n, 1)),
+               .exact = !bounded, .cap = cap,
                .what = bounded ? "the static bounded solve" : "the static linear solve"};
     rc = W ? hx_gs_solve(&g, sol, x, err) : HSEC_OK;
     *iterations = g.iterations;
