@@ -619,9 +619,10 @@ static void test_group_order(void **state)
  * the next district, the health dimension's vulnerability taking three
  * values among the groups or one of its own in each: either way the
  * total's residual on the exported operator within doc/model.md §3's
- * 1e-12, and each threat's part of the burden what a run of that threat
- * alone gives (linear, below the cap: superposition; one right-hand side
- * sweeps node by node, without the blocks).
+ * 1e-12, each threat's part of the burden what a run of that threat alone
+ * gives (linear, below the cap: superposition; one right-hand side sweeps
+ * node by node, without the blocks), and the adjoint (by blocks over the
+ * transpose where the inverses are kept) within 1e-12 of its own.
  */
 enum { BLOCK_GROUPS = 4200 };
 
@@ -676,6 +677,47 @@ static hsec_scenario *blocks_model(int classes, int only)
     return s;
 }
 
+/* The adjoint's residual, |b + A'^T u - u| with b the groups' sizes times
+ * their weights (doc/decisions.md), within 1e-12 of max |b| and rounding,
+ * on the operator the library exports. */
+static void check_adjoint(hsec_scenario *s)
+{
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    size_t n = hsec_compiled_node_count(c), nnz = hsec_compiled_link_count(c);
+    size_t H = hsec_scenario_threat_count(s);
+    size_t *rowp = malloc((n + 1) * sizeof *rowp), *from = malloc((nnz + 1) * sizeof *from);
+    double *w = malloc((nnz + 1) * sizeof *w), *pert = malloc((n * H + 1) * sizeof *pert);
+    double *u = malloc(n * sizeof *u), *v = calloc(n, sizeof *v);
+    assert_true(rowp && from && w && pert && u && v);
+    OK(hsec_compiled_links(rowp, from, NULL, NULL, nnz, c));
+    OK(hsec_scenario_operator(w, pert, NULL, s, NULL, 0, -1));
+    OK(hsec_scenario_rank(u, n, s));
+    double bmax = 0, umax = 0, res = 0;
+    for (size_t g = 0; g < hsec_compiled_group_count(c); g++)
+        for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+            double b = hsec_compiled_group_size(c, g) *
+                       hsec_compiled_group_weight(c, g, (hsec_dimension)d);
+            v[hsec_compiled_group_node(c, g) + (size_t)d] = b;
+            bmax = fmax(bmax, fabs(b));
+        }
+    for (size_t i = 0; i < n; i++) /* v = b + A'^T u */
+        for (size_t e = rowp[i]; e < rowp[i + 1]; e++)
+            v[from[e]] += w[e] * u[i];
+    for (size_t i = 0; i < n; i++) {
+        umax = fmax(umax, fabs(u[i]));
+        res = fmax(res, fabs(v[i] - u[i]));
+    }
+    if (!(res <= 1e-12 * bmax + 64 * DBL_EPSILON * umax))
+        fail_msg("adjoint residual %g, max |b| %g, max |u| %g", res, bmax, umax);
+    assert_true(umax > bmax); /* the links carried something */
+    free(rowp);
+    free(from);
+    free(w);
+    free(pert);
+    free(u);
+    free(v);
+}
+
 static void test_block_inverses(void **state)
 {
     (void)state;
@@ -684,6 +726,7 @@ static void test_block_inverses(void **state)
         hsec_scenario *s = blocks_model(classes[k], -1);
         hsec_result *r = run_ok(s);
         check_residual(s, r);
+        check_adjoint(s);
         const double *q = hsec_result_q(r);
         double qmax = 0;
         for (size_t i = 0; i < hsec_compiled_node_count(hsec_scenario_compiled(s)); i++)

@@ -164,13 +164,10 @@ static inline void block(const hsec_compiled *c, size_t k, size_t *b0, size_t *b
     }
 }
 
-/* Where each block starts, in the block sweep's order (bs[k]: a small
- * array read in place of the groups' and services' records, which a sweep
- * would otherwise stream through for one field each), and where each row's
- * links from its own block lie: links ilo[i] .. ihi[i] - 1 past the row's
- * start (columns are ascending within a row, and a block's nodes are
- * consecutive). */
-static int block_ranges(hx_gs *g)
+/* Where each row's links from its own block lie: links ilo[i] .. ihi[i] - 1
+ * past the row's start (columns are ascending within a row, and a block's
+ * nodes are consecutive). */
+static int row_ranges(hx_gs *g)
 {
     const hx_mat *m = g->m;
     const hsec_compiled *c = m->c;
@@ -179,13 +176,11 @@ static int block_ranges(hx_gs *g)
     const size_t nb = c->nservice + c->ngroup;
     uint32_t *lo = g->ilo = hx_calloc(m->a, m->n ? m->n : 1, sizeof *lo);
     uint32_t *hi = g->ihi = hx_calloc(m->a, m->n ? m->n : 1, sizeof *hi);
-    uint32_t *bs = g->bs = hx_calloc(m->a, nb ? nb : 1, sizeof *bs);
-    if (!lo || !hi || !bs)
+    if (!lo || !hi)
         return HSEC_ENOMEM;
     for (size_t k = 0; k < nb; k++) {
         size_t b0, b1;
         block(c, k, &b0, &b1);
-        bs[k] = (uint32_t)b0;
         for (size_t i = b0; i < b1; i++) {
             size_t e = rp[i], end = rp[i + 1];
             while (e < end && col[e] < b0)
@@ -199,7 +194,29 @@ static int block_ranges(hx_gs *g)
     return HSEC_OK;
 }
 
-/* Distinct blocks whose inverses a solve keeps at most (392 bytes each),
+/* Where each block starts, in the block sweep's order (bs[k]: a small
+ * array read in place of the groups' and services' records, which a sweep
+ * would otherwise stream through for one field each), and each row's links
+ * from its own block. */
+static int block_ranges(hx_gs *g)
+{
+    const hsec_compiled *c = g->m->c;
+    const size_t nb = c->nservice + c->ngroup;
+    uint32_t *bs = g->bs = hx_calloc(g->m->a, nb ? nb : 1, sizeof *bs);
+    if (!bs)
+        return HSEC_ENOMEM;
+    for (size_t k = 0; k < nb; k++) {
+        size_t b0, b1;
+        block(c, k, &b0, &b1);
+        bs[k] = (uint32_t)b0;
+    }
+    return row_ranges(g);
+}
+
+/* A row of a kept inverse: BMAX values and a zero, so that a row is 64
+ * bytes, whole vectors. */
+#define BPAD 8
+/* Distinct blocks whose inverses a solve keeps at most (448 bytes each),
  * the slots of their table (a quarter full at most), and the probes a
  * block may take at most (a hash that many blocks share costs no more). */
 #define HX_BLOCKS_DISTINCT 4096
@@ -275,7 +292,7 @@ static int block_inverses(hx_gs *g)
     if (!ng)
         return HSEC_OK;
     double *key = hx_alloc(m->a, cap * E * sizeof *key);
-    double *inv = hx_alloc(m->a, cap * E * sizeof *inv);
+    double *inv = hx_calloc(m->a, cap * BMAX * BPAD, sizeof *inv);
     uint32_t *slot = hx_alloc(m->a, nslot * sizeof *slot);
     uint32_t *idx = hx_alloc(m->a, ng * sizeof *idx);
     int rc = HSEC_ENOMEM;
@@ -284,6 +301,7 @@ static int block_inverses(hx_gs *g)
     rc = HSEC_OK;
     memset(slot, 0xff, nslot * sizeof *slot);
     size_t nd = 0;
+    uint32_t last = 0;
     for (size_t gi = 0; gi < ng; gi++) {
         size_t b0 = c->groups[gi].node;
         double M[BMAX][BMAX] = {{0}};
@@ -293,6 +311,10 @@ static int block_inverses(hx_gs *g)
             M[i][i] = 1;
             for (size_t e = r0 + g->ilo[b0 + i]; e < r0 + g->ihi[b0 + i]; e++)
                 M[i][m->col[e] - b0] -= f * m->val[e];
+        }
+        if (nd && !memcmp(key + (size_t)last * E, M, sizeof M)) { /* the block before's */
+            idx[gi] = last;
+            continue;
         }
         size_t s = (size_t)block_hash(&M[0][0]) & (nslot - 1), probes = 0;
         while (slot[s] != UINT32_MAX && memcmp(key + (size_t)slot[s] * E, M, sizeof M)) {
@@ -306,10 +328,11 @@ static int block_inverses(hx_gs *g)
             memcpy(key + nd * E, M, sizeof M);
             if (!block_invert(M))
                 goto none;
-            memcpy(inv + nd * E, M, sizeof M);
+            for (size_t i = 0; i < BMAX; i++)
+                memcpy(inv + (nd * BMAX + i) * BPAD, M[i], sizeof M[i]);
             slot[s] = (uint32_t)nd++;
         }
-        idx[gi] = slot[s];
+        idx[gi] = last = slot[s];
     }
     g->binv = inv;
     g->bidx = idx;
@@ -425,7 +448,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
         double mvl[HX_GMAX] = {0}, *mv = W <= HX_GMAX ? mvl : g->scratch + 3 * BMAX * W + 4 * W;
         const bool exact = g->binv && k >= ns;
         if (exact) {
-            const double *G = g->binv + (size_t)g->bidx[k - ns] * BMAX * BMAX;
+            const double *G = g->binv + (size_t)g->bidx[k - ns] * BMAX * BPAD;
             for (size_t i = 0; i < BMAX; i++) {
                 double accl[HX_GMAX] = {0}, *acc = W <= HX_GMAX ? accl : T;
                 HX_UNROLL
@@ -434,7 +457,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
                 for (size_t j = 0; j < BMAX; j++)
                     HX_UNROLL
                     for (size_t r = 0; r < W; r++)
-                        acc[r] += G[i * BMAX + j] * E[j * W + r];
+                        acc[r] += G[i * BPAD + j] * E[j * W + r];
                 HX_UNROLL
                 for (size_t r = 0; r < W; r++)
                     x[(b0 + i) * W + r] = acc[r];
@@ -668,6 +691,89 @@ static void scatter_sweep(const hx_gs *g, double *x, double *sum, double *ch)
     *ch = C;
 }
 
+/*
+ * The transpose by blocks where the groups' inverses are kept: each group's
+ * seven values at once, u_B = (I - T_B^T)^-1 (b_B + s_B), the transpose of
+ * the block's inverse, where s_B holds only what the nodes outside the
+ * block give it, since a block scatters only the links of its rows that
+ * leave it (ilo, ihi); a service as in scatter_sweep. The sums are made as
+ * there, so that the sweep is block Gauss-Seidel over the transpose's rows.
+ */
+static void scatter_block_sweep(const hx_gs *g, double *x, double *sum, double *ch)
+{
+    const hsec_compiled *c = g->m->c;
+    const size_t *rp = g->m->rowp;
+    const uint32_t *col = g->m->col;
+    const double *val = g->m->val, *rs = g->m->rs;
+    double C = 0;
+    size_t gi = c->ngroup;
+    for (size_t k = c->ngroup + c->nservice; k-- > 0;) {
+        size_t b0 = g->bs[k];
+        if (g->bs[k + 1] - b0 != BMAX) {
+            scatter_node(g, b0, x, sum, &C);
+            continue;
+        }
+        const double *G = g->binv + (size_t)g->bidx[--gi] * BMAX * BPAD;
+        double e[BMAX], u[BPAD] = {0};
+        HX_UNROLL
+        for (size_t i = 0; i < BMAX; i++) {
+            e[i] = g->rhs[b0 + i] + sum[b0 + i];
+            sum[b0 + i] = 0;
+        }
+        HX_UNROLL
+        for (size_t i = 0; i < BMAX; i++) /* the inverse's rows, whole */
+            HX_UNROLL
+            for (size_t j = 0; j < BPAD; j++)
+                u[j] += G[i * BPAD + j] * e[i];
+        for (size_t j = 0; j < BMAX; j++) {
+            size_t i = b0 + j;
+            double d = u[j] == x[i] ? 0 : fabs(u[j] - x[i]);
+            if (d > C || d != d)
+                C = d;
+            x[i] = u[j];
+            double v = rs[i] * u[j];
+            size_t r0 = rp[i], r1 = rp[i + 1], l0 = r0 + g->ilo[i], l1 = r0 + g->ihi[i];
+            for (size_t f = r0; f < l0; f++)
+                sum[col[f]] += val[f] * v;
+            for (size_t f = l1; f < r1; f++)
+                sum[col[f]] += val[f] * v;
+        }
+    }
+    *ch = C;
+}
+
+/* Its residual: as scatter_residual, with each block's own links added
+ * before its nodes are read (its sums hold none of them). */
+static void scatter_block_residual(const hx_gs *g, const double *x, const double *sum,
+                                   double *tmp, double *res)
+{
+    const hsec_compiled *c = g->m->c;
+    const size_t *rp = g->m->rowp;
+    const uint32_t *col = g->m->col;
+    const double *val = g->m->val, *rs = g->m->rs;
+    memcpy(tmp, sum, g->m->n * sizeof *tmp);
+    double R = 0;
+    for (size_t k = c->ngroup + c->nservice; k-- > 0;) {
+        size_t b0 = g->bs[k], b1 = g->bs[k + 1];
+        bool grp = b1 - b0 == BMAX;
+        for (size_t i = b0; grp && i < b1; i++) /* the block's own, into its sums */
+            for (size_t f = rp[i] + g->ilo[i]; f < rp[i] + g->ihi[i]; f++)
+                tmp[col[f]] += val[f] * (rs[i] * x[i]);
+        for (size_t i = b0; i < b1; i++) {
+            double v = g->rhs[i] + tmp[i];
+            double d = v == x[i] ? 0 : fabs(v - x[i]);
+            if (d > R || d != d)
+                R = d;
+        }
+        for (size_t i = b0; i < b1; i++) { /* to the nodes taken after the block */
+            double u = rs[i] * x[i];
+            for (size_t f = rp[i]; f < rp[i + 1] && col[f] < b0; f++)
+                tmp[col[f]] += val[f] * u;
+        }
+    }
+    *res = R;
+}
+
 /* The largest residual |b + A'^T x - x| of the transpose, summed as
  * scatter_sweep sums it: sum holds, for each node, itself and the nodes
  * taken after it (the last sweep made them from x); a copy of it takes the
@@ -770,11 +876,13 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     g->iterations = 0;
     if (!g->inner)
         g->inner = INNER;
-    const bool point = W == 1;
+    const bool point = W == 1, exact = g->exact && !g->scale && !g->clamp && (tr || !point);
     g->binv = NULL;
     g->bidx = NULL;
-    if (point ? node_blocks(g)
-              : block_ranges(g) || (g->exact && !g->scale && !g->clamp && block_inverses(g))) {
+    int brc = tr      ? node_blocks(g) || (exact && (row_ranges(g) || block_inverses(g)))
+              : point ? node_blocks(g)
+                      : block_ranges(g) || (exact && block_inverses(g));
+    if (brc) {
         gs_release(g);
         hx_setmsg(err, "out of memory");
         return HSEC_ENOMEM;
@@ -792,7 +900,9 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
             rc = HSEC_ECANCELED;
             break;
         }
-        if (tr)
+        if (tr && g->binv)
+            scatter_block_sweep(g, x, sum, ch);
+        else if (tr)
             scatter_sweep(g, x, sum, ch);
         else if (point)
             point_sweep(g, x, ch);
@@ -833,7 +943,9 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         }
         if (!near || (g->ttol > 0 && !(all <= g->ttol)))
             continue;
-        if (tr) /* a small change need not be a small residual */
+        if (tr && g->binv) /* a small change need not be a small residual */
+            scatter_block_residual(g, x, sum, tmp, res);
+        else if (tr)
             scatter_residual(g, x, sum, tmp, res);
         else if (point)
             point_residual(g, x, res);
