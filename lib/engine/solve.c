@@ -217,10 +217,9 @@ static int block_ranges(hx_gs *g)
  * bytes, whole vectors. */
 #define BPAD 8
 /* Distinct blocks whose inverses a solve keeps at most (448 bytes each),
- * the slots of their table (a quarter full at most), and the probes a
- * block may take at most (a hash that many blocks share costs no more). */
+ * and the probes a block may take at most in their table (a quarter full
+ * at most), so that a hash that many blocks share costs no more. */
 #define HX_BLOCKS_DISTINCT 4096
-#define HX_BLOCK_SLOTS (4 * HX_BLOCKS_DISTINCT)
 #define HX_BLOCK_PROBES 64
 
 /* A hash of a block's entries, bit for bit: four lanes of
@@ -288,9 +287,12 @@ static int block_inverses(hx_gs *g)
     const hx_mat *m = g->m;
     const hsec_compiled *c = m->c;
     const size_t ng = c->ngroup, cap = ng < HX_BLOCKS_DISTINCT ? ng : HX_BLOCKS_DISTINCT;
-    const size_t nslot = HX_BLOCK_SLOTS, E = BMAX * BMAX;
+    const size_t E = BMAX * BMAX;
     if (!ng)
         return HSEC_OK;
+    size_t nslot = 16;
+    while (nslot < 4 * cap)
+        nslot *= 2;
     double *key = hx_alloc(m->a, cap * E * sizeof *key);
     double *inv = hx_calloc(m->a, cap * BMAX * BPAD, sizeof *inv);
     uint32_t *slot = hx_alloc(m->a, nslot * sizeof *slot);
