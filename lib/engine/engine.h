@@ -397,7 +397,7 @@ typedef struct hx_gs {
     double *scratch;
     const double *half;  /* half of each tolerance: an inner pass has settled */
     uint32_t *ilo, *ihi, *bs;
-    double *binv;        /* the distinct blocks' inverses, BMAX x BMAX each (or NULL) */
+    double *binv;        /* the distinct blocks' inverses, BMAX rows of 8 each (or NULL) */
     uint32_t *bidx;      /* each group's inverse */
 } hx_gs;
 /* HSEC_OK; HSEC_ENOCONV at the cap or on NaN; HSEC_ECANCELED through cx's

@@ -960,6 +960,26 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
             done = done && res[r] <= g->tol[r];
         if (done)
             break;
+        /* every change within its tolerance and the residual still above
+         * it: with the blocks' inverses, their rounding (near a spectral
+         * radius of 1, cond(I - T_B) times it) can hold the residual there
+         * for good, since the sweep settles where the inverses put it; the
+         * sweeps go on without them (the transpose's sums, made for the
+         * blocks, start again from 0, where the node-by-node sweep starts),
+         * which settle where the residual measures */
+        bool settled = true;
+        for (size_t r = 0; r < W; r++)
+            settled = settled && ch[r] <= g->tol[r];
+        if (settled && g->binv) {
+            hx_free(g->m->a, g->binv);
+            g->binv = NULL;
+            if (tr) {
+                memset(x, 0, n * sizeof *x);
+                memset(sum, 0, n * sizeof *sum);
+                for (size_t r = 0; r < W; r++)
+                    prev[r] = 0;
+            }
+        }
     }
     if (rc == HSEC_ENOCONV && g->iterations >= g->cap) {
         double worst = 0;
