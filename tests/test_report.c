@@ -1,6 +1,8 @@
 /* Group figures, phases and the burden on hand-computed cases (§5). */
 #include "util.h"
 
+#include <stdbool.h>
+
 static void test_phases(void **state)
 {
     (void)state;
@@ -232,6 +234,132 @@ static void test_scores_follow_figures(void **state)
     hsec_scenario_free(s);
 }
 
+/* What a group shows at its peak, for the brute force below. */
+typedef struct {
+    uint64_t step;
+    double H, y[HSEC_DIM_COUNT], p[HSEC_DIM_COUNT * HSEC_ORDER_COUNT], score, share[2];
+} figs;
+
+static void figs_of(figs *f, const hsec_result *r, size_t g, hsec_at at)
+{
+    memset(f, 0, sizeof *f);
+    OK(hsec_result_group(&f->step, &f->H, f->y, HSEC_DIM_COUNT, r, g, at));
+    OK(hsec_result_group_orders(f->p, HSEC_DIM_COUNT * HSEC_ORDER_COUNT, r, g, at));
+    OK(hsec_result_group_score(&f->score, NULL, r, g, at));
+    for (size_t h = 0; h < 2 && at == HSEC_AT_PEAK; h++)
+        OK(hsec_result_threat_share(&f->share[h], NULL, r, g, h));
+}
+
+/*
+ * A dynamic run's peak figures against brute force: the state at step t is
+ * the last state of a run of t steps, so a group's peak (the first step of
+ * its highest index) and its figures there come from T runs of 1 .. T
+ * steps, read at their last step through another path (the result's
+ * arrays). Groups peak early and fall, peak on a plateau, peak at the last
+ * step, or never move (peak at 0); bit for bit, on one thread and two (the
+ * model spans more than one chunk of rows).
+ */
+static void test_peak_brute_force(void **state)
+{
+    (void)state;
+    enum { NG = 700, T = 12 };
+    hsec_model *m = NULL;
+    OK(hsec_model_new(&m, NULL));
+    OK(hsec_model_add_region(m, "r", NULL));
+    char a[32], b[32];
+    for (int k = 0; k < 4; k++) {
+        snprintf(a, sizeof a, "s%d", k);
+        OK(hsec_model_add_service(m, a, HSEC_SERVICE_WATER, "r"));
+    }
+    for (int g = 0; g < NG; g++) {
+        snprintf(a, sizeof a, "g%d", g);
+        OK(hsec_model_add_group(m, a, "r", 100 + g));
+        if (g % 4 != 3) { /* one group in four: no link, no threat */
+            snprintf(a, sizeof a, "s%d", g % 4);
+            snprintf(b, sizeof b, "g%d.health", g);
+            OK(hsec_model_add_link(m, a, b, 0.2 + 0.001 * (g % 50), g % 3));
+            snprintf(a, sizeof a, "g%d.health", g);
+            snprintf(b, sizeof b, "g%d.economic", g);
+            OK(hsec_model_add_link(m, a, b, 0.3, 0));
+        }
+        snprintf(a, sizeof a, "g%d.food", g);
+        OK(hsec_model_set(m, a, HSEC_PARAM_BASELINE, 0.05 * (g % 3)));
+        snprintf(a, sizeof a, "g%d.economic", g);
+        OK(hsec_model_set(m, a, HSEC_PARAM_ONSET, g % 2 ? 0.35 : 1));
+        OK(hsec_model_set(m, a, HSEC_PARAM_RECOVERY, 0.4));
+    }
+    hsec_scenario *s = scenario_of(m);
+    /* an early strike on services, then a late, lasting one on groups */
+    OK(hsec_scenario_add_threat(s, "strike", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_set_threat(s, "strike", HSEC_TIMING_START, 1));
+    OK(hsec_scenario_set_threat(s, "strike", HSEC_TIMING_DURATION, 3));
+    for (int k = 0; k < 3; k++) {
+        snprintf(a, sizeof a, "s%d", k);
+        OK(hsec_scenario_add_threat_target(s, "strike", a, 0.5 + 0.1 * k));
+    }
+    OK(hsec_scenario_add_threat(s, "siege", HSEC_THREAT_ADVERSARY));
+    OK(hsec_scenario_set_threat(s, "siege", HSEC_TIMING_START, T - 4));
+    for (int g = 0; g < NG; g += 5) {
+        if (g % 4 == 3)
+            continue;
+        snprintf(a, sizeof a, "g%d.economic", g);
+        OK(hsec_scenario_add_threat_target(s, "siege", a, 0.2));
+    }
+    OK(hsec_scenario_set_option(s, HSEC_OPT_AF_CUTOFF, 0.05));
+    figs *bf = calloc((size_t)NG * (T + 1), sizeof *bf);
+    assert_non_null(bf);
+    for (int t = 1; t <= T; t++) { /* the state at each step */
+        dynamic(s, t);
+        hsec_result *r = run_ok(s);
+        assert_int_equal(hsec_result_group_count(r), NG);
+        for (size_t g = 0; g < NG; g++) {
+            figs_of(&bf[g * (T + 1) + (size_t)t], r, g, HSEC_AT_LAST);
+            figs pk; /* a run's peak at its last step: the threats' shares there */
+            figs_of(&pk, r, g, HSEC_AT_PEAK);
+            if (pk.step == (uint64_t)t)
+                memcpy(bf[g * (T + 1) + (size_t)t].share, pk.share, sizeof pk.share);
+        }
+        hsec_result_free(r);
+    }
+    dynamic(s, T);
+    hsec_result *r1 = run_ok(s);
+    OK(hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, 2));
+    hsec_result *r2 = run_ok(s);
+    int seen[5] = {0};
+    for (size_t g = 0; g < NG; g++) {
+        const figs *f = &bf[g * (T + 1)];
+        bool moved = false;
+        size_t at = 1;
+        for (size_t t = 1; t <= T; t++) {
+            for (size_t k = 0; k < HSEC_DIM_COUNT * HSEC_ORDER_COUNT; k++)
+                moved = moved || f[t].p[k] != 0;
+            if (f[t].H > f[at].H)
+                at = t;
+        }
+        figs want = f[at], got, got2;
+        if (!moved) { /* never moved: its peak is the first state, the same as every other */
+            want.step = 0;
+            seen[0]++;
+        } else {
+            /* early and falling by the end; at the last step; in between */
+            seen[at <= T / 2 && f[T].H < f[at].H ? 1 : at == T ? 2 : 3]++;
+            seen[4] += at < T && f[at + 1].H == f[at].H; /* a plateau */
+        }
+        figs_of(&got, r1, g, HSEC_AT_PEAK);
+        figs_of(&got2, r2, g, HSEC_AT_PEAK);
+        assert_int_equal(got.step, want.step);
+        assert_memory_equal(&got, &want, sizeof got);
+        assert_memory_equal(&got, &got2, sizeof got);
+    }
+    /* every kind of peak is there */
+    for (int k = 0; k < 5; k++)
+        assert_true(seen[k] > 0);
+    hsec_result_free(r1);
+    hsec_result_free(r2);
+    free(bf);
+    hsec_scenario_free(s);
+}
+
 static void test_freedoms(void **state)
 {
     (void)state;
@@ -407,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_capped_by_baseline),
         cmocka_unit_test(test_dynamic_burden),
         cmocka_unit_test(test_scores_follow_figures),
+        cmocka_unit_test(test_peak_brute_force),
         cmocka_unit_test(test_freedoms),
         cmocka_unit_test(test_early_warning),
         cmocka_unit_test(test_critical_pervasive),

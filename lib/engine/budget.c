@@ -37,7 +37,8 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
     if (!dynamic)
         b = hx_mul_add(s->nmt[HSEC_DECOUPLE] > 0 ? c->nnz : 0, sizeof(double),
                        hx_mul_add(c->n, (2 * (1 + H) + 9) * sizeof(double), b));
-    /* the result: totals and orders per node, figures per group, threat
+    /* the result: totals and orders per node, figures per group (and a
+     * dynamic run's peak index and step per group as it goes), threat
      * shares, and the recorded series */
     uint64_t before = b;
     /* (in a dynamic run, totals and orders take over the spare state) */
@@ -45,7 +46,8 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
     if (!dynamic)
         b = hx_mul_add(c->n, (1 + HSEC_ORDER_COUNT) * sizeof(double), b);
     b = hx_mul_add(c->ngroup,
-                   (dynamic ? sizeof(gfig) : 0) + (1 + 2 + (H ? H : 1)) * sizeof(double) +
+                   (dynamic ? sizeof(gfig) + sizeof(double) + sizeof(uint32_t) : 0) +
+                       (1 + 2 + (H ? H : 1)) * sizeof(double) +
                        HSEC_DIM_COUNT * sizeof(int32_t), b);
     b = hx_mul_add(H + c->nregion + s->nmeasure, 2 * sizeof(double), b);
     uint64_t series = dynamic ? hx_mul_add(s->nrec, hx_mul_add(steps, 1, 1), 0) : 0;

@@ -37,6 +37,8 @@ void hx_ctx_free(ctx *x)
     hx_free(x->a, x->cw);
     hx_free(x->a, x->part);
     hx_free(x->a, x->acc_sum);
+    hx_free(x->a, x->pkH);
+    hx_free(x->a, x->pkt);
     hx_free(x->a, x->st);
     hx_free(x->a, x->nx);
     hx_free(x->a, x->ring);

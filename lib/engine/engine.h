@@ -164,10 +164,11 @@ typedef struct ctx {
     size_t n, H, S, P, G;
     bool has_init;
     /* the state, n * P: st the current step's, nx the next one's while a
-     * step makes it (swapped after each step); rep the one reports read.
+     * step makes it (swapped after each step); rep the one reports read,
+     * and prev the step's before it while a step reports (NULL otherwise).
      * A link reads its source's q1, q2, q3 + q4 and parts from st. */
     double *st, *nx;
-    const double *rep;
+    const double *rep, *prev;
     double *ring;      /* the histories of every class, one after the other */
     hx_rclass *rc;
     size_t nrc;
@@ -194,6 +195,10 @@ typedef struct ctx {
     size_t *crow, *cgrp;
     walk *cw;
     double *part, *acc_sum; /* acc_sum: npart values, a step's sums */
+    /* a dynamic run's groups: each one's peak index so far and its step,
+     * read by every step's report (the figures follow, report.c) */
+    double *pkH;
+    uint32_t *pkt;
     size_t T;
     struct pool *pool;
     /* the step the chunks do: t -> t + 1, reported into res with band */
@@ -421,6 +426,10 @@ void hx_record(const ctx *x, hsec_result *r, uint64_t t, uint64_t steps);
 void hx_report_chunk(const ctx *x, hsec_result *r, size_t k, uint64_t t, int band);
 void hx_report_sum(const ctx *x, hsec_result *r, int band);
 void hx_report(const ctx *x, hsec_result *r, uint64_t t, int band);
+/* A dynamic run's peak figures of the groups whose peak is its last step
+ * (x->st), once the run is over: the report writes a group's figures when
+ * a step does not rise above its peak, from the step before (x->prev). */
+void hx_report_peaks(const ctx *x, hsec_result *r, uint64_t steps);
 /* Critical and pervasive threats, and Alkire-Foster counting, once the run is over. */
 void hx_summarise(const ctx *x, hsec_result *r);
 /* Group g's figures (inside numbering) at the last step, from the result. */

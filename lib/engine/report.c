@@ -25,6 +25,9 @@ enum { PART_ORDER = 0, PART_THREAT = HSEC_ORDER_COUNT };
 #define HX_UNROLL_D
 #endif
 
+static void peak_from(const ctx *x, hsec_result *r, size_t g, const double *st,
+                      uint64_t step);
+
 /* Group figures of chunk k's groups in the current state; the chunk's
  * sums of the burden when band >= -1 (-1: static, no band). Instantiated
  * (hx_report_chunk) for the threat counts up to HX_REPORT_HMAX, whose
@@ -43,7 +46,6 @@ static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64
     for (size_t h = 0; h < H; h++)
         thr[h] = 0;
     double init = 0, total_ = 0, base = 0, prop = 0, bandsum = 0;
-    double frac[HSEC_DIM_COUNT], y7[HSEC_DIM_COUNT], po[HSEC_DIM_COUNT][HSEC_ORDER_COUNT];
     for (size_t g = x->cgrp[k]; g < x->cgrp[k + 1]; g++) {
         const cgroup *cg = &c->groups[g];
         const double *qg = x->rep + (size_t)cg->node * P;
@@ -59,26 +61,25 @@ static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64
             /* threats' and initial parts: in proportion; all of them without
              * a baseline or the cap, the common case, where the division
              * (p / qt = 1) held up the whole report */
-            frac[d] = qt > 0 ? (p == qt && qt <= DBL_MAX ? 1 : p / qt) : 0;
-            y7[d] = y;
-            double left = p; /* orders: by precedence, order 1 first */
+            double frac = qt > 0 ? (p == qt && qt <= DBL_MAX ? 1 : p / qt) : 0;
+            double po[HSEC_ORDER_COUNT], left = p; /* orders: by precedence, order 1 first */
             HX_UNROLL_H
             for (int o = 0; o < HSEC_ORDER_COUNT - 1; o++) {
-                po[d][o] = q[o] < left ? q[o] : left;
-                left -= po[d][o];
+                po[o] = q[o] < left ? q[o] : left;
+                left -= po[o];
             }
-            po[d][HSEC_ORDER_COUNT - 1] = left;
+            po[HSEC_ORDER_COUNT - 1] = left;
             Hg += w * y;
             Hb += w * b;
             Hp += w * p;
             if (warn && y >= HX_PHASE_CRISIS && r->warn[g * HSEC_DIM_COUNT + (size_t)d] < 0)
                 r->warn[g * HSEC_DIM_COUNT + (size_t)d] = (int32_t)t; /* t <= 10^7 */
             if (acc) { /* the group's own sums first, in registers */
-                double wf = w * frac[d];
-                o0 += w * po[d][0];
-                o1 += w * po[d][1];
-                o2 += w * po[d][2];
-                o3 += w * po[d][3];
+                double wf = w * frac;
+                o0 += w * po[0];
+                o1 += w * po[1];
+                o2 += w * po[2];
+                o3 += w * po[3];
                 HX_UNROLL_H
                 for (size_t h = 0; h < H; h++)
                     thr[h] += cg->size * (wf * q[4 + h]);
@@ -98,28 +99,20 @@ static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64
             r->group[g] += cg->size * Hp;
             bandsum += cg->size * Hp;
         }
-        bool peak = t == 0 || (r->peak && Hg > r->peak[g].H);
-        if (!peak) /* (the last step's figures follow from the result: hx_last_fig) */
-            continue;
-        /* the figures written in place (a copy of the whole struct each
-         * step of a rise cost more than the rest of the report); a static
-         * result has none: its peak is its last (hx_last_fig) */
+        /* a dynamic run's peak: its step and index as it rises, its
+         * figures once a step does not rise above it, from the step before
+         * (x->prev), or at the end (hx_report_peaks); a rising group would
+         * otherwise write all its figures every step. A static run's
+         * figures are its last (hx_last_fig); its threats' parts are here. */
         if (r->peak) {
-            gfig *f = &r->peak[g];
-            f->step = t;
-            f->H = Hg;
-            f->Hp = Hp;
-            for (int d = 0; d < HSEC_DIM_COUNT; d++) {
-                f->y[d] = y7[d];
-                for (int o = 0; o < HSEC_ORDER_COUNT; o++)
-                    f->p[d * HSEC_ORDER_COUNT + o] = po[d][o];
+            if (t == 0 || Hg > x->pkH[g]) {
+                x->pkt[g] = (uint32_t)t; /* t <= 10^7 */
+                x->pkH[g] = Hg;
+            } else if ((uint64_t)x->pkt[g] + 1 == t && x->prev) {
+                peak_from(x, r, g, x->prev, t - 1);
             }
-        }
-        for (size_t h = 0; h < H; h++) { /* each threat's part of Hp */
-            double part = 0;
-            for (int d = 0; d < HSEC_DIM_COUNT; d++)
-                part += cg->w[d] * frac[d] * qg[(size_t)d * P + 4 + h];
-            r->peakthr[g * H + h] = part;
+        } else if (t == 0) {
+            peak_from(x, r, g, x->rep, 0);
         }
     }
     for (int o = 0; o < HSEC_ORDER_COUNT; o++)
@@ -203,6 +196,41 @@ static HX_INLINE void fig_from(const cgroup *cg, const double *const ord[HSEC_DI
     f->step = step;
     f->H = Hg;
     f->Hp = Hp;
+}
+
+/*
+ * Group g's peak figures (dynamic) and its threats' parts of Hp from a
+ * state (x->P values a node, in compiled order) at a step, by the
+ * arithmetic of report_body, so that they are what the report of that
+ * state would have kept.
+ */
+static void peak_from(const ctx *x, hsec_result *r, size_t g, const double *st, uint64_t step)
+{
+    const cgroup *cg = &x->c->groups[g];
+    const size_t H = x->H;
+    const double *ord[HSEC_DIM_COUNT];
+    double tot[HSEC_DIM_COUNT], frac[HSEC_DIM_COUNT];
+    for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+        ord[d] = st + (cg->node + (size_t)d) * x->P;
+        double qt = tot[d] = hx_total(x, ord[d]), b = cg->base[d];
+        double y = b + qt < 1 ? b + qt : 1, p = y - b;
+        frac[d] = qt > 0 ? (p == qt && qt <= DBL_MAX ? 1 : p / qt) : 0;
+    }
+    if (r->peak)
+        fig_from(cg, ord, tot, step, &r->peak[g]);
+    for (size_t h = 0; h < H; h++) { /* each threat's part of Hp */
+        double part = 0;
+        for (int d = 0; d < HSEC_DIM_COUNT; d++)
+            part += cg->w[d] * frac[d] * ord[d][4 + h];
+        r->peakthr[g * H + h] = part;
+    }
+}
+
+void hx_report_peaks(const ctx *x, hsec_result *r, uint64_t steps)
+{
+    for (size_t g = 0; r->peak && g < x->c->ngroup; g++)
+        if (x->pkt[g] == steps)
+            peak_from(x, r, g, x->st, steps);
 }
 
 /* Group g's figures at the last step, from the result's totals and

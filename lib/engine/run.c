@@ -103,6 +103,9 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     }
     if (!(r = hx_result_new(&x, steps)) || hx_chunks(&x))
         goto fail;
+    if (x.dynamic && (!(x.pkH = hx_alloc(x.a, (c->ngroup ? c->ngroup : 1) * sizeof *x.pkH)) ||
+                      !(x.pkt = hx_alloc(x.a, (c->ngroup ? c->ngroup : 1) * sizeof *x.pkt))))
+        goto fail;
     if (x.dynamic) {
         double want = o->one_thread ? 1 : s->opt[HSEC_OPT_RUN_THREADS];
         if (want == 0) {
@@ -157,6 +160,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
             hx_record(&x, r, t + 1, steps);
         }
         r->steps = steps;
+        hx_report_peaks(&x, r, steps);
         if (fn && fn(user, steps, steps)) {
             hx_setmsg(err, "canceled at the end of the run");
             rc = HSEC_ECANCELED;

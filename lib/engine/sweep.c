@@ -225,6 +225,7 @@ void hx_step(ctx *x, hsec_result *r, uint64_t t, int band)
     x->res = r;
     x->band = band;
     x->rep = x->nx; /* the chunks report the state they make */
+    x->prev = x->st; /* and a group's peak from the step before (report.c) */
     if (x->T > 1)
         hx_pool_step(x);
     else
@@ -234,5 +235,6 @@ void hx_step(ctx *x, hsec_result *r, uint64_t t, int band)
     x->st = x->nx;
     x->nx = tmp;
     x->rep = x->st;
+    x->prev = NULL;
     hx_report_sum(x, r, band);
 }
