@@ -410,8 +410,9 @@ typedef struct hx_gs {
  * cap (the caller words it). */
 /* spectral.c: HSEC_OK when the spectral radius of the assembled A' is
  * shown below 1, HSEC_ENOCONV (with the message in err) when not,
- * HSEC_ENOMEM. */
-int hx_check_spectral(ctx *x, const hx_mat *m, char *err);
+ * HSEC_ENOMEM. w0 and w1, when not NULL, are 2 n doubles each that the
+ * check may use (and leave as it likes) instead of its own. */
+int hx_check_spectral(ctx *x, const hx_mat *m, double *w0, double *w1, char *err);
 int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err);
 /* The static run's state (x->st): every node's orders and threats' parts. */
 int hx_static(ctx *x, uint64_t *iterations, char *err);

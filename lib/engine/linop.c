@@ -58,7 +58,7 @@ int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *xv)
     hsec_scenario *s = l->s;
     int rc;
     if (!l->checked) {
-        if ((rc = hx_check_spectral(x, &l->m, s->err)))
+        if ((rc = hx_check_spectral(x, &l->m, NULL, NULL, s->err)))
             return rc;
         l->checked = true;
     }

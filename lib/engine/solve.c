@@ -1041,13 +1041,17 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     size_t W = bounded ? 1 : H;
     if ((rc = hx_mat_assemble(&m, x, true)))
         goto nomem;
-    if (!bounded && (rc = hx_check_spectral(x, &m, err)))
-        goto done;
-    sol = hx_calloc(x->a, n ? n : 1, (W ? W : 1) * sizeof *sol);
+    /* sol at least 2 n, so that the spectral check works in sol and y */
+    sol = hx_calloc(x->a, n ? n : 1, (W > 2 ? W : 2) * sizeof *sol);
     y = hx_calloc(x->a, n ? n : 1, 2 * sizeof *y);
     tol = hx_calloc(x->a, H ? H : 1, sizeof *tol);
     if (!sol || !y || !tol)
         goto nomem;
+    if (!bounded) {
+        if ((rc = hx_check_spectral(x, &m, y, sol, err)))
+            goto done;
+        memset(sol, 0, n * W * sizeof *sol); /* the solve starts from 0 */
+    }
     if (bounded)
         tol[0] = HX_TOL_BOUNDED;
     else /* each part to its own tolerance, and their sum, q, to the total's */

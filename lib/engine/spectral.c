@@ -25,14 +25,17 @@ static double max_colsum(const hx_mat *m, double *cs)
  * with Collatz-Wielandt bounds: for x > 0, max_i (A'x)_i / x_i >= rho; for
  * z >= 0, z != 0, with (A'z)_i >= L z_i wherever z_i > 0, rho >= L.
  */
-int hx_check_spectral(ctx *x, const hx_mat *m, char *err)
+int hx_check_spectral(ctx *x, const hx_mat *m, double *w0, double *w1, char *err)
 {
     size_t n = x->n;
     int rc = HSEC_OK;
     if (m->rowmax < 1) /* the largest row sum, found by the assembly */
         return HSEC_OK;
-    double *v = hx_calloc(x->a, n, sizeof *v), *y = hx_calloc(x->a, n, sizeof *y);
-    double *z = NULL, *yz = NULL;
+    /* the caller's arrays, when given: memory the call has touched already
+     * or will, rather than more fresh pages to clear */
+    double *v = w0 ? w0 : hx_calloc(x->a, n, sizeof *v);
+    double *y = w0 ? w0 + n : hx_calloc(x->a, n, sizeof *y);
+    double *z = w1, *yz = w1 ? w1 + n : NULL;
     if (!v || !y) {
         hx_setmsg(err, "out of memory");
         rc = HSEC_ENOMEM;
@@ -104,10 +107,14 @@ int hx_check_spectral(ctx *x, const hx_mat *m, char *err)
               "is below 1 (%s)", what, lower, upper, hint);
     rc = HSEC_ENOCONV;
 done:
-    hx_free(x->a, v);
-    hx_free(x->a, y);
-    hx_free(x->a, z);
-    hx_free(x->a, yz);
+    if (!w0) {
+        hx_free(x->a, v);
+        hx_free(x->a, y);
+    }
+    if (!w1) {
+        hx_free(x->a, z);
+        hx_free(x->a, yz);
+    }
     return rc;
 }
 
