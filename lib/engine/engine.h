@@ -399,6 +399,7 @@ typedef struct hx_gs {
     uint64_t iterations; /* out: sweeps done */
     double change;       /* out: the last change when the cap stopped it */
     int inner;           /* inner passes over a block at most (0: the default) */
+    bool krylov;         /* linear, not transposed: BiCGSTAB when sweeps are slow (solve.c) */
     double *scratch;
     const double *half;  /* half of each tolerance: an inner pass has settled */
     uint32_t *ilo, *ihi, *bs;

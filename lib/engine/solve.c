@@ -837,6 +837,197 @@ static bool residual_bound(const hx_gs *g, const double *ch, bool point)
     return !(g->ttol > 0) || all <= 0.5 * g->ttol;
 }
 
+/*
+ * A Krylov solver for the slow cases (doc/model.md §3). Near a spectral
+ * radius of 1 a sweep moves the error by little: a ring of groups at
+ * radius 0.9998 takes tens of thousands of sweeps. After HX_KRYLOV_AFTER
+ * sweeps without convergence, a linear solve that asked for it (g->krylov)
+ * takes each right-hand side from where the sweeps left it by BiCGSTAB
+ * (van der Vorst, SIAM J. Sci. Stat. Comput. 13(2), 1992), right-
+ * preconditioned by one sweep node by node from 0 (M = I - L, L the links
+ * from nodes before a node in the sweep's order), each iteration counted
+ * as two sweeps against the cap. Its residual is checked as the sweeps
+ * check theirs (point_residual) before it is trusted, and the sweeps then
+ * check the whole again; a breakdown hands back to the sweeps. Sequential
+ * and in a fixed order, like the sweeps: nothing depends on the thread
+ * count. Ordinary models converge in far fewer sweeps and never reach it.
+ */
+#define HX_KRYLOV_AFTER 50
+
+static double maxabs(const double *v, size_t n, size_t stride)
+{
+    double mx = 0;
+    for (size_t i = 0; i < n; i++) {
+        double a = fabs(v[i * stride]);
+        mx = a > mx ? a : mx;
+    }
+    return mx;
+}
+
+static double dot(const double *a, const double *b, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+/* out = (I - A') in */
+static void apply_ia(const hx_mat *m, const double *in, double *out)
+{
+    hx_mat_apply(m, false, 1, in, out);
+    for (size_t i = 0; i < m->n; i++)
+        out[i] = in[i] - out[i];
+}
+
+/* z = M^-1 v: one sweep node by node from 0 with v as its right-hand side */
+static void precondition(hx_gs *pg, const double *v, double *z)
+{
+    double ch;
+    memset(z, 0, pg->m->n * sizeof *z);
+    pg->rhs = v;
+    point_sweep(pg, z, &ch);
+}
+
+/* Iterations of bicgstab without a residual half the best before it, at
+ * most: where the spectrum circles the origin (a long ring of groups, whose
+ * sweeps carry values around it in one pass) it stagnates, and the sweeps
+ * do better. */
+#define HX_KRYLOV_STALL 100
+
+/* One right-hand side b from x: 1 when x meets tol (measured as the sweeps
+ * measure it), else 0 with x the best point reached (never worse than the
+ * start, and finite), or an error (cancelled). w: 8 n. */
+static int bicgstab(hx_gs *g, hx_gs *pg, const double *b, double *x, double tol, double *w,
+                    const ctx *cx, char *err)
+{
+    const hx_mat *m = g->m;
+    const size_t n = m->n;
+    double *r = w, *rh = w + n, *p = w + 2 * n, *v = w + 3 * n, *t = w + 4 * n, *z = w + 5 * n;
+    double *x0 = w + 6 * n, *xb = w + 7 * n;
+    double res0;
+    pg->rhs = b;
+    point_residual(pg, x, &res0);
+    if (res0 <= tol)
+        return 1;
+    memcpy(x0, x, n * sizeof *x);
+    memcpy(xb, x, n * sizeof *x);
+    apply_ia(m, x, r);
+    for (size_t i = 0; i < n; i++) {
+        r[i] = b[i] - r[i];
+        rh[i] = r[i];
+        p[i] = v[i] = 0;
+    }
+    double rho = 1, alpha = 1, omega = 1, best = maxabs(r, n, 1);
+    uint64_t since = 0;
+    int rc = 0;
+    for (;;) {
+        if (g->iterations + 2 > g->cap || ++since > HX_KRYLOV_STALL)
+            break; /* (the sweeps meet the cap and say so) */
+        if (cx && hx_canceled(cx, g->iterations, g->cap)) {
+            hx_setmsg(err, "canceled at iteration %llu of %s", (unsigned long long)g->iterations,
+                      g->what);
+            return HSEC_ECANCELED;
+        }
+        g->iterations += 2;
+        double rho1 = dot(rh, r, n);
+        if (!(rho1 != 0) || !isfinite(rho1))
+            break;
+        double beta = (rho1 / rho) * (alpha / omega);
+        for (size_t i = 0; i < n; i++)
+            p[i] = r[i] + beta * (p[i] - omega * v[i]);
+        precondition(pg, p, z);
+        apply_ia(m, z, v);
+        double den = dot(rh, v, n);
+        if (!(den != 0) || !isfinite(den))
+            break;
+        alpha = rho1 / den;
+        for (size_t i = 0; i < n; i++) {
+            x[i] += alpha * z[i];
+            r[i] -= alpha * v[i]; /* s */
+        }
+        double now = maxabs(r, n, 1);
+        if (!(now > tol)) { /* (NaN too: measured below) */
+            rc = 2;
+            break;
+        }
+        precondition(pg, r, z);
+        apply_ia(m, z, t);
+        double tt = dot(t, t, n);
+        if (!(tt > 0) || !isfinite(tt))
+            break;
+        omega = dot(t, r, n) / tt;
+        for (size_t i = 0; i < n; i++) {
+            x[i] += omega * z[i];
+            r[i] -= omega * t[i];
+        }
+        rho = rho1;
+        now = maxabs(r, n, 1);
+        if (!(now > tol)) {
+            rc = 2;
+            break;
+        }
+        if (now <= 0.5 * best) { /* the best point so far, kept */
+            best = now;
+            since = 0;
+            memcpy(xb, x, n * sizeof *x);
+        }
+        if (!(omega != 0) || !isfinite(now))
+            break;
+    }
+    double res = INFINITY;
+    pg->rhs = b;
+    if (rc == 2) { /* converged by its own residual: measured as the sweeps measure it */
+        point_residual(pg, x, &res);
+        if (res <= tol)
+            return 1;
+    }
+    double rb;
+    point_residual(pg, xb, &rb);
+    if (!(res <= rb)) { /* the better of where it ended and the best kept */
+        memcpy(x, xb, n * sizeof *x);
+        res = rb;
+    }
+    if (!(res < res0)) /* no better than the sweeps' point: back to it */
+        memcpy(x, x0, n * sizeof *x);
+    return 0;
+}
+
+/* Every right-hand side of g by bicgstab, from x (n x W), each to its own
+ * tolerance and, with a tolerance on their sum, to its share of that: 1
+ * when each met it, 0 when one did not (x then holds the best reached), or
+ * an error. */
+static int krylov(hx_gs *g, double *x, const ctx *cx, char *err)
+{
+    const size_t n = g->m->n, W = g->W;
+    hx_gs pg = {.m = g->m, .W = 1, .what = g->what};
+    double *w = hx_alloc(g->m->a, 10 * n * sizeof *w);
+    int rc = HSEC_ENOMEM;
+    if (!w || node_blocks(&pg))
+        goto done;
+    double *xc = w + 8 * n, *bc = w + 9 * n;
+    rc = 1;
+    for (size_t r = 0; r < W && rc >= 0; r++) {
+        for (size_t i = 0; i < n; i++) {
+            xc[i] = x[i * W + r];
+            bc[i] = g->rhs[i * W + r];
+        }
+        double tol = g->tol[r];
+        if (g->ttol > 0 && g->ttol / (double)W < tol)
+            tol = g->ttol / (double)W;
+        int k = bicgstab(g, &pg, bc, xc, tol, w, cx, err);
+        rc = k < 0 ? k : rc && k;
+        for (size_t i = 0; i < n && k >= 0; i++)
+            x[i * W + r] = xc[i];
+    }
+done:
+    hx_free(g->m->a, pg.bs);
+    hx_free(g->m->a, w);
+    if (rc == HSEC_ENOMEM) /* without room for it, the sweeps go on */
+        rc = 0;
+    return rc;
+}
+
 /* The arrays a solve made for itself, given back. */
 static void gs_release(hx_gs *g)
 {
@@ -891,7 +1082,23 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     }
     if (tr) /* the transpose starts from 0, where its sums (empty) start */
         memset(x, 0, n * sizeof *x);
+    bool kry = g->krylov && !tr && !g->scale && !g->clamp;
     for (;;) {
+        if (kry && g->iterations >= HX_KRYLOV_AFTER) { /* slow: BiCGSTAB, once */
+            kry = false;
+            int k = krylov(g, x, cx, err);
+            if (k < 0) {
+                rc = k;
+                break;
+            }
+            /* where it left x, as the last change the cap would report */
+            if (point)
+                point_residual(g, x, res);
+            else
+                residual(g, x, res, &total);
+            for (size_t r = 0; r < W; r++)
+                ch[r] = res[r];
+        }
         if (g->iterations >= g->cap) {
             rc = HSEC_ENOCONV;
             break;
@@ -991,16 +1198,6 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     return rc;
 }
 
-static double maxabs(const double *v, size_t n, size_t stride)
-{
-    double mx = 0;
-    for (size_t i = 0; i < n; i++) {
-        double a = fabs(v[i * stride]);
-        mx = a > mx ? a : mx;
-    }
-    return mx;
-}
-
 /* A tolerance relative to max |b|, never 0 (a zero right-hand side keeps a
  * zero start exactly, and its changes compare as 0 <= tol). */
 static double tol_of(double rel, double bmax)
@@ -1059,7 +1256,7 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
             tol[h] = tol_of(HX_TOL_LINEAR, maxabs(m.bh + h, n, H));
     hx_gs g = {.m = &m, .clamp = bounded, .W = W, .rhs = bounded ? m.b : m.bh, .tol = tol,
                .ttol = bounded ? 0 : tol_of(HX_TOL_LINEAR, maxabs(m.b, n, 1)),
-               .exact = !bounded, .cap = cap,
+               .exact = !bounded, .krylov = !bounded, .cap = cap,
                .what = bounded ? "the static bounded solve" : "the static linear solve"};
     rc = W ? hx_gs_solve(&g, sol, x, err) : HSEC_OK;
     *iterations = g.iterations;
