@@ -1001,7 +1001,7 @@ static int krylov(hx_gs *g, double *x, const ctx *cx, char *err)
 {
     const size_t n = g->m->n, W = g->W;
     hx_gs pg = {.m = g->m, .W = 1, .what = g->what};
-    double *w = hx_alloc(g->m->a, 10 * n * sizeof *w);
+    double *w = hx_calloc(g->m->a, n, 10 * sizeof *w);
     int rc = HSEC_ENOMEM;
     if (!w || node_blocks(&pg))
         goto done;
