@@ -839,8 +839,8 @@ static bool residual_bound(const hx_gs *g, const double *ch, bool point)
 
 /*
  * A Krylov solver for the slow cases (doc/model.md §3). Near a spectral
- * radius of 1 a sweep moves the error by little: a ring of groups at
- * radius 0.9998 takes tens of thousands of sweeps. After HX_KRYLOV_AFTER
+ * radius of 1 a sweep moves the error by little: a ring of 20 groups at
+ * radius 0.99999 takes thousands of sweeps. After HX_KRYLOV_AFTER
  * sweeps without convergence, a linear solve that asked for it (g->krylov)
  * takes each right-hand side from where the sweeps left it by BiCGSTAB
  * (van der Vorst, SIAM J. Sci. Stat. Comput. 13(2), 1992), right-
@@ -848,7 +848,8 @@ static bool residual_bound(const hx_gs *g, const double *ch, bool point)
  * from nodes before a node in the sweep's order), each iteration counted
  * as two sweeps against the cap. Its residual is checked as the sweeps
  * check theirs (point_residual) before it is trusted, and the sweeps then
- * check the whole again; a breakdown hands back to the sweeps. Sequential
+ * check the whole again; a breakdown or a stall hands the best point it
+ * reached (or the sweeps' own) back to the sweeps. Sequential
  * and in a fixed order, like the sweeps: nothing depends on the thread
  * count. Ordinary models converge in far fewer sweeps and never reach it.
  */
