@@ -852,6 +852,40 @@ static void test_static_krylov_near_radius_one(void **state)
     hsec_scenario_free(s);
 }
 
+/* The coupling indices' overall dependency solves (I - A') x = 1, which at
+ * radius 0.99999 the sweeps alone do not finish in 1,000 sweeps and
+ * BiCGSTAB does: x = 1 + A' x to the solve's tolerance, checked with the
+ * operator as the API gives it. */
+static void test_coupling_krylov_near_radius_one(void **state)
+{
+    (void)state;
+    hsec_scenario *s = ring_model((1 - 1e-5) / ring_radius());
+    OK(hsec_scenario_set_option(s, HSEC_OPT_MAX_ITERATIONS, 1000));
+    const hsec_compiled *c = hsec_scenario_compiled(s);
+    size_t n = hsec_compiled_node_count(c), nnz = hsec_compiled_link_count(c);
+    size_t rowp[200], from[1200];
+    double w[1200], dep[200], x[200], xmax = 0, res = 0;
+    assert_true(n < 200 && nnz < 1200);
+    OK(hsec_compiled_links(rowp, from, NULL, NULL, nnz, c));
+    OK(hsec_scenario_operator(w, NULL, NULL, s, NULL, 0, -1));
+    if (hsec_scenario_coupling(NULL, NULL, dep, NULL, n, s))
+        fail_msg("coupling: %s", hsec_scenario_errmsg(s));
+    for (size_t i = 0; i < n; i++) {
+        x[i] = dep[i] * (double)(n - 1) + 1;
+        xmax = fmax(xmax, x[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        double t = 1;
+        for (size_t e = rowp[i]; e < rowp[i + 1]; e++)
+            t += w[e] * x[from[e]];
+        res = fmax(res, fabs(t - x[i]));
+    }
+    if (!(res <= 1e-12 + 64 * DBL_EPSILON * xmax))
+        fail_msg("coupling residual %g, max x %g", res, xmax);
+    assert_true(xmax > 100); /* near the radius, the links multiply */
+    hsec_scenario_free(s);
+}
+
 /* Static bounded is the limit of the bounded iteration with K = I. */
 static void test_random_static_bounded(void **state)
 {
@@ -1351,6 +1385,7 @@ int main(void)
         cmocka_unit_test(test_block_inverses),
         cmocka_unit_test(test_rank_blocks_near_radius_one),
         cmocka_unit_test(test_static_krylov_near_radius_one),
+        cmocka_unit_test(test_coupling_krylov_near_radius_one),
         cmocka_unit_test(test_random_static_bounded),
         cmocka_unit_test(test_static_bounded_closed_form),
         cmocka_unit_test(test_dynamic_converges_to_static),

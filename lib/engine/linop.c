@@ -71,7 +71,8 @@ int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *xv)
     if (!(tol > DBL_MIN))
         tol = DBL_MIN;
     hx_gs g = {.m = &l->m, .transpose = transpose, .W = 1, .rhs = b, .tol = &tol,
-               .exact = true, .cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], .what = "a linear solve"};
+               .exact = true, .krylov = !transpose,
+               .cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], .what = "a linear solve"};
     rc = hx_gs_solve(&g, xv, x, s->err);
     if (rc == HSEC_ENOCONV && g.iterations >= g.cap)
         hx_setmsg(s->err, "linear solve: no convergence in %llu iterations (change %g; raise "
