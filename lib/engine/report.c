@@ -204,15 +204,26 @@ static HX_INLINE void fig_from(const cgroup *cg, const double *const ord[HSEC_DI
  * arithmetic of report_body, so that they are what the report of that
  * state would have kept.
  */
+/* A group's nodes in a state (x->P values a node, in compiled order), and
+ * their totals. */
+static void group_in(const ctx *x, const double *st, const cgroup *cg,
+                     const double *ord[HSEC_DIM_COUNT], double tot[HSEC_DIM_COUNT])
+{
+    for (int d = 0; d < HSEC_DIM_COUNT; d++) {
+        ord[d] = st + (cg->node + (size_t)d) * x->P;
+        tot[d] = hx_total(x, ord[d]);
+    }
+}
+
 static void peak_from(const ctx *x, hsec_result *r, size_t g, const double *st, uint64_t step)
 {
     const cgroup *cg = &x->c->groups[g];
     const size_t H = x->H;
     const double *ord[HSEC_DIM_COUNT];
     double tot[HSEC_DIM_COUNT], frac[HSEC_DIM_COUNT];
+    group_in(x, st, cg, ord, tot);
     for (int d = 0; d < HSEC_DIM_COUNT; d++) {
-        ord[d] = st + (cg->node + (size_t)d) * x->P;
-        double qt = tot[d] = hx_total(x, ord[d]), b = cg->base[d];
+        double qt = tot[d], b = cg->base[d];
         double y = b + qt < 1 ? b + qt : 1, p = y - b;
         frac[d] = qt > 0 ? (p == qt && qt <= DBL_MAX ? 1 : p / qt) : 0;
     }
@@ -257,10 +268,7 @@ static void last_fig_state(const ctx *x, const hsec_result *r, size_t g, gfig *f
     const cgroup *cg = &x->c->groups[g];
     const double *ord[HSEC_DIM_COUNT];
     double tot[HSEC_DIM_COUNT];
-    for (int d = 0; d < HSEC_DIM_COUNT; d++) {
-        ord[d] = x->st + (cg->node + (size_t)d) * x->P;
-        tot[d] = hx_total(x, ord[d]);
-    }
+    group_in(x, x->st, cg, ord, tot);
     fig_from(cg, ord, tot, r->mode == HSEC_MODE_DYNAMIC ? r->steps : 0, f);
 }
 

@@ -1029,6 +1029,16 @@ done:
     return rc;
 }
 
+/* Whether residuals res (one a right-hand side) and their sum's, total,
+ * meet the solve's tolerances. */
+static bool met(const hx_gs *g, const double *res, double total)
+{
+    bool done = !(g->ttol > 0) || total <= g->ttol;
+    for (size_t r = 0; r < g->W; r++)
+        done = done && res[r] <= g->tol[r];
+    return done;
+}
+
 /* The arrays a solve made for itself, given back. */
 static void gs_release(hx_gs *g)
 {
@@ -1092,11 +1102,16 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
                 rc = k;
                 break;
             }
-            /* where it left x, as the last change the cap would report */
+            /* where it left x: done when it meets the tolerances as the
+             * sweeps measure them, else the last change the cap reports */
             if (point)
                 point_residual(g, x, res);
             else
                 residual(g, x, res, &total);
+            if (point)
+                total = res[0];
+            if (met(g, res, total))
+                break;
             for (size_t r = 0; r < W; r++)
                 ch[r] = res[r];
         }
@@ -1163,10 +1178,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
             residual(g, x, res, &total);
         if (tr || point) /* one right-hand side: its own sum */
             total = res[0];
-        bool done = !(g->ttol > 0) || total <= g->ttol;
-        for (size_t r = 0; r < W; r++)
-            done = done && res[r] <= g->tol[r];
-        if (done)
+        if (met(g, res, total))
             break;
         /* every change within its tolerance and the residual still above
          * it: with the blocks' inverses, their rounding (near a spectral
