@@ -15,8 +15,9 @@
  * node by node instead (point_sweep), and the transpose node by node
  * backwards, scattering along the rows of A' (scatter_sweep) instead of
  * copying it by columns; both take each group's seven nodes in an order
- * compile chose from the links inside groups. Nothing depends on the
- * thread count.
+ * compile chose from the links inside groups. The blocks' order is the
+ * nodes' (compile.c numbers every service before every group). Nothing
+ * depends on the thread count.
  *
  * Linear solves converge for rho(A') < 1 (Stein-Rosenberg: Gauss-Seidel of
  * a regular splitting converges at least as fast as Jacobi); the projected
@@ -351,8 +352,11 @@ done:
 }
 
 /* For the sweeps node by node: the blocks' first nodes in the order of
- * their nodes (groups and services each come in that order), bs[nb] = n,
- * so that block k is nodes bs[k] .. bs[k + 1] - 1. */
+ * their nodes, bs[nb] = n, so that block k is nodes bs[k] .. bs[k + 1] - 1.
+ * Compile numbers every service before every group (each in the order
+ * block() takes them), so this is the block sweep's order too, and the
+ * transpose, taking the blocks backwards, reverses the forward sweep
+ * exactly (its iteration then has the forward one's spectrum). */
 static int node_blocks(hx_gs *g)
 {
     const hsec_compiled *c = g->m->c;

@@ -147,10 +147,11 @@ struct hsec_compiled {
     cgroup *groups;
     size_t nservice;
     cservice *services;
-    /* Nodes are numbered canonically inside (compile.c: by region, each
-     * group's seven together, a function of the model and not of the order
-     * it lists things in), and as the API numbers them outside (groups and
-     * services in the order added, seven nodes per group): uid[i] is the
+    /* Nodes are numbered canonically inside (compile.c: every service,
+     * then every group, each by region, each group's seven together, a
+     * function of the model and not of the order it lists things in), and
+     * as the API numbers them outside (groups and services in the order
+     * added, seven nodes per group): uid[i] is the
      * API's number of node i, nid[u] the node the API numbers u. Groups are
      * kept in the order of their nodes inside: guid[g] is the API's number
      * of group g, gnid[u] the group the API numbers u. Every array and index
