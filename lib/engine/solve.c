@@ -40,6 +40,9 @@
  * solve 7% faster than without; 16 ahead or the links' own sources 32 to
  * 128 links ahead gained less). */
 #define HX_BLOCKS_AHEAD 4
+/* The residual's pass, row by row, asks for the sources of the row this
+ * many ahead (the sweep's four blocks) */
+#define HX_ROWS_AHEAD (HX_BLOCKS_AHEAD * BMAX)
 /* The right-hand sides' loops unrolled, so that their sums stay in registers. */
 #define HX_UNROLL _Pragma("GCC unroll 8")
 /* Sweeps of the threats' parts in a static bounded run at least. */
@@ -550,8 +553,14 @@ static HX_INLINE void residual_body(const hx_gs *g, const double *x, double *res
         res[r] = 0;
     double innl[HX_GMAX], *inn = W <= HX_GMAX ? innl : g->scratch + 3 * BMAX * W + 4 * W;
     const double *rs = g->m->rs;
-    for (size_t i = 0; i < g->m->n; i++) {
+    const size_t n = g->m->n;
+    for (size_t i = 0; i < n; i++) {
         size_t r0 = rp[i], r1 = rp[i + 1], l0 = r0 + g->ilo[i], l1 = r0 + g->ihi[i];
+#if defined(__GNUC__)
+        if (i + HX_ROWS_AHEAD < n) /* as the sweep: the sources of a row ahead */
+            for (size_t e = rp[i + HX_ROWS_AHEAD]; e < rp[i + HX_ROWS_AHEAD + 1]; e++)
+                __builtin_prefetch(x + (size_t)col[e] * W);
+#endif
         HX_UNROLL
         for (size_t r = 0; r < W; r++)
             acc[r] = inn[r] = 0;
@@ -1215,6 +1224,46 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     return rc;
 }
 
+/*
+ * A linear static run's first pass over A': q2 = A' q1 (q1 = b) into q2,
+ * and with it, in the same pass, the spectral check's first bound
+ * (spectral.c): v = (1 + the row sums) / their largest, and max_i (A' v)_i
+ * / v_i below 1 shows the spectral radius of A' below 1 (Collatz-Wielandt),
+ * each summed as hx_check_spectral and mat_row sum them. z: 2 n doubles of
+ * scratch (v and b side by side, one read a link for both). True when the
+ * radius is shown below 1 (at once when the largest row sum is below 1);
+ * false leaves it to hx_check_spectral, which goes on from the same bound.
+ */
+static bool first_products(const hx_mat *m, double *z, double *q2)
+{
+    const size_t n = m->n, *rp = m->rowp;
+    const uint32_t *col = m->col;
+    const double *val = m->val;
+    if (m->rowmax < 1) { /* the largest row sum bounds the radius */
+        hx_mat_apply(m, false, 1, m->b, q2);
+        return true;
+    }
+    double mx = 0;
+    for (size_t i = 0; i < n; i++)
+        mx = 1 + m->rsum[i] > mx ? 1 + m->rsum[i] : mx;
+    for (size_t i = 0; i < n; i++) {
+        z[2 * i] = (1 + m->rsum[i]) / mx;
+        z[2 * i + 1] = m->b[i];
+    }
+    double upper = 0;
+    for (size_t i = 0; i < n; i++) {
+        double sv = 0, sb = 0;
+        for (size_t e = rp[i]; e < rp[i + 1]; e++) {
+            sv += val[e] * z[2 * (size_t)col[e]];
+            sb += val[e] * z[2 * (size_t)col[e] + 1];
+        }
+        double r = m->rs[i] * sv / z[2 * i];
+        upper = r > upper ? r : upper;
+        q2[i] = m->rs[i] * sb;
+    }
+    return upper < 1;
+}
+
 /* A tolerance relative to max |b|, never 0 (a zero right-hand side keeps a
  * zero start exactly, and its changes compare as 0 <= tol). */
 static double tol_of(double rel, double bmax)
@@ -1255,14 +1304,14 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     size_t W = bounded ? 1 : H;
     if ((rc = hx_mat_assemble(&m, x, true)))
         goto nomem;
-    /* sol at least 2 n, so that the spectral check works in sol and y */
+    /* sol at least 2 n: the first products (first_products) work in it */
     sol = hx_calloc(x->a, n ? n : 1, (W > 2 ? W : 2) * sizeof *sol);
     y = hx_calloc(x->a, n ? n : 1, 2 * sizeof *y);
     tol = hx_calloc(x->a, H ? H : 1, sizeof *tol);
     if (!sol || !y || !tol)
         goto nomem;
-    if (!bounded) {
-        if ((rc = hx_check_spectral(x, &m, y, sol, err)))
+    if (!bounded) { /* q2 into y, and the radius shown below 1 */
+        if (!first_products(&m, sol, y) && (rc = hx_check_spectral(x, &m, sol, NULL, err)))
             goto done;
         memset(sol, 0, n * W * sizeof *sol); /* the solve starts from 0 */
     }
@@ -1291,10 +1340,11 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
      * row by row as each node's record is written whole (one pass over the
      * state rather than one an order); bounded, each clamped to the room
      * the orders before it leave */
-    double *st = x->st, *q1 = y, *q2 = y + n;
-    for (size_t i = 0; i < n; i++)
-        q1[i] = bounded && m.b[i] > 1 ? 1 : m.b[i];
-    hx_mat_apply(&m, false, 1, q1, q2);
+    double *st = x->st, *q1 = bounded ? y : m.b, *q2 = bounded ? y + n : y;
+    for (size_t i = 0; i < n && bounded; i++)
+        q1[i] = m.b[i] > 1 ? 1 : m.b[i];
+    if (bounded) /* (linear: q2 came with the spectral check) */
+        hx_mat_apply(&m, false, 1, q1, q2);
     for (size_t i = 0; i < n && bounded; i++)
         q2[i] = within(q2[i], 1 - q1[i]);
     for (size_t i = 0; i < n; i++) {
