@@ -1306,7 +1306,8 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
         goto nomem;
     /* sol at least 2 n: the first products (first_products) work in it */
     sol = hx_calloc(x->a, n ? n : 1, (W > 2 ? W : 2) * sizeof *sol);
-    y = hx_calloc(x->a, n ? n : 1, 2 * sizeof *y);
+    /* y: the orders' q1 and q2 (bounded), q2 alone (linear: q1 is b) */
+    y = hx_calloc(x->a, n ? n : 1, (bounded ? 2 : 1) * sizeof *y);
     tol = hx_calloc(x->a, H ? H : 1, sizeof *tol);
     if (!sol || !y || !tol)
         goto nomem;
