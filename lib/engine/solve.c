@@ -1232,7 +1232,8 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
  * each summed as hx_check_spectral and mat_row sum them. z: 2 n doubles of
  * scratch (v and b side by side, one read a link for both). True when the
  * radius is shown below 1 (at once when the largest row sum is below 1);
- * false leaves it to hx_check_spectral, which goes on from the same bound.
+ * false leaves it to hx_check_spectral, which makes the same bound again
+ * and goes on to the others.
  */
 static bool first_products(const hx_mat *m, double *z, double *q2)
 {

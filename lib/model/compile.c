@@ -317,9 +317,9 @@ static int renumber(const hsec_allocator *a, void **v, size_t size, const uint32
  * solve over the transpose, backwards by node, takes the blocks in exactly
  * the reverse order of the forward sweep (solve.c); a province's services
  * numbered among its districts' groups held the transpose's first sweeps
- * back (eight sweeps of the adjoint instead of seven at 1.45 M nodes). The nodes
- * arrive numbered as the API numbers them (groups and services in the
- * order added); c->uid and c->nid map between the two, and the node arrays
+ * back (eight sweeps of the adjoint instead of seven at 1.45 M nodes). The
+ * nodes arrive numbered as the API numbers them (groups and services in
+ * the order added); c->uid and c->nid map between the two, and the node arrays
  * and the entities' nodes are renumbered. The groups are put in the order
  * of their nodes too (c->guid and c->gnid map their numbers).
  */
@@ -358,15 +358,13 @@ static int number_nodes(const hsec_allocator *a, hsec_compiled *c)
             c->sord[si++] = sv[k];
         }
     }
-    for (size_t p = 1; p <= R; p++) {
-        for (size_t k = c->gfirst[p - 1]; k < c->gfirst[p]; k++) {
-            uint32_t g = c->gbypre[k], u = c->groups[g].node;
-            for (uint32_t d = 0; d < HSEC_DIM_COUNT; d++) {
-                c->nid[u + d] = next;
-                c->uid[next++] = u + d;
-            }
-            c->guid[gi++] = g;
+    for (size_t k = 0; k < c->ngroup; k++) { /* then the groups, by region in preorder */
+        uint32_t g = c->gbypre[k], u = c->groups[g].node;
+        for (uint32_t d = 0; d < HSEC_DIM_COUNT; d++) {
+            c->nid[u + d] = next;
+            c->uid[next++] = u + d;
         }
+        c->guid[gi++] = g;
     }
     void **arrays[] = {(void **)&c->v,  (void **)&c->k,  (void **)&c->tau, (void **)&c->init,
                        (void **)&c->ko, (void **)&c->tauo};

@@ -151,12 +151,12 @@ struct hsec_compiled {
      * then every group, each by region, each group's seven together, a
      * function of the model and not of the order it lists things in), and
      * as the API numbers them outside (groups and services in the order
-     * added, seven nodes per group): uid[i] is the
-     * API's number of node i, nid[u] the node the API numbers u. Groups are
-     * kept in the order of their nodes inside: guid[g] is the API's number
-     * of group g, gnid[u] the group the API numbers u. Every array and index
-     * above and below is the inside numbering, except where said. sord: the
-     * services by node (services keep the API's numbers). */
+     * added, seven nodes per group): uid[i] is the API's number of node i,
+     * nid[u] the node the API numbers u. Groups are kept in the order of
+     * their nodes inside: guid[g] is the API's number of group g, gnid[u]
+     * the group the API numbers u. Every array and index above and below is
+     * the inside numbering, except where said. sord: the services by node
+     * (services keep the API's numbers). */
     uint32_t *uid, *nid, *guid, *gnid, *sord;
     /* The order in which a sweep node by node takes each group's seven
      * nodes: ford for x = A' x + b, tord for its transpose (compile.c:
