@@ -198,12 +198,6 @@ static HX_INLINE void fig_from(const cgroup *cg, const double *const ord[HSEC_DI
     f->Hp = Hp;
 }
 
-/*
- * Group g's peak figures (dynamic) and its threats' parts of Hp from a
- * state (x->P values a node, in compiled order) at a step, by the
- * arithmetic of report_body, so that they are what the report of that
- * state would have kept.
- */
 /* A group's nodes in a state (x->P values a node, in compiled order), and
  * their totals. */
 static void group_in(const ctx *x, const double *st, const cgroup *cg,
@@ -215,6 +209,12 @@ static void group_in(const ctx *x, const double *st, const cgroup *cg,
     }
 }
 
+/*
+ * Group g's peak figures (dynamic) and its threats' parts of Hp from a
+ * state (x->P values a node, in compiled order) at a step, by the
+ * arithmetic of report_body, so that they are what the report of that
+ * state would have kept.
+ */
 static void peak_from(const ctx *x, hsec_result *r, size_t g, const double *st, uint64_t step)
 {
     const cgroup *cg = &x->c->groups[g];

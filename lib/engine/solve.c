@@ -1117,12 +1117,12 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
             }
             /* where it left x: done when it meets the tolerances as the
              * sweeps measure them, else the last change the cap reports */
-            if (point)
+            if (point) {
                 point_residual(g, x, res);
-            else
-                residual(g, x, res, &total);
-            if (point)
                 total = res[0];
+            } else {
+                residual(g, x, res, &total);
+            }
             if (met(g, res, total))
                 break;
             for (size_t r = 0; r < W; r++)
@@ -1229,7 +1229,9 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
  * and with it, in the same pass, the spectral check's first bound
  * (spectral.c): v = (1 + the row sums) / their largest, and max_i (A' v)_i
  * / v_i below 1 shows the spectral radius of A' below 1 (Collatz-Wielandt),
- * each summed as hx_check_spectral and mat_row sum them. z: 2 n doubles of
+ * each summed as hx_check_spectral and mat_row sum them (any positive v
+ * gives a sound bound; this one is the check's own, so that a failed bound
+ * is the check's first too). z: 2 n doubles of
  * scratch (v and b side by side, one read a link for both). True when the
  * radius is shown below 1 (at once when the largest row sum is below 1);
  * false leaves it to hx_check_spectral, which makes the same bound again
