@@ -31,7 +31,9 @@ void hx_coefficients(ctx *x, uint64_t t)
 
 void hx_ctx_free(ctx *x)
 {
-    hx_pool_stop(x);
+    hx_pool_free(x->pool);
+    x->pool = NULL;
+    x->T = 1;
     hx_free(x->a, x->crow);
     hx_free(x->a, x->cgrp);
     hx_free(x->a, x->cw);

@@ -153,7 +153,7 @@ typedef struct hx_rclass {
     size_t tmod, wslot;
 } hx_rclass;
 
-struct pool;
+typedef struct hx_pool hx_pool;
 
 typedef struct ctx {
     const hsec_compiled *c;
@@ -200,7 +200,7 @@ typedef struct ctx {
     double *pkH;
     uint32_t *pkt;
     size_t T;
-    struct pool *pool;
+    hx_pool *pool;
     /* the step the chunks do: t -> t + 1, reported into res with band */
     uint64_t t;
     hsec_result *res;
@@ -345,12 +345,18 @@ int hx_chunks(ctx *x);
 void hx_step_chunk(ctx *x, size_t k);
 void hx_step(ctx *x, hsec_result *r, uint64_t t, int band);
 
-/* pool.c: `want` threads (fewer when there are fewer chunks or a thread
- * cannot be started) share each step's chunks; HSEC_ENOMEM on allocation
- * failure, nothing else fails. hx_pool_step does x's step on every thread. */
-int hx_pool_start(ctx *x, size_t want);
-void hx_pool_step(ctx *x);
-void hx_pool_stop(ctx *x);
+/* pool.c: `want` threads in all, the caller one of them (fewer when a
+ * thread cannot be started; *out NULL for one), HSEC_ENOMEM on allocation
+ * failure, nothing else fails. hx_pool_run does jobs 0 .. njob - 1 on
+ * every thread (on the caller alone, in order, when p is NULL), and
+ * returns when all are done. */
+typedef void (*hx_job)(void *arg, size_t k);
+int hx_pool_new(hx_pool **out, const hsec_allocator *a, size_t want);
+size_t hx_pool_threads(const hx_pool *p);
+void hx_pool_run(hx_pool *p, size_t njob, hx_job fn, void *arg);
+void hx_pool_free(hx_pool *p);
+/* The threads run.threads asks for (0: the processors online). */
+size_t hx_run_threads(const hsec_scenario *s);
 
 /* solve.c: static solves by block Gauss-Seidel */
 /* A' at full strength: a'_ie = rs[i] val[e], val aligned with the compiled

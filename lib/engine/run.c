@@ -3,7 +3,6 @@
 
 #include <math.h>
 #include <string.h>
-#include <unistd.h>
 
 int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
 {
@@ -107,13 +106,14 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
                       !(x.pkt = hx_alloc(x.a, (c->ngroup ? c->ngroup : 1) * sizeof *x.pkt))))
         goto fail;
     if (x.dynamic) {
-        double want = o->one_thread ? 1 : s->opt[HSEC_OPT_RUN_THREADS];
-        if (want == 0) {
-            long np = sysconf(_SC_NPROCESSORS_ONLN);
-            want = np > 0 ? (double)np : 1;
-        }
-        if (hx_pool_start(&x, (size_t)want))
+        size_t want = o->one_thread ? 1 : hx_run_threads(s);
+        if (want > x.nchunk)
+            want = x.nchunk;
+        if (x.G > HX_GMAX) /* the instances' scratch arrays are per call only up to HX_GMAX */
+            want = 1;
+        if (hx_pool_new(&x.pool, x.a, want))
             goto fail;
+        x.T = hx_pool_threads(x.pool);
     }
 
     /* recovery times become rates: k = -ln(lambda) / (tau (1 - a_ii)) */

@@ -215,6 +215,11 @@ void hx_step_chunk(ctx *x, size_t k)
     hx_report_chunk(x, x->res, k, t + 1, x->band);
 }
 
+static void step_job(void *x, size_t k)
+{
+    hx_step_chunk(x, k);
+}
+
 void hx_step(ctx *x, hsec_result *r, uint64_t t, int band)
 {
     x->t = t;
@@ -226,11 +231,7 @@ void hx_step(ctx *x, hsec_result *r, uint64_t t, int band)
     x->band = band;
     x->rep = x->nx; /* the chunks report the state they make */
     x->prev = x->st; /* and a group's peak from the step before (report.c) */
-    if (x->T > 1)
-        hx_pool_step(x);
-    else
-        for (size_t k = 0; k < x->nchunk; k++)
-            hx_step_chunk(x, k);
+    hx_pool_run(x->pool, x->nchunk, step_job, x);
     double *tmp = x->st;
     x->st = x->nx;
     x->nx = tmp;
