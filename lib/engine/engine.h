@@ -406,6 +406,7 @@ typedef struct hx_gs {
     double change;       /* out: the last change when the cap stopped it */
     int inner;           /* inner passes over a block at most (0: the default) */
     bool krylov;         /* linear, not transposed: BiCGSTAB when sweeps are slow (solve.c) */
+    double *work;        /* 2 n doubles the transpose may use for its sums, or NULL */
     double *scratch;
     const double *half;  /* half of each tolerance: an inner pass has settled */
     uint32_t *ilo, *ihi, *bs;

@@ -10,6 +10,9 @@ struct hx_lin {
     hsec_scenario *s;
     hx_mat m; /* A' assembled once */
     bool checked;
+    /* 2 n doubles: the spectral check's, then each transposed solve's
+     * sums (one block of fresh pages where each would take its own) */
+    double *work;
 };
 
 void hx_lin_close(hx_lin *l)
@@ -18,6 +21,7 @@ void hx_lin_close(hx_lin *l)
         return;
     const hsec_allocator *a = l->x.a;
     hx_mat_free(&l->m);
+    hx_free(a, l->work);
     hx_ctx_free(&l->x);
     hx_free(a, l);
 }
@@ -57,8 +61,12 @@ int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *xv)
     ctx *x = &l->x;
     hsec_scenario *s = l->s;
     int rc;
+    if (!l->work && !(l->work = hx_alloc(x->a, (x->n ? x->n : 1) * 2 * sizeof *l->work))) {
+        hx_setmsg(s->err, "out of memory");
+        return HSEC_ENOMEM;
+    }
     if (!l->checked) {
-        if ((rc = hx_check_spectral(x, &l->m, NULL, NULL, s->err)))
+        if ((rc = hx_check_spectral(x, &l->m, l->work, NULL, s->err)))
             return rc;
         l->checked = true;
     }
@@ -71,7 +79,7 @@ int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *xv)
     if (!(tol > DBL_MIN))
         tol = DBL_MIN;
     hx_gs g = {.m = &l->m, .transpose = transpose, .W = 1, .rhs = b, .tol = &tol,
-               .exact = true, .krylov = !transpose,
+               .exact = true, .krylov = !transpose, .work = l->work,
                .cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], .what = "a linear solve"};
     rc = hx_gs_solve(&g, xv, x, s->err);
     if (rc == HSEC_ENOCONV && g.iterations >= g.cap)

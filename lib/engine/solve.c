@@ -1080,13 +1080,14 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     }
     /* 3 BMAX W: a block's sums (W > HX_GMAX); then ch (2 W), res, half, a
      * pass's moves, the sweep before's changes (W each) */
-    g->scratch = hx_calloc(g->m->a, 3 * BMAX * W + 6 * W + (tr ? 2 * n : 0), sizeof(double));
+    g->scratch = hx_calloc(g->m->a, 3 * BMAX * W + 6 * W + (tr && !g->work ? 2 * n : 0),
+                           sizeof(double));
     if (!g->scratch) {
         hx_setmsg(err, "out of memory");
         return HSEC_ENOMEM;
     }
     double *ch = g->scratch + 3 * BMAX * W, *res = ch + 2 * W, *half = res + W;
-    double *prev = half + 2 * W, *sum = prev + W, *tmp = sum + n, total = 0;
+    double *prev = half + 2 * W, *sum = g->work ? g->work : prev + W, *tmp = sum + n, total = 0;
     for (size_t r = 0; r < W; r++)
         half[r] = 0.5 * g->tol[r];
     g->half = half;
@@ -1104,8 +1105,10 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         hx_setmsg(err, "out of memory");
         return HSEC_ENOMEM;
     }
-    if (tr) /* the transpose starts from 0, where its sums (empty) start */
+    if (tr) { /* the transpose starts from 0, where its sums (empty) start */
         memset(x, 0, n * sizeof *x);
+        memset(sum, 0, n * sizeof *sum);
+    }
     bool kry = g->krylov && !tr && !g->scale && !g->clamp;
     for (;;) {
         if (kry && g->iterations >= HX_KRYLOV_AFTER) { /* slow: BiCGSTAB, once */
