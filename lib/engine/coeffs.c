@@ -33,7 +33,6 @@ void hx_ctx_free(ctx *x)
 {
     hx_pool_free(x->pool);
     x->pool = NULL;
-    x->T = 1;
     hx_free(x->a, x->crow);
     hx_free(x->a, x->cgrp);
     hx_free(x->a, x->cw);

@@ -4,7 +4,7 @@
  *
  *   coeffs.c    measures' and threats' strengths at a step; recovery rates
  *   sweep.c     one step of every row, instantiated for common part counts
- *   pool.c      threads sharing one run's sweeps
+ *   pool.c      threads sharing independent jobs (a run's chunks)
  *   spectral.c  showing the spectral radius of A' below 1 (linear mode)
  *   report.c    group figures, burden, summaries: the run's hsec_result
  *   linop.c     A' as a linear operator (ranking, coupling)
@@ -190,7 +190,7 @@ typedef struct ctx {
      * (its walk of the target lists starting at cw[k]), then reports the
      * groups cgrp[k] .. cgrp[k+1]-1 into its own partial sums, part +
      * k * npart, which are added in chunk order once every chunk is done.
-     * T threads take chunks from a shared counter. */
+     * The pool's threads take chunks from a shared counter. */
     size_t nchunk, npart;
     size_t *crow, *cgrp;
     walk *cw;
@@ -199,8 +199,7 @@ typedef struct ctx {
      * read by every step's report (the figures follow, report.c) */
     double *pkH;
     uint32_t *pkt;
-    size_t T;
-    hx_pool *pool;
+    hx_pool *pool; /* the threads taking the chunks, or NULL for one */
     /* the step the chunks do: t -> t + 1, reported into res with band */
     uint64_t t;
     hsec_result *res;
@@ -352,7 +351,6 @@ void hx_step(ctx *x, hsec_result *r, uint64_t t, int band);
  * returns when all are done. */
 typedef void (*hx_job)(void *arg, size_t k);
 int hx_pool_new(hx_pool **out, const hsec_allocator *a, size_t want);
-size_t hx_pool_threads(const hx_pool *p);
 void hx_pool_run(hx_pool *p, size_t njob, hx_job fn, void *arg);
 void hx_pool_free(hx_pool *p);
 /* The threads run.threads asks for (0: the processors online). */

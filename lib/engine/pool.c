@@ -108,11 +108,6 @@ int hx_pool_new(hx_pool **out, const hsec_allocator *a, size_t want)
     return HSEC_OK;
 }
 
-size_t hx_pool_threads(const hx_pool *p)
-{
-    return p ? p->started + 1 : 1;
-}
-
 void hx_pool_run(hx_pool *p, size_t njob, hx_job fn, void *arg)
 {
     if (!p || njob <= 1) {

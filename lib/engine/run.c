@@ -113,7 +113,6 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
             want = 1;
         if (hx_pool_new(&x.pool, x.a, want))
             goto fail;
-        x.T = hx_pool_threads(x.pool);
     }
 
     /* recovery times become rates: k = -ln(lambda) / (tau (1 - a_ii)) */
