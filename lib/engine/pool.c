@@ -1,5 +1,5 @@
 /*
- * Threads sharing jobs: a run's steps, a transposed solve's sweeps. Each
+ * Threads sharing independent jobs (each step of a run: its chunks). Each
  * time the caller wakes the workers and all of them, the caller too, take
  * jobs from a shared counter until none is left (a thread the system holds
  * back delays no one: the others take its share); then the caller waits for

@@ -1079,7 +1079,8 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         return HSEC_EINVAL;
     }
     /* 3 BMAX W: a block's sums (W > HX_GMAX); then ch (2 W), res, half, a
-     * pass's moves, the sweep before's changes (W each) */
+     * pass's moves, the sweep before's changes (W each); then the
+     * transpose's sums and their copy (n each), unless g->work holds them */
     g->scratch = hx_calloc(g->m->a, 3 * BMAX * W + 6 * W + (tr && !g->work ? 2 * n : 0),
                            sizeof(double));
     if (!g->scratch) {
