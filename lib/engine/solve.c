@@ -198,25 +198,6 @@ static int row_ranges(hx_gs *g)
     return HSEC_OK;
 }
 
-/* Where each block starts, in the block sweep's order (bs[k]: a small
- * array read in place of the groups' and services' records, which a sweep
- * would otherwise stream through for one field each), and each row's links
- * from its own block. */
-static int block_ranges(hx_gs *g)
-{
-    const hsec_compiled *c = g->m->c;
-    const size_t nb = c->nservice + c->ngroup;
-    uint32_t *bs = g->bs = hx_calloc(g->m->a, nb ? nb : 1, sizeof *bs);
-    if (!bs)
-        return HSEC_ENOMEM;
-    for (size_t k = 0; k < nb; k++) {
-        size_t b0, b1;
-        block(c, k, &b0, &b1);
-        bs[k] = (uint32_t)b0;
-    }
-    return row_ranges(g);
-}
-
 /* A row of a kept inverse: BMAX values and a zero, so that a row is 64
  * bytes, whole vectors. */
 #define BPAD 8
@@ -354,27 +335,26 @@ done:
     return rc;
 }
 
-/* For the sweeps node by node: the blocks' first nodes in the order of
- * their nodes, bs[nb] = n, so that block k is nodes bs[k] .. bs[k + 1] - 1.
- * Compile numbers every service before every group (each in the order
- * block() takes them), so this is the block sweep's order too, and the
- * transpose, taking the blocks backwards, reverses the forward sweep
+/* Where each block starts, in the sweeps' order: block k is nodes bs[k] ..
+ * bs[k + 1] - 1, bs[nb] = n (a small array read in place of the groups'
+ * and services' records, which a sweep would otherwise stream through for
+ * one field each). Compile numbers every service before every group, each
+ * in the order block() takes them, so the blocks' order is the nodes', and
+ * the transpose, taking the blocks backwards, reverses the forward sweep
  * exactly (its iteration then has the forward one's spectrum). */
 static int node_blocks(hx_gs *g)
 {
     const hsec_compiled *c = g->m->c;
-    const size_t ng = c->ngroup, ns = c->nservice;
-    uint32_t *bs = g->bs = hx_calloc(g->m->a, ng + ns + 1, sizeof *bs);
+    const size_t nb = c->nservice + c->ngroup;
+    uint32_t *bs = g->bs = hx_calloc(g->m->a, nb + 1, sizeof *bs);
     if (!bs)
         return HSEC_ENOMEM;
-    for (size_t gi = 0, si = 0, k = 0; gi < ng || si < ns; k++) {
-        uint32_t gn = gi < ng ? c->groups[gi].node : UINT32_MAX;
-        uint32_t sn = si < ns ? c->services[c->sord[si]].node : UINT32_MAX;
-        bs[k] = gn < sn ? gn : sn;
-        gi += gn < sn;
-        si += gn > sn;
+    for (size_t k = 0; k < nb; k++) {
+        size_t b0, b1;
+        block(c, k, &b0, &b1);
+        bs[k] = (uint32_t)b0;
     }
-    bs[ng + ns] = (uint32_t)g->m->n;
+    bs[nb] = (uint32_t)g->m->n;
     return HSEC_OK;
 }
 
@@ -1100,7 +1080,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     g->bidx = NULL;
     int brc = tr      ? node_blocks(g) || (exact && (row_ranges(g) || block_inverses(g)))
               : point ? node_blocks(g)
-                      : block_ranges(g) || (exact && block_inverses(g));
+                      : node_blocks(g) || row_ranges(g) || (exact && block_inverses(g));
     if (brc) {
         gs_release(g);
         hx_setmsg(err, "out of memory");
@@ -1108,7 +1088,8 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     }
     if (tr) { /* the transpose starts from 0, where its sums (empty) start */
         memset(x, 0, n * sizeof *x);
-        memset(sum, 0, n * sizeof *sum);
+        if (g->work) /* (the scratch's own come zeroed) */
+            memset(sum, 0, n * sizeof *sum);
     }
     bool kry = g->krylov && !tr && !g->scale && !g->clamp;
     for (;;) {
