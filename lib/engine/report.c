@@ -50,6 +50,12 @@ static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64
         const cgroup *cg = &c->groups[g];
         const double *qg = x->rep + (size_t)cg->node * P;
         double Hg = 0, Hb = 0, Hp = 0, o0 = 0, o1 = 0, o2 = 0, o3 = 0, gi = 0;
+        /* a static run's threats' parts of Hp, here where its figures are
+         * (a dynamic run's come with its peak: peak_from) */
+        double *pth = r->peak ? NULL : r->peakthr + g * H;
+        HX_UNROLL_H
+        for (size_t h = 0; pth && h < H; h++)
+            pth[h] = 0;
         HX_UNROLL_D
         for (int d = 0; d < HSEC_DIM_COUNT; d++) {
             const double *q = qg + (size_t)d * P;
@@ -74,6 +80,9 @@ static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64
             Hp += w * p;
             if (warn && y >= HX_PHASE_CRISIS && r->warn[g * HSEC_DIM_COUNT + (size_t)d] < 0)
                 r->warn[g * HSEC_DIM_COUNT + (size_t)d] = (int32_t)t; /* t <= 10^7 */
+            HX_UNROLL_H
+            for (size_t h = 0; pth && h < H; h++)
+                pth[h] += w * frac * q[4 + h];
             if (acc) { /* the group's own sums first, in registers */
                 double wf = w * frac;
                 o0 += w * po[0];
@@ -103,7 +112,7 @@ static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64
          * figures once a step does not rise above it, from the step before
          * (x->prev), or at the end (hx_report_peaks); a rising group would
          * otherwise write all its figures every step. A static run's
-         * figures are its last (hx_last_fig); its threats' parts are here. */
+         * figures are its last (hx_last_fig); its threats' parts are above. */
         if (r->peak) {
             if (t == 0 || Hg > x->pkH[g]) {
                 x->pkt[g] = (uint32_t)t; /* t <= 10^7 */
@@ -111,8 +120,6 @@ static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64
             } else if ((uint64_t)x->pkt[g] + 1 == t && x->prev) {
                 peak_from(x, r, g, x->prev, t - 1);
             }
-        } else if (t == 0) {
-            peak_from(x, r, g, x->rep, 0);
         }
     }
     for (int o = 0; o < HSEC_ORDER_COUNT; o++)
@@ -278,27 +285,35 @@ void hx_summarise(const ctx *x, hsec_result *r)
 {
     const hsec_compiled *c = x->c;
     const hsec_scenario *s = x->s;
-    /* a region counts its own groups and those of every region below it:
-     * children before parents (the preorder backwards), linear in regions */
-    /* groups (in node order: the sums are the model's, not its listing's) */
-    for (size_t g = 0; g < c->ngroup; g++)
-        r->region[c->groups[g].region] += r->group[g];
-    for (size_t k = c->nregion; k-- > 0;) {
-        uint32_t reg = c->region_order[k], p = c->region_parent[reg];
-        if (p != HX_NONE)
-            r->region[p] += r->region[reg];
-    }
     r->crit = s->opt[HSEC_OPT_CRITICAL_SHARE];
     r->perv = s->opt[HSEC_OPT_PERVASIVE_SHARE];
     r->afk = s->opt[HSEC_OPT_AF_K];
+    /* by topic: each threat's propagated part under each of its topics */
+    for (size_t h = 0; h < x->H; h++) {
+        unsigned tp = s->threats[h].topics;
+        if (!tp)
+            r->topic[HSEC_TOPIC_COUNT] += r->threat[h];
+        for (unsigned k = 0; k < HSEC_TOPIC_COUNT; k++)
+            if (tp & (1u << k))
+                r->topic[k] += r->threat[h];
+    }
+    for (size_t h = 0; h < x->H; h++)
+        r->popshare[h] = 0;
+    /* One pass over the groups (in node order: the sums are the model's, not
+     * its listing's), each sum adding them in order: their regions'; the
+     * differentiated impacts, a group under each of its flags, its burden
+     * its propagated part plus its baseline at every step reported; and
+     * from its last figures, found once, each threat's share of the people
+     * (its peak part against the group's peak) and Alkire-Foster counting at
+     * the last step (at 0) and at the peak (at 1; a static run's peak is its
+     * last). */
     double z = s->opt[HSEC_OPT_AF_CUTOFF], pop = 0;
-    for (size_t g = 0; g < c->ngroup; g++)
-        pop += c->groups[g].size;
-    /* differentiated impacts: a group counts under each of its flags; its
-     * burden is its propagated part plus its baseline at every step reported */
     double reported = x->dynamic ? (double)r->steps : 1;
+    double poor[2] = {0, 0}, sum[2] = {0, 0};
     for (size_t g = 0; g < c->ngroup; g++) {
         const cgroup *cg = &c->groups[g];
+        r->region[cg->region] += r->group[g];
+        pop += cg->size;
         double hb = 0;
         for (int d = 0; d < HSEC_DIM_COUNT; d++)
             hb += cg->w[d] * cg->base[d];
@@ -310,26 +325,6 @@ void hx_summarise(const ctx *x, hsec_result *r)
             r->flagp[f] += prop;
             r->flagpop[f] += cg->size;
         }
-    }
-    /* by topic: each threat's propagated part under each of its topics */
-    for (size_t h = 0; h < x->H; h++) {
-        unsigned tp = s->threats[h].topics;
-        if (!tp)
-            r->topic[HSEC_TOPIC_COUNT] += r->threat[h];
-        for (unsigned k = 0; k < HSEC_TOPIC_COUNT; k++)
-            if (tp & (1u << k))
-                r->topic[k] += r->threat[h];
-    }
-    /* in one pass over the groups, each group's last figures found once: each
-     * threat's share of the people (its peak part against the group's
-     * peak), and Alkire-Foster counting at the last step (at 0) and at the
-     * peak (at 1; a static run's peak is its last); every sum adds the
-     * groups in order */
-    double poor[2] = {0, 0}, sum[2] = {0, 0};
-    for (size_t h = 0; h < x->H; h++)
-        r->popshare[h] = 0;
-    for (size_t g = 0; g < c->ngroup; g++) {
-        const cgroup *cg = &c->groups[g];
         gfig last;
         last_fig_state(x, r, g, &last);
         const gfig *fig[2] = {&last, r->peak ? &r->peak[g] : &last};
@@ -348,6 +343,13 @@ void hx_summarise(const ctx *x, hsec_result *r)
                 sum[at] += cg->size * score;
             }
         }
+    }
+    /* a region counts its own groups and those of every region below it:
+     * children before parents (the preorder backwards), linear in regions */
+    for (size_t k = c->nregion; k-- > 0;) {
+        uint32_t reg = c->region_order[k], p = c->region_parent[reg];
+        if (p != HX_NONE)
+            r->region[p] += r->region[reg];
     }
     for (size_t h = 0; h < x->H; h++)
         r->popshare[h] = pop > 0 ? r->popshare[h] / pop : 0;

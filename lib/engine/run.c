@@ -167,6 +167,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         }
     } else {
         hx_coefficients(&x, 0);
+        x.res = r; /* filled as the orders are written */
         uint64_t it = 0;
         if ((rc = hx_static(&x, &it, err)))
             goto fail;
@@ -179,20 +180,26 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         r->q = x.nx + HSEC_ORDER_COUNT * x.n;
         x.nx = NULL;
     }
-    for (size_t i = 0; i < x.n; i++) { /* handed out as the API numbers nodes */
+    /* handed out as the API numbers nodes (a static run's by hx_static) */
+    size_t bad = x.dynamic ? SIZE_MAX : x.nonfinite;
+    for (size_t i = 0; x.dynamic && i < x.n; i++) {
         const double *q = x.st + i * x.P;
         size_t u = c->uid[i];
         memcpy(r->orders + u * HSEC_ORDER_COUNT, q, HSEC_ORDER_COUNT * sizeof *q);
         r->q[u] = hx_total(&x, q);
         if (!isfinite(r->q[u])) {
-            hx_setmsg(err, "%s run: node %s %s (q = %g)",
-                      x.dynamic ? (x.bounded ? "dynamic bounded" : "dynamic linear")
-                                : (x.bounded ? "static bounded" : "static linear"),
-                      c->names[i], x.bounded ? "is not a finite number" : "diverged",
-                      r->q[u]);
-            rc = HSEC_ENOCONV;
-            goto fail;
+            bad = i;
+            break;
         }
+    }
+    if (bad != SIZE_MAX) {
+        hx_setmsg(err, "%s run: node %s %s (q = %g)",
+                  x.dynamic ? (x.bounded ? "dynamic bounded" : "dynamic linear")
+                            : (x.bounded ? "static bounded" : "static linear"),
+                  c->names[bad], x.bounded ? "is not a finite number" : "diverged",
+                  r->q[c->uid[bad]]);
+        rc = HSEC_ENOCONV;
+        goto fail;
     }
     for (size_t h = 0; h < x.H; h++)
         r->actor[s->threats[h].actor] += r->threat[h];

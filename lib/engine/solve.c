@@ -1328,8 +1328,12 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     /* orders, straight into the state: q1, then q2 = A' q1, then q3 = A' q2
      * row by row as each node's record is written whole (one pass over the
      * state rather than one an order); bounded, each clamped to the room
-     * the orders before it leave */
+     * the orders before it leave. Each node's orders and total go to the
+     * result too, as the API numbers nodes, while they are at hand. */
     double *st = x->st, *q1 = bounded ? y : m.b, *q2 = bounded ? y + n : y;
+    hsec_result *r = x->res;
+    const uint32_t *uid = x->c->uid;
+    x->nonfinite = SIZE_MAX;
     for (size_t i = 0; i < n && bounded; i++)
         q1[i] = m.b[i] > 1 ? 1 : m.b[i];
     if (bounded) /* (linear: q2 came with the spectral check) */
@@ -1351,6 +1355,11 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
             si[3] = 0;
         for (size_t h = 0; h < H && !bounded; h++)
             si[4 + h] = sol[i * W + h];
+        size_t u = uid[i];
+        memcpy(r->orders + u * HSEC_ORDER_COUNT, si, HSEC_ORDER_COUNT * sizeof *si);
+        r->q[u] = hx_total(x, si);
+        if (!isfinite(r->q[u]) && x->nonfinite == SIZE_MAX)
+            x->nonfinite = i;
     }
     if (bounded && H) { /* threats' parts: p_h = S (c_h + A' p_h) */
         double *q = y, *aq = y + n;
