@@ -33,11 +33,12 @@ void hx_run_size(hx_size *z, const hsec_scenario *s)
     /* a static solve: A' (its rows' factors and sums; its values copied
      * only when decouple measures cut links), the right-hand sides and
      * solutions of the total and each threat's part, the orders' products
-     * (an upper bound: a linear run solves the parts alone), and a slow
-     * linear solve's BiCGSTAB (ten vectors and its sweep's blocks: solve.c) */
+     * (an upper bound: a linear run solves the parts alone), the changes a
+     * likely last sweep keeps for its residual, and a slow linear solve's
+     * BiCGSTAB (ten vectors and its sweep's blocks: solve.c) */
     if (!dynamic)
         b = hx_mul_add(s->nmt[HSEC_DECOUPLE] > 0 ? c->nnz : 0, sizeof(double),
-                       hx_mul_add(c->n, (2 * (1 + H) + 9 + 11) * sizeof(double), b));
+                       hx_mul_add(c->n, (2 * (1 + H) + H + 9 + 11) * sizeof(double), b));
     /* the result: totals and orders per node, figures per group (and a
      * dynamic run's peak index and step per group as it goes), threat
      * shares, and the recorded series */

@@ -413,6 +413,12 @@ typedef struct hx_gs {
     uint32_t *ilo, *ihi, *bs;
     double *binv;        /* the distinct blocks' inverses, BMAX rows of 8 each (or NULL) */
     uint32_t *bidx;      /* each group's inverse */
+    /* a sweep likely to be the last (solve.c, "The residual from the last
+     * sweep"): each node's change (n x W; the transpose's: what the
+     * changes owe the nodes taken before them, n), or NULL in other
+     * sweeps; and the largest residual of each block's own solve (W), then
+     * of their sum */
+    double *dx, *rbm;
 } hx_gs;
 /* HSEC_OK; HSEC_ENOCONV at the cap or on NaN; HSEC_ECANCELED through cx's
  * progress (cx may be NULL); HSEC_ENOMEM. Messages go to err, except at the
