@@ -828,6 +828,25 @@ static void test_rank_blocks_near_radius_one(void **state)
     hsec_scenario_free(s);
 }
 
+/* The ranking's transposed solve shows the radius below 1 with its first
+ * sweep (or else by the whole check): at radius 1.001 it fails with the
+ * check's message, also when one sweep is all it may take, and leaves no
+ * value behind as a result. */
+static void test_rank_blocks_radius_above_one(void **state)
+{
+    (void)state;
+    for (int cap = 1; cap <= 1000; cap *= 1000) {
+        hsec_scenario *s = ring_model((1 + 1e-3) / ring_radius());
+        OK(hsec_scenario_set_option(s, HSEC_OPT_MAX_ITERATIONS, cap));
+        size_t n = hsec_compiled_node_count(hsec_scenario_compiled(s));
+        double u[200];
+        assert_true(n < 200);
+        assert_int_equal(hsec_scenario_rank(u, n, s), HSEC_ENOCONV);
+        HAS(hsec_scenario_errmsg(s), "spectral radius of A' is at least 1");
+        hsec_scenario_free(s);
+    }
+}
+
 /* A static linear solve at radius 0.99999 within 1,000 sweeps: the sweeps
  * alone move the error by little each (they need 3,000 to 10,000), and
  * BiCGSTAB takes over after the first ones (within 400 to 1,000 sweeps'
@@ -1384,6 +1403,7 @@ int main(void)
         cmocka_unit_test(test_service_chains),
         cmocka_unit_test(test_block_inverses),
         cmocka_unit_test(test_rank_blocks_near_radius_one),
+        cmocka_unit_test(test_rank_blocks_radius_above_one),
         cmocka_unit_test(test_static_krylov_near_radius_one),
         cmocka_unit_test(test_coupling_krylov_near_radius_one),
         cmocka_unit_test(test_random_static_bounded),

@@ -419,6 +419,13 @@ typedef struct hx_gs {
      * sweeps; and the largest residual of each block's own solve (W), then
      * of their sum */
     double *dx, *rbm;
+    /* a transposed solve whose A' has not been shown to have a spectral
+     * radius below 1 (ranking): the first sweep shows it where it can, else
+     * hx_check_spectral on scx (solve.c, hx_gs_solve) */
+    bool spectral;
+    ctx *scx;
+    double upper;  /* the first sweep's bound on the radius */
+    bool unshown;  /* out: the check failed (its message in err) */
 } hx_gs;
 /* HSEC_OK; HSEC_ENOCONV at the cap or on NaN; HSEC_ECANCELED through cx's
  * progress (cx may be NULL); HSEC_ENOMEM. Messages go to err, except at the

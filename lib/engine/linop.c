@@ -65,7 +65,9 @@ int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *xv)
         hx_setmsg(s->err, "out of memory");
         return HSEC_ENOMEM;
     }
-    if (!l->checked) {
+    /* the spectral radius shown below 1 once per operator: a transposed
+     * solve shows it with its first sweep (solve.c) */
+    if (!l->checked && !transpose) {
         if ((rc = hx_check_spectral(x, &l->m, l->work, NULL, s->err)))
             return rc;
         l->checked = true;
@@ -80,9 +82,12 @@ int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *xv)
         tol = DBL_MIN;
     hx_gs g = {.m = &l->m, .transpose = transpose, .W = 1, .rhs = b, .tol = &tol,
                .exact = true, .krylov = !transpose, .work = l->work,
-               .cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], .what = "a linear solve"};
+               .cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], .what = "a linear solve",
+               .spectral = !l->checked, .scx = x};
     rc = hx_gs_solve(&g, xv, x, s->err);
-    if (rc == HSEC_ENOCONV && g.iterations >= g.cap)
+    if (!rc)
+        l->checked = true;
+    if (rc == HSEC_ENOCONV && g.iterations >= g.cap && !g.unshown)
         hx_setmsg(s->err, "linear solve: no convergence in %llu iterations (change %g; raise "
                   "run.max_iterations)", (unsigned long long)g.cap, g.change);
     return rc;

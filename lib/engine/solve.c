@@ -263,7 +263,9 @@ static bool block_invert(double M[BMAX][BMAX])
  * that is not positive, g->binv stays NULL and the inner passes solve the
  * blocks. I - T_B is a nonsingular M-matrix when the spectral radius of A'
  * (so of its principal submatrix T_B) is below 1, which a linear solve has
- * shown, so the pivots are positive and the inverse nonnegative. The table
+ * shown (a transposed one shows it with its first sweep, after this: a
+ * pivot that is not positive then leaves it to the check), so the pivots
+ * are positive and the inverse nonnegative. The table
  * holds the model's blocks in the groups' order, so whether the inverses
  * are used, and the results, depend on the model only.
  */
@@ -388,7 +390,8 @@ static HX_INLINE void gather(double *acc, const double *val, const uint32_t *col
  * (NaN when any value is not a number), and the largest move of a block's
  * last inner pass to ch[W..2W-1]: what a node's own block moved after it
  * was last updated (0 for blocks without inner links). */
-static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const size_t W)
+static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const size_t W,
+                                 const bool keep)
 {
     const hsec_compiled *c = g->m->c;
     const size_t *rp = g->m->rowp;
@@ -494,7 +497,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
             HX_UNROLL
             for (size_t r = 0; r < W; r++)
                 last[r] = mv[r] > last[r] || mv[r] != mv[r] ? mv[r] : last[r];
-        if (g->dx) /* likely the last sweep: the block's own residual, and its changes */
+        if (keep) /* likely the last sweep: the block's own residual, and its changes */
             for (size_t i = b0; i < b1; i++) {
                 double innl[HX_GMAX] = {0}, *inn = W <= HX_GMAX ? innl : T, sd = 0;
                 const double *e_ = E + (i - b0) * W;
@@ -531,11 +534,12 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
 /* (one right-hand side sweeps node by node: point_sweep) */
 static void sweep(const hx_gs *g, double *x, double *ch)
 {
+    const bool k = g->dx != NULL; /* (its own instances: the other sweeps test nothing) */
     switch (g->W) {
-    case 2: sweep_body(g, x, ch, 2); break;
-    case 3: sweep_body(g, x, ch, 3); break;
-    case 4: sweep_body(g, x, ch, 4); break;
-    default: sweep_body(g, x, ch, g->W); break;
+    case 2: k ? sweep_body(g, x, ch, 2, true) : sweep_body(g, x, ch, 2, false); break;
+    case 3: k ? sweep_body(g, x, ch, 3, true) : sweep_body(g, x, ch, 3, false); break;
+    case 4: k ? sweep_body(g, x, ch, 4, true) : sweep_body(g, x, ch, 4, false); break;
+    default: sweep_body(g, x, ch, g->W, k); break;
     }
 }
 
@@ -779,7 +783,8 @@ static void scatter_sweep(const hx_gs *g, double *x, double *sum, double *ch)
  * leave it (ilo, ihi); a service as in scatter_sweep. The sums are made as
  * there, so that the sweep is block Gauss-Seidel over the transpose's rows.
  */
-static void scatter_block_sweep(const hx_gs *g, double *x, double *sum, double *ch)
+static HX_INLINE void scatter_block_body(hx_gs *g, double *x, double *sum, double *ch,
+                                         const bool last, const bool spec)
 {
     const hsec_compiled *c = g->m->c;
     const size_t *rp = g->m->rowp;
@@ -790,10 +795,25 @@ static void scatter_block_sweep(const hx_gs *g, double *x, double *sum, double *
      * (see "The residual from the last sweep": a node's residual is what
      * its block's solve left, plus what the nodes taken after it moved,
      * along their links to it) */
-    double *late = g->dx, C = 0, R = 0;
+    double *late = last ? g->dx : NULL, C = 0, R = 0;
+    /* the first sweep of a solve whose A' has not been shown to have a
+     * radius below 1 (g->spectral): with it, the spectral check's first
+     * bound (spectral.c), max_i (A'v)_i / v_i for v = 1 + the row sums,
+     * each row read whole while it is at hand */
+    const double *rsum = spec ? g->m->rsum : NULL;
+    double up = 0;
     size_t gi = c->ngroup;
     for (size_t k = c->ngroup + c->nservice; k-- > 0;) {
         size_t b0 = g->bs[k];
+        if (rsum) {
+            for (size_t i = b0; i < g->bs[k + 1]; i++) {
+                double sv = 0;
+                for (size_t e = rp[i]; e < rp[i + 1]; e++)
+                    sv += val[e] * (1 + rsum[col[e]]);
+                double r = rs[i] * sv / (1 + rsum[i]);
+                up = r > up || r != r ? r : up;
+            }
+        }
         if (g->bs[k + 1] - b0 != BMAX) {
             if (!late) {
                 scatter_node(g, b0, x, sum, &C);
@@ -864,6 +884,20 @@ static void scatter_block_sweep(const hx_gs *g, double *x, double *sum, double *
     *ch = C;
     if (late)
         g->rbm[0] = R;
+    if (rsum)
+        g->upper = up;
+}
+
+/* (each case its own instance: the sweeps in between carry no test of
+ * what the first and a likely last one do) */
+static void scatter_block_sweep(hx_gs *g, double *x, double *sum, double *ch)
+{
+    if (g->spectral)
+        scatter_block_body(g, x, sum, ch, false, true);
+    else if (g->dx)
+        scatter_block_body(g, x, sum, ch, true, false);
+    else
+        scatter_block_body(g, x, sum, ch, false, false);
 }
 
 /* Its residual: as scatter_residual, with each block's own links added
@@ -1250,6 +1284,19 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         if (g->work) /* (the scratch's own come zeroed) */
             memset(sum, 0, n * sizeof *sum);
     }
+    /* the spectral radius not shown yet: by the first block sweep, or else
+     * now by the check itself, in the sums' room (zeroed again after) */
+    g->unshown = false;
+    g->spectral = g->spectral && tr && g->scx && g->m->rowmax >= 1;
+    if (g->spectral && !g->binv) {
+        g->spectral = false;
+        if ((rc = hx_check_spectral(g->scx, g->m, sum, NULL, err))) {
+            g->unshown = true;
+            gs_release(g);
+            return rc;
+        }
+        memset(sum, 0, n * sizeof *sum);
+    }
     bool kry = g->krylov && !tr && !g->scale && !g->clamp;
     for (;;) {
         if (kry && g->iterations >= HX_KRYLOV_AFTER) { /* slow: BiCGSTAB, once */
@@ -1307,6 +1354,13 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         else
             sweep(g, x, ch);
         g->iterations++;
+        if (g->spectral) { /* the first sweep's bound; when it fails, the whole check */
+            g->spectral = false;
+            if (!(g->upper < 1) && (rc = hx_check_spectral(g->scx, g->m, NULL, NULL, err))) {
+                g->unshown = true;
+                break;
+            }
+        }
         bool small = true, nan = false;
         for (size_t r = 0; r < W; r++) {
             small = small && ch[r] <= g->tol[r];
