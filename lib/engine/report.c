@@ -53,9 +53,10 @@ static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64
         /* a static run's threats' parts of Hp, here where its figures are
          * (a dynamic run's come with its peak: peak_from) */
         double *pth = r->peak ? NULL : r->peakthr + g * H;
-        HX_UNROLL_H
-        for (size_t h = 0; pth && h < H; h++)
-            pth[h] = 0;
+        if (pth)
+            HX_UNROLL_H
+            for (size_t h = 0; h < H; h++)
+                pth[h] = 0;
         HX_UNROLL_D
         for (int d = 0; d < HSEC_DIM_COUNT; d++) {
             const double *q = qg + (size_t)d * P;
@@ -80,9 +81,10 @@ static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64
             Hp += w * p;
             if (warn && y >= HX_PHASE_CRISIS && r->warn[g * HSEC_DIM_COUNT + (size_t)d] < 0)
                 r->warn[g * HSEC_DIM_COUNT + (size_t)d] = (int32_t)t; /* t <= 10^7 */
-            HX_UNROLL_H
-            for (size_t h = 0; pth && h < H; h++)
-                pth[h] += w * frac * q[4 + h];
+            if (pth)
+                HX_UNROLL_H
+                for (size_t h = 0; h < H; h++)
+                    pth[h] += w * frac * q[4 + h];
             if (acc) { /* the group's own sums first, in registers */
                 double wf = w * frac;
                 o0 += w * po[0];
