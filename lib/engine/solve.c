@@ -386,6 +386,17 @@ static HX_INLINE void gather(double *acc, const double *val, const uint32_t *col
     }
 }
 
+/* acc[0..W-1] = row i's links from its own block applied to x. */
+static HX_INLINE void own_links(double *acc, const hx_gs *g, const double *x, size_t i,
+                                const size_t W)
+{
+    HX_UNROLL
+    for (size_t r = 0; r < W; r++)
+        acc[r] = 0;
+    size_t r0 = g->m->rowp[i];
+    gather(acc, g->m->val, g->m->col, x, r0 + g->ilo[i], r0 + g->ihi[i], W);
+}
+
 /* The largest change of each right-hand side in a sweep goes to ch[0..W-1]
  * (NaN when any value is not a number), and the largest move of a block's
  * last inner pass to ch[W..2W-1]: what a node's own block moved after it
@@ -465,10 +476,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
                 /* (zeroed: -O3 cannot see that W >= 1 sets acc[0]) */
                 double accl[HX_GMAX] = {0}, *acc = W <= HX_GMAX ? accl : T;
                 const double *e_ = E + (i - b0) * W;
-                HX_UNROLL
-                for (size_t r = 0; r < W; r++)
-                    acc[r] = 0;
-                gather(acc, val, col, x, rp[i] + ilo[i], rp[i] + ihi[i], W);
+                own_links(acc, g, x, i, W);
                 HX_UNROLL
                 for (size_t r = 0; r < W; r++)
                     acc[r] = e_[r] + rs[i] * acc[r];
@@ -501,10 +509,7 @@ static HX_INLINE void sweep_body(const hx_gs *g, double *x, double *ch, const si
             for (size_t i = b0; i < b1; i++) {
                 double innl[HX_GMAX] = {0}, *inn = W <= HX_GMAX ? innl : T, sd = 0;
                 const double *e_ = E + (i - b0) * W;
-                HX_UNROLL
-                for (size_t r = 0; r < W; r++)
-                    inn[r] = 0;
-                gather(inn, val, col, x, rp[i] + ilo[i], rp[i] + ihi[i], W);
+                own_links(inn, g, x, i, W);
                 HX_UNROLL
                 for (size_t r = 0; r < W; r++) { /* as the residual sums it */
                     double v = e_[r] + rs[i] * inn[r];
