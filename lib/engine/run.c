@@ -24,6 +24,7 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     x.bounded = s->opt[HSEC_OPT_BOUNDED] != 0;
     x.fn = fn;
     x.user = user;
+    x.nonfinite = SIZE_MAX;
     uint64_t steps = x.dynamic ? (uint64_t)s->opt[HSEC_OPT_STEPS] : 0;
     if (x.dynamic && steps == 0) {
         hx_setmsg(err, "run.steps is required in dynamic mode");
