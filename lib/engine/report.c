@@ -81,12 +81,12 @@ static HX_INLINE void report_body(const ctx *x, hsec_result *r, size_t k, uint64
             Hp += w * p;
             if (warn && y >= HX_PHASE_CRISIS && r->warn[g * HSEC_DIM_COUNT + (size_t)d] < 0)
                 r->warn[g * HSEC_DIM_COUNT + (size_t)d] = (int32_t)t; /* t <= 10^7 */
+            double wf = w * frac;
             if (pth)
                 HX_UNROLL_H
                 for (size_t h = 0; h < H; h++)
-                    pth[h] += w * frac * q[4 + h];
+                    pth[h] += wf * q[4 + h];
             if (acc) { /* the group's own sums first, in registers */
-                double wf = w * frac;
                 o0 += w * po[0];
                 o1 += w * po[1];
                 o2 += w * po[2];
@@ -219,10 +219,10 @@ static void group_in(const ctx *x, const double *st, const cgroup *cg,
 }
 
 /*
- * Group g's peak figures (dynamic) and its threats' parts of Hp from a
- * state (x->P values a node, in compiled order) at a step, by the
+ * A dynamic run's group g: its peak figures and its threats' parts of Hp
+ * from a state (x->P values a node, in compiled order) at a step, by the
  * arithmetic of report_body, so that they are what the report of that
- * state would have kept.
+ * state would have kept (a static run's parts come with its report).
  */
 static void peak_from(const ctx *x, hsec_result *r, size_t g, const double *st, uint64_t step)
 {
@@ -236,8 +236,7 @@ static void peak_from(const ctx *x, hsec_result *r, size_t g, const double *st, 
         double y = b + qt < 1 ? b + qt : 1, p = y - b;
         frac[d] = qt > 0 ? (p == qt && qt <= DBL_MAX ? 1 : p / qt) : 0;
     }
-    if (r->peak)
-        fig_from(cg, ord, tot, step, &r->peak[g]);
+    fig_from(cg, ord, tot, step, &r->peak[g]);
     for (size_t h = 0; h < H; h++) { /* each threat's part of Hp */
         double part = 0;
         for (int d = 0; d < HSEC_DIM_COUNT; d++)

@@ -749,20 +749,37 @@ static void point_residual(const hx_gs *g, const double *x, double *res)
  * the rounding of every change and never settled near a spectral radius of
  * 1 (doc/performance.md).
  */
-static HX_INLINE void scatter_node(const hx_gs *g, size_t k, double *x, double *sum, double *C)
+static HX_INLINE void scatter_node(const hx_gs *g, size_t k, double *x, double *sum, double *C,
+                                   double *late, double *R)
 {
     const size_t *rp = g->m->rowp;
     const uint32_t *col = g->m->col;
     const double *val = g->m->val;
-    double v = g->rhs[k] + sum[k];
+    double v = g->rhs[k] + sum[k], old = x[k];
     sum[k] = 0;
-    double d = v == x[k] ? 0 : fabs(v - x[k]);
+    double d = v == old ? 0 : fabs(v - old);
     if (d > *C || d != d)
         *C = d;
     x[k] = v;
     double u = g->m->rs[k] * v;
-    for (size_t e = rp[k]; e < rp[k + 1]; e++)
+    if (!late) {
+        for (size_t e = rp[k]; e < rp[k + 1]; e++)
+            sum[col[e]] += val[e] * u;
+        return;
+    }
+    /* a likely last sweep (scatter_block_body): the node's links to itself
+     * and to the nodes taken before it carry its change to their residuals */
+    double du = g->m->rs[k] * (v - old), own = 0;
+    for (size_t e = rp[k]; e < rp[k + 1]; e++) {
         sum[col[e]] += val[e] * u;
+        if (col[e] == k)
+            own += val[e] * du;
+        else if (col[e] > k)
+            late[col[e]] += val[e] * du;
+    }
+    own = fabs(own);
+    if (own > *R || own != own)
+        *R = own;
 }
 
 static void scatter_sweep(const hx_gs *g, double *x, double *sum, double *ch)
@@ -773,9 +790,9 @@ static void scatter_sweep(const hx_gs *g, double *x, double *sum, double *ch)
         size_t b0 = g->bs[k];
         if (g->bs[k + 1] - b0 == BMAX)
             for (size_t r = 0; r < BMAX; r++)
-                scatter_node(g, b0 + c->tord[r], x, sum, &C);
+                scatter_node(g, b0 + c->tord[r], x, sum, &C, NULL, NULL);
         else
-            scatter_node(g, b0, x, sum, &C);
+            scatter_node(g, b0, x, sum, &C, NULL, NULL);
     }
     *ch = C;
 }
@@ -820,29 +837,7 @@ static HX_INLINE void scatter_block_body(hx_gs *g, double *x, double *sum, doubl
             }
         }
         if (g->bs[k + 1] - b0 != BMAX) {
-            if (!late) {
-                scatter_node(g, b0, x, sum, &C);
-                continue;
-            }
-            /* as scatter_node; its links to itself and to the nodes taken
-             * before it carry its change to their residuals */
-            double v = g->rhs[b0] + sum[b0], old = x[b0], own = 0;
-            sum[b0] = 0;
-            double d = v == old ? 0 : fabs(v - old);
-            if (d > C || d != d)
-                C = d;
-            x[b0] = v;
-            double u = rs[b0] * v, du = rs[b0] * (v - old);
-            for (size_t e = rp[b0]; e < rp[b0 + 1]; e++) {
-                sum[col[e]] += val[e] * u;
-                if (col[e] == b0)
-                    own += val[e] * du;
-                else if (col[e] > b0)
-                    late[col[e]] += val[e] * du;
-            }
-            own = fabs(own);
-            if (own > R || own != own)
-                R = own;
+            scatter_node(g, b0, x, sum, &C, late, &R);
             continue;
         }
         const double *G = g->binv + (size_t)g->bidx[--gi] * BMAX * BPAD;
@@ -1402,12 +1397,10 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         if (!near || (g->ttol > 0 && !(all <= g->ttol)))
             continue;
         if (g->dx) { /* the residual bounded from the sweep, without the full pass */
-            if (tr) {
+            if (tr)
                 lm[0] = maxabs(tmp, n, 1);
-                lm[1] = lm[0];
-            } else {
+            else
                 late(g, lm);
-            }
             for (size_t r = 0; r < W; r++)
                 res[r] = rbm[r] + lm[r];
             total = tr ? res[0] : rbm[W] + lm[W];
