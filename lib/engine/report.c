@@ -379,7 +379,11 @@ hsec_result *hx_result_new(const ctx *x, uint64_t steps)
      * (run.c), so that the two are never held at once */
     size_t per = HSEC_ORDER_COUNT + 1;
     if (!x->dynamic || x->P < per) {
-        r->orders = hx_calloc(a, c->n ? c->n : 1, per * sizeof *r->orders);
+        /* (not cleared: every node's are written before the run returns
+         * them, run.c and hx_static, and a failed run frees them) */
+        r->orders = c->n > SIZE_MAX / (per * sizeof *r->orders)
+                        ? NULL
+                        : hx_alloc(a, (c->n ? c->n : 1) * per * sizeof *r->orders);
         r->q = r->orders ? r->orders + HSEC_ORDER_COUNT * c->n : NULL;
     }
     r->gnid = hx_alloc(a, (c->ngroup ? c->ngroup : 1) * sizeof *r->gnid);

@@ -53,7 +53,10 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
 
     int rc = HSEC_ENOMEM;
     hsec_result *r = NULL;
-    x.st = hx_calloc(x.a, x.n, x.P * sizeof(double));
+    /* a static run's state: every record written whole by hx_static, not
+     * cleared first (a dynamic run's starts at 0 but for its sources) */
+    x.st = x.dynamic ? hx_calloc(x.a, x.n, x.P * sizeof(double))
+                     : hx_alloc(x.a, (x.n ? x.n : 1) * x.P * sizeof(double));
     x.nx = x.dynamic ? hx_calloc(x.a, x.n, x.P * sizeof(double)) : NULL;
     x.rep = x.st;
 

@@ -63,11 +63,12 @@ int hx_mat_assemble(hx_mat *m, const ctx *x, bool rhs)
     if (dec && !(m->own = hx_calloc(x->a, c->nnz ? c->nnz : 1, sizeof *m->own)))
         return HSEC_ENOMEM;
     m->val = dec ? m->own : x->w;
-    m->rs = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->rs);
-    m->rsum = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->rsum);
+    /* (rs, rsum and b: every entry written below, none cleared first) */
+    m->rs = hx_alloc(x->a, (x->n ? x->n : 1) * sizeof *m->rs);
+    m->rsum = hx_alloc(x->a, (x->n ? x->n : 1) * sizeof *m->rsum);
     const size_t H = m->H = s->nthreat;
     if (rhs) {
-        m->b = hx_calloc(x->a, x->n ? x->n : 1, sizeof *m->b);
+        m->b = hx_alloc(x->a, (x->n ? x->n : 1) * sizeof *m->b);
         m->bh = hx_calloc(x->a, x->n && H ? x->n * H : 1, sizeof *m->bh);
     }
     if (!m->rs || !m->rsum || (rhs && (!m->b || !m->bh)))
@@ -1537,10 +1538,15 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     size_t W = bounded ? 1 : H;
     if ((rc = hx_mat_assemble(&m, x, true)))
         goto nomem;
-    /* sol at least 2 n: the first products (first_products) work in it */
-    sol = hx_calloc(x->a, n ? n : 1, (W > 2 ? W : 2) * sizeof *sol);
-    /* y: the orders' q1 and q2 (bounded), q2 alone (linear: q1 is b) */
-    y = hx_calloc(x->a, n ? n : 1, (bounded ? 2 : 1) * sizeof *y);
+    /* sol at least 2 n: the first products (first_products) work in it; a
+     * bounded solve starts from 0, a linear one is cleared after them. y:
+     * the orders' q1 and q2 (bounded), q2 alone (linear: q1 is b), every
+     * entry written before it is read. (Clearing what is written anyway
+     * cost a first static call at 1.45 M nodes a pass over 30 MB.) */
+    size_t solw = W > 2 ? W : 2;
+    sol = bounded ? hx_calloc(x->a, n ? n : 1, solw * sizeof *sol)
+                  : hx_alloc(x->a, (n ? n : 1) * solw * sizeof *sol);
+    y = hx_alloc(x->a, (n ? n : 1) * (bounded ? 2 : 1) * sizeof *y);
     tol = hx_calloc(x->a, H ? H : 1, sizeof *tol);
     if (!sol || !y || !tol)
         goto nomem;
@@ -1586,24 +1592,32 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     for (size_t i = 0; i < n && bounded; i++)
         q2[i] = within(q2[i], 1 - q1[i]);
     for (size_t i = 0; i < n; i++) {
-        double *si = st + i * P, q = 0, q3 = mat_row(&m, i, q2);
-        si[0] = q1[i];
-        si[1] = q2[i];
-        si[2] = bounded ? within(q3, 1 - q1[i] - q2[i]) : q3;
+        /* the orders in registers, each stored to the state and the result
+         * from them: read back from memory, a 16-byte load over two 8-byte
+         * stores waits for every store before it (a record of the state not
+         * yet in the cache) to leave the store buffer, node after node */
+        double q = 0, q3 = mat_row(&m, i, q2), *si = st + i * P;
+        double o0 = q1[i], o1 = q2[i], o2 = bounded ? within(q3, 1 - q1[i] - q2[i]) : q3;
         if (bounded)
             q = sol[i];
         else
             for (size_t h = 0; h < H; h++)
                 q += sol[i * W + h];
-        si[3] = q - si[0] - si[1] - si[2];
-        if (bounded && si[3] < 0) /* a rounding error below the closed form's sum */
-            si[3] = 0;
-        for (size_t h = 0; h < H && !bounded; h++)
-            si[4 + h] = sol[i * W + h];
-        size_t u = uid[i];
-        memcpy(r->orders + u * HSEC_ORDER_COUNT, si, HSEC_ORDER_COUNT * sizeof *si);
-        r->q[u] = hx_total(x, si);
-        if (!isfinite(r->q[u]) && x->nonfinite == SIZE_MAX)
+        double o3 = q - o0 - o1 - o2;
+        if (bounded && o3 < 0) /* a rounding error below the closed form's sum */
+            o3 = 0;
+        /* every field of the record, the state not cleared (run.c): the
+         * threats' parts (bounded: below) and an initial source's, none */
+        for (size_t k = 4; k < P; k++)
+            si[k] = !bounded && k - 4 < H ? sol[i * W + (k - 4)] : 0;
+        double *ro = r->orders + (size_t)uid[i] * HSEC_ORDER_COUNT;
+        si[0] = ro[0] = o0;
+        si[1] = ro[1] = o1;
+        si[2] = ro[2] = o2;
+        si[3] = ro[3] = o3;
+        double t = hx_total(x, si);
+        r->q[uid[i]] = t;
+        if (!isfinite(t) && x->nonfinite == SIZE_MAX)
             x->nonfinite = i;
     }
     if (bounded && H) { /* threats' parts: p_h = S (c_h + A' p_h) */
@@ -1613,7 +1627,7 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
         hx_mat_apply(&m, false, 1, q, aq);
         hx_free(x->a, sol);
         sol = hx_calloc(x->a, n ? n : 1, H * sizeof *sol);
-        scale = hx_calloc(x->a, n ? n : 1, sizeof *scale);
+        scale = hx_alloc(x->a, (n ? n : 1) * sizeof *scale);
         if (!sol || !scale)
             goto nomem;
         for (size_t i = 0; i < n; i++) {
