@@ -410,6 +410,7 @@ typedef struct hx_gs {
     double *work;        /* 2 n doubles the transpose may use for its sums, or NULL */
     double *scratch;
     const double *half;  /* half of each tolerance: an inner pass has settled */
+    bool prefetch;       /* the sources too many to stay in the cache (solve.c) */
     uint32_t *ilo, *ihi, *bs;
     double *binv;        /* the distinct blocks' inverses, BMAX rows of 8 each (or NULL) */
     uint32_t *bidx;      /* each group's inverse */
