@@ -374,6 +374,7 @@ typedef struct hx_mat {
     const uint32_t *col;
     const double *val;
     double *own, *rs, *b, *bh;
+    double bmax, *bhmax; /* max |b| and each threat's max |bh| (rhs only) */
     double *rsum, rowmax; /* A' 1 and its largest entry (found by the assembly) */
 } hx_mat;
 /* Assemble A' and, when rhs, c and its parts (b and bh; NULL otherwise)

@@ -76,8 +76,9 @@ int hx_mat_assemble(hx_mat *m, const ctx *x, bool rhs)
     if (rhs) {
         m->b = hx_alloc(x->a, (x->n ? x->n : 1) * sizeof *m->b);
         m->bh = hx_calloc(x->a, x->n && H ? x->n * H : 1, sizeof *m->bh);
+        m->bhmax = hx_calloc(x->a, H ? H : 1, sizeof *m->bhmax);
     }
-    if (!m->rs || !m->rsum || (rhs && (!m->b || !m->bh)))
+    if (!m->rs || !m->rsum || (rhs && (!m->b || !m->bh || !m->bhmax)))
         return HSEC_ENOMEM;
     walk w = {0};
     for (size_t i = 0; i < x->n; i++) {
@@ -97,12 +98,20 @@ int hx_mat_assemble(hx_mat *m, const ctx *x, bool rhs)
         if (!rhs)
             continue;
         double f = vt * pass, ctot = 0;
+        size_t t0 = w.tt;
         for (; w.tt < s->ntt && s->tt[w.tt].at == i; w.tt++) {
             double val = x->thr[s->tt[w.tt].who] * (x->mag ? x->mag[w.tt] : s->tt[w.tt].mag);
             m->bh[i * H + s->tt[w.tt].who] = f * val;
             ctot += val;
         }
         m->b[i] = f * ctot;
+        /* the largest of each, for the tolerances, while they are at hand */
+        for (size_t t = t0; t < w.tt; t++) {
+            double a = fabs(m->bh[i * H + s->tt[t].who]), *mx = &m->bhmax[s->tt[t].who];
+            *mx = a > *mx ? a : *mx;
+        }
+        double a = fabs(m->b[i]);
+        m->bmax = a > m->bmax ? a : m->bmax;
     }
     return HSEC_OK;
 }
@@ -116,6 +125,7 @@ void hx_mat_free(hx_mat *m)
     hx_free(m->a, m->b);
     hx_free(m->a, m->bh);
     hx_free(m->a, m->rsum);
+    hx_free(m->a, m->bhmax);
     memset(m, 0, sizeof *m);
 }
 
@@ -1567,9 +1577,9 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
         tol[0] = HX_TOL_BOUNDED;
     else /* each part to its own tolerance, and their sum, q, to the total's */
         for (size_t h = 0; h < H; h++)
-            tol[h] = tol_of(HX_TOL_LINEAR, maxabs(m.bh + h, n, H));
+            tol[h] = tol_of(HX_TOL_LINEAR, m.bhmax[h]);
     hx_gs g = {.m = &m, .clamp = bounded, .W = W, .rhs = bounded ? m.b : m.bh, .tol = tol,
-               .ttol = bounded ? 0 : tol_of(HX_TOL_LINEAR, maxabs(m.b, n, 1)),
+               .ttol = bounded ? 0 : tol_of(HX_TOL_LINEAR, m.bmax),
                .exact = !bounded, .krylov = !bounded, .cap = cap,
                .what = bounded ? "the static bounded solve" : "the static linear solve"};
     rc = W ? hx_gs_solve(&g, sol, x, err) : HSEC_OK;
@@ -1643,7 +1653,7 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
             scale[i] = d > 0 ? q[i] / d : 1;
         }
         for (size_t h = 0; h < H; h++)
-            tol[h] = tol_of(HX_TOL_LINEAR, maxabs(m.bh + h, n, H));
+            tol[h] = tol_of(HX_TOL_LINEAR, m.bhmax[h]);
         /* an attribution of the q found, even when the cap stopped it there */
         uint64_t pcap = cap > HX_PARTS_ITERATIONS ? cap : HX_PARTS_ITERATIONS;
         hx_gs gp = {.m = &m, .W = H, .rhs = m.bh, .scale = scale, .tol = tol, .cap = pcap,
