@@ -1351,6 +1351,38 @@ static void test_iteration_cap(void **state)
 }
 
 /*
+ * A dynamic linear run whose A' has a radius above 1 grows without bound
+ * (the spectral check guards the equilibrium, not the steps): past the
+ * largest double its totals are infinite and the run fails, naming the
+ * first node in the model's order (a, whose total is the larger) and its
+ * value, with no result.
+ */
+static void test_dynamic_linear_diverges(void **state)
+{
+    (void)state;
+    hsec_model *m = services("a b");
+    OK(hsec_model_add_link(m, "a", "a", 1, 0));
+    OK(hsec_model_add_link(m, "a", "b", 1, 0));
+    OK(hsec_model_add_link(m, "b", "a", 1, 0));
+    hsec_scenario *s = scenario_of(m);
+    OK(hsec_scenario_add_threat(s, "t", HSEC_THREAT_NATURAL));
+    OK(hsec_scenario_add_threat_target(s, "t", "a", 0.5));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_BOUNDED, 0));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_MODE, HSEC_MODE_DYNAMIC));
+    OK(hsec_scenario_set_option(s, HSEC_OPT_STEPS, 20)); /* finite yet */
+    hsec_result *r = run_ok(s);
+    assert_true(hsec_result_q(r)[0] > hsec_result_q(r)[1]);
+    assert_true(hsec_result_q(r)[1] > 1);
+    hsec_result_free(r);
+    OK(hsec_scenario_set_option(s, HSEC_OPT_STEPS, 100000));
+    r = (hsec_result *)1;
+    assert_int_equal(hsec_scenario_run(&r, s), HSEC_ENOCONV);
+    assert_null(r);
+    HAS(hsec_scenario_errmsg(s), "dynamic linear run: node a diverged (q = ");
+    hsec_scenario_free(s);
+}
+
+/*
  * Spectral radius on the edge: a Jordan chain a -> b with self-links of
  * weight s on both has rho = s, but power iteration converges to it so
  * slowly that at s = 1 - 1e-9 no bound within its iterations shows rho < 1
@@ -1415,6 +1447,7 @@ int main(void)
         cmocka_unit_test(test_recovery_time),
         cmocka_unit_test(test_many_sources),
         cmocka_unit_test(test_iteration_cap),
+        cmocka_unit_test(test_dynamic_linear_diverges),
         cmocka_unit_test(test_group_order),
         cmocka_unit_test(test_spectral_undecided),
     };

@@ -200,9 +200,9 @@ typedef struct ctx {
     double *pkH;
     uint32_t *pkt;
     hx_pool *pool; /* the threads taking the chunks, or NULL for one */
-    /* the step the chunks do: t -> t + 1, reported into res with band; a
-     * static run's result, which hx_static fills as it writes the orders,
-     * and the first node whose total is not finite there (or SIZE_MAX) */
+    /* the step the chunks do: t -> t + 1, reported into res with band;
+     * and the first node whose total hx_static found not finite (or
+     * SIZE_MAX) */
     uint64_t t;
     hsec_result *res;
     size_t nonfinite;

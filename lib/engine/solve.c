@@ -1597,11 +1597,9 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     /* orders, straight into the state: q1, then q2 = A' q1, then q3 = A' q2
      * row by row as each node's record is written whole (one pass over the
      * state rather than one an order); bounded, each clamped to the room
-     * the orders before it leave. Each node's orders and total go to the
-     * result too, as the API numbers nodes, while they are at hand. */
+     * the orders before it leave. The first node whose total is not finite
+     * is noted for the run (run.c hands the records out). */
     double *st = x->st, *q1 = bounded ? y : m.b, *q2 = bounded ? y + n : y;
-    hsec_result *r = x->res;
-    const uint32_t *uid = x->c->uid;
     x->nonfinite = SIZE_MAX;
     for (size_t i = 0; i < n && bounded; i++)
         q1[i] = m.b[i] > 1 ? 1 : m.b[i];
@@ -1610,10 +1608,10 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     for (size_t i = 0; i < n && bounded; i++)
         q2[i] = within(q2[i], 1 - q1[i]);
     for (size_t i = 0; i < n; i++) {
-        /* the orders in registers, each stored to the state and the result
-         * from them: read back from memory, a 16-byte load over two 8-byte
-         * stores waits for every store before it (a record of the state not
-         * yet in the cache) to leave the store buffer, node after node */
+        /* the orders in registers, each stored from them: copied from
+         * memory, a 16-byte load over two 8-byte stores waits for every
+         * store before it (a record of the state not yet in the cache) to
+         * leave the store buffer, node after node */
         double q = 0, q3 = mat_row(&m, i, q2), *si = st + i * P;
         double o0 = q1[i], o1 = q2[i], o2 = bounded ? within(q3, 1 - q1[i] - q2[i]) : q3;
         if (bounded)
@@ -1628,14 +1626,11 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
          * threats' parts (bounded: below) and an initial source's, none */
         for (size_t k = 4; k < P; k++)
             si[k] = !bounded && k - 4 < H ? sol[i * W + (k - 4)] : 0;
-        double *ro = r->orders + (size_t)uid[i] * HSEC_ORDER_COUNT;
-        si[0] = ro[0] = o0;
-        si[1] = ro[1] = o1;
-        si[2] = ro[2] = o2;
-        si[3] = ro[3] = o3;
-        double t = hx_total(x, si);
-        r->q[uid[i]] = t;
-        if (!isfinite(t) && x->nonfinite == SIZE_MAX)
+        si[0] = o0;
+        si[1] = o1;
+        si[2] = o2;
+        si[3] = o3;
+        if (!isfinite(hx_total(x, si)) && x->nonfinite == SIZE_MAX)
             x->nonfinite = i;
     }
     if (bounded && H) { /* threats' parts: p_h = S (c_h + A' p_h) */
