@@ -835,16 +835,18 @@ static void test_rank_blocks_near_radius_one(void **state)
 static void test_rank_blocks_radius_above_one(void **state)
 {
     (void)state;
-    for (int cap = 1; cap <= 1000; cap *= 1000) {
-        hsec_scenario *s = ring_model((1 + 1e-3) / ring_radius());
-        OK(hsec_scenario_set_option(s, HSEC_OPT_MAX_ITERATIONS, cap));
-        size_t n = hsec_compiled_node_count(hsec_scenario_compiled(s));
-        double u[200];
-        assert_true(n < 200);
-        assert_int_equal(hsec_scenario_rank(u, n, s), HSEC_ENOCONV);
-        HAS(hsec_scenario_errmsg(s), "spectral radius of A' is at least 1");
-        hsec_scenario_free(s);
-    }
+    for (int cap = 1; cap <= 1000; cap *= 1000)
+        for (int threads = 1; threads <= 2; threads++) { /* (two: the bound on its own) */
+            hsec_scenario *s = ring_model((1 + 1e-3) / ring_radius());
+            OK(hsec_scenario_set_option(s, HSEC_OPT_MAX_ITERATIONS, cap));
+            OK(hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, threads));
+            size_t n = hsec_compiled_node_count(hsec_scenario_compiled(s));
+            double u[200];
+            assert_true(n < 200);
+            assert_int_equal(hsec_scenario_rank(u, n, s), HSEC_ENOCONV);
+            HAS(hsec_scenario_errmsg(s), "spectral radius of A' is at least 1");
+            hsec_scenario_free(s);
+        }
 }
 
 /* A static linear solve at radius 0.99999 within 1,000 sweeps: the sweeps

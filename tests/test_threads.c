@@ -223,6 +223,28 @@ static void test_rank_residual(void **state)
     }
     assert_true(umax > 2 * bmax); /* the model propagates: the case is not trivial */
     assert_true(worst <= 1e-11 * bmax);
+    /* on more threads (the first sweep's spectral bound and the blocks'
+     * shape made by a second one), the same to the bit; the coupling's
+     * solves too */
+    double *u2 = malloc(n * sizeof *u2), *d1 = malloc(n * sizeof *d1);
+    double *i1 = malloc(n * sizeof *i1), *d2 = malloc(n * sizeof *d2);
+    double *i2 = malloc(n * sizeof *i2);
+    assert_true(u2 && d1 && i1 && d2 && i2);
+    OK(hsec_scenario_coupling(NULL, NULL, d1, i1, n, s));
+    static const double threads[] = {2, 3, 8};
+    for (size_t k = 0; k < 3; k++) {
+        OK(hsec_scenario_set_option(s, HSEC_OPT_RUN_THREADS, threads[k]));
+        OK(hsec_scenario_rank(u2, n, s));
+        assert_memory_equal(u2, u1, n * sizeof *u1);
+        OK(hsec_scenario_coupling(NULL, NULL, d2, i2, n, s));
+        assert_memory_equal(d2, d1, n * sizeof *d1);
+        assert_memory_equal(i2, i1, n * sizeof *i1);
+    }
+    free(u2);
+    free(d1);
+    free(i1);
+    free(d2);
+    free(i2);
     free(u1);
     free(b);
     free(r);

@@ -393,6 +393,16 @@ void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, d
  * whatever x holds) and the solution. exact: the groups' blocks solved
  * through their inverses when few distinct blocks repeat (solve.c; only
  * without scale and clamp, for A' of spectral radius below 1). */
+/* The blocks of the sweeps' order, a function of the compiled model alone
+ * (solve.c): block k is nodes bs[k] .. bs[k + 1] - 1 (bs[nb] = n), and row
+ * i's links from its own block are links ilo[i] .. ihi[i] - 1 past the
+ * row's start. A solve makes its own unless given one (hx_gs.shape). */
+typedef struct hx_shape {
+    uint32_t *bs, *ilo, *ihi;
+} hx_shape;
+int hx_shape_new(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c);
+void hx_shape_free(hx_shape *sh, const hsec_allocator *a);
+
 typedef struct hx_gs {
     const hx_mat *m;
     bool transpose, clamp;
@@ -409,6 +419,9 @@ typedef struct hx_gs {
     int inner;           /* inner passes over a block at most (0: the default) */
     bool krylov;         /* linear, not transposed: BiCGSTAB when sweeps are slow (solve.c) */
     double *work;        /* 2 n doubles the transpose may use for its sums, or NULL */
+    const hx_shape *shape; /* the blocks' shape, or NULL: the solve makes its own */
+    hx_pool *pool;       /* a second thread for what a sweep need not wait on, or NULL */
+    bool ownshape;
     double *scratch;
     const double *half;  /* half of each tolerance: an inner pass has settled */
     bool prefetch;       /* the sources too many to stay in the cache (solve.c) */

@@ -13,14 +13,34 @@ struct hx_lin {
     /* 2 n doubles: the spectral check's, then each transposed solve's
      * sums (one block of fresh pages where each would take its own) */
     double *work;
+    hx_shape shape; /* the blocks, made once for every solve */
+    /* with run.threads above 1, a second thread: it makes the shape while
+     * A' is assembled, and the first transposed sweep's spectral bound */
+    hx_pool *pool;
 };
+
+/* The two jobs of an open on two threads (either order on one). */
+typedef struct {
+    hx_lin *l;
+    int rc[2];
+} opening;
+
+static void open_job(void *arg, size_t k)
+{
+    opening *o = arg;
+    hx_lin *l = o->l;
+    o->rc[k] = k == 0 ? hx_mat_assemble(&l->m, &l->x, false)
+                      : hx_shape_new(&l->shape, l->x.a, l->x.c);
+}
 
 void hx_lin_close(hx_lin *l)
 {
     if (!l)
         return;
     const hsec_allocator *a = l->x.a;
+    hx_pool_free(l->pool);
     hx_mat_free(&l->m);
+    hx_shape_free(&l->shape, a);
     hx_free(a, l->work);
     hx_ctx_free(&l->x);
     hx_free(a, l);
@@ -40,7 +60,15 @@ int hx_lin_open_with(hx_lin **out, hsec_scenario *s, const unsigned char *mask)
         return HSEC_ENOMEM;
     l->s = s;
     /* A' alone: the solves here take their own right-hand sides */
-    if (hx_coeff_open(&l->x, s, mask, -1) || hx_mat_assemble(&l->m, &l->x, false)) {
+    opening o = {.l = l};
+    if (hx_coeff_open(&l->x, s, mask, -1) ||
+        (hx_run_threads(s) > 1 && hx_pool_new(&l->pool, l->x.a, 2))) {
+        hx_lin_close(l);
+        return HSEC_ENOMEM;
+    }
+    /* (one thread: the shape when a solve first needs it) */
+    hx_pool_run(l->pool, l->pool ? 2 : 1, open_job, &o);
+    if (o.rc[0] || o.rc[1]) {
         hx_lin_close(l);
         return HSEC_ENOMEM;
     }
@@ -61,7 +89,8 @@ int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *xv)
     ctx *x = &l->x;
     hsec_scenario *s = l->s;
     int rc;
-    if (!l->work && !(l->work = hx_alloc(x->a, (x->n ? x->n : 1) * 2 * sizeof *l->work))) {
+    if ((!l->work && !(l->work = hx_alloc(x->a, (x->n ? x->n : 1) * 2 * sizeof *l->work))) ||
+        (!l->shape.bs && hx_shape_new(&l->shape, x->a, x->c))) {
         hx_setmsg(s->err, "out of memory");
         return HSEC_ENOMEM;
     }
@@ -82,6 +111,7 @@ int hx_lin_solve(hx_lin *l, bool transpose, const double *b, double *xv)
         tol = DBL_MIN;
     hx_gs g = {.m = &l->m, .transpose = transpose, .W = 1, .rhs = b, .tol = &tol,
                .exact = true, .krylov = !transpose, .work = l->work,
+               .shape = &l->shape, .pool = l->pool,
                .cap = (uint64_t)s->opt[HSEC_OPT_MAX_ITERATIONS], .what = "a linear solve",
                .spectral = !l->checked, .scx = x};
     rc = hx_gs_solve(&g, xv, x, s->err);

@@ -188,15 +188,13 @@ static inline void block(const hsec_compiled *c, size_t k, size_t *b0, size_t *b
 /* Where each row's links from its own block lie: links ilo[i] .. ihi[i] - 1
  * past the row's start (columns are ascending within a row, and a block's
  * nodes are consecutive). */
-static int row_ranges(hx_gs *g)
+static int row_ranges(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c)
 {
-    const hx_mat *m = g->m;
-    const hsec_compiled *c = m->c;
-    const size_t *rp = m->rowp;
-    const uint32_t *col = m->col;
+    const size_t *rp = c->rowp;
+    const uint32_t *col = c->col;
     const size_t nb = c->nservice + c->ngroup;
-    uint32_t *lo = g->ilo = hx_calloc(m->a, m->n ? m->n : 1, sizeof *lo);
-    uint32_t *hi = g->ihi = hx_calloc(m->a, m->n ? m->n : 1, sizeof *hi);
+    uint32_t *lo = sh->ilo = hx_calloc(a, c->n ? c->n : 1, sizeof *lo);
+    uint32_t *hi = sh->ihi = hx_calloc(a, c->n ? c->n : 1, sizeof *hi);
     if (!lo || !hi)
         return HSEC_ENOMEM;
     for (size_t k = 0; k < nb; k++) {
@@ -361,11 +359,10 @@ done:
  * in the order block() takes them, so the blocks' order is the nodes', and
  * the transpose, taking the blocks backwards, reverses the forward sweep
  * exactly (its iteration then has the forward one's spectrum). */
-static int node_blocks(hx_gs *g)
+static int node_blocks(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c)
 {
-    const hsec_compiled *c = g->m->c;
     const size_t nb = c->nservice + c->ngroup;
-    uint32_t *bs = g->bs = hx_calloc(g->m->a, nb + 1, sizeof *bs);
+    uint32_t *bs = sh->bs = hx_calloc(a, nb + 1, sizeof *bs);
     if (!bs)
         return HSEC_ENOMEM;
     for (size_t k = 0; k < nb; k++) {
@@ -373,8 +370,26 @@ static int node_blocks(hx_gs *g)
         block(c, k, &b0, &b1);
         bs[k] = (uint32_t)b0;
     }
-    bs[nb] = (uint32_t)g->m->n;
+    bs[nb] = (uint32_t)c->n;
     return HSEC_OK;
+}
+
+int hx_shape_new(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c)
+{
+    memset(sh, 0, sizeof *sh);
+    if (node_blocks(sh, a, c) || row_ranges(sh, a, c)) {
+        hx_shape_free(sh, a);
+        return HSEC_ENOMEM;
+    }
+    return HSEC_OK;
+}
+
+void hx_shape_free(hx_shape *sh, const hsec_allocator *a)
+{
+    hx_free(a, sh->bs);
+    hx_free(a, sh->ilo);
+    hx_free(a, sh->ihi);
+    memset(sh, 0, sizeof *sh);
 }
 
 /* acc[0..W-1] += the links e0 .. e1 - 1 applied to x. One right-hand side
@@ -815,6 +830,23 @@ static void scatter_sweep(const hx_gs *g, double *x, double *sum, double *ch)
     *ch = C;
 }
 
+/* The spectral check's first bound (spectral.c), max_i (A'v)_i / v_i for
+ * v = 1 + the row sums, over rows b0 .. b1 - 1, from up (NaN kept). */
+static HX_INLINE double block_bound(const hx_mat *m, size_t b0, size_t b1, double up)
+{
+    const size_t *rp = m->rowp;
+    const uint32_t *col = m->col;
+    const double *val = m->val, *rsum = m->rsum;
+    for (size_t i = b0; i < b1; i++) {
+        double sv = 0;
+        for (size_t e = rp[i]; e < rp[i + 1]; e++)
+            sv += val[e] * (1 + rsum[col[e]]);
+        double r = m->rs[i] * sv / (1 + rsum[i]);
+        up = r > up || r != r ? r : up;
+    }
+    return up;
+}
+
 /*
  * The transpose by blocks where the groups' inverses are kept: each group's
  * seven values at once, u_B = (I - T_B^T)^-1 (b_B + s_B), the transpose of
@@ -840,20 +872,12 @@ static HX_INLINE void scatter_block_body(hx_gs *g, double *x, double *sum, doubl
      * radius below 1 (g->spectral): with it, the spectral check's first
      * bound (spectral.c), max_i (A'v)_i / v_i for v = 1 + the row sums,
      * each row read whole while it is at hand */
-    const double *rsum = spec ? g->m->rsum : NULL;
     double up = 0;
     size_t gi = c->ngroup;
     for (size_t k = c->ngroup + c->nservice; k-- > 0;) {
         size_t b0 = g->bs[k];
-        if (rsum) {
-            for (size_t i = b0; i < g->bs[k + 1]; i++) {
-                double sv = 0;
-                for (size_t e = rp[i]; e < rp[i + 1]; e++)
-                    sv += val[e] * (1 + rsum[col[e]]);
-                double r = rs[i] * sv / (1 + rsum[i]);
-                up = r > up || r != r ? r : up;
-            }
-        }
+        if (spec)
+            up = block_bound(g->m, b0, g->bs[k + 1], up);
         if (g->bs[k + 1] - b0 != BMAX) {
             scatter_node(g, b0, x, sum, &C, late, &R);
             continue;
@@ -902,15 +926,40 @@ static HX_INLINE void scatter_block_body(hx_gs *g, double *x, double *sum, doubl
     *ch = C;
     if (late)
         g->rbm[0] = R;
-    if (rsum)
+    if (spec)
         g->upper = up;
+}
+
+/* The first sweep and the spectral check's first bound on two threads: the
+ * bound made by the second in its own pass, in the sweep's order, so that
+ * it is the one the sweep would have made (the sweep does not wait on it) */
+typedef struct {
+    hx_gs *g;
+    double *x, *sum, *ch;
+} first_sweep;
+
+static void first_sweep_job(void *arg, size_t k)
+{
+    first_sweep *f = arg;
+    hx_gs *g = f->g;
+    if (k == 0) {
+        scatter_block_body(g, f->x, f->sum, f->ch, false, false); /* (as below) */
+        return;
+    }
+    double up = 0;
+    for (size_t b = g->m->c->ngroup + g->m->c->nservice; b-- > 0;)
+        up = block_bound(g->m, g->bs[b], g->bs[b + 1], up);
+    g->upper = up;
 }
 
 /* (each case its own instance: the sweeps in between carry no test of
  * what the first and a likely last one do) */
 static void scatter_block_sweep(hx_gs *g, double *x, double *sum, double *ch)
 {
-    if (g->spectral)
+    if (g->spectral && g->pool) {
+        first_sweep f = {g, x, sum, ch};
+        hx_pool_run(g->pool, 2, first_sweep_job, &f);
+    } else if (g->spectral)
         scatter_block_body(g, x, sum, ch, false, true);
     else if (g->dx)
         scatter_block_body(g, x, sum, ch, true, false);
@@ -1175,10 +1224,10 @@ static int bicgstab(hx_gs *g, hx_gs *pg, const double *b, double *x, double tol,
 static int krylov(hx_gs *g, double *x, const ctx *cx, char *err)
 {
     const size_t n = g->m->n, W = g->W;
-    hx_gs pg = {.m = g->m, .W = 1, .what = g->what};
+    hx_gs pg = {.m = g->m, .W = 1, .what = g->what, .bs = g->bs}; /* (g's blocks) */
     double *w = hx_calloc(g->m->a, n, 10 * sizeof *w);
     int rc = HSEC_ENOMEM;
-    if (!w || node_blocks(&pg))
+    if (!w)
         goto done;
     double *xc = w + 8 * n, *bc = w + 9 * n;
     rc = 1;
@@ -1196,7 +1245,6 @@ static int krylov(hx_gs *g, double *x, const ctx *cx, char *err)
             x[i * W + r] = xc[i];
     }
 done:
-    hx_free(g->m->a, pg.bs);
     hx_free(g->m->a, w);
     if (rc == HSEC_ENOMEM) /* without room for it, the sweeps go on */
         rc = 0;
@@ -1217,9 +1265,11 @@ static bool met(const hx_gs *g, const double *res, double total)
 static void gs_release(hx_gs *g)
 {
     hx_free(g->m->a, g->scratch);
-    hx_free(g->m->a, g->ilo);
-    hx_free(g->m->a, g->ihi);
-    hx_free(g->m->a, g->bs);
+    if (g->ownshape) {
+        hx_free(g->m->a, g->ilo);
+        hx_free(g->m->a, g->ihi);
+        hx_free(g->m->a, g->bs);
+    }
     hx_free(g->m->a, g->binv);
     hx_free(g->m->a, g->bidx);
     g->scratch = NULL;
@@ -1290,9 +1340,18 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     const bool point = W == 1, exact = g->exact && !g->scale && !g->clamp && (tr || !point);
     g->binv = NULL;
     g->bidx = NULL;
-    int brc = tr      ? node_blocks(g) || (exact && (row_ranges(g) || block_inverses(g)))
-              : point ? node_blocks(g)
-                      : node_blocks(g) || row_ranges(g) || (exact && block_inverses(g));
+    /* the blocks' shape: the caller's, or the solve's own (what it needs) */
+    hx_shape own = {0};
+    const hx_shape *sh = g->shape ? g->shape : &own;
+    const hsec_allocator *a = g->m->a;
+    const hsec_compiled *c = g->m->c;
+    int brc = !g->shape && (node_blocks(&own, a, c) ||
+                            ((tr ? exact : !point) && row_ranges(&own, a, c)));
+    g->bs = sh->bs;
+    g->ilo = sh->ilo;
+    g->ihi = sh->ihi;
+    g->ownshape = g->shape == NULL;
+    brc = brc || ((tr || !point) && exact && block_inverses(g));
     if (brc) {
         gs_release(g);
         hx_setmsg(err, "out of memory");
