@@ -1371,8 +1371,9 @@ typedef enum hsec_option {
                                      score, [0,1] (default 1/3) */
     HSEC_OPT_MEMBERS = 12,        /**< ensemble members, 1 .. 10^9 (default 100) */
     HSEC_OPT_THREADS = 13,        /**< ensemble threads, 0 .. 256 (default 0: one per processor) */
-    HSEC_OPT_RUN_THREADS = 14     /**< threads sharing one run's sweeps, 0 .. 256 (default 1;
-                                  0: one per processor); results do not depend on it */
+    HSEC_OPT_RUN_THREADS = 14     /**< threads sharing one run's sweeps (a ranking's or
+                                  coupling's setup: two), 0 .. 256 (default 1; 0: one per
+                                  processor); results do not depend on it */
 } hsec_option;
 /** Number of hsec_option values. */
 #define HSEC_OPTION_COUNT 15
