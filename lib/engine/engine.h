@@ -383,16 +383,6 @@ int hx_mat_assemble(hx_mat *m, const ctx *x, bool rhs);
 void hx_mat_free(hx_mat *m);
 /* out = A' in (or A'^T in), for W interleaved vectors. */
 void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, double *out);
-/* A solve of x = S (rhs + A' x) (S = I when scale is NULL), for W
- * interleaved right-hand sides, each stopped at its own tolerance of the
- * residual (bounded by the last sweep, or computed once the changes are
- * small or falling fast enough), and their sum at ttol when ttol > 0 (W >
- * 1); clamp: x = min(1, .), W = 1, stopped when nothing moves by more than
- * tol; transpose: x = rhs + A'^T x, W = 1, no scale and no clamp
- * (HSEC_EINVAL otherwise). x holds the start (the transpose's is 0,
- * whatever x holds) and the solution. exact: the groups' blocks solved
- * through their inverses when few distinct blocks repeat (solve.c; only
- * without scale and clamp, for A' of spectral radius below 1). */
 /* The blocks of the sweeps' order, a function of the compiled model alone
  * (solve.c): block k is nodes bs[k] .. bs[k + 1] - 1 (bs[nb] = n), and row
  * i's links from its own block are links ilo[i] .. ihi[i] - 1 past the
@@ -403,6 +393,16 @@ typedef struct hx_shape {
 int hx_shape_new(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c);
 void hx_shape_free(hx_shape *sh, const hsec_allocator *a);
 
+/* A solve of x = S (rhs + A' x) (S = I when scale is NULL), for W
+ * interleaved right-hand sides, each stopped at its own tolerance of the
+ * residual (bounded by the last sweep, or computed once the changes are
+ * small or falling fast enough), and their sum at ttol when ttol > 0 (W >
+ * 1); clamp: x = min(1, .), W = 1, stopped when nothing moves by more than
+ * tol; transpose: x = rhs + A'^T x, W = 1, no scale and no clamp
+ * (HSEC_EINVAL otherwise). x holds the start (the transpose's is 0,
+ * whatever x holds) and the solution. exact: the groups' blocks solved
+ * through their inverses when few distinct blocks repeat (solve.c; only
+ * without scale and clamp, for A' of spectral radius below 1). */
 typedef struct hx_gs {
     const hx_mat *m;
     bool transpose, clamp;
@@ -421,7 +421,7 @@ typedef struct hx_gs {
     double *work;        /* 2 n doubles the transpose may use for its sums, or NULL */
     const hx_shape *shape; /* the blocks' shape, or NULL: the solve makes its own */
     hx_pool *pool;       /* a second thread for what a sweep need not wait on, or NULL */
-    bool ownshape;
+    bool ownshape;       /* the shape is the solve's own, freed with it */
     double *scratch;
     const double *half;  /* half of each tolerance: an inner pass has settled */
     bool prefetch;       /* the sources too many to stay in the cache (solve.c) */
