@@ -200,12 +200,9 @@ typedef struct ctx {
     double *pkH;
     uint32_t *pkt;
     hx_pool *pool; /* the threads taking the chunks, or NULL for one */
-    /* the step the chunks do: t -> t + 1, reported into res with band;
-     * and the first node whose total hx_static found not finite (or
-     * SIZE_MAX) */
+    /* the step the chunks do: t -> t + 1, reported into res with band */
     uint64_t t;
     hsec_result *res;
-    size_t nonfinite;
     int band;
     hsec_progress_fn fn; /* progress and cancel of long loops, or NULL */
     void *user;
@@ -421,7 +418,6 @@ typedef struct hx_gs {
     double *work;        /* 2 n doubles the transpose may use for its sums, or NULL */
     const hx_shape *shape; /* the blocks' shape, or NULL: the solve makes its own */
     hx_pool *pool;       /* a second thread for what a sweep need not wait on, or NULL */
-    bool ownshape;       /* the shape is the solve's own, freed with it */
     double *scratch;
     const double *half;  /* half of each tolerance: an inner pass has settled */
     bool prefetch;       /* the sources too many to stay in the cache (solve.c) */

@@ -13,11 +13,14 @@
  * straight through and the reads, independent, overlap (written in the
  * state's order instead, each node's landed far from the last one's: a
  * static run's finish 1.5 ms slower at 145,000 nodes, doc/performance.md).
+ * Returns the first node in the state's order whose total is not finite,
+ * or SIZE_MAX.
  */
-static void hand_out(const ctx *x, hsec_result *r)
+static size_t hand_out(const ctx *x, hsec_result *r)
 {
     const uint32_t *nid = x->c->nid;
     const size_t n = x->n, P = x->P;
+    size_t bad = SIZE_MAX;
     for (size_t u = 0; u < n; u++) {
 #if defined(__GNUC__)
         if (u + HX_HAND_AHEAD < n)
@@ -26,7 +29,10 @@ static void hand_out(const ctx *x, hsec_result *r)
         const double *q = x->st + (size_t)nid[u] * P;
         memcpy(r->orders + u * HSEC_ORDER_COUNT, q, HSEC_ORDER_COUNT * sizeof *q);
         r->q[u] = hx_total(x, q);
+        if (!isfinite(r->q[u]) && nid[u] < bad)
+            bad = nid[u];
     }
+    return bad;
 }
 
 int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
@@ -49,7 +55,6 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
     x.bounded = s->opt[HSEC_OPT_BOUNDED] != 0;
     x.fn = fn;
     x.user = user;
-    x.nonfinite = SIZE_MAX;
     uint64_t steps = x.dynamic ? (uint64_t)s->opt[HSEC_OPT_STEPS] : 0;
     if (x.dynamic && steps == 0) {
         hx_setmsg(err, "run.steps is required in dynamic mode");
@@ -208,24 +213,18 @@ int hx_run(hsec_result **out, hsec_scenario *s, const hx_opts *o)
         r->q = x.nx + HSEC_ORDER_COUNT * x.n;
         x.nx = NULL;
     }
-    /* the first node whose total is not finite (a static run's found by
-     * hx_static) fails the run; else every record is handed out */
-    size_t bad = x.dynamic ? SIZE_MAX : x.nonfinite;
-    for (size_t i = 0; x.dynamic && i < x.n; i++)
-        if (!isfinite(hx_total(&x, x.st + i * x.P))) {
-            bad = i;
-            break;
-        }
+    /* every record handed out; the first node whose total is not finite
+     * fails the run */
+    size_t bad = hand_out(&x, r);
     if (bad != SIZE_MAX) {
         hx_setmsg(err, "%s run: node %s %s (q = %g)",
                   x.dynamic ? (x.bounded ? "dynamic bounded" : "dynamic linear")
                             : (x.bounded ? "static bounded" : "static linear"),
                   c->names[bad], x.bounded ? "is not a finite number" : "diverged",
-                  hx_total(&x, x.st + bad * x.P));
+                  r->q[c->uid[bad]]);
         rc = HSEC_ENOCONV;
         goto fail;
     }
-    hand_out(&x, r);
     for (size_t h = 0; h < x.H; h++)
         r->actor[s->threats[h].actor] += r->threat[h];
     hx_summarise(&x, r);

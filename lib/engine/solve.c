@@ -97,19 +97,17 @@ int hx_mat_assemble(hx_mat *m, const ctx *x, bool rhs)
             m->rowmax = rs;
         if (!rhs)
             continue;
+        /* (with the largest of each, for the tolerances: a threat reaches
+         * a node once, scenario.c) */
         double f = vt * pass, ctot = 0;
-        size_t t0 = w.tt;
         for (; w.tt < s->ntt && s->tt[w.tt].at == i; w.tt++) {
-            double val = x->thr[s->tt[w.tt].who] * (x->mag ? x->mag[w.tt] : s->tt[w.tt].mag);
-            m->bh[i * H + s->tt[w.tt].who] = f * val;
+            uint32_t h = s->tt[w.tt].who;
+            double val = x->thr[h] * (x->mag ? x->mag[w.tt] : s->tt[w.tt].mag);
+            double bh = m->bh[i * H + h] = f * val, a = fabs(bh);
+            m->bhmax[h] = a > m->bhmax[h] ? a : m->bhmax[h];
             ctot += val;
         }
         m->b[i] = f * ctot;
-        /* the largest of each, for the tolerances, while they are at hand */
-        for (size_t t = t0; t < w.tt; t++) {
-            double a = fabs(m->bh[i * H + s->tt[t].who]), *mx = &m->bhmax[s->tt[t].who];
-            *mx = a > *mx ? a : *mx;
-        }
         double a = fabs(m->b[i]);
         m->bmax = a > m->bmax ? a : m->bmax;
     }
@@ -1265,7 +1263,7 @@ static bool met(const hx_gs *g, const double *res, double total)
 static void gs_release(hx_gs *g)
 {
     hx_free(g->m->a, g->scratch);
-    if (g->ownshape) {
+    if (!g->shape) { /* the solve's own */
         hx_free(g->m->a, g->ilo);
         hx_free(g->m->a, g->ihi);
         hx_free(g->m->a, g->bs);
@@ -1350,7 +1348,6 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     g->bs = sh->bs;
     g->ilo = sh->ilo;
     g->ihi = sh->ihi;
-    g->ownshape = g->shape == NULL;
     brc = brc || ((tr || !point) && exact && block_inverses(g));
     if (brc) {
         gs_release(g);
@@ -1656,10 +1653,8 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
     /* orders, straight into the state: q1, then q2 = A' q1, then q3 = A' q2
      * row by row as each node's record is written whole (one pass over the
      * state rather than one an order); bounded, each clamped to the room
-     * the orders before it leave. The first node whose total is not finite
-     * is noted for the run (run.c hands the records out). */
+     * the orders before it leave (run.c hands the records out). */
     double *st = x->st, *q1 = bounded ? y : m.b, *q2 = bounded ? y + n : y;
-    x->nonfinite = SIZE_MAX;
     for (size_t i = 0; i < n && bounded; i++)
         q1[i] = m.b[i] > 1 ? 1 : m.b[i];
     if (bounded) /* (linear: q2 came with the spectral check) */
@@ -1689,8 +1684,6 @@ int hx_static(ctx *x, uint64_t *iterations, char *err)
         si[1] = o1;
         si[2] = o2;
         si[3] = o3;
-        if (!isfinite(hx_total(x, si)) && x->nonfinite == SIZE_MAX)
-            x->nonfinite = i;
     }
     if (bounded && H) { /* threats' parts: p_h = S (c_h + A' p_h) */
         double *q = y, *aq = y + n;
