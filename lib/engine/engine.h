@@ -387,6 +387,11 @@ void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, d
 typedef struct hx_shape {
     uint32_t *bs, *ilo, *ihi;
 } hx_shape;
+/* hx_shape_new makes the arrays sh does not hold yet (sh zeroed, or from
+ * hx_shape_alloc: a thread that fills them then allocates nothing, so that
+ * they come from the caller's memory, warm from its last call, and not
+ * from fresh pages of another thread's) and fills every one. */
+int hx_shape_alloc(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c);
 int hx_shape_new(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c);
 void hx_shape_free(hx_shape *sh, const hsec_allocator *a);
 

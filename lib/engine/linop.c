@@ -59,10 +59,14 @@ int hx_lin_open_with(hx_lin **out, hsec_scenario *s, const unsigned char *mask)
     if (!l)
         return HSEC_ENOMEM;
     l->s = s;
-    /* A' alone: the solves here take their own right-hand sides */
+    /* A' alone: the solves here take their own right-hand sides. With a
+     * second thread, the shape's arrays are allocated here and the second
+     * fills them: its own allocations would come from its own arena, fresh
+     * pages every call (a quick ranking on two threads faulted 300 pages) */
     opening o = {.l = l};
     if (hx_coeff_open(&l->x, s, mask, -1) ||
-        (hx_run_threads(s) > 1 && hx_pool_new(&l->pool, l->x.a, 2))) {
+        (hx_run_threads(s) > 1 && (hx_pool_new(&l->pool, l->x.a, 2) ||
+                                   hx_shape_alloc(&l->shape, l->x.a, l->x.c)))) {
         hx_lin_close(l);
         return HSEC_ENOMEM;
     }

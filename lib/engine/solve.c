@@ -186,16 +186,12 @@ static inline void block(const hsec_compiled *c, size_t k, size_t *b0, size_t *b
 /* Where each row's links from its own block lie: links ilo[i] .. ihi[i] - 1
  * past the row's start (columns are ascending within a row, and a block's
  * nodes are consecutive). */
-static int row_ranges(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c)
+static void row_ranges(uint32_t *lo, uint32_t *hi, const hsec_compiled *c)
 {
     const size_t *rp = c->rowp;
     const uint32_t *col = c->col;
     const size_t nb = c->nservice + c->ngroup;
-    uint32_t *lo = sh->ilo = hx_calloc(a, c->n ? c->n : 1, sizeof *lo);
-    uint32_t *hi = sh->ihi = hx_calloc(a, c->n ? c->n : 1, sizeof *hi);
-    if (!lo || !hi)
-        return HSEC_ENOMEM;
-    for (size_t k = 0; k < nb; k++) {
+    for (size_t k = 0; k < nb; k++) { /* (the blocks cover the nodes) */
         size_t b0, b1;
         block(c, k, &b0, &b1);
         for (size_t i = b0; i < b1; i++) {
@@ -208,7 +204,6 @@ static int row_ranges(hx_shape *sh, const hsec_allocator *a, const hsec_compiled
             hi[i] = (uint32_t)(e - rp[i]);
         }
     }
-    return HSEC_OK;
 }
 
 /* A row of a kept inverse: BMAX values and a zero, so that a row is 64
@@ -294,7 +289,9 @@ static int block_inverses(hx_gs *g)
     while (nslot < 4 * cap)
         nslot *= 2;
     double *key = hx_alloc(m->a, cap * E * sizeof *key);
-    double *inv = hx_calloc(m->a, cap * BMAX * BPAD, sizeof *inv);
+    /* (not cleared: the table's room is for the most distinct blocks, and
+     * the pages of what a model does not use are never touched) */
+    double *inv = hx_alloc(m->a, cap * BMAX * BPAD * sizeof *inv);
     uint32_t *slot = hx_alloc(m->a, nslot * sizeof *slot);
     uint32_t *idx = hx_alloc(m->a, ng * sizeof *idx);
     int rc = HSEC_ENOMEM;
@@ -330,8 +327,12 @@ static int block_inverses(hx_gs *g)
             memcpy(key + nd * E, M, sizeof M);
             if (!block_invert(M))
                 goto none;
-            for (size_t i = 0; i < BMAX; i++)
-                memcpy(inv + (nd * BMAX + i) * BPAD, M[i], sizeof M[i]);
+            for (size_t i = 0; i < BMAX; i++) {
+                double *row = inv + (nd * BMAX + i) * BPAD;
+                memcpy(row, M[i], sizeof M[i]);
+                for (size_t j = BMAX; j < BPAD; j++)
+                    row[j] = 0;
+            }
             slot[s] = (uint32_t)nd++;
         }
         idx[gi] = last = slot[s];
@@ -357,29 +358,55 @@ done:
  * in the order block() takes them, so the blocks' order is the nodes', and
  * the transpose, taking the blocks backwards, reverses the forward sweep
  * exactly (its iteration then has the forward one's spectrum). */
-static int node_blocks(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c)
+static void node_blocks(uint32_t *bs, const hsec_compiled *c)
 {
     const size_t nb = c->nservice + c->ngroup;
-    uint32_t *bs = sh->bs = hx_calloc(a, nb + 1, sizeof *bs);
-    if (!bs)
-        return HSEC_ENOMEM;
     for (size_t k = 0; k < nb; k++) {
         size_t b0, b1;
         block(c, k, &b0, &b1);
         bs[k] = (uint32_t)b0;
     }
     bs[nb] = (uint32_t)c->n;
+}
+
+/* The shape's arrays that sh does not hold yet (with the rows' ranges or
+ * not), then every one made; on failure, what it allocated given back. */
+static int shape_make(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c,
+                      bool ranges)
+{
+    hx_shape got = {0};
+    const size_t nb = c->nservice + c->ngroup, n = c->n ? c->n : 1;
+    if ((!sh->bs && !(sh->bs = got.bs = hx_alloc(a, (nb + 1) * sizeof *sh->bs))) ||
+        (ranges && !sh->ilo && !(sh->ilo = got.ilo = hx_alloc(a, n * sizeof *sh->ilo))) ||
+        (ranges && !sh->ihi && !(sh->ihi = got.ihi = hx_alloc(a, n * sizeof *sh->ihi)))) {
+        sh->bs = got.bs ? NULL : sh->bs;
+        sh->ilo = got.ilo ? NULL : sh->ilo;
+        sh->ihi = got.ihi ? NULL : sh->ihi;
+        hx_shape_free(&got, a);
+        return HSEC_ENOMEM;
+    }
+    node_blocks(sh->bs, c);
+    if (ranges)
+        row_ranges(sh->ilo, sh->ihi, c);
+    return HSEC_OK;
+}
+
+int hx_shape_alloc(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c)
+{
+    const size_t nb = c->nservice + c->ngroup, n = c->n ? c->n : 1;
+    sh->bs = hx_alloc(a, (nb + 1) * sizeof *sh->bs);
+    sh->ilo = hx_alloc(a, n * sizeof *sh->ilo);
+    sh->ihi = hx_alloc(a, n * sizeof *sh->ihi);
+    if (!sh->bs || !sh->ilo || !sh->ihi) {
+        hx_shape_free(sh, a);
+        return HSEC_ENOMEM;
+    }
     return HSEC_OK;
 }
 
 int hx_shape_new(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c)
 {
-    memset(sh, 0, sizeof *sh);
-    if (node_blocks(sh, a, c) || row_ranges(sh, a, c)) {
-        hx_shape_free(sh, a);
-        return HSEC_ENOMEM;
-    }
-    return HSEC_OK;
+    return shape_make(sh, a, c, true);
 }
 
 void hx_shape_free(hx_shape *sh, const hsec_allocator *a)
@@ -1343,8 +1370,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     const hx_shape *sh = g->shape ? g->shape : &own;
     const hsec_allocator *a = g->m->a;
     const hsec_compiled *c = g->m->c;
-    int brc = !g->shape && (node_blocks(&own, a, c) ||
-                            ((tr ? exact : !point) && row_ranges(&own, a, c)));
+    int brc = !g->shape && shape_make(&own, a, c, tr ? exact : !point);
     g->bs = sh->bs;
     g->ilo = sh->ilo;
     g->ihi = sh->ihi;
