@@ -383,9 +383,12 @@ void hx_mat_apply(const hx_mat *m, bool transpose, size_t W, const double *in, d
 /* The blocks of the sweeps' order, a function of the compiled model alone
  * (solve.c): block k is nodes bs[k] .. bs[k + 1] - 1 (bs[nb] = n), and row
  * i's links from its own block are links ilo[i] .. ihi[i] - 1 past the
- * row's start. A solve makes its own unless given one (hx_gs.shape). */
+ * row's start. cut: the services' count when no service reads a group
+ * (solve.c, "Two parts"), else 0; then xn: the groups' links from other
+ * groups. A solve makes its own unless given one (hx_gs.shape). */
 typedef struct hx_shape {
     uint32_t *bs, *ilo, *ihi;
+    size_t cut, xn;
 } hx_shape;
 /* hx_shape_new makes the arrays sh does not hold yet (sh zeroed, or from
  * hx_shape_alloc: a thread that fills them then allocates nothing, so that
@@ -427,8 +430,21 @@ typedef struct hx_gs {
     const double *half;  /* half of each tolerance: an inner pass has settled */
     bool prefetch;       /* the sources too many to stay in the cache (solve.c) */
     uint32_t *ilo, *ihi, *bs;
+    /* the part a transpose is solving (solve.c, "Two parts"): blocks k0
+     * .. k1 - 1, nodes n0 .. n1 - 1, node i's right-hand side b[i - n0];
+     * in the groups' part, their links from other groups (xl, the solve's
+     * copy) in place of their rows' (xs = &xl, else NULL) */
+    size_t k0, k1, n0, n1;
+    const double *b;
+    struct hx_xlinks {
+        uint32_t *p, *m, *col; /* group node i's: p[j] .. m[j] - 1 from nodes before
+                                * its block, m[j] .. p[j + 1] - 1 after it (j = i - n0) */
+        double *val;
+    } xl;
+    const struct hx_xlinks *xs;
     double *binv;        /* the distinct blocks' inverses, BMAX rows of 8 each (or NULL) */
     uint32_t *bidx;      /* each group's inverse */
+    double *bown;        /* the distinct blocks' own links T_B, BMAX x BMAX each */
     /* a sweep likely to be the last (solve.c, "The residual from the last
      * sweep"): each node's change (n x W; the transpose's: what the
      * changes owe the nodes taken before them, n), or NULL in other

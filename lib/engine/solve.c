@@ -185,25 +185,39 @@ static inline void block(const hsec_compiled *c, size_t k, size_t *b0, size_t *b
 
 /* Where each row's links from its own block lie: links ilo[i] .. ihi[i] - 1
  * past the row's start (columns are ascending within a row, and a block's
- * nodes are consecutive). */
-static void row_ranges(uint32_t *lo, uint32_t *hi, const hsec_compiled *c)
+ * nodes are consecutive); and whether the nodes fall into two parts (see
+ * "Two parts"): no service's row reads past the services (compile numbers
+ * them first). */
+static void row_ranges(hx_shape *sh, const hsec_compiled *c)
 {
     const size_t *rp = c->rowp;
     const uint32_t *col = c->col;
-    const size_t nb = c->nservice + c->ngroup;
+    const size_t ns = c->nservice, nb = ns + c->ngroup;
+    uint32_t *lo = sh->ilo, *hi = sh->ihi;
+    bool two = ns && c->ngroup;
+    for (size_t i = 0; two && i < ns; i++)
+        two = rp[i + 1] == rp[i] || col[rp[i + 1] - 1] < ns;
+    size_t xn = 0;
     for (size_t k = 0; k < nb; k++) { /* (the blocks cover the nodes) */
         size_t b0, b1;
         block(c, k, &b0, &b1);
         for (size_t i = b0; i < b1; i++) {
             size_t e = rp[i], end = rp[i + 1];
+            while (two && k >= ns && e < end && col[e] < ns)
+                e++;
+            size_t s = e;
             while (e < end && col[e] < b0)
                 e++;
             lo[i] = (uint32_t)(e - rp[i]);
+            size_t below = e - s;
             while (e < end && col[e] < b1)
                 e++;
             hi[i] = (uint32_t)(e - rp[i]);
+            xn += k >= ns ? below + (end - e) : 0; /* a group's from other groups */
         }
     }
+    sh->cut = two ? ns : 0;
+    sh->xn = two ? xn : 0;
 }
 
 /* A row of a kept inverse: BMAX values and a zero, so that a row is 64
@@ -303,20 +317,19 @@ static int block_inverses(hx_gs *g)
     uint32_t last = 0;
     for (size_t gi = 0; gi < ng; gi++) {
         size_t b0 = c->groups[gi].node;
-        double M[BMAX][BMAX] = {{0}};
+        double T[BMAX][BMAX] = {{0}}; /* T_B (a row's links from its block, once each) */
         for (size_t i = 0; i < BMAX; i++) {
             size_t r0 = m->rowp[b0 + i];
             double f = m->rs[b0 + i];
-            M[i][i] = 1;
             for (size_t e = r0 + g->ilo[b0 + i]; e < r0 + g->ihi[b0 + i]; e++)
-                M[i][m->col[e] - b0] -= f * m->val[e];
+                T[i][m->col[e] - b0] = f * m->val[e];
         }
-        if (nd && !memcmp(key + (size_t)last * E, M, sizeof M)) { /* the block before's */
+        if (nd && !memcmp(key + (size_t)last * E, T, sizeof T)) { /* the block before's */
             idx[gi] = last;
             continue;
         }
-        size_t s = (size_t)block_hash(&M[0][0]) & (nslot - 1), probes = 0;
-        while (slot[s] != UINT32_MAX && memcmp(key + (size_t)slot[s] * E, M, sizeof M)) {
+        size_t s = (size_t)block_hash(&T[0][0]) & (nslot - 1), probes = 0;
+        while (slot[s] != UINT32_MAX && memcmp(key + (size_t)slot[s] * E, T, sizeof T)) {
             if (++probes == HX_BLOCK_PROBES)
                 goto none;
             s = (s + 1) & (nslot - 1);
@@ -324,7 +337,11 @@ static int block_inverses(hx_gs *g)
         if (slot[s] == UINT32_MAX) { /* a block not seen before */
             if (nd == cap)
                 goto none;
-            memcpy(key + nd * E, M, sizeof M);
+            memcpy(key + nd * E, T, sizeof T);
+            double M[BMAX][BMAX];
+            for (size_t i = 0; i < BMAX; i++)
+                for (size_t j = 0; j < BMAX; j++)
+                    M[i][j] = (i == j ? 1 : 0) - T[i][j];
             if (!block_invert(M))
                 goto none;
             for (size_t i = 0; i < BMAX; i++) {
@@ -339,8 +356,10 @@ static int block_inverses(hx_gs *g)
     }
     g->binv = inv;
     g->bidx = idx;
+    g->bown = key;
     inv = NULL;
     idx = NULL;
+    key = NULL;
     goto done;
 none: /* the inner passes solve the blocks */
 done:
@@ -387,7 +406,7 @@ static int shape_make(hx_shape *sh, const hsec_allocator *a, const hsec_compiled
     }
     node_blocks(sh->bs, c);
     if (ranges)
-        row_ranges(sh->ilo, sh->ihi, c);
+        row_ranges(sh, c);
     return HSEC_OK;
 }
 
@@ -452,6 +471,34 @@ static HX_INLINE void own_links(double *acc, const hx_gs *g, const double *x, si
         acc[r] = 0;
     size_t r0 = g->m->rowp[i];
     gather(acc, g->m->val, g->m->col, x, r0 + g->ilo[i], r0 + g->ihi[i], W);
+}
+
+/* Row i's links from outside its block: e0 .. e1 - 1 from nodes before it,
+ * a0 .. a1 - 1 from nodes after it, in the part's arrays (outside_arrays):
+ * the groups' links from other groups in their part (g->xs), else the
+ * rows' own. */
+static HX_INLINE void outside(const hx_gs *g, size_t i, size_t *e0, size_t *e1, size_t *a0,
+                              size_t *a1)
+{
+    if (g->xs) {
+        size_t j = i - g->n0;
+        *e0 = g->xs->p[j];
+        *e1 = *a0 = g->xs->m[j];
+        *a1 = g->xs->p[j + 1];
+    } else {
+        size_t p = g->m->rowp[i];
+        *e0 = p;
+        *e1 = p + g->ilo[i];
+        *a0 = p + g->ihi[i];
+        *a1 = g->m->rowp[i + 1];
+    }
+}
+
+/* The arrays outside() indexes. */
+static HX_INLINE void outside_arrays(const hx_gs *g, const uint32_t **col, const double **val)
+{
+    *col = g->xs ? g->xs->col : g->m->col;
+    *val = g->xs ? g->xs->val : g->m->val;
 }
 
 /* The largest change of each right-hand side in a sweep goes to ch[0..W-1]
@@ -813,7 +860,7 @@ static HX_INLINE void scatter_node(const hx_gs *g, size_t k, double *x, double *
     const size_t *rp = g->m->rowp;
     const uint32_t *col = g->m->col;
     const double *val = g->m->val;
-    double v = g->rhs[k] + sum[k], old = x[k];
+    double v = g->b[k - g->n0] + sum[k], old = x[k];
     sum[k] = 0;
     double d = v == old ? 0 : fabs(v - old);
     if (d > *C || d != d)
@@ -884,9 +931,9 @@ static HX_INLINE void scatter_block_body(hx_gs *g, double *x, double *sum, doubl
                                          const bool last, const bool spec)
 {
     const hsec_compiled *c = g->m->c;
-    const size_t *rp = g->m->rowp;
-    const uint32_t *col = g->m->col;
-    const double *val = g->m->val, *rs = g->m->rs;
+    const uint32_t *col;
+    const double *val, *rs = g->m->rs;
+    outside_arrays(g, &col, &val);
     /* likely the last sweep (g->dx): what each node's change owes the nodes
      * taken before it, into dx (zeroed), and the blocks' own residuals
      * (see "The residual from the last sweep": a node's residual is what
@@ -898,8 +945,9 @@ static HX_INLINE void scatter_block_body(hx_gs *g, double *x, double *sum, doubl
      * bound (spectral.c), max_i (A'v)_i / v_i for v = 1 + the row sums,
      * each row read whole while it is at hand */
     double up = 0;
-    size_t gi = c->ngroup;
-    for (size_t k = c->ngroup + c->nservice; k-- > 0;) {
+    const size_t ns = c->nservice;
+    size_t gi = g->k1 > ns ? g->k1 - ns : 0;
+    for (size_t k = g->k1; k-- > g->k0;) {
         size_t b0 = g->bs[k];
         if (spec)
             up = block_bound(g->m, b0, g->bs[k + 1], up);
@@ -907,11 +955,12 @@ static HX_INLINE void scatter_block_body(hx_gs *g, double *x, double *sum, doubl
             scatter_node(g, b0, x, sum, &C, late, &R);
             continue;
         }
-        const double *G = g->binv + (size_t)g->bidx[--gi] * BMAX * BPAD;
+        const size_t bi = g->bidx[--gi];
+        const double *G = g->binv + bi * BMAX * BPAD;
         double e[BMAX], u[BPAD] = {0};
         HX_UNROLL
         for (size_t i = 0; i < BMAX; i++) {
-            e[i] = g->rhs[b0 + i] + sum[b0 + i];
+            e[i] = g->b[b0 + i - g->n0] + sum[b0 + i];
             sum[b0 + i] = 0;
         }
         HX_UNROLL
@@ -927,22 +976,30 @@ static HX_INLINE void scatter_block_body(hx_gs *g, double *x, double *sum, doubl
                 C = d;
             double v = rs[i] * u[j], dv = rs[i] * (u[j] - x[i]);
             x[i] = u[j];
-            size_t r0 = rp[i], r1 = rp[i + 1], l0 = r0 + g->ilo[i], l1 = r0 + g->ihi[i];
-            for (size_t f = r0; f < l0; f++)
+            size_t e0, e1, a0, a1;
+            outside(g, i, &e0, &e1, &a0, &a1);
+            for (size_t f = e0; f < e1; f++)
                 sum[col[f]] += val[f] * v;
             if (!late) {
-                for (size_t f = l1; f < r1; f++)
+                for (size_t f = a0; f < a1; f++)
                     sum[col[f]] += val[f] * v;
                 continue;
             }
-            for (size_t f = l0; f < l1; f++) /* the block's own links */
-                own[col[f] - b0] += val[f] * v;
-            for (size_t f = l1; f < r1; f++) {
+            for (size_t f = a0; f < a1; f++) {
                 sum[col[f]] += val[f] * v;
                 late[col[f]] += val[f] * dv;
             }
         }
-        for (size_t j = 0; late && j < BMAX; j++) {
+        if (!late)
+            continue;
+        /* the block's own links, from its T_B (as its inverse's: no pass over
+         * the rows for them), and what the solve left */
+        const double *T = g->bown + bi * BMAX * BMAX;
+        for (size_t i = 0; i < BMAX; i++)
+            HX_UNROLL
+            for (size_t j = 0; j < BMAX; j++)
+                own[j] += T[i * BMAX + j] * u[i];
+        for (size_t j = 0; j < BMAX; j++) {
             double d = fabs(e[j] + own[j] - u[j]);
             if (d > R || d != d)
                 R = d;
@@ -956,11 +1013,14 @@ static HX_INLINE void scatter_block_body(hx_gs *g, double *x, double *sum, doubl
 }
 
 /* The first sweep and the spectral check's first bound on two threads: the
- * bound made by the second in its own pass, in the sweep's order, so that
- * it is the one the sweep would have made (the sweep does not wait on it) */
+ * sweep one job, the bound two more (each half of the rows: whichever
+ * thread is free first takes the second), a largest being one in any order
+ * and a NaN kept, so that it is the one the sweep would have made (the
+ * sweep does not wait on it) */
 typedef struct {
     hx_gs *g;
     double *x, *sum, *ch;
+    double up[2];
 } first_sweep;
 
 static void first_sweep_job(void *arg, size_t k)
@@ -971,10 +1031,8 @@ static void first_sweep_job(void *arg, size_t k)
         scatter_block_body(g, f->x, f->sum, f->ch, false, false); /* (as below) */
         return;
     }
-    double up = 0;
-    for (size_t b = g->m->c->ngroup + g->m->c->nservice; b-- > 0;)
-        up = block_bound(g->m, g->bs[b], g->bs[b + 1], up);
-    g->upper = up;
+    size_t half = g->m->n / 2;
+    f->up[k - 1] = k == 1 ? block_bound(g->m, 0, half, 0) : block_bound(g->m, half, g->m->n, 0);
 }
 
 /* (each case its own instance: the sweeps in between carry no test of
@@ -982,11 +1040,14 @@ static void first_sweep_job(void *arg, size_t k)
 static void scatter_block_sweep(hx_gs *g, double *x, double *sum, double *ch)
 {
     if (g->spectral && g->pool) {
-        first_sweep f = {g, x, sum, ch};
-        hx_pool_run(g->pool, 2, first_sweep_job, &f);
-    } else if (g->spectral)
+        first_sweep f = {g, x, sum, ch, {0, 0}};
+        hx_pool_run(g->pool, 3, first_sweep_job, &f);
+        g->upper = f.up[1] > f.up[0] || f.up[1] != f.up[1] ? f.up[1] : f.up[0];
+    } else if (g->spectral) {
         scatter_block_body(g, x, sum, ch, false, true);
-    else if (g->dx)
+        /* and the rows outside the part (a largest is one in any order) */
+        g->upper = block_bound(g->m, 0, g->n0, block_bound(g->m, g->n1, g->m->n, g->upper));
+    } else if (g->dx)
         scatter_block_body(g, x, sum, ch, true, false);
     else
         scatter_block_body(g, x, sum, ch, false, false);
@@ -997,27 +1058,29 @@ static void scatter_block_sweep(hx_gs *g, double *x, double *sum, double *ch)
 static void scatter_block_residual(const hx_gs *g, const double *x, const double *sum,
                                    double *tmp, double *res)
 {
-    const hsec_compiled *c = g->m->c;
     const size_t *rp = g->m->rowp;
-    const uint32_t *col = g->m->col;
-    const double *val = g->m->val, *rs = g->m->rs;
-    memcpy(tmp, sum, g->m->n * sizeof *tmp);
+    const uint32_t *col, *mcol = g->m->col;
+    const double *val, *mval = g->m->val, *rs = g->m->rs;
+    outside_arrays(g, &col, &val);
+    memcpy(tmp + g->n0, sum + g->n0, (g->n1 - g->n0) * sizeof *tmp);
     double R = 0;
-    for (size_t k = c->ngroup + c->nservice; k-- > 0;) {
+    for (size_t k = g->k1; k-- > g->k0;) {
         size_t b0 = g->bs[k], b1 = g->bs[k + 1];
         bool grp = b1 - b0 == BMAX;
         for (size_t i = b0; grp && i < b1; i++) /* the block's own, into its sums */
             for (size_t f = rp[i] + g->ilo[i]; f < rp[i] + g->ihi[i]; f++)
-                tmp[col[f]] += val[f] * (rs[i] * x[i]);
+                tmp[mcol[f]] += mval[f] * (rs[i] * x[i]);
         for (size_t i = b0; i < b1; i++) {
-            double v = g->rhs[i] + tmp[i];
+            double v = g->b[i - g->n0] + tmp[i];
             double d = v == x[i] ? 0 : fabs(v - x[i]);
             if (d > R || d != d)
                 R = d;
         }
         for (size_t i = b0; i < b1; i++) { /* to the nodes taken after the block */
             double u = rs[i] * x[i];
-            for (size_t f = rp[i]; f < rp[i + 1] && col[f] < b0; f++)
+            size_t e0, e1, a0, a1;
+            outside(g, i, &e0, &e1, &a0, &a1);
+            for (size_t f = e0; f < e1; f++)
                 tmp[col[f]] += val[f] * u;
         }
     }
@@ -1295,12 +1358,142 @@ static void gs_release(hx_gs *g)
         hx_free(g->m->a, g->ihi);
         hx_free(g->m->a, g->bs);
     }
+    hx_free(g->m->a, g->xl.p);
+    hx_free(g->m->a, g->xl.m);
+    hx_free(g->m->a, g->xl.col);
+    hx_free(g->m->a, g->xl.val);
+    memset(&g->xl, 0, sizeof g->xl);
+    g->xs = NULL;
     hx_free(g->m->a, g->binv);
     hx_free(g->m->a, g->bidx);
+    hx_free(g->m->a, g->bown);
+    g->bown = NULL;
     g->scratch = NULL;
     g->ilo = g->ihi = g->bs = NULL;
     g->binv = NULL;
     g->bidx = NULL;
+}
+
+/*
+ * Two parts. When no service's row of A' reads a group (every link into a
+ * service comes from a service: hx_shape.cut), I - A' is block triangular:
+ * the services' values do not depend on the groups'. The transpose, whose
+ * information flows from the groups to the services, then solves the
+ * groups alone first, over their links from other groups only (copied
+ * once, group_links), and then the services, with what the groups give
+ * them added to their right-hand sides once (fold_groups): half the links
+ * of the benchmark's models (352,000 of 719,928 at the quick size) are a
+ * group's from a service, which a sweep of every node scatters every time,
+ * and the rows' own links sit among them. Each part is solved to the
+ * tolerance on its own rows, and the groups do not move after theirs, so
+ * every row's residual is within it at the end. The parts are the model's,
+ * whatever the thread count. A solve that drops the blocks' inverses
+ * (hx_gs_solve) goes on with every node at once (part 0). (The forward
+ * solve falls into the same parts, services first; there the copy and
+ * the services' share of each group's right-hand sides cost a static
+ * run's first call more fresh memory than fewer links a sweep saved.)
+ */
+static void set_part(hx_gs *g, int part, const double *pb)
+{
+    const hsec_compiled *c = g->m->c;
+    const size_t cut = c->nservice;
+    g->k0 = part == 1 ? cut : 0;
+    g->k1 = part == 2 ? cut : cut + c->ngroup;
+    g->n0 = g->k0;
+    g->n1 = part == 2 ? cut : g->m->n;
+    g->xs = part == 1 ? &g->xl : NULL;
+    g->b = part == 2 ? pb : g->rhs + g->n0;
+}
+
+/* The groups' links from other groups (hx_shape.xn of them), allocated by
+ * the solve's thread, and filled (group_links) by either. */
+static int group_links_alloc(hx_gs *g, size_t xn)
+{
+    const hx_mat *m = g->m;
+    const size_t ng = m->n - m->c->nservice;
+    struct hx_xlinks *xl = &g->xl;
+    xl->p = hx_alloc(m->a, (ng + 1) * sizeof *xl->p);
+    xl->m = hx_alloc(m->a, (ng ? ng : 1) * sizeof *xl->m);
+    xl->col = hx_alloc(m->a, (xn ? xn : 1) * sizeof *xl->col);
+    xl->val = hx_alloc(m->a, (xn ? xn : 1) * sizeof *xl->val);
+    return xl->p && xl->m && xl->col && xl->val ? HSEC_OK : HSEC_ENOMEM;
+}
+
+static void group_links(hx_gs *g)
+{
+    const hx_mat *m = g->m;
+    const size_t cut = m->c->nservice, n = m->n, *rp = m->rowp;
+    const uint32_t *col = m->col;
+    const struct hx_xlinks *xl = &g->xl;
+    size_t k = 0;
+    for (size_t i = cut; i < n; i++) {
+        size_t e = rp[i], l0 = e + g->ilo[i], l1 = e + g->ihi[i], r1 = rp[i + 1];
+        xl->p[i - cut] = (uint32_t)k;
+        while (e < l0 && col[e] < cut) /* (columns ascending: the services' first) */
+            e++;
+        for (; e < l0; e++, k++) {
+            xl->col[k] = col[e];
+            xl->val[k] = m->val[e];
+        }
+        xl->m[i - cut] = (uint32_t)k;
+        for (e = l1; e < r1; e++, k++) {
+            xl->col[k] = col[e];
+            xl->val[k] = m->val[e];
+        }
+    }
+    xl->p[n - cut] = (uint32_t)k;
+}
+
+/* The groups' setup, on two threads side by side: their blocks' inverses,
+ * and the copy of their links from other groups (made whether or not the
+ * inverses are kept). */
+typedef struct {
+    hx_gs *g;
+    int rc;
+} setup;
+
+static void setup_job(void *arg, size_t k)
+{
+    setup *u = arg;
+    if (k == 0)
+        u->rc = block_inverses(u->g);
+    else
+        group_links(u->g);
+}
+
+/* What the groups (solved) give each service in the transpose: the groups'
+ * two halves each into its own sums (fold_job; on two threads side by
+ * side), then pb = (rhs + the later half's) + the earlier half's, the same
+ * whatever the thread count. */
+typedef struct {
+    const hx_gs *g;
+    const double *x;
+    double *part[2];
+} folding;
+
+static void fold_job(void *arg, size_t k)
+{
+    folding *f = arg;
+    const hx_gs *g = f->g;
+    const size_t cut = g->m->c->nservice, n = g->m->n, *rp = g->m->rowp;
+    const size_t mid = cut + (g->m->c->ngroup / 2) * BMAX;
+    const uint32_t *col = g->m->col;
+    const double *val = g->m->val, *rs = g->m->rs, *x = f->x;
+    double *p = f->part[k];
+    memset(p, 0, cut * sizeof *p);
+    for (size_t i = k ? n : mid; i-- > (k ? mid : cut);) { /* in the sweep's order */
+        double u = rs[i] * x[i];
+        for (size_t e = rp[i]; e < rp[i + 1] && col[e] < cut; e++)
+            p[col[e]] += val[e] * u;
+    }
+}
+
+static void fold_groups(const hx_gs *g, const double *x, double *pb, double *tmp)
+{
+    folding f = {g, x, {pb, tmp}};
+    hx_pool_run(g->pool, 2, fold_job, &f);
+    for (size_t j = 0; j < g->m->c->nservice; j++)
+        pb[j] = (g->rhs[j] + tmp[j]) + pb[j];
 }
 
 /*
@@ -1365,6 +1558,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     const bool point = W == 1, exact = g->exact && !g->scale && !g->clamp && (tr || !point);
     g->binv = NULL;
     g->bidx = NULL;
+    g->bown = NULL;
     /* the blocks' shape: the caller's, or the solve's own (what it needs) */
     hx_shape own = {0};
     const hx_shape *sh = g->shape ? g->shape : &own;
@@ -1374,12 +1568,24 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
     g->bs = sh->bs;
     g->ilo = sh->ilo;
     g->ihi = sh->ihi;
-    brc = brc || ((tr || !point) && exact && block_inverses(g));
-    if (brc) {
+    /* the transpose in two parts where the model falls into them and the
+     * groups' inverses are kept ("Two parts"); pb: the services' right-hand
+     * sides then, and room for the groups' second half's share of them */
+    const bool two = tr && exact && sh->cut && sh->xn <= UINT32_MAX;
+    setup u = {g, HSEC_OK};
+    brc = brc || (two && group_links_alloc(g, sh->xn));
+    if (!brc && two)
+        hx_pool_run(g->pool, 2, setup_job, &u);
+    else if (!brc && (tr || !point) && exact)
+        u.rc = block_inverses(g);
+    double *pb = two && g->binv ? hx_alloc(a, 2 * c->nservice * sizeof *pb) : NULL;
+    if (brc || u.rc || (two && g->binv && !pb)) {
         gs_release(g);
         hx_setmsg(err, "out of memory");
         return HSEC_ENOMEM;
     }
+    int part = pb ? 1 : 0;
+    set_part(g, part, NULL);
     if (tr) { /* the transpose starts from 0, where its sums (empty) start */
         memset(x, 0, n * sizeof *x);
         if (g->work) /* (the scratch's own come zeroed) */
@@ -1441,7 +1647,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
                 break;
             }
             if (tr)
-                memset(tmp, 0, n * sizeof *tmp);
+                memset(tmp + g->n0, 0, (g->n1 - g->n0) * sizeof *tmp); /* (its part's) */
             for (size_t r = 0; r <= W; r++)
                 rbm[r] = 0;
             g->dx = tr ? tmp : dxs;
@@ -1475,11 +1681,11 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         }
         if (g->clamp) { /* the projected sweep: nothing moved by more than the tolerance */
             if (small)
-                break;
+                goto solved;
             continue;
         }
         if (!tr && residual_bound(g, ch, point)) /* small enough without a pass */
-            break;
+            goto solved;
         /* a residual pass is worth its cost when every change is within its
          * tolerance, or falls fast enough that its square over the sweep
          * before's (where the next change would be, about the residual now)
@@ -1499,7 +1705,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
             continue;
         if (g->dx) { /* the residual bounded from the sweep, without the full pass */
             if (tr)
-                lm[0] = maxabs(tmp, n, 1);
+                lm[0] = maxabs(tmp + g->n0, g->n1 - g->n0, 1);
             else
                 late(g, lm);
             for (size_t r = 0; r < W; r++)
@@ -1507,7 +1713,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
             total = tr ? res[0] : rbm[W] + lm[W];
             g->dx = NULL;
             if (met(g, res, total))
-                break;
+                goto solved;
         }
         if (tr && g->binv) /* a small change need not be a small residual */
             scatter_block_residual(g, x, sum, tmp, res);
@@ -1520,7 +1726,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         if (tr || point) /* one right-hand side: its own sum */
             total = res[0];
         if (met(g, res, total))
-            break;
+            goto solved;
         /* every change within its tolerance and the residual still above
          * it: with the blocks' inverses, their rounding (near a spectral
          * radius of 1, cond(I - T_B) times it) can hold the residual there
@@ -1534,6 +1740,8 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         if (settled && g->binv) {
             hx_free(g->m->a, g->binv);
             g->binv = NULL;
+            if (part) /* (every node at once from here) */
+                set_part(g, part = 0, NULL);
             if (tr) {
                 memset(x, 0, n * sizeof *x);
                 memset(sum, 0, n * sizeof *sum);
@@ -1541,6 +1749,14 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
                     prev[r] = 0;
             }
         }
+        continue;
+    solved: /* the part within the tolerance: the solve, or the groups' */
+        if (part != 1)
+            break;
+        fold_groups(g, x, pb, pb + c->nservice);
+        set_part(g, part = 2, pb);
+        for (size_t r = 0; r < W; r++)
+            prev[r] = prev2[r] = 0;
     }
     if (rc == HSEC_ENOCONV && g->iterations >= g->cap) {
         double worst = 0;
@@ -1549,6 +1765,7 @@ int hx_gs_solve(hx_gs *g, double *x, const ctx *cx, char *err)
         g->change = worst;
     }
     hx_free(g->m->a, dxs);
+    hx_free(g->m->a, pb);
     g->dx = NULL;
     g->rbm = NULL;
     gs_release(g);
