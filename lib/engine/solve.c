@@ -15,7 +15,9 @@
  * node by node instead (point_sweep), and the transpose node by node
  * backwards, scattering along the rows of A' (scatter_sweep) instead of
  * copying it by columns; both take each group's seven nodes in an order
- * compile chose from the links inside groups. The blocks' order is the
+ * compile chose from the links inside groups. The transpose solves the
+ * groups and then the services where no service reads a group ("Two
+ * parts"). The blocks' order is the
  * nodes' (compile.c numbers every service before every group). Nothing
  * depends on the thread count.
  *
