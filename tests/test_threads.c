@@ -223,9 +223,10 @@ static void test_rank_residual(void **state)
     }
     assert_true(umax > 2 * bmax); /* the model propagates: the case is not trivial */
     assert_true(worst <= 1e-11 * bmax);
-    /* on more threads (the first sweep's spectral bound and the blocks'
-     * shape made by a second one), the same to the bit; the coupling's
-     * solves too */
+    /* on more threads (a second one makes the blocks' shape, the groups'
+     * copy of their links, half the first sweep's spectral bound and half
+     * the groups' share of the services: solve.c, "Two parts"), the same to
+     * the bit; the coupling's solves too */
     double *u2 = malloc(n * sizeof *u2), *d1 = malloc(n * sizeof *d1);
     double *i1 = malloc(n * sizeof *i1), *d2 = malloc(n * sizeof *d2);
     double *i2 = malloc(n * sizeof *i2);

@@ -391,9 +391,9 @@ static void node_blocks(uint32_t *bs, const hsec_compiled *c)
 }
 
 /* The shape's arrays that sh does not hold yet (with the rows' ranges or
- * not), then every one made; on failure, what it allocated given back. */
-static int shape_make(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c,
-                      bool ranges)
+ * not); on failure, those it allocated given back. */
+static int shape_alloc(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c,
+                       bool ranges)
 {
     hx_shape got = {0};
     const size_t nb = c->nservice + c->ngroup, n = c->n ? c->n : 1;
@@ -406,6 +406,15 @@ static int shape_make(hx_shape *sh, const hsec_allocator *a, const hsec_compiled
         hx_shape_free(&got, a);
         return HSEC_ENOMEM;
     }
+    return HSEC_OK;
+}
+
+/* ... and every one made. */
+static int shape_make(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c,
+                      bool ranges)
+{
+    if (shape_alloc(sh, a, c, ranges))
+        return HSEC_ENOMEM;
     node_blocks(sh->bs, c);
     if (ranges)
         row_ranges(sh, c);
@@ -414,15 +423,7 @@ static int shape_make(hx_shape *sh, const hsec_allocator *a, const hsec_compiled
 
 int hx_shape_alloc(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c)
 {
-    const size_t nb = c->nservice + c->ngroup, n = c->n ? c->n : 1;
-    sh->bs = hx_alloc(a, (nb + 1) * sizeof *sh->bs);
-    sh->ilo = hx_alloc(a, n * sizeof *sh->ilo);
-    sh->ihi = hx_alloc(a, n * sizeof *sh->ihi);
-    if (!sh->bs || !sh->ilo || !sh->ihi) {
-        hx_shape_free(sh, a);
-        return HSEC_ENOMEM;
-    }
-    return HSEC_OK;
+    return shape_alloc(sh, a, c, true);
 }
 
 int hx_shape_new(hx_shape *sh, const hsec_allocator *a, const hsec_compiled *c)
